@@ -1,0 +1,22 @@
+//! Running database work from async handlers.
+
+use actix_web::web;
+use persistence::{AnyConnection, DbPool};
+
+use crate::problem::ApiError;
+
+/// Runs `work` with a pooled connection on the blocking thread pool, so diesel never
+/// blocks an async worker. A pool that cannot hand out a connection answers 503.
+pub async fn run<T, E, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::from)?;
+        work(&mut conn).map_err(Into::into)
+    })
+    .await?
+}

@@ -1,0 +1,14 @@
+//! The Espace Familles API: configuration, the actix-web app, its handlers and use
+//! cases, and the OpenAPI document generated from them.
+
+pub mod clock;
+pub mod config;
+mod db;
+mod middleware;
+pub mod openapi;
+pub mod problem;
+mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod usecases;

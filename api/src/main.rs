@@ -1,0 +1,97 @@
+//! `espace-familles`: runs the API (the default), applies migrations, or prints the
+//! OpenAPI document.
+
+use std::process::ExitCode;
+
+use api::clock::Clock;
+use api::config::Config;
+use api::startup::{Application, prepare_database};
+use api::{openapi, telemetry};
+
+const USAGE: &str = "\
+Usage: espace-familles [COMMAND]
+
+Commands:
+  serve             run the API (the default)
+  migrate           apply the database migrations (and create the city if the database is empty), then exit
+  openapi [--json]  print the OpenAPI document (YAML, or JSON with --json)
+  help              print this help
+
+Configuration comes from environment variables (and a .env file); see .env.example.";
+
+fn main() -> ExitCode {
+    if let Err(error) = dotenvy::dotenv() {
+        if !error.not_found() {
+            eprintln!("error: cannot read .env: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] | ["serve"] => serve(),
+        ["migrate"] => migrate(),
+        ["openapi"] => print_openapi(false),
+        ["openapi", "--json"] => print_openapi(true),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        ["--version" | "-V"] => {
+            println!("espace-familles {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "fatal");
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    telemetry::init(config.log_format);
+    let display_addr = config.bind_addr.replace("0.0.0.0", "127.0.0.1");
+    let database = persistence::DatabaseUrl::parse(&config.database_url)?.redacted();
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config, Clock::system()).await?;
+        let base = match display_addr.rsplit_once(':') {
+            Some((host, _)) => format!("http://{host}:{}", app.port()),
+            None => format!("http://{display_addr}"),
+        };
+        println!("Espace Familles is running on {database}");
+        println!("  API:  {base}/api/v1");
+        println!("  Docs: {base}/docs/");
+        println!("  Spec: {base}/api/openapi.yaml");
+        app.run_until_stopped().await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+fn migrate() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    telemetry::init(config.log_format);
+    let (_, applied, _) = prepare_database(&config, &Clock::system())?;
+    if applied.is_empty() {
+        println!("The database is up to date.");
+    }
+    for migration in applied {
+        println!("applied {migration}");
+    }
+    Ok(())
+}
+
+fn print_openapi(json: bool) -> anyhow::Result<()> {
+    let spec = openapi::spec();
+    let text = if json { openapi::to_json(&spec)? } else { openapi::to_yaml(&spec)? };
+    print!("{text}");
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! What wraps every request: a request id and its log span, security headers,
+//! problem+json for every error, CORS.
+
+mod problems;
+mod request_id;
+mod security_headers;
+
+pub use problems::problems;
+pub use request_id::{RequestId, request_id};
+pub use security_headers::security_headers;

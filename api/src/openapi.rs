@@ -1,0 +1,118 @@
+//! The OpenAPI document: gathered from the handlers' annotations, then completed in
+//! one place so that every error response of every operation is a `Problem`.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::{Ref, RefOr, Response};
+use utoipa_actix_web::AppExt;
+
+use crate::problem::{FieldProblem, PROBLEM_CONTENT_TYPE, Problem};
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Espace Familles API",
+        description = "The JSON REST API of a city's family portal: accounts, the family file, \
+            registrations to school care, canteen and holiday centres, the planning of bookings \
+            under deadlines, invoices and online payment through PayFiP.\n\n\
+            Conventions: JSON fields in camelCase; dates `YYYY-MM-DD` in the city's time zone; \
+            instants RFC 3339 in UTC; money in integer cents (`...Cents`). Every error is \
+            `application/problem+json` with a stable `code`; messages are in French, or in \
+            English with `Accept-Language: en`. Lists take `page` (from 1) and `pageSize` \
+            (default 50, at most 200).",
+        license(name = "MIT", identifier = "MIT"),
+        contact(name = "Espace Familles maintainers", email = "espace-familles@villejuif.example", url = "https://www.villejuif.fr"),
+    ),
+    servers((url = "http://127.0.0.1:8080", description = "A local run (`cargo run`)")),
+    tags(
+        (name = "health", description = "Probes for orchestrators and load balancers."),
+        (name = "city", description = "The city running the portal."),
+        (name = "calendar", description = "Public holidays and, later, school holidays and closure days."),
+        (name = "auth", description = "Accounts and sign-in."),
+    ),
+    components(schemas(Problem, FieldProblem)),
+)]
+struct ApiDoc;
+
+/// The complete document, as served and as committed in `openapi.yaml`.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let (_, mut spec) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    complete_operations(&mut spec);
+    spec
+}
+
+/// Fills in what every operation shares, so no handler can forget it:
+/// an explicit `security` (public unless the handler says otherwise), the 500 every
+/// operation may answer, the 400/413/415 of a JSON body, the 400 of parameters, and
+/// the `Problem` body of every error response.
+fn complete_operations(spec: &mut utoipa::openapi::OpenApi) {
+    for item in spec.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            complete(operation);
+        }
+    }
+}
+
+fn complete(operation: &mut Operation) {
+    if operation.security.is_none() {
+        operation.security = Some(Vec::new());
+    }
+    let has_body = operation.request_body.is_some();
+    let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let mut standard: Vec<(&str, &str)> =
+        vec![("500", "An unexpected error (`internal_error`); the details are in the server's log.")];
+    if has_body {
+        standard.push(("400", "The body is not valid JSON (`malformed_json`), does not match the schema (`invalid_body`), or breaks a field rule (`validation_failed`)."));
+        standard.push(("413", "The body is larger than the server accepts (`payload_too_large`)."));
+        standard.push(("415", "The body is not sent as `application/json` (`unsupported_media_type`)."));
+    }
+    if has_parameters {
+        standard.push(("400", "A path or query parameter is not valid (`invalid_path_parameter`, `invalid_query_parameter`)."));
+    }
+    let responses = &mut operation.responses.responses;
+    for (status, description) in standard {
+        responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(ResponseBuilder::new().description(description).build()));
+    }
+    for (status, response) in responses.iter_mut() {
+        if status.starts_with('4') || status.starts_with('5') {
+            if let RefOr::T(response) = response {
+                attach_problem(response);
+            }
+        }
+    }
+}
+
+fn attach_problem(response: &mut Response) {
+    let content = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("Problem")))
+        .build();
+    response.content.clear();
+    response.content.insert(PROBLEM_CONTENT_TYPE.to_owned(), RefOr::T(content));
+}
+
+/// The document as YAML, exactly as committed in `openapi.yaml`.
+pub fn to_yaml(spec: &utoipa::openapi::OpenApi) -> anyhow::Result<String> {
+    spec.to_yaml().map_err(|e| anyhow::anyhow!("cannot render the OpenAPI document as YAML: {e}"))
+}
+
+/// The document as JSON, as served at `/api/openapi.json`.
+pub fn to_json(spec: &utoipa::openapi::OpenApi) -> anyhow::Result<String> {
+    Ok(spec.to_pretty_json()?)
+}

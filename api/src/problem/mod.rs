@@ -1,0 +1,225 @@
+//! Every error the API answers, as RFC 9457 problem details.
+//!
+//! Handlers return [`ApiError`]; the [`middleware`](crate::middleware::problems) renders
+//! it in the caller's language with the request id, and turns whatever else the
+//! framework answers with an error status into the same shape.
+
+mod framework;
+mod lang;
+mod validation;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use framework::{
+    RouteTable, generic_problem, json_config, not_found, path_config, query_config,
+    unmatched_route,
+};
+pub use lang::{Lang, Text};
+pub use validation::validate;
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// An error answer, as RFC 9457 problem details with a stable machine `code`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "type": "urn:espace-familles:problem:validation_failed",
+    "title": "Données invalides",
+    "status": 400,
+    "detail": "Certains champs ne sont pas valides.",
+    "code": "validation_failed",
+    "errors": [{"field": "password", "code": "too_short", "message": "6 caractères au minimum."}],
+    "requestId": "5f0c6a0e-3c1f-4b52-9d9e-8d7a3c2b1a00"
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:espace-familles:problem:` then `code`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// A short summary of the kind of problem, in the negotiated language.
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
+    pub status: u16,
+    /// What went wrong this time, in the negotiated language.
+    pub detail: String,
+    /// Stable machine code: clients switch on it; it never changes with the language.
+    #[schema(example = "validation_failed")]
+    pub code: String,
+    /// One entry per invalid field, so a form can show each message next to its field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+    /// The id of the request, also in the `X-Request-Id` header and in the server's logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// What is wrong with one field of the request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldProblem {
+    /// The field, as named in the request (dotted for nested fields).
+    pub field: String,
+    /// Stable machine code of the rule the field breaks.
+    pub code: String,
+    /// The message to show next to the field, in the negotiated language.
+    pub message: String,
+}
+
+/// A field error before rendering, with its message in both languages.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: Text,
+}
+
+/// The error type of every handler.
+#[derive(Debug, thiserror::Error)]
+#[error("{code}: {}", .detail.en)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub title: Text,
+    pub detail: Text,
+    pub errors: Vec<FieldError>,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The underlying cause of an internal error; logged, never sent.
+    #[source]
+    pub cause: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, title: Text, detail: Text) -> Self {
+        Self { status, code, title, detail, errors: Vec::new(), headers: Vec::new(), cause: None }
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    /// 400: the request breaks the documented schema or a field rule.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+            Text::new("Données invalides", "Invalid data"),
+            Text::new(
+                "Certains champs ne sont pas valides.",
+                "Some fields are not valid.",
+            ),
+        )
+        .with_errors(errors)
+    }
+
+    /// 500: a bug or a broken invariant. The cause goes to the log, not to the client.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        let mut error = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            Text::new("Erreur interne", "Internal error"),
+            Text::new(
+                "Une erreur inattendue est survenue. Réessayez plus tard.",
+                "An unexpected error occurred. Please try again later.",
+            ),
+        );
+        error.cause = Some(cause.into());
+        error
+    }
+
+    /// 503: the database cannot be reached.
+    pub fn database_unavailable(cause: impl Into<anyhow::Error>) -> Self {
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            Text::new("Service indisponible", "Service unavailable"),
+            Text::new(
+                "La base de données est momentanément inaccessible. Réessayez dans quelques instants.",
+                "The database cannot be reached at the moment. Please try again shortly.",
+            ),
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        error.cause = Some(cause.into());
+        error
+    }
+
+    pub fn problem(&self, lang: Lang, request_id: Option<&str>) -> Problem {
+        Problem {
+            type_uri: format!("urn:espace-familles:problem:{}", self.code),
+            title: self.title.get(lang).to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.get(lang).to_owned(),
+            code: self.code.to_owned(),
+            errors: self
+                .errors
+                .iter()
+                .map(|e| FieldProblem {
+                    field: e.field.clone(),
+                    code: e.code.clone(),
+                    message: e.message.get(lang).to_owned(),
+                })
+                .collect(),
+            request_id: request_id.map(str::to_owned),
+        }
+    }
+
+    /// The response for this error in the given language.
+    pub fn render(&self, lang: Lang, request_id: Option<&str>) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        for (name, value) in &self.headers {
+            response.insert_header((name.clone(), value.clone()));
+        }
+        response
+            .content_type(PROBLEM_CONTENT_TYPE)
+            .body(problem_body(&self.problem(lang, request_id)))
+    }
+}
+
+/// Serialises a problem; a `Problem` holds only strings and numbers, so this cannot
+/// fail, but a fixed body is kept for the impossible case rather than a panic.
+pub fn problem_body(problem: &Problem) -> String {
+    serde_json::to_string(problem).unwrap_or_else(|_| {
+        r#"{"type":"urn:espace-familles:problem:internal_error","title":"Erreur interne","status":500,"detail":"Erreur interne.","code":"internal_error"}"#.to_owned()
+    })
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status.is_server_error() {
+            match &self.cause {
+                Some(cause) => tracing::error!(code = self.code, error = format!("{cause:#}"), "request failed"),
+                None => tracing::error!(code = self.code, "request failed"),
+            }
+        }
+        self.render(Lang::Fr, None)
+    }
+}
+
+impl From<persistence::DbError> for ApiError {
+    fn from(error: persistence::DbError) -> Self {
+        if error.is_unavailable() {
+            Self::database_unavailable(error)
+        } else {
+            Self::internal(error)
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        Self::internal(anyhow::anyhow!("blocking task failed: {error}"))
+    }
+}

@@ -1,0 +1,71 @@
+//! Probes for orchestrators and load balancers.
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"status": "ok", "database": "sqlite"}))]
+pub struct HealthStatus {
+    /// Always `ok` when the probe succeeds (a failure is a problem+json answer).
+    pub status: HealthState,
+    /// The database backend checked (readiness only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseKind>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthState {
+    Ok,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgresql,
+}
+
+/// Liveness: the process answers.
+///
+/// Touches nothing else, so an orchestrator restarts the process only when the
+/// process itself is stuck.
+#[utoipa::path(
+    tag = "health",
+    operation_id = "getLiveness",
+    responses((status = 200, description = "The process is alive.", body = HealthStatus)),
+)]
+#[get("/health/live")]
+pub async fn get_liveness() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus { status: HealthState::Ok, database: None })
+}
+
+/// Readiness: the API can serve requests.
+///
+/// Checks that the database answers (and, on SQLite, that its file is still there).
+/// Answers 503 while it cannot, and 200 again as soon as it can, without a restart.
+#[utoipa::path(
+    tag = "health",
+    operation_id = "getReadiness",
+    responses(
+        (status = 200, description = "The database answers.", body = HealthStatus),
+        (status = 503, description = "The database cannot be reached (`database_unavailable`); `Retry-After` says when to try again."),
+    ),
+)]
+#[get("/health/ready")]
+pub async fn get_readiness(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let pool = state.pool.clone();
+    web::block(move || pool.check_ready())
+        .await?
+        .map_err(ApiError::database_unavailable)?;
+    let database = match state.pool.backend() {
+        persistence::Backend::Sqlite => DatabaseKind::Sqlite,
+        persistence::Backend::Postgres => DatabaseKind::Postgresql,
+    };
+    Ok(HttpResponse::Ok().json(HealthStatus { status: HealthState::Ok, database: Some(database) }))
+}

@@ -1,0 +1,148 @@
+//! Building and running the server: database, migrations, the city, the app.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::{Method, header};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use persistence::{DatabaseUrl, DbPool, PoolOptions, run_migrations};
+use utoipa_actix_web::AppExt;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::middleware::{problems, request_id, security_headers};
+use crate::openapi;
+use crate::problem::{RouteTable, json_config, path_config, query_config, unmatched_route};
+use crate::routes::{self, docs};
+use crate::state::AppState;
+use crate::usecases::city::{Bootstrap, ensure_city};
+
+/// A built server, listening but not yet serving.
+#[allow(missing_debug_implementations)] // actix's Server has no Debug
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: AppState,
+}
+
+/// Opens the database, applies the migrations and makes sure the city exists.
+pub fn prepare_database(config: &Config, clock: &Clock) -> anyhow::Result<(DbPool, Vec<String>, Bootstrap)> {
+    let url = DatabaseUrl::parse(&config.database_url)?;
+    let redacted = url.redacted();
+    let options = PoolOptions {
+        max_size: config.database_pool_size,
+        acquire_timeout: config.database_acquire_timeout,
+    };
+    let pool = DbPool::open(url, &options)
+        .with_context(|| format!("cannot open the database {redacted}"))?;
+    let mut conn = pool.get()?;
+    let applied = run_migrations(&mut conn)?;
+    let bootstrap = ensure_city(&mut conn, &config.city, config.seed_demo, clock.now())?;
+    Ok((pool, applied, bootstrap))
+}
+
+impl Application {
+    pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Self> {
+        let config = Arc::new(config);
+        let (pool, applied, bootstrap) = {
+            let (config, clock) = (config.clone(), clock.clone());
+            tokio::task::spawn_blocking(move || prepare_database(&config, &clock)).await??
+        };
+        for migration in &applied {
+            tracing::info!(migration, "migration applied");
+        }
+        match bootstrap {
+            Bootstrap::DemoSeeded => tracing::info!("empty database: the demo city was seeded"),
+            Bootstrap::CityCreated => tracing::info!("empty database: the city was created from the configuration"),
+            Bootstrap::AlreadyConfigured => {}
+        }
+
+        let listener = TcpListener::bind(&config.bind_addr)
+            .with_context(|| format!("cannot listen on BIND_ADDR={}", config.bind_addr))?;
+        let port = listener.local_addr()?.port();
+
+        let spec = openapi::spec();
+        let rendered = web::Data::new(docs::RenderedSpec {
+            json: openapi::to_json(&spec)?,
+            yaml: openapi::to_yaml(&spec)?,
+        });
+        let mut table = RouteTable::from_openapi(&spec);
+        for path in [docs::SPEC_JSON_PATH, docs::SPEC_YAML_PATH, docs::DOCS_PATH, "/docs/*"] {
+            table.add(path, vec![Method::GET]);
+        }
+        let table = web::Data::new(table);
+        let state = AppState { pool, clock, config: config.clone() };
+        let data = web::Data::new(state.clone());
+
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new().into_utoipa_app().configure(routes::configure).split_for_parts();
+            app.app_data(data.clone())
+                .app_data(rendered.clone())
+                .app_data(table.clone())
+                .app_data(json_config(config.max_json_body_bytes))
+                .app_data(path_config())
+                .app_data(query_config())
+                .configure(docs::configure)
+                .default_service(web::to(unmatched_route))
+                .wrap(cors(&config.cors_allowed_origins))
+                .wrap(from_fn(problems))
+                .wrap(security_headers())
+                .wrap(from_fn(request_id))
+        })
+        .workers(state.config.workers)
+        .shutdown_timeout(state.config.shutdown_timeout.as_secs())
+        .listen(listener)?
+        .run();
+        Ok(Self { server, port, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// A handle to stop the server (tests; SIGTERM and SIGINT are handled already:
+    /// requests in flight finish within `SHUTDOWN_TIMEOUT_SECS`).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Browsers may call the API only from the configured origins; others get no CORS
+/// headers (the browser then blocks them), never a wildcard.
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::CONTENT_DISPOSITION,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .block_on_origin_mismatch(false)
+        .max_age(3600)
+}

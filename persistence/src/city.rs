@@ -1,0 +1,74 @@
+//! The city's settings: a single row, created at first start.
+
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use diesel::prelude::*;
+
+use crate::schema::city_settings;
+use crate::{AnyConnection, DbError};
+
+/// The only id the table accepts (a CHECK constraint enforces it).
+const SETTINGS_ID: i64 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = city_settings)]
+pub struct CitySettings {
+    pub id: i64,
+    pub name: String,
+    pub time_zone: String,
+    pub school_zone: String,
+    pub academy: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub website_url: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCitySettings {
+    pub name: String,
+    pub time_zone: String,
+    pub school_zone: String,
+    pub academy: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub website_url: Option<String>,
+}
+
+pub fn find(conn: &mut AnyConnection) -> Result<Option<CitySettings>, DbError> {
+    city_settings::table
+        .find(SETTINGS_ID)
+        .select(CitySettings::as_select())
+        .first(conn)
+        .optional()
+        .map_err(DbError::from)
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    new: &NewCitySettings,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let now = db_time(now);
+    diesel::insert_into(city_settings::table)
+        .values((
+            city_settings::id.eq(SETTINGS_ID),
+            city_settings::name.eq(&new.name),
+            city_settings::time_zone.eq(&new.time_zone),
+            city_settings::school_zone.eq(&new.school_zone),
+            city_settings::academy.eq(&new.academy),
+            city_settings::contact_email.eq(&new.contact_email),
+            city_settings::contact_phone.eq(&new.contact_phone),
+            city_settings::website_url.eq(&new.website_url),
+            city_settings::created_at.eq(now),
+            city_settings::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Instants are stored as UTC truncated to microseconds, the precision both
+/// databases keep, so a value reads back equal to what was written.
+pub fn db_time(instant: DateTime<Utc>) -> NaiveDateTime {
+    instant.trunc_subsecs(6).naive_utc()
+}
