@@ -17,7 +17,9 @@ impl Clock {
     }
 
     pub fn fixed_at(instant: DateTime<Utc>) -> Self {
-        Self { fixed: Arc::new(RwLock::new(Some(instant))) }
+        Self {
+            fixed: Arc::new(RwLock::new(Some(instant))),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -49,7 +51,9 @@ mod tests {
     fn a_set_clock_stays_until_advanced_and_is_shared() {
         let clock = Clock::system();
         let copy = clock.clone();
-        let start = DateTime::parse_from_rfc3339("2026-09-01T06:00:00Z").unwrap().to_utc();
+        let start = DateTime::parse_from_rfc3339("2026-09-01T06:00:00Z")
+            .unwrap()
+            .to_utc();
         clock.set(start);
         assert_eq!(copy.now(), start);
         copy.advance(Duration::hours(72));

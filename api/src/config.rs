@@ -68,7 +68,10 @@ impl Config {
     /// Reads configuration through `lookup`, so tests can pass a map.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let vars = Vars(&lookup);
-        let cors_allowed_origins = vars.list("CORS_ALLOWED_ORIGINS", "http://localhost:5173,http://localhost:3000");
+        let cors_allowed_origins = vars.list(
+            "CORS_ALLOWED_ORIGINS",
+            "http://localhost:5173,http://localhost:3000",
+        );
         if let Some(bad) = cors_allowed_origins.iter().find(|o| !is_origin(o)) {
             return Err(ConfigError {
                 variable: "CORS_ALLOWED_ORIGINS",
@@ -80,8 +83,10 @@ impl Config {
         let password_policy = PasswordPolicy {
             min_length: vars.parse("PASSWORD_MIN_LENGTH", defaults.min_length)?,
             max_length: vars.parse("PASSWORD_MAX_LENGTH", defaults.max_length)?,
-            require_uppercase: vars.flag("PASSWORD_REQUIRE_UPPERCASE", defaults.require_uppercase)?,
-            require_lowercase: vars.flag("PASSWORD_REQUIRE_LOWERCASE", defaults.require_lowercase)?,
+            require_uppercase: vars
+                .flag("PASSWORD_REQUIRE_UPPERCASE", defaults.require_uppercase)?,
+            require_lowercase: vars
+                .flag("PASSWORD_REQUIRE_LOWERCASE", defaults.require_lowercase)?,
             require_digit: vars.flag("PASSWORD_REQUIRE_DIGIT", defaults.require_digit)?,
             require_special: vars.flag("PASSWORD_REQUIRE_SPECIAL", defaults.require_special)?,
             reject_common: vars.flag("PASSWORD_REJECT_COMMON", defaults.reject_common)?,
@@ -96,7 +101,9 @@ impl Config {
             bind_addr: vars.text("BIND_ADDR", "127.0.0.1:8080"),
             database_url: vars.text("DATABASE_URL", DEFAULT_DATABASE_URL),
             database_pool_size: vars.parse("DATABASE_POOL_SIZE", 10)?,
-            database_acquire_timeout: Duration::from_secs(vars.parse("DATABASE_ACQUIRE_TIMEOUT_SECS", 5)?),
+            database_acquire_timeout: Duration::from_secs(
+                vars.parse("DATABASE_ACQUIRE_TIMEOUT_SECS", 5)?,
+            ),
             seed_demo: vars.flag("SEED_DEMO", true)?,
             city: CityDefaults {
                 name: vars.text("CITY_NAME", "Ma commune"),
@@ -105,7 +112,10 @@ impl Config {
             },
             cors_allowed_origins,
             max_json_body_bytes: vars.parse("MAX_JSON_BODY_BYTES", 64 * 1024)?,
-            workers: vars.parse("WORKERS", std::thread::available_parallelism().map_or(2, usize::from))?,
+            workers: vars.parse(
+                "WORKERS",
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )?,
             shutdown_timeout: Duration::from_secs(vars.parse("SHUTDOWN_TIMEOUT_SECS", 30)?),
             log_format: match vars.text("LOG_FORMAT", "text").as_str() {
                 "text" => LogFormat::Text,
@@ -127,7 +137,9 @@ struct Vars<'a, F: Fn(&str) -> Option<String>>(&'a F);
 
 impl<F: Fn(&str) -> Option<String>> Vars<'_, F> {
     fn raw(&self, name: &str) -> Option<String> {
-        (self.0)(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+        (self.0)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
     }
 
     fn text(&self, name: &str, default: &str) -> String {
@@ -186,8 +198,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -214,7 +228,14 @@ mod tests {
 
     #[test]
     fn cors_origins_are_an_explicit_list() {
-        let config = config(&[("CORS_ALLOWED_ORIGINS", "https://familles.example.fr/, http://localhost:5173")]).unwrap();
-        assert_eq!(config.cors_allowed_origins, vec!["https://familles.example.fr", "http://localhost:5173"]);
+        let config = config(&[(
+            "CORS_ALLOWED_ORIGINS",
+            "https://familles.example.fr/, http://localhost:5173",
+        )])
+        .unwrap();
+        assert_eq!(
+            config.cors_allowed_origins,
+            vec!["https://familles.example.fr", "http://localhost:5173"]
+        );
     }
 }

@@ -20,14 +20,20 @@ Commands:
 Configuration comes from environment variables (and a .env file); see .env.example.";
 
 fn main() -> ExitCode {
-    if let Err(error) = dotenvy::dotenv() {
-        if !error.not_found() {
+    match dotenvy::dotenv() {
+        Err(error) if !error.not_found() => {
             eprintln!("error: cannot read .env: {error}");
             return ExitCode::FAILURE;
         }
+        _ => {}
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] | ["serve"] => serve(),
         ["migrate"] => migrate(),
         ["openapi"] => print_openapi(false),
@@ -91,7 +97,11 @@ fn migrate() -> anyhow::Result<()> {
 
 fn print_openapi(json: bool) -> anyhow::Result<()> {
     let spec = openapi::spec();
-    let text = if json { openapi::to_json(&spec)? } else { openapi::to_yaml(&spec)? };
+    let text = if json {
+        openapi::to_json(&spec)?
+    } else {
+        openapi::to_yaml(&spec)?
+    };
     print!("{text}");
     Ok(())
 }

@@ -74,12 +74,20 @@ fn complete(operation: &mut Operation) {
     }
     let has_body = operation.request_body.is_some();
     let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
-    let mut standard: Vec<(&str, &str)> =
-        vec![("500", "An unexpected error (`internal_error`); the details are in the server's log.")];
+    let mut standard: Vec<(&str, &str)> = vec![(
+        "500",
+        "An unexpected error (`internal_error`); the details are in the server's log.",
+    )];
     if has_body {
         standard.push(("400", "The body is not valid JSON (`malformed_json`), does not match the schema (`invalid_body`), or breaks a field rule (`validation_failed`)."));
-        standard.push(("413", "The body is larger than the server accepts (`payload_too_large`)."));
-        standard.push(("415", "The body is not sent as `application/json` (`unsupported_media_type`)."));
+        standard.push((
+            "413",
+            "The body is larger than the server accepts (`payload_too_large`).",
+        ));
+        standard.push((
+            "415",
+            "The body is not sent as `application/json` (`unsupported_media_type`).",
+        ));
     }
     if has_parameters {
         standard.push(("400", "A path or query parameter is not valid (`invalid_path_parameter`, `invalid_query_parameter`)."));
@@ -91,10 +99,9 @@ fn complete(operation: &mut Operation) {
             .or_insert_with(|| RefOr::T(ResponseBuilder::new().description(description).build()));
     }
     for (status, response) in responses.iter_mut() {
-        if status.starts_with('4') || status.starts_with('5') {
-            if let RefOr::T(response) = response {
-                attach_problem(response);
-            }
+        let is_error = status.starts_with('4') || status.starts_with('5');
+        if let (true, RefOr::T(response)) = (is_error, response) {
+            attach_problem(response);
         }
     }
 }
@@ -104,12 +111,15 @@ fn attach_problem(response: &mut Response) {
         .schema(Some(Ref::from_schema_name("Problem")))
         .build();
     response.content.clear();
-    response.content.insert(PROBLEM_CONTENT_TYPE.to_owned(), RefOr::T(content));
+    response
+        .content
+        .insert(PROBLEM_CONTENT_TYPE.to_owned(), RefOr::T(content));
 }
 
 /// The document as YAML, exactly as committed in `openapi.yaml`.
 pub fn to_yaml(spec: &utoipa::openapi::OpenApi) -> anyhow::Result<String> {
-    spec.to_yaml().map_err(|e| anyhow::anyhow!("cannot render the OpenAPI document as YAML: {e}"))
+    spec.to_yaml()
+        .map_err(|e| anyhow::anyhow!("cannot render the OpenAPI document as YAML: {e}"))
 }
 
 /// The document as JSON, as served at `/api/openapi.json`.

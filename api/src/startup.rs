@@ -30,7 +30,10 @@ pub struct Application {
 }
 
 /// Opens the database, applies the migrations and makes sure the city exists.
-pub fn prepare_database(config: &Config, clock: &Clock) -> anyhow::Result<(DbPool, Vec<String>, Bootstrap)> {
+pub fn prepare_database(
+    config: &Config,
+    clock: &Clock,
+) -> anyhow::Result<(DbPool, Vec<String>, Bootstrap)> {
     let url = DatabaseUrl::parse(&config.database_url)?;
     let redacted = url.redacted();
     let options = PoolOptions {
@@ -57,7 +60,9 @@ impl Application {
         }
         match bootstrap {
             Bootstrap::DemoSeeded => tracing::info!("empty database: the demo city was seeded"),
-            Bootstrap::CityCreated => tracing::info!("empty database: the city was created from the configuration"),
+            Bootstrap::CityCreated => {
+                tracing::info!("empty database: the city was created from the configuration")
+            }
             Bootstrap::AlreadyConfigured => {}
         }
 
@@ -71,15 +76,27 @@ impl Application {
             yaml: openapi::to_yaml(&spec)?,
         });
         let mut table = RouteTable::from_openapi(&spec);
-        for path in [docs::SPEC_JSON_PATH, docs::SPEC_YAML_PATH, docs::DOCS_PATH, "/docs/*"] {
+        for path in [
+            docs::SPEC_JSON_PATH,
+            docs::SPEC_YAML_PATH,
+            docs::DOCS_PATH,
+            "/docs/*",
+        ] {
             table.add(path, vec![Method::GET]);
         }
         let table = web::Data::new(table);
-        let state = AppState { pool, clock, config: config.clone() };
+        let state = AppState {
+            pool,
+            clock,
+            config: config.clone(),
+        };
         let data = web::Data::new(state.clone());
 
         let server = HttpServer::new(move || {
-            let (app, _) = App::new().into_utoipa_app().configure(routes::configure).split_for_parts();
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .split_for_parts();
             app.app_data(data.clone())
                 .app_data(rendered.clone())
                 .app_data(table.clone())
@@ -97,7 +114,11 @@ impl Application {
         .shutdown_timeout(state.config.shutdown_timeout.as_secs())
         .listen(listener)?
         .run();
-        Ok(Self { server, port, state })
+        Ok(Self {
+            server,
+            port,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -125,7 +146,13 @@ fn cors(origins: &[String]) -> Cors {
     origins
         .iter()
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
-        .allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allowed_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
         .allowed_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,

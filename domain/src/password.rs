@@ -96,10 +96,14 @@ impl PasswordPolicy {
         let length = candidate.chars().count();
         let mut violations = Vec::new();
         if length < self.min_length {
-            violations.push(PasswordViolation::TooShort { min: self.min_length });
+            violations.push(PasswordViolation::TooShort {
+                min: self.min_length,
+            });
         }
         if length > self.max_length {
-            violations.push(PasswordViolation::TooLong { max: self.max_length });
+            violations.push(PasswordViolation::TooLong {
+                max: self.max_length,
+            });
         }
         if self.require_uppercase && !candidate.chars().any(char::is_uppercase) {
             violations.push(PasswordViolation::MissingUppercase);
@@ -144,18 +148,36 @@ mod tests {
     fn the_guide_rule_is_the_default() {
         let policy = PasswordPolicy::default();
         assert_eq!(policy.check("Abcde!"), vec![]);
-        assert_eq!(policy.check("Ab!"), vec![PasswordViolation::TooShort { min: 6 }]);
-        assert_eq!(policy.check("abcdef!"), vec![PasswordViolation::MissingUppercase]);
-        assert_eq!(policy.check("Abcdefg"), vec![PasswordViolation::MissingSpecial]);
+        assert_eq!(
+            policy.check("Ab!"),
+            vec![PasswordViolation::TooShort { min: 6 }]
+        );
+        assert_eq!(
+            policy.check("bcdefg!"),
+            vec![PasswordViolation::MissingUppercase]
+        );
+        assert_eq!(
+            policy.check("Abcdefg"),
+            vec![PasswordViolation::MissingSpecial]
+        );
     }
 
     #[test]
     fn common_passwords_are_refused_even_decorated() {
         let policy = PasswordPolicy::default();
         for candidate in ["Azerty123!", "Password!", "Motdepasse1*", "Soleil!!"] {
-            assert!(policy.check(candidate).contains(&PasswordViolation::TooCommon), "{candidate}");
+            assert!(
+                policy
+                    .check(candidate)
+                    .contains(&PasswordViolation::TooCommon),
+                "{candidate}"
+            );
         }
-        assert!(!policy.check("Trois-Chats-Verts").contains(&PasswordViolation::TooCommon));
+        assert!(
+            !policy
+                .check("Trois-Chats-Verts")
+                .contains(&PasswordViolation::TooCommon)
+        );
     }
 
     #[test]
@@ -166,9 +188,18 @@ mod tests {
 
     #[test]
     fn incoherent_policies_are_refused() {
-        let short_cap = PasswordPolicy { max_length: 32, ..PasswordPolicy::default() };
-        assert_eq!(short_cap.validated(), Err(InvalidPolicy::MaxLengthOutOfRange));
-        let zero = PasswordPolicy { min_length: 0, ..PasswordPolicy::default() };
+        let short_cap = PasswordPolicy {
+            max_length: 32,
+            ..PasswordPolicy::default()
+        };
+        assert_eq!(
+            short_cap.validated(),
+            Err(InvalidPolicy::MaxLengthOutOfRange)
+        );
+        let zero = PasswordPolicy {
+            min_length: 0,
+            ..PasswordPolicy::default()
+        };
         assert_eq!(zero.validated(), Err(InvalidPolicy::MinLengthZero));
     }
 

@@ -1,11 +1,15 @@
 //! The computed calendar checked against the government's published lists
 //! (fixtures copied from the "Jours fériés en France" open dataset).
+#![allow(clippy::expect_used)]
 
 use chrono::NaiveDate;
 use domain::calendar::{HolidayRegion, easter_sunday, public_holidays};
 
 fn rows(csv: &str) -> impl Iterator<Item = Vec<&str>> {
-    csv.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split(',').collect())
+    csv.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(',').collect())
 }
 
 fn date(text: &str) -> NaiveDate {

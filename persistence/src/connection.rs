@@ -123,11 +123,13 @@ impl DatabaseUrl {
 
 fn create_parent_dir(file: &Path) -> Result<(), DbError> {
     match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                DbError::unavailable(format!("cannot create {}: {e}", PathBuf::from(dir).display()))
-            })
-        }
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => std::fs::create_dir_all(dir)
+            .map_err(|e| {
+                DbError::unavailable(format!(
+                    "cannot create {}: {e}",
+                    PathBuf::from(dir).display()
+                ))
+            }),
         _ => Ok(()),
     }
 }
@@ -162,8 +164,14 @@ mod tests {
             DatabaseUrl::parse("postgres://u@h/db").unwrap().backend(),
             Backend::Postgres
         );
-        assert_eq!(DatabaseUrl::parse("sqlite://./data/x.db").unwrap(), DatabaseUrl::Sqlite("./data/x.db".into()));
-        assert_eq!(DatabaseUrl::parse("data/x.db").unwrap().backend(), Backend::Sqlite);
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://./data/x.db").unwrap(),
+            DatabaseUrl::Sqlite("./data/x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("data/x.db").unwrap().backend(),
+            Backend::Sqlite
+        );
         assert!(DatabaseUrl::parse("mysql://u@h/db").is_err());
         assert!(DatabaseUrl::parse("").is_err());
     }
@@ -171,7 +179,10 @@ mod tests {
     #[test]
     fn postgres_urls_get_a_connect_timeout_and_hide_passwords() {
         let url = DatabaseUrl::parse("postgres://u:secret@h/db").unwrap();
-        assert_eq!(url, DatabaseUrl::Postgres("postgres://u:secret@h/db?connect_timeout=3".into()));
+        assert_eq!(
+            url,
+            DatabaseUrl::Postgres("postgres://u:secret@h/db?connect_timeout=3".into())
+        );
         assert_eq!(url.redacted(), "postgres://u:***@h/db?connect_timeout=3");
     }
 }

@@ -7,7 +7,7 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
 /// Any constant works; it only has to be the same for every instance.
-const MIGRATION_LOCK_KEY: i64 = 0x45_4631_6d69_67;
+const MIGRATION_LOCK_KEY: i64 = 0x4546_316d_6967;
 
 /// Applies the pending migrations of the connection's backend and returns their
 /// names. On PostgreSQL an advisory lock keeps two instances starting together

@@ -17,7 +17,10 @@ pub struct PoolOptions {
 
 impl Default for PoolOptions {
     fn default() -> Self {
-        Self { max_size: 10, acquire_timeout: Duration::from_secs(5) }
+        Self {
+            max_size: 10,
+            acquire_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -79,7 +82,10 @@ impl DbPool {
             .test_on_check_out(true)
             .error_handler(Box::new(LogErrors))
             .build_unchecked(Manager { url: url.clone() });
-        Ok(Self { pool, url: Arc::new(url) })
+        Ok(Self {
+            pool,
+            url: Arc::new(url),
+        })
     }
 
     pub fn get(&self) -> Result<PooledConn, DbError> {
@@ -98,15 +104,13 @@ impl DbPool {
     /// SQLite database file still exists (an open connection keeps working on a
     /// deleted file, whose data would be lost at the next start).
     pub fn check_ready(&self) -> Result<(), DbError> {
-        if let Some(file) = self.url.sqlite_file() {
-            if !file.exists() {
-                return Err(DbError::unavailable(format!(
-                    "the SQLite database file {} is missing",
-                    file.display()
-                )));
-            }
+        if let Some(file) = self.url.sqlite_file().filter(|file| !file.exists()) {
+            return Err(DbError::unavailable(format!(
+                "the SQLite database file {} is missing",
+                file.display()
+            )));
         }
         let mut conn = self.pool.get_timeout(READY_TIMEOUT)?;
-        conn.ping().map_err(|e| DbError::unavailable(e))
+        conn.ping().map_err(DbError::unavailable)
     }
 }

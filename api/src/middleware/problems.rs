@@ -1,9 +1,9 @@
+use actix_web::Error;
 use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::Error;
 
 use super::RequestId;
 use crate::problem::{ApiError, Lang, PROBLEM_CONTENT_TYPE, generic_problem, problem_body};
@@ -32,20 +32,27 @@ pub async fn problems(
     if !status.is_client_error() && !status.is_server_error() {
         return Ok(response);
     }
-    let problem = match response.response().error().and_then(|e| e.as_error::<ApiError>()) {
+    let problem = match response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+    {
         Some(api_error) => api_error.problem(lang, request_id.as_deref()),
         None => {
-            if let Some(error) = response.response().error() {
-                if status.is_server_error() {
-                    tracing::error!(error = %error, "request failed");
-                }
+            if let Some(error) = response
+                .response()
+                .error()
+                .filter(|_| status.is_server_error())
+            {
+                tracing::error!(error = %error, "request failed");
             }
             generic_problem(status).problem(lang, request_id.as_deref())
         }
     };
     let body = problem_body(&problem);
     Ok(response.map_body(|head, _| {
-        head.headers.insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE));
+        head.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE));
         BoxBody::new(body)
     }))
 }

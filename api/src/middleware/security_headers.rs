@@ -10,5 +10,8 @@ pub fn security_headers() -> DefaultHeaders {
         .add(("Content-Security-Policy", "frame-ancestors 'none'"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "no-referrer"))
-        .add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        .add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
 }

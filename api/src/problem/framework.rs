@@ -27,15 +27,17 @@ fn json_error(error: &JsonPayloadError) -> ApiError {
         JsonPayloadError::ContentType => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            Text::new("Type de contenu non pris en charge", "Unsupported media type"),
+            Text::new(
+                "Type de contenu non pris en charge",
+                "Unsupported media type",
+            ),
             Text::new(
                 "Le corps de la requête doit être envoyé en JSON (Content-Type: application/json).",
                 "The request body must be sent as JSON (Content-Type: application/json).",
             ),
         ),
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            payload_too_large(*limit)
-        }
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => payload_too_large(*limit),
         JsonPayloadError::Deserialize(cause) if cause.is_data() => ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_body",
@@ -88,13 +90,28 @@ fn payload_too_large(limit: usize) -> ApiError {
 
 fn path_error(error: &PathError) -> ApiError {
     let PathError::Deserialize(cause) = error else {
-        return invalid_parameter("invalid_path_parameter", "du chemin", "path", &error.to_string());
+        return invalid_parameter(
+            "invalid_path_parameter",
+            "du chemin",
+            "path",
+            &error.to_string(),
+        );
     };
-    invalid_parameter("invalid_path_parameter", "du chemin", "path", &cause.to_string())
+    invalid_parameter(
+        "invalid_path_parameter",
+        "du chemin",
+        "path",
+        &cause.to_string(),
+    )
 }
 
 fn query_error(error: &QueryPayloadError) -> ApiError {
-    invalid_parameter("invalid_query_parameter", "de la requête", "query", &error.to_string())
+    invalid_parameter(
+        "invalid_query_parameter",
+        "de la requête",
+        "query",
+        &error.to_string(),
+    )
 }
 
 fn invalid_parameter(code: &'static str, where_fr: &str, where_en: &str, cause: &str) -> ApiError {
@@ -197,17 +214,30 @@ pub async fn unmatched_route(
     req: HttpRequest,
     table: web::Data<RouteTable>,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(methods) = table.allowed(req.path()).filter(|m| !m.contains(req.method())) else {
+    let Some(methods) = table
+        .allowed(req.path())
+        .filter(|m| !m.contains(req.method()))
+    else {
         return Err(not_found());
     };
-    let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+    let allow = methods
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
     let error = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         Text::new("Méthode non autorisée", "Method not allowed"),
         Text::new(
-            format!("La méthode {} n'est pas acceptée ici. Méthodes acceptées : {allow}.", req.method()),
-            format!("Method {} is not allowed here. Allowed methods: {allow}.", req.method()),
+            format!(
+                "La méthode {} n'est pas acceptée ici. Méthodes acceptées : {allow}.",
+                req.method()
+            ),
+            format!(
+                "Method {} is not allowed here. Allowed methods: {allow}.",
+                req.method()
+            ),
         ),
     );
     let allow = HeaderValue::from_str(&allow).map_err(ApiError::internal)?;
@@ -231,19 +261,51 @@ pub fn not_found() -> ApiError {
 pub fn generic_problem(status: StatusCode) -> ApiError {
     let (code, fr, en): (&'static str, &str, &str) = match status.as_u16() {
         400 => ("bad_request", "Requête invalide", "Bad request"),
-        401 => ("unauthorized", "Authentification requise", "Authentication required"),
+        401 => (
+            "unauthorized",
+            "Authentification requise",
+            "Authentication required",
+        ),
         403 => ("forbidden", "Accès refusé", "Forbidden"),
         404 => return not_found(),
-        405 => ("method_not_allowed", "Méthode non autorisée", "Method not allowed"),
-        406 => ("not_acceptable", "Format de réponse non disponible", "Not acceptable"),
-        408 => ("request_timeout", "Délai de requête dépassé", "Request timeout"),
+        405 => (
+            "method_not_allowed",
+            "Méthode non autorisée",
+            "Method not allowed",
+        ),
+        406 => (
+            "not_acceptable",
+            "Format de réponse non disponible",
+            "Not acceptable",
+        ),
+        408 => (
+            "request_timeout",
+            "Délai de requête dépassé",
+            "Request timeout",
+        ),
         411 => ("length_required", "Longueur requise", "Length required"),
-        413 => ("payload_too_large", "Requête trop volumineuse", "Payload too large"),
+        413 => (
+            "payload_too_large",
+            "Requête trop volumineuse",
+            "Payload too large",
+        ),
         414 => ("uri_too_long", "Adresse trop longue", "URI too long"),
-        415 => ("unsupported_media_type", "Type de contenu non pris en charge", "Unsupported media type"),
+        415 => (
+            "unsupported_media_type",
+            "Type de contenu non pris en charge",
+            "Unsupported media type",
+        ),
         429 => ("too_many_requests", "Trop de requêtes", "Too many requests"),
-        431 => ("headers_too_large", "En-têtes trop volumineux", "Request headers too large"),
-        503 => ("service_unavailable", "Service indisponible", "Service unavailable"),
+        431 => (
+            "headers_too_large",
+            "En-têtes trop volumineux",
+            "Request headers too large",
+        ),
+        503 => (
+            "service_unavailable",
+            "Service indisponible",
+            "Service unavailable",
+        ),
         s if s >= 500 => ("internal_error", "Erreur interne", "Internal error"),
         _ => ("bad_request", "Requête invalide", "Bad request"),
     };
@@ -267,8 +329,14 @@ mod tests {
         table.add("/api/v1/things", vec![Method::GET]);
         table.add("/api/v1/things", vec![Method::POST]);
         table.add("/docs/*", vec![Method::GET]);
-        assert_eq!(table.allowed("/api/v1/public-holidays/2027"), Some(vec![Method::GET]));
-        assert_eq!(table.allowed("/api/v1/things"), Some(vec![Method::GET, Method::POST]));
+        assert_eq!(
+            table.allowed("/api/v1/public-holidays/2027"),
+            Some(vec![Method::GET])
+        );
+        assert_eq!(
+            table.allowed("/api/v1/things"),
+            Some(vec![Method::GET, Method::POST])
+        );
         assert_eq!(table.allowed("/docs/index.css"), Some(vec![Method::GET]));
         assert_eq!(table.allowed("/api/v1/public-holidays"), None);
         assert_eq!(table.allowed("/api/v1/public-holidays/2027/x"), None);

@@ -25,7 +25,11 @@ impl Lang {
             let mut parts = item.split(';');
             let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
             let weight = parts
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let lang = match tag.split('-').next() {
                 Some("fr") => Self::Fr,
@@ -58,7 +62,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { fr: fr.into(), en: en.into() }
+        Self {
+            fr: fr.into(),
+            en: en.into(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {

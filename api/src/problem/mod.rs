@@ -15,8 +15,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use framework::{
-    RouteTable, generic_problem, json_config, not_found, path_config, query_config,
-    unmatched_route,
+    RouteTable, generic_problem, json_config, not_found, path_config, query_config, unmatched_route,
 };
 pub use lang::{Lang, Text};
 pub use validation::validate;
@@ -77,10 +76,13 @@ pub struct FieldError {
     pub message: Text,
 }
 
-/// The error type of every handler.
+/// The error type of every handler (boxed: results stay small on the happy path).
 #[derive(Debug, thiserror::Error)]
-#[error("{code}: {}", .detail.en)]
-pub struct ApiError {
+#[error("{}: {}", .0.code, .0.detail.en)]
+pub struct ApiError(Box<ErrorParts>);
+
+#[derive(Debug)]
+pub struct ErrorParts {
     pub status: StatusCode,
     pub code: &'static str,
     pub title: Text,
@@ -88,22 +90,42 @@ pub struct ApiError {
     pub errors: Vec<FieldError>,
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// The underlying cause of an internal error; logged, never sent.
-    #[source]
     pub cause: Option<anyhow::Error>,
+}
+
+impl std::ops::Deref for ApiError {
+    type Target = ErrorParts;
+
+    fn deref(&self) -> &ErrorParts {
+        &self.0
+    }
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, title: Text, detail: Text) -> Self {
-        Self { status, code, title, detail, errors: Vec::new(), headers: Vec::new(), cause: None }
+        Self(Box::new(ErrorParts {
+            status,
+            code,
+            title,
+            detail,
+            errors: Vec::new(),
+            headers: Vec::new(),
+            cause: None,
+        }))
     }
 
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.push((name, value));
+        self.0.headers.push((name, value));
         self
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
-        self.errors = errors;
+        self.0.errors = errors;
+        self
+    }
+
+    fn with_cause(mut self, cause: anyhow::Error) -> Self {
+        self.0.cause = Some(cause);
         self
     }
 
@@ -123,7 +145,7 @@ impl ApiError {
 
     /// 500: a bug or a broken invariant. The cause goes to the log, not to the client.
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
-        let mut error = Self::new(
+        Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_error",
             Text::new("Erreur interne", "Internal error"),
@@ -131,14 +153,13 @@ impl ApiError {
                 "Une erreur inattendue est survenue. Réessayez plus tard.",
                 "An unexpected error occurred. Please try again later.",
             ),
-        );
-        error.cause = Some(cause.into());
-        error
+        )
+        .with_cause(cause.into())
     }
 
     /// 503: the database cannot be reached.
     pub fn database_unavailable(cause: impl Into<anyhow::Error>) -> Self {
-        let mut error = Self::new(
+        Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "database_unavailable",
             Text::new("Service indisponible", "Service unavailable"),
@@ -147,9 +168,8 @@ impl ApiError {
                 "The database cannot be reached at the moment. Please try again shortly.",
             ),
         )
-        .with_header(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        error.cause = Some(cause.into());
-        error
+        .with_header(header::RETRY_AFTER, HeaderValue::from_static("5"))
+        .with_cause(cause.into())
     }
 
     pub fn problem(&self, lang: Lang, request_id: Option<&str>) -> Problem {
@@ -200,7 +220,11 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         if self.status.is_server_error() {
             match &self.cause {
-                Some(cause) => tracing::error!(code = self.code, error = format!("{cause:#}"), "request failed"),
+                Some(cause) => tracing::error!(
+                    code = self.code,
+                    error = format!("{cause:#}"),
+                    "request failed"
+                ),
                 None => tracing::error!(code = self.code, "request failed"),
             }
         }

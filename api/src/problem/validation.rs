@@ -52,7 +52,11 @@ fn field_error(field: &str, error: &ValidationError) -> FieldError {
             None => Text::new("Valeur invalide.", "Invalid value."),
         },
     };
-    FieldError { field: field.to_owned(), code: error.code.to_string(), message }
+    FieldError {
+        field: field.to_owned(),
+        code: error.code.to_string(),
+        message,
+    }
 }
 
 fn camel_case(snake: &str) -> String {

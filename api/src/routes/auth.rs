@@ -124,15 +124,30 @@ fn describe(policy: &PasswordPolicy) -> Text {
     let mut fr = vec![format!("{} caractères au minimum", policy.min_length)];
     let mut en = vec![format!("at least {} characters", policy.min_length)];
     let rules = [
-        (policy.require_uppercase, "1 majuscule", "1 uppercase letter"),
-        (policy.require_lowercase, "1 minuscule", "1 lowercase letter"),
+        (
+            policy.require_uppercase,
+            "1 majuscule",
+            "1 uppercase letter",
+        ),
+        (
+            policy.require_lowercase,
+            "1 minuscule",
+            "1 lowercase letter",
+        ),
         (policy.require_digit, "1 chiffre", "1 digit"),
-        (policy.require_special, "1 caractère spécial", "1 special character"),
+        (
+            policy.require_special,
+            "1 caractère spécial",
+            "1 special character",
+        ),
     ];
     let required: Vec<_> = rules.iter().filter(|(on, ..)| *on).collect();
     if !required.is_empty() {
         fr.push(format!("dont {}", join(required.iter().map(|r| r.1), "et")));
-        en.push(format!("including {}", join(required.iter().map(|r| r.2), "and")));
+        en.push(format!(
+            "including {}",
+            join(required.iter().map(|r| r.2), "and")
+        ));
     }
     let mut fr = fr.join(", ");
     let mut en = en.join(", ");
@@ -152,7 +167,9 @@ fn join<'a>(items: impl Iterator<Item = &'a str>, last: &str) -> String {
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn violation_message(violation: PasswordViolation) -> Text {
@@ -172,9 +189,10 @@ fn violation_message(violation: PasswordViolation) -> Text {
             Text::new("Au moins 1 minuscule.", "At least 1 lowercase letter.")
         }
         PasswordViolation::MissingDigit => Text::new("Au moins 1 chiffre.", "At least 1 digit."),
-        PasswordViolation::MissingSpecial => {
-            Text::new("Au moins 1 caractère spécial.", "At least 1 special character.")
-        }
+        PasswordViolation::MissingSpecial => Text::new(
+            "Au moins 1 caractère spécial.",
+            "At least 1 special character.",
+        ),
         PasswordViolation::TooCommon => Text::new(
             "Ce mot de passe est trop courant : choisissez-en un autre.",
             "This password is too common: choose another one.",
@@ -189,7 +207,13 @@ mod tests {
     #[test]
     fn the_default_policy_reads_like_the_guide() {
         let text = describe(&PasswordPolicy::default());
-        assert_eq!(text.fr, "6 caractères au minimum, dont 1 majuscule et 1 caractère spécial, 128 au maximum.");
-        assert_eq!(text.en, "At least 6 characters, including 1 uppercase letter and 1 special character, at most 128.");
+        assert_eq!(
+            text.fr,
+            "6 caractères au minimum, dont 1 majuscule et 1 caractère spécial, 128 au maximum."
+        );
+        assert_eq!(
+            text.en,
+            "At least 6 characters, including 1 uppercase letter and 1 special character, at most 128."
+        );
     }
 }

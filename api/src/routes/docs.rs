@@ -24,13 +24,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn spec_json(spec: web::Data<RenderedSpec>) -> HttpResponse {
-    HttpResponse::Ok().content_type(ContentType::json()).body(spec.json.clone())
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(spec.json.clone())
 }
 
 async fn spec_yaml(spec: web::Data<RenderedSpec>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/yaml").body(spec.yaml.clone())
+    HttpResponse::Ok()
+        .content_type("application/yaml")
+        .body(spec.yaml.clone())
 }
 
 async fn docs_redirect() -> HttpResponse {
-    HttpResponse::MovedPermanently().insert_header((header::LOCATION, "/docs/")).finish()
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
 }

@@ -42,7 +42,10 @@ pub enum DatabaseKind {
 )]
 #[get("/health/live")]
 pub async fn get_liveness() -> HttpResponse {
-    HttpResponse::Ok().json(HealthStatus { status: HealthState::Ok, database: None })
+    HttpResponse::Ok().json(HealthStatus {
+        status: HealthState::Ok,
+        database: None,
+    })
 }
 
 /// Readiness: the API can serve requests.
@@ -67,5 +70,8 @@ pub async fn get_readiness(state: web::Data<AppState>) -> Result<HttpResponse, A
         persistence::Backend::Sqlite => DatabaseKind::Sqlite,
         persistence::Backend::Postgres => DatabaseKind::Postgresql,
     };
-    Ok(HttpResponse::Ok().json(HealthStatus { status: HealthState::Ok, database: Some(database) }))
+    Ok(HttpResponse::Ok().json(HealthStatus {
+        status: HealthState::Ok,
+        database: Some(database),
+    }))
 }

@@ -10,11 +10,13 @@ pub mod health;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health::get_liveness).service(health::get_readiness).service(
-        utoipa_actix_web::scope("/api/v1")
-            .service(city::get_city)
-            .service(calendar::list_public_holidays)
-            .service(auth::get_password_policy)
-            .service(auth::check_password),
-    );
+    cfg.service(health::get_liveness)
+        .service(health::get_readiness)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .service(city::get_city)
+                .service(calendar::list_public_holidays)
+                .service(auth::get_password_policy)
+                .service(auth::check_password),
+        );
 }

@@ -6,6 +6,6 @@ mod public_holidays;
 
 pub use easter::easter_sunday;
 pub use public_holidays::{
-    HolidayRegion, PublicHoliday, PublicHolidayKind, YearOutOfRange, public_holidays,
-    SUPPORTED_YEARS,
+    HolidayRegion, PublicHoliday, PublicHolidayKind, SUPPORTED_YEARS, YearOutOfRange,
+    public_holidays,
 };

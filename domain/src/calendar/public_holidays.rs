@@ -96,7 +96,10 @@ pub fn public_holidays(
     }
     let mut holidays = rules
         .into_iter()
-        .map(|(kind, date)| date.map(|date| PublicHoliday { date, kind }).ok_or(YearOutOfRange(year)))
+        .map(|(kind, date)| {
+            date.map(|date| PublicHoliday { date, kind })
+                .ok_or(YearOutOfRange(year))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     holidays.sort_by_key(|h| (h.date, h.kind));
     Ok(holidays)
@@ -114,7 +117,13 @@ mod tests {
             .filter(|h| h.date == NaiveDate::from_ymd_opt(2008, 5, 1).unwrap_or_default())
             .map(|h| h.kind)
             .collect();
-        assert_eq!(first_of_may, vec![PublicHolidayKind::LabourDay, PublicHolidayKind::AscensionDay]);
+        assert_eq!(
+            first_of_may,
+            vec![
+                PublicHolidayKind::LabourDay,
+                PublicHolidayKind::AscensionDay
+            ]
+        );
     }
 
     #[test]
@@ -123,13 +132,23 @@ mod tests {
         let alsace = public_holidays(2027, HolidayRegion::AlsaceMoselle).unwrap_or_default();
         assert_eq!(metropole.len(), 11);
         assert_eq!(alsace.len(), 13);
-        assert!(alsace.iter().any(|h| h.kind == PublicHolidayKind::GoodFriday
-            && h.date == NaiveDate::from_ymd_opt(2027, 3, 26).unwrap_or_default()));
+        assert!(
+            alsace
+                .iter()
+                .any(|h| h.kind == PublicHolidayKind::GoodFriday
+                    && h.date == NaiveDate::from_ymd_opt(2027, 3, 26).unwrap_or_default())
+        );
     }
 
     #[test]
     fn years_outside_the_supported_range_are_refused() {
-        assert_eq!(public_holidays(1899, HolidayRegion::Metropole), Err(YearOutOfRange(1899)));
-        assert_eq!(public_holidays(2101, HolidayRegion::Metropole), Err(YearOutOfRange(2101)));
+        assert_eq!(
+            public_holidays(1899, HolidayRegion::Metropole),
+            Err(YearOutOfRange(1899))
+        );
+        assert_eq!(
+            public_holidays(2101, HolidayRegion::Metropole),
+            Err(YearOutOfRange(2101))
+        );
     }
 }

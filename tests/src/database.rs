@@ -1,0 +1,121 @@
+//! A fresh database per test.
+
+use std::path::PathBuf;
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+
+/// A database made for one test, removed when dropped.
+#[derive(Debug)]
+pub struct TestDatabase {
+    /// The `DATABASE_URL` the app is given.
+    pub url: String,
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Sqlite { file: PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.trim().is_empty() => Self::postgres(admin_url, &id),
+            _ => {
+                let file = std::env::temp_dir().join(format!("espace-familles-test-{id}.db"));
+                Self {
+                    url: format!("sqlite://{}", file.display()),
+                    kind: Kind::Sqlite { file },
+                }
+            }
+        }
+    }
+
+    fn postgres(admin_url: String, id: &str) -> Self {
+        let name = format!("ef_test_{id}");
+        let mut admin = PgConnection::establish(&admin_url)
+            .unwrap_or_else(|e| panic!("TEST_DATABASE_URL={admin_url} cannot be reached: {e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("test database created");
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(base, _)| base);
+        Self {
+            url: format!("{base}/{name}"),
+            kind: Kind::Postgres { admin_url, name },
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.kind, Kind::Postgres { .. })
+    }
+
+    /// Makes the database unreachable for the app, as a stopped server or a deleted
+    /// file would.
+    pub fn take_offline(&self) {
+        match &self.kind {
+            Kind::Sqlite { file } => {
+                std::fs::rename(file, file.with_extension("offline"))
+                    .expect("database file moved away");
+            }
+            Kind::Postgres { admin_url, name } => admin(
+                admin_url,
+                &format!(
+                    "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false; \
+                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';"
+                ),
+            ),
+        }
+    }
+
+    pub fn bring_online(&self) {
+        match &self.kind {
+            Kind::Sqlite { file } => {
+                std::fs::rename(file.with_extension("offline"), file)
+                    .expect("database file moved back");
+            }
+            Kind::Postgres { admin_url, name } => {
+                admin(
+                    admin_url,
+                    &format!("ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"),
+                );
+            }
+        }
+    }
+
+    /// A direct connection, to check what the app wrote.
+    pub fn connect(&self) -> persistence::AnyConnection {
+        persistence::DatabaseUrl::parse(&self.url)
+            .unwrap()
+            .connect()
+            .expect("test database connection")
+    }
+}
+
+fn admin(admin_url: &str, sql: &str) {
+    let mut conn = PgConnection::establish(admin_url).expect("admin connection");
+    conn.batch_execute(sql).expect("admin statement");
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.kind {
+            Kind::Sqlite { file } => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+                }
+            }
+            Kind::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                    let _ =
+                        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests: the real server, a real database, driven over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod calendar;
+mod city;
+mod contract;
+mod cors;
+mod framework_errors;
+mod health;
+mod password_policy;
+mod security_headers;
