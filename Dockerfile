@@ -1,0 +1,22 @@
+# Multi-stage build of the espace-familles binary.
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev && rm -rf /var/lib/apt/lists/*
+COPY . .
+RUN cargo build --release --locked -p api --bin espace-familles
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpq5 ca-certificates curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /app espace-familles \
+    && mkdir -p /app/data && chown espace-familles /app/data
+WORKDIR /app
+COPY --from=build /src/target/release/espace-familles /usr/local/bin/espace-familles
+USER espace-familles
+ENV BIND_ADDR=0.0.0.0:8080 LOG_FORMAT=json
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+    CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1
+ENTRYPOINT ["espace-familles"]
+CMD ["serve"]
