@@ -114,6 +114,9 @@ impl DbPool {
                 file.display()
             )));
         }
-        self.pool.get_timeout(READY_TIMEOUT).map(drop).map_err(DbError::from)
+        self.pool
+            .get_timeout(READY_TIMEOUT)
+            .map(drop)
+            .map_err(DbError::from)
     }
 }
