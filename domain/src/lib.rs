@@ -4,6 +4,8 @@
 //! needs (the current instant included) and returns a decision, so the rules can be
 //! unit- and property-tested without a database.
 
+pub mod account;
 pub mod calendar;
 pub mod city;
 pub mod password;
+pub mod throttle;
