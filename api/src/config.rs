@@ -34,6 +34,54 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `PASSWORD_*`: the password policy (the guide's rule by default).
     pub password_policy: PasswordPolicy,
+    /// `FRONTEND_URL`: where emailed links point (activation, reset, email change);
+    /// never taken from the request's Host header.
+    pub frontend_url: String,
+    /// `JWT_SECRET`: the HS256 key of access tokens, at least 32 bytes. When unset a
+    /// random key is made at start: tokens then die with the process and are not
+    /// shared between instances (fine for a local run, not for production).
+    pub jwt_secret: Option<String>,
+    /// `ACCESS_TOKEN_MINUTES`: the life of an access token.
+    pub access_token_minutes: i64,
+    /// `TRUST_PROXY_HEADERS`: take the client address from `X-Forwarded-For` /
+    /// `Forwarded` (only behind a proxy that sets them) instead of the TCP peer.
+    pub trust_proxy_headers: bool,
+    /// `MAIL_*`, `SMTP_URL`: how emails leave the outbox.
+    pub mail: MailConfig,
+    /// `BOOTSTRAP_ADMIN_*`: the admin account created at first start, if none exists.
+    pub bootstrap_admin: Option<BootstrapAdmin>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `MAIL_TRANSPORT`: `file` writes `.eml` files under `MAIL_DIR` and logs them;
+    /// `smtp` sends through `SMTP_URL` (`smtp://host:port`, `smtps://user:pass@host`).
+    pub transport: MailTransport,
+    pub from: String,
+    /// `OUTBOX_POLL_MILLIS`: how often the sender looks for due emails.
+    pub poll_interval: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    File(std::path::PathBuf),
+    Smtp(String),
+}
+
+#[derive(Clone)]
+pub struct BootstrapAdmin {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for BootstrapAdmin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BootstrapAdmin")
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +177,53 @@ impl Config {
                 }
             },
             password_policy,
+            frontend_url: vars
+                .text("FRONTEND_URL", "http://localhost:5173")
+                .trim_end_matches('/')
+                .to_owned(),
+            jwt_secret: match vars.raw("JWT_SECRET") {
+                Some(secret) if secret.len() < 32 => {
+                    return Err(ConfigError {
+                        variable: "JWT_SECRET",
+                        value: "(hidden)".into(),
+                        reason: "must be at least 32 bytes (256 bits) of random text".into(),
+                    });
+                }
+                other => other,
+            },
+            access_token_minutes: vars.parse("ACCESS_TOKEN_MINUTES", 15)?,
+            trust_proxy_headers: vars.flag("TRUST_PROXY_HEADERS", false)?,
+            mail: MailConfig {
+                transport: match vars.text("MAIL_TRANSPORT", "file").as_str() {
+                    "file" => MailTransport::File(vars.text("MAIL_DIR", "./data/mail").into()),
+                    "smtp" => {
+                        MailTransport::Smtp(vars.raw("SMTP_URL").ok_or_else(|| ConfigError {
+                            variable: "SMTP_URL",
+                            value: String::new(),
+                            reason: "required when MAIL_TRANSPORT=smtp".into(),
+                        })?)
+                    }
+                    other => {
+                        return Err(ConfigError {
+                            variable: "MAIL_TRANSPORT",
+                            value: other.to_owned(),
+                            reason: "expected file or smtp".into(),
+                        });
+                    }
+                },
+                from: vars.text(
+                    "MAIL_FROM",
+                    "Espace Familles <espace.familles@villejuif.example>",
+                ),
+                poll_interval: Duration::from_millis(vars.parse("OUTBOX_POLL_MILLIS", 1000)?),
+            },
+            bootstrap_admin: vars
+                .raw("BOOTSTRAP_ADMIN_PASSWORD")
+                .map(|password| BootstrapAdmin {
+                    username: vars.text("BOOTSTRAP_ADMIN_USERNAME", "admin"),
+                    email: vars.text("BOOTSTRAP_ADMIN_EMAIL", "admin@villejuif.example"),
+                    password,
+                }),
         })
     }
 }

@@ -1,9 +1,11 @@
 //! The Espace Familles API: configuration, the actix-web app, its handlers and use
 //! cases, and the OpenAPI document generated from them.
 
+pub mod auth;
 pub mod clock;
 pub mod config;
 mod db;
+pub mod email;
 mod middleware;
 pub mod openapi;
 pub mod problem;

@@ -32,7 +32,11 @@ use crate::routes;
         (name = "health", description = "Probes for orchestrators and load balancers."),
         (name = "city", description = "The city running the portal."),
         (name = "calendar", description = "Public holidays and, later, school holidays and closure days."),
-        (name = "auth", description = "Accounts and sign-in."),
+        (name = "auth", description = "Signing in and out, activation and password links."),
+        (name = "signup", description = "The five-step sign-up of the guide, as a draft kept on the server."),
+        (name = "legal", description = "Terms of use and privacy policy, versioned."),
+        (name = "me", description = "The signed-in account."),
+        (name = "admin-accounts", description = "Back office: accounts of families, agents and admins."),
     ),
     components(schemas(Problem, FieldProblem)),
 )]
@@ -46,7 +50,24 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     complete_operations(&mut spec);
+    add_security_scheme(&mut spec);
     spec
+}
+
+/// Access tokens from `POST /api/v1/auth/login`, sent as `Authorization: Bearer`.
+fn add_security_scheme(spec: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+    let components = spec.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearerAuth",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some("The access token of `POST /api/v1/auth/login` or `/auth/refresh`, valid 15 minutes."))
+                .build(),
+        ),
+    );
 }
 
 /// Fills in what every operation shares, so no handler can forget it:
@@ -69,6 +90,7 @@ fn complete_operations(spec: &mut utoipa::openapi::OpenApi) {
 }
 
 fn complete(operation: &mut Operation) {
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
     if operation.security.is_none() {
         operation.security = Some(Vec::new());
     }
@@ -88,6 +110,9 @@ fn complete(operation: &mut Operation) {
             "415",
             "The body is not sent as `application/json` (`unsupported_media_type`).",
         ));
+    }
+    if secured {
+        standard.push(("401", "No valid access token: missing, malformed, expired, or its session ended (`unauthorized`)."));
     }
     if has_parameters {
         standard.push(("400", "A path or query parameter is not valid (`invalid_path_parameter`, `invalid_query_parameter`)."));

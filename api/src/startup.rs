@@ -12,14 +12,19 @@ use anyhow::Context;
 use persistence::{DatabaseUrl, DbPool, PoolOptions, run_migrations};
 use utoipa_actix_web::AppExt;
 
+use crate::auth::{JwtKeys, passwords, secrets};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::email::OutboxWorker;
 use crate::middleware::{problems, request_id, security_headers};
 use crate::openapi;
 use crate::problem::{RouteTable, json_config, path_config, query_config, unmatched_route};
 use crate::routes::{self, docs};
 use crate::state::AppState;
+use crate::usecases::bootstrap;
 use crate::usecases::city::{Bootstrap, ensure_city};
+use domain::account::Lifetimes;
+use domain::throttle::ThrottlePolicy;
 
 /// A built server, listening but not yet serving.
 #[allow(missing_debug_implementations)] // actix's Server has no Debug
@@ -27,6 +32,7 @@ pub struct Application {
     server: Server,
     port: u16,
     state: AppState,
+    outbox: OutboxWorker,
 }
 
 /// Opens the database, applies the migrations and makes sure the city exists.
@@ -44,8 +50,15 @@ pub fn prepare_database(
         .with_context(|| format!("cannot open the database {redacted}"))?;
     let mut conn = pool.get()?;
     let applied = run_migrations(&mut conn)?;
-    let bootstrap = ensure_city(&mut conn, &config.city, config.seed_demo, clock.now())?;
-    Ok((pool, applied, bootstrap))
+    let now = clock.now();
+    bootstrap::ensure_legal_documents(&mut conn, now)?;
+    let outcome = ensure_city(&mut conn, &config.city, config.seed_demo, now)?;
+    if let Some(admin) = &config.bootstrap_admin
+        && bootstrap::ensure_admin(&mut conn, admin, now)?
+    {
+        tracing::info!(username = %admin.username, "bootstrap admin created");
+    }
+    Ok((pool, applied, outcome))
 }
 
 impl Application {
@@ -85,10 +98,28 @@ impl Application {
             table.add(path, vec![Method::GET]);
         }
         let table = web::Data::new(table);
+        let secret = match &config.jwt_secret {
+            Some(secret) => secret.as_bytes().to_vec(),
+            None => {
+                tracing::warn!(
+                    "JWT_SECRET is not set: a random key is used, tokens end with this process"
+                );
+                secrets::new_secret().into_bytes()
+            }
+        };
+        let jwt = Arc::new(JwtKeys::new(
+            &secret,
+            chrono::Duration::minutes(config.access_token_minutes),
+        ));
+        tokio::task::spawn_blocking(passwords::warm_up).await?;
+        let outbox = OutboxWorker::spawn(pool.clone(), clock.clone(), &config.mail)?;
         let state = AppState {
             pool,
             clock,
             config: config.clone(),
+            jwt,
+            lifetimes: Lifetimes::default(),
+            throttle: ThrottlePolicy::default(),
         };
         let data = web::Data::new(state.clone());
 
@@ -118,6 +149,7 @@ impl Application {
             server,
             port,
             state,
+            outbox,
         })
     }
 
@@ -135,8 +167,16 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until stopped, then stops the outbox worker after its current round.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Self {
+            server, mut outbox, ..
+        } = self;
+        let result = server.await;
+        tokio::task::spawn_blocking(move || outbox.stop())
+            .await
+            .ok();
+        result
     }
 }
 

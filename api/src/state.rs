@@ -1,7 +1,10 @@
 use std::sync::Arc;
 
+use domain::account::Lifetimes;
+use domain::throttle::ThrottlePolicy;
 use persistence::DbPool;
 
+use crate::auth::JwtKeys;
 use crate::clock::Clock;
 use crate::config::Config;
 
@@ -11,4 +14,18 @@ pub struct AppState {
     pub pool: DbPool,
     pub clock: Clock,
     pub config: Arc<Config>,
+    pub jwt: Arc<JwtKeys>,
+    pub lifetimes: Lifetimes,
+    pub throttle: ThrottlePolicy,
+}
+
+impl AppState {
+    pub fn rules(&self) -> crate::usecases::Rules<'_> {
+        crate::usecases::Rules {
+            throttle: &self.throttle,
+            passwords: &self.config.password_policy,
+            lifetimes: &self.lifetimes,
+            frontend_url: &self.config.frontend_url,
+        }
+    }
 }

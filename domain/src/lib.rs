@@ -7,5 +7,6 @@
 pub mod account;
 pub mod calendar;
 pub mod city;
+pub mod outbox;
 pub mod password;
 pub mod throttle;

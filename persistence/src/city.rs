@@ -1,10 +1,10 @@
 //! The city's settings: a single row, created at first start.
 
-use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::schema::city_settings;
-use crate::{AnyConnection, DbError};
+use crate::{AnyConnection, DbError, db_time};
 
 /// The only id the table accepts (a CHECK constraint enforces it).
 const SETTINGS_ID: i64 = 1;
@@ -65,10 +65,4 @@ pub fn insert(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// Instants are stored as UTC truncated to microseconds, the precision both
-/// databases keep, so a value reads back equal to what was written.
-pub fn db_time(instant: DateTime<Utc>) -> NaiveDateTime {
-    instant.trunc_subsecs(6).naive_utc()
 }

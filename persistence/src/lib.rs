@@ -1,14 +1,32 @@
 //! Database access: one diesel `MultiConnection` over PostgreSQL and SQLite, the pool,
 //! the embedded migrations and the repositories the use cases call.
 
+pub mod accounts;
 pub mod city;
 mod connection;
+pub mod dossiers;
 mod error;
+pub mod legal;
 mod migrations;
+pub mod outbox;
 mod pool;
 pub mod schema;
+pub mod signups;
+pub mod throttles;
 
 pub use connection::{AnyConnection, Backend, DatabaseUrl};
 pub use error::DbError;
 pub use migrations::run_migrations;
 pub use pool::{DbPool, PoolOptions, PooledConn};
+
+/// Instants are stored as UTC truncated to microseconds, the precision both
+/// databases keep, so a value reads back equal to what was written.
+pub fn db_time(instant: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    instant.trunc_subsecs(6).naive_utc()
+}
+
+/// The reverse of [`db_time`].
+pub fn utc(stored: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    stored.and_utc()
+}

@@ -6,6 +6,7 @@
 
 mod framework;
 mod lang;
+mod refusals;
 mod validation;
 
 use actix_web::http::StatusCode;
@@ -17,7 +18,8 @@ use utoipa::ToSchema;
 pub use framework::{
     RouteTable, generic_problem, json_config, not_found, path_config, query_config, unmatched_route,
 };
-pub use lang::{Lang, Text};
+pub use lang::{Lang, Text, password_violation_message};
+pub use refusals::throttled;
 pub use validation::validate;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";

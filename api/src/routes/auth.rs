@@ -1,13 +1,17 @@
-//! Sign-in matters that need no account yet: the password policy every client shows.
+//! What needs no signed-in account: the password policy every client shows, and the
+//! emailed links (activation, password reset, email change).
 
 use actix_web::{HttpResponse, get, post, web};
-use domain::password::{PasswordPolicy, PasswordViolation};
+use domain::password::PasswordPolicy;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::problem::{ApiError, Lang, Text, validate};
+use crate::auth::ClientIp;
+use crate::db;
+use crate::problem::{ApiError, Lang, Text, password_violation_message, validate};
 use crate::state::AppState;
+use crate::usecases::accounts;
 
 /// The rule passwords must follow, so every client shows the same one.
 #[derive(Debug, Serialize, ToSchema)]
@@ -114,10 +118,251 @@ pub async fn check_password(
             .into_iter()
             .map(|v| PasswordRuleViolation {
                 code: v.code().to_owned(),
-                message: violation_message(v).get(lang).to_owned(),
+                message: password_violation_message(v).get(lang).to_owned(),
             })
             .collect(),
     }))
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationRequest {
+    /// The `token` parameter of the emailed link.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub token: String,
+    /// Required only for accounts opened by an admin (agents), which choose their
+    /// password here; families chose theirs at sign-up.
+    #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"email": "famille.ti@exemple.fr"}))]
+pub struct EmailRequest {
+    #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordResetRequest {
+    /// The `token` parameter of the emailed link.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub token: String,
+    #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
+    pub password: String,
+    #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
+    pub password_confirmation: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenRequest {
+    /// The `token` parameter of the emailed link.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub token: String,
+}
+
+/// What a request that may send an email answers, whatever happened.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Accepted {
+    /// The same words whether or not the address has an account.
+    pub message: String,
+}
+
+/// Activates an account from the emailed link.
+///
+/// The link is valid 72 hours and once. An expired link has its own code, so the
+/// client can offer to send a new one.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "activateAccount",
+    request_body = ActivationRequest,
+    responses(
+        (status = 204, description = "The account is active: the family can sign in."),
+        (status = 400, description = "Unknown or already used link (`invalid_token`), or a password breaking the policy for an invited agent (`validation_failed`)."),
+        (status = 410, description = "The link expired (`activation_link_expired`)."),
+        (status = 429, description = "Too many invalid links from this address (`too_many_attempts`)."),
+    ),
+)]
+#[post("/auth/activation")]
+pub async fn activate_account(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    body: web::Json<ActivationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    let body = body.into_inner();
+    db::run(&state.pool, move |conn| {
+        accounts::activate(
+            conn,
+            &st.rules(),
+            &body.token,
+            body.password.as_deref(),
+            &ip.0,
+            now,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sends a new activation link.
+///
+/// Answered the same whether or not the address has an account waiting for
+/// activation; only such an account gets an email.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "requestActivationEmail",
+    request_body = EmailRequest,
+    responses(
+        (status = 202, description = "If the address has an account waiting for activation, a new link is on its way.", body = Accepted),
+        (status = 429, description = "Too many requests from this address (`too_many_attempts`)."),
+    ),
+)]
+#[post("/auth/activation-requests")]
+pub async fn request_activation_email(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    lang: Lang,
+    body: web::Json<EmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    db::run(&state.pool, move |conn| {
+        accounts::resend_activation(conn, &st.rules(), &body.email, &ip.0, now)
+    })
+    .await?;
+    Ok(accepted(
+        lang,
+        Text::new(
+            "Si un compte en attente d'activation correspond à cette adresse, un nouveau lien vient de lui être envoyé.",
+            "If an account waiting for activation matches this address, a new link was just sent to it.",
+        ),
+    ))
+}
+
+fn accepted(lang: Lang, message: Text) -> HttpResponse {
+    HttpResponse::Accepted().json(Accepted {
+        message: message.get(lang).to_owned(),
+    })
+}
+
+/// "Mot de passe oublié ?": sends a reset link.
+///
+/// Answered the same whether or not the address has an account. The link is valid
+/// 1 hour and once. Requests never lock the account.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "requestPasswordReset",
+    request_body = EmailRequest,
+    responses(
+        (status = 202, description = "If the address has an account, a reset link is on its way.", body = Accepted),
+        (status = 429, description = "Too many requests from this address (`too_many_attempts`)."),
+    ),
+)]
+#[post("/auth/password-reset-requests")]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    lang: Lang,
+    body: web::Json<EmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    db::run(&state.pool, move |conn| {
+        accounts::request_password_reset(conn, &st.rules(), &body.email, &ip.0, now)
+    })
+    .await?;
+    Ok(accepted(
+        lang,
+        Text::new(
+            "Si un compte correspond à cette adresse, un lien de réinitialisation vient de lui être envoyé. Il est valide 1 heure.",
+            "If an account matches this address, a reset link was just sent to it. It is valid for 1 hour.",
+        ),
+    ))
+}
+
+/// Sets a new password from a reset link.
+///
+/// Every session of the account ends (its tokens stop working) and the account is
+/// told by email.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "resetPassword",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 204, description = "The password is changed; sign in with it."),
+        (status = 400, description = "Unknown or used link (`invalid_token`), or a password breaking the policy (`validation_failed`)."),
+        (status = 410, description = "The link expired (`reset_link_expired`)."),
+        (status = 429, description = "Too many invalid links from this address (`too_many_attempts`)."),
+    ),
+)]
+#[post("/auth/password-reset")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    body: web::Json<PasswordResetRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    let body = body.into_inner();
+    db::run(&state.pool, move |conn| {
+        accounts::reset_password(
+            conn,
+            &st.rules(),
+            &body.token,
+            &body.password,
+            &body.password_confirmation,
+            &ip.0,
+            now,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Confirms a new email address from the link sent to it.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "confirmEmailChange",
+    request_body = TokenRequest,
+    responses(
+        (status = 204, description = "The address is now the account's; the old one was told."),
+        (status = 400, description = "Unknown or used link (`invalid_token`)."),
+        (status = 409, description = "The address meanwhile became another account's (`email_taken`)."),
+        (status = 410, description = "The link expired (`email_change_link_expired`)."),
+        (status = 429, description = "Too many invalid links from this address (`too_many_attempts`)."),
+    ),
+)]
+#[post("/auth/email-change/confirmation")]
+pub async fn confirm_email_change(
+    state: web::Data<AppState>,
+    ip: ClientIp,
+    body: web::Json<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    db::run(&state.pool, move |conn| {
+        accounts::confirm_email_change(conn, &st.rules(), &body.token, &ip.0, now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 fn describe(policy: &PasswordPolicy) -> Text {
@@ -170,34 +415,6 @@ fn capitalise(text: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
-}
-
-fn violation_message(violation: PasswordViolation) -> Text {
-    match violation {
-        PasswordViolation::TooShort { min } => Text::new(
-            format!("{min} caractères au minimum."),
-            format!("At least {min} characters."),
-        ),
-        PasswordViolation::TooLong { max } => Text::new(
-            format!("{max} caractères au maximum."),
-            format!("At most {max} characters."),
-        ),
-        PasswordViolation::MissingUppercase => {
-            Text::new("Au moins 1 majuscule.", "At least 1 uppercase letter.")
-        }
-        PasswordViolation::MissingLowercase => {
-            Text::new("Au moins 1 minuscule.", "At least 1 lowercase letter.")
-        }
-        PasswordViolation::MissingDigit => Text::new("Au moins 1 chiffre.", "At least 1 digit."),
-        PasswordViolation::MissingSpecial => Text::new(
-            "Au moins 1 caractère spécial.",
-            "At least 1 special character.",
-        ),
-        PasswordViolation::TooCommon => Text::new(
-            "Ce mot de passe est trop courant : choisissez-en un autre.",
-            "This password is too common: choose another one.",
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,17 @@
 //! Handlers and their DTOs, one file per area. Every documented operation is
 //! registered here, once: the same function feeds the server and the OpenAPI document.
 
+pub mod admin_accounts;
 pub mod auth;
 pub mod calendar;
 pub mod city;
 pub mod docs;
 pub mod health;
+pub mod legal;
+pub mod me;
+pub mod pagination;
+pub mod sessions;
+pub mod signups;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -17,6 +23,36 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(city::get_city)
                 .service(calendar::list_public_holidays)
                 .service(auth::get_password_policy)
-                .service(auth::check_password),
+                .service(auth::check_password)
+                .service(signups::start_signup)
+                .service(signups::get_signup)
+                .service(signups::update_signup_personal_details)
+                .service(signups::set_signup_dossier_references)
+                .service(signups::accept_signup_terms)
+                .service(signups::accept_signup_privacy_policy)
+                .service(signups::confirm_signup)
+                .service(signups::cancel_signup)
+                .service(auth::activate_account)
+                .service(auth::request_activation_email)
+                .service(sessions::login)
+                .service(sessions::refresh_tokens)
+                .service(sessions::logout)
+                .service(sessions::logout_everywhere)
+                .service(auth::request_password_reset)
+                .service(auth::reset_password)
+                .service(auth::confirm_email_change)
+                .service(legal::get_current_terms)
+                .service(legal::get_current_privacy_policy)
+                .service(me::get_me)
+                .service(me::accept_legal_document)
+                .service(me::change_password)
+                .service(me::request_email_change)
+                .service(admin_accounts::list_accounts)
+                .service(admin_accounts::get_account)
+                .service(admin_accounts::create_staff_account)
+                .service(admin_accounts::disable_account)
+                .service(admin_accounts::enable_account)
+                .service(admin_accounts::resend_activation_email)
+                .service(legal::publish_legal_document),
         );
 }

@@ -4,7 +4,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use persistence::city::{self, CitySettings, NewCitySettings};
 use persistence::{AnyConnection, DbError};
 
-use super::demo;
+use super::{Outcome, UseCaseError, demo};
 use crate::config::CityDefaults;
 use crate::problem::ApiError;
 
@@ -38,16 +38,17 @@ pub enum Bootstrap {
     CityCreated,
 }
 
-/// Creates the city in an empty database: the demo city when `seed_demo` is on,
-/// otherwise the one named in the configuration. An instance that loses the race
-/// with another one starting on the same database finds the city already there.
+/// Creates the city in an empty database: the demo city (and its families and
+/// accounts) when `seed_demo` is on, otherwise the one named in the configuration.
+/// An instance that loses the race with another one starting on the same database
+/// finds the city already there.
 pub fn ensure_city(
     conn: &mut AnyConnection,
     defaults: &CityDefaults,
     seed_demo: bool,
     now: DateTime<Utc>,
-) -> Result<Bootstrap, DbError> {
-    let outcome = conn.transaction::<_, DbError, _>(|conn| {
+) -> Outcome<Bootstrap> {
+    let outcome = conn.transaction::<_, UseCaseError, _>(|conn| {
         if city::find(conn)?.is_some() {
             return Ok(Bootstrap::AlreadyConfigured);
         }
@@ -71,9 +72,10 @@ pub fn ensure_city(
         Ok(Bootstrap::CityCreated)
     });
     match outcome {
-        Err(DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
-            Ok(Bootstrap::AlreadyConfigured)
-        }
+        Err(UseCaseError::Db(DbError::Query(DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            _,
+        )))) => Ok(Bootstrap::AlreadyConfigured),
         other => other,
     }
 }

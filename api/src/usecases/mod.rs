@@ -1,6 +1,86 @@
 //! One function per use case: a transaction that loads what the decision needs, asks
 //! `domain`, and writes the result. No actix or DTO types, so jobs and tests can call
-//! them too.
+//! them too. Refusals are [`Refusal`]s; the HTTP layer maps them to problems.
 
+pub mod accounts;
+pub mod bootstrap;
 pub mod city;
 pub mod demo;
+pub mod legal;
+pub mod sessions;
+pub mod signup;
+pub mod throttling;
+
+use persistence::DbError;
+
+use crate::problem::FieldError;
+
+/// Why a use case did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum UseCaseError {
+    /// Fields that break their rules, each with its message.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// A valid request that the rules refuse.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    /// Too many failed attempts: try again after this long.
+    #[error("throttled for {0}")]
+    Throttled(chrono::Duration),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<diesel::result::Error> for UseCaseError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Db(error.into())
+    }
+}
+
+impl From<Refusal> for UseCaseError {
+    fn from(refusal: Refusal) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
+/// Business refusals, each with a stable code (see `problem::refusals`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    InvalidCredentials,
+    AccountNotActivated,
+    AccountDisabled,
+    InvalidRefreshToken,
+    RefreshTokenReused,
+    InvalidToken,
+    ActivationLinkExpired,
+    ResetLinkExpired,
+    EmailChangeLinkExpired,
+    SignupNotFound,
+    SignupStepOutOfOrder,
+    SignupIncomplete,
+    DossierReferencesMismatch,
+    LegalVersionOutdated,
+    UsernameTaken,
+    EmailTaken,
+    WrongCurrentPassword,
+    AccountNotFound,
+    AccountNotPending,
+    CannotDisableSelf,
+    StaffOnlyByAdmin,
+    LegalVersionExists,
+    NoLegalDocument,
+}
+
+pub type Outcome<T> = Result<T, UseCaseError>;
+
+/// The city's rules the account use cases apply, from configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    pub throttle: &'a domain::throttle::ThrottlePolicy,
+    pub passwords: &'a domain::password::PasswordPolicy,
+    pub lifetimes: &'a domain::account::Lifetimes,
+    /// Where emailed links lead (`FRONTEND_URL`).
+    pub frontend_url: &'a str,
+}

@@ -1,0 +1,12 @@
+//! Who is calling: password hashing, emailed secrets, access tokens, and the
+//! extractors handlers use to require a signed-in caller of some role.
+
+mod caller;
+mod client_ip;
+mod jwt;
+pub mod passwords;
+pub mod secrets;
+
+pub use caller::{Admin, Caller, Consented, Family, Staff, forbidden, unauthorized};
+pub use client_ip::ClientIp;
+pub use jwt::{AccessClaims, JwtKeys};

@@ -1,0 +1,256 @@
+//! How use-case outcomes read over HTTP: one table of statuses, codes and messages.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+
+use super::{ApiError, Text};
+use crate::usecases::{Refusal, UseCaseError};
+
+impl From<UseCaseError> for ApiError {
+    fn from(error: UseCaseError) -> Self {
+        match error {
+            UseCaseError::Invalid(errors) => ApiError::validation(errors),
+            UseCaseError::Refused(refusal) => refusal.into(),
+            UseCaseError::Throttled(wait) => throttled(wait),
+            UseCaseError::Db(db) => db.into(),
+            UseCaseError::Internal(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+pub fn throttled(wait: chrono::Duration) -> ApiError {
+    let seconds = wait.num_seconds().max(1);
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        Text::new("Trop de tentatives", "Too many attempts"),
+        Text::new(
+            format!("Trop de tentatives infructueuses. Réessayez dans {seconds} secondes."),
+            format!("Too many failed attempts. Try again in {seconds} seconds."),
+        ),
+    )
+    .with_header(header::RETRY_AFTER, HeaderValue::from(seconds))
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        use Refusal as R;
+        use StatusCode as S;
+        let (status, code, title, detail): (S, &'static str, (&str, &str), (&str, &str)) =
+            match refusal {
+                R::InvalidCredentials => (
+                    S::UNAUTHORIZED,
+                    "invalid_credentials",
+                    ("Identifiants incorrects", "Invalid credentials"),
+                    (
+                        "Nom d'utilisateur ou mot de passe incorrect.",
+                        "Wrong username or password.",
+                    ),
+                ),
+                R::AccountNotActivated => (
+                    S::FORBIDDEN,
+                    "account_not_activated",
+                    ("Compte non activé", "Account not activated"),
+                    (
+                        "Votre compte n'est pas encore activé : suivez le lien reçu par e-mail, ou demandez-en un nouveau.",
+                        "Your account is not activated yet: follow the emailed link, or ask for a new one.",
+                    ),
+                ),
+                R::AccountDisabled => (
+                    S::FORBIDDEN,
+                    "account_disabled",
+                    ("Compte désactivé", "Account disabled"),
+                    (
+                        "Ce compte a été désactivé. Contactez le service Enfance.",
+                        "This account was disabled. Contact the city's services.",
+                    ),
+                ),
+                R::InvalidRefreshToken => (
+                    S::UNAUTHORIZED,
+                    "invalid_refresh_token",
+                    ("Session expirée", "Session expired"),
+                    (
+                        "Votre session a expiré : reconnectez-vous.",
+                        "Your session expired: sign in again.",
+                    ),
+                ),
+                R::RefreshTokenReused => (
+                    S::UNAUTHORIZED,
+                    "refresh_token_reused",
+                    ("Session révoquée", "Session revoked"),
+                    (
+                        "Ce jeton a déjà été utilisé : par sécurité, la session a été fermée. Reconnectez-vous.",
+                        "This token was already used: the session was closed for safety. Sign in again.",
+                    ),
+                ),
+                R::InvalidToken => (
+                    S::BAD_REQUEST,
+                    "invalid_token",
+                    ("Lien invalide", "Invalid link"),
+                    (
+                        "Ce lien n'est pas valide ou a déjà été utilisé.",
+                        "This link is not valid or was already used.",
+                    ),
+                ),
+                R::ActivationLinkExpired => (
+                    S::GONE,
+                    "activation_link_expired",
+                    ("Lien d'activation expiré", "Activation link expired"),
+                    (
+                        "Ce lien d'activation a expiré (72 heures) : demandez-en un nouveau.",
+                        "This activation link expired (72 hours): ask for a new one.",
+                    ),
+                ),
+                R::ResetLinkExpired => (
+                    S::GONE,
+                    "reset_link_expired",
+                    ("Lien expiré", "Link expired"),
+                    (
+                        "Ce lien de réinitialisation a expiré (1 heure) : faites une nouvelle demande.",
+                        "This reset link expired (1 hour): make a new request.",
+                    ),
+                ),
+                R::EmailChangeLinkExpired => (
+                    S::GONE,
+                    "email_change_link_expired",
+                    ("Lien expiré", "Link expired"),
+                    (
+                        "Ce lien de confirmation a expiré : recommencez le changement d'adresse.",
+                        "This confirmation link expired: change the address again.",
+                    ),
+                ),
+                R::SignupNotFound => (
+                    S::NOT_FOUND,
+                    "signup_not_found",
+                    ("Inscription introuvable", "Sign-up not found"),
+                    (
+                        "Cette inscription n'existe pas ou a expiré : recommencez votre inscription.",
+                        "This sign-up does not exist or expired: start again.",
+                    ),
+                ),
+                R::SignupStepOutOfOrder => (
+                    S::CONFLICT,
+                    "signup_step_out_of_order",
+                    ("Étape non disponible", "Step not available"),
+                    (
+                        "Complétez d'abord les étapes précédentes.",
+                        "Complete the previous steps first.",
+                    ),
+                ),
+                R::SignupIncomplete => (
+                    S::CONFLICT,
+                    "signup_incomplete",
+                    ("Inscription incomplète", "Sign-up incomplete"),
+                    (
+                        "Toutes les étapes doivent être complétées avant de valider.",
+                        "Every step must be completed before confirming.",
+                    ),
+                ),
+                R::DossierReferencesMismatch => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "dossier_references_mismatch",
+                    (
+                        "Références du dossier incorrectes",
+                        "Dossier references do not match",
+                    ),
+                    (
+                        "Ces références ne correspondent à aucun dossier. Vérifiez le numéro de dossier, le nom et l'adresse e-mail indiqués sur vos factures.",
+                        "These references match no dossier. Check the dossier number, name and email shown on your invoices.",
+                    ),
+                ),
+                R::LegalVersionOutdated => (
+                    S::CONFLICT,
+                    "legal_version_outdated",
+                    ("Version dépassée", "Outdated version"),
+                    (
+                        "Une nouvelle version de ce document a été publiée : lisez-la et acceptez-la.",
+                        "A new version of this document was published: read and accept it.",
+                    ),
+                ),
+                R::UsernameTaken => (
+                    S::CONFLICT,
+                    "username_taken",
+                    ("Nom d'utilisateur pris", "Username taken"),
+                    (
+                        "Ce nom d'utilisateur vient d'être pris : choisissez-en un autre.",
+                        "This username was just taken: choose another one.",
+                    ),
+                ),
+                R::EmailTaken => (
+                    S::CONFLICT,
+                    "email_taken",
+                    ("Adresse déjà utilisée", "Email already in use"),
+                    (
+                        "Cette adresse est déjà celle d'un autre compte.",
+                        "This address already belongs to another account.",
+                    ),
+                ),
+                R::WrongCurrentPassword => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "wrong_current_password",
+                    ("Mot de passe actuel incorrect", "Wrong current password"),
+                    (
+                        "Le mot de passe actuel est incorrect.",
+                        "The current password is wrong.",
+                    ),
+                ),
+                R::AccountNotFound => (
+                    S::NOT_FOUND,
+                    "not_found",
+                    ("Ressource introuvable", "Not found"),
+                    ("Ce compte n'existe pas.", "This account does not exist."),
+                ),
+                R::AccountNotPending => (
+                    S::CONFLICT,
+                    "account_not_pending",
+                    ("Compte déjà activé", "Account already activated"),
+                    (
+                        "Ce compte n'attend pas d'activation.",
+                        "This account is not waiting for activation.",
+                    ),
+                ),
+                R::CannotDisableSelf => (
+                    S::CONFLICT,
+                    "cannot_disable_self",
+                    ("Action impossible", "Not possible"),
+                    (
+                        "Vous ne pouvez pas désactiver votre propre compte.",
+                        "You cannot disable your own account.",
+                    ),
+                ),
+                R::StaffOnlyByAdmin => (
+                    S::FORBIDDEN,
+                    "forbidden",
+                    ("Accès refusé", "Forbidden"),
+                    (
+                        "Seul un administrateur peut modifier un compte agent.",
+                        "Only an admin may change a staff account.",
+                    ),
+                ),
+                R::LegalVersionExists => (
+                    S::CONFLICT,
+                    "legal_version_exists",
+                    ("Version existante", "Version exists"),
+                    (
+                        "Cette version a déjà été publiée.",
+                        "This version was already published.",
+                    ),
+                ),
+                R::NoLegalDocument => (
+                    S::NOT_FOUND,
+                    "not_found",
+                    ("Ressource introuvable", "Not found"),
+                    (
+                        "Aucune version de ce document n'a été publiée.",
+                        "No version of this document was published.",
+                    ),
+                ),
+            };
+        ApiError::new(
+            status,
+            code,
+            Text::new(title.0, title.1),
+            Text::new(detail.0, detail.1),
+        )
+    }
+}

@@ -1,0 +1,162 @@
+//! The terms of use and the privacy policy: read by anyone, published by admins.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use persistence::legal::LegalDocument;
+use persistence::utc;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::Admin;
+use crate::db;
+use crate::problem::{ApiError, validate};
+use crate::state::AppState;
+use crate::usecases::legal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalKind {
+    /// Conditions générales d'utilisation.
+    Terms,
+    /// Politique de confidentialité.
+    Privacy,
+}
+
+impl LegalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Terms => "terms",
+            Self::Privacy => "privacy",
+        }
+    }
+
+    pub fn from_stored(kind: &str) -> Self {
+        if kind == "privacy" {
+            Self::Privacy
+        } else {
+            Self::Terms
+        }
+    }
+}
+
+/// One version of the terms of use or of the privacy policy.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "kind": "terms", "version": "1.0", "title": "Conditions générales d'utilisation",
+    "body": "ARTICLE 1 : PRÉAMBULE ...", "publishedAt": "2026-09-01T00:00:00Z"
+}))]
+pub struct LegalDocumentView {
+    pub kind: LegalKind,
+    pub version: String,
+    pub title: String,
+    /// Plain text with blank lines between paragraphs.
+    pub body: String,
+    pub published_at: DateTime<Utc>,
+}
+
+impl From<LegalDocument> for LegalDocumentView {
+    fn from(d: LegalDocument) -> Self {
+        Self {
+            kind: LegalKind::from_stored(&d.kind),
+            version: d.version,
+            title: d.title,
+            body: d.body,
+            published_at: utc(d.published_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishLegalDocumentRequest {
+    pub kind: LegalKind,
+    /// A new version label, such as `2.0` or `2027-01`.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub version: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    #[validate(length(min = 1, max = 100000))]
+    #[schema(min_length = 1, max_length = 100000)]
+    pub body: String,
+}
+
+/// The current terms of use (step 3 of the sign-up).
+#[utoipa::path(
+    tag = "legal",
+    operation_id = "getCurrentTerms",
+    responses(
+        (status = 200, description = "The newest published version.", body = LegalDocumentView),
+        (status = 404, description = "None was published (`not_found`)."),
+    ),
+)]
+#[get("/legal/terms")]
+pub async fn get_current_terms(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    current(state, "terms").await
+}
+
+/// The current privacy policy (step 4 of the sign-up).
+#[utoipa::path(
+    tag = "legal",
+    operation_id = "getCurrentPrivacyPolicy",
+    responses(
+        (status = 200, description = "The newest published version.", body = LegalDocumentView),
+        (status = 404, description = "None was published (`not_found`)."),
+    ),
+)]
+#[get("/legal/privacy")]
+pub async fn get_current_privacy_policy(
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    current(state, "privacy").await
+}
+
+async fn current(state: web::Data<AppState>, kind: &'static str) -> Result<HttpResponse, ApiError> {
+    let document = db::run(&state.pool, move |conn| legal::current(conn, kind)).await?;
+    Ok(HttpResponse::Ok().json(LegalDocumentView::from(document)))
+}
+
+/// Publishes a new version of the terms of use or of the privacy policy.
+///
+/// From then on, every family must accept it before anything else: their requests
+/// answer 403 `consent_required` until they do (`POST /me/consents`).
+#[utoipa::path(
+    tag = "legal",
+    operation_id = "publishLegalDocument",
+    security(("bearerAuth" = [])),
+    request_body = PublishLegalDocumentRequest,
+    responses(
+        (status = 201, description = "Published; it is the current version.", body = LegalDocumentView),
+        (status = 403, description = "Only admins publish (`forbidden`)."),
+        (status = 409, description = "This version exists already (`legal_version_exists`)."),
+    ),
+)]
+#[post("/admin/legal-documents")]
+pub async fn publish_legal_document(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    body: web::Json<PublishLegalDocumentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let body = body.into_inner();
+    let document = db::run(&state.pool, move |conn| {
+        legal::publish(
+            conn,
+            body.kind.as_str(),
+            body.version.trim(),
+            &body.title,
+            &body.body,
+            now,
+        )
+    })
+    .await?;
+    let kind = LegalKind::from_stored(&document.kind);
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/legal/{}", kind.as_str())))
+        .json(LegalDocumentView::from(document)))
+}

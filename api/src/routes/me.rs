@@ -1,0 +1,264 @@
+//! The signed-in account: its profile, its password and email, its consents.
+
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::{DateTime, Utc};
+use persistence::accounts::AccountWithDossier;
+use persistence::utc;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::legal::{LegalDocumentView, LegalKind};
+use crate::auth::{Caller, Consented};
+use crate::db;
+use crate::problem::{ApiError, validate};
+use crate::state::AppState;
+use crate::usecases::accounts;
+use crate::usecases::{UseCaseError, legal};
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleView {
+    Family,
+    Agent,
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusView {
+    /// Waiting for its activation link.
+    Pending,
+    Active,
+    Disabled,
+}
+
+/// An account as its owner and the back office see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": 1, "role": "family", "status": "active", "username": "famille.ti",
+    "email": "famille.ti@exemple.fr", "firstName": "Camille", "lastName": "TI",
+    "dossierNumber": "18", "createdAt": "2026-09-01T08:00:00Z", "activatedAt": "2026-09-01T08:05:00Z"
+}))]
+pub struct AccountView {
+    pub id: i64,
+    pub role: RoleView,
+    pub status: StatusView,
+    pub username: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// The dossier of a family account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dossier_number: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activated_at: Option<DateTime<Utc>>,
+}
+
+impl From<AccountWithDossier> for AccountView {
+    fn from((account, dossier_number): AccountWithDossier) -> Self {
+        Self {
+            id: account.id,
+            role: match account.role.as_str() {
+                "admin" => RoleView::Admin,
+                "agent" => RoleView::Agent,
+                _ => RoleView::Family,
+            },
+            status: match account.status.as_str() {
+                "active" => StatusView::Active,
+                "disabled" => StatusView::Disabled,
+                _ => StatusView::Pending,
+            },
+            username: account.username,
+            email: account.email,
+            first_name: account.first_name,
+            last_name: account.last_name,
+            dossier_number,
+            created_at: utc(account.created_at),
+            activated_at: account.activated_at.map(utc),
+        }
+    }
+}
+
+/// The signed-in account, and the documents it still has to accept.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub account: AccountView,
+    /// Current versions of the terms of use or privacy policy not accepted yet. While
+    /// a family's list is not empty, its other requests answer `consent_required`.
+    pub pending_consents: Vec<LegalDocumentView>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePasswordRequest {
+    #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
+    pub current_password: String,
+    #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
+    pub password: String,
+    #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
+    pub password_confirmation: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailChangeRequest {
+    #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
+    pub new_email: String,
+    #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
+    pub current_password: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentRequest {
+    pub kind: LegalKind,
+    /// The version read; must be the current one.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub version: String,
+}
+
+/// The signed-in account.
+///
+/// Answers even while documents wait for acceptance, so the client can show them.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "getMe",
+    security(("bearerAuth" = [])),
+    responses((status = 200, description = "The account and its pending consents.", body = Me)),
+)]
+#[get("/me")]
+pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let me = db::run(&state.pool, move |conn| {
+        let account = accounts::get(conn, caller.account_id)?;
+        let pending = legal::pending(conn, caller.account_id)?;
+        Ok::<_, UseCaseError>(Me {
+            account: account.into(),
+            pending_consents: pending.into_iter().map(LegalDocumentView::from).collect(),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(me))
+}
+
+/// Accepts the current version of the terms of use or of the privacy policy.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "acceptLegalDocument",
+    security(("bearerAuth" = [])),
+    request_body = ConsentRequest,
+    responses(
+        (status = 204, description = "Recorded, with its version and time."),
+        (status = 409, description = "This is not the current version (`legal_version_outdated`)."),
+    ),
+)]
+#[post("/me/consents")]
+pub async fn accept_legal_document(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<ConsentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    db::run(&state.pool, move |conn| {
+        legal::accept(
+            conn,
+            caller.account_id,
+            body.kind.as_str(),
+            &body.version,
+            now,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Changes the password of the signed-in account.
+///
+/// The current password is required. The account's other sessions end; this one
+/// goes on. The account is told by email.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "changePassword",
+    security(("bearerAuth" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed."),
+        (status = 403, description = "A family must first accept the current documents (`consent_required`)."),
+        (status = 422, description = "The current password is wrong (`wrong_current_password`)."),
+        (status = 429, description = "Too many wrong current passwords (`too_many_attempts`)."),
+    ),
+)]
+#[put("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Consented,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    let caller = caller.0;
+    db::run(&state.pool, move |conn| {
+        accounts::change_password(
+            conn,
+            &st.rules(),
+            (caller.account_id, caller.session_id),
+            &body.current_password,
+            &body.password,
+            &body.password_confirmation,
+            now,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Asks to change the account's email address.
+///
+/// A confirmation link goes to the new address; it becomes the account's once the
+/// link is followed (`POST /auth/email-change/confirmation`).
+#[utoipa::path(
+    tag = "me",
+    operation_id = "requestEmailChange",
+    security(("bearerAuth" = [])),
+    request_body = EmailChangeRequest,
+    responses(
+        (status = 202, description = "The confirmation link is on its way to the new address."),
+        (status = 403, description = "A family must first accept the current documents (`consent_required`)."),
+        (status = 422, description = "The current password is wrong (`wrong_current_password`)."),
+        (status = 429, description = "Too many wrong current passwords (`too_many_attempts`)."),
+    ),
+)]
+#[post("/me/email-change")]
+pub async fn request_email_change(
+    state: web::Data<AppState>,
+    caller: Consented,
+    body: web::Json<EmailChangeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    let caller = caller.0;
+    db::run(&state.pool, move |conn| {
+        accounts::request_email_change(
+            conn,
+            &st.rules(),
+            caller.account_id,
+            &body.new_email,
+            &body.current_password,
+            now,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().finish())
+}

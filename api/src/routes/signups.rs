@@ -1,0 +1,437 @@
+//! The five-step sign-up of the guide (chapter I), as a draft kept on the server:
+//! a wizard on any device fills it step by step, and each step answers field errors.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use chrono::{DateTime, Utc};
+use domain::account::SignupStep;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::ClientIp;
+use crate::db;
+use crate::problem::{ApiError, validate};
+use crate::state::AppState;
+use crate::usecases::signup::{self, DossierReferencesInput, PersonalDetailsInput, SignupView};
+
+/// Step 1, "Mes informations".
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "lastName": "TI", "firstName": "Sam", "email": "sam.ti@exemple.fr",
+    "emailConfirmation": "sam.ti@exemple.fr", "username": "sam.ti",
+    "password": "Trois-Chats-Verts!", "passwordConfirmation": "Trois-Chats-Verts!"
+}))]
+pub struct PersonalDetailsRequest {
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub last_name: String,
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub first_name: String,
+    #[validate(length(max = 254))]
+    #[schema(max_length = 254)]
+    pub email: String,
+    #[validate(length(max = 254))]
+    #[schema(max_length = 254)]
+    pub email_confirmation: String,
+    /// 3 to 50 letters, digits, `.`, `-`, `_` or `@`.
+    #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
+    pub username: String,
+    /// Must follow the password policy (`GET /auth/password-policy`).
+    #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
+    pub password: String,
+    #[validate(length(max = 1024))]
+    #[schema(max_length = 1024)]
+    pub password_confirmation: String,
+}
+
+impl From<PersonalDetailsRequest> for PersonalDetailsInput {
+    fn from(r: PersonalDetailsRequest) -> Self {
+        Self {
+            last_name: r.last_name,
+            first_name: r.first_name,
+            email: r.email,
+            email_confirmation: r.email_confirmation,
+            username: r.username,
+            password: r.password,
+            password_confirmation: r.password_confirmation,
+        }
+    }
+}
+
+/// Step 2, "Mes références dossier": as printed on the family's invoices.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"dossierNumber": "18", "dossierName": "T I", "email": "famille.ti@exemple.fr"}))]
+pub struct DossierReferencesRequest {
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub dossier_number: String,
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub dossier_name: String,
+    /// The address the city holds for the dossier.
+    #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
+    pub email: String,
+}
+
+/// Steps 3 and 4: "J'ai lu et j'accepte ...".
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"version": "1.0", "accepted": true}))]
+pub struct AcceptanceRequest {
+    /// The version read (`GET /legal/terms` or `/legal/privacy`); must be the current one.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub version: String,
+    /// Must be true.
+    pub accepted: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    PersonalDetails,
+    DossierReferences,
+    TermsOfUse,
+    PrivacyPolicy,
+    Recap,
+}
+
+impl From<SignupStep> for Step {
+    fn from(step: SignupStep) -> Self {
+        match step {
+            SignupStep::PersonalDetails => Self::PersonalDetails,
+            SignupStep::DossierReferences => Self::DossierReferences,
+            SignupStep::TermsOfUse => Self::TermsOfUse,
+            SignupStep::PrivacyPolicy => Self::PrivacyPolicy,
+            SignupStep::Recap => Self::Recap,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DossierReference {
+    pub number: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Acceptance {
+    pub version: String,
+    pub accepted_at: DateTime<Utc>,
+}
+
+/// A sign-up in progress: what the recap (step 5) reads back. Never the password.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "Zk3v...", "lastName": "TI", "firstName": "Sam", "email": "sam.ti@exemple.fr",
+    "username": "sam.ti", "dossier": {"number": "18", "name": "T I"},
+    "termsOfUse": {"version": "1.0", "acceptedAt": "2026-09-01T08:02:00Z"},
+    "privacyPolicy": {"version": "1.0", "acceptedAt": "2026-09-01T08:03:00Z"},
+    "completedSteps": ["personal_details", "dossier_references", "terms_of_use", "privacy_policy"],
+    "nextStep": "recap", "expiresAt": "2026-09-02T08:00:00Z"
+}))]
+pub struct Signup {
+    /// The draft's id: a secret, keep it to come back to the sign-up.
+    pub id: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub email: String,
+    pub username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dossier: Option<DossierReference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms_of_use: Option<Acceptance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy_policy: Option<Acceptance>,
+    pub completed_steps: Vec<Step>,
+    /// The step to show; `recap` when everything is there.
+    pub next_step: Step,
+    /// The draft is discarded after this instant.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<SignupView> for Signup {
+    fn from(view: SignupView) -> Self {
+        let acceptance = |a: Option<(String, DateTime<Utc>)>| {
+            a.map(|(version, accepted_at)| Acceptance {
+                version,
+                accepted_at,
+            })
+        };
+        Self {
+            id: view.id,
+            last_name: view.last_name,
+            first_name: view.first_name,
+            email: view.email,
+            username: view.username,
+            dossier: view
+                .dossier
+                .map(|(number, name)| DossierReference { number, name }),
+            terms_of_use: acceptance(view.terms),
+            privacy_policy: acceptance(view.privacy),
+            completed_steps: view.completed_steps.into_iter().map(Step::from).collect(),
+            next_step: view.next_step.into(),
+            expires_at: view.expires_at,
+        }
+    }
+}
+
+/// What confirming answers, whether or not the address already had an account.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignupConfirmation {
+    /// Where the activation link was sent.
+    pub email: String,
+    /// The activation link is valid until then (72 hours).
+    pub activation_link_expires_at: DateTime<Utc>,
+}
+
+/// Starts a sign-up with step 1, "Mes informations".
+///
+/// Checks every field and answers all the field errors at once (`validation_failed`),
+/// among them a username already taken. Whether an email address already has an
+/// account is never said here.
+#[utoipa::path(
+    tag = "signup",
+    operation_id = "startSignup",
+    request_body = PersonalDetailsRequest,
+    responses(
+        (status = 201, description = "The draft, waiting for step 2.", body = Signup,
+            headers(("Location" = String, description = "The draft's address."))),
+    ),
+)]
+#[post("/signups")]
+pub async fn start_signup(
+    state: web::Data<AppState>,
+    body: web::Json<PersonalDetailsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    let input = PersonalDetailsInput::from(body.into_inner());
+    let view = db::run(&state.pool, move |conn| {
+        signup::start(conn, &st.config.password_policy, &st.lifetimes, &input, now)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/signups/{}", view.id)))
+        .json(Signup::from(view)))
+}
+
+/// Reads a sign-up in progress (the recap of step 5).
+#[utoipa::path(
+    tag = "signup",
+    operation_id = "getSignup",
+    params(("signupId" = String, Path, max_length = 64, description = "The draft's id, as returned when it was started.")),
+    responses(
+        (status = 200, description = "The draft.", body = Signup),
+        (status = 404, description = "No such draft, or it expired (`signup_not_found`)."),
+    ),
+)]
+#[get("/signups/{signupId}")]
+pub async fn get_signup(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let id = id.into_inner();
+    let view = db::run(&state.pool, move |conn| signup::view(conn, &id, now)).await?;
+    Ok(HttpResponse::Ok().json(Signup::from(view)))
+}
+
+/// Step 1 again: replaces the personal details.
+#[utoipa::path(
+    tag = "signup",
+    operation_id = "updateSignupPersonalDetails",
+    params(("signupId" = String, Path, max_length = 64, description = "The draft's id, as returned when it was started.")),
+    request_body = PersonalDetailsRequest,
+    responses(
+        (status = 200, description = "The draft.", body = Signup),
+        (status = 404, description = "No such draft, or it expired (`signup_not_found`)."),
+    ),
+)]
+#[put("/signups/{signupId}/personal-details")]
+pub async fn update_signup_personal_details(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<PersonalDetailsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    let id = id.into_inner();
+    let input = PersonalDetailsInput::from(body.into_inner());
+    let view = db::run(&state.pool, move |conn| {
+        signup::update_personal_details(conn, &st.config.password_policy, &id, &input, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Signup::from(view)))
+}
+
+/// Step 2, "Mes références dossier".
+///
+/// The three references must match a dossier as the city holds it. A mismatch is
+/// one generic refusal that does not say which field was wrong; failures are
+/// throttled per draft and per client address.
+#[utoipa::path(
+    tag = "signup",
+    operation_id = "setSignupDossierReferences",
+    params(("signupId" = String, Path, max_length = 64, description = "The draft's id, as returned when it was started.")),
+    request_body = DossierReferencesRequest,
+    responses(
+        (status = 200, description = "The draft, linked to the dossier.", body = Signup),
+        (status = 404, description = "No such draft, or it expired (`signup_not_found`)."),
+        (status = 409, description = "Step 1 is not done (`signup_step_out_of_order`)."),
+        (status = 422, description = "The references match no dossier (`dossier_references_mismatch`)."),
+        (status = 429, description = "Too many mismatches (`too_many_attempts`); see `Retry-After`."),
+    ),
+)]
+#[put("/signups/{signupId}/dossier-references")]
+pub async fn set_signup_dossier_references(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    ip: ClientIp,
+    body: web::Json<DossierReferencesRequest>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    let id = id.into_inner();
+    let body = body.into_inner();
+    let input = DossierReferencesInput {
+        dossier_number: body.dossier_number,
+        dossier_name: body.dossier_name,
+        email: body.email,
+        client_ip: ip.0,
+    };
+    let view = db::run(&state.pool, move |conn| {
+        signup::set_dossier_references(conn, &st.throttle, &id, &input, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Signup::from(view)))
+}
+
+async fn accept(
+    state: web::Data<AppState>,
+    id: String,
+    kind: &'static str,
+    body: AcceptanceRequest,
+) -> Result<HttpResponse, ApiError> {
+    validate(&body)?;
+    let now = state.clock.now();
+    let view = db::run(&state.pool, move |conn| {
+        signup::accept_document(conn, &id, kind, &body.version, body.accepted, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Signup::from(view)))
+}
+
+/// Step 3, "Conditions d'utilisation": accepts the current terms of use.
+#[utoipa::path(
+    tag = "signup",
+    operation_id = "acceptSignupTerms",
+    params(("signupId" = String, Path, max_length = 64, description = "The draft's id, as returned when it was started.")),
+    request_body = AcceptanceRequest,
+    responses(
+        (status = 200, description = "The draft.", body = Signup),
+        (status = 400, description = "`accepted` is false (`validation_failed`)."),
+        (status = 404, description = "No such draft, or it expired (`signup_not_found`)."),
+        (status = 409, description = "An earlier step is missing (`signup_step_out_of_order`), or a newer version was published (`legal_version_outdated`)."),
+    ),
+)]
+#[put("/signups/{signupId}/terms-acceptance")]
+pub async fn accept_signup_terms(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<AcceptanceRequest>,
+) -> Result<HttpResponse, ApiError> {
+    accept(state, id.into_inner(), "terms", body.into_inner()).await
+}
+
+/// Step 4, "Confidentialité": accepts the current privacy policy.
+#[utoipa::path(
+    tag = "signup",
+    operation_id = "acceptSignupPrivacyPolicy",
+    params(("signupId" = String, Path, max_length = 64, description = "The draft's id, as returned when it was started.")),
+    request_body = AcceptanceRequest,
+    responses(
+        (status = 200, description = "The draft.", body = Signup),
+        (status = 400, description = "`accepted` is false (`validation_failed`)."),
+        (status = 404, description = "No such draft, or it expired (`signup_not_found`)."),
+        (status = 409, description = "An earlier step is missing (`signup_step_out_of_order`), or a newer version was published (`legal_version_outdated`)."),
+    ),
+)]
+#[put("/signups/{signupId}/privacy-acceptance")]
+pub async fn accept_signup_privacy_policy(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<AcceptanceRequest>,
+) -> Result<HttpResponse, ApiError> {
+    accept(state, id.into_inner(), "privacy", body.into_inner()).await
+}
+
+/// Step 5, "Valider mon inscription": creates the account and emails its activation link.
+///
+/// The account waits for activation (a link valid 72 hours). When the address
+/// already has an account, that account is told by email instead, and the answer
+/// is the same.
+#[utoipa::path(
+    tag = "signup",
+    operation_id = "confirmSignup",
+    params(("signupId" = String, Path, max_length = 64, description = "The draft's id, as returned when it was started.")),
+    responses(
+        (status = 202, description = "The activation link is on its way; the draft is gone.", body = SignupConfirmation),
+        (status = 404, description = "No such draft, or it expired (`signup_not_found`)."),
+        (status = 409, description = "A step is missing (`signup_incomplete`), or the username was taken meanwhile (`username_taken`)."),
+    ),
+)]
+#[post("/signups/{signupId}/confirmation")]
+pub async fn confirm_signup(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let st = state.clone();
+    let id = id.into_inner();
+    let (email, expires_at) = db::run(&state.pool, move |conn| {
+        let email = signup::view(conn, &id, now)?.email;
+        let expires_at = signup::confirm(conn, &st.lifetimes, &st.config.frontend_url, &id, now)?;
+        Ok::<_, crate::usecases::UseCaseError>((email, expires_at))
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(SignupConfirmation {
+        email,
+        activation_link_expires_at: expires_at,
+    }))
+}
+
+/// "Annuler": discards a sign-up in progress.
+#[utoipa::path(
+    tag = "signup",
+    operation_id = "cancelSignup",
+    params(("signupId" = String, Path, max_length = 64, description = "The draft's id, as returned when it was started.")),
+    responses(
+        (status = 204, description = "The draft is gone."),
+        (status = 404, description = "No such draft, or it expired (`signup_not_found`)."),
+    ),
+)]
+#[delete("/signups/{signupId}")]
+pub async fn cancel_signup(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let id = id.into_inner();
+    db::run(&state.pool, move |conn| signup::cancel(conn, &id, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,616 @@
+//! Account life after sign-up: activation, password reset and change, email change,
+//! and what agents and admins do to accounts.
+
+use chrono::{DateTime, Utc};
+use diesel::Connection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use domain::account::{AccountStatus, Email, PersonName, Role, TokenPurpose, Username};
+use domain::password::PasswordPolicy;
+use domain::throttle::ThrottlePolicy;
+use persistence::accounts::{self, Account, AccountFilter, AccountWithDossier, NewAccount};
+use persistence::{AnyConnection, DbError, utc};
+
+use super::signup::{field, password_errors};
+use super::throttling::{self, Counter};
+use super::{Outcome, Refusal, Rules, UseCaseError};
+use crate::auth::{passwords, secrets};
+use crate::email::templates;
+use crate::problem::FieldError;
+
+/// Where emailed links lead: the configured frontend, never the request's host.
+#[derive(Debug, Clone)]
+pub struct Links<'a> {
+    pub frontend_url: &'a str,
+}
+
+impl Rules<'_> {
+    fn links(&self) -> Links<'_> {
+        Links {
+            frontend_url: self.frontend_url,
+        }
+    }
+}
+
+impl Links<'_> {
+    fn activation(&self, token: &str) -> String {
+        format!("{}/activation?token={token}", self.frontend_url)
+    }
+
+    fn password_reset(&self, token: &str) -> String {
+        format!(
+            "{}/mot-de-passe/reinitialisation?token={token}",
+            self.frontend_url
+        )
+    }
+
+    fn email_change(&self, token: &str) -> String {
+        format!("{}/email/confirmation?token={token}", self.frontend_url)
+    }
+}
+
+fn new_password_errors(
+    policy: &PasswordPolicy,
+    password: &str,
+    confirmation: &str,
+) -> Vec<FieldError> {
+    let mut errors = password_errors(policy, password, "password");
+    if password != confirmation {
+        errors.push(field(
+            "passwordConfirmation",
+            "mismatch",
+            "Les deux mots de passe ne sont pas identiques.",
+            "The two passwords differ.",
+        ));
+    }
+    errors
+}
+
+/// Finds a usable token of `purpose`: unknown or used is `InvalidToken`, expired is
+/// `expired` (each purpose has its own code, so clients can offer a new link).
+fn usable_token(
+    conn: &mut AnyConnection,
+    purpose: TokenPurpose,
+    token: &str,
+    expired: Refusal,
+    now: DateTime<Utc>,
+) -> Outcome<accounts::AccountToken> {
+    let found = accounts::find_token(conn, purpose.as_str(), &secrets::digest(token))?;
+    let Some(found) = found.filter(|t| t.used_at.is_none()) else {
+        return Err(Refusal::InvalidToken.into());
+    };
+    if utc(found.expires_at) <= now {
+        return Err(expired.into());
+    }
+    Ok(found)
+}
+
+/// Token guesses are throttled per client address.
+fn guarded<T>(
+    conn: &mut AnyConnection,
+    policy: &ThrottlePolicy,
+    scope: &'static str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+    work: impl FnOnce(&mut AnyConnection) -> Outcome<T>,
+) -> Outcome<T> {
+    let counter = [Counter::new(scope, client_ip)];
+    let policy = super::sessions::per_address(policy);
+    throttling::check(conn, &policy, &counter, now)?;
+    let outcome = work(conn);
+    if matches!(outcome, Err(UseCaseError::Refused(Refusal::InvalidToken))) {
+        throttling::record_failure(conn, &policy, &counter, now)?;
+    }
+    outcome
+}
+
+/// Activates an account from its emailed link. Invited staff choose their password
+/// here; families chose theirs at sign-up.
+pub fn activate(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    token: &str,
+    password: Option<&str>,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    guarded(
+        conn,
+        rules.throttle,
+        "activation_address",
+        client_ip,
+        now,
+        |conn| {
+            let found = usable_token(
+                conn,
+                TokenPurpose::Activation,
+                token,
+                Refusal::ActivationLinkExpired,
+                now,
+            )?;
+            let account = accounts::find(conn, found.account_id)?.ok_or(Refusal::InvalidToken)?;
+            let hash = match (&account.password_hash, password) {
+                (Some(_), _) => None,
+                (None, Some(password)) => {
+                    let errors = password_errors(rules.passwords, password, "password");
+                    if !errors.is_empty() {
+                        return Err(UseCaseError::Invalid(errors));
+                    }
+                    Some(passwords::hash(password)?)
+                }
+                (None, None) => {
+                    return Err(UseCaseError::Invalid(vec![field(
+                        "password",
+                        "required",
+                        "Choisissez votre mot de passe.",
+                        "Choose your password.",
+                    )]));
+                }
+            };
+            conn.transaction::<_, UseCaseError, _>(|conn| {
+                if !accounts::use_token(conn, found.id, now)? {
+                    return Err(Refusal::InvalidToken.into());
+                }
+                accounts::activate(conn, account.id, hash.as_deref(), now)?;
+                Ok(())
+            })
+        },
+    )
+}
+
+fn send_activation(
+    conn: &mut AnyConnection,
+    account: &Account,
+    rules: &Rules<'_>,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let token = secrets::new_secret();
+    let valid_until = now + rules.lifetimes.token(TokenPurpose::Activation);
+    conn.transaction::<_, UseCaseError, _>(|conn| {
+        accounts::issue_token(
+            conn,
+            account.id,
+            TokenPurpose::Activation.as_str(),
+            &secrets::digest(&token),
+            None,
+            now,
+            valid_until,
+        )?;
+        let message = if account.password_hash.is_none() {
+            templates::invitation(
+                &account.email,
+                &account.first_name,
+                &rules.links().activation(&token),
+                valid_until,
+            )
+        } else {
+            templates::activation(
+                &account.email,
+                &account.first_name,
+                &rules.links().activation(&token),
+                valid_until,
+            )
+        };
+        message.queue(conn, now)?;
+        Ok(())
+    })
+}
+
+/// Limits how many emails one address can be sent on request, without telling the
+/// requester (that would reveal whether the address has an account).
+fn email_quota(
+    conn: &mut AnyConnection,
+    policy: &ThrottlePolicy,
+    scope: &'static str,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Outcome<bool> {
+    let counter = [Counter::new(scope, email.trim().to_lowercase())];
+    let quota = ThrottlePolicy {
+        free_failures: 3,
+        ..policy.clone()
+    };
+    if throttling::check(conn, &quota, &counter, now).is_err() {
+        return Ok(false);
+    }
+    throttling::record_failure(conn, &quota, &counter, now)?;
+    Ok(true)
+}
+
+/// "Send me a new link": answered the same whether or not the address has a
+/// pending account; only a pending account gets an email.
+pub fn resend_activation(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    email: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let by_address = [Counter::new("email_request_address", client_ip)];
+    let address_policy = super::sessions::per_address(rules.throttle);
+    throttling::check(conn, &address_policy, &by_address, now)?;
+    throttling::record_failure(conn, &address_policy, &by_address, now)?;
+    if !email_quota(conn, rules.throttle, "activation_email", email, now)? {
+        return Ok(());
+    }
+    if let Some(account) = accounts::find_by_email(conn, email)?.filter(|a| a.status == "pending") {
+        send_activation(conn, &account, rules, now)?;
+    }
+    Ok(())
+}
+
+/// "Mot de passe oublié ?": answered the same whether or not the address has an
+/// account; never locks the account (only its emails are rationed).
+pub fn request_password_reset(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    email: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let by_address = [Counter::new("email_request_address", client_ip)];
+    let address_policy = super::sessions::per_address(rules.throttle);
+    throttling::check(conn, &address_policy, &by_address, now)?;
+    throttling::record_failure(conn, &address_policy, &by_address, now)?;
+    if !email_quota(conn, rules.throttle, "reset_email", email, now)? {
+        return Ok(());
+    }
+    let Some(account) = accounts::find_by_email(conn, email)?.filter(|a| a.status == "active")
+    else {
+        return Ok(());
+    };
+    let token = secrets::new_secret();
+    let valid_until = now + rules.lifetimes.token(TokenPurpose::PasswordReset);
+    conn.transaction::<_, UseCaseError, _>(|conn| {
+        accounts::issue_token(
+            conn,
+            account.id,
+            TokenPurpose::PasswordReset.as_str(),
+            &secrets::digest(&token),
+            None,
+            now,
+            valid_until,
+        )?;
+        templates::password_reset(
+            &account.email,
+            &account.first_name,
+            &rules.links().password_reset(&token),
+            valid_until,
+        )
+        .queue(conn, now)?;
+        Ok(())
+    })
+}
+
+/// Sets a new password from a reset link: ends every session and tells the account.
+pub fn reset_password(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    token: &str,
+    password: &str,
+    confirmation: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    guarded(
+        conn,
+        rules.throttle,
+        "reset_address",
+        client_ip,
+        now,
+        |conn| {
+            let found = usable_token(
+                conn,
+                TokenPurpose::PasswordReset,
+                token,
+                Refusal::ResetLinkExpired,
+                now,
+            )?;
+            let errors = new_password_errors(rules.passwords, password, confirmation);
+            if !errors.is_empty() {
+                return Err(UseCaseError::Invalid(errors));
+            }
+            let hash = passwords::hash(password)?;
+            conn.transaction::<_, UseCaseError, _>(|conn| {
+                if !accounts::use_token(conn, found.id, now)? {
+                    return Err(Refusal::InvalidToken.into());
+                }
+                let account =
+                    accounts::find(conn, found.account_id)?.ok_or(Refusal::InvalidToken)?;
+                accounts::set_password_hash(conn, account.id, &hash, now)?;
+                accounts::revoke_sessions(conn, account.id, None, "password_reset", now)?;
+                templates::password_changed(&account.email, &account.first_name, now)
+                    .queue(conn, now)?;
+                Ok(())
+            })
+        },
+    )
+}
+
+/// Changes the password of a signed-in account: the current one is required; the
+/// other sessions end; the account is told.
+pub fn change_password(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    (account_id, session_id): (i64, i64),
+    current: &str,
+    password: &str,
+    confirmation: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let counter = [Counter::new("password_check", account_id.to_string())];
+    throttling::check(conn, rules.throttle, &counter, now)?;
+    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    if !passwords::verify(account.password_hash.as_deref(), current) {
+        throttling::record_failure(conn, rules.throttle, &counter, now)?;
+        return Err(Refusal::WrongCurrentPassword.into());
+    }
+    throttling::clear(conn, &counter[0])?;
+    let errors = new_password_errors(rules.passwords, password, confirmation);
+    if !errors.is_empty() {
+        return Err(UseCaseError::Invalid(errors));
+    }
+    let hash = passwords::hash(password)?;
+    conn.transaction::<_, UseCaseError, _>(|conn| {
+        accounts::set_password_hash(conn, account.id, &hash, now)?;
+        accounts::revoke_sessions(conn, account.id, Some(session_id), "password_changed", now)?;
+        templates::password_changed(&account.email, &account.first_name, now).queue(conn, now)?;
+        Ok(())
+    })
+}
+
+/// Asks to change the account's email: a link goes to the new address, which
+/// becomes the account's once confirmed. The current password is required.
+pub fn request_email_change(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    account_id: i64,
+    new_email: &str,
+    current_password: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let new_email = Email::parse(new_email).map_err(|_| {
+        UseCaseError::Invalid(vec![field(
+            "newEmail",
+            "invalid_format",
+            "L'adresse e-mail n'est pas valide.",
+            "The email address is not valid.",
+        )])
+    })?;
+    let counter = [Counter::new("password_check", account_id.to_string())];
+    throttling::check(conn, rules.throttle, &counter, now)?;
+    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    if !passwords::verify(account.password_hash.as_deref(), current_password) {
+        throttling::record_failure(conn, rules.throttle, &counter, now)?;
+        return Err(Refusal::WrongCurrentPassword.into());
+    }
+    throttling::clear(conn, &counter[0])?;
+    let token = secrets::new_secret();
+    let valid_until = now + rules.lifetimes.token(TokenPurpose::EmailChange);
+    conn.transaction::<_, UseCaseError, _>(|conn| {
+        accounts::issue_token(
+            conn,
+            account.id,
+            TokenPurpose::EmailChange.as_str(),
+            &secrets::digest(&token),
+            Some(new_email.as_str()),
+            now,
+            valid_until,
+        )?;
+        templates::email_change(
+            new_email.as_str(),
+            &account.first_name,
+            &rules.links().email_change(&token),
+            valid_until,
+        )
+        .queue(conn, now)?;
+        Ok(())
+    })
+}
+
+/// Confirms a new address from the link sent to it; the old address is told.
+pub fn confirm_email_change(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    token: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    guarded(
+        conn,
+        rules.throttle,
+        "email_change_address",
+        client_ip,
+        now,
+        |conn| {
+            let found = usable_token(
+                conn,
+                TokenPurpose::EmailChange,
+                token,
+                Refusal::EmailChangeLinkExpired,
+                now,
+            )?;
+            let new_email = found.new_email.clone().ok_or(Refusal::InvalidToken)?;
+            let result = conn.transaction::<_, UseCaseError, _>(|conn| {
+                if !accounts::use_token(conn, found.id, now)? {
+                    return Err(Refusal::InvalidToken.into());
+                }
+                let account =
+                    accounts::find(conn, found.account_id)?.ok_or(Refusal::InvalidToken)?;
+                accounts::set_email(conn, account.id, &new_email, now)?;
+                templates::email_changed(&account.email, &account.first_name, &new_email)
+                    .queue(conn, now)?;
+                Ok(())
+            });
+            match result {
+                Err(UseCaseError::Db(DbError::Query(DieselError::DatabaseError(
+                    DatabaseErrorKind::UniqueViolation,
+                    _,
+                )))) => Err(Refusal::EmailTaken.into()),
+                other => other,
+            }
+        },
+    )
+}
+
+// --- back office ---
+
+pub fn list(
+    conn: &mut AnyConnection,
+    filter: &AccountFilter,
+    page: i64,
+    page_size: i64,
+) -> Outcome<(Vec<AccountWithDossier>, i64)> {
+    Ok(accounts::list(
+        conn,
+        filter,
+        (page - 1) * page_size,
+        page_size,
+    )?)
+}
+
+pub fn get(conn: &mut AnyConnection, account_id: i64) -> Outcome<AccountWithDossier> {
+    accounts::find_with_dossier(conn, account_id)?
+        .ok_or(UseCaseError::Refused(Refusal::AccountNotFound))
+}
+
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub role: Role,
+    pub username: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// An admin opens an agent (or admin) account: pending, without a password, and an
+/// invitation email lets its owner choose one.
+pub fn create_staff(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    new: &NewStaff,
+    now: DateTime<Utc>,
+) -> Outcome<AccountWithDossier> {
+    let mut errors = Vec::new();
+    let username = Username::parse(&new.username).map_err(|_| {
+        errors.push(field(
+            "username",
+            "invalid_format",
+            "Le nom d'utilisateur n'est pas valide.",
+            "The username is not valid.",
+        ))
+    });
+    let email = Email::parse(&new.email).map_err(|_| {
+        errors.push(field(
+            "email",
+            "invalid_format",
+            "L'adresse e-mail n'est pas valide.",
+            "The email address is not valid.",
+        ))
+    });
+    let first = PersonName::parse(&new.first_name).map_err(|_| {
+        errors.push(field(
+            "firstName",
+            "required",
+            "Le prénom est obligatoire.",
+            "The first name is required.",
+        ))
+    });
+    let last = PersonName::parse(&new.last_name).map_err(|_| {
+        errors.push(field(
+            "lastName",
+            "required",
+            "Le nom est obligatoire.",
+            "The last name is required.",
+        ))
+    });
+    let (Ok(username), Ok(email), Ok(first), Ok(last)) = (username, email, first, last) else {
+        return Err(UseCaseError::Invalid(errors));
+    };
+    let inserted = accounts::insert(
+        conn,
+        &NewAccount {
+            role: new.role.as_str(),
+            status: AccountStatus::Pending.as_str(),
+            username: username.as_str(),
+            email: email.as_str(),
+            first_name: first.as_str(),
+            last_name: last.as_str(),
+            password_hash: None,
+            dossier_id: None,
+        },
+        now,
+    );
+    let account_id = match inserted {
+        Err(DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
+            return Err(UseCaseError::Invalid(vec![field(
+                "username",
+                "taken",
+                "Ce nom d'utilisateur ou cette adresse e-mail est déjà utilisé.",
+                "This username or email address is already in use.",
+            )]));
+        }
+        other => other?,
+    };
+    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    send_activation(conn, &account, rules, now)?;
+    get(conn, account_id)
+}
+
+/// Disables an account: it cannot sign in and its sessions end at once. Agents may
+/// disable family accounts; only admins may disable staff; nobody disables itself.
+pub fn disable(
+    conn: &mut AnyConnection,
+    actor: (i64, Role),
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<AccountWithDossier> {
+    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    if account.id == actor.0 {
+        return Err(Refusal::CannotDisableSelf.into());
+    }
+    if account.role != "family" && actor.1 != Role::Admin {
+        return Err(Refusal::StaffOnlyByAdmin.into());
+    }
+    conn.transaction::<_, UseCaseError, _>(|conn| {
+        accounts::set_status(conn, account.id, AccountStatus::Disabled.as_str(), now)?;
+        accounts::revoke_sessions(conn, account.id, None, "disabled", now)?;
+        Ok(())
+    })?;
+    get(conn, account_id)
+}
+
+/// Re-enables a disabled account (pending again if it was never activated).
+pub fn enable(
+    conn: &mut AnyConnection,
+    actor: (i64, Role),
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<AccountWithDossier> {
+    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    if account.role != "family" && actor.1 != Role::Admin {
+        return Err(Refusal::StaffOnlyByAdmin.into());
+    }
+    if account.status == AccountStatus::Disabled.as_str() {
+        let status = if account.activated_at.is_some() {
+            AccountStatus::Active
+        } else {
+            AccountStatus::Pending
+        };
+        accounts::set_status(conn, account.id, status.as_str(), now)?;
+    }
+    get(conn, account_id)
+}
+
+/// Sends a new activation link to a pending account (the earlier links stop working).
+pub fn resend_activation_for(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    if account.status != AccountStatus::Pending.as_str() {
+        return Err(Refusal::AccountNotPending.into());
+    }
+    send_activation(conn, &account, rules, now)
+}

@@ -1,0 +1,10 @@
+DROP TABLE throttles;
+DROP TABLE outbox_emails;
+DROP TABLE signup_drafts;
+DROP TABLE consents;
+DROP TABLE legal_documents;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE account_tokens;
+DROP TABLE accounts;
+DROP TABLE dossiers;

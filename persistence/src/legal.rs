@@ -1,0 +1,117 @@
+//! Terms of use and privacy policy versions, and who accepted which.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::{consents, legal_documents};
+use crate::{AnyConnection, DbError, db_time};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = legal_documents)]
+pub struct LegalDocument {
+    pub id: i64,
+    pub kind: String,
+    pub version: String,
+    pub title: String,
+    pub body: String,
+    pub published_at: NaiveDateTime,
+}
+
+/// Publishes a version; the same kind and version twice is a `UniqueViolation`.
+pub fn publish(
+    conn: &mut AnyConnection,
+    kind: &str,
+    version: &str,
+    title: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    Ok(diesel::insert_into(legal_documents::table)
+        .values((
+            legal_documents::kind.eq(kind),
+            legal_documents::version.eq(version),
+            legal_documents::title.eq(title),
+            legal_documents::body.eq(body),
+            legal_documents::published_at.eq(db_time(now)),
+        ))
+        .returning(legal_documents::id)
+        .get_result(conn)?)
+}
+
+/// The newest published version of a kind.
+pub fn current(conn: &mut AnyConnection, kind: &str) -> Result<Option<LegalDocument>, DbError> {
+    Ok(legal_documents::table
+        .filter(legal_documents::kind.eq(kind))
+        .order((
+            legal_documents::published_at.desc(),
+            legal_documents::id.desc(),
+        ))
+        .select(LegalDocument::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn versions(conn: &mut AnyConnection, kind: &str) -> Result<Vec<LegalDocument>, DbError> {
+    Ok(legal_documents::table
+        .filter(legal_documents::kind.eq(kind))
+        .order((
+            legal_documents::published_at.desc(),
+            legal_documents::id.desc(),
+        ))
+        .select(LegalDocument::as_select())
+        .load(conn)?)
+}
+
+pub fn has_accepted(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    document_id: i64,
+) -> Result<bool, DbError> {
+    let count: i64 = consents::table
+        .filter(consents::account_id.eq(account_id))
+        .filter(consents::document_id.eq(document_id))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// Records an acceptance; accepting the same version again changes nothing.
+pub fn accept(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    document_id: i64,
+    accepted_at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    if has_accepted(conn, account_id, document_id)? {
+        return Ok(());
+    }
+    diesel::insert_into(consents::table)
+        .values((
+            consents::account_id.eq(account_id),
+            consents::document_id.eq(document_id),
+            consents::accepted_at.eq(db_time(accepted_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The documents an account accepted, with when.
+pub fn consents_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<(LegalDocument, NaiveDateTime)>, DbError> {
+    Ok(consents::table
+        .inner_join(legal_documents::table)
+        .filter(consents::account_id.eq(account_id))
+        .order(consents::accepted_at.asc())
+        .select((LegalDocument::as_select(), consents::accepted_at))
+        .load(conn)?)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<LegalDocument>, DbError> {
+    Ok(legal_documents::table
+        .find(id)
+        .select(LegalDocument::as_select())
+        .first(conn)
+        .optional()?)
+}
