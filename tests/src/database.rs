@@ -11,6 +11,7 @@ use diesel::pg::PgConnection;
 pub struct TestDatabase {
     /// The `DATABASE_URL` the app is given.
     pub url: String,
+    id: String,
     kind: Kind,
 }
 
@@ -24,18 +25,19 @@ impl TestDatabase {
     pub fn create() -> Self {
         let id = uuid::Uuid::new_v4().simple().to_string();
         match std::env::var("TEST_DATABASE_URL") {
-            Ok(admin_url) if !admin_url.trim().is_empty() => Self::postgres(admin_url, &id),
+            Ok(admin_url) if !admin_url.trim().is_empty() => Self::postgres(admin_url, id),
             _ => {
                 let file = std::env::temp_dir().join(format!("espace-familles-test-{id}.db"));
                 Self {
                     url: format!("sqlite://{}", file.display()),
+                    id,
                     kind: Kind::Sqlite { file },
                 }
             }
         }
     }
 
-    fn postgres(admin_url: String, id: &str) -> Self {
+    fn postgres(admin_url: String, id: String) -> Self {
         let name = format!("ef_test_{id}");
         let mut admin = PgConnection::establish(&admin_url)
             .unwrap_or_else(|e| panic!("TEST_DATABASE_URL={admin_url} cannot be reached: {e}"));
@@ -47,8 +49,14 @@ impl TestDatabase {
             .map_or(admin_url.as_str(), |(base, _)| base);
         Self {
             url: format!("{base}/{name}"),
+            id,
             kind: Kind::Postgres { admin_url, name },
         }
+    }
+
+    /// Where the app writes `.eml` files.
+    pub fn mail_dir(&self) -> PathBuf {
+        std::env::temp_dir().join(format!("espace-familles-test-mail-{}", self.id))
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -104,6 +112,7 @@ fn admin(admin_url: &str, sql: &str) {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.mail_dir());
         match &self.kind {
             Kind::Sqlite { file } => {
                 for suffix in ["", "-wal", "-shm"] {

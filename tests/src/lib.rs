@@ -18,6 +18,10 @@ use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::Value;
 
+/// The access-token key of test apps, so tests can forge tokens.
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+pub const FRONTEND_URL: &str = "https://familles.example.fr";
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -77,6 +81,16 @@ impl TestAppBuilder {
             .entry("DATABASE_POOL_SIZE".into())
             .or_insert_with(|| "4".into());
         settings.insert("DATABASE_URL".into(), database.url.clone());
+        settings.insert("MAIL_DIR".into(), database.mail_dir().display().to_string());
+        settings
+            .entry("OUTBOX_POLL_MILLIS".into())
+            .or_insert_with(|| "50".into());
+        settings
+            .entry("JWT_SECRET".into())
+            .or_insert_with(|| JWT_SECRET.into());
+        settings
+            .entry("FRONTEND_URL".into())
+            .or_insert_with(|| FRONTEND_URL.into());
         let config =
             Config::from_lookup(|name| settings.get(name).cloned()).expect("test configuration");
         let clock = self.clock.unwrap_or_default();
@@ -131,6 +145,66 @@ impl TestApp {
             .expect("request sent")
     }
 
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Response {
+        let mut request = self.request(method, path).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// A request with an access token.
+    pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(token)
+    }
+
+    pub async fn get_authed(&self, path: &str, token: &str) -> Response {
+        self.authed(Method::GET, path, token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Signs in and returns the token pair (status checked).
+    pub async fn login(&self, login: &str, password: &str) -> Value {
+        let body = serde_json::json!({"login": login, "password": password});
+        json(
+            self.post_json("/api/v1/auth/login", &body).await,
+            StatusCode::OK,
+        )
+        .await
+    }
+
+    /// The access token of a demo account: `family`, `agent` or `admin`.
+    pub async fn token_of(&self, who: &str) -> String {
+        let (login, password) = demo_credentials(who);
+        self.login(login, password).await["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The emails queued to an address, newest first.
+    pub fn emails_to(&self, address: &str) -> Vec<persistence::outbox::OutboxEmail> {
+        persistence::outbox::to_address(&mut self.database.connect(), address).unwrap()
+    }
+
+    /// The `token` of the link in the newest email of `kind` sent to `address`.
+    pub fn link_token(&self, address: &str, kind: &str) -> String {
+        let email = self
+            .emails_to(address)
+            .into_iter()
+            .find(|e| e.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} email to {address}"));
+        link_token(&email.text_body)
+    }
+
     /// Stops the server and hands back its database, to start another app on it.
     pub async fn stop(self) -> TestDatabase {
         self.handle.stop(true).await;
@@ -166,5 +240,32 @@ pub async fn problem(response: Response, status: StatusCode, code: &str) -> Valu
         body["detail"].as_str().is_some_and(|t| !t.is_empty()),
         "body: {body}"
     );
+    body
+}
+
+/// The demo accounts' credentials, as the README documents them.
+pub fn demo_credentials(who: &str) -> (&'static str, &'static str) {
+    match who {
+        "family" => ("famille.ti", "Famille-TI-2026!"),
+        "agent" => ("agent.demo", "Agent-Villejuif-2026!"),
+        "admin" => ("admin.demo", "Admin-Villejuif-2026!"),
+        other => panic!("no demo account {other}"),
+    }
+}
+
+/// The token of the first frontend link in an email's text.
+pub fn link_token(text: &str) -> String {
+    let link = text
+        .split_whitespace()
+        .find(|w| w.starts_with(FRONTEND_URL) && w.contains("token="))
+        .unwrap_or_else(|| panic!("no link in {text}"));
+    link.split("token=").nth(1).unwrap().to_owned()
+}
+
+/// A body without its request id, to compare two answers.
+pub fn without_request_id(mut body: Value) -> Value {
+    if let Some(object) = body.as_object_mut() {
+        object.remove("requestId");
+    }
     body
 }

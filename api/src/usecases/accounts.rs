@@ -195,6 +195,9 @@ fn send_activation(
     })
 }
 
+/// Emails one address may be sent on request before a wait (which then grows).
+const EMAILS_BEFORE_WAIT: u32 = 3;
+
 /// Limits how many emails one address can be sent on request, without telling the
 /// requester (that would reveal whether the address has an account).
 fn email_quota(
@@ -205,8 +208,9 @@ fn email_quota(
     now: DateTime<Utc>,
 ) -> Outcome<bool> {
     let counter = [Counter::new(scope, email.trim().to_lowercase())];
+    // The counter blocks once it passes `free_failures`, after this request's count.
     let quota = ThrottlePolicy {
-        free_failures: 3,
+        free_failures: EMAILS_BEFORE_WAIT - 1,
         ..policy.clone()
     };
     if throttling::check(conn, &quota, &counter, now).is_err() {

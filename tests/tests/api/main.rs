@@ -8,4 +8,8 @@ mod cors;
 mod framework_errors;
 mod health;
 mod password_policy;
+mod passwords;
+mod roles;
 mod security_headers;
+mod signup;
+mod tokens;
