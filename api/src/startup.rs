@@ -161,6 +161,10 @@ impl Application {
         &self.state
     }
 
+    pub fn outbox_stopper(&self) -> crate::email::WorkerStopper {
+        self.outbox.stopper()
+    }
+
     /// A handle to stop the server (tests; SIGTERM and SIGINT are handled already:
     /// requests in flight finish within `SHUTDOWN_TIMEOUT_SECS`).
     pub fn handle(&self) -> actix_web::dev::ServerHandle {

@@ -42,10 +42,11 @@ pub enum DatabaseUrl {
 /// Without it libpq may wait for minutes on a host that drops packets.
 const PG_CONNECT_TIMEOUT_SECS: u32 = 3;
 
-/// SQLite settings every connection needs: foreign keys enforced, readers never
-/// blocked by the writer (WAL), writers waiting for each other instead of failing.
-const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
-     PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+/// SQLite settings every connection needs: writers wait for each other instead of
+/// failing (first, so that the other pragmas wait too), foreign keys enforced,
+/// readers never blocked by the writer (WAL).
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
 impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<Self, DbError> {

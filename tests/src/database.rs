@@ -17,8 +17,15 @@ pub struct TestDatabase {
 
 #[derive(Debug)]
 enum Kind {
-    Sqlite { file: PathBuf },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        file: PathBuf,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Handed over to another `TestDatabase` (an app restarted on it).
+    Moved,
 }
 
 impl TestDatabase {
@@ -54,6 +61,15 @@ impl TestDatabase {
         }
     }
 
+    /// Moves the database into a new handle; this one then cleans nothing up.
+    pub fn take(&mut self) -> Self {
+        Self {
+            url: self.url.clone(),
+            id: self.id.clone(),
+            kind: std::mem::replace(&mut self.kind, Kind::Moved),
+        }
+    }
+
     /// Where the app writes `.eml` files.
     pub fn mail_dir(&self) -> PathBuf {
         std::env::temp_dir().join(format!("espace-familles-test-mail-{}", self.id))
@@ -71,6 +87,7 @@ impl TestDatabase {
                 std::fs::rename(file, file.with_extension("offline"))
                     .expect("database file moved away");
             }
+            Kind::Moved => panic!("this database was handed to another test app"),
             Kind::Postgres { admin_url, name } => admin(
                 admin_url,
                 &format!(
@@ -87,6 +104,7 @@ impl TestDatabase {
                 std::fs::rename(file.with_extension("offline"), file)
                     .expect("database file moved back");
             }
+            Kind::Moved => panic!("this database was handed to another test app"),
             Kind::Postgres { admin_url, name } => {
                 admin(
                     admin_url,
@@ -112,6 +130,9 @@ fn admin(admin_url: &str, sql: &str) {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if matches!(self.kind, Kind::Moved) {
+            return;
+        }
         let _ = std::fs::remove_dir_all(self.mail_dir());
         match &self.kind {
             Kind::Sqlite { file } => {
@@ -119,6 +140,7 @@ impl Drop for TestDatabase {
                     let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
                 }
             }
+            Kind::Moved => {}
             Kind::Postgres { admin_url, name } => {
                 if let Ok(mut conn) = PgConnection::establish(admin_url) {
                     let _ =

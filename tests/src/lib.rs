@@ -30,6 +30,15 @@ pub struct TestApp {
     pub state: AppState,
     pub database: TestDatabase,
     handle: actix_web::dev::ServerHandle,
+    outbox: api::email::WorkerStopper,
+}
+
+impl Drop for TestApp {
+    /// The outbox worker stops before the database goes, or it would wait for a
+    /// connection to a database that no longer exists.
+    fn drop(&mut self) {
+        self.outbox.stop_and_wait(std::time::Duration::from_secs(5));
+    }
 }
 
 /// How to start an app: environment-style settings over the test defaults.
@@ -100,6 +109,7 @@ impl TestAppBuilder {
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
         let handle = app.handle();
+        let outbox = app.outbox_stopper();
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
@@ -111,6 +121,7 @@ impl TestAppBuilder {
             state,
             database,
             handle,
+            outbox,
         }
     }
 }
@@ -206,9 +217,10 @@ impl TestApp {
     }
 
     /// Stops the server and hands back its database, to start another app on it.
-    pub async fn stop(self) -> TestDatabase {
+    pub async fn stop(mut self) -> TestDatabase {
         self.handle.stop(true).await;
-        self.database
+        self.outbox.stop_and_wait(std::time::Duration::from_secs(5));
+        self.database.take()
     }
 }
 

@@ -4,4 +4,4 @@
 mod sender;
 pub mod templates;
 
-pub use sender::{OutboxWorker, Transport};
+pub use sender::{OutboxWorker, Transport, WorkerStopper};

@@ -84,8 +84,26 @@ impl Transport {
 /// The running worker; stops when told or dropped.
 #[derive(Debug)]
 pub struct OutboxWorker {
-    stop: Arc<AtomicBool>,
+    stopper: WorkerStopper,
     thread: Option<JoinHandle<()>>,
+}
+
+/// Stops a worker from elsewhere (a test stopping it before dropping its database).
+#[derive(Debug, Clone, Default)]
+pub struct WorkerStopper {
+    stop: Arc<AtomicBool>,
+    finished: Arc<AtomicBool>,
+}
+
+impl WorkerStopper {
+    /// Asks the worker to stop and waits, at most `timeout`, until it has.
+    pub fn stop_and_wait(&self, timeout: Duration) {
+        self.stop.store(true, Ordering::Relaxed);
+        let deadline = std::time::Instant::now() + timeout;
+        while !self.finished.load(Ordering::Relaxed) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
 }
 
 impl OutboxWorker {
@@ -96,43 +114,47 @@ impl OutboxWorker {
             .parse()
             .map_err(|e| anyhow::anyhow!("invalid MAIL_FROM: {e}"))?;
         let poll = config.poll_interval;
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
+        let stopper = WorkerStopper::default();
+        let (stop, finished) = (stopper.stop.clone(), stopper.finished.clone());
         let thread = std::thread::Builder::new()
             .name("outbox".into())
             .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread()
+                match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                 {
-                    Ok(runtime) => runtime,
-                    Err(error) => {
-                        tracing::error!(%error, "the outbox worker cannot start");
-                        return;
+                    Ok(runtime) => {
+                        while !stop.load(Ordering::Relaxed) {
+                            let round =
+                                runtime.block_on(send_due(&pool, &clock, &transport, &from));
+                            if let Err(error) = round {
+                                tracing::warn!(error = format!("{error:#}"), "outbox round failed");
+                            }
+                            let mut waited = Duration::ZERO;
+                            while waited < poll && !stop.load(Ordering::Relaxed) {
+                                let step = Duration::from_millis(25).min(poll);
+                                std::thread::sleep(step);
+                                waited += step;
+                            }
+                        }
                     }
-                };
-                while !flag.load(Ordering::Relaxed) {
-                    if let Err(error) = runtime.block_on(send_due(&pool, &clock, &transport, &from))
-                    {
-                        tracing::warn!(error = format!("{error:#}"), "outbox round failed");
-                    }
-                    let mut waited = Duration::ZERO;
-                    while waited < poll && !flag.load(Ordering::Relaxed) {
-                        let step = Duration::from_millis(25).min(poll);
-                        std::thread::sleep(step);
-                        waited += step;
-                    }
+                    Err(error) => tracing::error!(%error, "the outbox worker cannot start"),
                 }
+                finished.store(true, Ordering::Relaxed);
             })?;
         Ok(Self {
-            stop,
+            stopper,
             thread: Some(thread),
         })
     }
 
+    pub fn stopper(&self) -> WorkerStopper {
+        self.stopper.clone()
+    }
+
     /// Asks the worker to stop after its current round, and waits for it.
     pub fn stop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        self.stopper.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

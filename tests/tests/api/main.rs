@@ -5,6 +5,7 @@ mod calendar;
 mod city;
 mod contract;
 mod cors;
+mod email;
 mod framework_errors;
 mod health;
 mod password_policy;
