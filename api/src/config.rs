@@ -159,7 +159,7 @@ impl Config {
                 school_zone: vars.parse("CITY_SCHOOL_ZONE", SchoolZone::C)?,
             },
             cors_allowed_origins,
-            max_json_body_bytes: vars.parse("MAX_JSON_BODY_BYTES", 64 * 1024)?,
+            max_json_body_bytes: vars.parse("MAX_JSON_BODY_BYTES", 256 * 1024)?,
             workers: vars.parse(
                 "WORKERS",
                 std::thread::available_parallelism().map_or(2, usize::from),

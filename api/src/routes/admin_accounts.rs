@@ -84,6 +84,14 @@ pub async fn list_accounts(
 ) -> Result<HttpResponse, ApiError> {
     let (page, page_size) = page.into_inner().resolve()?;
     let search = search.into_inner();
+    if search.q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(ApiError::validation(vec![crate::usecases::signup::field(
+            "q",
+            "too_long",
+            "La recherche est limitée à 100 caractères.",
+            "The search is limited to 100 characters.",
+        )]));
+    }
     let filter = AccountFilter {
         role: search.role.map(|r| stored_role(r).to_owned()),
         status: search.status.map(|s| stored_status(s).to_owned()),

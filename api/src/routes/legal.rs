@@ -80,8 +80,9 @@ pub struct PublishLegalDocumentRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
-    #[validate(length(min = 1, max = 100000))]
-    #[schema(min_length = 1, max_length = 100000)]
+    /// Plain text, at most 50,000 characters.
+    #[validate(length(min = 1, max = 50000))]
+    #[schema(min_length = 1, max_length = 50000)]
     pub body: String,
 }
 
