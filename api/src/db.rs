@@ -20,3 +20,16 @@ where
     })
     .await?
 }
+
+/// Runs `work` on the blocking thread pool with the pool itself, for use cases that
+/// must not hold a connection all along (those that wait for argon2: a login holding
+/// a connection while queued for hashing would starve every other request).
+pub async fn run_pooled<T, E, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&DbPool) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || work(&pool).map_err(Into::into)).await?
+}

@@ -204,9 +204,9 @@ pub async fn activate_account(
     let now = state.clock.now();
     let st = state.clone();
     let body = body.into_inner();
-    db::run(&state.pool, move |conn| {
+    db::run_pooled(&state.pool, move |pool| {
         accounts::activate(
-            conn,
+            pool,
             &st.rules(),
             &body.token,
             body.password.as_deref(),
@@ -321,9 +321,9 @@ pub async fn reset_password(
     let now = state.clock.now();
     let st = state.clone();
     let body = body.into_inner();
-    db::run(&state.pool, move |conn| {
+    db::run_pooled(&state.pool, move |pool| {
         accounts::reset_password(
-            conn,
+            pool,
             &st.rules(),
             &body.token,
             &body.password,
@@ -358,8 +358,8 @@ pub async fn confirm_email_change(
     validate(&*body)?;
     let now = state.clock.now();
     let st = state.clone();
-    db::run(&state.pool, move |conn| {
-        accounts::confirm_email_change(conn, &st.rules(), &body.token, &ip.0, now)
+    db::run_pooled(&state.pool, move |pool| {
+        accounts::confirm_email_change(pool, &st.rules(), &body.token, &ip.0, now)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -208,9 +208,9 @@ pub async fn change_password(
     let now = state.clock.now();
     let st = state.clone();
     let caller = caller.0;
-    db::run(&state.pool, move |conn| {
+    db::run_pooled(&state.pool, move |pool| {
         accounts::change_password(
-            conn,
+            pool,
             &st.rules(),
             (caller.account_id, caller.session_id),
             &body.current_password,
@@ -249,9 +249,9 @@ pub async fn request_email_change(
     let now = state.clock.now();
     let st = state.clone();
     let caller = caller.0;
-    db::run(&state.pool, move |conn| {
+    db::run_pooled(&state.pool, move |pool| {
         accounts::request_email_change(
-            conn,
+            pool,
             &st.rules(),
             caller.account_id,
             &body.new_email,

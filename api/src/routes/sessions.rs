@@ -107,9 +107,9 @@ pub async fn login(
     };
     let now = state.clock.now();
     let st = state.clone();
-    let tokens = db::run(&state.pool, move |conn| {
+    let tokens = db::run_pooled(&state.pool, move |pool| {
         sessions::login(
-            conn,
+            pool,
             &st.jwt,
             &st.lifetimes,
             &st.throttle,

@@ -219,8 +219,8 @@ pub async fn start_signup(
     let now = state.clock.now();
     let st = state.clone();
     let input = PersonalDetailsInput::from(body.into_inner());
-    let view = db::run(&state.pool, move |conn| {
-        signup::start(conn, &st.config.password_policy, &st.lifetimes, &input, now)
+    let view = db::run_pooled(&state.pool, move |pool| {
+        signup::start(pool, &st.config.password_policy, &st.lifetimes, &input, now)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -271,8 +271,8 @@ pub async fn update_signup_personal_details(
     let st = state.clone();
     let id = id.into_inner();
     let input = PersonalDetailsInput::from(body.into_inner());
-    let view = db::run(&state.pool, move |conn| {
-        signup::update_personal_details(conn, &st.config.password_policy, &id, &input, now)
+    let view = db::run_pooled(&state.pool, move |pool| {
+        signup::update_personal_details(pool, &st.config.password_policy, &id, &input, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Signup::from(view)))

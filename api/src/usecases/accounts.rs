@@ -8,7 +8,7 @@ use domain::account::{AccountStatus, Email, PersonName, Role, TokenPurpose, User
 use domain::password::PasswordPolicy;
 use domain::throttle::ThrottlePolicy;
 use persistence::accounts::{self, Account, AccountFilter, AccountWithDossier, NewAccount};
-use persistence::{AnyConnection, DbError, utc};
+use persistence::{AnyConnection, DbError, DbPool, utc};
 
 use super::signup::{field, password_errors};
 use super::throttling::{self, Counter};
@@ -86,19 +86,19 @@ fn usable_token(
 
 /// Token guesses are throttled per client address.
 fn guarded<T>(
-    conn: &mut AnyConnection,
+    pool: &DbPool,
     policy: &ThrottlePolicy,
     scope: &'static str,
     client_ip: &str,
     now: DateTime<Utc>,
-    work: impl FnOnce(&mut AnyConnection) -> Outcome<T>,
+    work: impl FnOnce(&DbPool) -> Outcome<T>,
 ) -> Outcome<T> {
     let counter = [Counter::new(scope, client_ip)];
     let policy = super::sessions::per_address(policy);
-    throttling::check(conn, &policy, &counter, now)?;
-    let outcome = work(conn);
+    throttling::check(&mut *pool.get()?, &policy, &counter, now)?;
+    let outcome = work(pool);
     if matches!(outcome, Err(UseCaseError::Refused(Refusal::InvalidToken))) {
-        throttling::record_failure(conn, &policy, &counter, now)?;
+        throttling::record_failure(&mut *pool.get()?, &policy, &counter, now)?;
     }
     outcome
 }
@@ -106,7 +106,7 @@ fn guarded<T>(
 /// Activates an account from its emailed link. Invited staff choose their password
 /// here; families chose theirs at sign-up.
 pub fn activate(
-    conn: &mut AnyConnection,
+    pool: &DbPool,
     rules: &Rules<'_>,
     token: &str,
     password: Option<&str>,
@@ -114,20 +114,25 @@ pub fn activate(
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     guarded(
-        conn,
+        pool,
         rules.throttle,
         "activation_address",
         client_ip,
         now,
-        |conn| {
-            let found = usable_token(
-                conn,
-                TokenPurpose::Activation,
-                token,
-                Refusal::ActivationLinkExpired,
-                now,
-            )?;
-            let account = accounts::find(conn, found.account_id)?.ok_or(Refusal::InvalidToken)?;
+        |pool| {
+            let (found, account) = {
+                let conn = &mut *pool.get()?;
+                let found = usable_token(
+                    conn,
+                    TokenPurpose::Activation,
+                    token,
+                    Refusal::ActivationLinkExpired,
+                    now,
+                )?;
+                let account =
+                    accounts::find(conn, found.account_id)?.ok_or(Refusal::InvalidToken)?;
+                (found, account)
+            };
             let hash = match (&account.password_hash, password) {
                 (Some(_), _) => None,
                 (None, Some(password)) => {
@@ -146,7 +151,7 @@ pub fn activate(
                     )]));
                 }
             };
-            conn.transaction::<_, UseCaseError, _>(|conn| {
+            pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
                 if !accounts::use_token(conn, found.id, now)? {
                     return Err(Refusal::InvalidToken.into());
                 }
@@ -287,7 +292,7 @@ pub fn request_password_reset(
 
 /// Sets a new password from a reset link: ends every session and tells the account.
 pub fn reset_password(
-    conn: &mut AnyConnection,
+    pool: &DbPool,
     rules: &Rules<'_>,
     token: &str,
     password: &str,
@@ -296,14 +301,14 @@ pub fn reset_password(
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     guarded(
-        conn,
+        pool,
         rules.throttle,
         "reset_address",
         client_ip,
         now,
-        |conn| {
+        |pool| {
             let found = usable_token(
-                conn,
+                &mut *pool.get()?,
                 TokenPurpose::PasswordReset,
                 token,
                 Refusal::ResetLinkExpired,
@@ -314,7 +319,7 @@ pub fn reset_password(
                 return Err(UseCaseError::Invalid(errors));
             }
             let hash = passwords::hash(password)?;
-            conn.transaction::<_, UseCaseError, _>(|conn| {
+            pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
                 if !accounts::use_token(conn, found.id, now)? {
                     return Err(Refusal::InvalidToken.into());
                 }
@@ -333,7 +338,7 @@ pub fn reset_password(
 /// Changes the password of a signed-in account: the current one is required; the
 /// other sessions end; the account is told.
 pub fn change_password(
-    conn: &mut AnyConnection,
+    pool: &DbPool,
     rules: &Rules<'_>,
     (account_id, session_id): (i64, i64),
     current: &str,
@@ -341,20 +346,13 @@ pub fn change_password(
     confirmation: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let counter = [Counter::new("password_check", account_id.to_string())];
-    throttling::check(conn, rules.throttle, &counter, now)?;
-    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
-    if !passwords::verify(account.password_hash.as_deref(), current) {
-        throttling::record_failure(conn, rules.throttle, &counter, now)?;
-        return Err(Refusal::WrongCurrentPassword.into());
-    }
-    throttling::clear(conn, &counter[0])?;
+    let account = check_current_password(pool, rules, account_id, current, now)?;
     let errors = new_password_errors(rules.passwords, password, confirmation);
     if !errors.is_empty() {
         return Err(UseCaseError::Invalid(errors));
     }
     let hash = passwords::hash(password)?;
-    conn.transaction::<_, UseCaseError, _>(|conn| {
+    pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
         accounts::set_password_hash(conn, account.id, &hash, now)?;
         accounts::revoke_sessions(conn, account.id, Some(session_id), "password_changed", now)?;
         templates::password_changed(&account.email, &account.first_name, now).queue(conn, now)?;
@@ -362,10 +360,35 @@ pub fn change_password(
     })
 }
 
+/// The account, when `current` is its password; wrong guesses are throttled per
+/// account. No connection is held while argon2 works.
+fn check_current_password(
+    pool: &DbPool,
+    rules: &Rules<'_>,
+    account_id: i64,
+    current: &str,
+    now: DateTime<Utc>,
+) -> Outcome<Account> {
+    let counter = [Counter::new("password_check", account_id.to_string())];
+    let account = {
+        let conn = &mut *pool.get()?;
+        throttling::check(conn, rules.throttle, &counter, now)?;
+        accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?
+    };
+    let verified = passwords::verify(account.password_hash.as_deref(), current);
+    let conn = &mut *pool.get()?;
+    if !verified {
+        throttling::record_failure(conn, rules.throttle, &counter, now)?;
+        return Err(Refusal::WrongCurrentPassword.into());
+    }
+    throttling::clear(conn, &counter[0])?;
+    Ok(account)
+}
+
 /// Asks to change the account's email: a link goes to the new address, which
 /// becomes the account's once confirmed. The current password is required.
 pub fn request_email_change(
-    conn: &mut AnyConnection,
+    pool: &DbPool,
     rules: &Rules<'_>,
     account_id: i64,
     new_email: &str,
@@ -380,17 +403,10 @@ pub fn request_email_change(
             "The email address is not valid.",
         )])
     })?;
-    let counter = [Counter::new("password_check", account_id.to_string())];
-    throttling::check(conn, rules.throttle, &counter, now)?;
-    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
-    if !passwords::verify(account.password_hash.as_deref(), current_password) {
-        throttling::record_failure(conn, rules.throttle, &counter, now)?;
-        return Err(Refusal::WrongCurrentPassword.into());
-    }
-    throttling::clear(conn, &counter[0])?;
+    let account = check_current_password(pool, rules, account_id, current_password, now)?;
     let token = secrets::new_secret();
     let valid_until = now + rules.lifetimes.token(TokenPurpose::EmailChange);
-    conn.transaction::<_, UseCaseError, _>(|conn| {
+    pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
         accounts::issue_token(
             conn,
             account.id,
@@ -413,19 +429,20 @@ pub fn request_email_change(
 
 /// Confirms a new address from the link sent to it; the old address is told.
 pub fn confirm_email_change(
-    conn: &mut AnyConnection,
+    pool: &DbPool,
     rules: &Rules<'_>,
     token: &str,
     client_ip: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     guarded(
-        conn,
+        pool,
         rules.throttle,
         "email_change_address",
         client_ip,
         now,
-        |conn| {
+        |pool| {
+            let conn = &mut *pool.get()?;
             let found = usable_token(
                 conn,
                 TokenPurpose::EmailChange,

@@ -5,7 +5,7 @@ use diesel::Connection;
 use domain::account::{AccountStatus, Lifetimes};
 use domain::throttle::ThrottlePolicy;
 use persistence::accounts::{self, Account};
-use persistence::{AnyConnection, utc};
+use persistence::{AnyConnection, DbPool, utc};
 
 use super::throttling::{self, Counter};
 use super::{Outcome, Refusal, UseCaseError};
@@ -42,7 +42,7 @@ pub fn per_address(policy: &ThrottlePolicy) -> ThrottlePolicy {
 /// Signs in. Unknown accounts and wrong passwords get the same refusal after the
 /// same argon2 work; failures are counted per login and per client address.
 pub fn login(
-    conn: &mut AnyConnection,
+    pool: &DbPool,
     keys: &JwtKeys,
     lifetimes: &Lifetimes,
     policy: &ThrottlePolicy,
@@ -54,19 +54,20 @@ pub fn login(
         credentials.login.trim().to_lowercase(),
     )];
     let by_address = [Counter::new("login_address", credentials.client_ip.clone())];
-    throttling::check(conn, policy, &by_login, now)?;
-    throttling::check(conn, &per_address(policy), &by_address, now)?;
-
-    let account = accounts::find_by_login(conn, &credentials.login)?;
+    let account = {
+        let conn = &mut *pool.get()?;
+        throttling::check(conn, policy, &by_login, now)?;
+        throttling::check(conn, &per_address(policy), &by_address, now)?;
+        accounts::find_by_login(conn, &credentials.login)?
+    };
+    // No connection is held while argon2 works.
     let stored = account.as_ref().and_then(|a| a.password_hash.as_deref());
     let verified = passwords::verify(stored, &credentials.password);
-    let account = match account.filter(|_| verified) {
-        Some(account) => account,
-        None => {
-            throttling::record_failure(conn, policy, &by_login, now)?;
-            throttling::record_failure(conn, &per_address(policy), &by_address, now)?;
-            return Err(Refusal::InvalidCredentials.into());
-        }
+    let conn = &mut *pool.get()?;
+    let Some(account) = account.filter(|_| verified) else {
+        throttling::record_failure(conn, policy, &by_login, now)?;
+        throttling::record_failure(conn, &per_address(policy), &by_address, now)?;
+        return Err(Refusal::InvalidCredentials.into());
     };
     match account
         .status

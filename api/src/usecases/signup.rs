@@ -11,7 +11,7 @@ use domain::password::PasswordPolicy;
 use domain::throttle::ThrottlePolicy;
 use persistence::accounts::{self, NewAccount};
 use persistence::signups::{self, PersonalDetails, SignupDraft};
-use persistence::{AnyConnection, DbError, dossiers, legal, utc};
+use persistence::{AnyConnection, DbError, DbPool, dossiers, legal, utc};
 
 use super::throttling::{self, Counter};
 use super::{Outcome, Refusal, UseCaseError};
@@ -192,14 +192,16 @@ fn validate_details(
 
 /// Step 1: checks the personal details and starts a draft.
 pub fn start(
-    conn: &mut AnyConnection,
+    pool: &DbPool,
     policy: &PasswordPolicy,
     lifetimes: &Lifetimes,
     input: &PersonalDetailsInput,
     now: DateTime<Utc>,
 ) -> Outcome<SignupView> {
-    let valid = validate_details(conn, policy, input)?;
+    let valid = validate_details(&mut *pool.get()?, policy, input)?;
+    // No connection is held while argon2 works.
     let hash = passwords::hash(&input.password)?;
+    let conn = &mut *pool.get()?;
     let public_id = secrets::new_secret();
     signups::create(
         conn,
@@ -223,15 +225,18 @@ fn details<'a>(valid: &'a ValidDetails, hash: &'a str) -> PersonalDetails<'a> {
 
 /// Step 1 again (the family went back): replaces the personal details.
 pub fn update_personal_details(
-    conn: &mut AnyConnection,
+    pool: &DbPool,
     policy: &PasswordPolicy,
     id: &str,
     input: &PersonalDetailsInput,
     now: DateTime<Utc>,
 ) -> Outcome<SignupView> {
-    let draft = live(conn, id, now)?;
-    let valid = validate_details(conn, policy, input)?;
+    let (draft, valid) = {
+        let conn = &mut *pool.get()?;
+        (live(conn, id, now)?, validate_details(conn, policy, input)?)
+    };
     let hash = passwords::hash(&input.password)?;
+    let conn = &mut *pool.get()?;
     signups::set_personal_details(conn, draft.id, &details(&valid, &hash))?;
     view(conn, id, now)
 }
