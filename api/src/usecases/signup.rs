@@ -202,6 +202,9 @@ pub fn start(
     // No connection is held while argon2 works.
     let hash = passwords::hash(&input.password)?;
     let conn = &mut *pool.get()?;
+    // Expired drafts hold a password hash and personal data: each new sign-up
+    // sweeps them away.
+    signups::purge_expired(conn, now)?;
     let public_id = secrets::new_secret();
     signups::create(
         conn,
