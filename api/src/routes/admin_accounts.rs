@@ -65,6 +65,9 @@ fn stored_status(status: StatusView) -> &'static str {
 }
 
 /// Lists accounts, newest first.
+///
+/// Filters by role, status, and the start of a username, an email address or a last
+/// name; paginated.
 #[utoipa::path(
     tag = "admin-accounts",
     operation_id = "listAccounts",
@@ -113,6 +116,8 @@ pub async fn list_accounts(
 }
 
 /// Reads one account.
+///
+/// With its role, status and, for a family account, its dossier number.
 #[utoipa::path(
     tag = "admin-accounts",
     operation_id = "getAccount",
@@ -225,6 +230,8 @@ pub async fn disable_account(
 }
 
 /// Re-enables a disabled account.
+///
+/// It can sign in again (or, if it was never activated, waits for its link again).
 #[utoipa::path(
     tag = "admin-accounts",
     operation_id = "enableAccount",
@@ -253,6 +260,9 @@ pub async fn enable_account(
 }
 
 /// Sends a new activation link to an account waiting for activation.
+///
+/// For a family that lost its email or let the 72 hours pass; the earlier links
+/// stop working.
 #[utoipa::path(
     tag = "admin-accounts",
     operation_id = "resendActivationEmail",

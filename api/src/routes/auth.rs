@@ -337,6 +337,8 @@ pub async fn reset_password(
 }
 
 /// Confirms a new email address from the link sent to it.
+///
+/// The address becomes the account's login and contact; the old address is told.
 #[utoipa::path(
     tag = "auth",
     operation_id = "confirmEmailChange",

@@ -87,6 +87,8 @@ pub struct PublishLegalDocumentRequest {
 }
 
 /// The current terms of use (step 3 of the sign-up).
+///
+/// The newest published version, with the version label to send back on acceptance.
 #[utoipa::path(
     tag = "legal",
     operation_id = "getCurrentTerms",
@@ -101,6 +103,8 @@ pub async fn get_current_terms(state: web::Data<AppState>) -> Result<HttpRespons
 }
 
 /// The current privacy policy (step 4 of the sign-up).
+///
+/// The newest published version, with the version label to send back on acceptance.
 #[utoipa::path(
     tag = "legal",
     operation_id = "getCurrentPrivacyPolicy",

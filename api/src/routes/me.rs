@@ -151,6 +151,8 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 }
 
 /// Accepts the current version of the terms of use or of the privacy policy.
+///
+/// The acceptance is stored with its version and time; accepting twice changes nothing.
 #[utoipa::path(
     tag = "me",
     operation_id = "acceptLegalDocument",

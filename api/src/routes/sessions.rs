@@ -171,6 +171,8 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 }
 
 /// Signs out of every device.
+///
+/// Ends every session of the account: all its refresh and access tokens stop working.
 #[utoipa::path(
     tag = "auth",
     operation_id = "logoutEverywhere",

@@ -229,6 +229,9 @@ pub async fn start_signup(
 }
 
 /// Reads a sign-up in progress (the recap of step 5).
+///
+/// Everything entered so far, the steps done and the next one, so a wizard can
+/// resume on any device.
 #[utoipa::path(
     tag = "signup",
     operation_id = "getSignup",
@@ -250,6 +253,8 @@ pub async fn get_signup(
 }
 
 /// Step 1 again: replaces the personal details.
+///
+/// For a family that went back to correct them; the same checks as when starting.
 #[utoipa::path(
     tag = "signup",
     operation_id = "updateSignupPersonalDetails",
@@ -337,6 +342,8 @@ async fn accept(
 }
 
 /// Step 3, "Conditions d'utilisation": accepts the current terms of use.
+///
+/// The version read must be the current one; it is recorded with the time.
 #[utoipa::path(
     tag = "signup",
     operation_id = "acceptSignupTerms",
@@ -359,6 +366,8 @@ pub async fn accept_signup_terms(
 }
 
 /// Step 4, "Confidentialité": accepts the current privacy policy.
+///
+/// The version read must be the current one; it is recorded with the time.
 #[utoipa::path(
     tag = "signup",
     operation_id = "acceptSignupPrivacyPolicy",
@@ -416,6 +425,8 @@ pub async fn confirm_signup(
 }
 
 /// "Annuler": discards a sign-up in progress.
+///
+/// Everything entered is deleted at once; the family starts again from step 1.
 #[utoipa::path(
     tag = "signup",
     operation_id = "cancelSignup",
