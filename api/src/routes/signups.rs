@@ -414,7 +414,7 @@ pub async fn confirm_signup(
     let id = id.into_inner();
     let (email, expires_at) = db::run(&state.pool, move |conn| {
         let email = signup::view(conn, &id, now)?.email;
-        let expires_at = signup::confirm(conn, &st.lifetimes, &st.config.frontend_url, &id, now)?;
+        let expires_at = signup::confirm(conn, &st.rules(), &id, now)?;
         Ok::<_, crate::usecases::UseCaseError>((email, expires_at))
     })
     .await?;

@@ -19,8 +19,8 @@ use crate::problem::FieldError;
 
 /// Where emailed links lead: the configured frontend, never the request's host.
 #[derive(Debug, Clone)]
-pub struct Links<'a> {
-    pub frontend_url: &'a str,
+struct Links<'a> {
+    frontend_url: &'a str,
 }
 
 impl Rules<'_> {
@@ -32,20 +32,43 @@ impl Rules<'_> {
 }
 
 impl Links<'_> {
-    fn activation(&self, token: &str) -> String {
-        format!("{}/activation?token={token}", self.frontend_url)
+    /// The frontend page that receives a token of `purpose`.
+    fn url(&self, purpose: TokenPurpose, token: &str) -> String {
+        let page = match purpose {
+            TokenPurpose::Activation => "activation",
+            TokenPurpose::PasswordReset => "mot-de-passe/reinitialisation",
+            TokenPurpose::EmailChange => "email/confirmation",
+        };
+        format!("{}/{page}?token={token}", self.frontend_url)
     }
+}
 
-    fn password_reset(&self, token: &str) -> String {
-        format!(
-            "{}/mot-de-passe/reinitialisation?token={token}",
-            self.frontend_url
-        )
-    }
-
-    fn email_change(&self, token: &str) -> String {
-        format!("{}/email/confirmation?token={token}", self.frontend_url)
-    }
+/// Issues a single-use token of `purpose` for the account (its earlier unused ones
+/// stop working) and queues the email carrying the link, in the caller's
+/// transaction. `message` gets the link and its expiry.
+pub(super) fn email_link(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    account_id: i64,
+    purpose: TokenPurpose,
+    new_email: Option<&str>,
+    now: DateTime<Utc>,
+    message: impl FnOnce(&str, DateTime<Utc>) -> templates::Message,
+) -> Outcome<DateTime<Utc>> {
+    let token = secrets::new_secret();
+    let valid_until = now + rules.lifetimes.token(purpose);
+    let digest = secrets::digest(&token);
+    accounts::issue_token(
+        conn,
+        account_id,
+        purpose.as_str(),
+        &digest,
+        new_email,
+        now,
+        valid_until,
+    )?;
+    message(&rules.links().url(purpose, &token), valid_until).queue(conn, now)?;
+    Ok(valid_until)
 }
 
 fn new_password_errors(
@@ -168,34 +191,23 @@ fn send_activation(
     rules: &Rules<'_>,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let token = secrets::new_secret();
-    let valid_until = now + rules.lifetimes.token(TokenPurpose::Activation);
+    let invited = account.password_hash.is_none();
     conn.transaction::<_, UseCaseError, _>(|conn| {
-        accounts::issue_token(
+        email_link(
             conn,
+            rules,
             account.id,
-            TokenPurpose::Activation.as_str(),
-            &secrets::digest(&token),
+            TokenPurpose::Activation,
             None,
             now,
-            valid_until,
+            |link, until| {
+                if invited {
+                    templates::invitation(&account.email, &account.first_name, link, until)
+                } else {
+                    templates::activation(&account.email, &account.first_name, link, until)
+                }
+            },
         )?;
-        let message = if account.password_hash.is_none() {
-            templates::invitation(
-                &account.email,
-                &account.first_name,
-                &rules.links().activation(&token),
-                valid_until,
-            )
-        } else {
-            templates::activation(
-                &account.email,
-                &account.first_name,
-                &rules.links().activation(&token),
-                valid_until,
-            )
-        };
-        message.queue(conn, now)?;
         Ok(())
     })
 }
@@ -267,25 +279,18 @@ pub fn request_password_reset(
     else {
         return Ok(());
     };
-    let token = secrets::new_secret();
-    let valid_until = now + rules.lifetimes.token(TokenPurpose::PasswordReset);
     conn.transaction::<_, UseCaseError, _>(|conn| {
-        accounts::issue_token(
+        email_link(
             conn,
+            rules,
             account.id,
-            TokenPurpose::PasswordReset.as_str(),
-            &secrets::digest(&token),
+            TokenPurpose::PasswordReset,
             None,
             now,
-            valid_until,
+            |link, until| {
+                templates::password_reset(&account.email, &account.first_name, link, until)
+            },
         )?;
-        templates::password_reset(
-            &account.email,
-            &account.first_name,
-            &rules.links().password_reset(&token),
-            valid_until,
-        )
-        .queue(conn, now)?;
         Ok(())
     })
 }
@@ -404,25 +409,19 @@ pub fn request_email_change(
         )])
     })?;
     let account = check_current_password(pool, rules, account_id, current_password, now)?;
-    let token = secrets::new_secret();
-    let valid_until = now + rules.lifetimes.token(TokenPurpose::EmailChange);
+    let purpose = TokenPurpose::EmailChange;
     pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
-        accounts::issue_token(
+        email_link(
             conn,
+            rules,
             account.id,
-            TokenPurpose::EmailChange.as_str(),
-            &secrets::digest(&token),
+            purpose,
             Some(new_email.as_str()),
             now,
-            valid_until,
+            |link, until| {
+                templates::email_change(new_email.as_str(), &account.first_name, link, until)
+            },
         )?;
-        templates::email_change(
-            new_email.as_str(),
-            &account.first_name,
-            &rules.links().email_change(&token),
-            valid_until,
-        )
-        .queue(conn, now)?;
         Ok(())
     })
 }

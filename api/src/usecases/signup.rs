@@ -14,7 +14,7 @@ use persistence::signups::{self, PersonalDetails, SignupDraft};
 use persistence::{AnyConnection, DbError, DbPool, dossiers, legal, utc};
 
 use super::throttling::{self, Counter};
-use super::{Outcome, Refusal, UseCaseError};
+use super::{Outcome, Refusal, Rules, UseCaseError};
 use crate::auth::{passwords, secrets};
 use crate::email::templates;
 use crate::problem::{FieldError, Text};
@@ -413,12 +413,11 @@ pub fn accept_document(
 /// from it whether an address is registered. Returns the link's expiry.
 pub fn confirm(
     conn: &mut AnyConnection,
-    lifetimes: &Lifetimes,
-    frontend_url: &str,
+    rules: &Rules<'_>,
     id: &str,
     now: DateTime<Utc>,
 ) -> Outcome<DateTime<Utc>> {
-    let valid_until = now + lifetimes.token(TokenPurpose::Activation);
+    let valid_until = now + rules.lifetimes.token(TokenPurpose::Activation);
     let result = conn.transaction::<_, UseCaseError, _>(|conn| {
         let draft = live(conn, id, now)?;
         if !progress(conn, &draft)?.is_complete() {
@@ -435,7 +434,7 @@ pub fn confirm(
         if let Some(existing) = accounts::find_by_email(conn, email)? {
             templates::address_already_registered(
                 &existing.email,
-                &format!("{frontend_url}/mot-de-passe-oublie"),
+                &format!("{}/mot-de-passe-oublie", rules.frontend_url),
             )
             .queue(conn, now)?;
             signups::delete(conn, draft.id)?;
@@ -464,23 +463,15 @@ pub fn confirm(
                 legal::accept(conn, account_id, document, utc(at))?;
             }
         }
-        let token = secrets::new_secret();
-        accounts::issue_token(
+        super::accounts::email_link(
             conn,
+            rules,
             account_id,
-            TokenPurpose::Activation.as_str(),
-            &secrets::digest(&token),
+            TokenPurpose::Activation,
             None,
             now,
-            valid_until,
+            |link, until| templates::activation(email, &first_name, link, until),
         )?;
-        templates::activation(
-            email,
-            &first_name,
-            &format!("{frontend_url}/activation?token={token}"),
-            valid_until,
-        )
-        .queue(conn, now)?;
         signups::delete(conn, draft.id)?;
         Ok(())
     });
