@@ -6,6 +6,7 @@
 
 mod framework;
 mod lang;
+mod password_messages;
 mod refusals;
 mod validation;
 
@@ -18,7 +19,8 @@ use utoipa::ToSchema;
 pub use framework::{
     RouteTable, generic_problem, json_config, not_found, path_config, query_config, unmatched_route,
 };
-pub use lang::{Lang, Text, password_violation_message};
+pub use lang::{Lang, Text};
+pub use password_messages::password_violation_message;
 pub use refusals::throttled;
 pub use validation::validate;
 
@@ -76,6 +78,16 @@ pub struct FieldError {
     pub field: String,
     pub code: String,
     pub message: Text,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, fr: &str, en: &str) -> Self {
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: Text::new(fr, en),
+        }
+    }
 }
 
 /// The error type of every handler (boxed: results stay small on the happy path).

@@ -13,7 +13,7 @@ use super::me::{AccountView, RoleView, StatusView};
 use super::pagination::{Page, PageQuery};
 use crate::auth::{Admin, Staff};
 use crate::db;
-use crate::problem::{ApiError, validate};
+use crate::problem::{ApiError, FieldError, validate};
 use crate::state::AppState;
 use crate::usecases::accounts::{self, NewStaff};
 
@@ -88,7 +88,7 @@ pub async fn list_accounts(
     let (page, page_size) = page.into_inner().resolve()?;
     let search = search.into_inner();
     if search.q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(ApiError::validation(vec![crate::usecases::signup::field(
+        return Err(ApiError::validation(vec![FieldError::new(
             "q",
             "too_long",
             "La recherche est limitée à 100 caractères.",
@@ -166,7 +166,7 @@ pub async fn create_staff_account(
         RoleView::Agent => Role::Agent,
         RoleView::Admin => Role::Admin,
         RoleView::Family => {
-            return Err(ApiError::validation(vec![crate::usecases::signup::field(
+            return Err(ApiError::validation(vec![FieldError::new(
                 "role",
                 "invalid",
                 "Un compte famille se crée par l'inscription en ligne.",

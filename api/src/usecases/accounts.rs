@@ -10,7 +10,7 @@ use domain::throttle::ThrottlePolicy;
 use persistence::accounts::{self, Account, AccountFilter, AccountWithDossier, NewAccount};
 use persistence::{AnyConnection, DbError, DbPool, utc};
 
-use super::signup::{field, password_errors};
+use super::signup::password_errors;
 use super::throttling::{self, Counter};
 use super::{Outcome, Refusal, Rules, UseCaseError};
 use crate::auth::{passwords, secrets};
@@ -78,7 +78,7 @@ fn new_password_errors(
 ) -> Vec<FieldError> {
     let mut errors = password_errors(policy, password, "password");
     if password != confirmation {
-        errors.push(field(
+        errors.push(FieldError::new(
             "passwordConfirmation",
             "mismatch",
             "Les deux mots de passe ne sont pas identiques.",
@@ -166,7 +166,7 @@ pub fn activate(
                     Some(passwords::hash(password)?)
                 }
                 (None, None) => {
-                    return Err(UseCaseError::Invalid(vec![field(
+                    return Err(UseCaseError::Invalid(vec![FieldError::new(
                         "password",
                         "required",
                         "Choisissez votre mot de passe.",
@@ -401,7 +401,7 @@ pub fn request_email_change(
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     let new_email = Email::parse(new_email).map_err(|_| {
-        UseCaseError::Invalid(vec![field(
+        UseCaseError::Invalid(vec![FieldError::new(
             "newEmail",
             "invalid_format",
             "L'adresse e-mail n'est pas valide.",
@@ -512,7 +512,7 @@ pub fn create_staff(
 ) -> Outcome<AccountWithDossier> {
     let mut errors = Vec::new();
     let username = Username::parse(&new.username).map_err(|_| {
-        errors.push(field(
+        errors.push(FieldError::new(
             "username",
             "invalid_format",
             "Le nom d'utilisateur n'est pas valide.",
@@ -520,7 +520,7 @@ pub fn create_staff(
         ))
     });
     let email = Email::parse(&new.email).map_err(|_| {
-        errors.push(field(
+        errors.push(FieldError::new(
             "email",
             "invalid_format",
             "L'adresse e-mail n'est pas valide.",
@@ -528,7 +528,7 @@ pub fn create_staff(
         ))
     });
     let first = PersonName::parse(&new.first_name).map_err(|_| {
-        errors.push(field(
+        errors.push(FieldError::new(
             "firstName",
             "required",
             "Le prénom est obligatoire.",
@@ -536,7 +536,7 @@ pub fn create_staff(
         ))
     });
     let last = PersonName::parse(&new.last_name).map_err(|_| {
-        errors.push(field(
+        errors.push(FieldError::new(
             "lastName",
             "required",
             "Le nom est obligatoire.",
@@ -562,7 +562,7 @@ pub fn create_staff(
     );
     let account_id = match inserted {
         Err(DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
-            return Err(UseCaseError::Invalid(vec![field(
+            return Err(UseCaseError::Invalid(vec![FieldError::new(
                 "username",
                 "taken",
                 "Ce nom d'utilisateur ou cette adresse e-mail est déjà utilisé.",

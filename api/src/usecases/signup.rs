@@ -17,7 +17,7 @@ use super::throttling::{self, Counter};
 use super::{Outcome, Refusal, Rules, UseCaseError};
 use crate::auth::{passwords, secrets};
 use crate::email::templates;
-use crate::problem::{FieldError, Text};
+use crate::problem::FieldError;
 
 #[derive(Debug, Clone)]
 pub struct PersonalDetailsInput {
@@ -54,29 +54,21 @@ pub struct SignupView {
     pub expires_at: DateTime<Utc>,
 }
 
-pub fn field(field: &str, code: &str, fr: &str, en: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        code: code.to_owned(),
-        message: Text::new(fr, en),
-    }
-}
-
 fn identity_error(name: &str, error: IdentityError, what_fr: &str, what_en: &str) -> FieldError {
     match error {
-        IdentityError::Empty => field(
+        IdentityError::Empty => FieldError::new(
             name,
             "required",
             "Ce champ est obligatoire.",
             "This field is required.",
         ),
-        IdentityError::TooLong => field(
+        IdentityError::TooLong => FieldError::new(
             name,
             "too_long",
             "Ce champ est trop long.",
             "This field is too long.",
         ),
-        IdentityError::InvalidFormat => field(
+        IdentityError::InvalidFormat => FieldError::new(
             name,
             "invalid_format",
             &format!("{what_fr} n'est pas valide."),
@@ -141,7 +133,7 @@ fn validate_details(
         .as_ref()
         .is_some_and(|e| e.key() != input.email_confirmation.trim().to_lowercase())
     {
-        errors.push(field(
+        errors.push(FieldError::new(
             "emailConfirmation",
             "mismatch",
             "Les deux adresses e-mail ne sont pas identiques.",
@@ -161,7 +153,7 @@ fn validate_details(
     if let Some(username) = &username
         && accounts::username_taken(conn, username.as_str())?
     {
-        errors.push(field(
+        errors.push(FieldError::new(
             "username",
             "taken",
             "Ce nom d'utilisateur est déjà pris : choisissez-en un autre.",
@@ -170,7 +162,7 @@ fn validate_details(
     }
     errors.extend(password_errors(policy, &input.password, "password"));
     if input.password != input.password_confirmation {
-        errors.push(field(
+        errors.push(FieldError::new(
             "passwordConfirmation",
             "mismatch",
             "Les deux mots de passe ne sont pas identiques.",
@@ -388,7 +380,7 @@ pub fn accept_document(
         return Err(Refusal::SignupStepOutOfOrder.into());
     }
     if !accepted {
-        return Err(UseCaseError::Invalid(vec![field(
+        return Err(UseCaseError::Invalid(vec![FieldError::new(
             "accepted",
             "must_accept",
             "Vous devez accepter ce document pour continuer votre inscription.",
