@@ -36,7 +36,7 @@ pub struct PersonalDetailsRequest {
     #[validate(length(max = 254))]
     #[schema(max_length = 254)]
     pub email_confirmation: String,
-    /// 3 to 50 letters, digits, `.`, `-`, `_` or `@`.
+    /// 3 to 50 letters, digits, `.`, `-` or `_` (no `@`: logins accept usernames and emails).
     #[validate(length(max = 100))]
     #[schema(max_length = 100)]
     pub username: String,

@@ -53,7 +53,8 @@ impl Email {
     }
 }
 
-/// A login name: 3 to 50 letters, digits, dots, dashes, underscores or `@`.
+/// A login name: 3 to 50 letters, digits, dots, dashes or underscores. No `@`: a
+/// login is a username or an email address, and must never be both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);
 
@@ -69,7 +70,7 @@ impl Username {
         let valid = text.chars().count() >= 3
             && text
                 .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'));
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'));
         if !valid {
             return Err(IdentityError::InvalidFormat);
         }
@@ -137,6 +138,10 @@ mod tests {
         assert!(Username::parse("élodie_2").is_ok());
         assert_eq!(Username::parse("ab"), Err(IdentityError::InvalidFormat));
         assert_eq!(Username::parse("a b c"), Err(IdentityError::InvalidFormat));
+        assert_eq!(
+            Username::parse("sam@exemple.fr"),
+            Err(IdentityError::InvalidFormat)
+        );
         assert_eq!(
             Username::parse(&"x".repeat(51)),
             Err(IdentityError::TooLong)
