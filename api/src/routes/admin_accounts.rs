@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use domain::account::Role;
+use domain::account::{Party, Role};
 use persistence::accounts::AccountFilter;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -221,7 +221,10 @@ pub async fn disable_account(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let id = id.into_inner();
-    let actor = (staff.0.account_id, staff.0.role);
+    let actor = Party {
+        id: staff.0.account_id,
+        role: staff.0.role,
+    };
     let account = db::run(&state.pool, move |conn| {
         accounts::disable(conn, actor, id, now)
     })
@@ -251,7 +254,10 @@ pub async fn enable_account(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let id = id.into_inner();
-    let actor = (staff.0.account_id, staff.0.role);
+    let actor = Party {
+        id: staff.0.account_id,
+        role: staff.0.role,
+    };
     let account = db::run(&state.pool, move |conn| {
         accounts::enable(conn, actor, id, now)
     })

@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use domain::account::{AccountStatus, Email, PersonName, Role, TokenPurpose, Username};
+use domain::account::{
+    AccountStatus, AdministrationRefusal, Email, Party, PersonName, Role, TokenPurpose, Username,
+    may_disable, may_enable, status_when_enabled,
+};
 use domain::password::PasswordPolicy;
 use domain::throttle::ThrottlePolicy;
 use persistence::accounts::{self, Account, AccountFilter, AccountWithDossier, NewAccount};
@@ -578,19 +581,31 @@ pub fn create_staff(
 
 /// Disables an account: it cannot sign in and its sessions end at once. Agents may
 /// disable family accounts; only admins may disable staff; nobody disables itself.
+fn party(account: &Account) -> Outcome<Party> {
+    let role = account.role.parse::<Role>().map_err(anyhow::Error::from)?;
+    Ok(Party {
+        id: account.id,
+        role,
+    })
+}
+
+impl From<AdministrationRefusal> for UseCaseError {
+    fn from(refusal: AdministrationRefusal) -> Self {
+        match refusal {
+            AdministrationRefusal::Yourself => Refusal::CannotDisableSelf.into(),
+            AdministrationRefusal::StaffNeedAnAdmin => Refusal::StaffOnlyByAdmin.into(),
+        }
+    }
+}
+
 pub fn disable(
     conn: &mut AnyConnection,
-    actor: (i64, Role),
+    actor: Party,
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<AccountWithDossier> {
     let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
-    if account.id == actor.0 {
-        return Err(Refusal::CannotDisableSelf.into());
-    }
-    if account.role != "family" && actor.1 != Role::Admin {
-        return Err(Refusal::StaffOnlyByAdmin.into());
-    }
+    may_disable(actor, party(&account)?)?;
     conn.transaction::<_, UseCaseError, _>(|conn| {
         accounts::set_status(conn, account.id, AccountStatus::Disabled.as_str(), now)?;
         accounts::revoke_sessions(conn, account.id, None, "disabled", now)?;
@@ -602,20 +617,14 @@ pub fn disable(
 /// Re-enables a disabled account (pending again if it was never activated).
 pub fn enable(
     conn: &mut AnyConnection,
-    actor: (i64, Role),
+    actor: Party,
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<AccountWithDossier> {
     let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
-    if account.role != "family" && actor.1 != Role::Admin {
-        return Err(Refusal::StaffOnlyByAdmin.into());
-    }
+    may_enable(actor, party(&account)?)?;
     if account.status == AccountStatus::Disabled.as_str() {
-        let status = if account.activated_at.is_some() {
-            AccountStatus::Active
-        } else {
-            AccountStatus::Pending
-        };
+        let status = status_when_enabled(account.activated_at.is_some());
         accounts::set_status(conn, account.id, status.as_str(), now)?;
     }
     get(conn, account_id)

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::account::{
-    Email, IdentityError, Lifetimes, PersonName, SignupProgress, SignupStep, TokenPurpose, Username,
+    Email, GivenReferences, HeldReferences, IdentityError, Lifetimes, PersonName, SignupProgress,
+    SignupStep, TokenPurpose, Username, normalise_number, references_match,
 };
 use domain::password::PasswordPolicy;
 use domain::throttle::ThrottlePolicy;
@@ -307,21 +308,6 @@ pub fn view(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> Outcome<S
     })
 }
 
-fn normalise_number(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .trim_start_matches('0')
-        .to_owned()
-}
-
-fn normalise_name(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_uppercase()
-}
-
 /// Step 2: the dossier references as the city holds them. A mismatch is one generic
 /// refusal, whichever field was wrong, and failures are throttled per draft and per
 /// client address, so dossier numbers cannot be enumerated.
@@ -346,11 +332,18 @@ pub fn set_dossier_references(
     throttling::check(conn, &address_policy, &by_address, now)?;
 
     let dossier = dossiers::find_by_number(conn, &normalise_number(&input.dossier_number))?;
+    let given = GivenReferences {
+        number: &input.dossier_number,
+        name: &input.dossier_name,
+        email: &input.email,
+    };
     let matching = dossier.filter(|d| {
-        normalise_name(&d.name) == normalise_name(&input.dossier_name)
-            && d.email
-                .as_deref()
-                .is_some_and(|e| e.eq_ignore_ascii_case(input.email.trim()))
+        let held = HeldReferences {
+            number: &d.number,
+            name: &d.name,
+            email: d.email.as_deref(),
+        };
+        references_match(held, given)
     });
     let Some(dossier) = matching else {
         throttling::record_failure(conn, policy, &by_draft, now)?;

@@ -1,11 +1,17 @@
 //! Accounts: who signs in, with which role, and the values that identify them.
 
+mod administration;
 mod identity;
 mod lifetimes;
+mod references;
 mod signup;
 
+pub use administration::{
+    AdministrationRefusal, Party, may_disable, may_enable, status_when_enabled,
+};
 pub use identity::{Email, IdentityError, PersonName, Username};
 pub use lifetimes::{Lifetimes, TokenPurpose};
+pub use references::{GivenReferences, HeldReferences, normalise_number, references_match};
 pub use signup::{SignupProgress, SignupStep};
 
 use std::fmt;
