@@ -413,9 +413,7 @@ pub async fn confirm_signup(
     let st = state.clone();
     let id = id.into_inner();
     let (email, expires_at) = db::run(&state.pool, move |conn| {
-        let email = signup::view(conn, &id, now)?.email;
-        let expires_at = signup::confirm(conn, &st.rules(), &id, now)?;
-        Ok::<_, crate::usecases::UseCaseError>((email, expires_at))
+        signup::confirm(conn, &st.rules(), &id, now)
     })
     .await?;
     Ok(HttpResponse::Accepted().json(SignupConfirmation {

@@ -13,7 +13,7 @@ use domain::throttle::ThrottlePolicy;
 use persistence::accounts::{self, Account, AccountFilter, AccountWithDossier, NewAccount};
 use persistence::{AnyConnection, DbError, DbPool, utc};
 
-use super::signup::password_errors;
+use super::signup::{identity_error, password_errors};
 use super::throttling::{self, Counter};
 use super::{Outcome, Refusal, Rules, UseCaseError};
 use crate::auth::{passwords, secrets};
@@ -513,39 +513,30 @@ pub fn create_staff(
     new: &NewStaff,
     now: DateTime<Utc>,
 ) -> Outcome<AccountWithDossier> {
-    let mut errors = Vec::new();
-    let username = Username::parse(&new.username).map_err(|_| {
-        errors.push(FieldError::new(
-            "username",
-            "invalid_format",
-            "Le nom d'utilisateur n'est pas valide.",
-            "The username is not valid.",
-        ))
-    });
-    let email = Email::parse(&new.email).map_err(|_| {
-        errors.push(FieldError::new(
-            "email",
-            "invalid_format",
-            "L'adresse e-mail n'est pas valide.",
-            "The email address is not valid.",
-        ))
-    });
-    let first = PersonName::parse(&new.first_name).map_err(|_| {
-        errors.push(FieldError::new(
-            "firstName",
-            "required",
-            "Le prénom est obligatoire.",
-            "The first name is required.",
-        ))
-    });
-    let last = PersonName::parse(&new.last_name).map_err(|_| {
-        errors.push(FieldError::new(
-            "lastName",
-            "required",
-            "Le nom est obligatoire.",
-            "The last name is required.",
-        ))
-    });
+    let username = Username::parse(&new.username);
+    let email = Email::parse(&new.email);
+    let first = PersonName::parse(&new.first_name);
+    let last = PersonName::parse(&new.last_name);
+    let errors: Vec<FieldError> = [
+        username
+            .as_ref()
+            .err()
+            .map(|e| identity_error("username", *e, "Le nom d'utilisateur", "The username")),
+        email
+            .as_ref()
+            .err()
+            .map(|e| identity_error("email", *e, "L'adresse e-mail", "The email address")),
+        first
+            .as_ref()
+            .err()
+            .map(|e| identity_error("firstName", *e, "Le prénom", "The first name")),
+        last.as_ref()
+            .err()
+            .map(|e| identity_error("lastName", *e, "Le nom", "The last name")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let (Ok(username), Ok(email), Ok(first), Ok(last)) = (username, email, first, last) else {
         return Err(UseCaseError::Invalid(errors));
     };

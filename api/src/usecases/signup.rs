@@ -55,7 +55,13 @@ pub struct SignupView {
     pub expires_at: DateTime<Utc>,
 }
 
-fn identity_error(name: &str, error: IdentityError, what_fr: &str, what_en: &str) -> FieldError {
+/// A value that failed to parse, as the field error a form shows next to it.
+pub fn identity_error(
+    name: &str,
+    error: IdentityError,
+    what_fr: &str,
+    what_en: &str,
+) -> FieldError {
     match error {
         IdentityError::Empty => FieldError::new(
             name,
@@ -395,13 +401,14 @@ pub fn accept_document(
 /// Step 5, "Valider mon inscription": creates the account, pending activation, and
 /// queues the activation email, in one transaction. When the address already has an
 /// account, that account is told instead, and the answer is the same: nobody learns
-/// from it whether an address is registered. Returns the link's expiry.
+/// from it whether an address is registered. Returns the address written to and the
+/// link's expiry.
 pub fn confirm(
     conn: &mut AnyConnection,
     rules: &Rules<'_>,
     id: &str,
     now: DateTime<Utc>,
-) -> Outcome<DateTime<Utc>> {
+) -> Outcome<(String, DateTime<Utc>)> {
     let valid_until = now + rules.lifetimes.token(TokenPurpose::Activation);
     let result = conn.transaction::<_, UseCaseError, _>(|conn| {
         let draft = live(conn, id, now)?;
@@ -423,7 +430,7 @@ pub fn confirm(
             )
             .queue(conn, now)?;
             signups::delete(conn, draft.id)?;
-            return Ok(());
+            return Ok(email.clone());
         }
         let first_name = draft.first_name.clone().unwrap_or_default();
         let account_id = accounts::insert(
@@ -458,14 +465,14 @@ pub fn confirm(
             |link, until| templates::activation(email, &first_name, link, until),
         )?;
         signups::delete(conn, draft.id)?;
-        Ok(())
+        Ok(email.clone())
     });
     match result {
         Err(UseCaseError::Db(DbError::Query(DieselError::DatabaseError(
             DatabaseErrorKind::UniqueViolation,
             _,
         )))) => Err(Refusal::UsernameTaken.into()),
-        other => other.map(|()| valid_until),
+        other => other.map(|email| (email, valid_until)),
     }
 }
 
