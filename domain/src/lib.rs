@@ -7,6 +7,7 @@
 pub mod account;
 pub mod calendar;
 pub mod city;
+pub mod dossier;
 pub mod outbox;
 pub mod password;
 pub mod throttle;

@@ -25,6 +25,139 @@ diesel::table! {
         email -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        address_line1 -> Text,
+        address_line2 -> Text,
+        postcode -> Text,
+        city -> Text,
+        home_phone -> Nullable<Text>,
+        mobile_phone -> Nullable<Text>,
+        work_phone -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    guardians (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        position -> Integer,
+        relationship -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        email -> Nullable<Text>,
+        mobile_phone -> Nullable<Text>,
+        work_phone -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    dossier_contacts (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        position -> Integer,
+        kind -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        relationship -> Text,
+        phone -> Text,
+    }
+}
+
+diesel::table! {
+    children (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        first_name -> Text,
+        last_name -> Text,
+        birth_date -> Date,
+        school -> Nullable<Text>,
+        school_level -> Nullable<Text>,
+        diet -> Text,
+        allergies -> Text,
+        care_plan -> Bool,
+        care_plan_details -> Text,
+        doctor_name -> Text,
+        doctor_phone -> Text,
+        vaccinations -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        kind -> Text,
+        message -> Text,
+        proposal -> Nullable<Text>,
+        status -> Text,
+        decision_comment -> Nullable<Text>,
+        filed_by -> Nullable<BigInt>,
+        decided_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        child_id -> Nullable<BigInt>,
+        request_id -> Nullable<BigInt>,
+        kind -> Text,
+        origin -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    family_quotients (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        quotient -> BigInt,
+        valid_from -> Date,
+        valid_until -> Date,
+        proof_document_id -> Nullable<BigInt>,
+        recorded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        actor_username -> Text,
+        action -> Text,
+        dossier_id -> Nullable<BigInt>,
+        child_id -> Nullable<BigInt>,
+        detail -> Text,
+    }
+}
+
+diesel::table! {
+    dossier_imports (id) {
+        id -> BigInt,
+        status -> Text,
+        file_name -> Text,
+        content -> Text,
+        rows_total -> BigInt,
+        rows_rejected -> BigInt,
+        dossiers_planned -> BigInt,
+        children_planned -> BigInt,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        imported_at -> Nullable<Timestamp>,
     }
 }
 
@@ -157,6 +290,12 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(consents -> accounts (account_id));
 diesel::joinable!(consents -> legal_documents (document_id));
 diesel::joinable!(signup_drafts -> dossiers (dossier_id));
+diesel::joinable!(guardians -> dossiers (dossier_id));
+diesel::joinable!(dossier_contacts -> dossiers (dossier_id));
+diesel::joinable!(children -> dossiers (dossier_id));
+diesel::joinable!(requests -> dossiers (dossier_id));
+diesel::joinable!(documents -> dossiers (dossier_id));
+diesel::joinable!(family_quotients -> dossiers (dossier_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     city_settings,
@@ -170,4 +309,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     signup_drafts,
     outbox_emails,
     throttles,
+    guardians,
+    dossier_contacts,
+    children,
+    requests,
+    documents,
+    family_quotients,
+    audit_log,
+    dossier_imports,
 );

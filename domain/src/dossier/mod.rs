@@ -1,0 +1,18 @@
+//! The family file (dossier): its vocabularies, the values a form may hold, the
+//! checks on uploaded files, the life of a request, and the planning of a CSV import.
+
+mod contact;
+mod files;
+pub mod import;
+mod quotient;
+mod request;
+mod vocabulary;
+
+pub use contact::{
+    ContactField, FieldProblem, check_birth_date, check_dossier_number, check_postcode,
+    normalise_phone,
+};
+pub use files::{FileType, safe_file_name};
+pub use quotient::{QuotientPeriod, current_quotient};
+pub use request::{RequestDecision, RequestKind, RequestStatus, decide};
+pub use vocabulary::{ContactKind, Diet, DocumentKind, DocumentOrigin, Relationship, SchoolLevel};

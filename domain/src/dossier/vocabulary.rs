@@ -1,0 +1,116 @@
+//! The closed lists a dossier uses, each stored and served as a stable string.
+
+/// Declares an enum stored as text: `as_str`, `FromStr`, and the list of values.
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                match text {
+                    $($text => Ok(Self::$variant),)+
+                    other => Err(format!("unknown {}: {other}", stringify!($name))),
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use stored_enum;
+
+stored_enum! {
+    /// French school levels: maternelle (PS, MS, GS) then élémentaire (CP to CM2).
+    SchoolLevel {
+        Ps => "PS", Ms => "MS", Gs => "GS", Cp => "CP", Ce1 => "CE1", Ce2 => "CE2",
+        Cm1 => "CM1", Cm2 => "CM2",
+    }
+}
+
+impl SchoolLevel {
+    /// Maternelle (nursery school) levels.
+    pub fn is_nursery(self) -> bool {
+        matches!(self, Self::Ps | Self::Ms | Self::Gs)
+    }
+}
+
+stored_enum! {
+    /// Meals the canteen serves; a non-religious list (the city's secular rule):
+    /// a packed meal is brought from home under a care plan.
+    Diet {
+        Standard => "standard", Vegetarian => "vegetarian", NoMeat => "no_meat",
+        PackedMeal => "packed_meal",
+    }
+}
+
+stored_enum! {
+    /// A guardian's tie to the children.
+    Relationship { Mother => "mother", Father => "father", Guardian => "guardian", Other => "other" }
+}
+
+stored_enum! {
+    /// A person the family names: who may collect the children, who to call.
+    ContactKind { Pickup => "pickup", Emergency => "emergency" }
+}
+
+stored_enum! {
+    /// What a document is.
+    DocumentKind {
+        HealthForm => "health_form", IncomeProof => "income_proof",
+        AddressProof => "address_proof", Invoice => "invoice", Certificate => "certificate",
+        Other => "other",
+    }
+}
+
+impl DocumentKind {
+    /// Kinds only the city issues: a family cannot upload an invoice or a certificate.
+    pub fn issued_by_city_only(self) -> bool {
+        matches!(self, Self::Invoice | Self::Certificate)
+    }
+
+    /// Health forms hold health data: agents' reads of them are audited.
+    pub fn holds_health_data(self) -> bool {
+        matches!(self, Self::HealthForm)
+    }
+}
+
+stored_enum! {
+    /// Who put a document in the dossier.
+    DocumentOrigin { Family => "family", City => "city" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_reads_back_from_its_text() {
+        for level in SchoolLevel::ALL {
+            assert_eq!(level.as_str().parse::<SchoolLevel>(), Ok(*level));
+        }
+        for kind in DocumentKind::ALL {
+            assert_eq!(kind.as_str().parse::<DocumentKind>(), Ok(*kind));
+        }
+        assert!("ps".parse::<SchoolLevel>().is_err());
+    }
+
+    #[test]
+    fn nursery_levels_are_the_three_maternelle_ones() {
+        let nursery: Vec<_> = SchoolLevel::ALL.iter().filter(|l| l.is_nursery()).collect();
+        assert_eq!(
+            nursery,
+            [&SchoolLevel::Ps, &SchoolLevel::Ms, &SchoolLevel::Gs]
+        );
+    }
+}

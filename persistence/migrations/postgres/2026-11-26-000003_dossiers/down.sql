@@ -1,0 +1,16 @@
+DROP TABLE dossier_imports;
+DROP TABLE audit_log;
+DROP TABLE family_quotients;
+DROP TABLE documents;
+DROP TABLE requests;
+DROP TABLE children;
+DROP TABLE dossier_contacts;
+DROP TABLE guardians;
+ALTER TABLE dossiers DROP COLUMN version;
+ALTER TABLE dossiers DROP COLUMN work_phone;
+ALTER TABLE dossiers DROP COLUMN mobile_phone;
+ALTER TABLE dossiers DROP COLUMN home_phone;
+ALTER TABLE dossiers DROP COLUMN city;
+ALTER TABLE dossiers DROP COLUMN postcode;
+ALTER TABLE dossiers DROP COLUMN address_line2;
+ALTER TABLE dossiers DROP COLUMN address_line1;
