@@ -226,7 +226,7 @@ pub fn list(
             query = query.filter(accounts::status.eq(status.clone()));
         }
         if let Some(search) = &filter.search {
-            let pattern = format!("{}%", escape_like(&search.to_lowercase()));
+            let pattern = format!("{}%", crate::escape_like(&search.to_lowercase()));
             query = query.filter(
                 accounts::username_key
                     .like(pattern.clone())
@@ -249,12 +249,6 @@ pub fn list(
         .limit(limit)
         .load(conn)?;
     Ok((rows, total))
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 // --- single-use emailed tokens ---

@@ -2,14 +2,20 @@
 //! the embedded migrations and the repositories the use cases call.
 
 pub mod accounts;
+pub mod audit;
+pub mod children;
 pub mod city;
 mod connection;
+pub mod documents;
 pub mod dossiers;
 mod error;
+pub mod imports;
 pub mod legal;
 mod migrations;
 pub mod outbox;
 mod pool;
+pub mod quotients;
+pub mod requests;
 pub mod schema;
 pub mod signups;
 pub mod throttles;
@@ -29,4 +35,11 @@ pub fn db_time(instant: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime 
 /// The reverse of [`db_time`].
 pub fn utc(stored: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
     stored.and_utc()
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
+pub(crate) fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

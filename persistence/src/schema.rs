@@ -73,14 +73,21 @@ diesel::table! {
         school -> Nullable<Text>,
         school_level -> Nullable<Text>,
         diet -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    child_health (child_id) {
+        child_id -> BigInt,
         allergies -> Text,
         care_plan -> Bool,
         care_plan_details -> Text,
         doctor_name -> Text,
         doctor_phone -> Text,
         vaccinations -> Text,
-        version -> BigInt,
-        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }
@@ -293,6 +300,7 @@ diesel::joinable!(signup_drafts -> dossiers (dossier_id));
 diesel::joinable!(guardians -> dossiers (dossier_id));
 diesel::joinable!(dossier_contacts -> dossiers (dossier_id));
 diesel::joinable!(children -> dossiers (dossier_id));
+diesel::joinable!(child_health -> children (child_id));
 diesel::joinable!(requests -> dossiers (dossier_id));
 diesel::joinable!(documents -> dossiers (dossier_id));
 diesel::joinable!(family_quotients -> dossiers (dossier_id));
@@ -312,6 +320,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     guardians,
     dossier_contacts,
     children,
+    child_health,
     requests,
     documents,
     family_quotients,

@@ -3,6 +3,7 @@ DROP TABLE audit_log;
 DROP TABLE family_quotients;
 DROP TABLE documents;
 DROP TABLE requests;
+DROP TABLE child_health;
 DROP TABLE children;
 DROP TABLE dossier_contacts;
 DROP TABLE guardians;

@@ -46,19 +46,26 @@ CREATE TABLE children (
     school TEXT,
     school_level TEXT CHECK (school_level IN ('PS', 'MS', 'GS', 'CP', 'CE1', 'CE2', 'CM1', 'CM2')),
     diet TEXT NOT NULL CHECK (diet IN ('standard', 'vegetarian', 'no_meat', 'packed_meal')),
-    -- Health information: read by agents only through the audited endpoint.
-    allergies TEXT NOT NULL DEFAULT '',
-    care_plan BOOLEAN NOT NULL DEFAULT FALSE,
-    care_plan_details TEXT NOT NULL DEFAULT '',
-    doctor_name TEXT NOT NULL DEFAULT '',
-    doctor_phone TEXT NOT NULL DEFAULT '',
-    -- JSON array of {"vaccine", "date"}.
-    vaccinations TEXT NOT NULL DEFAULT '[]',
+    -- Bumped by every change of the child or of its health information: the ETag.
     version BIGINT NOT NULL DEFAULT 1,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX children_dossier ON children (dossier_id);
+
+-- Health information, apart from the rest so that no listing reads it by accident:
+-- agents read it only through the audited endpoint.
+CREATE TABLE child_health (
+    child_id BIGINT PRIMARY KEY NOT NULL REFERENCES children (id) ON DELETE CASCADE,
+    allergies TEXT NOT NULL,
+    care_plan BOOLEAN NOT NULL,
+    care_plan_details TEXT NOT NULL,
+    doctor_name TEXT NOT NULL,
+    doctor_phone TEXT NOT NULL,
+    -- JSON array of {"vaccine", "date"}.
+    vaccinations TEXT NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
 
 CREATE TABLE requests (
     id INTEGER PRIMARY KEY NOT NULL,

@@ -1,0 +1,155 @@
+//! Children of a dossier, with their health information. `version` is the child's
+//! ETag; changes to the child or its health bump it.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::{child_health, children};
+use crate::{AnyConnection, DbError, db_time};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = children)]
+pub struct Child {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub school: Option<String>,
+    pub school_level: Option<String>,
+    pub diet: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What identifies a child and how the school and the canteen see it.
+#[derive(Debug, Clone, PartialEq, Eq, AsChangeset, Insertable)]
+#[diesel(table_name = children, treat_none_as_null = true)]
+pub struct ChildFields {
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub school: Option<String>,
+    pub school_level: Option<String>,
+    pub diet: String,
+}
+
+/// Health information: allergies, care plan (PAI), doctor, vaccinations (JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Queryable, Selectable, Insertable)]
+#[diesel(table_name = child_health)]
+pub struct HealthFields {
+    pub allergies: String,
+    pub care_plan: bool,
+    pub care_plan_details: String,
+    pub doctor_name: String,
+    pub doctor_phone: String,
+    pub vaccinations: String,
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    fields: &ChildFields,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let now = db_time(now);
+    Ok(diesel::insert_into(children::table)
+        .values((
+            children::dossier_id.eq(dossier_id),
+            fields,
+            children::created_at.eq(now),
+            children::updated_at.eq(now),
+        ))
+        .returning(children::id)
+        .get_result(conn)?)
+}
+
+/// The child, if it belongs to `dossier_id` when one is given (a family's lookups).
+pub fn find(
+    conn: &mut AnyConnection,
+    id: i64,
+    dossier_id: Option<i64>,
+) -> Result<Option<Child>, DbError> {
+    let mut query = children::table
+        .filter(children::id.eq(id))
+        .select(Child::as_select())
+        .into_boxed();
+    if let Some(dossier_id) = dossier_id {
+        query = query.filter(children::dossier_id.eq(dossier_id));
+    }
+    Ok(query.first(conn).optional()?)
+}
+
+/// The dossier's children, eldest first.
+pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<Vec<Child>, DbError> {
+    Ok(children::table
+        .filter(children::dossier_id.eq(dossier_id))
+        .order((children::birth_date, children::id))
+        .select(Child::as_select())
+        .load(conn)?)
+}
+
+/// Writes `fields` if the child is still at `version`.
+pub fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    fields: &ChildFields,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        children::table
+            .filter(children::id.eq(id))
+            .filter(children::version.eq(version)),
+    )
+    .set((
+        fields,
+        children::version.eq(children::version + 1),
+        children::updated_at.eq(db_time(now)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The child's health information (empty until someone fills it in).
+pub fn health(conn: &mut AnyConnection, child_id: i64) -> Result<HealthFields, DbError> {
+    Ok(child_health::table
+        .find(child_id)
+        .select(HealthFields::as_select())
+        .first(conn)
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Writes the health information if the child is still at `version`.
+pub fn update_health(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    health: &HealthFields,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        children::table
+            .filter(children::id.eq(id))
+            .filter(children::version.eq(version)),
+    )
+    .set((
+        children::version.eq(children::version + 1),
+        children::updated_at.eq(db_time(now)),
+    ))
+    .execute(conn)?;
+    if changed != 1 {
+        return Ok(false);
+    }
+    diesel::delete(child_health::table.find(id)).execute(conn)?;
+    diesel::insert_into(child_health::table)
+        .values((
+            child_health::child_id.eq(id),
+            health,
+            child_health::updated_at.eq(db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}

@@ -1,0 +1,142 @@
+//! Documents' metadata; the files themselves live in the storage directory under
+//! their server-generated `storage_key`.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::documents;
+use crate::{AnyConnection, DbError, db_time};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = documents)]
+pub struct Document {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub child_id: Option<i64>,
+    pub request_id: Option<i64>,
+    pub kind: String,
+    pub origin: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
+#[diesel(table_name = documents)]
+pub struct NewDocument {
+    pub dossier_id: i64,
+    pub child_id: Option<i64>,
+    pub kind: String,
+    pub origin: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub uploaded_by: Option<i64>,
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    new: &NewDocument,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    Ok(diesel::insert_into(documents::table)
+        .values((new, documents::created_at.eq(db_time(now))))
+        .returning(documents::id)
+        .get_result(conn)?)
+}
+
+/// The document, if it belongs to `dossier_id` when one is given.
+pub fn find(
+    conn: &mut AnyConnection,
+    id: i64,
+    dossier_id: Option<i64>,
+) -> Result<Option<Document>, DbError> {
+    let mut query = documents::table
+        .filter(documents::id.eq(id))
+        .select(Document::as_select())
+        .into_boxed();
+    if let Some(dossier_id) = dossier_id {
+        query = query.filter(documents::dossier_id.eq(dossier_id));
+    }
+    Ok(query.first(conn).optional()?)
+}
+
+/// A page of the dossier's documents, newest first.
+pub fn of_dossier(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Document>, i64), DbError> {
+    let total = documents::table
+        .filter(documents::dossier_id.eq(dossier_id))
+        .count()
+        .get_result(conn)?;
+    let rows = documents::table
+        .filter(documents::dossier_id.eq(dossier_id))
+        .order(documents::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(Document::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Every document of the dossier (for the RGPD export).
+pub fn all_of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<Vec<Document>, DbError> {
+    Ok(documents::table
+        .filter(documents::dossier_id.eq(dossier_id))
+        .order(documents::id)
+        .select(Document::as_select())
+        .load(conn)?)
+}
+
+pub fn of_request(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<Document>, DbError> {
+    Ok(documents::table
+        .filter(documents::request_id.eq(request_id))
+        .order(documents::id)
+        .select(Document::as_select())
+        .load(conn)?)
+}
+
+/// Attaches documents to a request: only the dossier's own, not yet attached.
+/// Returns how many were attached.
+pub fn attach_to_request(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    request_id: i64,
+    ids: &[i64],
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        documents::table
+            .filter(documents::dossier_id.eq(dossier_id))
+            .filter(documents::id.eq_any(ids))
+            .filter(documents::request_id.is_null()),
+    )
+    .set(documents::request_id.eq(request_id))
+    .execute(conn)?)
+}
+
+/// Documents attached to requests decided before `before` (retention), to delete
+/// with their files.
+pub fn of_requests_decided_before(
+    conn: &mut AnyConnection,
+    before: DateTime<Utc>,
+) -> Result<Vec<Document>, DbError> {
+    use crate::schema::requests;
+    Ok(documents::table
+        .inner_join(requests::table.on(requests::id.nullable().eq(documents::request_id)))
+        .filter(requests::decided_at.lt(db_time(before)))
+        .select(Document::as_select())
+        .load(conn)?)
+}
+
+pub fn delete(conn: &mut AnyConnection, ids: &[i64]) -> Result<usize, DbError> {
+    Ok(diesel::delete(documents::table.filter(documents::id.eq_any(ids))).execute(conn)?)
+}
