@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use domain::city::SchoolZone;
+use domain::dossier::ContactField;
 use domain::password::PasswordPolicy;
 
 #[derive(Debug, Clone)]
@@ -50,6 +51,37 @@ pub struct Config {
     pub mail: MailConfig,
     /// `BOOTSTRAP_ADMIN_*`: the admin account created at first start, if none exists.
     pub bootstrap_admin: Option<BootstrapAdmin>,
+    pub files: FilesConfig,
+    /// `CONTACT_CHANGES_NEEDING_APPROVAL`: the contact details (address, phones,
+    /// email) a family's change of which waits for an agent; the others apply at once.
+    pub contact_changes_needing_approval: Vec<ContactField>,
+    pub retention: Retention,
+}
+
+/// Uploaded and issued files.
+#[derive(Debug, Clone)]
+pub struct FilesConfig {
+    /// `STORAGE_DIR`: where files are kept, outside anything served.
+    pub storage_dir: std::path::PathBuf,
+    /// `UPLOAD_MAX_BYTES`: the largest document accepted.
+    pub upload_max_bytes: usize,
+    /// `IMPORT_MAX_BYTES`: the largest CSV of dossiers accepted.
+    pub import_max_bytes: usize,
+}
+
+/// How long data is kept before `espace-familles purge` deletes it (`RETENTION_*_DAYS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Audit-log entries.
+    pub audit_days: i64,
+    /// Decided requests and their attachments.
+    pub decided_requests_days: i64,
+    /// Dossier imports (the CSV they hold).
+    pub imports_days: i64,
+    /// Emails sent or given up.
+    pub sent_emails_days: i64,
+    /// Ended sessions and used or expired links.
+    pub ended_sessions_days: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -224,6 +256,29 @@ impl Config {
                     email: vars.text("BOOTSTRAP_ADMIN_EMAIL", "admin@villejuif.example"),
                     password,
                 }),
+            files: FilesConfig {
+                storage_dir: vars.text("STORAGE_DIR", "./data/files").into(),
+                upload_max_bytes: vars.parse("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)?,
+                import_max_bytes: vars.parse("IMPORT_MAX_BYTES", 20 * 1024 * 1024)?,
+            },
+            contact_changes_needing_approval: vars
+                .list("CONTACT_CHANGES_NEEDING_APPROVAL", "address")
+                .iter()
+                .map(|field| {
+                    field.parse().map_err(|reason| ConfigError {
+                        variable: "CONTACT_CHANGES_NEEDING_APPROVAL",
+                        value: field.clone(),
+                        reason,
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            retention: Retention {
+                audit_days: vars.parse("RETENTION_AUDIT_DAYS", 365)?,
+                decided_requests_days: vars.parse("RETENTION_DECIDED_REQUESTS_DAYS", 3 * 365)?,
+                imports_days: vars.parse("RETENTION_IMPORTS_DAYS", 30)?,
+                sent_emails_days: vars.parse("RETENTION_SENT_EMAILS_DAYS", 90)?,
+                ended_sessions_days: vars.parse("RETENTION_ENDED_SESSIONS_DAYS", 30)?,
+            },
         })
     }
 }

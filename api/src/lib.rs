@@ -12,5 +12,6 @@ pub mod problem;
 mod routes;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 pub mod usecases;

@@ -21,6 +21,7 @@ use crate::openapi;
 use crate::problem::{RouteTable, json_config, path_config, query_config, unmatched_route};
 use crate::routes::{self, docs};
 use crate::state::AppState;
+use crate::storage::FileStore;
 use crate::usecases::bootstrap;
 use crate::usecases::city::{Bootstrap, ensure_city};
 use domain::account::Lifetimes;
@@ -120,6 +121,14 @@ impl Application {
             jwt,
             lifetimes: Lifetimes::default(),
             throttle: ThrottlePolicy::default(),
+            files: Arc::new(
+                FileStore::open(config.files.storage_dir.clone()).with_context(|| {
+                    format!(
+                        "cannot create the storage directory {}",
+                        config.files.storage_dir.display()
+                    )
+                })?,
+            ),
         };
         let data = web::Data::new(state.clone());
 
@@ -132,6 +141,12 @@ impl Application {
                 .app_data(rendered.clone())
                 .app_data(table.clone())
                 .app_data(json_config(config.max_json_body_bytes))
+                .app_data(web::PayloadConfig::new(
+                    config
+                        .files
+                        .upload_max_bytes
+                        .max(config.files.import_max_bytes),
+                ))
                 .app_data(path_config())
                 .app_data(query_config())
                 .configure(docs::configure)

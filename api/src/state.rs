@@ -17,6 +17,7 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub lifetimes: Lifetimes,
     pub throttle: ThrottlePolicy,
+    pub files: Arc<crate::storage::FileStore>,
 }
 
 impl AppState {

@@ -472,3 +472,29 @@ pub fn find_active_session(
         .first(conn)
         .optional()?)
 }
+
+/// Deletes sessions (and their refresh tokens) that ended before `before`, and
+/// emailed links used or expired before it (retention).
+pub fn delete_ended_before(
+    conn: &mut AnyConnection,
+    before: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    let before = db_time(before);
+    let sessions = diesel::delete(
+        sessions::table.filter(
+            sessions::revoked_at
+                .lt(before)
+                .or(sessions::expires_at.lt(before)),
+        ),
+    )
+    .execute(conn)?;
+    let tokens = diesel::delete(
+        account_tokens::table.filter(
+            account_tokens::used_at
+                .lt(before)
+                .or(account_tokens::expires_at.lt(before)),
+        ),
+    )
+    .execute(conn)?;
+    Ok(sessions + tokens)
+}

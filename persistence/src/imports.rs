@@ -17,6 +17,7 @@ pub struct DossierImport {
     pub rows_rejected: i64,
     pub dossiers_planned: i64,
     pub children_planned: i64,
+    pub report: String,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub imported_at: Option<NaiveDateTime>,
@@ -32,6 +33,7 @@ pub struct NewImport<'a> {
     pub rows_rejected: i64,
     pub dossiers_planned: i64,
     pub children_planned: i64,
+    pub report: &'a str,
     pub created_by: Option<i64>,
 }
 

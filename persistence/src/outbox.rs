@@ -140,3 +140,19 @@ pub fn to_address(conn: &mut AnyConnection, address: &str) -> Result<Vec<OutboxE
         .select(OutboxEmail::as_select())
         .load(conn)?)
 }
+
+/// Deletes emails sent or given up before `before` (retention).
+pub fn delete_finished_before(
+    conn: &mut AnyConnection,
+    before: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    let before = db_time(before);
+    Ok(diesel::delete(
+        outbox_emails::table.filter(
+            outbox_emails::sent_at
+                .lt(before)
+                .or(outbox_emails::failed_at.lt(before)),
+        ),
+    )
+    .execute(conn)?)
+}

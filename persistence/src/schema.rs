@@ -162,6 +162,7 @@ diesel::table! {
         rows_rejected -> BigInt,
         dossiers_planned -> BigInt,
         children_planned -> BigInt,
+        report -> Text,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         imported_at -> Nullable<Timestamp>,

@@ -216,3 +216,57 @@ mod tests {
         assert!(!message.html.contains("<script>"));
     }
 }
+
+/// The family's acknowledgement of a request (démarche) it filed.
+pub fn request_filed(to: &str, first_name: &str, number: i64, link: &str) -> Message {
+    compose(
+        "request_filed",
+        to,
+        &format!("Votre démarche n° {number} a bien été reçue"),
+        &hello(first_name),
+        &[format!(
+            "Votre démarche n° {number} a bien été transmise au service Enfance. Vous serez prévenu(e) par e-mail de la réponse ; vous pouvez aussi la suivre dans votre espace :"
+        )],
+        Some(("Suivre mes démarches", link)),
+    )
+}
+
+/// The back office's notice of a new request.
+pub fn request_received(to: &str, number: i64, dossier_number: &str, kind: &str) -> Message {
+    compose(
+        "request_received",
+        to,
+        &format!("Nouvelle démarche n° {number} (dossier {dossier_number})"),
+        "Bonjour,",
+        &[format!(
+            "Le dossier {dossier_number} a déposé la démarche n° {number} ({kind}). Elle attend une réponse dans la file des démarches du back-office."
+        )],
+        None,
+    )
+}
+
+/// The family is told of an agent's decision.
+pub fn request_decided(
+    to: &str,
+    first_name: &str,
+    number: i64,
+    accepted: bool,
+    comment: Option<&str>,
+    link: &str,
+) -> Message {
+    let verdict = if accepted { "acceptée" } else { "refusée" };
+    let mut paragraphs = vec![format!(
+        "Votre démarche n° {number} a été {verdict} par le service Enfance. Le détail est dans votre espace :"
+    )];
+    if let Some(comment) = comment {
+        paragraphs.push(format!("Commentaire du service : « {comment} »"));
+    }
+    compose(
+        "request_decided",
+        to,
+        &format!("Votre démarche n° {number} a été {verdict}"),
+        &hello(first_name),
+        &paragraphs,
+        Some(("Voir ma démarche", link)),
+    )
+}

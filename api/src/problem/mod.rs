@@ -4,6 +4,7 @@
 //! it in the caller's language with the request id, and turns whatever else the
 //! framework answers with an error status into the same shape.
 
+mod dossier_messages;
 mod framework;
 mod lang;
 mod password_messages;
@@ -16,6 +17,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use dossier_messages::{field_error, row_error};
 pub use framework::{
     RouteTable, generic_problem, json_config, not_found, path_config, query_config, unmatched_route,
 };

@@ -245,6 +245,87 @@ impl From<Refusal> for ApiError {
                         "No version of this document was published.",
                     ),
                 ),
+                R::NotFound => (
+                    S::NOT_FOUND,
+                    "not_found",
+                    ("Ressource introuvable", "Not found"),
+                    (
+                        "Cette ressource n'existe pas ou ne vous est pas accessible.",
+                        "This resource does not exist or is not yours to see.",
+                    ),
+                ),
+                R::DossierNumberTaken => (
+                    S::CONFLICT,
+                    "dossier_number_taken",
+                    ("Numéro de dossier déjà utilisé", "Dossier number taken"),
+                    (
+                        "Un autre dossier porte déjà ce numéro.",
+                        "Another dossier already has this number.",
+                    ),
+                ),
+                R::VersionMismatch => (
+                    S::PRECONDITION_FAILED,
+                    "precondition_failed",
+                    ("Modifié entre-temps", "Changed meanwhile"),
+                    (
+                        "Cette fiche a été modifiée depuis que vous l'avez ouverte : rechargez-la et refaites vos changements.",
+                        "This record changed since you opened it: reload it and make your changes again.",
+                    ),
+                ),
+                R::RequestAlreadyDecided => (
+                    S::CONFLICT,
+                    "request_already_decided",
+                    ("Démarche déjà traitée", "Request already decided"),
+                    (
+                        "Cette démarche a déjà reçu une réponse.",
+                        "This request was already decided.",
+                    ),
+                ),
+                R::UnsupportedFileType => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "unsupported_file_type",
+                    ("Type de fichier refusé", "File type refused"),
+                    (
+                        "Seuls les fichiers PDF, JPEG et PNG sont acceptés (le contenu du fichier est vérifié, pas seulement son nom).",
+                        "Only PDF, JPEG and PNG files are accepted (the content is checked, not only the name).",
+                    ),
+                ),
+                R::DocumentKindReserved => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "document_kind_reserved",
+                    ("Type de document réservé", "Document kind reserved"),
+                    (
+                        "Les factures et attestations sont émises par la ville.",
+                        "Invoices and certificates are issued by the city.",
+                    ),
+                ),
+                R::ImportAlreadyConfirmed => (
+                    S::CONFLICT,
+                    "import_already_confirmed",
+                    ("Import déjà effectué", "Import already confirmed"),
+                    (
+                        "Cet import a déjà été confirmé.",
+                        "This import was already confirmed.",
+                    ),
+                ),
+                R::ImportOutdated => (
+                    S::CONFLICT,
+                    "import_outdated",
+                    ("Vérification à refaire", "Check outdated"),
+                    (
+                        "Des dossiers ont changé depuis la vérification : déposez à nouveau le fichier pour le vérifier.",
+                        "Dossiers changed since the check: upload the file again to check it.",
+                    ),
+                ),
+                R::ImportUnreadable => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "import_unreadable",
+                    ("Fichier illisible", "Unreadable file"),
+                    (
+                        "Le fichier doit être un CSV encodé en UTF-8 (séparateur « ; » ou « , ») dont la première ligne nomme les colonnes.",
+                        "The file must be a UTF-8 CSV (separator ';' or ',') whose first line names the columns.",
+                    ),
+                ),
             };
         ApiError::new(
             status,

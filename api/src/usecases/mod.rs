@@ -6,7 +6,13 @@ pub mod accounts;
 pub mod bootstrap;
 pub mod city;
 pub mod demo;
+pub mod documents;
+pub mod dossiers;
+pub mod export;
+pub mod imports;
 pub mod legal;
+pub mod requests;
+pub mod retention;
 pub mod sessions;
 pub mod signup;
 pub mod throttling;
@@ -71,6 +77,22 @@ pub enum Refusal {
     StaffOnlyByAdmin,
     LegalVersionExists,
     NoLegalDocument,
+    /// A dossier, child, document, request or import that does not exist, or not
+    /// for this caller.
+    NotFound,
+    DossierNumberTaken,
+    /// `If-Match` names a version someone else already changed.
+    VersionMismatch,
+    RequestAlreadyDecided,
+    /// An upload that is not a PDF, JPEG or PNG by its content.
+    UnsupportedFileType,
+    /// A family may not upload this kind of document (the city issues it).
+    DocumentKindReserved,
+    ImportAlreadyConfirmed,
+    /// The dossiers changed since the dry run: the plan would differ.
+    ImportOutdated,
+    /// The CSV cannot be read (encoding, quoting, header).
+    ImportUnreadable,
 }
 
 pub type Outcome<T> = Result<T, UseCaseError>;

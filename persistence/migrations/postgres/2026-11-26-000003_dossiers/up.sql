@@ -141,6 +141,8 @@ CREATE TABLE dossier_imports (
     rows_rejected BIGINT NOT NULL,
     dossiers_planned BIGINT NOT NULL,
     children_planned BIGINT NOT NULL,
+    -- The dry run's verdict on each row, JSON, as the agent saw it.
+    report TEXT NOT NULL,
     created_by BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
     created_at TIMESTAMP NOT NULL,
     imported_at TIMESTAMP

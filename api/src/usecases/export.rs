@@ -1,0 +1,62 @@
+//! RGPD: everything the city holds about the caller, as one document.
+
+use chrono::NaiveDateTime;
+use persistence::accounts::Account;
+use persistence::children::{Child, HealthFields};
+use persistence::documents::Document;
+use persistence::legal::LegalDocument;
+use persistence::{AnyConnection, accounts, children, documents, legal};
+
+use super::dossiers::{self, DossierRecord, gone};
+use super::requests::{self, RequestRecord};
+use super::{Outcome, UseCaseError};
+use crate::storage::FileStore;
+
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub account: Account,
+    pub consents: Vec<(LegalDocument, NaiveDateTime)>,
+    pub dossier: Option<DossierRecord>,
+    pub health: Vec<(Child, HealthFields)>,
+    pub requests: Vec<RequestRecord>,
+    pub documents: Vec<(Document, Vec<u8>)>,
+}
+
+/// Gathers the caller's data: its account and consents and, for a family, its
+/// dossier, children with their health, requests and documents with their files.
+/// Only ids from the caller's own account and dossier are ever read.
+pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> Outcome<Export> {
+    let account = accounts::find(conn, account_id)?.ok_or_else(|| gone("account"))?;
+    let consents = legal::consents_of(conn, account_id)?;
+    let Some(dossier_id) = account.dossier_id else {
+        return Ok(Export {
+            account,
+            consents,
+            dossier: None,
+            health: Vec::new(),
+            requests: Vec::new(),
+            documents: Vec::new(),
+        });
+    };
+    let record = dossiers::load(conn, dossier_id)?;
+    let mut health = Vec::new();
+    for child in &record.children {
+        health.push((child.clone(), children::health(conn, child.id)?));
+    }
+    let (requests, _) = requests::list(conn, Some(dossier_id), None, 0, i64::MAX)?;
+    let mut files = Vec::new();
+    for document in documents::all_of_dossier(conn, dossier_id)? {
+        let bytes = store.read(&document.storage_key).map_err(|e| {
+            UseCaseError::Internal(anyhow::Error::new(e).context("reading a document to export"))
+        })?;
+        files.push((document, bytes));
+    }
+    Ok(Export {
+        account,
+        consents,
+        dossier: Some(record),
+        health,
+        requests,
+        documents: files,
+    })
+}
