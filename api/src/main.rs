@@ -14,6 +14,7 @@ Usage: espace-familles [COMMAND]
 Commands:
   serve             run the API (the default)
   migrate           apply the database migrations (and create the city if the database is empty), then exit
+  purge             delete what the retention periods (RETENTION_*_DAYS) no longer allow to keep, then exit
   openapi [--json]  print the OpenAPI document (YAML, or JSON with --json)
   help              print this help
 
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
     {
         [] | ["serve"] => serve(),
         ["migrate"] => migrate(),
+        ["purge"] => purge(),
         ["openapi"] => print_openapi(false),
         ["openapi", "--json"] => print_openapi(true),
         ["help" | "--help" | "-h"] => {
@@ -92,6 +94,30 @@ fn migrate() -> anyhow::Result<()> {
     for migration in applied {
         println!("applied {migration}");
     }
+    Ok(())
+}
+
+fn purge() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    telemetry::init(config.log_format);
+    let (pool, _, _) = prepare_database(&config, &Clock::system())?;
+    let store = api::storage::FileStore::open(config.files.storage_dir.clone())?;
+    let mut conn = pool.get()?;
+    let purged = api::usecases::retention::purge(
+        &mut conn,
+        &store,
+        &config.retention,
+        Clock::system().now(),
+    )?;
+    println!(
+        "purged: {} audit entries, {} decided requests ({} documents), {} imports, {} emails, {} sessions and links",
+        purged.audit_entries,
+        purged.decided_requests,
+        purged.request_documents,
+        purged.imports,
+        purged.sent_emails,
+        purged.ended_sessions_and_links
+    );
     Ok(())
 }
 

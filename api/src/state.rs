@@ -21,6 +21,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Today's date in the city (dates of birth, quotient periods).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock
+            .now()
+            .with_timezone(&self.config.city.time_zone)
+            .date_naive()
+    }
+
     pub fn rules(&self) -> crate::usecases::Rules<'_> {
         crate::usecases::Rules {
             throttle: &self.throttle,

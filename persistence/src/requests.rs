@@ -61,6 +61,9 @@ pub fn find(
     Ok(query.first(conn).optional()?)
 }
 
+/// A request with its dossier's number and name.
+pub type RequestWithDossier = (Request, String, String);
+
 /// A page of requests with their dossier's number and name: one dossier's (newest
 /// first) or, for the back office's queue, all with `status` (oldest first: first
 /// come, first served).
@@ -70,7 +73,7 @@ pub fn list(
     status: Option<&str>,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<(Request, String, String)>, i64), DbError> {
+) -> Result<(Vec<RequestWithDossier>, i64), DbError> {
     let query = || {
         let mut query = requests::table.inner_join(dossiers::table).into_boxed();
         if let Some(dossier_id) = dossier_id {

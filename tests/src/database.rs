@@ -75,6 +75,11 @@ impl TestDatabase {
         std::env::temp_dir().join(format!("espace-familles-test-mail-{}", self.id))
     }
 
+    /// Where the app under test stores documents.
+    pub fn storage_dir(&self) -> PathBuf {
+        std::env::temp_dir().join(format!("espace-familles-test-files-{}", self.id))
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self.kind, Kind::Postgres { .. })
     }
@@ -134,6 +139,7 @@ impl Drop for TestDatabase {
             return;
         }
         let _ = std::fs::remove_dir_all(self.mail_dir());
+        let _ = std::fs::remove_dir_all(self.storage_dir());
         match &self.kind {
             Kind::Sqlite { file } => {
                 for suffix in ["", "-wal", "-shm"] {

@@ -92,6 +92,9 @@ impl TestAppBuilder {
         settings.insert("DATABASE_URL".into(), database.url.clone());
         settings.insert("MAIL_DIR".into(), database.mail_dir().display().to_string());
         settings
+            .entry("STORAGE_DIR".into())
+            .or_insert_with(|| database.storage_dir().display().to_string());
+        settings
             .entry("OUTBOX_POLL_MILLIS".into())
             .or_insert_with(|| "50".into());
         settings
@@ -214,6 +217,76 @@ impl TestApp {
             .find(|e| e.kind == kind)
             .unwrap_or_else(|| panic!("no {kind} email to {address}"));
         link_token(&email.text_body)
+    }
+
+    /// Signs a guardian up through the five steps of the guide with the dossier
+    /// references `(number, name, email)`, activates the account from its email and
+    /// signs in; returns the access token.
+    pub async fn sign_up_family(
+        &self,
+        references: (&str, &str, &str),
+        username: &str,
+        email: &str,
+    ) -> String {
+        let password = "Trois-Chats-Verts!";
+        let details = serde_json::json!({
+            "lastName": "TI", "firstName": "Sam", "email": email, "emailConfirmation": email,
+            "username": username, "password": password, "passwordConfirmation": password
+        });
+        let started = json(
+            self.post_json("/api/v1/signups", &details).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let path = format!("/api/v1/signups/{}", started["id"].as_str().unwrap());
+        let (number, name, dossier_email) = references;
+        let refs = serde_json::json!({"dossierNumber": number, "dossierName": name, "email": dossier_email});
+        json(
+            self.send_json(
+                Method::PUT,
+                &format!("{path}/dossier-references"),
+                None,
+                &refs,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        for (kind, step) in [
+            ("terms", "terms-acceptance"),
+            ("privacy", "privacy-acceptance"),
+        ] {
+            let document = json(
+                self.get(&format!("/api/v1/legal/{kind}")).await,
+                StatusCode::OK,
+            )
+            .await;
+            let accepted = serde_json::json!({"version": document["version"], "accepted": true});
+            json(
+                self.send_json(Method::PUT, &format!("{path}/{step}"), None, &accepted)
+                    .await,
+                StatusCode::OK,
+            )
+            .await;
+        }
+        let confirmed = self
+            .request(Method::POST, &format!("{path}/confirmation"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(confirmed.status(), StatusCode::ACCEPTED);
+        let token = self.link_token(email, "activation");
+        let activated = self
+            .post_json(
+                "/api/v1/auth/activation",
+                &serde_json::json!({ "token": token }),
+            )
+            .await;
+        assert_eq!(activated.status(), StatusCode::NO_CONTENT);
+        self.login(username, password).await["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// Stops the server and hands back its database, to start another app on it.

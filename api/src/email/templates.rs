@@ -193,30 +193,6 @@ pub fn email_changed(to: &str, first_name: &str, new_email: &str) -> Message {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_activation_email_says_the_link_and_its_deadline_in_paris_time() {
-        let until: DateTime<Utc> = "2026-09-04T08:00:00Z".parse().unwrap();
-        let message = activation(
-            "a@b.fr",
-            "Zoé <script>",
-            "https://familles.example/activation?token=x",
-            until,
-        );
-        assert!(
-            message
-                .text
-                .contains("Activer mon compte : https://familles.example/activation?token=x")
-        );
-        assert!(message.text.contains("04/09/2026 à 10:00"));
-        assert!(message.html.contains("Zoé &lt;script&gt;"));
-        assert!(!message.html.contains("<script>"));
-    }
-}
-
 /// The family's acknowledgement of a request (démarche) it filed.
 pub fn request_filed(to: &str, first_name: &str, number: i64, link: &str) -> Message {
     compose(
@@ -269,4 +245,28 @@ pub fn request_decided(
         &paragraphs,
         Some(("Voir ma démarche", link)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_activation_email_says_the_link_and_its_deadline_in_paris_time() {
+        let until: DateTime<Utc> = "2026-09-04T08:00:00Z".parse().unwrap();
+        let message = activation(
+            "a@b.fr",
+            "Zoé <script>",
+            "https://familles.example/activation?token=x",
+            until,
+        );
+        assert!(
+            message
+                .text
+                .contains("Activer mon compte : https://familles.example/activation?token=x")
+        );
+        assert!(message.text.contains("04/09/2026 à 10:00"));
+        assert!(message.html.contains("Zoé &lt;script&gt;"));
+        assert!(!message.html.contains("<script>"));
+    }
 }

@@ -76,7 +76,7 @@ fn json_error(error: &JsonPayloadError) -> ApiError {
     }
 }
 
-fn payload_too_large(limit: usize) -> ApiError {
+pub fn payload_too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
@@ -242,6 +242,22 @@ pub async fn unmatched_route(
     );
     let allow = HeaderValue::from_str(&allow).map_err(ApiError::internal)?;
     Err(error.with_header(header::ALLOW, allow))
+}
+
+/// A body sent with a type the operation does not take; `accepted` lists those it does.
+pub fn unsupported_media_type(accepted: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        Text::new(
+            "Type de contenu non pris en charge",
+            "Unsupported media type",
+        ),
+        Text::new(
+            format!("Le corps de la requête doit être envoyé avec l'un de ces types : {accepted}."),
+            format!("The request body must be sent with one of these types: {accepted}."),
+        ),
+    )
 }
 
 pub fn not_found() -> ApiError {

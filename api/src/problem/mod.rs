@@ -19,7 +19,8 @@ use utoipa::ToSchema;
 
 pub use dossier_messages::{field_error, row_error};
 pub use framework::{
-    RouteTable, generic_problem, json_config, not_found, path_config, query_config, unmatched_route,
+    RouteTable, generic_problem, json_config, not_found, path_config, payload_too_large,
+    query_config, unmatched_route, unsupported_media_type,
 };
 pub use lang::{Lang, Text};
 pub use password_messages::password_violation_message;

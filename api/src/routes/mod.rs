@@ -2,14 +2,23 @@
 //! registered here, once: the same function feeds the server and the OpenAPI document.
 
 pub mod admin_accounts;
+pub mod admin_dossiers;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod city;
 pub mod docs;
+pub mod documents;
+pub mod dossier;
+pub mod dossier_imports;
+pub mod dossier_views;
+pub mod etag;
+pub mod export;
 pub mod health;
 pub mod legal;
 pub mod me;
 pub mod pagination;
+pub mod requests;
 pub mod sessions;
 pub mod signups;
 
@@ -53,6 +62,40 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(admin_accounts::disable_account)
                 .service(admin_accounts::enable_account)
                 .service(admin_accounts::resend_activation_email)
-                .service(legal::publish_legal_document),
+                .service(legal::publish_legal_document)
+                .service(export::export_my_data)
+                .service(dossier::get_my_dossier)
+                .service(dossier::change_my_contact_details)
+                .service(dossier::list_my_children)
+                .service(dossier::get_my_child)
+                .service(dossier::get_my_child_health)
+                .service(documents::upload_my_document)
+                .service(documents::list_my_documents)
+                .service(documents::get_my_document)
+                .service(documents::download_my_document)
+                .service(requests::file_request)
+                .service(requests::list_my_requests)
+                .service(requests::get_my_request)
+                .service(admin_dossiers::list_dossiers)
+                .service(admin_dossiers::create_dossier)
+                .service(admin_dossiers::get_dossier)
+                .service(admin_dossiers::update_dossier)
+                .service(admin_dossiers::add_child)
+                .service(admin_dossiers::get_child)
+                .service(admin_dossiers::update_child)
+                .service(admin_dossiers::get_child_health)
+                .service(admin_dossiers::update_child_health)
+                .service(admin_dossiers::record_family_quotient)
+                .service(documents::upload_dossier_document)
+                .service(documents::list_dossier_documents)
+                .service(documents::download_document)
+                .service(dossier_imports::check_dossier_import)
+                .service(dossier_imports::get_dossier_import)
+                .service(dossier_imports::list_dossier_import_rows)
+                .service(dossier_imports::confirm_dossier_import)
+                .service(requests::list_requests)
+                .service(requests::get_request)
+                .service(requests::decide_request)
+                .service(audit::list_audit_entries),
         );
 }

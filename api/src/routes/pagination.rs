@@ -48,6 +48,11 @@ impl PageQuery {
     }
 }
 
+/// How many items come before `page`.
+pub fn offset(page: i64, page_size: i64) -> i64 {
+    (page - 1) * page_size
+}
+
 /// One page of a list.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -1,9 +1,11 @@
 //! The demo city seeded in an empty database by the local default run (domain.md,
 //! "Demo data"; the credentials are in the README). It grows as the portal does.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use persistence::accounts::{self, NewAccount};
+use persistence::children::ChildFields;
 use persistence::city::{self, NewCitySettings};
+use persistence::dossiers::{DossierFields, NewGuardian};
 use persistence::{AnyConnection, dossiers, legal};
 
 use super::Outcome;
@@ -44,10 +46,53 @@ pub const ADMIN: DemoAccount = DemoAccount {
     last_name: "Bernard",
 };
 
-/// The demo dossiers: 18 "T I" (the guide's), and 19 for a second family.
-pub const DOSSIERS: [(&str, &str, &str); 2] = [
-    ("18", "T I", "famille.ti@exemple.fr"),
-    ("19", "DURAND", "famille.durand@exemple.fr"),
+/// A demo child: first name, birth date, school level, school.
+type DemoChild = (&'static str, (i32, u32, u32), &'static str, &'static str);
+
+/// A demo dossier: number, name, email, address line, guardian's first name,
+/// children.
+type DemoDossier = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [DemoChild],
+);
+
+/// The demo dossiers: 18 "T I" (the guide's, with Luc and Eliot at nursery school
+/// and Thomas at primary school), and 19 for a second family.
+pub const DOSSIERS: [DemoDossier; 2] = [
+    (
+        "18",
+        "T I",
+        "famille.ti@exemple.fr",
+        "12 rue Jean Jaurès",
+        "Camille",
+        &[
+            ("Luc", (2023, 3, 14), "PS", "École maternelle Robespierre"),
+            ("Eliot", (2021, 6, 1), "GS", "École maternelle Robespierre"),
+            (
+                "Thomas",
+                (2017, 9, 2),
+                "CM1",
+                "École élémentaire Robespierre",
+            ),
+        ],
+    ),
+    (
+        "19",
+        "DURAND",
+        "famille.durand@exemple.fr",
+        "4 avenue de Paris",
+        "Sophie",
+        &[(
+            "Léa",
+            (2019, 11, 20),
+            "CP",
+            "École élémentaire Paul Vaillant-Couturier",
+        )],
+    ),
 ];
 
 pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
@@ -65,9 +110,51 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
         now,
     )?;
     let mut dossier_18 = None;
-    for (number, name, email) in DOSSIERS {
-        let id = dossiers::insert(conn, number, name, Some(email), now)?;
+    for (number, name, email, street, guardian, children) in DOSSIERS {
+        let id = dossiers::create(
+            conn,
+            &DossierFields {
+                number: number.to_owned(),
+                name: name.to_owned(),
+                email: Some(email.to_owned()),
+                address_line1: street.to_owned(),
+                postcode: "94800".to_owned(),
+                city: "Villejuif".to_owned(),
+                mobile_phone: Some("0612345678".to_owned()),
+                ..DossierFields::default()
+            },
+            now,
+        )?;
         dossier_18.get_or_insert(id);
+        dossiers::replace_guardians(
+            conn,
+            id,
+            &[NewGuardian {
+                relationship: "mother".to_owned(),
+                first_name: guardian.to_owned(),
+                last_name: name.to_owned(),
+                email: Some(email.to_owned()),
+                mobile_phone: Some("0612345678".to_owned()),
+                work_phone: None,
+            }],
+        )?;
+        for (first_name, (y, m, d), level, school) in children {
+            let birth_date = NaiveDate::from_ymd_opt(*y, *m, *d)
+                .ok_or_else(|| anyhow::anyhow!("a demo birth date is not a date"))?;
+            persistence::children::insert(
+                conn,
+                id,
+                &ChildFields {
+                    first_name: (*first_name).to_owned(),
+                    last_name: name.to_owned(),
+                    birth_date,
+                    school: Some((*school).to_owned()),
+                    school_level: Some((*level).to_owned()),
+                    diet: "standard".to_owned(),
+                },
+                now,
+            )?;
+        }
     }
     let documents: Vec<i64> = ["terms", "privacy"]
         .into_iter()

@@ -27,8 +27,11 @@ pub struct ReportRow {
     pub errors: Vec<(String, String)>,
 }
 
+/// A CSV's header and its rows, each with its line number.
+type Table = (Vec<String>, Vec<(u64, Vec<String>)>);
+
 /// Reads the CSV: `;` or `,` separated (whichever the header uses), UTF-8.
-fn read(content: &str) -> Outcome<(Vec<String>, Vec<(u64, Vec<String>)>)> {
+fn read(content: &str) -> Outcome<Table> {
     let first_line = content.lines().next().unwrap_or_default();
     let delimiter = if first_line.contains(';') { b';' } else { b',' };
     let mut reader = csv::ReaderBuilder::new()

@@ -79,6 +79,25 @@ pub enum RowProblem {
 }
 
 impl RowProblem {
+    const ALL: [Self; 11] = [
+        Self::Field(FieldProblem::Required),
+        Self::Field(FieldProblem::TooLong),
+        Self::Field(FieldProblem::InvalidFormat),
+        Self::Field(FieldProblem::InFuture),
+        Self::Field(FieldProblem::TooOld),
+        Self::UnknownValue,
+        Self::DossierExists,
+        Self::DossierConflict,
+        Self::DossierRejected,
+        Self::DuplicateChild,
+        Self::WrongCellCount,
+    ];
+
+    /// The problem a stored code names.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Field(problem) => problem.code(),
@@ -697,6 +716,14 @@ mod tests {
         assert_eq!(plan.rows[5].outcome, RowOutcome::AddsChild);
         assert_eq!(errors(6), [("ligne", "wrong_cell_count")]);
         assert_eq!(plan.dossiers.len(), 1);
+    }
+
+    #[test]
+    fn problems_read_back_from_their_codes() {
+        for problem in RowProblem::ALL {
+            assert_eq!(RowProblem::from_code(problem.code()), Some(problem));
+        }
+        assert_eq!(RowProblem::from_code("nonsense"), None);
     }
 
     #[test]

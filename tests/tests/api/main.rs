@@ -5,6 +5,7 @@ mod calendar;
 mod city;
 mod contract;
 mod cors;
+mod dossiers;
 mod email;
 mod framework_errors;
 mod health;

@@ -1,0 +1,209 @@
+//! "Mon dossier": the family reads its file and its children, and changes its
+//! contact details.
+
+use actix_web::{HttpResponse, get, put, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::dossier_views::{
+    AddressView, Checks, ChildHealthView, ChildView, ContactFieldView, DossierView, HealthView,
+    PhonesView, contact_details,
+};
+use crate::auth::Family;
+use crate::db;
+use crate::problem::{ApiError, validate};
+use crate::state::AppState;
+use crate::usecases::dossiers::{self, Actor, ContactRules};
+
+fn family_dossier(family: &Family) -> Result<i64, ApiError> {
+    family
+        .0
+        .dossier_id
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a family account without a dossier")))
+}
+
+/// Reads the family's dossier.
+///
+/// Its contact details, guardians, authorised pick-up persons and emergency
+/// contacts, children, and family quotient.
+#[utoipa::path(
+    tag = "dossier",
+    operation_id = "getMyDossier",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The family's dossier.", body = DossierView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/dossier")]
+pub async fn get_my_dossier(
+    state: web::Data<AppState>,
+    family: Family,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family_dossier(&family)?;
+    let record = db::run(&state.pool, move |conn| dossiers::load(conn, dossier_id)).await?;
+    Ok(HttpResponse::Ok().json(DossierView::new(&record, state.today())))
+}
+
+/// The family's contact details, all given (what is left out is erased).
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"email": "famille.ti@exemple.fr", "address": {"line1": "12 rue Jean Jaurès", "line2": "", "postcode": "94800", "city": "Villejuif"}, "phones": {"home": null, "mobile": "0612345678", "work": null}}))]
+pub struct ContactDetailsForm {
+    #[validate(length(max = 254))]
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+    #[validate(nested)]
+    pub address: AddressView,
+    #[validate(nested)]
+    pub phones: PhonesView,
+}
+
+/// What became of a change of contact details.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactChangeView {
+    /// Changed at once.
+    pub applied: Vec<ContactFieldView>,
+    /// Waiting for an agent's approval, through the request `requestId`.
+    pub pending_approval: Vec<ContactFieldView>,
+    pub request_id: Option<i64>,
+    /// The dossier as it is now.
+    pub dossier: DossierView,
+}
+
+/// Changes the family's contact details.
+///
+/// Each group (address, phones, email) is applied at once or, where the city wants
+/// to check it (`CONTACT_CHANGES_NEEDING_APPROVAL`, address by default), filed as a
+/// `contact_change` request for an agent; the answer says which.
+#[utoipa::path(
+    tag = "dossier",
+    operation_id = "changeMyContactDetails",
+    security(("bearerAuth" = [])),
+    request_body = ContactDetailsForm,
+    responses(
+        (status = 200, description = "Applied, or held for approval.", body = ContactChangeView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[put("/dossier/contact-details")]
+pub async fn change_my_contact_details(
+    state: web::Data<AppState>,
+    family: Family,
+    body: web::Json<ContactDetailsForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let dossier_id = family_dossier(&family)?;
+    let mut checks = Checks::default();
+    let details = contact_details(
+        &mut checks,
+        body.email.as_deref(),
+        &body.address,
+        &body.phones,
+    );
+    let details = checks.finish(details)?;
+    let now = state.clock.now();
+    let account_id = family.0.account_id;
+    let st = state.clone();
+    let change = db::run(&state.pool, move |conn| {
+        let rules = ContactRules {
+            needing_approval: &st.config.contact_changes_needing_approval,
+            frontend_url: &st.config.frontend_url,
+        };
+        dossiers::change_contact_details(conn, &rules, account_id, dossier_id, &details, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ContactChangeView {
+        applied: change.applied.into_iter().map(Into::into).collect(),
+        pending_approval: change.pending.into_iter().map(Into::into).collect(),
+        request_id: change.request_id,
+        dossier: DossierView::new(&change.record, state.today()),
+    }))
+}
+
+/// Lists the family's children, eldest first.
+#[utoipa::path(
+    tag = "dossier",
+    operation_id = "listMyChildren",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The children of the family's dossier.", body = Vec<ChildView>),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/children")]
+pub async fn list_my_children(
+    state: web::Data<AppState>,
+    family: Family,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family_dossier(&family)?;
+    let children = db::run(&state.pool, move |conn| {
+        persistence::children::of_dossier(conn, dossier_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(children.iter().map(ChildView::from).collect::<Vec<_>>()))
+}
+
+/// Reads one of the family's children.
+#[utoipa::path(
+    tag = "dossier",
+    operation_id = "getMyChild",
+    security(("bearerAuth" = [])),
+    params(("childId" = i64, Path, minimum = 1, description = "The child's id.")),
+    responses(
+        (status = 200, description = "The child.", body = ChildView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such child in the family's dossier (`not_found`)."),
+    ),
+)]
+#[get("/children/{childId}")]
+pub async fn get_my_child(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family_dossier(&family)?;
+    let id = id.into_inner();
+    let child = db::run(&state.pool, move |conn| {
+        dossiers::child(conn, id, Some(dossier_id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ChildView::from(&child)))
+}
+
+/// Reads a child's health information (fiche sanitaire).
+#[utoipa::path(
+    tag = "dossier",
+    operation_id = "getMyChildHealth",
+    security(("bearerAuth" = [])),
+    params(("childId" = i64, Path, minimum = 1, description = "The child's id.")),
+    responses(
+        (status = 200, description = "The child's health information.", body = ChildHealthView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such child in the family's dossier (`not_found`)."),
+    ),
+)]
+#[get("/children/{childId}/health")]
+pub async fn get_my_child_health(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family_dossier(&family)?;
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let actor = Actor {
+        account_id: family.0.account_id,
+        is_staff: false,
+    };
+    let (child, health) = db::run(&state.pool, move |conn| {
+        dossiers::health(conn, actor, id, Some(dossier_id), now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ChildHealthView {
+        child: ChildView::from(&child),
+        health: HealthView::from_stored(&health),
+    }))
+}

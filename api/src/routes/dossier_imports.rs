@@ -1,0 +1,296 @@
+//! Importing the city's existing dossiers from CSV: upload (the dry run), read the
+//! report, confirm.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use domain::dossier::import::RowProblem;
+use persistence::imports::DossierImport;
+use persistence::utc;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::pagination::{Page, PageQuery, offset};
+use crate::auth::Staff;
+use crate::db;
+use crate::problem::{ApiError, FieldError, FieldProblem, Lang, row_error, unsupported_media_type};
+use crate::state::AppState;
+use crate::usecases::Refusal;
+use crate::usecases::imports::{self, ReportRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportStatusView {
+    /// Checked (the dry run): nothing imported yet.
+    Checked,
+    Imported,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportView {
+    pub id: i64,
+    pub status: ImportStatusView,
+    pub file_name: String,
+    /// Data rows (the header excluded).
+    pub rows_total: i64,
+    pub rows_rejected: i64,
+    /// What confirming creates.
+    pub dossiers_planned: i64,
+    pub children_planned: i64,
+    pub created_at: DateTime<Utc>,
+    pub imported_at: Option<DateTime<Utc>>,
+}
+
+impl From<&DossierImport> for ImportView {
+    fn from(i: &DossierImport) -> Self {
+        Self {
+            id: i.id,
+            status: if i.status == "imported" {
+                ImportStatusView::Imported
+            } else {
+                ImportStatusView::Checked
+            },
+            file_name: i.file_name.clone(),
+            rows_total: i.rows_total,
+            rows_rejected: i.rows_rejected,
+            dossiers_planned: i.dossiers_planned,
+            children_planned: i.children_planned,
+            created_at: utc(i.created_at),
+            imported_at: i.imported_at.map(utc),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowOutcomeView {
+    /// Creates the dossier (and the row's child, if any).
+    CreatesDossier,
+    /// Adds a child to the dossier of an earlier row.
+    AddsChild,
+    /// Repeats an earlier row's dossier, adding nothing.
+    Repeats,
+    Rejected,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportRowView {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    pub dossier_number: String,
+    pub outcome: RowOutcomeView,
+    /// Why the row is rejected: the column (`field`), a code and a message.
+    pub errors: Vec<FieldProblem>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct UploadName {
+    /// The file's name, kept to recognise the import.
+    #[param(max_length = 200)]
+    pub file_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct RowFilter {
+    /// Only the rejected rows.
+    pub rejected_only: Option<bool>,
+}
+
+/// Checks a CSV of dossiers (the dry run).
+///
+/// One row per child, `;` or `,` separated, UTF-8, first line naming the columns:
+/// `numero_dossier` and `nom_dossier` (required), `courriel`, `adresse`,
+/// `complement_adresse`, `code_postal`, `ville`, `telephone`, `portable`,
+/// `responsable_prenom`, `responsable_nom`, `responsable_lien` (mere, pere,
+/// tuteur, autre), `responsable_courriel`, `responsable_portable`,
+/// `enfant_prenom`, `enfant_nom` (the dossier's name if empty),
+/// `enfant_naissance` (AAAA-MM-JJ or JJ/MM/AAAA), `enfant_niveau` (PS to CM2),
+/// `enfant_ecole`, `enfant_regime` (standard, vegetarien, sans viande, panier
+/// repas). A family with several children repeats its number on each row.
+/// Nothing is imported until the import is confirmed.
+#[utoipa::path(
+    tag = "admin-dossiers",
+    operation_id = "checkDossierImport",
+    security(("bearerAuth" = [])),
+    params(UploadName),
+    request_body(description = "The CSV file.", content(("text/csv"))),
+    responses(
+        (status = 201, description = "Checked; the report is at `/rows`.", body = ImportView,
+            headers(("Location" = String, description = "The import's address."))),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 422, description = "Not a readable UTF-8 CSV (`import_unreadable`)."),
+    ),
+)]
+#[post("/admin/dossier-imports")]
+pub async fn check_dossier_import(
+    state: web::Data<AppState>,
+    staff: Staff,
+    req: HttpRequest,
+    name: web::Query<UploadName>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if declared.as_deref() != Some("text/csv") {
+        return Err(unsupported_media_type("text/csv"));
+    }
+    if body.len() > state.config.files.import_max_bytes {
+        return Err(crate::problem::payload_too_large(
+            state.config.files.import_max_bytes,
+        ));
+    }
+    let file_name: String = name
+        .into_inner()
+        .file_name
+        .unwrap_or_else(|| "import.csv".to_owned())
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let content =
+        String::from_utf8(body.to_vec()).map_err(|_| ApiError::from(Refusal::ImportUnreadable))?;
+    let now = state.clock.now();
+    let today = state.today();
+    let actor = staff.0.account_id;
+    let import = db::run(&state.pool, move |conn| {
+        imports::check(conn, actor, &file_name, &content, now, today)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/admin/dossier-imports/{}", import.id),
+        ))
+        .json(ImportView::from(&import)))
+}
+
+/// Reads an import's summary.
+#[utoipa::path(
+    tag = "admin-dossiers",
+    operation_id = "getDossierImport",
+    security(("bearerAuth" = [])),
+    params(("importId" = i64, Path, minimum = 1, description = "The import's id.")),
+    responses(
+        (status = 200, description = "The import.", body = ImportView),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such import (`not_found`)."),
+    ),
+)]
+#[get("/admin/dossier-imports/{importId}")]
+pub async fn get_dossier_import(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let import = db::run(&state.pool, move |conn| imports::get(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(ImportView::from(&import)))
+}
+
+fn row_view(row: ReportRow, lang: Lang) -> ImportRowView {
+    let outcome = match row.outcome.as_str() {
+        "creates_dossier" => RowOutcomeView::CreatesDossier,
+        "adds_child" => RowOutcomeView::AddsChild,
+        "repeats" => RowOutcomeView::Repeats,
+        _ => RowOutcomeView::Rejected,
+    };
+    ImportRowView {
+        line: row.line,
+        dossier_number: row.dossier_number,
+        outcome,
+        errors: row
+            .errors
+            .iter()
+            .map(|(column, code)| {
+                let error: FieldError = match RowProblem::from_code(code) {
+                    Some(problem) => row_error(column, problem),
+                    None => FieldError::new(column, code, code, code),
+                };
+                FieldProblem {
+                    field: error.field,
+                    code: error.code,
+                    message: error.message.get(lang).to_owned(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Reads the dry run's report, row by row: what each row creates, or why it is
+/// rejected.
+#[utoipa::path(
+    tag = "admin-dossiers",
+    operation_id = "listDossierImportRows",
+    security(("bearerAuth" = [])),
+    params(("importId" = i64, Path, minimum = 1, description = "The import's id."), PageQuery, RowFilter),
+    responses(
+        (status = 200, description = "A page of rows, in file order.", body = Page<ImportRowView>),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such import (`not_found`)."),
+    ),
+)]
+#[get("/admin/dossier-imports/{importId}/rows")]
+pub async fn list_dossier_import_rows(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    lang: Lang,
+    id: web::Path<i64>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<RowFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let (page, page_size) = page.into_inner().resolve()?;
+    let rejected_only = filter.rejected_only.unwrap_or(false);
+    let id = id.into_inner();
+    let (rows, total) = db::run(&state.pool, move |conn| {
+        imports::rows(conn, id, rejected_only, offset(page, page_size), page_size)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows.into_iter().map(|r| row_view(r, lang)).collect(),
+        page,
+        page_size,
+        total,
+    }))
+}
+
+/// Confirms an import: creates what the dry run planned.
+///
+/// In one transaction; refused if dossiers changed since the check (check the
+/// file again) or if it was confirmed already.
+#[utoipa::path(
+    tag = "admin-dossiers",
+    operation_id = "confirmDossierImport",
+    security(("bearerAuth" = [])),
+    params(("importId" = i64, Path, minimum = 1, description = "The import's id.")),
+    responses(
+        (status = 200, description = "Imported.", body = ImportView),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such import (`not_found`)."),
+        (status = 409, description = "Already confirmed (`import_already_confirmed`), or the dossiers changed since the check (`import_outdated`)."),
+    ),
+)]
+#[post("/admin/dossier-imports/{importId}/confirm")]
+pub async fn confirm_dossier_import(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let today = state.today();
+    let import = db::run(&state.pool, move |conn| {
+        imports::confirm(conn, id, now, today)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ImportView::from(&import)))
+}

@@ -1,0 +1,512 @@
+//! The family file as clients see it: the views and forms shared by the family's
+//! pages and the back office, and their conversion to and from the store.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::dossier::{
+    ContactField, ContactKind, Diet, DocumentKind, DocumentOrigin, FieldProblem, Relationship,
+    SchoolLevel, normalise_phone,
+};
+use persistence::children::{Child, ChildFields, HealthFields};
+use persistence::dossiers::{Contact, ContactDetails, Guardian, NewContact, NewGuardian};
+use persistence::quotients::FamilyQuotient;
+use persistence::utc;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::problem::{FieldError, field_error};
+use crate::usecases::dossiers::DossierRecord;
+
+/// Declares a client-facing enum that mirrors a domain one, value for value.
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident => $domain:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        impl From<$name> for $domain {
+            fn from(value: $name) -> Self {
+                match value { $($name::$variant => $domain::$variant),+ }
+            }
+        }
+
+        impl From<$domain> for $name {
+            fn from(value: $domain) -> Self {
+                match value { $($domain::$variant => $name::$variant),+ }
+            }
+        }
+
+        impl $name {
+            /// Reads a stored value (the database's CHECK keeps it in the list).
+            pub fn stored(text: &str) -> Option<Self> {
+                text.parse::<$domain>().ok().map(Self::from)
+            }
+        }
+    };
+}
+
+pub(crate) use mirror_enum;
+
+mirror_enum! {
+    /// Maternelle: `PS`, `MS`, `GS`; élémentaire: `CP` to `CM2`.
+    SchoolLevelView => SchoolLevel {
+        Ps = "PS", Ms = "MS", Gs = "GS", Cp = "CP", Ce1 = "CE1", Ce2 = "CE2", Cm1 = "CM1", Cm2 = "CM2",
+    }
+}
+
+mirror_enum! {
+    /// Canteen meals: standard, vegetarian, without meat, or a packed meal brought
+    /// from home under a care plan.
+    DietView => Diet { Standard = "standard", Vegetarian = "vegetarian", NoMeat = "no_meat", PackedMeal = "packed_meal" }
+}
+
+mirror_enum! {
+    RelationshipView => Relationship { Mother = "mother", Father = "father", Guardian = "guardian", Other = "other" }
+}
+
+mirror_enum! {
+    /// `pickup`: may collect the children; `emergency`: to call first.
+    ContactKindView => ContactKind { Pickup = "pickup", Emergency = "emergency" }
+}
+
+mirror_enum! {
+    DocumentKindView => DocumentKind {
+        HealthForm = "health_form", IncomeProof = "income_proof", AddressProof = "address_proof",
+        Invoice = "invoice", Certificate = "certificate", Other = "other",
+    }
+}
+
+mirror_enum! {
+    /// `family`: uploaded by the family; `city`: issued by the city (the family's
+    /// dematerialised documents).
+    DocumentOriginView => DocumentOrigin { Family = "family", City = "city" }
+}
+
+mirror_enum! {
+    ContactFieldView => ContactField { Address = "address", Phones = "phones", Email = "email" }
+}
+
+/// Collects field errors while converting a form.
+#[derive(Debug, Default)]
+pub struct Checks(pub Vec<FieldError>);
+
+impl Checks {
+    pub fn check<T>(&mut self, field: &str, result: Result<T, FieldProblem>) -> Option<T> {
+        result.map_err(|p| self.0.push(field_error(field, p))).ok()
+    }
+
+    /// An optional phone: empty means none.
+    pub fn phone(&mut self, field: &str, phone: Option<&str>) -> Option<Option<String>> {
+        match phone.map(str::trim).filter(|p| !p.is_empty()) {
+            None => Some(None),
+            Some(p) => self.check(field, normalise_phone(p)).map(Some),
+        }
+    }
+
+    /// An optional email, lowercased; empty means none.
+    pub fn email(&mut self, field: &str, email: Option<&str>) -> Option<Option<String>> {
+        match email.map(str::trim).filter(|e| !e.is_empty()) {
+            None => Some(None),
+            Some(e) => self
+                .check(
+                    field,
+                    domain::account::Email::parse(e).map_err(FieldProblem::from),
+                )
+                .map(|e| Some(e.key())),
+        }
+    }
+
+    pub fn name(&mut self, field: &str, name: &str) -> Option<String> {
+        self.check(
+            field,
+            domain::account::PersonName::parse(name)
+                .map(|n| n.as_str().to_owned())
+                .map_err(FieldProblem::from),
+        )
+    }
+
+    pub fn finish<T>(self, value: Option<T>) -> Result<T, crate::problem::ApiError> {
+        match value {
+            Some(value) if self.0.is_empty() => Ok(value),
+            _ => Err(crate::problem::ApiError::validation(self.0)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressView {
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200, example = "12 rue Jean Jaurès")]
+    pub line1: String,
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    #[serde(default)]
+    pub line2: String,
+    /// Five digits; empty while unknown.
+    #[validate(length(max = 5))]
+    #[schema(max_length = 5, example = "94800")]
+    pub postcode: String,
+    #[validate(length(max = 100))]
+    #[schema(max_length = 100, example = "Villejuif")]
+    pub city: String,
+}
+
+/// Phone numbers, kept as digits with an optional leading `+`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct PhonesView {
+    #[validate(length(max = 30))]
+    #[schema(max_length = 30, example = "0145592000")]
+    pub home: Option<String>,
+    #[validate(length(max = 30))]
+    #[schema(max_length = 30, example = "0612345678")]
+    pub mobile: Option<String>,
+    #[validate(length(max = 30))]
+    #[schema(max_length = 30)]
+    pub work: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardianView {
+    pub relationship: RelationshipView,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, example = "Camille")]
+    pub first_name: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, example = "TI")]
+    pub last_name: String,
+    #[validate(length(max = 254))]
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+    #[validate(length(max = 30))]
+    #[schema(max_length = 30)]
+    pub mobile_phone: Option<String>,
+    #[validate(length(max = 30))]
+    #[schema(max_length = 30)]
+    pub work_phone: Option<String>,
+}
+
+/// An authorised pick-up person or an emergency contact.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactView {
+    pub kind: ContactKindView,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub first_name: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub last_name: String,
+    /// Their tie to the family, in words ("grand-mère", "voisin").
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50, example = "grand-mère")]
+    pub relationship: String,
+    #[validate(length(min = 1, max = 30))]
+    #[schema(min_length = 1, max_length = 30, example = "0612345678")]
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChildView {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    pub school: Option<String>,
+    pub school_level: Option<SchoolLevelView>,
+    pub diet: DietView,
+}
+
+impl From<&Child> for ChildView {
+    fn from(c: &Child) -> Self {
+        Self {
+            id: c.id,
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            birth_date: c.birth_date,
+            school: c.school.clone(),
+            school_level: c.school_level.as_deref().and_then(SchoolLevelView::stored),
+            diet: DietView::stored(&c.diet).unwrap_or(DietView::Standard),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct VaccinationView {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, example = "DTP")]
+    pub vaccine: String,
+    /// The day of the last injection.
+    pub date: NaiveDate,
+}
+
+/// A child's health information (fiche sanitaire).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthView {
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000, example = "arachide")]
+    pub allergies: String,
+    /// Whether a care plan (PAI) is in place.
+    pub care_plan: bool,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub care_plan_details: String,
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub doctor_name: String,
+    #[validate(length(max = 30))]
+    #[schema(max_length = 30)]
+    pub doctor_phone: String,
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
+    pub vaccinations: Vec<VaccinationView>,
+}
+
+impl HealthView {
+    pub fn from_stored(health: &HealthFields) -> Self {
+        Self {
+            allergies: health.allergies.clone(),
+            care_plan: health.care_plan,
+            care_plan_details: health.care_plan_details.clone(),
+            doctor_name: health.doctor_name.clone(),
+            doctor_phone: health.doctor_phone.clone(),
+            vaccinations: serde_json::from_str(&health.vaccinations).unwrap_or_default(),
+        }
+    }
+
+    pub fn into_fields(self) -> Result<HealthFields, crate::problem::ApiError> {
+        let mut checks = Checks::default();
+        let doctor_phone = checks.phone("doctorPhone", Some(&self.doctor_phone));
+        let vaccinations = serde_json::to_string(&self.vaccinations)
+            .map_err(crate::problem::ApiError::internal)?;
+        let fields = doctor_phone.map(|phone| HealthFields {
+            allergies: self.allergies.trim().to_owned(),
+            care_plan: self.care_plan,
+            care_plan_details: self.care_plan_details.trim().to_owned(),
+            doctor_name: self.doctor_name.trim().to_owned(),
+            doctor_phone: phone.unwrap_or_default(),
+            vaccinations,
+        });
+        checks.finish(fields)
+    }
+}
+
+/// A child's health information and the child it belongs to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChildHealthView {
+    pub child: ChildView,
+    pub health: HealthView,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QuotientView {
+    pub id: i64,
+    #[schema(example = 850)]
+    pub quotient: i64,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    /// The proof (a document of the dossier) it was recorded from.
+    pub proof_document_id: Option<i64>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<&FamilyQuotient> for QuotientView {
+    fn from(q: &FamilyQuotient) -> Self {
+        Self {
+            id: q.id,
+            quotient: q.quotient,
+            valid_from: q.valid_from,
+            valid_until: q.valid_until,
+            proof_document_id: q.proof_document_id,
+            recorded_at: utc(q.created_at),
+        }
+    }
+}
+
+/// A family file.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DossierView {
+    pub id: i64,
+    /// The city's number, printed on invoices.
+    #[schema(example = "18")]
+    pub number: String,
+    #[schema(example = "T I")]
+    pub name: String,
+    pub email: Option<String>,
+    pub address: AddressView,
+    pub phones: PhonesView,
+    pub guardians: Vec<GuardianView>,
+    pub contacts: Vec<ContactView>,
+    /// Eldest first.
+    pub children: Vec<ChildView>,
+    /// The family quotient in force today, if any.
+    pub family_quotient: Option<QuotientView>,
+    /// Every recorded quotient, latest period first.
+    pub family_quotients: Vec<QuotientView>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl DossierView {
+    pub fn new(record: &DossierRecord, today: NaiveDate) -> Self {
+        let d = &record.dossier;
+        Self {
+            id: d.id,
+            number: d.number.clone(),
+            name: d.name.clone(),
+            email: d.email.clone(),
+            address: AddressView {
+                line1: d.address_line1.clone(),
+                line2: d.address_line2.clone(),
+                postcode: d.postcode.clone(),
+                city: d.city.clone(),
+            },
+            phones: PhonesView {
+                home: d.home_phone.clone(),
+                mobile: d.mobile_phone.clone(),
+                work: d.work_phone.clone(),
+            },
+            guardians: record.guardians.iter().map(guardian_view).collect(),
+            contacts: record.contacts.iter().map(contact_view).collect(),
+            children: record.children.iter().map(ChildView::from).collect(),
+            family_quotient: record.quotient_on(today).map(QuotientView::from),
+            family_quotients: record.quotients.iter().map(QuotientView::from).collect(),
+            updated_at: utc(d.updated_at),
+        }
+    }
+}
+
+fn guardian_view(g: &Guardian) -> GuardianView {
+    GuardianView {
+        relationship: RelationshipView::stored(&g.relationship).unwrap_or(RelationshipView::Other),
+        first_name: g.first_name.clone(),
+        last_name: g.last_name.clone(),
+        email: g.email.clone(),
+        mobile_phone: g.mobile_phone.clone(),
+        work_phone: g.work_phone.clone(),
+    }
+}
+
+fn contact_view(c: &Contact) -> ContactView {
+    ContactView {
+        kind: ContactKindView::stored(&c.kind).unwrap_or(ContactKindView::Emergency),
+        first_name: c.first_name.clone(),
+        last_name: c.last_name.clone(),
+        relationship: c.relationship.clone(),
+        phone: c.phone.clone(),
+    }
+}
+
+impl GuardianView {
+    pub fn to_new(&self, checks: &mut Checks, at: &str) -> Option<NewGuardian> {
+        let first_name = checks.name(&format!("{at}.firstName"), &self.first_name);
+        let last_name = checks.name(&format!("{at}.lastName"), &self.last_name);
+        let email = checks.email(&format!("{at}.email"), self.email.as_deref());
+        let mobile = checks.phone(&format!("{at}.mobilePhone"), self.mobile_phone.as_deref());
+        let work = checks.phone(&format!("{at}.workPhone"), self.work_phone.as_deref());
+        Some(NewGuardian {
+            relationship: Relationship::from(self.relationship).as_str().to_owned(),
+            first_name: first_name?,
+            last_name: last_name?,
+            email: email?,
+            mobile_phone: mobile?,
+            work_phone: work?,
+        })
+    }
+}
+
+impl ContactView {
+    pub fn to_new(&self, checks: &mut Checks, at: &str) -> Option<NewContact> {
+        let first_name = checks.name(&format!("{at}.firstName"), &self.first_name);
+        let last_name = checks.name(&format!("{at}.lastName"), &self.last_name);
+        let phone = checks.check(&format!("{at}.phone"), normalise_phone(&self.phone));
+        Some(NewContact {
+            kind: ContactKind::from(self.kind).as_str().to_owned(),
+            first_name: first_name?,
+            last_name: last_name?,
+            relationship: self.relationship.trim().to_owned(),
+            phone: phone?,
+        })
+    }
+}
+
+/// Reads an address and phones into contact details, checking each value.
+pub fn contact_details(
+    checks: &mut Checks,
+    email: Option<&str>,
+    address: &AddressView,
+    phones: &PhonesView,
+) -> Option<ContactDetails> {
+    let email = checks.email("email", email);
+    let postcode = match address.postcode.trim() {
+        "" => Some(String::new()),
+        given => checks.check("address.postcode", domain::dossier::check_postcode(given)),
+    };
+    let home = checks.phone("phones.home", phones.home.as_deref());
+    let mobile = checks.phone("phones.mobile", phones.mobile.as_deref());
+    let work = checks.phone("phones.work", phones.work.as_deref());
+    Some(ContactDetails {
+        email: email?,
+        address_line1: address.line1.trim().to_owned(),
+        address_line2: address.line2.trim().to_owned(),
+        postcode: postcode?,
+        city: address.city.trim().to_owned(),
+        home_phone: home?,
+        mobile_phone: mobile?,
+        work_phone: work?,
+    })
+}
+
+/// A child as an agent writes it.
+#[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"firstName": "Luc", "lastName": "TI", "birthDate": "2023-03-14", "school": "École maternelle Robespierre", "schoolLevel": "PS", "diet": "standard"}))]
+pub struct ChildForm {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub first_name: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub last_name: String,
+    pub birth_date: NaiveDate,
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub school: Option<String>,
+    pub school_level: Option<SchoolLevelView>,
+    pub diet: DietView,
+}
+
+impl ChildForm {
+    pub fn into_fields(self, today: NaiveDate) -> Result<ChildFields, crate::problem::ApiError> {
+        let mut checks = Checks::default();
+        let first_name = checks.name("firstName", &self.first_name);
+        let last_name = checks.name("lastName", &self.last_name);
+        let birth = checks.check(
+            "birthDate",
+            domain::dossier::check_birth_date(self.birth_date, today),
+        );
+        let fields = (|| {
+            Some(ChildFields {
+                first_name: first_name?,
+                last_name: last_name?,
+                birth_date: birth?,
+                school: self
+                    .school
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty()),
+                school_level: self
+                    .school_level
+                    .map(|l| SchoolLevel::from(l).as_str().to_owned()),
+                diet: Diet::from(self.diet).as_str().to_owned(),
+            })
+        })();
+        checks.finish(fields)
+    }
+}

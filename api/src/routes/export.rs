@@ -1,0 +1,124 @@
+//! RGPD self-service: the caller downloads everything the city holds about it.
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpResponse, get, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use persistence::utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::documents::DocumentView;
+use super::dossier_views::{ChildHealthView, ChildView, DossierView, HealthView};
+use super::me::AccountView;
+use super::requests::RequestView;
+use crate::auth::Caller;
+use crate::db;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::usecases::export;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentView {
+    /// `terms` or `privacy`.
+    pub kind: String,
+    pub version: String,
+    pub accepted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedDocument {
+    #[serde(flatten)]
+    pub document: DocumentView,
+    /// The file itself, base64.
+    pub content_base64: String,
+}
+
+/// Everything the city holds about an account and, for a family, its dossier.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DataExport {
+    pub exported_at: DateTime<Utc>,
+    pub account: AccountView,
+    pub consents: Vec<ConsentView>,
+    pub dossier: Option<DossierView>,
+    /// Each child's health information.
+    pub health: Vec<ChildHealthView>,
+    pub requests: Vec<RequestView>,
+    pub documents: Vec<ExportedDocument>,
+}
+
+/// Exports all the caller's data (RGPD).
+///
+/// One JSON document: the account and its consents and, for a family, the dossier,
+/// the children with their health information, the requests, and every document
+/// with its file (base64). Served as an attachment. Open to an account with terms
+/// still to accept: the right of access does not wait.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "exportMyData",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The export.", body = DataExport,
+            headers(("Content-Disposition" = String, description = "`attachment`, `espace-familles-export.json`."))),
+    ),
+)]
+#[get("/me/export")]
+pub async fn export_my_data(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let account_id = caller.account_id;
+    let files = state.files.clone();
+    let data = db::run(&state.pool, move |conn| {
+        let data = export::gather(conn, &files, account_id)?;
+        let dossier_number = data.dossier.as_ref().map(|d| d.dossier.number.clone());
+        Ok::<_, crate::usecases::UseCaseError>((data, dossier_number))
+    })
+    .await?;
+    let (data, dossier_number) = data;
+    let today = state.today();
+    let body = DataExport {
+        exported_at: state.clock.now(),
+        account: AccountView::from((data.account, dossier_number)),
+        consents: data
+            .consents
+            .into_iter()
+            .map(|(document, at)| ConsentView {
+                kind: document.kind,
+                version: document.version,
+                accepted_at: utc(at),
+            })
+            .collect(),
+        dossier: data.dossier.as_ref().map(|d| DossierView::new(d, today)),
+        health: data
+            .health
+            .iter()
+            .map(|(child, health)| ChildHealthView {
+                child: ChildView::from(child),
+                health: HealthView::from_stored(health),
+            })
+            .collect(),
+        requests: data.requests.iter().map(RequestView::from).collect(),
+        documents: data
+            .documents
+            .iter()
+            .map(|(document, bytes)| ExportedDocument {
+                document: DocumentView::from(document),
+                content_base64: STANDARD.encode(bytes),
+            })
+            .collect(),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(
+                "espace-familles-export.json".into(),
+            )],
+        })
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body))
+}

@@ -1,0 +1,372 @@
+//! Requests (démarches): the family files them and follows their status; agents
+//! work the queue and decide.
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use domain::dossier::{RequestDecision, RequestKind, RequestStatus};
+use persistence::utc;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::admin_dossiers::QuotientForm;
+use super::documents::DocumentView;
+use super::dossier_views::{ContactFieldView, mirror_enum};
+use super::pagination::{Page, PageQuery, offset};
+use crate::auth::{Family, Staff};
+use crate::db;
+use crate::problem::{ApiError, FieldError, validate};
+use crate::state::AppState;
+use crate::usecases::dossiers::{Actor, Proposal};
+use crate::usecases::requests::{self, Decision, NewRequest, RequestRecord};
+
+mirror_enum! {
+    /// `contact_change` requests are filed by changing the contact details.
+    RequestKindView => RequestKind {
+        SituationChange = "situation_change", FamilyQuotient = "family_quotient",
+        ContactChange = "contact_change", Other = "other",
+    }
+}
+
+mirror_enum! {
+    RequestStatusView => RequestStatus { Pending = "pending", Accepted = "accepted", Refused = "refused" }
+}
+
+/// The details a contact change proposes.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposalView {
+    pub fields: Vec<ContactFieldView>,
+    /// The proposed values, by name (`addressLine1`, `postcode`, `mobilePhone`,
+    /// `email`...); null erases.
+    pub values: HashMap<String, Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestView {
+    /// Also the request's number, as the emails say it.
+    pub id: i64,
+    pub kind: RequestKindView,
+    pub message: String,
+    pub status: RequestStatusView,
+    /// The agent's comment on the decision.
+    pub decision_comment: Option<String>,
+    pub proposal: Option<ProposalView>,
+    pub documents: Vec<DocumentView>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub dossier_id: i64,
+    pub dossier_number: String,
+    pub dossier_name: String,
+}
+
+impl From<&RequestRecord> for RequestView {
+    fn from(r: &RequestRecord) -> Self {
+        let q = &r.request;
+        let proposal = q
+            .proposal
+            .as_deref()
+            .and_then(|p| serde_json::from_str::<Proposal>(p).ok())
+            .map(|p| ProposalView {
+                fields: p.contact_fields().into_iter().map(Into::into).collect(),
+                values: p.details,
+            });
+        Self {
+            id: q.id,
+            kind: RequestKindView::stored(&q.kind).unwrap_or(RequestKindView::Other),
+            message: q.message.clone(),
+            status: RequestStatusView::stored(&q.status).unwrap_or(RequestStatusView::Pending),
+            decision_comment: q.decision_comment.clone(),
+            proposal,
+            documents: r.documents.iter().map(DocumentView::from).collect(),
+            created_at: utc(q.created_at),
+            decided_at: q.decided_at.map(utc),
+            dossier_id: q.dossier_id,
+            dossier_number: r.dossier_number.clone(),
+            dossier_name: r.dossier_name.clone(),
+        }
+    }
+}
+
+/// A request a family files; documents are uploaded first, then named here.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"kind": "family_quotient", "message": "Voici notre nouvel avis d'imposition.", "documentIds": [12]}))]
+pub struct RequestForm {
+    /// `situation_change`, `family_quotient` (with a proof of income) or `other`.
+    pub kind: RequestKindView,
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub message: String,
+    /// The family's documents to attach (not attached to another request).
+    #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
+    #[serde(default)]
+    pub document_ids: Vec<i64>,
+}
+
+/// Files a request.
+///
+/// The family receives an acknowledgement by email, the city's service a notice. A
+/// family-quotient update needs a proof of income among its documents.
+#[utoipa::path(
+    tag = "requests",
+    operation_id = "fileRequest",
+    security(("bearerAuth" = [])),
+    request_body = RequestForm,
+    responses(
+        (status = 201, description = "Filed, pending.", body = RequestView,
+            headers(("Location" = String, description = "The request's address."))),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[post("/requests")]
+pub async fn file_request(
+    state: web::Data<AppState>,
+    family: Family,
+    body: web::Json<RequestForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let body = body.into_inner();
+    if body.kind == RequestKindView::ContactChange {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "kind",
+            "invalid",
+            "Les coordonnées se changent depuis « Modifier mes coordonnées ».",
+            "Contact details are changed through the contact-details form.",
+        )]));
+    }
+    let dossier_id = family
+        .0
+        .dossier_id
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a family account without a dossier")))?;
+    let mut document_ids = body.document_ids;
+    document_ids.sort_unstable();
+    document_ids.dedup();
+    let new = NewRequest {
+        account_id: family.0.account_id,
+        dossier_id,
+        kind: body.kind.into(),
+        message: body.message.trim().to_owned(),
+        proposal: None,
+        document_ids,
+    };
+    let now = state.clock.now();
+    let st = state.clone();
+    let record = db::run(&state.pool, move |conn| {
+        requests::file(conn, &st.config.frontend_url, &new, now)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/requests/{}", record.request.id),
+        ))
+        .json(RequestView::from(&record)))
+}
+
+fn page_of(records: &[RequestRecord], page: i64, page_size: i64, total: i64) -> Page<RequestView> {
+    Page {
+        items: records.iter().map(RequestView::from).collect(),
+        page,
+        page_size,
+        total,
+    }
+}
+
+/// Lists the family's requests, newest first.
+#[utoipa::path(
+    tag = "requests",
+    operation_id = "listMyRequests",
+    security(("bearerAuth" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of requests.", body = Page<RequestView>),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/requests")]
+pub async fn list_my_requests(
+    state: web::Data<AppState>,
+    family: Family,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (page, page_size) = page.into_inner().resolve()?;
+    let dossier_id = family.0.dossier_id;
+    let (records, total) = db::run(&state.pool, move |conn| {
+        requests::list(conn, dossier_id, None, offset(page, page_size), page_size)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page_of(&records, page, page_size, total)))
+}
+
+/// Reads one of the family's requests, with its status and the agent's comment.
+#[utoipa::path(
+    tag = "requests",
+    operation_id = "getMyRequest",
+    security(("bearerAuth" = [])),
+    params(("requestId" = i64, Path, minimum = 1, description = "The request's id.")),
+    responses(
+        (status = 200, description = "The request.", body = RequestView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such request in the family's dossier (`not_found`)."),
+    ),
+)]
+#[get("/requests/{requestId}")]
+pub async fn get_my_request(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.0.dossier_id;
+    let id = id.into_inner();
+    let record = db::run(&state.pool, move |conn| requests::get(conn, id, dossier_id)).await?;
+    Ok(HttpResponse::Ok().json(RequestView::from(&record)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequestQueue {
+    /// Only the requests with this status (`pending` for the queue to work).
+    pub status: Option<RequestStatusView>,
+}
+
+/// Lists requests, oldest first: the queue to work.
+#[utoipa::path(
+    tag = "admin-requests",
+    operation_id = "listRequests",
+    security(("bearerAuth" = [])),
+    params(PageQuery, RequestQueue),
+    responses(
+        (status = 200, description = "A page of requests.", body = Page<RequestView>),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+    ),
+)]
+#[get("/admin/requests")]
+pub async fn list_requests(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    page: web::Query<PageQuery>,
+    queue: web::Query<RequestQueue>,
+) -> Result<HttpResponse, ApiError> {
+    let (page, page_size) = page.into_inner().resolve()?;
+    let status = queue.into_inner().status.map(RequestStatus::from);
+    let (records, total) = db::run(&state.pool, move |conn| {
+        requests::list(conn, None, status, offset(page, page_size), page_size)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page_of(&records, page, page_size, total)))
+}
+
+/// Reads a request.
+#[utoipa::path(
+    tag = "admin-requests",
+    operation_id = "getRequest",
+    security(("bearerAuth" = [])),
+    params(("requestId" = i64, Path, minimum = 1, description = "The request's id.")),
+    responses(
+        (status = 200, description = "The request.", body = RequestView),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such request (`not_found`)."),
+    ),
+)]
+#[get("/admin/requests/{requestId}")]
+pub async fn get_request(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let record = db::run(&state.pool, move |conn| requests::get(conn, id, None)).await?;
+    Ok(HttpResponse::Ok().json(RequestView::from(&record)))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DecisionView {
+    Accept,
+    Refuse,
+}
+
+/// An agent's answer.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"decision": "accept", "comment": "Quotient mis à jour.", "familyQuotient": {"quotient": 620, "validFrom": "2026-09-01", "validUntil": "2027-08-31", "proofDocumentId": null}}))]
+pub struct DecisionForm {
+    pub decision: DecisionView,
+    /// Shown to the family; required to refuse.
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub comment: Option<String>,
+    /// Required to accept a `family_quotient` request: the quotient and its period
+    /// (its proof is the request's proof of income).
+    #[validate(nested)]
+    pub family_quotient: Option<QuotientForm>,
+}
+
+/// Decides a request.
+///
+/// Accepting a contact change applies it; accepting a family-quotient update records
+/// the quotient given here. The family is told by email.
+#[utoipa::path(
+    tag = "admin-requests",
+    operation_id = "decideRequest",
+    security(("bearerAuth" = [])),
+    params(("requestId" = i64, Path, minimum = 1, description = "The request's id.")),
+    request_body = DecisionForm,
+    responses(
+        (status = 200, description = "Decided.", body = RequestView),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such request (`not_found`)."),
+        (status = 409, description = "Already decided (`request_already_decided`)."),
+    ),
+)]
+#[post("/admin/requests/{requestId}/decision")]
+pub async fn decide_request(
+    state: web::Data<AppState>,
+    staff: Staff,
+    id: web::Path<i64>,
+    body: web::Json<DecisionForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let body = body.into_inner();
+    let comment = body
+        .comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if body.decision == DecisionView::Refuse && comment.is_none() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "comment",
+            "required",
+            "Expliquez le refus à la famille.",
+            "Explain the refusal to the family.",
+        )]));
+    }
+    let decision = Decision {
+        decision: match body.decision {
+            DecisionView::Accept => RequestDecision::Accept,
+            DecisionView::Refuse => RequestDecision::Refuse,
+        },
+        comment,
+        quotient: body
+            .family_quotient
+            .map(QuotientForm::into_input)
+            .transpose()?,
+    };
+    let actor = Actor {
+        account_id: staff.0.account_id,
+        is_staff: true,
+    };
+    let id = id.into_inner();
+    let now = state.clock.now();
+    let st = state.clone();
+    let record = db::run(&state.pool, move |conn| {
+        requests::decide(conn, &st.config.frontend_url, actor, id, &decision, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(RequestView::from(&record)))
+}
