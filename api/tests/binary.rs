@@ -57,6 +57,21 @@ fn migrate_creates_the_default_sqlite_database_under_data() {
 }
 
 #[test]
+fn purge_applies_the_retention_periods_and_reports_what_it_deleted() {
+    let dir = temp_dir();
+    let output = command(&dir).arg("purge").output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("purged: 0 audit entries"), "{stdout}");
+    assert!(dir.join("data/files").is_dir());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn an_unreachable_postgresql_is_reported_at_once_with_its_cause() {
     let dir = temp_dir();
     let started = Instant::now();
