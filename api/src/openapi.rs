@@ -37,6 +37,12 @@ use crate::routes;
         (name = "legal", description = "Terms of use and privacy policy, versioned."),
         (name = "me", description = "The signed-in account."),
         (name = "admin-accounts", description = "Back office: accounts of families, agents and admins."),
+        (name = "dossier", description = "\"Mon dossier\": the family's file, children and contact details."),
+        (name = "documents", description = "The family's documents: uploads (health forms, proofs) and those the city issues."),
+        (name = "requests", description = "The family's requests (démarches) and their answers."),
+        (name = "admin-dossiers", description = "Back office: family files, children, health information, quotients, documents, CSV imports."),
+        (name = "admin-requests", description = "Back office: the queue of families' requests."),
+        (name = "admin-audit", description = "Back office: the audit log of reads and changes of health data."),
     ),
     components(schemas(Problem, FieldProblem)),
 )]
@@ -51,7 +57,34 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     complete_operations(&mut spec);
     add_security_scheme(&mut spec);
+    drop_unreferenced_schemas(&mut spec);
     spec
+}
+
+/// `Page<T>` inlines its `T`, so a view only ever listed in pages is registered as
+/// a component that nothing references; such components are dropped (until none is
+/// left, since a dropped one may have been the only user of another).
+fn drop_unreferenced_schemas(spec: &mut utoipa::openapi::OpenApi) {
+    loop {
+        let Ok(text) = serde_json::to_string(&*spec) else {
+            return;
+        };
+        let Some(components) = spec.components.as_mut() else {
+            return;
+        };
+        let unused: Vec<String> = components
+            .schemas
+            .keys()
+            .filter(|name| !text.contains(&format!("\"#/components/schemas/{name}\"")))
+            .cloned()
+            .collect();
+        if unused.is_empty() {
+            return;
+        }
+        for name in unused {
+            components.schemas.remove(&name);
+        }
+    }
 }
 
 /// Access tokens from `POST /api/v1/auth/login`, sent as `Authorization: Bearer`.

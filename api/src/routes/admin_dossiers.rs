@@ -176,6 +176,8 @@ pub async fn list_dossiers(
 }
 
 /// Creates a dossier.
+///
+/// With its contact details, guardians and named contacts; children are added next.
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "createDossier",
@@ -208,6 +210,8 @@ pub async fn create_dossier(
 }
 
 /// Reads a dossier.
+///
+/// Everything on its page, with its version as `ETag`.
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "getDossier",
@@ -279,6 +283,8 @@ pub async fn update_dossier(
 }
 
 /// Adds a child to a dossier.
+///
+/// Its health information is filled in separately.
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "addChild",
@@ -326,6 +332,8 @@ pub struct StaffChildView {
 }
 
 /// Reads a child.
+///
+/// Without its health information (read through the audited `/health`).
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "getChild",
@@ -355,6 +363,8 @@ pub async fn get_child(
 }
 
 /// Updates a child.
+///
+/// If nobody changed it since it was read (`If-Match`).
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "updateChild",

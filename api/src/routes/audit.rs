@@ -91,6 +91,8 @@ pub struct AuditQuery {
 }
 
 /// Lists audit-log entries, newest first.
+///
+/// Filtered by actor, dossier, child, action and period.
 #[utoipa::path(
     tag = "admin-audit",
     operation_id = "listAuditEntries",

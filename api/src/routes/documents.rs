@@ -265,6 +265,8 @@ async fn list(
 }
 
 /// Reads a document's description.
+///
+/// Its kind, origin, name, type, size and digest; the file is at `/content`.
 #[utoipa::path(
     tag = "documents",
     operation_id = "getMyDocument",
@@ -368,6 +370,8 @@ pub async fn upload_dossier_document(
 }
 
 /// Lists a dossier's documents, newest first.
+///
+/// Those the family uploaded and those the city issued.
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "listDossierDocuments",

@@ -124,6 +124,8 @@ pub async fn change_my_contact_details(
 }
 
 /// Lists the family's children, eldest first.
+///
+/// With their birth date, school, school level and canteen diet.
 #[utoipa::path(
     tag = "dossier",
     operation_id = "listMyChildren",
@@ -147,6 +149,8 @@ pub async fn list_my_children(
 }
 
 /// Reads one of the family's children.
+///
+/// Another family's child answers 404, as an unknown id does.
 #[utoipa::path(
     tag = "dossier",
     operation_id = "getMyChild",
@@ -174,6 +178,8 @@ pub async fn get_my_child(
 }
 
 /// Reads a child's health information (fiche sanitaire).
+///
+/// Allergies, care plan, doctor and vaccinations, as the city holds them.
 #[utoipa::path(
     tag = "dossier",
     operation_id = "getMyChildHealth",

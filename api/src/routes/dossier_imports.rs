@@ -175,6 +175,8 @@ pub async fn check_dossier_import(
 }
 
 /// Reads an import's summary.
+///
+/// Rows read and rejected, dossiers and children it creates, and its status.
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "getDossierImport",
@@ -226,8 +228,9 @@ fn row_view(row: ReportRow, lang: Lang) -> ImportRowView {
     }
 }
 
-/// Reads the dry run's report, row by row: what each row creates, or why it is
-/// rejected.
+/// Reads the dry run's report, row by row.
+///
+/// What each row creates, or why it is rejected (column, code, message).
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "listDossierImportRows",

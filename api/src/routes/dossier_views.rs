@@ -19,7 +19,7 @@ use crate::usecases::dossiers::DossierRecord;
 
 /// Declares a client-facing enum that mirrors a domain one, value for value.
 macro_rules! mirror_enum {
-    ($(#[$meta:meta])* $name:ident => $domain:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident => $domain:ident { $($variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }

@@ -179,6 +179,8 @@ fn page_of(records: &[RequestRecord], page: i64, page_size: i64, total: i64) -> 
 }
 
 /// Lists the family's requests, newest first.
+///
+/// Each with its status, the agent's comment and its attachments.
 #[utoipa::path(
     tag = "requests",
     operation_id = "listMyRequests",
@@ -204,7 +206,9 @@ pub async fn list_my_requests(
     Ok(HttpResponse::Ok().json(page_of(&records, page, page_size, total)))
 }
 
-/// Reads one of the family's requests, with its status and the agent's comment.
+/// Reads one of the family's requests.
+///
+/// With its status, the agent's comment and its attachments.
 #[utoipa::path(
     tag = "requests",
     operation_id = "getMyRequest",
@@ -235,7 +239,9 @@ pub struct RequestQueue {
     pub status: Option<RequestStatusView>,
 }
 
-/// Lists requests, oldest first: the queue to work.
+/// Lists requests, oldest first.
+///
+/// With `status=pending`, the queue to work, first come first served.
 #[utoipa::path(
     tag = "admin-requests",
     operation_id = "listRequests",
@@ -263,6 +269,8 @@ pub async fn list_requests(
 }
 
 /// Reads a request.
+///
+/// With its dossier, attachments and, for a contact change, the proposed details.
 #[utoipa::path(
     tag = "admin-requests",
     operation_id = "getRequest",
