@@ -247,7 +247,7 @@ pub async fn get_dossier(
     security(("bearerAuth" = [])),
     params(
         ("dossierId" = i64, Path, minimum = 1, description = "The dossier's id."),
-        ("If-Match" = String, Header, description = "The `ETag` of the version read."),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version read; without it, 428."),
     ),
     request_body = DossierForm,
     responses(
@@ -269,9 +269,8 @@ pub async fn update_dossier(
     body: web::Json<DossierForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let version = if_match(&req)?;
+    let (id, version) = if_match(&req, id.into_inner())?;
     let input = body.into_inner().into_input()?;
-    let id = id.into_inner();
     let now = state.clock.now();
     let record = db::run(&state.pool, move |conn| {
         dossiers::update(conn, id, version, &input, now)
@@ -371,7 +370,7 @@ pub async fn get_child(
     security(("bearerAuth" = [])),
     params(
         ("childId" = i64, Path, minimum = 1, description = "The child's id."),
-        ("If-Match" = String, Header, description = "The `ETag` of the version read."),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version read; without it, 428."),
     ),
     request_body = ChildForm,
     responses(
@@ -392,9 +391,8 @@ pub async fn update_child(
     body: web::Json<ChildForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let version = if_match(&req)?;
+    let (id, version) = if_match(&req, id.into_inner())?;
     let fields = body.into_inner().into_fields(state.today())?;
-    let id = id.into_inner();
     let now = state.clock.now();
     let child = db::run(&state.pool, move |conn| {
         dossiers::update_child(conn, id, version, &fields, now)
@@ -453,7 +451,7 @@ pub async fn get_child_health(
     security(("bearerAuth" = [])),
     params(
         ("childId" = i64, Path, minimum = 1, description = "The child's id."),
-        ("If-Match" = String, Header, description = "The `ETag` of the version read."),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version read; without it, 428."),
     ),
     request_body = HealthView,
     responses(
@@ -474,9 +472,8 @@ pub async fn update_child_health(
     body: web::Json<HealthView>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let version = if_match(&req)?;
+    let (id, version) = if_match(&req, id.into_inner())?;
     let health = body.into_inner().into_fields()?;
-    let id = id.into_inner();
     let now = state.clock.now();
     let actor = actor(&staff);
     let (child, health) = db::run(&state.pool, move |conn| {

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::pagination::{Page, PageQuery, offset};
 use crate::auth::Admin;
 use crate::db;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, FieldError};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -112,6 +112,25 @@ pub async fn list_audit_entries(
 ) -> Result<HttpResponse, ApiError> {
     let (page, page_size) = page.into_inner().resolve()?;
     let q = query.into_inner();
+    let bad_ids: Vec<FieldError> = [
+        ("actorId", q.actor_id),
+        ("dossierId", q.dossier_id),
+        ("childId", q.child_id),
+    ]
+    .into_iter()
+    .filter(|(_, id)| id.is_some_and(|id| id < 1))
+    .map(|(field, _)| {
+        FieldError::new(
+            field,
+            "out_of_range",
+            "Les identifiants commencent à 1.",
+            "Ids start at 1.",
+        )
+    })
+    .collect();
+    if !bad_ids.is_empty() {
+        return Err(ApiError::validation(bad_ids));
+    }
     let filter = AuditFilter {
         actor_id: q.actor_id,
         dossier_id: q.dossier_id,

@@ -169,8 +169,8 @@ pub async fn upload_my_document(
     params: web::Query<UploadParams>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    check_declared_type(&req)?;
     check_params(&params, &body, state.config.files.upload_max_bytes)?;
+    check_declared_type(&req)?;
     let dossier_id = family
         .0
         .dossier_id
@@ -355,8 +355,8 @@ pub async fn upload_dossier_document(
     params: web::Query<UploadParams>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    check_declared_type(&req)?;
     check_params(&params, &body, state.config.files.upload_max_bytes)?;
+    check_declared_type(&req)?;
     store(
         &state,
         params.into_inner(),

@@ -135,6 +135,14 @@ pub async fn check_dossier_import(
     name: web::Query<UploadName>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    if body.is_empty() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            "empty",
+            "Le fichier est vide.",
+            "The file is empty.",
+        )]));
+    }
     let declared = req
         .headers()
         .get(header::CONTENT_TYPE)

@@ -16,9 +16,17 @@ pub fn etag(version: i64) -> (header::HeaderName, HeaderValue) {
     )
 }
 
-/// The version named by `If-Match`: 428 without it, 412 when it names no version
-/// this server gave (a weak or malformed tag included).
-pub fn if_match(req: &HttpRequest) -> Result<i64, ApiError> {
+/// The target of an update and the version `If-Match` names. An id below 1 names no
+/// record (404, whatever the header); then 428 without the header, 412 when it names
+/// no version this server gave (a weak or malformed tag included).
+pub fn if_match(req: &HttpRequest, id: i64) -> Result<(i64, i64), ApiError> {
+    if id < 1 {
+        return Err(crate::usecases::Refusal::NotFound.into());
+    }
+    version(req).map(|version| (id, version))
+}
+
+fn version(req: &HttpRequest) -> Result<i64, ApiError> {
     let value = req.headers().get(header::IF_MATCH).ok_or_else(|| {
         ApiError::new(
             StatusCode::PRECONDITION_REQUIRED,
