@@ -153,3 +153,32 @@ pub fn update_health(
         .execute(conn)?;
     Ok(true)
 }
+
+/// Inserts many children at once (an import), 500 rows per statement. Batch inserts
+/// are not expressible on `AnyConnection`, so the statement is built per backend.
+pub fn insert_many(
+    conn: &mut AnyConnection,
+    rows: &[(i64, ChildFields)],
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let now = db_time(now);
+    for chunk in rows.chunks(500) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(dossier_id, fields)| {
+                (
+                    children::dossier_id.eq(*dossier_id),
+                    fields.clone(),
+                    children::created_at.eq(now),
+                    children::updated_at.eq(now),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(children::table).values(values);
+        match conn {
+            AnyConnection::Postgresql(pg) => insert.execute(pg)?,
+            AnyConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
+        };
+    }
+    Ok(())
+}

@@ -251,19 +251,41 @@ pub fn replace_guardians(
     list: &[NewGuardian],
 ) -> Result<(), DbError> {
     diesel::delete(guardians::table.filter(guardians::dossier_id.eq(dossier_id))).execute(conn)?;
-    for (position, g) in (0..).zip(list) {
-        diesel::insert_into(guardians::table)
-            .values((
-                guardians::dossier_id.eq(dossier_id),
-                guardians::position.eq(position),
-                guardians::relationship.eq(&g.relationship),
-                guardians::first_name.eq(&g.first_name),
-                guardians::last_name.eq(&g.last_name),
-                guardians::email.eq(&g.email),
-                guardians::mobile_phone.eq(&g.mobile_phone),
-                guardians::work_phone.eq(&g.work_phone),
-            ))
-            .execute(conn)?;
+    let rows: Vec<(i64, &NewGuardian)> = list.iter().map(|g| (dossier_id, g)).collect();
+    insert_guardians(conn, &rows)
+}
+
+/// Adds guardians to dossiers (each dossier's in their order), 500 rows per
+/// statement; built per backend, as batch inserts are not expressible on
+/// `AnyConnection`.
+pub fn insert_guardians(
+    conn: &mut AnyConnection,
+    rows: &[(i64, &NewGuardian)],
+) -> Result<(), DbError> {
+    let mut positions: std::collections::HashMap<i64, i32> = std::collections::HashMap::new();
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(dossier_id, g)| {
+            let position = positions.entry(*dossier_id).or_insert(0);
+            *position += 1;
+            (
+                guardians::dossier_id.eq(*dossier_id),
+                guardians::position.eq(*position),
+                guardians::relationship.eq(g.relationship.clone()),
+                guardians::first_name.eq(g.first_name.clone()),
+                guardians::last_name.eq(g.last_name.clone()),
+                guardians::email.eq(g.email.clone()),
+                guardians::mobile_phone.eq(g.mobile_phone.clone()),
+                guardians::work_phone.eq(g.work_phone.clone()),
+            )
+        })
+        .collect();
+    for chunk in values.chunks(500) {
+        let insert = diesel::insert_into(guardians::table).values(chunk.to_vec());
+        match conn {
+            AnyConnection::Postgresql(pg) => insert.execute(pg)?,
+            AnyConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
+        };
     }
     Ok(())
 }

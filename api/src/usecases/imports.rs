@@ -201,6 +201,8 @@ pub fn confirm(
         {
             return Err(Refusal::ImportOutdated.into());
         }
+        let mut guardians: Vec<(i64, NewGuardian)> = Vec::new();
+        let mut children: Vec<(i64, ChildFields)> = Vec::new();
         for planned in &plan.dossiers {
             let dossier_id = dossiers::create(
                 conn,
@@ -218,26 +220,23 @@ pub fn confirm(
                 },
                 now,
             )?;
-            let guardians: Vec<NewGuardian> = planned
-                .guardians
-                .iter()
-                .map(|g| NewGuardian {
-                    relationship: g.relationship.as_str().to_owned(),
-                    first_name: g.first_name.clone(),
-                    last_name: g.last_name.clone(),
-                    email: g.email.clone(),
-                    mobile_phone: g.mobile_phone.clone(),
-                    work_phone: None,
-                })
-                .collect();
-            if !guardians.is_empty() {
-                dossiers::replace_guardians(conn, dossier_id, &guardians)?;
-            }
-            for child in &planned.children {
-                children::insert(
-                    conn,
+            guardians.extend(planned.guardians.iter().map(|g| {
+                (
                     dossier_id,
-                    &ChildFields {
+                    NewGuardian {
+                        relationship: g.relationship.as_str().to_owned(),
+                        first_name: g.first_name.clone(),
+                        last_name: g.last_name.clone(),
+                        email: g.email.clone(),
+                        mobile_phone: g.mobile_phone.clone(),
+                        work_phone: None,
+                    },
+                )
+            }));
+            children.extend(planned.children.iter().map(|child| {
+                (
+                    dossier_id,
+                    ChildFields {
                         first_name: child.first_name.clone(),
                         last_name: child.last_name.clone(),
                         birth_date: child.birth_date,
@@ -245,10 +244,12 @@ pub fn confirm(
                         school_level: child.school_level.map(|l| l.as_str().to_owned()),
                         diet: child.diet.as_str().to_owned(),
                     },
-                    now,
-                )?;
-            }
+                )
+            }));
         }
+        let guardians: Vec<(i64, &NewGuardian)> = guardians.iter().map(|(d, g)| (*d, g)).collect();
+        dossiers::insert_guardians(conn, &guardians)?;
+        children::insert_many(conn, &children, now)?;
         if !imports::mark_imported(conn, id, now)? {
             return Err(Refusal::ImportAlreadyConfirmed.into());
         }
