@@ -56,6 +56,9 @@ pub struct Config {
     /// email) a family's change of which waits for an agent; the others apply at once.
     pub contact_changes_needing_approval: Vec<ContactField>,
     pub retention: Retention,
+    /// `REQUIRED_VACCINATIONS`: the vaccinations the city requires on a child's
+    /// health record; each child's record says which are missing.
+    pub required_vaccinations: Vec<String>,
 }
 
 /// Uploaded and issued files.
@@ -272,6 +275,7 @@ impl Config {
                     })
                 })
                 .collect::<Result<_, _>>()?,
+            required_vaccinations: vars.list("REQUIRED_VACCINATIONS", "DTP"),
             retention: Retention {
                 audit_days: vars.parse("RETENTION_AUDIT_DAYS", 365)?,
                 decided_requests_days: vars.parse("RETENTION_DECIDED_REQUESTS_DAYS", 3 * 365)?,

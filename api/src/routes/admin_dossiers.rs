@@ -436,10 +436,11 @@ pub async fn get_child_health(
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(child.version))
-        .json(ChildHealthView {
-            child: ChildView::from(&child),
-            health: HealthView::from_stored(&health),
-        }))
+        .json(ChildHealthView::new(
+            &child,
+            &health,
+            &state.config.required_vaccinations,
+        )))
 }
 
 /// Updates a child's health information.
@@ -482,10 +483,11 @@ pub async fn update_child_health(
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(child.version))
-        .json(ChildHealthView {
-            child: ChildView::from(&child),
-            health: HealthView::from_stored(&health),
-        }))
+        .json(ChildHealthView::new(
+            &child,
+            &health,
+            &state.config.required_vaccinations,
+        )))
 }
 
 /// A family quotient to record.

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::dossier_views::{
-    AddressView, Checks, ChildHealthView, ChildView, ContactFieldView, DossierView, HealthView,
-    PhonesView, contact_details,
+    AddressView, Checks, ChildHealthView, ChildView, ContactFieldView, DossierView, PhonesView,
+    contact_details,
 };
 use crate::auth::Family;
 use crate::db;
@@ -208,8 +208,9 @@ pub async fn get_my_child_health(
         dossiers::health(conn, actor, id, Some(dossier_id), now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ChildHealthView {
-        child: ChildView::from(&child),
-        health: HealthView::from_stored(&health),
-    }))
+    Ok(HttpResponse::Ok().json(ChildHealthView::new(
+        &child,
+        &health,
+        &state.config.required_vaccinations,
+    )))
 }

@@ -302,6 +302,26 @@ impl HealthView {
 pub struct ChildHealthView {
     pub child: ChildView,
     pub health: HealthView,
+    /// The vaccinations the city requires (`REQUIRED_VACCINATIONS`) that the record
+    /// lacks.
+    #[schema(example = json!(["DTP"]))]
+    pub missing_vaccinations: Vec<String>,
+}
+
+impl ChildHealthView {
+    pub fn new(child: &Child, health: &HealthFields, required: &[String]) -> Self {
+        let health = HealthView::from_stored(health);
+        let recorded: Vec<&str> = health
+            .vaccinations
+            .iter()
+            .map(|v| v.vaccine.as_str())
+            .collect();
+        Self {
+            missing_vaccinations: domain::dossier::missing_vaccinations(required, &recorded),
+            child: ChildView::from(child),
+            health,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::documents::DocumentView;
-use super::dossier_views::{ChildHealthView, ChildView, DossierView, HealthView};
+use super::dossier_views::{ChildHealthView, DossierView};
 use super::me::AccountView;
 use super::requests::RequestView;
 use crate::auth::Caller;
@@ -97,9 +97,8 @@ pub async fn export_my_data(
         health: data
             .health
             .iter()
-            .map(|(child, health)| ChildHealthView {
-                child: ChildView::from(child),
-                health: HealthView::from_stored(health),
+            .map(|(child, health)| {
+                ChildHealthView::new(child, health, &state.config.required_vaccinations)
             })
             .collect(),
         requests: data.requests.iter().map(RequestView::from).collect(),

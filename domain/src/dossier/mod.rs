@@ -3,6 +3,7 @@
 
 mod contact;
 mod files;
+mod health;
 pub mod import;
 mod quotient;
 mod request;
@@ -13,6 +14,7 @@ pub use contact::{
     normalise_phone,
 };
 pub use files::{FileType, safe_file_name};
+pub use health::missing_vaccinations;
 pub use quotient::{QuotientPeriod, current_quotient};
 pub use request::{RequestDecision, RequestKind, RequestStatus, decide};
 pub use vocabulary::{ContactKind, Diet, DocumentKind, DocumentOrigin, Relationship, SchoolLevel};

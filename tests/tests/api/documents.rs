@@ -297,6 +297,7 @@ async fn agents_reads_and_changes_of_health_information_are_audited() {
     let health = body_of(response, StatusCode::OK).await;
     assert_eq!(health["child"]["firstName"], "Eliot");
     assert_eq!(health["health"]["allergies"], "");
+    assert_eq!(health["missingVaccinations"], json!(["DTP"]));
 
     let update: Value = json!({"allergies": "arachide", "carePlan": true,
         "carePlanDetails": "Trousse d'urgence dans le sac.", "doctorName": "Dr Martin",
@@ -311,6 +312,7 @@ async fn agents_reads_and_changes_of_health_information_are_audited() {
     let updated = body_of(updated, StatusCode::OK).await;
     assert_eq!(updated["health"]["doctorPhone"], "0146770000");
     assert_eq!(updated["health"]["vaccinations"][0]["vaccine"], "DTP");
+    assert_eq!(updated["missingVaccinations"], json!([]));
     let family_view = body_of(
         app.get_authed(&format!("/api/v1/children/{eliot}/health"), &family)
             .await,
