@@ -29,6 +29,16 @@ pub struct Caller {
 #[derive(Debug, Clone)]
 pub struct Family(pub Caller);
 
+impl Family {
+    /// The family's dossier, which every lookup of its data is scoped to. A family
+    /// account always has one (a CHECK constraint); if not, nothing is served.
+    pub fn dossier_id(&self) -> Result<i64, ApiError> {
+        self.0.dossier_id.ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("a family account without a dossier"))
+        })
+    }
+}
+
 /// Any signed-in account, a family's only once it accepted the current documents:
 /// what an operation open to every role requires.
 #[derive(Debug, Clone)]

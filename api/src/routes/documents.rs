@@ -171,10 +171,7 @@ pub async fn upload_my_document(
 ) -> Result<HttpResponse, ApiError> {
     check_params(&params, &body, state.config.files.upload_max_bytes)?;
     check_declared_type(&req)?;
-    let dossier_id = family
-        .0
-        .dossier_id
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a family account without a dossier")))?;
+    let dossier_id = family.dossier_id()?;
     store(
         &state,
         params.into_inner(),
@@ -239,10 +236,7 @@ pub async fn list_my_documents(
     family: Family,
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family
-        .0
-        .dossier_id
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a family account without a dossier")))?;
+    let dossier_id = family.dossier_id()?;
     list(&state, dossier_id, page.into_inner()).await
 }
 
@@ -284,7 +278,7 @@ pub async fn get_my_document(
     family: Family,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family.0.dossier_id;
+    let dossier_id = Some(family.dossier_id()?);
     let id = id.into_inner();
     let document = db::run(&state.pool, move |conn| {
         documents::get(conn, id, dossier_id)
@@ -318,7 +312,7 @@ pub async fn download_my_document(
         account_id: family.0.account_id,
         is_staff: false,
     };
-    let dossier_id = family.0.dossier_id;
+    let dossier_id = Some(family.dossier_id()?);
     let id = id.into_inner();
     let now = state.clock.now();
     let files = state.files.clone();

@@ -16,13 +16,6 @@ use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::dossiers::{self, Actor, ContactRules};
 
-fn family_dossier(family: &Family) -> Result<i64, ApiError> {
-    family
-        .0
-        .dossier_id
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a family account without a dossier")))
-}
-
 /// Reads the family's dossier.
 ///
 /// Its contact details, guardians, authorised pick-up persons and emergency
@@ -41,7 +34,7 @@ pub async fn get_my_dossier(
     state: web::Data<AppState>,
     family: Family,
 ) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family_dossier(&family)?;
+    let dossier_id = family.dossier_id()?;
     let record = db::run(&state.pool, move |conn| dossiers::load(conn, dossier_id)).await?;
     Ok(HttpResponse::Ok().json(DossierView::new(&record, state.today())))
 }
@@ -95,7 +88,7 @@ pub async fn change_my_contact_details(
     body: web::Json<ContactDetailsForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let dossier_id = family_dossier(&family)?;
+    let dossier_id = family.dossier_id()?;
     let mut checks = Checks::default();
     let details = contact_details(
         &mut checks,
@@ -140,7 +133,7 @@ pub async fn list_my_children(
     state: web::Data<AppState>,
     family: Family,
 ) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family_dossier(&family)?;
+    let dossier_id = family.dossier_id()?;
     let children = db::run(&state.pool, move |conn| {
         persistence::children::of_dossier(conn, dossier_id)
     })
@@ -168,7 +161,7 @@ pub async fn get_my_child(
     family: Family,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family_dossier(&family)?;
+    let dossier_id = family.dossier_id()?;
     let id = id.into_inner();
     let child = db::run(&state.pool, move |conn| {
         dossiers::child(conn, id, Some(dossier_id))
@@ -197,7 +190,7 @@ pub async fn get_my_child_health(
     family: Family,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family_dossier(&family)?;
+    let dossier_id = family.dossier_id()?;
     let id = id.into_inner();
     let now = state.clock.now();
     let actor = Actor {

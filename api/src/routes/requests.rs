@@ -140,10 +140,7 @@ pub async fn file_request(
             "Contact details are changed through the contact-details form.",
         )]));
     }
-    let dossier_id = family
-        .0
-        .dossier_id
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a family account without a dossier")))?;
+    let dossier_id = family.dossier_id()?;
     let mut document_ids = body.document_ids;
     document_ids.sort_unstable();
     document_ids.dedup();
@@ -198,7 +195,7 @@ pub async fn list_my_requests(
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (page, page_size) = page.into_inner().resolve()?;
-    let dossier_id = family.0.dossier_id;
+    let dossier_id = Some(family.dossier_id()?);
     let (records, total) = db::run(&state.pool, move |conn| {
         requests::list(conn, dossier_id, None, offset(page, page_size), page_size)
     })
@@ -226,7 +223,7 @@ pub async fn get_my_request(
     family: Family,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family.0.dossier_id;
+    let dossier_id = Some(family.dossier_id()?);
     let id = id.into_inner();
     let record = db::run(&state.pool, move |conn| requests::get(conn, id, dossier_id)).await?;
     Ok(HttpResponse::Ok().json(RequestView::from(&record)))
