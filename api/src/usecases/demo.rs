@@ -156,6 +156,9 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
             )?;
         }
     }
+    if let Some(dossier_18) = dossier_18 {
+        seed_dossier_18_extras(conn, dossier_18, now)?;
+    }
     let documents: Vec<i64> = ["terms", "privacy"]
         .into_iter()
         .map(|kind| legal::current(conn, kind).map(|d| d.map(|d| d.id)))
@@ -187,5 +190,47 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
             legal::accept(conn, id, *document, now)?;
         }
     }
+    Ok(())
+}
+
+/// Dossier 18's family quotient for the current school year and its grandmother as
+/// an authorised pick-up person.
+fn seed_dossier_18_extras(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Outcome<()> {
+    use chrono::Datelike;
+    let today = now.date_naive();
+    let start_year = if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    let (Some(valid_from), Some(valid_until)) = (
+        NaiveDate::from_ymd_opt(start_year, 9, 1),
+        NaiveDate::from_ymd_opt(start_year + 1, 8, 31),
+    ) else {
+        return Err(anyhow::anyhow!("no school year around {today}").into());
+    };
+    persistence::quotients::insert(
+        conn,
+        &persistence::quotients::NewFamilyQuotient {
+            dossier_id: id,
+            quotient: 850,
+            valid_from,
+            valid_until,
+            proof_document_id: None,
+            recorded_by: None,
+        },
+        now,
+    )?;
+    dossiers::replace_contacts(
+        conn,
+        id,
+        &[persistence::dossiers::NewContact {
+            kind: "pickup".to_owned(),
+            first_name: "Rose".to_owned(),
+            last_name: "TI".to_owned(),
+            relationship: "grand-mère".to_owned(),
+            phone: "0698765432".to_owned(),
+        }],
+    )?;
     Ok(())
 }

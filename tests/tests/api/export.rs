@@ -98,6 +98,8 @@ async fn the_export_holds_everything_of_the_family_and_nothing_of_another() {
         .collect();
     assert_eq!(consents, ["terms", "privacy"]);
     assert_eq!(export["dossier"]["number"], "18");
+    assert_eq!(export["dossier"]["familyQuotient"]["quotient"], 850);
+    assert_eq!(export["dossier"]["contacts"][0]["firstName"], "Rose");
     assert_eq!(export["dossier"]["children"].as_array().unwrap().len(), 3);
     assert_eq!(export["health"].as_array().unwrap().len(), 3);
     assert!(
