@@ -70,6 +70,8 @@ pub struct FilesConfig {
     pub upload_max_bytes: usize,
     /// `IMPORT_MAX_BYTES`: the largest CSV of dossiers accepted.
     pub import_max_bytes: usize,
+    /// `DOSSIER_STORAGE_MAX_BYTES`: what one dossier's documents may take in all.
+    pub dossier_max_bytes: i64,
 }
 
 /// How long data is kept before `espace-familles purge` deletes it (`RETENTION_*_DAYS`).
@@ -263,6 +265,7 @@ impl Config {
                 storage_dir: vars.text("STORAGE_DIR", "./data/files").into(),
                 upload_max_bytes: vars.parse("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)?,
                 import_max_bytes: vars.parse("IMPORT_MAX_BYTES", 20 * 1024 * 1024)?,
+                dossier_max_bytes: vars.parse("DOSSIER_STORAGE_MAX_BYTES", 100 * 1024 * 1024)?,
             },
             contact_changes_needing_approval: vars
                 .list("CONTACT_CHANGES_NEEDING_APPROVAL", "address")
@@ -277,11 +280,11 @@ impl Config {
                 .collect::<Result<_, _>>()?,
             required_vaccinations: vars.list("REQUIRED_VACCINATIONS", "DTP"),
             retention: Retention {
-                audit_days: vars.parse("RETENTION_AUDIT_DAYS", 365)?,
-                decided_requests_days: vars.parse("RETENTION_DECIDED_REQUESTS_DAYS", 3 * 365)?,
-                imports_days: vars.parse("RETENTION_IMPORTS_DAYS", 30)?,
-                sent_emails_days: vars.parse("RETENTION_SENT_EMAILS_DAYS", 90)?,
-                ended_sessions_days: vars.parse("RETENTION_ENDED_SESSIONS_DAYS", 30)?,
+                audit_days: vars.days("RETENTION_AUDIT_DAYS", 365)?,
+                decided_requests_days: vars.days("RETENTION_DECIDED_REQUESTS_DAYS", 3 * 365)?,
+                imports_days: vars.days("RETENTION_IMPORTS_DAYS", 30)?,
+                sent_emails_days: vars.days("RETENTION_SENT_EMAILS_DAYS", 90)?,
+                ended_sessions_days: vars.days("RETENTION_ENDED_SESSIONS_DAYS", 30)?,
             },
         })
     }
@@ -320,6 +323,20 @@ impl<F: Fn(&str) -> Option<String>> Vars<'_, F> {
                 reason: e.to_string(),
                 value,
             }),
+        }
+    }
+
+    /// A retention period: 1 to 36,500 days (0 or less would purge what is in use).
+    fn days(&self, name: &'static str, default: i64) -> Result<i64, ConfigError> {
+        let days = self.parse(name, default)?;
+        if (1..=36_500).contains(&days) {
+            Ok(days)
+        } else {
+            Err(ConfigError {
+                variable: name,
+                value: days.to_string(),
+                reason: "expected a number of days from 1 to 36500".into(),
+            })
         }
     }
 
@@ -378,6 +395,19 @@ mod tests {
         assert_eq!(error.variable, "CORS_ALLOWED_ORIGINS");
         let error = config(&[("CITY_TIME_ZONE", "Mars/Olympus")]).unwrap_err();
         assert_eq!(error.variable, "CITY_TIME_ZONE");
+        let error =
+            config(&[("CONTACT_CHANGES_NEEDING_APPROVAL", "address,shoe size")]).unwrap_err();
+        assert_eq!(error.variable, "CONTACT_CHANGES_NEEDING_APPROVAL");
+    }
+
+    #[test]
+    fn retention_periods_cannot_purge_what_is_in_use() {
+        for days in ["0", "-30", "99999999999"] {
+            let error = config(&[("RETENTION_ENDED_SESSIONS_DAYS", days)]).unwrap_err();
+            assert_eq!(error.variable, "RETENTION_ENDED_SESSIONS_DAYS", "{days}");
+        }
+        let config = config(&[("RETENTION_AUDIT_DAYS", "730")]).unwrap();
+        assert_eq!(config.retention.audit_days, 730);
     }
 
     #[test]

@@ -108,7 +108,9 @@ fn add_security_scheme(spec: &mut utoipa::openapi::OpenApi) {
 /// operation may answer, the 400/413/415 of a JSON body, the 400 of parameters, and
 /// the `Problem` body of every error response.
 fn complete_operations(spec: &mut utoipa::openapi::OpenApi) {
-    for item in spec.paths.paths.values_mut() {
+    for (path, item) in spec.paths.paths.iter_mut() {
+        // Everything but the liveness probe reads the database.
+        let uses_database = path != "/health/live";
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -117,32 +119,56 @@ fn complete_operations(spec: &mut utoipa::openapi::OpenApi) {
             &mut item.patch,
         ];
         for operation in operations.into_iter().flatten() {
-            complete(operation);
+            complete(operation, uses_database);
         }
     }
 }
 
-fn complete(operation: &mut Operation) {
+fn complete(operation: &mut Operation, uses_database: bool) {
     let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
     if operation.security.is_none() {
         operation.security = Some(Vec::new());
     }
-    let has_body = operation.request_body.is_some();
+    let json_body = operation.request_body.as_ref().map(|body| match body {
+        RefOr::T(body) => body
+            .content
+            .keys()
+            .any(|media_type| media_type == "application/json"),
+        RefOr::Ref(_) => true,
+    });
     let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
     let mut standard: Vec<(&str, &str)> = vec![(
         "500",
         "An unexpected error (`internal_error`); the details are in the server's log.",
     )];
-    if has_body {
-        standard.push(("400", "The body is not valid JSON (`malformed_json`), does not match the schema (`invalid_body`), or breaks a field rule (`validation_failed`)."));
+    if json_body.is_some() {
         standard.push((
             "413",
             "The body is larger than the server accepts (`payload_too_large`).",
         ));
-        standard.push((
-            "415",
-            "The body is not sent as `application/json` (`unsupported_media_type`).",
-        ));
+    }
+    match json_body {
+        Some(true) => {
+            standard.push(("400", "The body is not valid JSON (`malformed_json`), does not match the schema (`invalid_body`), or breaks a field rule (`validation_failed`)."));
+            standard.push((
+                "415",
+                "The body is not sent as `application/json` (`unsupported_media_type`).",
+            ));
+        }
+        Some(false) => {
+            standard.push((
+                "400",
+                "The body is empty, or a field rule is broken (`validation_failed`).",
+            ));
+            standard.push((
+                "415",
+                "The body is not sent with one of the media types listed for it (`unsupported_media_type`).",
+            ));
+        }
+        None => {}
+    }
+    if uses_database {
+        standard.push(("503", "The database cannot be reached (`database_unavailable`); `Retry-After` says when to try again."));
     }
     if secured {
         standard.push(("401", "No valid access token: missing, malformed, expired, or its session ended (`unauthorized`)."));

@@ -19,8 +19,10 @@ pub struct Stored {
 }
 
 impl FileStore {
+    /// Opens (creating it if needed) the directory, readable by this user only.
     pub fn open(dir: PathBuf) -> io::Result<Self> {
         std::fs::create_dir_all(&dir)?;
+        restrict(&dir, 0o700)?;
         Ok(Self { dir })
     }
 
@@ -32,6 +34,7 @@ impl FileStore {
         let key: String = random.iter().map(|b| format!("{b:02x}")).collect();
         let temporary = self.dir.join(format!("{key}.part"));
         std::fs::write(&temporary, content)?;
+        restrict(&temporary, 0o600)?;
         std::fs::rename(&temporary, self.path(&key)?)?;
         let sha256 = Sha256::digest(content)
             .iter()
@@ -65,6 +68,18 @@ impl FileStore {
     }
 }
 
+/// Health forms and proofs are for this service's user only.
+#[cfg(unix)]
+fn restrict(path: &std::path::Path, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn restrict(_path: &std::path::Path, _mode: u32) -> io::Result<()> {
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +89,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ef-store-{}", std::process::id()));
         let store = FileStore::open(dir.clone())?;
         let stored = store.save(b"%PDF-1.7 test")?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join(&stored.key))?
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
         assert_eq!(store.read(&stored.key)?, b"%PDF-1.7 test");
         assert_eq!(stored.sha256.len(), 64);
         assert!(store.read("../../etc/passwd").is_err());

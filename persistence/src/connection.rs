@@ -42,6 +42,14 @@ pub enum DatabaseUrl {
 /// Without it libpq may wait for minutes on a host that drops packets.
 const PG_CONNECT_TIMEOUT_SECS: u32 = 3;
 
+diesel::define_sql_function! {
+    /// SQLite's `lower()` folds ASCII only; replaced on each connection by Rust's
+    /// full Unicode lowercase, so that searches ignore case as PostgreSQL's do
+    /// ("élodie" finds "Élodie").
+    #[sql_name = "lower"]
+    fn unicode_lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// SQLite settings every connection needs: writers wait for each other instead of
 /// failing (first, so that the other pragmas wait too), foreign keys enforced,
 /// readers never blocked by the writer (WAL).
@@ -116,6 +124,7 @@ impl DatabaseUrl {
                 let mut conn = SqliteConnection::establish(path)
                     .map_err(|e| DbError::unavailable(describe(&e)))?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
+                unicode_lower_utils::register_impl(&mut conn, |text: String| text.to_lowercase())?;
                 Ok(AnyConnection::Sqlite(conn))
             }
         }

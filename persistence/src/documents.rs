@@ -105,8 +105,9 @@ pub fn of_request(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<Docum
         .load(conn)?)
 }
 
-/// Attaches documents to a request: only the dossier's own, not yet attached.
-/// Returns how many were attached.
+/// Attaches documents to a request: only those the family uploaded to its dossier
+/// and not attached yet (never a city-issued one, which the request's retention
+/// would then delete). Returns how many were attached.
 pub fn attach_to_request(
     conn: &mut AnyConnection,
     dossier_id: i64,
@@ -117,6 +118,7 @@ pub fn attach_to_request(
         documents::table
             .filter(documents::dossier_id.eq(dossier_id))
             .filter(documents::id.eq_any(ids))
+            .filter(documents::origin.eq("family"))
             .filter(documents::request_id.is_null()),
     )
     .set(documents::request_id.eq(request_id))
@@ -135,6 +137,16 @@ pub fn of_requests_decided_before(
         .filter(requests::decided_at.lt(db_time(before)))
         .select(Document::as_select())
         .load(conn)?)
+}
+
+/// The bytes the dossier's documents take (summed here: `SUM` of a BIGINT is a
+/// NUMERIC on PostgreSQL and an INTEGER on SQLite).
+pub fn bytes_of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<i64, DbError> {
+    let sizes: Vec<i64> = documents::table
+        .filter(documents::dossier_id.eq(dossier_id))
+        .select(documents::size_bytes)
+        .load(conn)?;
+    Ok(sizes.iter().sum())
 }
 
 pub fn delete(conn: &mut AnyConnection, ids: &[i64]) -> Result<usize, DbError> {

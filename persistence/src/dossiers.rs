@@ -153,13 +153,6 @@ pub fn create(
         .get_result(conn)?)
 }
 
-pub fn number_exists(conn: &mut AnyConnection, number: &str) -> Result<bool, DbError> {
-    Ok(diesel::select(diesel::dsl::exists(
-        dossiers::table.filter(dossiers::number.eq(number)),
-    ))
-    .get_result(conn)?)
-}
-
 /// Every dossier number the city holds (for an import's dry run).
 pub fn all_numbers(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> {
     Ok(dossiers::table.select(dossiers::number).load(conn)?)
@@ -330,11 +323,11 @@ pub fn search(
             let child_named = children::table
                 .filter(children::dossier_id.eq(dossiers::id))
                 .filter(
-                    diesel::dsl::sql::<Bool>("lower(children.first_name) LIKE ")
+                    diesel::dsl::sql::<Bool>("(lower(children.first_name) LIKE ")
                         .bind::<Text, _>(pattern.clone())
                         .sql(" ESCAPE '\\' OR lower(children.last_name) LIKE ")
                         .bind::<Text, _>(pattern.clone())
-                        .sql(" ESCAPE '\\'"),
+                        .sql(" ESCAPE '\\')"),
                 )
                 .select(children::id);
             query = query.filter(

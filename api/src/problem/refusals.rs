@@ -317,6 +317,15 @@ impl From<Refusal> for ApiError {
                         "Dossiers changed since the check: upload the file again to check it.",
                     ),
                 ),
+                R::StorageQuotaExceeded => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "storage_quota_exceeded",
+                    ("Espace de stockage plein", "Storage quota exceeded"),
+                    (
+                        "Les documents de votre dossier occupent déjà tout l'espace permis : contactez le service Enfance.",
+                        "The dossier's documents already take all the space allowed: contact the city's services.",
+                    ),
+                ),
                 R::ImportUnreadable => (
                     S::UNPROCESSABLE_ENTITY,
                     "import_unreadable",

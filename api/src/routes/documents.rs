@@ -158,7 +158,7 @@ fn download(document: &Document, bytes: Vec<u8>) -> HttpResponse {
             headers(("Location" = String, description = "The document's address."))),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such child in the family's dossier (`not_found`)."),
-        (status = 422, description = "Not a PDF, JPEG or PNG by its content (`unsupported_file_type`), or a kind the city issues (`document_kind_reserved`)."),
+        (status = 422, description = "Not a PDF, JPEG or PNG by its content (`unsupported_file_type`), a kind the city issues (`document_kind_reserved`), or more than the dossier may store (`storage_quota_exceeded`)."),
     ),
 )]
 #[post("/documents")]
@@ -195,10 +195,12 @@ async fn store(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let files = state.files.clone();
+    let quota = state.config.files.dossier_max_bytes;
     let document = db::run(&state.pool, move |conn| {
         documents::upload(
             conn,
             &files,
+            quota,
             &Upload {
                 dossier_id,
                 child_id: params.child_id,
@@ -337,7 +339,7 @@ pub async fn download_my_document(
             headers(("Location" = String, description = "The document's address."))),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such dossier, or child in it (`not_found`)."),
-        (status = 422, description = "Not a PDF, JPEG or PNG by its content (`unsupported_file_type`)."),
+        (status = 422, description = "Not a PDF, JPEG or PNG by its content (`unsupported_file_type`), or more than the dossier may store (`storage_quota_exceeded`)."),
     ),
 )]
 #[post("/admin/dossiers/{dossierId}/documents")]
@@ -385,6 +387,31 @@ pub async fn list_dossier_documents(
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     list(&state, id.into_inner(), page.into_inner()).await
+}
+
+/// Reads the description of a document of any dossier.
+///
+/// Its kind, origin, name, type, size and digest; the file is at `/content`.
+#[utoipa::path(
+    tag = "admin-dossiers",
+    operation_id = "getDocument",
+    security(("bearerAuth" = [])),
+    params(("documentId" = i64, Path, minimum = 1, description = "The document's id.")),
+    responses(
+        (status = 200, description = "The document.", body = DocumentView),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such document (`not_found`)."),
+    ),
+)]
+#[get("/admin/documents/{documentId}")]
+pub async fn get_document(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let document = db::run(&state.pool, move |conn| documents::get(conn, id, None)).await?;
+    Ok(HttpResponse::Ok().json(DocumentView::from(&document)))
 }
 
 /// Downloads a document of any dossier.

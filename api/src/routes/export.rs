@@ -33,8 +33,9 @@ pub struct ConsentView {
 pub struct ExportedDocument {
     #[serde(flatten)]
     pub document: DocumentView,
-    /// The file itself, base64.
-    pub content_base64: String,
+    /// The file itself, base64; null if it could not be read from storage (the
+    /// city's services are alerted by the log).
+    pub content_base64: Option<String>,
 }
 
 /// Everything the city holds about an account and, for a family, its dossier.
@@ -107,7 +108,7 @@ pub async fn export_my_data(
             .iter()
             .map(|(document, bytes)| ExportedDocument {
                 document: DocumentView::from(document),
-                content_base64: STANDARD.encode(bytes),
+                content_base64: bytes.as_ref().map(|b| STANDARD.encode(b)),
             })
             .collect(),
     };

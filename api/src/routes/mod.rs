@@ -88,6 +88,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(admin_dossiers::record_family_quotient)
                 .service(documents::upload_dossier_document)
                 .service(documents::list_dossier_documents)
+                .service(documents::get_document)
                 .service(documents::download_document)
                 .service(dossier_imports::check_dossier_import)
                 .service(dossier_imports::get_dossier_import)

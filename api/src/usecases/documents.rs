@@ -25,11 +25,13 @@ pub struct Upload<'a> {
     pub uploaded_by: i64,
 }
 
-/// Stores an upload: what it is comes from its first bytes; the file is written
-/// first and removed again if the database refuses the row.
+/// Stores an upload: what it is comes from its first bytes; the dossier's files may
+/// take `quota_bytes` at most. The file is written first and removed again if the
+/// transaction that records it fails, so no row ever names a missing file.
 pub fn upload(
     conn: &mut AnyConnection,
     store: &FileStore,
+    quota_bytes: i64,
     upload: &Upload,
     now: DateTime<Utc>,
 ) -> Outcome<Document> {
@@ -43,10 +45,13 @@ pub fn upload(
     {
         return Err(Refusal::NotFound.into());
     }
+    let size = i64::try_from(upload.content.len()).map_err(|e| UseCaseError::Internal(e.into()))?;
+    if documents::bytes_of_dossier(conn, upload.dossier_id)? + size > quota_bytes {
+        return Err(Refusal::StorageQuotaExceeded.into());
+    }
     let stored = store
         .save(upload.content)
         .map_err(|e| UseCaseError::Internal(anyhow::Error::new(e).context("storing a document")))?;
-    let size = i64::try_from(upload.content.len()).map_err(|e| UseCaseError::Internal(e.into()))?;
     let new = NewDocument {
         dossier_id: upload.dossier_id,
         child_id: upload.child_id,
@@ -59,9 +64,10 @@ pub fn upload(
         storage_key: stored.key.clone(),
         uploaded_by: Some(upload.uploaded_by),
     };
-    let written = documents::insert(conn, &new, now)
-        .map_err(UseCaseError::from)
-        .and_then(|id| documents::find(conn, id, None)?.ok_or_else(|| gone("document")));
+    let written = conn.transaction(|conn| {
+        let id = documents::insert(conn, &new, now)?;
+        documents::find(conn, id, None)?.ok_or_else(|| gone("document"))
+    });
     if written.is_err()
         && let Err(error) = store.remove(&stored.key)
     {

@@ -77,14 +77,24 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Outcome<DossierRecord> {
     conn.transaction(|conn| {
-        if dossiers::number_exists(conn, &input.fields.number)? {
-            return Err(Refusal::DossierNumberTaken.into());
-        }
-        let id = dossiers::create(conn, &input.fields, now)?;
+        let id = dossiers::create(conn, &input.fields, now).map_err(number_taken)?;
         dossiers::replace_guardians(conn, id, &input.guardians)?;
         dossiers::replace_contacts(conn, id, &input.contacts)?;
         load(conn, id)
     })
+}
+
+/// The unique index on dossier numbers decides between two agents creating the
+/// same number at once (writing first, no check-then-insert race).
+fn number_taken(error: persistence::DbError) -> UseCaseError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        persistence::DbError::Query(Error::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Refusal::DossierNumberTaken.into(),
+        other => other.into(),
+    }
 }
 
 /// Replaces the dossier's details if nobody changed it since `version` was read.
@@ -96,14 +106,12 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Outcome<DossierRecord> {
     conn.transaction(|conn| {
-        let current = dossiers::find(conn, id)?.ok_or(Refusal::NotFound)?;
-        if current.number != input.fields.number
-            && dossiers::number_exists(conn, &input.fields.number)?
-        {
-            return Err(Refusal::DossierNumberTaken.into());
-        }
-        if !dossiers::update(conn, id, version, &input.fields, now)? {
-            return Err(Refusal::VersionMismatch.into());
+        if !dossiers::update(conn, id, version, &input.fields, now).map_err(number_taken)? {
+            return Err(match dossiers::find(conn, id)? {
+                None => Refusal::NotFound,
+                Some(_) => Refusal::VersionMismatch,
+            }
+            .into());
         }
         dossiers::replace_guardians(conn, id, &input.guardians)?;
         dossiers::replace_contacts(conn, id, &input.contacts)?;
@@ -137,11 +145,19 @@ pub fn update_child(
     now: DateTime<Utc>,
 ) -> Outcome<Child> {
     conn.transaction(|conn| {
-        children::find(conn, id, None)?.ok_or(Refusal::NotFound)?;
         if !children::update(conn, id, version, fields, now)? {
-            return Err(Refusal::VersionMismatch.into());
+            return Err(missing_or_moved(conn, id)?.into());
         }
         children::find(conn, id, None)?.ok_or_else(|| gone("child"))
+    })
+}
+
+/// Why a conditional update of a child changed nothing: it does not exist, or its
+/// version moved on.
+fn missing_or_moved(conn: &mut AnyConnection, id: i64) -> Outcome<Refusal> {
+    Ok(match children::find(conn, id, None)? {
+        None => Refusal::NotFound,
+        Some(_) => Refusal::VersionMismatch,
     })
 }
 
@@ -183,10 +199,10 @@ pub fn update_health(
     now: DateTime<Utc>,
 ) -> Outcome<(Child, HealthFields)> {
     conn.transaction(|conn| {
-        let child = children::find(conn, child_id, None)?.ok_or(Refusal::NotFound)?;
         if !children::update_health(conn, child_id, version, health, now)? {
-            return Err(Refusal::VersionMismatch.into());
+            return Err(missing_or_moved(conn, child_id)?.into());
         }
+        let child = children::find(conn, child_id, None)?.ok_or_else(|| gone("child"))?;
         audit::record(
             conn,
             &NewAuditEntry {

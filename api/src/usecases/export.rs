@@ -7,9 +7,9 @@ use persistence::documents::Document;
 use persistence::legal::LegalDocument;
 use persistence::{AnyConnection, accounts, children, documents, legal};
 
+use super::Outcome;
 use super::dossiers::{self, DossierRecord, gone};
 use super::requests::{self, RequestRecord};
-use super::{Outcome, UseCaseError};
 use crate::storage::FileStore;
 
 #[derive(Debug, Clone)]
@@ -19,7 +19,9 @@ pub struct Export {
     pub dossier: Option<DossierRecord>,
     pub health: Vec<(Child, HealthFields)>,
     pub requests: Vec<RequestRecord>,
-    pub documents: Vec<(Document, Vec<u8>)>,
+    /// Each document with its file (`None` if the file is missing from storage:
+    /// the rest of the export must not be withheld for it).
+    pub documents: Vec<(Document, Option<Vec<u8>>)>,
 }
 
 /// Gathers the caller's data: its account and consents and, for a family, its
@@ -46,9 +48,13 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
     let (requests, _) = requests::list(conn, Some(dossier_id), None, 0, i64::MAX)?;
     let mut files = Vec::new();
     for document in documents::all_of_dossier(conn, dossier_id)? {
-        let bytes = store.read(&document.storage_key).map_err(|e| {
-            UseCaseError::Internal(anyhow::Error::new(e).context("reading a document to export"))
-        })?;
+        let bytes = match store.read(&document.storage_key) {
+            Ok(bytes) => Some(bytes),
+            Err(error) => {
+                tracing::error!(document = document.id, error = %error, "a document's file is missing from storage");
+                None
+            }
+        };
         files.push((document, bytes));
     }
     Ok(Export {

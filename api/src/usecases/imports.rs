@@ -191,10 +191,13 @@ pub fn confirm(
     today: NaiveDate,
 ) -> Outcome<DossierImport> {
     conn.transaction(|conn| {
-        let stored = get(conn, id)?;
-        if stored.status != "checked" {
+        // The claim comes first: a second confirmation finds the import taken (and
+        // on SQLite waits for the write lock instead of failing on a stale read).
+        if !imports::mark_imported(conn, id, now)? {
+            get(conn, id)?;
             return Err(Refusal::ImportAlreadyConfirmed.into());
         }
+        let stored = get(conn, id)?;
         let plan = plan_of(conn, &stored.content, today)?;
         if serde_json::to_string(&report(&plan)).map_err(|e| UseCaseError::Internal(e.into()))?
             != stored.report
@@ -250,9 +253,6 @@ pub fn confirm(
         let guardians: Vec<(i64, &NewGuardian)> = guardians.iter().map(|(d, g)| (*d, g)).collect();
         dossiers::insert_guardians(conn, &guardians)?;
         children::insert_many(conn, &children, now)?;
-        if !imports::mark_imported(conn, id, now)? {
-            return Err(Refusal::ImportAlreadyConfirmed.into());
-        }
         get(conn, id)
     })
 }

@@ -93,6 +93,8 @@ pub enum Refusal {
     ImportOutdated,
     /// The CSV cannot be read (encoding, quoting, header).
     ImportUnreadable,
+    /// The dossier's documents would take more than the city allows.
+    StorageQuotaExceeded,
 }
 
 pub type Outcome<T> = Result<T, UseCaseError>;

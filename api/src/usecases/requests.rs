@@ -162,33 +162,28 @@ pub fn decide(
     decision: &Decision,
     now: DateTime<Utc>,
 ) -> Outcome<RequestRecord> {
-    conn.transaction(|conn| {
-        let request = requests::find(conn, id, None)?.ok_or(Refusal::NotFound)?;
-        let status: RequestStatus = request.status.parse().map_err(anyhow::Error::msg)?;
-        let kind: RequestKind = request.kind.parse().map_err(anyhow::Error::msg)?;
-        let next = domain::dossier::decide(status, decision.decision)
-            .ok_or(Refusal::RequestAlreadyDecided)?;
-        if next == RequestStatus::Accepted {
-            match kind {
-                RequestKind::ContactChange => apply_proposal(conn, &request, now)?,
-                RequestKind::FamilyQuotient => {
-                    let mut quotient = decision.quotient.ok_or_else(|| {
-                        UseCaseError::Invalid(vec![FieldError::new(
-                            "familyQuotient",
-                            "required",
-                            "Indiquez le quotient familial retenu et sa période de validité.",
-                            "Give the family quotient and its period of validity.",
-                        )])
-                    })?;
-                    quotient.proof_document_id = documents::of_request(conn, id)?
-                        .iter()
-                        .find(|d| d.kind == DocumentKind::IncomeProof.as_str())
-                        .map(|d| d.id);
-                    insert_quotient(conn, actor, request.dossier_id, &quotient, now)?;
-                }
-                RequestKind::SituationChange | RequestKind::Other => {}
-            }
+    let request = requests::find(conn, id, None)?.ok_or(Refusal::NotFound)?;
+    let status: RequestStatus = request.status.parse().map_err(anyhow::Error::msg)?;
+    let kind: RequestKind = request.kind.parse().map_err(anyhow::Error::msg)?;
+    let next =
+        domain::dossier::decide(status, decision.decision).ok_or(Refusal::RequestAlreadyDecided)?;
+    let accepted = next == RequestStatus::Accepted;
+    let quotient = match (accepted, kind, decision.quotient) {
+        (true, RequestKind::FamilyQuotient, None) => {
+            return Err(UseCaseError::Invalid(vec![FieldError::new(
+                "familyQuotient",
+                "required",
+                "Indiquez le quotient familial retenu et sa période de validité.",
+                "Give the family quotient and its period of validity.",
+            )]));
         }
+        (true, RequestKind::FamilyQuotient, quotient) => quotient,
+        _ => None,
+    };
+    conn.transaction(|conn| {
+        // The claim comes first: of two agents deciding at once, the second finds
+        // the request decided (and on SQLite waits for the write lock instead of
+        // failing on a stale read).
         if !requests::decide(
             conn,
             id,
@@ -199,6 +194,16 @@ pub fn decide(
         )? {
             return Err(Refusal::RequestAlreadyDecided.into());
         }
+        if accepted && kind == RequestKind::ContactChange {
+            apply_proposal(conn, &request, now)?;
+        }
+        if let Some(mut quotient) = quotient {
+            quotient.proof_document_id = documents::of_request(conn, id)?
+                .iter()
+                .find(|d| d.kind == DocumentKind::IncomeProof.as_str())
+                .map(|d| d.id);
+            insert_quotient(conn, actor, request.dossier_id, &quotient, now)?;
+        }
         if let Some(filer) = request.filed_by
             && let Some(account) = accounts::find(conn, filer)?
         {
@@ -206,7 +211,7 @@ pub fn decide(
                 &account.email,
                 &account.first_name,
                 id,
-                next == RequestStatus::Accepted,
+                accepted,
                 decision.comment.as_deref(),
                 &format!("{frontend_url}/demarches/{id}"),
             )

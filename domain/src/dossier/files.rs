@@ -45,13 +45,12 @@ impl FileType {
 /// letters, digits, spaces, `-`, `_` and `.`, at most 100 characters, with the
 /// extension of what the file really is.
 pub fn safe_file_name(given: Option<&str>, kind: &str, file_type: FileType) -> String {
-    let given = given.unwrap_or_default();
-    let stem = given
+    let base = given
+        .unwrap_or_default()
         .rsplit(['/', '\\'])
         .next()
-        .unwrap_or_default()
-        .rsplit_once('.')
-        .map_or(given, |(stem, _)| stem);
+        .unwrap_or_default();
+    let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem);
     let cleaned: String = stem
         .chars()
         .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))

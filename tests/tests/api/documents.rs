@@ -207,6 +207,27 @@ async fn documents_the_city_issues_appear_among_the_familys_and_agents_reads_of_
     )
     .await;
     assert_eq!(mine["items"][0]["id"], certificate["id"]);
+    // A city-issued document is not the family's to attach to a request (whose
+    // retention would delete it).
+    let attach = app
+        .send_json(
+            Method::POST,
+            "/api/v1/requests",
+            Some(&family),
+            &json!({"kind": "other", "message": "Voici", "documentIds": [certificate["id"]]}),
+        )
+        .await;
+    problem(attach, StatusCode::BAD_REQUEST, "validation_failed").await;
+    let described = body_of(
+        app.get_authed(
+            &format!("/api/v1/admin/documents/{}", certificate["id"]),
+            &agent,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(described["kind"], "certificate");
     assert_eq!(mine["items"][0]["fileName"], "attestation CAF.pdf");
     let content = app
         .get_authed(
@@ -343,4 +364,28 @@ async fn agents_reads_and_changes_of_health_information_are_audited() {
     assert_eq!(reads["total"], 1);
     // No health data in the log's text.
     assert!(!audit.to_string().contains("arachide"));
+}
+
+#[tokio::test]
+async fn a_dossier_cannot_store_more_than_its_quota() {
+    let app = TestAppBuilder::default()
+        .setting("DOSSIER_STORAGE_MAX_BYTES", "200")
+        .spawn()
+        .await;
+    let family = app.token_of("family").await;
+    let first = upload(&app, &family, "kind=other", "application/pdf", pdf()).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let mut second = pdf();
+    second.resize(150, b' ');
+    let refused = upload(&app, &family, "kind=other", "application/pdf", second).await;
+    problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "storage_quota_exceeded",
+    )
+    .await;
+    let stored = std::fs::read_dir(app.database.storage_dir())
+        .unwrap()
+        .count();
+    assert_eq!(stored, 1);
 }

@@ -15,6 +15,7 @@ mod health;
 mod imports;
 mod password_policy;
 mod passwords;
+mod races;
 mod retention;
 mod roles;
 mod security_headers;

@@ -1,0 +1,124 @@
+//! Two agents acting on the same record at the same moment: one wins, the others
+//! get a clear 409, never a 500 (SQLite's single writer included).
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use tests::{TestAppBuilder, json as body_of};
+use tokio::task::JoinSet;
+
+use crate::dossiers::{dossier_18, empty_city};
+
+/// The statuses of `n` copies of a request sent at once.
+async fn at_once(
+    app: &tests::TestApp,
+    n: usize,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: serde_json::Value,
+) -> Vec<StatusCode> {
+    let mut set = JoinSet::new();
+    for _ in 0..n {
+        let request = app.authed(method.clone(), path, token).json(&body);
+        set.spawn(async move { request.send().await.unwrap().status() });
+    }
+    let mut statuses = Vec::new();
+    while let Some(status) = set.join_next().await {
+        statuses.push(status.unwrap());
+    }
+    statuses.sort();
+    statuses
+}
+
+fn one_ok_rest(statuses: &[StatusCode], ok: StatusCode, rest: StatusCode) {
+    assert_eq!(
+        statuses.iter().filter(|s| **s == ok).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == ok || *s == rest),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_decided_by_several_agents_at_once_is_decided_once() {
+    let app = TestAppBuilder::default()
+        .setting("DATABASE_POOL_SIZE", "8")
+        .spawn()
+        .await;
+    let family = app.token_of("family").await;
+    let agent = app.token_of("agent").await;
+    let request = body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/requests",
+            Some(&family),
+            &json!({"kind": "other", "message": "Bonjour"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let statuses = at_once(
+        &app,
+        8,
+        Method::POST,
+        &format!("/api/v1/admin/requests/{request}/decision"),
+        &agent,
+        json!({"decision": "refuse", "comment": "Non."}),
+    )
+    .await;
+    one_ok_rest(&statuses, StatusCode::OK, StatusCode::CONFLICT);
+    let decided: Vec<_> = app
+        .emails_to("famille.ti@exemple.fr")
+        .into_iter()
+        .filter(|e| e.kind == "request_decided")
+        .collect();
+    assert_eq!(decided.len(), 1);
+}
+
+#[tokio::test]
+async fn the_same_dossier_number_created_at_once_exists_once_and_an_import_confirmed_at_once_imports_once()
+ {
+    let (app, admin) = empty_city().await;
+    let statuses = at_once(
+        &app,
+        8,
+        Method::POST,
+        "/api/v1/admin/dossiers",
+        &admin,
+        dossier_18(),
+    )
+    .await;
+    one_ok_rest(&statuses, StatusCode::CREATED, StatusCode::CONFLICT);
+
+    let csv = "numero_dossier;nom_dossier;enfant_prenom;enfant_naissance\n30;A;Jo;2020-01-01\n31;B;Al;2019-01-01\n";
+    let import = app
+        .authed(Method::POST, "/api/v1/admin/dossier-imports", &admin)
+        .header("Content-Type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let import = body_of(import, StatusCode::CREATED).await;
+    let statuses = at_once(
+        &app,
+        6,
+        Method::POST,
+        &format!("/api/v1/admin/dossier-imports/{}/confirm", import["id"]),
+        &admin,
+        json!({}),
+    )
+    .await;
+    one_ok_rest(&statuses, StatusCode::OK, StatusCode::CONFLICT);
+    let all = body_of(
+        app.get_authed("/api/v1/admin/dossiers", &admin).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(all["total"], 3);
+}
