@@ -5,6 +5,7 @@
 //! unit- and property-tested without a database.
 
 pub mod account;
+pub mod activity;
 pub mod calendar;
 pub mod city;
 pub mod dossier;

@@ -7,7 +7,7 @@ mod health;
 pub mod import;
 mod quotient;
 mod request;
-mod vocabulary;
+pub(crate) mod vocabulary;
 
 pub use contact::{
     ContactField, FieldProblem, check_birth_date, check_dossier_number, check_postcode,

@@ -1,0 +1,13 @@
+//! Activities and registrations: who may join an activity, at what price, and what
+//! becomes of a registration (requested, accepted, waitlisted, refused, cancelled).
+
+mod eligibility;
+mod pricing;
+mod registration;
+
+pub use eligibility::{Eligibility, Ineligible, age_on, check_eligibility};
+pub use pricing::{PriceBracket, unit_price};
+pub use registration::{
+    EntryDateRule, RegistrationMode, RegistrationStatus, Transition, entry_date, on_request,
+    transition,
+};
