@@ -43,6 +43,8 @@ use crate::routes;
         (name = "admin-dossiers", description = "Back office: family files, children, health information, quotients, documents, CSV imports."),
         (name = "admin-requests", description = "Back office: the queue of families' requests."),
         (name = "admin-audit", description = "Back office: the audit log of reads and changes of health data."),
+        (name = "registrations", description = "\"Inscription aux activités\": what each child is offered, registrations and their status."),
+        (name = "admin-activities", description = "Back office: the activity catalogue, groups and places, the registration queue."),
     ),
     components(schemas(Problem, FieldProblem)),
 )]

@@ -2,6 +2,7 @@
 //! the embedded migrations and the repositories the use cases call.
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod children;
 pub mod city;
@@ -15,6 +16,7 @@ mod migrations;
 pub mod outbox;
 mod pool;
 pub mod quotients;
+pub mod registrations;
 pub mod requests;
 pub mod schema;
 pub mod signups;

@@ -170,6 +170,76 @@ diesel::table! {
 }
 
 diesel::table! {
+    activity_kinds (id) {
+        id -> BigInt,
+        code -> Text,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        kind_id -> BigInt,
+        name -> Text,
+        description -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        eligibility -> Text,
+        mode -> Text,
+        entry_rule -> Text,
+        family_chooses_group -> Bool,
+        sibling_rate_percent -> Nullable<Integer>,
+        required_documents -> Text,
+        cancellable -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_units (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        starts_at -> Text,
+        ends_at -> Text,
+        weekdays -> Text,
+        prices -> Text,
+    }
+}
+
+diesel::table! {
+    activity_groups (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        name -> Text,
+        capacity -> Integer,
+        taken -> Integer,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        child_id -> BigInt,
+        dossier_id -> BigInt,
+        group_id -> BigInt,
+        status -> Text,
+        entry_date -> Date,
+        health_form_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        requested_by -> Nullable<BigInt>,
+        decided_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     accounts (id) {
         id -> BigInt,
         role -> Text,
@@ -299,6 +369,12 @@ diesel::joinable!(consents -> accounts (account_id));
 diesel::joinable!(consents -> legal_documents (document_id));
 diesel::joinable!(signup_drafts -> dossiers (dossier_id));
 diesel::joinable!(guardians -> dossiers (dossier_id));
+diesel::joinable!(activities -> activity_kinds (kind_id));
+diesel::joinable!(activity_units -> activities (activity_id));
+diesel::joinable!(activity_groups -> activities (activity_id));
+diesel::joinable!(registrations -> activities (activity_id));
+diesel::joinable!(registrations -> children (child_id));
+diesel::joinable!(registrations -> activity_groups (group_id));
 diesel::joinable!(dossier_contacts -> dossiers (dossier_id));
 diesel::joinable!(children -> dossiers (dossier_id));
 diesel::joinable!(child_health -> children (child_id));
@@ -327,4 +403,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     family_quotients,
     audit_log,
     dossier_imports,
+    activity_kinds,
+    activities,
+    activity_units,
+    activity_groups,
+    registrations,
 );

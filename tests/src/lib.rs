@@ -289,6 +289,73 @@ impl TestApp {
             .to_owned()
     }
 
+    /// Creates `n` families straight in the database, each with its own dossier,
+    /// one child at school level `level` and an active account that accepted the
+    /// current terms; signs each in. Returns (access token, child id) per family.
+    pub async fn create_families(&self, n: usize, level: &str) -> Vec<(String, i64)> {
+        let password = "Famille-Test-2026!";
+        let hash = api::auth::passwords::hash(password).unwrap();
+        let now = self.clock.now();
+        let mut conn = self.database.connect();
+        let documents: Vec<i64> = ["terms", "privacy"]
+            .into_iter()
+            .filter_map(|kind| persistence::legal::current(&mut conn, kind).unwrap())
+            .map(|d| d.id)
+            .collect();
+        let mut families = Vec::new();
+        for i in 0..n {
+            let number = format!("T{i:04}");
+            let dossier =
+                persistence::dossiers::insert(&mut conn, &number, "TEST", None, now).unwrap();
+            let child = persistence::children::insert(
+                &mut conn,
+                dossier,
+                &persistence::children::ChildFields {
+                    first_name: format!("Enfant{i}"),
+                    last_name: "TEST".into(),
+                    birth_date: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
+                    school: None,
+                    school_level: Some(level.into()),
+                    diet: "standard".into(),
+                },
+                now,
+            )
+            .unwrap();
+            let username = format!("famille.test{i}");
+            let email = format!("famille.test{i}@exemple.fr");
+            let account = persistence::accounts::insert(
+                &mut conn,
+                &persistence::accounts::NewAccount {
+                    role: "family",
+                    status: "active",
+                    username: &username,
+                    email: &email,
+                    first_name: "Test",
+                    last_name: "TEST",
+                    password_hash: Some(&hash),
+                    dossier_id: Some(dossier),
+                },
+                now,
+            )
+            .unwrap();
+            for document in &documents {
+                persistence::legal::accept(&mut conn, account, *document, now).unwrap();
+            }
+            families.push((username, child));
+        }
+        let mut tokens = Vec::new();
+        for (username, child) in families {
+            tokens.push((
+                self.login(&username, password).await["accessToken"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                child,
+            ));
+        }
+        tokens
+    }
+
     /// Stops the server and hands back its database, to start another app on it.
     pub async fn stop(mut self) -> TestDatabase {
         self.handle.stop(true).await;

@@ -247,6 +247,39 @@ pub fn request_decided(
     )
 }
 
+/// The family is told where a registration stands after a decision or a freed place.
+pub fn registration_update(
+    to: &str,
+    first_name: &str,
+    child: &str,
+    activity: &str,
+    status: &str,
+    reason: Option<&str>,
+    link: &str,
+) -> Message {
+    let verdict = match status {
+        "accepted" => "est acceptée",
+        "refused" => "est refusée",
+        "waitlisted" => "est en liste d'attente",
+        "cancelled" => "est annulée",
+        _ => "a été mise à jour",
+    };
+    let mut paragraphs = vec![format!(
+        "L'inscription de {child} à « {activity} » {verdict}. Le détail est dans votre espace :"
+    )];
+    if let Some(reason) = reason {
+        paragraphs.push(format!("Motif : « {reason} »"));
+    }
+    compose(
+        "registration_update",
+        to,
+        &format!("Inscription de {child} : {activity}"),
+        &hello(first_name),
+        &paragraphs,
+        Some(("Voir l'inscription", link)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -326,6 +326,69 @@ impl From<Refusal> for ApiError {
                         "The dossier's documents already take all the space allowed: contact the city's services.",
                     ),
                 ),
+                R::NotEligible => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "not_eligible",
+                    ("Activité non proposée", "Not eligible"),
+                    (
+                        "Cette activité n'est pas proposée à cet enfant (âge, niveau scolaire, ou activité terminée).",
+                        "This activity is not offered to this child (age, school level, or the activity ended).",
+                    ),
+                ),
+                R::AlreadyRegistered => (
+                    S::CONFLICT,
+                    "already_registered",
+                    ("Déjà inscrit", "Already registered"),
+                    (
+                        "Cet enfant est déjà inscrit (ou en attente) à cette activité.",
+                        "This child is already registered (or waiting) for this activity.",
+                    ),
+                ),
+                R::ActivityFull => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "activity_full",
+                    ("Complet", "Full"),
+                    (
+                        "Il ne reste plus de place dans ce groupe : mettez la demande en liste d'attente.",
+                        "No place is left in this group: put the request on the waiting list.",
+                    ),
+                ),
+                R::RegistrationAlreadyDecided => (
+                    S::CONFLICT,
+                    "registration_already_decided",
+                    ("Inscription déjà traitée", "Registration already decided"),
+                    (
+                        "Cette inscription n'est plus dans un état qui permet cette action.",
+                        "This registration is no longer in a state that allows this action.",
+                    ),
+                ),
+                R::NotCancellable => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "not_cancellable",
+                    ("Annulation impossible", "Cannot cancel"),
+                    (
+                        "Cette activité ne peut pas être annulée en ligne : contactez le service Enfance.",
+                        "This activity cannot be cancelled online: contact the city's services.",
+                    ),
+                ),
+                R::PrepaidActivity => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "prepaid_activity",
+                    ("Inscription avec paiement", "Prepaid activity"),
+                    (
+                        "Cette activité se réserve et se paie dans le panier des inscriptions en paiement immédiat.",
+                        "This activity is booked and paid through the prepaid basket.",
+                    ),
+                ),
+                R::ActivityKindTaken => (
+                    S::CONFLICT,
+                    "activity_kind_taken",
+                    ("Type d'activité existant", "Activity kind exists"),
+                    (
+                        "Un type d'activité porte déjà ce code.",
+                        "An activity kind already has this code.",
+                    ),
+                ),
                 R::ImportUnreadable => (
                     S::UNPROCESSABLE_ENTITY,
                     "import_unreadable",

@@ -1,6 +1,8 @@
 //! Handlers and their DTOs, one file per area. Every documented operation is
 //! registered here, once: the same function feeds the server and the OpenAPI document.
 
+pub mod activities;
+pub mod activity_views;
 pub mod admin_accounts;
 pub mod admin_dossiers;
 pub mod audit;
@@ -18,6 +20,7 @@ pub mod health;
 pub mod legal;
 pub mod me;
 pub mod pagination;
+pub mod registrations;
 pub mod requests;
 pub mod sessions;
 pub mod signups;
@@ -97,6 +100,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(requests::list_requests)
                 .service(requests::get_request)
                 .service(requests::decide_request)
-                .service(audit::list_audit_entries),
+                .service(audit::list_audit_entries)
+                .service(activities::list_child_offers)
+                .service(registrations::register_child)
+                .service(registrations::list_child_registrations)
+                .service(registrations::list_my_registrations)
+                .service(registrations::cancel_registration)
+                .service(activities::list_activity_kinds)
+                .service(activities::create_activity_kind)
+                .service(activities::list_activities)
+                .service(activities::create_activity)
+                .service(activities::get_activity)
+                .service(activities::update_activity)
+                .service(activities::add_activity_group)
+                .service(activities::update_activity_group)
+                .service(registrations::list_registrations)
+                .service(registrations::decide_registration),
         );
 }

@@ -159,6 +159,7 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
     if let Some(dossier_18) = dossier_18 {
         seed_dossier_18_extras(conn, dossier_18, now)?;
     }
+    seed_activities(conn, now)?;
     let documents: Vec<i64> = ["terms", "privacy"]
         .into_iter()
         .map(|kind| legal::current(conn, kind).map(|d| d.map(|d| d.id)))
@@ -207,7 +208,7 @@ fn seed_dossier_18_extras(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>)
         NaiveDate::from_ymd_opt(start_year, 9, 1),
         NaiveDate::from_ymd_opt(start_year + 1, 8, 31),
     ) else {
-        return Err(anyhow::anyhow!("no school year around {today}").into());
+        return Err(anyhow::anyhow!("no school year starting in {start_year}").into());
     };
     persistence::quotients::insert(
         conn,
@@ -232,5 +233,125 @@ fn seed_dossier_18_extras(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>)
             phone: "0698765432".to_owned(),
         }],
     )?;
+    Ok(())
+}
+
+/// The first day of the current school year (1 September).
+fn school_year_start(now: DateTime<Utc>) -> i32 {
+    use chrono::Datelike;
+    let today = now.date_naive();
+    if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    }
+}
+
+/// The guide's activities, moved to the current school year with the same prices:
+/// morning care for nursery children (3.50 EUR, entry date fixed), the nursery
+/// canteen (2.85 EUR a meal at quotient 850) and the summer holiday centre for
+/// primary children (15.22 EUR a day, paid at once).
+fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
+    use persistence::activities::{self, ActivityFields, NewUnit};
+    let year = school_year_start(now);
+    let day = |y: i32, m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("no such demo date"))
+    };
+    let kinds = activities::kinds(conn)?;
+    let kind = |code: &str| -> Outcome<i64> {
+        Ok(kinds
+            .iter()
+            .find(|k| k.code == code)
+            .ok_or_else(|| anyhow::anyhow!("no activity kind {code}"))?
+            .id)
+    };
+    let nursery = r#"{"minAge":null,"maxAge":null,"ageReference":null,"levels":["PS","MS","GS"]}"#;
+    let primary = r#"{"minAge":null,"maxAge":null,"ageReference":null,"levels":["CP","CE1","CE2","CM1","CM2"]}"#;
+    let demo = [
+        (
+            kind("morning_care")?,
+            "Accueil matin maternelle",
+            day(year, 9, 1)?,
+            day(year + 1, 7, 2)?,
+            nursery,
+            "automatic",
+            "fixed",
+            (
+                "Matin",
+                "07:30",
+                "08:30",
+                "1,2,4,5",
+                r#"[{"maxQuotient":null,"priceCents":350}]"#,
+            ),
+            ("Maternelle Robespierre", 60),
+        ),
+        (
+            kind("school_catering")?,
+            "Restauration scolaire maternelle",
+            day(year, 9, 1)?,
+            day(year + 1, 7, 2)?,
+            nursery,
+            "automatic",
+            "chosen",
+            (
+                "Repas",
+                "11:30",
+                "13:30",
+                "1,2,4,5",
+                r#"[{"maxQuotient":500,"priceCents":150},{"maxQuotient":1000,"priceCents":285},{"maxQuotient":null,"priceCents":420}]"#,
+            ),
+            ("Restaurant Robespierre", 120),
+        ),
+        (
+            kind("holiday_centre")?,
+            "Accueil Vacances élémentaire — été",
+            day(year + 1, 7, 5)?,
+            day(year + 1, 8, 27)?,
+            primary,
+            "prepaid",
+            "chosen",
+            (
+                "Journée",
+                "08:30",
+                "17:30",
+                "1,2,3,4,5",
+                r#"[{"maxQuotient":null,"priceCents":1522}]"#,
+            ),
+            ("Centre de loisirs Pasteur", 24),
+        ),
+    ];
+    for (kind_id, name, starts_on, ends_on, eligibility, mode, entry_rule, unit, group) in demo {
+        let id = activities::insert(
+            conn,
+            &ActivityFields {
+                kind_id,
+                name: name.to_owned(),
+                description: String::new(),
+                starts_on,
+                ends_on,
+                eligibility: eligibility.to_owned(),
+                mode: mode.to_owned(),
+                entry_rule: entry_rule.to_owned(),
+                family_chooses_group: false,
+                sibling_rate_percent: None,
+                required_documents: String::new(),
+                cancellable: true,
+            },
+            now,
+        )?;
+        let (unit_name, starts_at, ends_at, weekdays, prices) = unit;
+        activities::replace_units(
+            conn,
+            id,
+            &[NewUnit {
+                name: unit_name.to_owned(),
+                starts_at: starts_at.to_owned(),
+                ends_at: ends_at.to_owned(),
+                weekdays: weekdays.to_owned(),
+                prices: prices.to_owned(),
+            }],
+        )?;
+        activities::insert_group(conn, id, group.0, group.1)?;
+    }
     Ok(())
 }

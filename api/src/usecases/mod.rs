@@ -3,6 +3,7 @@
 //! them too. Refusals are [`Refusal`]s; the HTTP layer maps them to problems.
 
 pub mod accounts;
+pub mod activities;
 pub mod bootstrap;
 pub mod city;
 pub mod demo;
@@ -11,6 +12,7 @@ pub mod dossiers;
 pub mod export;
 pub mod imports;
 pub mod legal;
+pub mod registrations;
 pub mod requests;
 pub mod retention;
 pub mod sessions;
@@ -95,6 +97,19 @@ pub enum Refusal {
     ImportUnreadable,
     /// The dossier's documents would take more than the city allows.
     StorageQuotaExceeded,
+    /// The child does not match the activity's age band or school levels, or the
+    /// activity ended.
+    NotEligible,
+    /// The child already holds a live registration to the activity.
+    AlreadyRegistered,
+    /// No place is left in the group.
+    ActivityFull,
+    RegistrationAlreadyDecided,
+    /// The activity does not let families cancel.
+    NotCancellable,
+    /// Prepaid holiday weeks are booked and paid through a basket.
+    PrepaidActivity,
+    ActivityKindTaken,
 }
 
 pub type Outcome<T> = Result<T, UseCaseError>;

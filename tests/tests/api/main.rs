@@ -16,6 +16,7 @@ mod imports;
 mod password_policy;
 mod passwords;
 mod races;
+mod registrations;
 mod retention;
 mod roles;
 mod security_headers;

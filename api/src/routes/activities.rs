@@ -1,0 +1,381 @@
+//! The activity catalogue: agents keep it; families see what each child is offered,
+//! at their prices.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::activity_views::{
+    ActivityForm, ActivityKindView, ActivityView, GroupForm, GroupView, UnitForm, unit_form,
+};
+use super::etag::{etag, if_match};
+use super::pagination::{Page, PageQuery, offset};
+use crate::auth::{Family, Staff};
+use crate::db;
+use crate::problem::{ApiError, validate};
+use crate::state::AppState;
+use crate::usecases::activities;
+
+/// Lists the activity kinds.
+///
+/// The guide's six, and those the city added.
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "listActivityKinds",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The kinds.", body = Vec<ActivityKindView>),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+    ),
+)]
+#[get("/admin/activity-kinds")]
+pub async fn list_activity_kinds(
+    state: web::Data<AppState>,
+    _staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    let kinds = db::run(&state.pool, persistence::activities::kinds).await?;
+    Ok(HttpResponse::Ok().json(kinds.iter().map(ActivityKindView::from).collect::<Vec<_>>()))
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"code": "study_help", "label": "Aide aux devoirs"}))]
+pub struct ActivityKindForm {
+    /// Lowercase letters, digits and `_`.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50, pattern = "^[a-z0-9_]+$")]
+    pub code: String,
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub label: String,
+}
+
+/// Adds an activity kind.
+///
+/// Its code is unique.
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "createActivityKind",
+    security(("bearerAuth" = [])),
+    request_body = ActivityKindForm,
+    responses(
+        (status = 201, description = "Added.", body = ActivityKindView),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 409, description = "The code is taken (`activity_kind_taken`)."),
+    ),
+)]
+#[post("/admin/activity-kinds")]
+pub async fn create_activity_kind(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    body: web::Json<ActivityKindForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let body = body.into_inner();
+    if !body
+        .code
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        return Err(ApiError::validation(vec![crate::problem::FieldError::new(
+            "code",
+            "invalid_format",
+            "Lettres minuscules, chiffres et « _ » seulement.",
+            "Lowercase letters, digits and '_' only.",
+        )]));
+    }
+    let kind = db::run(&state.pool, move |conn| {
+        activities::add_kind(conn, &body.code, body.label.trim())
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(ActivityKindView::from(&kind)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ActivityFilter {
+    /// Also the activities that ended (by default, only current and future ones).
+    pub include_ended: Option<bool>,
+}
+
+/// Lists activities, by start date.
+///
+/// Current and future ones unless `includeEnded`; with each group's places.
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "listActivities",
+    security(("bearerAuth" = [])),
+    params(PageQuery, ActivityFilter),
+    responses(
+        (status = 200, description = "A page of activities.", body = Page<ActivityView>),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+    ),
+)]
+#[get("/admin/activities")]
+pub async fn list_activities(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    page: web::Query<PageQuery>,
+    filter: web::Query<ActivityFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let (page, page_size) = page.into_inner().resolve()?;
+    let from = (!filter.include_ended.unwrap_or(false)).then(|| state.today());
+    let (records, total) = db::run(&state.pool, move |conn| {
+        let (rows, total) =
+            persistence::activities::list(conn, from, offset(page, page_size), page_size)?;
+        let records = rows
+            .iter()
+            .map(|a| activities::load(conn, a.id))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok::<_, crate::usecases::UseCaseError>((records, total))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: records.iter().map(ActivityView::from).collect(),
+        page,
+        page_size,
+        total,
+    }))
+}
+
+/// Creates an activity.
+///
+/// With its units (prices by family-quotient bracket) and groups (places).
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "createActivity",
+    security(("bearerAuth" = [])),
+    request_body = ActivityForm,
+    responses(
+        (status = 201, description = "Created.", body = ActivityView,
+            headers(("Location" = String, description = "The activity's address."), ("ETag" = String, description = "Its version."))),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+    ),
+)]
+#[post("/admin/activities")]
+pub async fn create_activity(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    body: web::Json<ActivityForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let input = body.into_inner().into_input()?;
+    let now = state.clock.now();
+    let record = db::run(&state.pool, move |conn| {
+        activities::create(conn, &input, now)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/admin/activities/{}", record.activity.id),
+        ))
+        .insert_header(etag(record.activity.version))
+        .json(ActivityView::from(&record)))
+}
+
+/// Reads an activity.
+///
+/// With each group's capacity, places taken and left.
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "getActivity",
+    security(("bearerAuth" = [])),
+    params(("activityId" = i64, Path, minimum = 1, description = "The activity's id.")),
+    responses(
+        (status = 200, description = "The activity.", body = ActivityView,
+            headers(("ETag" = String, description = "Its version, for `If-Match`."))),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such activity (`not_found`)."),
+    ),
+)]
+#[get("/admin/activities/{activityId}")]
+pub async fn get_activity(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let record = db::run(&state.pool, move |conn| activities::load(conn, id)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(record.activity.version))
+        .json(ActivityView::from(&record)))
+}
+
+/// Updates an activity.
+///
+/// Its settings and units (groups change through their own operations), if nobody
+/// changed it since it was read.
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "updateActivity",
+    security(("bearerAuth" = [])),
+    params(
+        ("activityId" = i64, Path, minimum = 1, description = "The activity's id."),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version read; without it, 428."),
+    ),
+    request_body = ActivityForm,
+    responses(
+        (status = 200, description = "Updated.", body = ActivityView,
+            headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such activity (`not_found`)."),
+        (status = 412, description = "Changed since it was read (`precondition_failed`)."),
+        (status = 428, description = "`If-Match` missing (`precondition_required`)."),
+    ),
+)]
+#[put("/admin/activities/{activityId}")]
+pub async fn update_activity(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<ActivityForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let (id, version) = if_match(&req, id.into_inner())?;
+    let input = body.into_inner().into_input()?;
+    let now = state.clock.now();
+    let record = db::run(&state.pool, move |conn| {
+        activities::update(conn, id, version, &input, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(record.activity.version))
+        .json(ActivityView::from(&record)))
+}
+
+/// Adds a group (a centre) to an activity.
+///
+/// With its capacity.
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "addActivityGroup",
+    security(("bearerAuth" = [])),
+    params(("activityId" = i64, Path, minimum = 1, description = "The activity's id.")),
+    request_body = GroupForm,
+    responses(
+        (status = 201, description = "Added.", body = GroupView),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such activity (`not_found`)."),
+    ),
+)]
+#[post("/admin/activities/{activityId}/groups")]
+pub async fn add_activity_group(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    id: web::Path<i64>,
+    body: web::Json<GroupForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let activity_id = id.into_inner();
+    let body = body.into_inner();
+    let group = db::run(&state.pool, move |conn| {
+        activities::add_group(conn, activity_id, body.name.trim(), body.capacity)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(GroupView::from(&group)))
+}
+
+/// Renames a group or changes its capacity.
+///
+/// Never below the places already taken.
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "updateActivityGroup",
+    security(("bearerAuth" = [])),
+    params(("groupId" = i64, Path, minimum = 1, description = "The group's id.")),
+    request_body = GroupForm,
+    responses(
+        (status = 200, description = "Updated.", body = GroupView),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such group (`not_found`)."),
+    ),
+)]
+#[put("/admin/activity-groups/{groupId}")]
+pub async fn update_activity_group(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    id: web::Path<i64>,
+    body: web::Json<GroupForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let group_id = id.into_inner();
+    let body = body.into_inner();
+    let group = db::run(&state.pool, move |conn| {
+        activities::update_group(conn, group_id, body.name.trim(), body.capacity)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(GroupView::from(&group)))
+}
+
+/// A unit of an offered activity, at this family's price.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PricedUnitView {
+    pub id: i64,
+    #[serde(flatten)]
+    pub unit: UnitForm,
+    /// What this family pays for one unit (its quotient bracket, its sibling rate).
+    pub price_cents: Option<i64>,
+    pub currency: String,
+}
+
+/// An activity offered to a child.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferView {
+    pub activity: ActivityView,
+    pub units: Vec<PricedUnitView>,
+}
+
+/// Lists the activities a child may join.
+///
+/// The guide's rule: current or future activities matching the child's age band or
+/// school level, not joined yet; each unit at this family's price.
+#[utoipa::path(
+    tag = "registrations",
+    operation_id = "listChildOffers",
+    security(("bearerAuth" = [])),
+    params(("childId" = i64, Path, minimum = 1, description = "The child's id.")),
+    responses(
+        (status = 200, description = "The activities offered.", body = Vec<OfferView>),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such child in the family's dossier (`not_found`)."),
+    ),
+)]
+#[get("/children/{childId}/offers")]
+pub async fn list_child_offers(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let child_id = id.into_inner();
+    let today = state.today();
+    let offers = db::run(&state.pool, move |conn| {
+        activities::offers_for_child(conn, dossier_id, child_id, today)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(
+        offers
+            .iter()
+            .map(|offer| OfferView {
+                activity: ActivityView::from(&offer.record),
+                units: offer
+                    .prices
+                    .iter()
+                    .map(|(unit, price)| PricedUnitView {
+                        id: unit.id,
+                        unit: unit_form(unit),
+                        price_cents: *price,
+                        currency: "EUR".to_owned(),
+                    })
+                    .collect(),
+            })
+            .collect::<Vec<_>>(),
+    ))
+}

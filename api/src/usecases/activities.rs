@@ -1,0 +1,260 @@
+//! The activity catalogue the back office keeps: kinds, activities with their
+//! units, prices and groups; and what a child is offered, at this family's prices.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::Connection;
+use domain::activity::{Eligibility, PriceBracket, check_eligibility, unit_price};
+use domain::dossier::SchoolLevel;
+use persistence::activities::{self, Activity, ActivityFields, ActivityKind, Group, NewUnit, Unit};
+use persistence::{AnyConnection, children, quotients, registrations};
+use serde::{Deserialize, Serialize};
+
+use super::dossiers::gone;
+use super::{Outcome, Refusal, UseCaseError};
+
+/// An activity's eligibility as stored (JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredEligibility {
+    pub min_age: Option<u32>,
+    pub max_age: Option<u32>,
+    pub age_reference: Option<NaiveDate>,
+    pub levels: Vec<String>,
+}
+
+/// One price bracket as stored (JSON, in a unit's `prices`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredBracket {
+    pub max_quotient: Option<i64>,
+    pub price_cents: i64,
+}
+
+/// An activity with everything its page shows.
+#[derive(Debug, Clone)]
+pub struct ActivityRecord {
+    pub activity: Activity,
+    pub kind: ActivityKind,
+    pub units: Vec<Unit>,
+    pub groups: Vec<Group>,
+}
+
+impl ActivityRecord {
+    pub fn eligibility(&self) -> StoredEligibility {
+        serde_json::from_str(&self.activity.eligibility).unwrap_or_default()
+    }
+
+    fn rule(&self) -> Eligibility {
+        let stored = self.eligibility();
+        Eligibility {
+            starts_on: self.activity.starts_on,
+            ends_on: self.activity.ends_on,
+            min_age: stored.min_age,
+            max_age: stored.max_age,
+            age_reference: stored.age_reference,
+            levels: stored
+                .levels
+                .iter()
+                .filter_map(|l| l.parse().ok())
+                .collect(),
+        }
+    }
+}
+
+/// What an agent writes: the activity, its units and (at creation) its groups.
+#[derive(Debug, Clone)]
+pub struct ActivityInput {
+    pub fields: ActivityFields,
+    pub units: Vec<NewUnit>,
+    /// Name and capacity of each group; used at creation only.
+    pub groups: Vec<(String, i32)>,
+}
+
+pub fn brackets(unit: &Unit) -> Vec<PriceBracket> {
+    serde_json::from_str::<Vec<StoredBracket>>(&unit.prices)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| PriceBracket {
+            max_quotient: b.max_quotient,
+            price_cents: b.price_cents,
+        })
+        .collect()
+}
+
+pub fn load(conn: &mut AnyConnection, id: i64) -> Outcome<ActivityRecord> {
+    let activity = activities::find(conn, id)?.ok_or(Refusal::NotFound)?;
+    let kind =
+        activities::find_kind(conn, activity.kind_id)?.ok_or_else(|| gone("activity kind"))?;
+    Ok(ActivityRecord {
+        units: activities::units_of(conn, id)?,
+        groups: activities::groups_of(conn, id)?,
+        activity,
+        kind,
+    })
+}
+
+fn check_kind(conn: &mut AnyConnection, kind_id: i64) -> Outcome<()> {
+    if activities::find_kind(conn, kind_id)?.is_none() {
+        return Err(UseCaseError::Invalid(vec![
+            crate::problem::FieldError::new(
+                "kindId",
+                "unknown_kind",
+                "Ce type d'activité n'existe pas.",
+                "This activity kind does not exist.",
+            ),
+        ]));
+    }
+    Ok(())
+}
+
+pub fn create(
+    conn: &mut AnyConnection,
+    input: &ActivityInput,
+    now: DateTime<Utc>,
+) -> Outcome<ActivityRecord> {
+    conn.transaction(|conn| {
+        check_kind(conn, input.fields.kind_id)?;
+        let id = activities::insert(conn, &input.fields, now)?;
+        activities::replace_units(conn, id, &input.units)?;
+        for (name, capacity) in &input.groups {
+            activities::insert_group(conn, id, name, *capacity)?;
+        }
+        load(conn, id)
+    })
+}
+
+/// Replaces the activity's settings and units if nobody changed it since `version`.
+pub fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    input: &ActivityInput,
+    now: DateTime<Utc>,
+) -> Outcome<ActivityRecord> {
+    conn.transaction(|conn| {
+        if !activities::update(conn, id, version, &input.fields, now)? {
+            return Err(match activities::find(conn, id)? {
+                None => Refusal::NotFound,
+                Some(_) => Refusal::VersionMismatch,
+            }
+            .into());
+        }
+        check_kind(conn, input.fields.kind_id)?;
+        activities::replace_units(conn, id, &input.units)?;
+        load(conn, id)
+    })
+}
+
+pub fn add_kind(conn: &mut AnyConnection, code: &str, label: &str) -> Outcome<ActivityKind> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    let id = activities::insert_kind(conn, code, label).map_err(|e| match e {
+        persistence::DbError::Query(Error::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => UseCaseError::Refused(Refusal::ActivityKindTaken),
+        other => other.into(),
+    })?;
+    activities::find_kind(conn, id)?.ok_or_else(|| gone("activity kind"))
+}
+
+/// Adds a group, or changes one (its capacity never below the places taken).
+pub fn add_group(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+    name: &str,
+    capacity: i32,
+) -> Outcome<Group> {
+    activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
+    let id = activities::insert_group(conn, activity_id, name, capacity)?;
+    activities::find_group(conn, id)?.ok_or_else(|| gone("group"))
+}
+
+pub fn update_group(
+    conn: &mut AnyConnection,
+    id: i64,
+    name: &str,
+    capacity: i32,
+) -> Outcome<Group> {
+    if !activities::update_group(conn, id, name, capacity)? {
+        activities::find_group(conn, id)?.ok_or(Refusal::NotFound)?;
+        return Err(UseCaseError::Invalid(vec![
+            crate::problem::FieldError::new(
+                "capacity",
+                "below_taken",
+                "La capacité ne peut pas descendre sous le nombre de places déjà prises.",
+                "The capacity cannot go below the places already taken.",
+            ),
+        ]));
+    }
+    activities::find_group(conn, id)?.ok_or_else(|| gone("group"))
+}
+
+/// An activity offered to a child, with the family's price of each unit.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub record: ActivityRecord,
+    /// (unit, price in cents for this family)
+    pub prices: Vec<(Unit, Option<i64>)>,
+}
+
+/// The current or future activities the child may join and has not joined, with
+/// this family's prices (its quotient today; the sibling rate where a brother or
+/// sister is registered).
+pub fn offers_for_child(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    child_id: i64,
+    today: NaiveDate,
+) -> Outcome<Vec<Offer>> {
+    let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    let level: Option<SchoolLevel> = child.school_level.as_deref().and_then(|l| l.parse().ok());
+    let joined = registrations::live_activities_of_child(conn, child_id)?;
+    let quotient = current_quotient(conn, dossier_id, today)?;
+    let (current, _) = activities::list(conn, Some(today), 0, i64::MAX)?;
+    let mut offers = Vec::new();
+    for activity in current {
+        if joined.contains(&activity.id) {
+            continue;
+        }
+        let record = load(conn, activity.id)?;
+        if check_eligibility(&record.rule(), child.birth_date, level, today).is_err() {
+            continue;
+        }
+        let sibling = registrations::has_live_sibling(conn, dossier_id, activity.id, child_id)?;
+        let rate = record.activity.sibling_rate_percent.map(i64::from);
+        let prices = record
+            .units
+            .iter()
+            .map(|u| (u.clone(), unit_price(&brackets(u), quotient, rate, sibling)))
+            .collect();
+        offers.push(Offer { record, prices });
+    }
+    Ok(offers)
+}
+
+pub fn current_quotient(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    today: NaiveDate,
+) -> Outcome<Option<i64>> {
+    let periods: Vec<domain::dossier::QuotientPeriod> = quotients::of_dossier(conn, dossier_id)?
+        .into_iter()
+        .map(|q| domain::dossier::QuotientPeriod {
+            id: q.id,
+            quotient: q.quotient,
+            valid_from: q.valid_from,
+            valid_until: q.valid_until,
+        })
+        .collect();
+    Ok(domain::dossier::current_quotient(&periods, today).map(|p| p.quotient))
+}
+
+/// Whether the child may join the activity today.
+pub fn eligible(
+    record: &ActivityRecord,
+    birth: NaiveDate,
+    level: Option<SchoolLevel>,
+    today: NaiveDate,
+) -> bool {
+    check_eligibility(&record.rule(), birth, level, today).is_ok()
+}
