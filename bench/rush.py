@@ -45,7 +45,7 @@ def sql(script, read=None):
         conn.commit()
         conn.close()
         return rows
-    subprocess.run(["psql", db_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", script], check=True)
+    subprocess.run(["psql", db_url, "-q", "-v", "ON_ERROR_STOP=1"], input=script, text=True, check=True)
     if not read:
         return []
     out = subprocess.run(["psql", db_url, "-At", "-F", ",", "-c", read], check=True, capture_output=True, text=True).stdout

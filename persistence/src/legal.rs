@@ -62,6 +62,43 @@ pub fn versions(conn: &mut AnyConnection, kind: &str) -> Result<Vec<LegalDocumen
         .load(conn)?)
 }
 
+/// The kinds (`terms`, `privacy`) whose newest version the account has not
+/// accepted, in one query (every authenticated family request asks).
+pub fn missing_consents(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<String>, DbError> {
+    let rows: Vec<(String, NaiveDateTime, i64, Option<i64>)> = legal_documents::table
+        .left_join(
+            consents::table.on(consents::document_id
+                .eq(legal_documents::id)
+                .and(consents::account_id.eq(account_id))),
+        )
+        .order((
+            legal_documents::kind,
+            legal_documents::published_at.desc(),
+            legal_documents::id.desc(),
+        ))
+        .select((
+            legal_documents::kind,
+            legal_documents::published_at,
+            legal_documents::id,
+            consents::id.nullable(),
+        ))
+        .load(conn)?;
+    let mut missing = Vec::new();
+    let mut seen: Option<&str> = None;
+    for (kind, _, _, consent) in &rows {
+        if seen == Some(kind.as_str()) {
+            continue;
+        }
+        seen = Some(kind.as_str());
+        if consent.is_none() {
+            missing.push(kind.clone());
+        }
+    }
+    // The terms of use come first, as a client shows them.
+    missing.sort_by_key(|kind| kind != "terms");
+    Ok(missing)
+}
+
 pub fn has_accepted(
     conn: &mut AnyConnection,
     account_id: i64,

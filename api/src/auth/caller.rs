@@ -132,14 +132,7 @@ fn authenticate(req: &HttpRequest, requirement: Requirement) -> Pending<Caller> 
                 .ok_or_else(unauthorized)?;
             let role: Role = account.role.parse().map_err(ApiError::internal)?;
             if requirement == Requirement::ConsentsIfFamily && role == Role::Family {
-                let mut missing = Vec::new();
-                for kind in ["terms", "privacy"] {
-                    if let Some(current) = legal::current(conn, kind)?
-                        && !legal::has_accepted(conn, account.id, current.id)?
-                    {
-                        missing.push(kind.to_owned());
-                    }
-                }
+                let missing = legal::missing_consents(conn, account.id)?;
                 if !missing.is_empty() {
                     return Err(consent_required(missing));
                 }

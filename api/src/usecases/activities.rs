@@ -43,22 +43,6 @@ impl ActivityRecord {
     pub fn eligibility(&self) -> StoredEligibility {
         serde_json::from_str(&self.activity.eligibility).unwrap_or_default()
     }
-
-    fn rule(&self) -> Eligibility {
-        let stored = self.eligibility();
-        Eligibility {
-            starts_on: self.activity.starts_on,
-            ends_on: self.activity.ends_on,
-            min_age: stored.min_age,
-            max_age: stored.max_age,
-            age_reference: stored.age_reference,
-            levels: stored
-                .levels
-                .iter()
-                .filter_map(|l| l.parse().ok())
-                .collect(),
-        }
-    }
 }
 
 /// What an agent writes: the activity, its units and (at creation) its groups.
@@ -217,7 +201,7 @@ pub fn offers_for_child(
             continue;
         }
         let record = load(conn, activity.id)?;
-        if check_eligibility(&record.rule(), child.birth_date, level, today).is_err() {
+        if check_eligibility(&rule(&record.activity), child.birth_date, level, today).is_err() {
             continue;
         }
         let sibling = registrations::has_live_sibling(conn, dossier_id, activity.id, child_id)?;
@@ -251,10 +235,27 @@ pub fn current_quotient(
 
 /// Whether the child may join the activity today.
 pub fn eligible(
-    record: &ActivityRecord,
+    activity: &Activity,
     birth: NaiveDate,
     level: Option<SchoolLevel>,
     today: NaiveDate,
 ) -> bool {
-    check_eligibility(&record.rule(), birth, level, today).is_ok()
+    check_eligibility(&rule(activity), birth, level, today).is_ok()
+}
+
+/// Who may join an activity, as the domain reads it.
+fn rule(activity: &Activity) -> Eligibility {
+    let stored: StoredEligibility = serde_json::from_str(&activity.eligibility).unwrap_or_default();
+    Eligibility {
+        starts_on: activity.starts_on,
+        ends_on: activity.ends_on,
+        min_age: stored.min_age,
+        max_age: stored.max_age,
+        age_reference: stored.age_reference,
+        levels: stored
+            .levels
+            .iter()
+            .filter_map(|l| l.parse().ok())
+            .collect(),
+    }
 }

@@ -10,10 +10,11 @@ use domain::activity::{
     transition,
 };
 use domain::dossier::{DocumentKind, SchoolLevel};
+use persistence::activities::{Activity, Group};
 use persistence::registrations::{self, NewRegistration, Registration};
 use persistence::{AnyConnection, accounts, activities, children, documents};
 
-use super::activities::{self as catalogue, ActivityRecord};
+use super::activities as catalogue;
 use super::dossiers::gone;
 use super::{Outcome, Refusal, UseCaseError};
 use crate::email::templates;
@@ -72,12 +73,13 @@ pub fn record(conn: &mut AnyConnection, registration: Registration) -> Outcome<R
 fn check(
     conn: &mut AnyConnection,
     request: &RegistrationRequest,
-    activity: &ActivityRecord,
+    activity: &Activity,
+    groups: &[Group],
     today: NaiveDate,
-) -> Outcome<(NaiveDate, Vec<i64>)> {
+) -> Outcome<(NaiveDate, Vec<Group>)> {
     let child = children::find(conn, request.child_id, Some(request.dossier_id))?
         .ok_or(Refusal::NotFound)?;
-    let mode: RegistrationMode = activity.activity.mode.parse().map_err(anyhow::Error::msg)?;
+    let mode: RegistrationMode = activity.mode.parse().map_err(anyhow::Error::msg)?;
     if mode == RegistrationMode::Prepaid {
         return Err(Refusal::PrepaidActivity.into());
     }
@@ -85,15 +87,11 @@ fn check(
     if !catalogue::eligible(activity, child.birth_date, level, today) {
         return Err(Refusal::NotEligible.into());
     }
-    let rule: EntryDateRule = activity
-        .activity
-        .entry_rule
-        .parse()
-        .map_err(anyhow::Error::msg)?;
+    let rule: EntryDateRule = activity.entry_rule.parse().map_err(anyhow::Error::msg)?;
     let entry = entry_date(
         rule,
-        activity.activity.starts_on,
-        activity.activity.ends_on,
+        activity.starts_on,
+        activity.ends_on,
         request.entry_date,
         today,
     )
@@ -111,8 +109,10 @@ fn check(
             "The entry date must fall within the activity, and not before today.",
         ),
     })?;
-    let groups: Vec<i64> = match request.group_id {
-        Some(group) if activity.groups.iter().any(|g| g.id == group) => vec![group],
+    let groups: Vec<Group> = match request.group_id {
+        Some(group) if groups.iter().any(|g| g.id == group) => {
+            groups.iter().filter(|g| g.id == group).cloned().collect()
+        }
         Some(_) => {
             return Err(invalid(
                 "groupId",
@@ -121,7 +121,7 @@ fn check(
                 "This group does not belong to this activity.",
             ));
         }
-        None if activity.activity.family_chooses_group => {
+        None if activity.family_chooses_group => {
             return Err(invalid(
                 "groupId",
                 "required",
@@ -129,13 +129,12 @@ fn check(
                 "Choose a group.",
             ));
         }
-        None => activity.groups.iter().map(|g| g.id).collect(),
+        None => groups.to_vec(),
     };
     if groups.is_empty() {
         return Err(Refusal::ActivityFull.into());
     }
     let needs_health_form = activity
-        .activity
         .required_documents
         .split(',')
         .any(|k| k.trim() == DocumentKind::HealthForm.as_str());
@@ -177,16 +176,19 @@ pub fn register(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<RegistrationRecord> {
-    let activity = catalogue::load(conn, request.activity_id)?;
-    let (entry, groups) = check(conn, request, &activity, today)?;
-    let mode: RegistrationMode = activity.activity.mode.parse().map_err(anyhow::Error::msg)?;
-    let id = conn.transaction(|conn| {
-        let mut group = groups[0];
+    let activity = activities::find(conn, request.activity_id)?.ok_or(Refusal::NotFound)?;
+    let all_groups = activities::groups_of(conn, activity.id)?;
+    let (entry, groups) = check(conn, request, &activity, &all_groups, today)?;
+    let mode: RegistrationMode = activity.mode.parse().map_err(anyhow::Error::msg)?;
+    let (id, group) = conn.transaction(|conn| {
+        let mut group = &groups[0];
         let mut placed = false;
         if mode == RegistrationMode::Automatic {
-            for candidate in &groups {
-                if activities::take_place(conn, *candidate)? {
-                    group = *candidate;
+            // Groups read as full are full: places only come back through a
+            // cancellation, which hands them to the waiting line at once.
+            for candidate in groups.iter().filter(|g| g.taken < g.capacity) {
+                if activities::take_place(conn, candidate.id)? {
+                    group = candidate;
                     placed = true;
                     break;
                 }
@@ -199,7 +201,7 @@ pub fn register(
                 activity_id: request.activity_id,
                 child_id: request.child_id,
                 dossier_id: request.dossier_id,
-                group_id: group,
+                group_id: group.id,
                 status: status.as_str().to_owned(),
                 entry_date: entry,
                 health_form_id: request.health_form_id,
@@ -208,9 +210,20 @@ pub fn register(
             now,
         )
         .map_err(already_registered)
+        .map(|id| (id, group.name.clone()))
     })?;
     let registration = registrations::find(conn, id, None)?.ok_or_else(|| gone("registration"))?;
-    record(conn, registration)
+    let position = if registration.status == RegistrationStatus::Waitlisted.as_str() {
+        Some(registrations::waitlist_position(conn, &registration)?)
+    } else {
+        None
+    };
+    Ok(RegistrationRecord {
+        registration,
+        activity_name: activity.name,
+        group_name: group,
+        position,
+    })
 }
 
 fn already_registered(error: persistence::DbError) -> UseCaseError {
