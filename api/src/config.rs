@@ -59,6 +59,8 @@ pub struct Config {
     /// `REQUIRED_VACCINATIONS`: the vaccinations the city requires on a child's
     /// health record; each child's record says which are missing.
     pub required_vaccinations: Vec<String>,
+    /// `BASKET_HOLD_MINUTES`: how long a basket being paid keeps its places.
+    pub basket_hold_minutes: i64,
 }
 
 /// Uploaded and issued files.
@@ -279,6 +281,9 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?,
             required_vaccinations: vars.list("REQUIRED_VACCINATIONS", "DTP"),
+            basket_hold_minutes: vars
+                .parse::<i64>("BASKET_HOLD_MINUTES", 20)?
+                .clamp(1, 24 * 60),
             retention: Retention {
                 audit_days: vars.days("RETENTION_AUDIT_DAYS", 365)?,
                 decided_requests_days: vars.days("RETENTION_DECIDED_REQUESTS_DAYS", 3 * 365)?,

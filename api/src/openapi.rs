@@ -44,6 +44,8 @@ use crate::routes;
         (name = "admin-requests", description = "Back office: the queue of families' requests."),
         (name = "admin-audit", description = "Back office: the audit log of reads and changes of health data."),
         (name = "registrations", description = "\"Inscription aux activités\": what each child is offered, registrations and their status."),
+        (name = "baskets", description = "Holiday weeks paid at once: the weeks on offer, the basket, the checkout and payment."),
+        (name = "sandbox", description = "The built-in payment sandbox that stands in for PayFiP on a local run."),
         (name = "admin-activities", description = "Back office: the activity catalogue, groups and places, the registration queue."),
     ),
     components(schemas(Problem, FieldProblem)),

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod audit;
+pub mod baskets;
 pub mod children;
 pub mod city;
 mod connection;

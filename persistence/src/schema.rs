@@ -240,6 +240,43 @@ diesel::table! {
 }
 
 diesel::table! {
+    week_places (group_id, week_start) {
+        group_id -> BigInt,
+        week_start -> Date,
+        taken -> Integer,
+    }
+}
+
+diesel::table! {
+    baskets (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        status -> Text,
+        total_cents -> BigInt,
+        hold_until -> Nullable<Timestamp>,
+        idempotency_key -> Nullable<Text>,
+        payment_reference -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    basket_items (id) {
+        id -> BigInt,
+        basket_id -> BigInt,
+        child_id -> BigInt,
+        activity_id -> BigInt,
+        group_id -> BigInt,
+        week_start -> Date,
+        days -> Integer,
+        day_price_cents -> BigInt,
+        amount_cents -> BigInt,
+    }
+}
+
+diesel::table! {
     accounts (id) {
         id -> BigInt,
         role -> Text,
@@ -369,6 +406,8 @@ diesel::joinable!(consents -> accounts (account_id));
 diesel::joinable!(consents -> legal_documents (document_id));
 diesel::joinable!(signup_drafts -> dossiers (dossier_id));
 diesel::joinable!(guardians -> dossiers (dossier_id));
+diesel::joinable!(basket_items -> baskets (basket_id));
+diesel::joinable!(week_places -> activity_groups (group_id));
 diesel::joinable!(activities -> activity_kinds (kind_id));
 diesel::joinable!(activity_units -> activities (activity_id));
 diesel::joinable!(activity_groups -> activities (activity_id));
@@ -408,4 +447,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_units,
     activity_groups,
     registrations,
+    week_places,
+    baskets,
+    basket_items,
 );

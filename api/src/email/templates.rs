@@ -280,6 +280,28 @@ pub fn registration_update(
     )
 }
 
+/// The family's receipt for holiday weeks paid at once.
+pub fn basket_paid(
+    to: &str,
+    first_name: &str,
+    basket: i64,
+    total_cents: i64,
+    link: &str,
+) -> Message {
+    compose(
+        "basket_paid",
+        to,
+        &format!("Paiement reçu : inscriptions n° {basket}"),
+        &hello(first_name),
+        &[format!(
+            "Votre paiement de {},{:02} EUR est reçu : les semaines de votre panier n° {basket} sont réservées. Le détail est dans votre espace :",
+            total_cents / 100,
+            total_cents % 100
+        )],
+        Some(("Voir mes inscriptions", link)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

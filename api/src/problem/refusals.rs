@@ -389,6 +389,33 @@ impl From<Refusal> for ApiError {
                         "An activity kind already has this code.",
                     ),
                 ),
+                R::BasketEmpty => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "basket_empty",
+                    ("Panier vide", "Empty basket"),
+                    (
+                        "Ajoutez au moins une semaine au panier avant de le régler.",
+                        "Add at least one week to the basket before paying.",
+                    ),
+                ),
+                R::BasketNotOpen => (
+                    S::CONFLICT,
+                    "basket_not_open",
+                    ("Panier en cours de paiement", "Basket not open"),
+                    (
+                        "Ce panier est en cours de paiement ou clos : il ne peut plus changer.",
+                        "This basket is being paid or closed: it can no longer change.",
+                    ),
+                ),
+                R::IdempotencyKeyReused => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                    ("Clé d'idempotence déjà utilisée", "Idempotency key reused"),
+                    (
+                        "Cette clé Idempotency-Key a déjà servi pour une autre opération : générez-en une nouvelle.",
+                        "This Idempotency-Key was used for another operation: generate a new one.",
+                    ),
+                ),
                 R::ImportUnreadable => (
                     S::UNPROCESSABLE_ENTITY,
                     "import_unreadable",

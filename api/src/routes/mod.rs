@@ -7,6 +7,7 @@ pub mod admin_accounts;
 pub mod admin_dossiers;
 pub mod audit;
 pub mod auth;
+pub mod baskets;
 pub mod calendar;
 pub mod city;
 pub mod docs;
@@ -22,6 +23,7 @@ pub mod me;
 pub mod pagination;
 pub mod registrations;
 pub mod requests;
+pub mod sandbox;
 pub mod sessions;
 pub mod signups;
 
@@ -115,6 +117,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(activities::add_activity_group)
                 .service(activities::update_activity_group)
                 .service(registrations::list_registrations)
-                .service(registrations::decide_registration),
+                .service(registrations::decide_registration)
+                .service(baskets::list_holiday_weeks)
+                .service(baskets::get_my_basket)
+                .service(baskets::add_basket_item)
+                .service(baskets::remove_basket_item)
+                .service(baskets::checkout_basket)
+                .service(baskets::get_basket)
+                .service(baskets::list_my_holiday_weeks)
+                .service(sandbox::show_sandbox_payment)
+                .service(sandbox::end_sandbox_payment),
         );
 }

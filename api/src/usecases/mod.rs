@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod baskets;
 pub mod bootstrap;
 pub mod city;
 pub mod demo;
@@ -110,6 +111,12 @@ pub enum Refusal {
     /// Prepaid holiday weeks are booked and paid through a basket.
     PrepaidActivity,
     ActivityKindTaken,
+    /// Checking out a basket with nothing in it.
+    BasketEmpty,
+    /// The basket is being paid, paid, or closed: it no longer changes.
+    BasketNotOpen,
+    /// An `Idempotency-Key` already used for another checkout.
+    IdempotencyKeyReused,
 }
 
 pub type Outcome<T> = Result<T, UseCaseError>;

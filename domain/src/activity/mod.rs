@@ -4,6 +4,7 @@
 mod eligibility;
 mod pricing;
 mod registration;
+mod weeks;
 
 pub use eligibility::{Eligibility, Ineligible, age_on, check_eligibility};
 pub use pricing::{PriceBracket, unit_price};
@@ -11,3 +12,4 @@ pub use registration::{
     EntryDateRule, RegistrationMode, RegistrationStatus, Transition, entry_date, on_request,
     transition,
 };
+pub use weeks::{HolidayWeek, holiday_weeks, week_start};

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real server, a real database, driven over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod baskets;
 mod calendar;
 mod city;
 mod contract;

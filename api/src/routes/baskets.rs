@@ -1,0 +1,419 @@
+//! Holiday weeks paid at once: the weeks on offer, the basket, the checkout.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use persistence::baskets::{Basket, BasketItem};
+use persistence::utc;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::activity_views::GroupView;
+use crate::auth::Family;
+use crate::db;
+use crate::problem::{ApiError, FieldError, validate};
+use crate::state::AppState;
+use crate::usecases::baskets::{self, BasketRecord, NewItem};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct WeeksQuery {
+    /// A prepaid activity (`mode: prepaid`).
+    #[param(minimum = 1)]
+    pub activity_id: i64,
+}
+
+/// A group's places left for a week.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WeekGroupView {
+    pub group_id: i64,
+    pub name: String,
+    pub places_left: i32,
+}
+
+/// A week on offer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WeekView {
+    /// The week's Monday: what the basket takes.
+    pub week_start: NaiveDate,
+    /// Its open days (public holidays excluded).
+    pub days: Vec<NaiveDate>,
+    pub day_price_cents: i64,
+    /// The days times the day price: a week with a public holiday costs less.
+    #[schema(example = 6088)]
+    pub price_cents: i64,
+    pub currency: String,
+    pub groups: Vec<WeekGroupView>,
+}
+
+/// Lists the holiday weeks a child may take.
+///
+/// For a prepaid activity: each week still to come, its open days, its price for
+/// this family, and each group's places left.
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "listHolidayWeeks",
+    security(("bearerAuth" = [])),
+    params(("childId" = i64, Path, minimum = 1, description = "The child's id."), WeeksQuery),
+    responses(
+        (status = 200, description = "The weeks on offer.", body = Vec<WeekView>),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
+        (status = 422, description = "Not offered to this child (`not_eligible`)."),
+    ),
+)]
+#[get("/children/{childId}/holiday-weeks")]
+pub async fn list_holiday_weeks(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+    query: web::Query<WeeksQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let child_id = id.into_inner();
+    let activity_id = query.activity_id;
+    let (today, now) = (state.today(), state.clock.now());
+    let offers = db::run(&state.pool, move |conn| {
+        baskets::week_offers(conn, dossier_id, child_id, activity_id, today, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(
+        offers
+            .into_iter()
+            .map(|offer| WeekView {
+                price_cents: offer.week.price_cents(offer.day_price_cents),
+                week_start: offer.week.start,
+                days: offer.week.days,
+                day_price_cents: offer.day_price_cents,
+                currency: "EUR".to_owned(),
+                groups: offer
+                    .groups
+                    .into_iter()
+                    .map(|(group, left)| WeekGroupView {
+                        group_id: group.id,
+                        name: GroupView::from(&group).name,
+                        places_left: left,
+                    })
+                    .collect(),
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BasketStatusView {
+    /// Being filled.
+    Open,
+    /// Checked out: its places are kept until `holdUntil` while the family pays.
+    Held,
+    /// Paid: its weeks are booked.
+    Paid,
+    /// The payment was refused; the places went back.
+    Failed,
+    Abandoned,
+    /// Not paid in time; the places went back.
+    Expired,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BasketItemView {
+    pub id: i64,
+    pub child_id: i64,
+    pub activity_id: i64,
+    pub group_id: i64,
+    pub week_start: NaiveDate,
+    pub days: i32,
+    pub day_price_cents: i64,
+    pub amount_cents: i64,
+}
+
+impl From<&BasketItem> for BasketItemView {
+    fn from(i: &BasketItem) -> Self {
+        Self {
+            id: i.id,
+            child_id: i.child_id,
+            activity_id: i.activity_id,
+            group_id: i.group_id,
+            week_start: i.week_start,
+            days: i.days,
+            day_price_cents: i.day_price_cents,
+            amount_cents: i.amount_cents,
+        }
+    }
+}
+
+/// Where to pay a checked-out basket.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentView {
+    /// The payment's reference.
+    pub reference: String,
+    /// The page to send the family to, relative to the API's address (the built-in
+    /// sandbox until PayFiP is plugged in).
+    pub redirect_url: String,
+    pub amount_cents: i64,
+    pub currency: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BasketView {
+    pub id: i64,
+    pub status: BasketStatusView,
+    pub items: Vec<BasketItemView>,
+    /// Computed by the server from its own prices.
+    pub total_cents: i64,
+    pub currency: String,
+    pub hold_until: Option<DateTime<Utc>>,
+    /// Once checked out.
+    pub payment: Option<PaymentView>,
+}
+
+fn status(basket: &Basket) -> BasketStatusView {
+    match basket.status.as_str() {
+        "held" => BasketStatusView::Held,
+        "paid" => BasketStatusView::Paid,
+        "failed" => BasketStatusView::Failed,
+        "abandoned" => BasketStatusView::Abandoned,
+        "expired" => BasketStatusView::Expired,
+        _ => BasketStatusView::Open,
+    }
+}
+
+fn view(record: &BasketRecord) -> BasketView {
+    let b = &record.basket;
+    BasketView {
+        id: b.id,
+        status: status(b),
+        items: record.items.iter().map(BasketItemView::from).collect(),
+        total_cents: b.total_cents,
+        currency: "EUR".to_owned(),
+        hold_until: b.hold_until.map(utc),
+        payment: b.payment_reference.as_ref().map(|reference| PaymentView {
+            reference: reference.clone(),
+            redirect_url: format!("/api/v1/sandbox/payments/{reference}"),
+            amount_cents: b.total_cents,
+            currency: "EUR".to_owned(),
+        }),
+    }
+}
+
+/// Reads the family's basket.
+///
+/// The open one (empty if nothing was added yet).
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "getMyBasket",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The open basket.", body = BasketView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/basket")]
+pub async fn get_my_basket(
+    state: web::Data<AppState>,
+    family: Family,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let account_id = family.0.account_id;
+    let now = state.clock.now();
+    let record = db::run(&state.pool, move |conn| {
+        baskets::current(conn, dossier_id, account_id, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&record)))
+}
+
+/// A week to add; its price is the server's.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"childId": 3, "activityId": 3, "weekStart": "2027-07-12", "groupId": null}))]
+pub struct BasketItemForm {
+    #[schema(minimum = 1)]
+    pub child_id: i64,
+    #[schema(minimum = 1)]
+    pub activity_id: i64,
+    /// The week's Monday.
+    pub week_start: NaiveDate,
+    /// The group (centre); the activity's first when null.
+    #[schema(minimum = 1)]
+    pub group_id: Option<i64>,
+}
+
+/// Adds a week to the basket.
+///
+/// Priced by the server: the family's day price times the week's open days.
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "addBasketItem",
+    security(("bearerAuth" = [])),
+    request_body = BasketItemForm,
+    responses(
+        (status = 200, description = "The basket.", body = BasketView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
+        (status = 409, description = "The child already has this week (`already_registered`)."),
+        (status = 422, description = "Not offered to this child (`not_eligible`)."),
+    ),
+)]
+#[post("/basket/items")]
+pub async fn add_basket_item(
+    state: web::Data<AppState>,
+    family: Family,
+    body: web::Json<BasketItemForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let dossier_id = family.dossier_id()?;
+    let account_id = family.0.account_id;
+    let item = NewItem {
+        child_id: body.child_id,
+        activity_id: body.activity_id,
+        week_start: body.week_start,
+        group_id: body.group_id,
+    };
+    let (today, now) = (state.today(), state.clock.now());
+    let record = db::run(&state.pool, move |conn| {
+        baskets::add_item(conn, dossier_id, account_id, &item, today, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&record)))
+}
+
+/// Removes a week from the open basket.
+///
+/// Before checkout only.
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "removeBasketItem",
+    security(("bearerAuth" = [])),
+    params(("itemId" = i64, Path, minimum = 1, description = "The item's id.")),
+    responses(
+        (status = 200, description = "The basket.", body = BasketView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such item in the open basket (`not_found`)."),
+    ),
+)]
+#[delete("/basket/items/{itemId}")]
+pub async fn remove_basket_item(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let item_id = id.into_inner();
+    let record = db::run(&state.pool, move |conn| {
+        baskets::remove_item(conn, dossier_id, item_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&record)))
+}
+
+/// Checks the basket out and starts its payment.
+///
+/// Every week's place is held (all or none) for `BASKET_HOLD_MINUTES` while the
+/// family pays at `payment.redirectUrl`; the payment's result confirms the weeks or
+/// gives the places back, as does the end of the hold. Needs an `Idempotency-Key`:
+/// the same key again answers the same basket, never a second payment.
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "checkoutBasket",
+    security(("bearerAuth" = [])),
+    params(("Idempotency-Key" = String, Header, description = "A key the client generates for this checkout (8 to 100 characters).")),
+    responses(
+        (status = 200, description = "Held; pay at `payment.redirectUrl`.", body = BasketView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 409, description = "The basket is already being paid (`basket_not_open`)."),
+        (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), or a key used for another checkout (`idempotency_key_reused`)."),
+    ),
+)]
+#[post("/basket/checkout")]
+pub async fn checkout_basket(
+    state: web::Data<AppState>,
+    family: Family,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| (8..=100).contains(&k.len()))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::validation(vec![FieldError::new(
+                "Idempotency-Key",
+                "required",
+                "Envoyez un en-tête Idempotency-Key (8 à 100 caractères) propre à ce paiement.",
+                "Send an Idempotency-Key header (8 to 100 characters) unique to this payment.",
+            )])
+        })?;
+    let dossier_id = family.dossier_id()?;
+    let hold = state.config.basket_hold_minutes;
+    let now = state.clock.now();
+    let record = db::run(&state.pool, move |conn| {
+        baskets::checkout(conn, dossier_id, &key, hold, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&record)))
+}
+
+/// Reads one of the family's baskets.
+///
+/// After a payment: whether it was paid, refused, abandoned or expired.
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "getBasket",
+    security(("bearerAuth" = [])),
+    params(("basketId" = i64, Path, minimum = 1, description = "The basket's id.")),
+    responses(
+        (status = 200, description = "The basket.", body = BasketView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such basket of the family (`not_found`)."),
+    ),
+)]
+#[get("/baskets/{basketId}")]
+pub async fn get_basket(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let basket_id = id.into_inner();
+    let now = state.clock.now();
+    let record = db::run(&state.pool, move |conn| {
+        baskets::get(conn, basket_id, dossier_id, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&record)))
+}
+
+/// Lists the family's paid holiday weeks.
+///
+/// Latest week first.
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "listMyHolidayWeeks",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The paid weeks.", body = Vec<BasketItemView>),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/holiday-weeks")]
+pub async fn list_my_holiday_weeks(
+    state: web::Data<AppState>,
+    family: Family,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let items = db::run(&state.pool, move |conn| {
+        baskets::paid_weeks(conn, dossier_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(items.iter().map(BasketItemView::from).collect::<Vec<_>>()))
+}

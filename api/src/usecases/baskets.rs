@@ -1,0 +1,388 @@
+//! Holiday weeks paid at once (the guide's "inscriptions en paiement immédiat"):
+//! the weeks a child may take with their places left, a basket priced by the
+//! server, a checkout that holds the places while the family pays, and the
+//! payment's result that confirms the weeks or gives the places back.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use diesel::Connection;
+use domain::activity::{HolidayWeek, RegistrationMode, holiday_weeks, unit_price};
+use domain::calendar::HolidayRegion;
+use domain::dossier::SchoolLevel;
+use persistence::activities::{Activity, Group};
+use persistence::baskets::{self, Basket, BasketItem};
+use persistence::{AnyConnection, accounts, activities, children};
+
+use super::activities as catalogue;
+use super::dossiers::gone;
+use super::{Outcome, Refusal, UseCaseError};
+use crate::email::templates;
+use crate::problem::FieldError;
+
+/// A week on offer: its days, its price for this family, each group's places left.
+#[derive(Debug, Clone)]
+pub struct WeekOffer {
+    pub week: HolidayWeek,
+    pub day_price_cents: i64,
+    pub groups: Vec<(Group, i32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BasketRecord {
+    pub basket: Basket,
+    pub items: Vec<BasketItem>,
+}
+
+/// The prepaid activity and its weeks still to come for the child, with its
+/// family's day price.
+fn weeks_of(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    child_id: i64,
+    activity_id: i64,
+    today: NaiveDate,
+) -> Outcome<(Activity, Vec<HolidayWeek>, i64)> {
+    let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    let activity = activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
+    if activity.mode != RegistrationMode::Prepaid.as_str() {
+        return Err(UseCaseError::Invalid(vec![FieldError::new(
+            "activityId",
+            "not_prepaid",
+            "Cette activité ne se réserve pas par semaine dans le panier.",
+            "This activity is not booked by the week in the basket.",
+        )]));
+    }
+    let level: Option<SchoolLevel> = child.school_level.as_deref().and_then(|l| l.parse().ok());
+    if !catalogue::eligible(&activity, child.birth_date, level, today) {
+        return Err(Refusal::NotEligible.into());
+    }
+    let unit = activities::units_of(conn, activity_id)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| gone("unit of a prepaid activity"))?;
+    let weekdays: Vec<u32> = unit
+        .weekdays
+        .split(',')
+        .filter_map(|d| d.parse().ok())
+        .collect();
+    let quotient = catalogue::current_quotient(conn, dossier_id, today)?;
+    let price = unit_price(&catalogue::brackets(&unit), quotient, None, false)
+        .ok_or_else(|| gone("price of a prepaid activity"))?;
+    let weeks = holiday_weeks(
+        activity.starts_on,
+        activity.ends_on,
+        &weekdays,
+        HolidayRegion::Metropole,
+    )
+    .into_iter()
+    .filter(|w| w.days.iter().any(|d| *d > today))
+    .collect();
+    Ok((activity, weeks, price))
+}
+
+/// The weeks a child may take, with their places left.
+pub fn week_offers(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    child_id: i64,
+    activity_id: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<Vec<WeekOffer>> {
+    release_expired(conn, now)?;
+    let (activity, weeks, price) = weeks_of(conn, dossier_id, child_id, activity_id, today)?;
+    let groups = activities::groups_of(conn, activity.id)?;
+    let mut taken = Vec::new();
+    for group in &groups {
+        taken.push(baskets::week_taken(conn, group.id)?);
+    }
+    Ok(weeks
+        .into_iter()
+        .map(|week| {
+            let groups = groups
+                .iter()
+                .zip(&taken)
+                .map(|(group, weeks)| {
+                    let used = weeks
+                        .iter()
+                        .find(|(w, _)| *w == week.start)
+                        .map_or(0, |(_, t)| *t);
+                    (group.clone(), (group.capacity - used).max(0))
+                })
+                .collect();
+            WeekOffer {
+                week,
+                day_price_cents: price,
+                groups,
+            }
+        })
+        .collect())
+}
+
+/// The dossier's open basket, opened if there is none.
+fn open_basket(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<Basket> {
+    if let Some(basket) = baskets::open_of(conn, dossier_id)? {
+        return Ok(basket);
+    }
+    // Two first items at once: the partial unique index keeps one open basket.
+    if let Err(error) = baskets::open(conn, dossier_id, account_id, now) {
+        tracing::debug!(error = %error, "a basket was opened meanwhile");
+    }
+    baskets::open_of(conn, dossier_id)?.ok_or_else(|| gone("basket"))
+}
+
+fn record(conn: &mut AnyConnection, basket: Basket) -> Outcome<BasketRecord> {
+    Ok(BasketRecord {
+        items: baskets::items_of(conn, basket.id)?,
+        basket,
+    })
+}
+
+/// The family's open basket (empty if none).
+pub fn current(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<BasketRecord> {
+    let basket = open_basket(conn, dossier_id, account_id, now)?;
+    record(conn, basket)
+}
+
+pub fn get(
+    conn: &mut AnyConnection,
+    id: i64,
+    dossier_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<BasketRecord> {
+    release_expired(conn, now)?;
+    let basket = baskets::find(conn, id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    record(conn, basket)
+}
+
+/// What a family adds: a child, a prepaid activity, a week (its Monday), a group.
+#[derive(Debug, Clone, Copy)]
+pub struct NewItem {
+    pub child_id: i64,
+    pub activity_id: i64,
+    pub week_start: NaiveDate,
+    pub group_id: Option<i64>,
+}
+
+/// Adds a week to the basket, priced by the server (the family's day price times
+/// the week's open days).
+pub fn add_item(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    account_id: i64,
+    item: &NewItem,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<BasketRecord> {
+    let (activity, weeks, price) =
+        weeks_of(conn, dossier_id, item.child_id, item.activity_id, today)?;
+    let week = weeks
+        .into_iter()
+        .find(|w| w.start == item.week_start)
+        .ok_or_else(|| {
+            UseCaseError::Invalid(vec![FieldError::new(
+                "weekStart",
+                "not_offered",
+                "Cette semaine n'est pas proposée (un lundi de la période, à venir).",
+                "This week is not on offer (a Monday of the period, still to come).",
+            )])
+        })?;
+    let groups = activities::groups_of(conn, activity.id)?;
+    let group = match item.group_id {
+        Some(id) => groups.iter().find(|g| g.id == id).ok_or_else(|| {
+            UseCaseError::Invalid(vec![FieldError::new(
+                "groupId",
+                "unknown_group",
+                "Ce groupe n'appartient pas à cette activité.",
+                "This group does not belong to this activity.",
+            )])
+        })?,
+        None => groups.first().ok_or(Refusal::ActivityFull)?,
+    };
+    if baskets::week_booked(conn, item.child_id, activity.id, week.start)? {
+        return Err(Refusal::AlreadyRegistered.into());
+    }
+    let days = i32::try_from(week.days.len()).map_err(|e| UseCaseError::Internal(e.into()))?;
+    conn.transaction(|conn| {
+        let basket = open_basket(conn, dossier_id, account_id, now)?;
+        baskets::add_item(
+            conn,
+            &BasketItem {
+                id: 0,
+                basket_id: basket.id,
+                child_id: item.child_id,
+                activity_id: activity.id,
+                group_id: group.id,
+                week_start: week.start,
+                days,
+                day_price_cents: price,
+                amount_cents: week.price_cents(price),
+            },
+        )
+        .map_err(|e| match e {
+            persistence::DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => UseCaseError::from(Refusal::AlreadyRegistered),
+            other => other.into(),
+        })?;
+        let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
+        record(conn, basket)
+    })
+}
+
+pub fn remove_item(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    item_id: i64,
+) -> Outcome<BasketRecord> {
+    let basket = baskets::open_of(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+    if !baskets::remove_item(conn, basket.id, item_id)? {
+        return Err(Refusal::NotFound.into());
+    }
+    let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
+    record(conn, basket)
+}
+
+/// Checks the open basket out under the client's `Idempotency-Key`: every week's
+/// place is held (all or none: 422 `activity_full`) for `hold_minutes` while the
+/// family pays. The same key again answers the same basket.
+pub fn checkout(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    key: &str,
+    hold_minutes: i64,
+    now: DateTime<Utc>,
+) -> Outcome<BasketRecord> {
+    release_expired(conn, now)?;
+    if let Some(done) = baskets::find_by_key(conn, dossier_id, key)? {
+        return record(conn, done);
+    }
+    let basket = baskets::open_of(conn, dossier_id)?.ok_or(Refusal::BasketEmpty)?;
+    let items = baskets::items_of(conn, basket.id)?;
+    if items.is_empty() {
+        return Err(Refusal::BasketEmpty.into());
+    }
+    let reference = uuid::Uuid::new_v4().simple().to_string();
+    conn.transaction(|conn| {
+        // The claim comes first: a second checkout of the basket finds it taken.
+        if !baskets::hold(
+            conn,
+            basket.id,
+            key,
+            &reference,
+            now + Duration::minutes(hold_minutes),
+            now,
+        )
+        .map_err(|e| match e {
+            persistence::DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => UseCaseError::from(Refusal::IdempotencyKeyReused),
+            other => other.into(),
+        })? {
+            return Err(UseCaseError::from(Refusal::BasketNotOpen));
+        }
+        for item in &items {
+            let group =
+                activities::find_group(conn, item.group_id)?.ok_or_else(|| gone("group"))?;
+            if baskets::week_booked_elsewhere(conn, item, basket.id)?
+                || !baskets::take_week_place(conn, item.group_id, item.week_start, group.capacity)?
+            {
+                return Err(Refusal::ActivityFull.into());
+            }
+        }
+        let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
+        record(conn, basket)
+    })
+}
+
+/// How a payment ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentResult {
+    Paid,
+    Refused,
+    Abandoned,
+}
+
+/// Applies a payment's result to the basket it pays: paid confirms the weeks and
+/// emails the family; refused or abandoned gives the places back. Only a held
+/// basket changes, once: a replayed or late result changes nothing.
+pub fn settle(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    reference: &str,
+    result: PaymentResult,
+    now: DateTime<Utc>,
+) -> Outcome<BasketRecord> {
+    release_expired(conn, now)?;
+    let basket = baskets::find_by_reference(conn, reference)?.ok_or(Refusal::NotFound)?;
+    let to = match result {
+        PaymentResult::Paid => "paid",
+        PaymentResult::Refused => "failed",
+        PaymentResult::Abandoned => "abandoned",
+    };
+    conn.transaction(|conn| {
+        if baskets::set_status(conn, basket.id, "held", to, now)? {
+            if result == PaymentResult::Paid {
+                if let Some(account) = basket
+                    .account_id
+                    .map(|a| accounts::find(conn, a))
+                    .transpose()?
+                    .flatten()
+                {
+                    templates::basket_paid(
+                        &account.email,
+                        &account.first_name,
+                        basket.id,
+                        basket.total_cents,
+                        &format!("{frontend_url}/inscriptions"),
+                    )
+                    .queue(conn, now)?;
+                }
+            } else {
+                release_items(conn, basket.id)?;
+            }
+        }
+        let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
+        record(conn, basket)
+    })
+}
+
+fn release_items(conn: &mut AnyConnection, basket_id: i64) -> Outcome<()> {
+    for item in baskets::items_of(conn, basket_id)? {
+        baskets::release_week_place(conn, item.group_id, item.week_start)?;
+    }
+    Ok(())
+}
+
+/// Gives back the places of baskets whose hold ran out (each once: the status
+/// moves first).
+pub fn release_expired(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<usize> {
+    let mut released = 0;
+    for basket in baskets::expired_holds(conn, now)? {
+        let done = conn.transaction(|conn| {
+            if baskets::set_status(conn, basket.id, "held", "expired", now)? {
+                release_items(conn, basket.id)?;
+                return Ok::<_, UseCaseError>(true);
+            }
+            Ok(false)
+        })?;
+        released += usize::from(done);
+    }
+    Ok(released)
+}
+
+/// The family's paid holiday weeks.
+pub fn paid_weeks(conn: &mut AnyConnection, dossier_id: i64) -> Outcome<Vec<BasketItem>> {
+    Ok(baskets::paid_items_of(conn, dossier_id)?)
+}

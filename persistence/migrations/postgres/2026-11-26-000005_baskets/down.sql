@@ -1,0 +1,3 @@
+DROP TABLE basket_items;
+DROP TABLE baskets;
+DROP TABLE week_places;

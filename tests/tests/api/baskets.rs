@@ -1,0 +1,341 @@
+//! Holiday weeks paid at once (the guide's "inscriptions en paiement immédiat"):
+//! Thomas takes the weeks of 12-16 July 2027 (14 July off: 60.88 EUR) and 19-23
+//! July (76.10 EUR) in one basket, pays in the sandbox and is booked; an abandoned
+//! payment and an expired hold give the places back; a client's price is ignored.
+
+use api::clock::Clock;
+use chrono::{Duration, TimeZone, Utc};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tests::{TestApp, TestAppBuilder, json as body_of, problem};
+
+const SUMMER: &str = "Accueil Vacances élémentaire — été";
+
+async fn app() -> TestApp {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
+        .single()
+        .unwrap();
+    TestAppBuilder::default()
+        .clock(Clock::fixed_at(now))
+        .spawn()
+        .await
+}
+
+async fn thomas_and_summer(app: &TestApp, token: &str) -> (i64, i64) {
+    let children = body_of(
+        app.get_authed("/api/v1/children", token).await,
+        StatusCode::OK,
+    )
+    .await;
+    let thomas = children
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["firstName"] == "Thomas")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let offers = body_of(
+        app.get_authed(&format!("/api/v1/children/{thomas}/offers"), token)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let summer = offers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["activity"]["name"] == SUMMER)
+        .unwrap()["activity"]["id"]
+        .as_i64()
+        .unwrap();
+    (thomas, summer)
+}
+
+async fn weeks(app: &TestApp, token: &str, child: i64, activity: i64) -> Value {
+    body_of(
+        app.get_authed(
+            &format!("/api/v1/children/{child}/holiday-weeks?activityId={activity}"),
+            token,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn week<'a>(weeks: &'a Value, start: &str) -> &'a Value {
+    weeks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["weekStart"] == start)
+        .unwrap()
+}
+
+async fn add(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    app.send_json(Method::POST, "/api/v1/basket/items", Some(token), &body)
+        .await
+}
+
+async fn checkout(app: &TestApp, token: &str, key: &str) -> reqwest::Response {
+    app.authed(Method::POST, "/api/v1/basket/checkout", token)
+        .header("Idempotency-Key", key)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn end_payment(app: &TestApp, basket: &Value, result: &str) -> reqwest::Response {
+    app.request(
+        Method::POST,
+        basket["payment"]["redirectUrl"].as_str().unwrap(),
+    )
+    .header("Content-Type", "application/x-www-form-urlencoded")
+    .body(format!("result={result}"))
+    .send()
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn thomas_takes_two_july_weeks_in_one_basket_pays_in_the_sandbox_and_is_booked() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let (thomas, summer) = thomas_and_summer(&app, &family).await;
+
+    let offered = weeks(&app, &family, thomas, summer).await;
+    let first = week(&offered, "2027-07-12");
+    assert_eq!(first["days"].as_array().unwrap().len(), 4);
+    assert!(
+        !first["days"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("2027-07-14"))
+    );
+    assert_eq!(first["priceCents"], 6088);
+    assert_eq!(week(&offered, "2027-07-19")["priceCents"], 7610);
+    assert_eq!(first["groups"][0]["placesLeft"], 24);
+
+    // The client's price is ignored: the server prices the weeks.
+    for start in ["2027-07-12", "2027-07-19"] {
+        let response = add(
+            &app,
+            &family,
+            json!({"childId": thomas, "activityId": summer, "weekStart": start,
+                                                  "amountCents": 1, "priceCents": 1}),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let basket = body_of(
+        app.get_authed("/api/v1/basket", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(basket["status"], "open");
+    let amounts: Vec<i64> = basket["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["amountCents"].as_i64().unwrap())
+        .collect();
+    assert_eq!(amounts, [6088, 7610]);
+    assert_eq!(basket["totalCents"], 13698);
+    problem(
+        add(
+            &app,
+            &family,
+            json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-14"}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+
+    // Checkout needs a key; the same key again is the same checkout.
+    let missing = app
+        .authed(Method::POST, "/api/v1/basket/checkout", &family)
+        .send()
+        .await
+        .unwrap();
+    problem(missing, StatusCode::BAD_REQUEST, "validation_failed").await;
+    let held = body_of(
+        checkout(&app, &family, "checkout-thomas-july").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(held["status"], "held");
+    assert_eq!(held["payment"]["amountCents"], 13698);
+    let again = body_of(
+        checkout(&app, &family, "checkout-thomas-july").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["id"], held["id"]);
+    assert_eq!(again["payment"]["reference"], held["payment"]["reference"]);
+    assert_eq!(
+        week(&weeks(&app, &family, thomas, summer).await, "2027-07-12")["groups"][0]["placesLeft"],
+        23
+    );
+
+    // The sandbox's page, then "paid": booked, emailed, and a replay changes nothing.
+    let page = app
+        .get(held["payment"]["redirectUrl"].as_str().unwrap())
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("136,98 EUR"));
+    let back = end_payment(&app, &held, "paid").await;
+    assert_eq!(back.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        back.headers()["location"],
+        format!(
+            "{}/paiement/retour?panier={}&resultat=paid",
+            tests::FRONTEND_URL,
+            held["id"]
+        )
+        .as_str()
+    );
+    end_payment(&app, &held, "refused").await;
+    let paid = body_of(
+        app.get_authed(&format!("/api/v1/baskets/{}", held["id"]), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(paid["status"], "paid");
+    let booked = body_of(
+        app.get_authed("/api/v1/holiday-weeks", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    let starts: Vec<&str> = booked
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["weekStart"].as_str().unwrap())
+        .collect();
+    assert_eq!(starts, ["2027-07-19", "2027-07-12"]);
+    let receipts: Vec<_> = app
+        .emails_to("famille.ti@exemple.fr")
+        .into_iter()
+        .filter(|e| e.kind == "basket_paid")
+        .collect();
+    assert_eq!(receipts.len(), 1);
+    assert!(receipts[0].text_body.contains("136,98 EUR"));
+    assert_eq!(
+        week(&weeks(&app, &family, thomas, summer).await, "2027-07-12")["groups"][0]["placesLeft"],
+        23
+    );
+
+    // A booked week cannot be taken twice.
+    problem(
+        add(
+            &app,
+            &family,
+            json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-12"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "already_registered",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_abandoned_payment_and_an_expired_hold_give_the_places_back() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let (thomas, summer) = thomas_and_summer(&app, &family).await;
+    let places = |weeks: Value| {
+        week(&weeks, "2027-07-26")["groups"][0]["placesLeft"]
+            .as_i64()
+            .unwrap()
+    };
+
+    let item = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-26"});
+    assert_eq!(
+        add(&app, &family, item.clone()).await.status(),
+        StatusCode::OK
+    );
+    let held = body_of(
+        checkout(&app, &family, "checkout-abandoned-1").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(places(weeks(&app, &family, thomas, summer).await), 23);
+    end_payment(&app, &held, "abandoned").await;
+    let abandoned = body_of(
+        app.get_authed(&format!("/api/v1/baskets/{}", held["id"]), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(abandoned["status"], "abandoned");
+    assert_eq!(places(weeks(&app, &family, thomas, summer).await), 24);
+
+    // Not paid in time: the hold ends and a late "paid" books nothing.
+    assert_eq!(add(&app, &family, item).await.status(), StatusCode::OK);
+    let held = body_of(
+        checkout(&app, &family, "checkout-expiring-2").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(places(weeks(&app, &family, thomas, summer).await), 23);
+    app.clock.advance(Duration::minutes(21));
+    let family = app.token_of("family").await;
+    assert_eq!(places(weeks(&app, &family, thomas, summer).await), 24);
+    end_payment(&app, &held, "paid").await;
+    let expired = body_of(
+        app.get_authed(&format!("/api/v1/baskets/{}", held["id"]), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(expired["status"], "expired");
+    let booked = body_of(
+        app.get_authed("/api/v1/holiday-weeks", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(booked, json!([]));
+
+    // Another family sees nothing of it and cannot book for Thomas.
+    let durand = app
+        .sign_up_family(
+            ("19", "DURAND", "famille.durand@exemple.fr"),
+            "m.durand",
+            "m.durand@exemple.fr",
+        )
+        .await;
+    problem(
+        app.get_authed(&format!("/api/v1/baskets/{}", held["id"]), &durand)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    problem(
+        add(
+            &app,
+            &durand,
+            json!({"childId": thomas, "activityId": summer, "weekStart": "2027-08-02"}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    problem(
+        body_of_empty_checkout(&app, &durand).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "basket_empty",
+    )
+    .await;
+}
+
+async fn body_of_empty_checkout(app: &TestApp, token: &str) -> reqwest::Response {
+    checkout(app, token, "checkout-nothing-3").await
+}
