@@ -316,3 +316,150 @@ pub fn week_booked_elsewhere(
     ))
     .get_result(conn)?)
 }
+
+// --- waiting for a full holiday week ---
+
+use crate::schema::week_waitlist;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = week_waitlist)]
+pub struct WaitingEntry {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub account_id: Option<i64>,
+    pub child_id: i64,
+    pub activity_id: i64,
+    pub group_id: i64,
+    pub week_start: NaiveDate,
+    pub status: String,
+    pub basket_id: Option<i64>,
+    pub offer_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Puts a child in a week's line; twice is a `UniqueViolation`.
+pub fn wait_for_week(
+    conn: &mut AnyConnection,
+    item: &BasketItem,
+    dossier_id: i64,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    Ok(diesel::insert_into(week_waitlist::table)
+        .values((
+            week_waitlist::dossier_id.eq(dossier_id),
+            week_waitlist::account_id.eq(account_id),
+            week_waitlist::child_id.eq(item.child_id),
+            week_waitlist::activity_id.eq(item.activity_id),
+            week_waitlist::group_id.eq(item.group_id),
+            week_waitlist::week_start.eq(item.week_start),
+            week_waitlist::status.eq("waiting"),
+            week_waitlist::created_at.eq(db_time(now)),
+        ))
+        .returning(week_waitlist::id)
+        .get_result(conn)?)
+}
+
+pub fn waiting_entries_of(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+) -> Result<Vec<WaitingEntry>, DbError> {
+    Ok(week_waitlist::table
+        .filter(week_waitlist::dossier_id.eq(dossier_id))
+        .order(week_waitlist::id.desc())
+        .select(WaitingEntry::as_select())
+        .load(conn)?)
+}
+
+/// The first child waiting for the group's week.
+pub fn first_waiting_for_week(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    week_start: NaiveDate,
+) -> Result<Option<WaitingEntry>, DbError> {
+    Ok(week_waitlist::table
+        .filter(week_waitlist::group_id.eq(group_id))
+        .filter(week_waitlist::week_start.eq(week_start))
+        .filter(week_waitlist::status.eq("waiting"))
+        .order(week_waitlist::id)
+        .select(WaitingEntry::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A waiting entry's place in its week's line (1 for the first).
+pub fn week_position(conn: &mut AnyConnection, entry: &WaitingEntry) -> Result<i64, DbError> {
+    Ok(week_waitlist::table
+        .filter(week_waitlist::group_id.eq(entry.group_id))
+        .filter(week_waitlist::week_start.eq(entry.week_start))
+        .filter(week_waitlist::status.eq("waiting"))
+        .filter(week_waitlist::id.le(entry.id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Records the offer made to a waiting entry (a held basket until `until`).
+pub fn offer_week(
+    conn: &mut AnyConnection,
+    entry_id: i64,
+    basket_id: i64,
+    until: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        week_waitlist::table
+            .filter(week_waitlist::id.eq(entry_id))
+            .filter(week_waitlist::status.eq("waiting")),
+    )
+    .set((
+        week_waitlist::status.eq("offered"),
+        week_waitlist::basket_id.eq(basket_id),
+        week_waitlist::offer_until.eq(db_time(until)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Closes the offer made through `basket_id`: taken (paid) or lapsed.
+pub fn close_offer(conn: &mut AnyConnection, basket_id: i64, status: &str) -> Result<(), DbError> {
+    diesel::update(
+        week_waitlist::table
+            .filter(week_waitlist::basket_id.eq(basket_id))
+            .filter(week_waitlist::status.eq("offered")),
+    )
+    .set(week_waitlist::status.eq(status))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A basket made for an offer: held from the start, with its one item.
+pub fn insert_held(
+    conn: &mut AnyConnection,
+    item: &BasketItem,
+    dossier_id: i64,
+    account_id: Option<i64>,
+    reference: &str,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let stamp = db_time(now);
+    let id: i64 = diesel::insert_into(baskets::table)
+        .values((
+            baskets::dossier_id.eq(dossier_id),
+            baskets::account_id.eq(account_id),
+            baskets::status.eq("held"),
+            baskets::total_cents.eq(item.amount_cents),
+            baskets::hold_until.eq(db_time(until)),
+            baskets::payment_reference.eq(reference),
+            baskets::created_at.eq(stamp),
+            baskets::updated_at.eq(stamp),
+        ))
+        .returning(baskets::id)
+        .get_result(conn)?;
+    diesel::insert_into(basket_items::table)
+        .values(&BasketItem {
+            basket_id: id,
+            ..item.clone()
+        })
+        .execute(conn)?;
+    Ok(id)
+}

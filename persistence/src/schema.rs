@@ -277,6 +277,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    week_waitlist (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        child_id -> BigInt,
+        activity_id -> BigInt,
+        group_id -> BigInt,
+        week_start -> Date,
+        status -> Text,
+        basket_id -> Nullable<BigInt>,
+        offer_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     accounts (id) {
         id -> BigInt,
         role -> Text,
@@ -450,4 +466,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     week_places,
     baskets,
     basket_items,
+    week_waitlist,
 );

@@ -302,6 +302,37 @@ pub fn basket_paid(
     )
 }
 
+/// A family waiting for a full holiday week is offered a freed place.
+pub fn week_offer(
+    to: &str,
+    first_name: &str,
+    child: &str,
+    week_start: chrono::NaiveDate,
+    amount_cents: i64,
+    until: DateTime<Utc>,
+    link: &str,
+) -> Message {
+    compose(
+        "week_offer",
+        to,
+        &format!("Une place s'est libérée pour {child}"),
+        &hello(first_name),
+        &[
+            format!(
+                "Une place s'est libérée pour {child}, semaine du {} ({},{:02} EUR). Elle vous est réservée : réglez-la pour confirmer l'inscription :",
+                week_start.format("%d/%m/%Y"),
+                amount_cents / 100,
+                amount_cents % 100
+            ),
+            format!(
+                "Sans paiement avant le {}, la place sera proposée à la famille suivante.",
+                paris(until)
+            ),
+        ],
+        Some(("Régler la semaine", link)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

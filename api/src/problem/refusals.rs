@@ -416,6 +416,15 @@ impl From<Refusal> for ApiError {
                         "This Idempotency-Key was used for another operation: generate a new one.",
                     ),
                 ),
+                R::PlacesLeft => (
+                    S::CONFLICT,
+                    "places_left",
+                    ("Places disponibles", "Places left"),
+                    (
+                        "Il reste des places cette semaine : ajoutez-la au panier.",
+                        "This week has places left: add it to the basket.",
+                    ),
+                ),
                 R::ImportUnreadable => (
                     S::UNPROCESSABLE_ENTITY,
                     "import_unreadable",

@@ -76,8 +76,17 @@ pub async fn list_holiday_weeks(
     let child_id = id.into_inner();
     let activity_id = query.activity_id;
     let (today, now) = (state.today(), state.clock.now());
+    let st = state.clone();
     let offers = db::run(&state.pool, move |conn| {
-        baskets::week_offers(conn, dossier_id, child_id, activity_id, today, now)
+        baskets::week_offers(
+            conn,
+            &st.config.frontend_url,
+            dossier_id,
+            child_id,
+            activity_id,
+            today,
+            now,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(
@@ -356,8 +365,9 @@ pub async fn checkout_basket(
     let dossier_id = family.dossier_id()?;
     let hold = state.config.basket_hold_minutes;
     let now = state.clock.now();
+    let st = state.clone();
     let record = db::run(&state.pool, move |conn| {
-        baskets::checkout(conn, dossier_id, &key, hold, now)
+        baskets::checkout(conn, &st.config.frontend_url, dossier_id, &key, hold, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view(&record)))
@@ -386,8 +396,9 @@ pub async fn get_basket(
     let dossier_id = family.dossier_id()?;
     let basket_id = id.into_inner();
     let now = state.clock.now();
+    let st = state.clone();
     let record = db::run(&state.pool, move |conn| {
-        baskets::get(conn, basket_id, dossier_id, now)
+        baskets::get(conn, &st.config.frontend_url, basket_id, dossier_id, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view(&record)))
@@ -416,4 +427,134 @@ pub async fn list_my_holiday_weeks(
     })
     .await?;
     Ok(HttpResponse::Ok().json(items.iter().map(BasketItemView::from).collect::<Vec<_>>()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WaitingStatusView {
+    /// In line, at `position`.
+    Waiting,
+    /// A place was freed and is held for the family until `offerUntil`: pay it
+    /// through `offer` (a basket with its payment link).
+    Offered,
+    /// Paid: the week is booked.
+    Taken,
+    /// Not paid in time: the place went to the next child.
+    Lapsed,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WaitingView {
+    pub id: i64,
+    pub child_id: i64,
+    pub activity_id: i64,
+    pub group_id: i64,
+    pub week_start: NaiveDate,
+    pub status: WaitingStatusView,
+    pub position: Option<i64>,
+    pub offer_until: Option<DateTime<Utc>>,
+    pub offer: Option<BasketView>,
+}
+
+fn waiting_view(record: &baskets::WaitingRecord) -> WaitingView {
+    let e = &record.entry;
+    WaitingView {
+        id: e.id,
+        child_id: e.child_id,
+        activity_id: e.activity_id,
+        group_id: e.group_id,
+        week_start: e.week_start,
+        status: match e.status.as_str() {
+            "offered" => WaitingStatusView::Offered,
+            "taken" => WaitingStatusView::Taken,
+            "lapsed" => WaitingStatusView::Lapsed,
+            _ => WaitingStatusView::Waiting,
+        },
+        position: record.position,
+        offer_until: e.offer_until.map(utc),
+        offer: record.offer.as_ref().map(|basket| {
+            view(&BasketRecord {
+                basket: basket.clone(),
+                items: Vec::new(),
+            })
+        }),
+    }
+}
+
+/// Joins the waiting line of a full week.
+///
+/// First come, first served: when a place frees, the first child waiting is offered
+/// it for 24 hours (a basket held for the family, with its payment link) and the
+/// family is emailed. A week with places left is added to the basket instead.
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "joinHolidayWeekWaitlist",
+    security(("bearerAuth" = [])),
+    request_body = BasketItemForm,
+    responses(
+        (status = 201, description = "In line.", body = WaitingView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
+        (status = 409, description = "Places are left (`places_left`), or the child already has or waits for this week (`already_registered`)."),
+        (status = 422, description = "Not offered to this child (`not_eligible`)."),
+    ),
+)]
+#[post("/basket/waitlist")]
+pub async fn join_holiday_week_waitlist(
+    state: web::Data<AppState>,
+    family: Family,
+    body: web::Json<BasketItemForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let dossier_id = family.dossier_id()?;
+    let account_id = family.0.account_id;
+    let item = NewItem {
+        child_id: body.child_id,
+        activity_id: body.activity_id,
+        week_start: body.week_start,
+        group_id: body.group_id,
+    };
+    let (today, now) = (state.today(), state.clock.now());
+    let st = state.clone();
+    let record = db::run(&state.pool, move |conn| {
+        baskets::join_waitlist(
+            conn,
+            &st.config.frontend_url,
+            dossier_id,
+            account_id,
+            &item,
+            today,
+            now,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(waiting_view(&record)))
+}
+
+/// Lists the family's places in the lines of full weeks.
+///
+/// With the offers made to it.
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "listMyHolidayWeekWaitlist",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The family's places in line and offers.", body = Vec<WaitingView>),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/holiday-waitlist")]
+pub async fn list_my_holiday_week_waitlist(
+    state: web::Data<AppState>,
+    family: Family,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let now = state.clock.now();
+    let st = state.clone();
+    let records = db::run(&state.pool, move |conn| {
+        baskets::waiting_of(conn, &st.config.frontend_url, dossier_id, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(records.iter().map(waiting_view).collect::<Vec<_>>()))
 }

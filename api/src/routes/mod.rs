@@ -125,6 +125,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(baskets::checkout_basket)
                 .service(baskets::get_basket)
                 .service(baskets::list_my_holiday_weeks)
+                .service(baskets::join_holiday_week_waitlist)
+                .service(baskets::list_my_holiday_week_waitlist)
                 .service(sandbox::show_sandbox_payment)
                 .service(sandbox::end_sandbox_payment),
         );

@@ -82,13 +82,14 @@ fn weeks_of(
 /// The weeks a child may take, with their places left.
 pub fn week_offers(
     conn: &mut AnyConnection,
+    frontend_url: &str,
     dossier_id: i64,
     child_id: i64,
     activity_id: i64,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<Vec<WeekOffer>> {
-    release_expired(conn, now)?;
+    release_expired(conn, frontend_url, now)?;
     let (activity, weeks, price) = weeks_of(conn, dossier_id, child_id, activity_id, today)?;
     let groups = activities::groups_of(conn, activity.id)?;
     let mut taken = Vec::new();
@@ -155,11 +156,12 @@ pub fn current(
 
 pub fn get(
     conn: &mut AnyConnection,
+    frontend_url: &str,
     id: i64,
     dossier_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<BasketRecord> {
-    release_expired(conn, now)?;
+    release_expired(conn, frontend_url, now)?;
     let basket = baskets::find(conn, id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
     record(conn, basket)
 }
@@ -258,12 +260,13 @@ pub fn remove_item(
 /// family pays. The same key again answers the same basket.
 pub fn checkout(
     conn: &mut AnyConnection,
+    frontend_url: &str,
     dossier_id: i64,
     key: &str,
     hold_minutes: i64,
     now: DateTime<Utc>,
 ) -> Outcome<BasketRecord> {
-    release_expired(conn, now)?;
+    release_expired(conn, frontend_url, now)?;
     if let Some(done) = baskets::find_by_key(conn, dossier_id, key)? {
         return record(conn, done);
     }
@@ -324,7 +327,7 @@ pub fn settle(
     result: PaymentResult,
     now: DateTime<Utc>,
 ) -> Outcome<BasketRecord> {
-    release_expired(conn, now)?;
+    release_expired(conn, frontend_url, now)?;
     let basket = baskets::find_by_reference(conn, reference)?.ok_or(Refusal::NotFound)?;
     let to = match result {
         PaymentResult::Paid => "paid",
@@ -334,6 +337,7 @@ pub fn settle(
     conn.transaction(|conn| {
         if baskets::set_status(conn, basket.id, "held", to, now)? {
             if result == PaymentResult::Paid {
+                baskets::close_offer(conn, basket.id, "taken")?;
                 if let Some(account) = basket
                     .account_id
                     .map(|a| accounts::find(conn, a))
@@ -350,7 +354,7 @@ pub fn settle(
                     .queue(conn, now)?;
                 }
             } else {
-                release_items(conn, basket.id)?;
+                release_items(conn, frontend_url, basket.id, now)?;
             }
         }
         let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
@@ -358,21 +362,109 @@ pub fn settle(
     })
 }
 
-fn release_items(conn: &mut AnyConnection, basket_id: i64) -> Outcome<()> {
+/// Gives a basket's places back, each to the first child waiting for its week if
+/// any (an offer the family is emailed).
+fn release_items(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    basket_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    baskets::close_offer(conn, basket_id, "lapsed")?;
     for item in baskets::items_of(conn, basket_id)? {
         baskets::release_week_place(conn, item.group_id, item.week_start)?;
+        offer_next(conn, frontend_url, item.group_id, item.week_start, now)?;
+    }
+    Ok(())
+}
+
+/// How long a family offered a freed week has to pay for it.
+const OFFER_HOURS: i64 = 24;
+
+/// Offers a freed place of the group's week to the first child waiting: a basket
+/// held for them for `OFFER_HOURS`, its place taken, the family emailed the link.
+fn offer_next(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    group_id: i64,
+    week_start: NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let Some(entry) = baskets::first_waiting_for_week(conn, group_id, week_start)? else {
+        return Ok(());
+    };
+    let group = activities::find_group(conn, group_id)?.ok_or_else(|| gone("group"))?;
+    let today = now.date_naive();
+    let (_, weeks, price) = weeks_of(
+        conn,
+        entry.dossier_id,
+        entry.child_id,
+        entry.activity_id,
+        today,
+    )?;
+    let Some(week) = weeks.into_iter().find(|w| w.start == week_start) else {
+        return Ok(());
+    };
+    if !baskets::take_week_place(conn, group_id, week_start, group.capacity)? {
+        return Ok(());
+    }
+    let days = i32::try_from(week.days.len()).map_err(|e| UseCaseError::Internal(e.into()))?;
+    let item = BasketItem {
+        id: 0,
+        basket_id: 0,
+        child_id: entry.child_id,
+        activity_id: entry.activity_id,
+        group_id,
+        week_start,
+        days,
+        day_price_cents: price,
+        amount_cents: week.price_cents(price),
+    };
+    let until = now + Duration::hours(OFFER_HOURS);
+    let reference = uuid::Uuid::new_v4().simple().to_string();
+    let basket_id = baskets::insert_held(
+        conn,
+        &item,
+        entry.dossier_id,
+        entry.account_id,
+        &reference,
+        until,
+        now,
+    )?;
+    baskets::offer_week(conn, entry.id, basket_id, until)?;
+    if let Some(account) = entry
+        .account_id
+        .map(|a| accounts::find(conn, a))
+        .transpose()?
+        .flatten()
+    {
+        let child = children::find(conn, entry.child_id, None)?.ok_or_else(|| gone("child"))?;
+        templates::week_offer(
+            &account.email,
+            &account.first_name,
+            &child.first_name,
+            week_start,
+            item.amount_cents,
+            until,
+            &format!("{frontend_url}/panier/{basket_id}"),
+        )
+        .queue(conn, now)?;
     }
     Ok(())
 }
 
 /// Gives back the places of baskets whose hold ran out (each once: the status
 /// moves first).
-pub fn release_expired(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<usize> {
+pub fn release_expired(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    now: DateTime<Utc>,
+) -> Outcome<usize> {
     let mut released = 0;
     for basket in baskets::expired_holds(conn, now)? {
         let done = conn.transaction(|conn| {
             if baskets::set_status(conn, basket.id, "held", "expired", now)? {
-                release_items(conn, basket.id)?;
+                release_items(conn, frontend_url, basket.id, now)?;
                 return Ok::<_, UseCaseError>(true);
             }
             Ok(false)
@@ -385,4 +477,124 @@ pub fn release_expired(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<
 /// The family's paid holiday weeks.
 pub fn paid_weeks(conn: &mut AnyConnection, dossier_id: i64) -> Outcome<Vec<BasketItem>> {
     Ok(baskets::paid_items_of(conn, dossier_id)?)
+}
+
+/// A child waiting for a full week, and where it stands.
+#[derive(Debug, Clone)]
+pub struct WaitingRecord {
+    pub entry: baskets::WaitingEntry,
+    /// Place in the week's line, while waiting.
+    pub position: Option<i64>,
+    /// The basket held for the family, once a place was offered.
+    pub offer: Option<Basket>,
+}
+
+fn waiting_record(
+    conn: &mut AnyConnection,
+    entry: baskets::WaitingEntry,
+) -> Outcome<WaitingRecord> {
+    let position = if entry.status == "waiting" {
+        Some(baskets::week_position(conn, &entry)?)
+    } else {
+        None
+    };
+    let offer = match entry.basket_id {
+        Some(id) => baskets::find(conn, id, None)?,
+        None => None,
+    };
+    Ok(WaitingRecord {
+        entry,
+        position,
+        offer,
+    })
+}
+
+/// Puts a child in the line of a full week (one with places left is booked
+/// through the basket instead).
+pub fn join_waitlist(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    dossier_id: i64,
+    account_id: i64,
+    item: &NewItem,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<WaitingRecord> {
+    let offers = week_offers(
+        conn,
+        frontend_url,
+        dossier_id,
+        item.child_id,
+        item.activity_id,
+        today,
+        now,
+    )?;
+    let offer = offers
+        .iter()
+        .find(|o| o.week.start == item.week_start)
+        .ok_or_else(|| {
+            UseCaseError::Invalid(vec![FieldError::new(
+                "weekStart",
+                "not_offered",
+                "Cette semaine n'est pas proposée (un lundi de la période, à venir).",
+                "This week is not on offer (a Monday of the period, still to come).",
+            )])
+        })?;
+    let (group, left) = match item.group_id {
+        Some(id) => offer.groups.iter().find(|(g, _)| g.id == id),
+        None => offer.groups.first(),
+    }
+    .ok_or_else(|| {
+        UseCaseError::Invalid(vec![FieldError::new(
+            "groupId",
+            "unknown_group",
+            "Ce groupe n'appartient pas à cette activité.",
+            "This group does not belong to this activity.",
+        )])
+    })?;
+    if *left > 0 {
+        return Err(Refusal::PlacesLeft.into());
+    }
+    if baskets::week_booked(conn, item.child_id, item.activity_id, item.week_start)? {
+        return Err(Refusal::AlreadyRegistered.into());
+    }
+    let line_item = BasketItem {
+        id: 0,
+        basket_id: 0,
+        child_id: item.child_id,
+        activity_id: item.activity_id,
+        group_id: group.id,
+        week_start: item.week_start,
+        days: 1,
+        day_price_cents: 0,
+        amount_cents: 0,
+    };
+    let id = baskets::wait_for_week(conn, &line_item, dossier_id, account_id, now).map_err(
+        |e| match e {
+            persistence::DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => UseCaseError::from(Refusal::AlreadyRegistered),
+            other => other.into(),
+        },
+    )?;
+    let entry = baskets::waiting_entries_of(conn, dossier_id)?
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| gone("waiting entry"))?;
+    waiting_record(conn, entry)
+}
+
+/// The family's places in the lines of full weeks, and the offers made to it.
+pub fn waiting_of(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    dossier_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<Vec<WaitingRecord>> {
+    release_expired(conn, frontend_url, now)?;
+    baskets::waiting_entries_of(conn, dossier_id)?
+        .into_iter()
+        .map(|e| waiting_record(conn, e))
+        .collect()
 }

@@ -117,6 +117,8 @@ pub enum Refusal {
     BasketNotOpen,
     /// An `Idempotency-Key` already used for another checkout.
     IdempotencyKeyReused,
+    /// A week with places left is booked, not waited for.
+    PlacesLeft,
 }
 
 pub type Outcome<T> = Result<T, UseCaseError>;

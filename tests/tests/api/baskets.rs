@@ -339,3 +339,150 @@ async fn an_abandoned_payment_and_an_expired_hold_give_the_places_back() {
 async fn body_of_empty_checkout(app: &TestApp, token: &str) -> reqwest::Response {
     checkout(app, token, "checkout-nothing-3").await
 }
+
+#[tokio::test]
+async fn a_freed_week_is_offered_to_the_first_waiting_then_to_the_next_when_unpaid() {
+    let app = app().await;
+    let agent = app.token_of("agent").await;
+    let activity = body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/activities",
+            Some(&agent),
+            &json!({"kindId": 6, "name": "Séjour nature", "startsOn": "2027-07-05", "endsOn": "2027-07-30",
+                    "levels": ["CP"], "mode": "prepaid", "entryRule": "chosen", "familyChoosesGroup": false,
+                    "siblingRatePercent": null, "cancellable": false,
+                    "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1, 2, 3, 4, 5],
+                               "prices": [{"maxQuotient": null, "priceCents": 1000}]}],
+                    "groups": [{"name": "Chalet", "capacity": 1}]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let families = app.create_families(3, "CP").await;
+    let item =
+        |child: i64| json!({"childId": child, "activityId": activity, "weekStart": "2027-07-05"});
+    let (a, b, c) = (&families[0], &families[1], &families[2]);
+
+    assert_eq!(add(&app, &a.0, item(a.1)).await.status(), StatusCode::OK);
+    let held = body_of(
+        checkout(&app, &a.0, "checkout-family-a").await,
+        StatusCode::OK,
+    )
+    .await;
+    // While A pays, the week is full: B and C wait in line; B cannot book it.
+    problem(
+        app.send_json(
+            Method::POST,
+            "/api/v1/basket/waitlist",
+            Some(&a.0),
+            &item(a.1),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "already_registered",
+    )
+    .await;
+    let waiting = body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/basket/waitlist",
+            Some(&b.0),
+            &item(b.1),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        (waiting["status"].as_str(), waiting["position"].as_i64()),
+        (Some("waiting"), Some(1))
+    );
+    let second = body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/basket/waitlist",
+            Some(&c.0),
+            &item(c.1),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(second["position"], 2);
+    problem(
+        app.send_json(
+            Method::POST,
+            "/api/v1/basket/waitlist",
+            Some(&b.0),
+            &item(b.1),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "already_registered",
+    )
+    .await;
+
+    // A abandons: the place is offered to B, who is emailed.
+    end_payment(&app, &held, "abandoned").await;
+    let line = body_of(
+        app.get_authed("/api/v1/holiday-waitlist", &b.0).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(line[0]["status"], "offered");
+    assert_eq!(line[0]["offer"]["status"], "held");
+    assert_eq!(line[0]["offer"]["totalCents"], 5000);
+    assert!(line[0]["offer"]["payment"]["redirectUrl"].is_string());
+    assert!(
+        app.emails_to("famille.test1@exemple.fr")
+            .iter()
+            .any(|e| e.kind == "week_offer")
+    );
+    let c_line = body_of(
+        app.get_authed("/api/v1/holiday-waitlist", &c.0).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(c_line[0]["position"], 1);
+
+    // B does not pay within 24 hours: the offer lapses and goes to C, who pays.
+    app.clock.advance(Duration::hours(25));
+    let c_token = app.login("famille.test2", "Famille-Test-2026!").await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let c_line = body_of(
+        app.get_authed("/api/v1/holiday-waitlist", &c_token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(c_line[0]["status"], "offered");
+    let b_token = app.login("famille.test1", "Famille-Test-2026!").await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b_line = body_of(
+        app.get_authed("/api/v1/holiday-waitlist", &b_token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(b_line[0]["status"], "lapsed");
+    let back = end_payment(&app, &c_line[0]["offer"], "paid").await;
+    assert_eq!(back.status(), StatusCode::SEE_OTHER);
+    let booked = body_of(
+        app.get_authed("/api/v1/holiday-weeks", &c_token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(booked[0]["weekStart"], "2027-07-05");
+    let c_line = body_of(
+        app.get_authed("/api/v1/holiday-waitlist", &c_token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(c_line[0]["status"], "taken");
+}

@@ -38,3 +38,23 @@ CREATE TABLE basket_items (
     UNIQUE (basket_id, child_id, activity_id, week_start)
 );
 CREATE INDEX basket_items_child ON basket_items (child_id, activity_id, week_start);
+
+-- Children waiting for a full holiday week; when a place frees, the first one is
+-- offered it (a basket held for them until `offer_until`, with a payment link).
+CREATE TABLE week_waitlist (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    dossier_id BIGINT NOT NULL REFERENCES dossiers (id) ON DELETE CASCADE,
+    account_id BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
+    child_id BIGINT NOT NULL REFERENCES children (id) ON DELETE CASCADE,
+    activity_id BIGINT NOT NULL REFERENCES activities (id),
+    group_id BIGINT NOT NULL REFERENCES activity_groups (id),
+    week_start DATE NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'offered', 'taken', 'lapsed')),
+    basket_id BIGINT REFERENCES baskets (id) ON DELETE SET NULL,
+    offer_until TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX week_waitlist_one_live
+    ON week_waitlist (child_id, activity_id, week_start)
+    WHERE status IN ('waiting', 'offered');
+CREATE INDEX week_waitlist_line ON week_waitlist (group_id, week_start, status, id);
