@@ -291,3 +291,44 @@ pub fn release_place(conn: &mut AnyConnection, group_id: i64) -> Result<(), DbEr
     .execute(conn)?;
     Ok(())
 }
+
+// --- capacities by day ---
+
+use crate::schema::group_day_capacities;
+
+/// The group's capacities set for particular days, by day.
+pub fn day_capacities(
+    conn: &mut AnyConnection,
+    group_id: i64,
+) -> Result<Vec<(NaiveDate, i32)>, DbError> {
+    Ok(group_day_capacities::table
+        .filter(group_day_capacities::group_id.eq(group_id))
+        .order(group_day_capacities::day)
+        .select((group_day_capacities::day, group_day_capacities::capacity))
+        .load(conn)?)
+}
+
+/// Sets (or, with `None`, removes) the group's capacity on a day.
+pub fn set_day_capacity(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    day: NaiveDate,
+    capacity: Option<i32>,
+) -> Result<(), DbError> {
+    diesel::delete(
+        group_day_capacities::table
+            .filter(group_day_capacities::group_id.eq(group_id))
+            .filter(group_day_capacities::day.eq(day)),
+    )
+    .execute(conn)?;
+    if let Some(capacity) = capacity {
+        diesel::insert_into(group_day_capacities::table)
+            .values((
+                group_day_capacities::group_id.eq(group_id),
+                group_day_capacities::day.eq(day),
+                group_day_capacities::capacity.eq(capacity),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

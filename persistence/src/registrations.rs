@@ -211,3 +211,16 @@ pub fn live_activities_of_child(
         .select(registrations::activity_id)
         .load(conn)?)
 }
+
+/// The entry dates of the group's accepted registrations (each child counts from
+/// its entry date on).
+pub fn accepted_entry_dates(
+    conn: &mut AnyConnection,
+    group_id: i64,
+) -> Result<Vec<NaiveDate>, DbError> {
+    Ok(registrations::table
+        .filter(registrations::group_id.eq(group_id))
+        .filter(registrations::status.eq("accepted"))
+        .select(registrations::entry_date)
+        .load(conn)?)
+}

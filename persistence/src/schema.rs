@@ -222,6 +222,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    group_day_capacities (group_id, day) {
+        group_id -> BigInt,
+        day -> Date,
+        capacity -> Integer,
+    }
+}
+
+diesel::table! {
     registrations (id) {
         id -> BigInt,
         activity_id -> BigInt,
@@ -463,6 +471,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_units,
     activity_groups,
     registrations,
+    group_day_capacities,
     week_places,
     baskets,
     basket_items,

@@ -379,3 +379,129 @@ pub async fn list_child_offers(
             .collect::<Vec<_>>(),
     ))
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FillPeriod {
+    /// First day (included).
+    pub from: chrono::NaiveDate,
+    /// Last day (included), at most 92 days after `from`.
+    pub to: chrono::NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DayFillView {
+    pub day: chrono::NaiveDate,
+    /// The day's capacity where the city set one, else the group's.
+    pub capacity: i32,
+    /// Children registered that day (for a prepaid activity: places held or paid
+    /// for the day's week).
+    pub registered: i32,
+    pub places_left: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupFillView {
+    pub group: GroupView,
+    /// The days a unit of the activity runs, within the period.
+    pub days: Vec<DayFillView>,
+}
+
+/// Reads each group's capacity and fill, day by day.
+///
+/// Over a period of at most 92 days.
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "getActivityFill",
+    security(("bearerAuth" = [])),
+    params(("activityId" = i64, Path, minimum = 1, description = "The activity's id."), FillPeriod),
+    responses(
+        (status = 200, description = "The fill per group and day.", body = Vec<GroupFillView>),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such activity (`not_found`)."),
+    ),
+)]
+#[get("/admin/activities/{activityId}/fill")]
+pub async fn get_activity_fill(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    id: web::Path<i64>,
+    period: web::Query<FillPeriod>,
+) -> Result<HttpResponse, ApiError> {
+    let FillPeriod { from, to } = period.into_inner();
+    if to < from || (to - from).num_days() > 92 {
+        return Err(ApiError::validation(vec![crate::problem::FieldError::new(
+            "to",
+            "out_of_range",
+            "La période va de `from` à `to`, 92 jours au plus.",
+            "The period runs from `from` to `to`, 92 days at most.",
+        )]));
+    }
+    let activity_id = id.into_inner();
+    let fill = db::run(&state.pool, move |conn| {
+        activities::fill(conn, activity_id, from, to)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(
+        fill.iter()
+            .map(|(group, days)| GroupFillView {
+                group: GroupView::from(group),
+                days: days
+                    .iter()
+                    .map(|d| DayFillView {
+                        day: d.day,
+                        capacity: d.capacity,
+                        registered: d.registered,
+                        places_left: (d.capacity - d.registered).max(0),
+                    })
+                    .collect(),
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[schema(example = json!({"capacity": 20}))]
+pub struct DayCapacityForm {
+    /// The group's capacity that day; null returns to the group's capacity.
+    #[validate(range(min = 0, max = 100000))]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub capacity: Option<i32>,
+}
+
+/// Sets a group's capacity on one day.
+///
+/// Null returns to the group's capacity; the planning respects it.
+#[utoipa::path(
+    tag = "admin-activities",
+    operation_id = "setGroupDayCapacity",
+    security(("bearerAuth" = [])),
+    params(
+        ("groupId" = i64, Path, minimum = 1, description = "The group's id."),
+        ("day" = chrono::NaiveDate, Path, description = "The day."),
+    ),
+    request_body = DayCapacityForm,
+    responses(
+        (status = 204, description = "Set."),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such group (`not_found`)."),
+    ),
+)]
+#[put("/admin/activity-groups/{groupId}/day-capacities/{day}")]
+pub async fn set_group_day_capacity(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    path: web::Path<(i64, chrono::NaiveDate)>,
+    body: web::Json<DayCapacityForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let (group_id, day) = path.into_inner();
+    let capacity = body.capacity;
+    db::run(&state.pool, move |conn| {
+        activities::set_day_capacity(conn, group_id, day, capacity)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

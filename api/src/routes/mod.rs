@@ -116,6 +116,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(activities::update_activity)
                 .service(activities::add_activity_group)
                 .service(activities::update_activity_group)
+                .service(activities::get_activity_fill)
+                .service(activities::set_group_day_capacity)
                 .service(registrations::list_registrations)
                 .service(registrations::decide_registration)
                 .service(baskets::list_holiday_weeks)

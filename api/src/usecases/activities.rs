@@ -259,3 +259,83 @@ fn rule(activity: &Activity) -> Eligibility {
             .collect(),
     }
 }
+
+/// A group's places on one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayFill {
+    pub day: NaiveDate,
+    /// The day's capacity where the city set one, else the group's.
+    pub capacity: i32,
+    /// Children registered that day (accepted with an earlier or equal entry date),
+    /// or, for a prepaid activity, places held or paid for the day's week.
+    pub registered: i32,
+}
+
+/// Each group's fill, day by day, over `from..=to` (the days a unit runs).
+pub fn fill(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Outcome<Vec<(Group, Vec<DayFill>)>> {
+    use chrono::Datelike;
+    let record = load(conn, activity_id)?;
+    let prepaid = record.activity.mode == domain::activity::RegistrationMode::Prepaid.as_str();
+    let weekdays: Vec<u32> = record
+        .units
+        .iter()
+        .flat_map(|u| {
+            u.weekdays
+                .split(',')
+                .filter_map(|d| d.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect();
+    let days: Vec<NaiveDate> = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .filter(|d| *d >= record.activity.starts_on && *d <= record.activity.ends_on)
+        .filter(|d| weekdays.contains(&d.weekday().number_from_monday()))
+        .collect();
+    let mut groups = Vec::new();
+    for group in &record.groups {
+        let overrides = activities::day_capacities(conn, group.id)?;
+        let entries = registrations::accepted_entry_dates(conn, group.id)?;
+        let weeks = persistence::baskets::week_taken(conn, group.id)?;
+        let fill = days
+            .iter()
+            .map(|day| {
+                let registered = if prepaid {
+                    let monday = domain::activity::week_start(*day);
+                    weeks
+                        .iter()
+                        .find(|(w, _)| *w == monday)
+                        .map_or(0, |(_, t)| *t)
+                } else {
+                    i32::try_from(entries.iter().filter(|e| *e <= day).count()).unwrap_or(i32::MAX)
+                };
+                DayFill {
+                    day: *day,
+                    capacity: overrides
+                        .iter()
+                        .find(|(d, _)| d == day)
+                        .map_or(group.capacity, |(_, c)| *c),
+                    registered,
+                }
+            })
+            .collect();
+        groups.push((group.clone(), fill));
+    }
+    Ok(groups)
+}
+
+/// Sets (or removes) a group's capacity on one day.
+pub fn set_day_capacity(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    day: NaiveDate,
+    capacity: Option<i32>,
+) -> Outcome<()> {
+    activities::find_group(conn, group_id)?.ok_or(Refusal::NotFound)?;
+    Ok(activities::set_day_capacity(conn, group_id, day, capacity)?)
+}

@@ -451,3 +451,80 @@ async fn the_same_child_registered_twice_at_once_has_one_registration() {
     .await;
     assert_eq!(read["groups"][0]["taken"], 1);
 }
+
+#[tokio::test]
+async fn agents_see_each_groups_fill_day_by_day_and_set_a_days_capacity() {
+    let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 26, 10, 0, 0)
+        .single()
+        .unwrap();
+    let app = tests::TestAppBuilder::default()
+        .clock(api::clock::Clock::fixed_at(now))
+        .spawn()
+        .await;
+    let agent = app.token_of("agent").await;
+    let (activity, group) = primary_activity(&app, &agent, "automatic", 3).await;
+    for (token, child) in app.create_families(2, "CP").await {
+        let registered = body_of(
+            register(
+                &app,
+                &token,
+                child,
+                json!({"activityId": activity, "entryDate": "2026-12-09"}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        assert_eq!(registered["status"], "accepted");
+    }
+    let set = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/admin/activity-groups/{group}/day-capacities/2026-12-16"),
+            Some(&agent),
+            &json!({"capacity": 2}),
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    let fill = body_of(
+        app.get_authed(
+            &format!("/api/v1/admin/activities/{activity}/fill?from=2026-12-01&to=2026-12-20"),
+            &agent,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let days: Vec<(String, i64, i64, i64)> = fill[0]["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["day"].as_str().unwrap().to_owned(),
+                d["capacity"].as_i64().unwrap(),
+                d["registered"].as_i64().unwrap(),
+                d["placesLeft"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // Wednesdays only (the unit's day); the children count from their entry date.
+    assert_eq!(
+        days,
+        [
+            ("2026-12-02".to_owned(), 3, 0, 3),
+            ("2026-12-09".to_owned(), 3, 2, 1),
+            ("2026-12-16".to_owned(), 2, 2, 0),
+        ]
+    );
+    problem(
+        app.get_authed(
+            &format!("/api/v1/admin/activities/{activity}/fill?from=2026-12-01&to=2027-06-01"),
+            &agent,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+}

@@ -1,4 +1,5 @@
 DROP TABLE registrations;
+DROP TABLE group_day_capacities;
 DROP TABLE activity_groups;
 DROP TABLE activity_units;
 DROP TABLE activities;

@@ -61,6 +61,15 @@ CREATE TABLE activity_groups (
 );
 CREATE INDEX activity_groups_activity ON activity_groups (activity_id);
 
+-- A group's capacity on a given day, where the city sets one (a smaller room on an
+-- exam day, a bigger centre on Wednesdays); other days use the group's capacity.
+CREATE TABLE group_day_capacities (
+    group_id INTEGER NOT NULL REFERENCES activity_groups (id) ON DELETE CASCADE,
+    day DATE NOT NULL,
+    capacity INTEGER NOT NULL CHECK (capacity >= 0),
+    PRIMARY KEY (group_id, day)
+);
+
 CREATE TABLE registrations (
     id INTEGER PRIMARY KEY NOT NULL,
     activity_id INTEGER NOT NULL REFERENCES activities (id),
