@@ -61,6 +61,10 @@ pub struct Config {
     pub required_vaccinations: Vec<String>,
     /// `BASKET_HOLD_MINUTES`: how long a basket being paid keeps its places.
     pub basket_hold_minutes: i64,
+    /// `PAYMENT_SANDBOX`: whether the built-in payment sandbox takes payments (the
+    /// local default). Anyone holding a payment's reference can "pay" there: turn
+    /// it off wherever real money is due (PayFiP arrives with the billing issue).
+    pub payment_sandbox: bool,
 }
 
 /// Uploaded and issued files.
@@ -281,6 +285,7 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?,
             required_vaccinations: vars.list("REQUIRED_VACCINATIONS", "DTP"),
+            payment_sandbox: vars.flag("PAYMENT_SANDBOX", true)?,
             basket_hold_minutes: vars
                 .parse::<i64>("BASKET_HOLD_MINUTES", 20)?
                 .clamp(1, 24 * 60),

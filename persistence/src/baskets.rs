@@ -463,3 +463,45 @@ pub fn insert_held(
         .execute(conn)?;
     Ok(id)
 }
+
+/// Claims the dossier's open basket for a change, as the transaction's first write
+/// (SQLite then queues writers instead of failing them; PostgreSQL locks the row):
+/// its id, or `None` if the dossier has no open basket.
+pub fn claim_open(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DbError> {
+    let changed = diesel::update(
+        baskets::table
+            .filter(baskets::dossier_id.eq(dossier_id))
+            .filter(baskets::status.eq("open")),
+    )
+    .set(baskets::updated_at.eq(db_time(now)))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    Ok(open_of(conn, dossier_id)?.map(|b| b.id))
+}
+
+/// The most places held or paid in any week of the group.
+pub fn most_taken_week(conn: &mut AnyConnection, group_id: i64) -> Result<i32, DbError> {
+    Ok(week_taken(conn, group_id)?
+        .into_iter()
+        .map(|(_, taken)| taken)
+        .max()
+        .unwrap_or(0))
+}
+
+/// Takes a child out of a line it can no longer be served from.
+pub fn lapse_waiting(conn: &mut AnyConnection, entry_id: i64) -> Result<(), DbError> {
+    diesel::update(
+        week_waitlist::table
+            .filter(week_waitlist::id.eq(entry_id))
+            .filter(week_waitlist::status.eq("waiting")),
+    )
+    .set(week_waitlist::status.eq("lapsed"))
+    .execute(conn)?;
+    Ok(())
+}

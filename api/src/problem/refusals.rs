@@ -425,6 +425,15 @@ impl From<Refusal> for ApiError {
                         "This week has places left: add it to the basket.",
                     ),
                 ),
+                R::PaymentsUnavailable => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "payments_unavailable",
+                    ("Paiement indisponible", "Payments unavailable"),
+                    (
+                        "Le paiement en ligne n'est pas disponible : contactez le service Enfance.",
+                        "Online payment is not available: contact the city's services.",
+                    ),
+                ),
                 R::ImportUnreadable => (
                     S::UNPROCESSABLE_ENTITY,
                     "import_unreadable",

@@ -236,8 +236,8 @@ pub async fn update_activity(
     body: web::Json<ActivityForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let (id, version) = if_match(&req, id.into_inner())?;
     let input = body.into_inner().into_input()?;
+    let (id, version) = if_match(&req, id.into_inner())?;
     let now = state.clock.now();
     let record = db::run(&state.pool, move |conn| {
         activities::update(conn, id, version, &input, now)
@@ -305,8 +305,17 @@ pub async fn update_activity_group(
     validate(&*body)?;
     let group_id = id.into_inner();
     let body = body.into_inner();
+    let now = state.clock.now();
+    let st = state.clone();
     let group = db::run(&state.pool, move |conn| {
-        activities::update_group(conn, group_id, body.name.trim(), body.capacity)
+        activities::update_group(
+            conn,
+            &st.config.frontend_url,
+            group_id,
+            body.name.trim(),
+            body.capacity,
+            now,
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(GroupView::from(&group)))

@@ -164,8 +164,9 @@ pub struct ActivityForm {
     #[serde(default)]
     pub required_documents: Vec<DocumentKindView>,
     pub cancellable: bool,
-    #[validate(length(max = 20), nested)]
-    #[schema(max_items = 20)]
+    /// At least one: what is booked (and priced) on a day.
+    #[validate(length(min = 1, max = 20), nested)]
+    #[schema(min_items = 1, max_items = 20)]
     pub units: Vec<UnitForm>,
     /// At creation only (groups change through their own operations).
     #[validate(length(max = 50), nested)]

@@ -269,8 +269,8 @@ pub async fn update_dossier(
     body: web::Json<DossierForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let (id, version) = if_match(&req, id.into_inner())?;
     let input = body.into_inner().into_input()?;
+    let (id, version) = if_match(&req, id.into_inner())?;
     let now = state.clock.now();
     let record = db::run(&state.pool, move |conn| {
         dossiers::update(conn, id, version, &input, now)
@@ -391,8 +391,8 @@ pub async fn update_child(
     body: web::Json<ChildForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let (id, version) = if_match(&req, id.into_inner())?;
     let fields = body.into_inner().into_fields(state.today())?;
+    let (id, version) = if_match(&req, id.into_inner())?;
     let now = state.clock.now();
     let child = db::run(&state.pool, move |conn| {
         dossiers::update_child(conn, id, version, &fields, now)
@@ -473,8 +473,8 @@ pub async fn update_child_health(
     body: web::Json<HealthView>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let (id, version) = if_match(&req, id.into_inner())?;
     let health = body.into_inner().into_fields()?;
+    let (id, version) = if_match(&req, id.into_inner())?;
     let now = state.clock.now();
     let actor = actor(&staff);
     let (child, health) = db::run(&state.pool, move |conn| {

@@ -338,7 +338,7 @@ pub async fn remove_basket_item(
         (status = 200, description = "Held; pay at `payment.redirectUrl`.", body = BasketView),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 409, description = "The basket is already being paid (`basket_not_open`)."),
-        (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), or a key used for another checkout (`idempotency_key_reused`)."),
+        (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), a key used for another checkout (`idempotency_key_reused`), or no payment service (`payments_unavailable`)."),
     ),
 )]
 #[post("/basket/checkout")]
@@ -362,6 +362,9 @@ pub async fn checkout_basket(
                 "Send an Idempotency-Key header (8 to 100 characters) unique to this payment.",
             )])
         })?;
+    if !state.config.payment_sandbox {
+        return Err(crate::usecases::Refusal::PaymentsUnavailable.into());
+    }
     let dossier_id = family.dossier_id()?;
     let hold = state.config.basket_hold_minutes;
     let now = state.clock.now();

@@ -107,6 +107,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(registrations::register_child)
                 .service(registrations::list_child_registrations)
                 .service(registrations::list_my_registrations)
+                .service(registrations::get_my_registration)
                 .service(registrations::cancel_registration)
                 .service(activities::list_activity_kinds)
                 .service(activities::create_activity_kind)

@@ -203,6 +203,35 @@ pub async fn list_my_registrations(
     ))
 }
 
+/// Reads one of the family's registrations.
+///
+/// With its status, waiting position or refusal reason.
+#[utoipa::path(
+    tag = "registrations",
+    operation_id = "getMyRegistration",
+    security(("bearerAuth" = [])),
+    params(("registrationId" = i64, Path, minimum = 1, description = "The registration's id.")),
+    responses(
+        (status = 200, description = "The registration.", body = RegistrationView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such registration in the family's dossier (`not_found`)."),
+    ),
+)]
+#[get("/registrations/{registrationId}")]
+pub async fn get_my_registration(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let id = id.into_inner();
+    let record = db::run(&state.pool, move |conn| {
+        registrations::get(conn, id, dossier_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(RegistrationView::from(&record)))
+}
+
 /// Cancels a registration.
 ///
 /// Where the activity allows it. A place it held goes to the first child waiting,
@@ -287,6 +316,14 @@ pub async fn list_registrations(
 ) -> Result<HttpResponse, ApiError> {
     let (page, page_size) = page.into_inner().resolve()?;
     let queue = queue.into_inner();
+    if queue.activity_id.is_some_and(|id| id < 1) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "activityId",
+            "out_of_range",
+            "Les identifiants commencent à 1.",
+            "Ids start at 1.",
+        )]));
+    }
     let status = queue.status.map(|s| RegistrationStatus::from(s).as_str());
     let activity_id = queue.activity_id;
     let (items, total) = db::run(&state.pool, move |conn| {

@@ -36,6 +36,9 @@ pub async fn show_sandbox_payment(
     state: web::Data<AppState>,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    if !state.config.payment_sandbox {
+        return Err(crate::problem::not_found());
+    }
     let reference = reference.into_inner();
     let lookup = reference.clone();
     let basket = db::run(&state.pool, move |conn| {
@@ -107,6 +110,9 @@ pub async fn end_sandbox_payment(
     reference: web::Path<String>,
     form: web::Form<SandboxForm>,
 ) -> Result<HttpResponse, ApiError> {
+    if !state.config.payment_sandbox {
+        return Err(crate::problem::not_found());
+    }
     let reference = reference.into_inner();
     let (result, word) = match form.result {
         SandboxResult::Paid => (PaymentResult::Paid, "paid"),

@@ -153,24 +153,33 @@ pub fn add_group(
     activities::find_group(conn, id)?.ok_or_else(|| gone("group"))
 }
 
+/// Renames a group or changes its capacity, never below the places taken (weeks
+/// included); a raised capacity goes to the children waiting, first come first
+/// served.
 pub fn update_group(
     conn: &mut AnyConnection,
+    frontend_url: &str,
     id: i64,
     name: &str,
     capacity: i32,
+    now: DateTime<Utc>,
 ) -> Outcome<Group> {
-    if !activities::update_group(conn, id, name, capacity)? {
-        activities::find_group(conn, id)?.ok_or(Refusal::NotFound)?;
-        return Err(UseCaseError::Invalid(vec![
-            crate::problem::FieldError::new(
-                "capacity",
-                "below_taken",
-                "La capacité ne peut pas descendre sous le nombre de places déjà prises.",
-                "The capacity cannot go below the places already taken.",
-            ),
-        ]));
-    }
-    activities::find_group(conn, id)?.ok_or_else(|| gone("group"))
+    conn.transaction(|conn| {
+        let below_weeks = persistence::baskets::most_taken_week(conn, id)? > capacity;
+        if below_weeks || !activities::update_group(conn, id, name, capacity)? {
+            activities::find_group(conn, id)?.ok_or(Refusal::NotFound)?;
+            return Err(UseCaseError::Invalid(vec![
+                crate::problem::FieldError::new(
+                    "capacity",
+                    "below_taken",
+                    "La capacité ne peut pas descendre sous le nombre de places déjà prises.",
+                    "The capacity cannot go below the places already taken.",
+                ),
+            ]));
+        }
+        while super::registrations::promote_first_waiting(conn, frontend_url, id, now)? {}
+        activities::find_group(conn, id)?.ok_or_else(|| gone("group"))
+    })
 }
 
 /// An activity offered to a child, with the family's price of each unit.

@@ -74,7 +74,7 @@ fn weeks_of(
         HolidayRegion::Metropole,
     )
     .into_iter()
-    .filter(|w| w.days.iter().any(|d| *d > today))
+    .filter(|w| w.days.iter().all(|d| *d > today))
     .collect();
     Ok((activity, weeks, price))
 }
@@ -119,21 +119,25 @@ pub fn week_offers(
         .collect())
 }
 
-/// The dossier's open basket, opened if there is none.
+/// The dossier's open basket, claimed for a change as the first write of the
+/// caller's transaction, or opened (in a savepoint: a second family member opening
+/// one at the same moment makes this one claim theirs).
 fn open_basket(
     conn: &mut AnyConnection,
     dossier_id: i64,
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<Basket> {
-    if let Some(basket) = baskets::open_of(conn, dossier_id)? {
-        return Ok(basket);
+    for _ in 0..2 {
+        if let Some(id) = baskets::claim_open(conn, dossier_id, now)? {
+            return baskets::find(conn, id, None)?.ok_or_else(|| gone("basket"));
+        }
+        let opened = conn.transaction(|conn| baskets::open(conn, dossier_id, account_id, now));
+        if let Ok(id) = opened {
+            return baskets::find(conn, id, None)?.ok_or_else(|| gone("basket"));
+        }
     }
-    // Two first items at once: the partial unique index keeps one open basket.
-    if let Err(error) = baskets::open(conn, dossier_id, account_id, now) {
-        tracing::debug!(error = %error, "a basket was opened meanwhile");
-    }
-    baskets::open_of(conn, dossier_id)?.ok_or_else(|| gone("basket"))
+    Err(gone("basket"))
 }
 
 fn record(conn: &mut AnyConnection, basket: Basket) -> Outcome<BasketRecord> {
@@ -150,8 +154,10 @@ pub fn current(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<BasketRecord> {
-    let basket = open_basket(conn, dossier_id, account_id, now)?;
-    record(conn, basket)
+    conn.transaction(|conn| {
+        let basket = open_basket(conn, dossier_id, account_id, now)?;
+        record(conn, basket)
+    })
 }
 
 pub fn get(
@@ -271,12 +277,8 @@ pub fn checkout(
         return record(conn, done);
     }
     let basket = baskets::open_of(conn, dossier_id)?.ok_or(Refusal::BasketEmpty)?;
-    let items = baskets::items_of(conn, basket.id)?;
-    if items.is_empty() {
-        return Err(Refusal::BasketEmpty.into());
-    }
     let reference = uuid::Uuid::new_v4().simple().to_string();
-    conn.transaction(|conn| {
+    let held = conn.transaction(|conn| {
         // The claim comes first: a second checkout of the basket finds it taken.
         if !baskets::hold(
             conn,
@@ -295,6 +297,13 @@ pub fn checkout(
         })? {
             return Err(UseCaseError::from(Refusal::BasketNotOpen));
         }
+        // Read once the basket is held: nothing can be added or removed any more.
+        // Places are taken in one order, so two checkouts never wait on each other.
+        let mut items = baskets::items_of(conn, basket.id)?;
+        if items.is_empty() {
+            return Err(Refusal::BasketEmpty.into());
+        }
+        items.sort_by_key(|i| (i.group_id, i.week_start));
         for item in &items {
             let group =
                 activities::find_group(conn, item.group_id)?.ok_or_else(|| gone("group"))?;
@@ -306,7 +315,17 @@ pub fn checkout(
         }
         let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
         record(conn, basket)
-    })
+    });
+    match held {
+        // The same key sent twice at once: the second answers what the first did.
+        Err(UseCaseError::Refused(Refusal::BasketNotOpen)) => {
+            match baskets::find_by_key(conn, dossier_id, key)? {
+                Some(done) => record(conn, done),
+                None => Err(Refusal::BasketNotOpen.into()),
+            }
+        }
+        other => other,
+    }
 }
 
 /// How a payment ended.
@@ -317,9 +336,11 @@ pub enum PaymentResult {
     Abandoned,
 }
 
-/// Applies a payment's result to the basket it pays: paid confirms the weeks and
-/// emails the family; refused or abandoned gives the places back. Only a held
-/// basket changes, once: a replayed or late result changes nothing.
+/// Applies a payment's result to the basket it pays, before anything else expires:
+/// paid confirms the weeks and emails the family; refused or abandoned gives the
+/// places back. A held basket changes once: a replayed result changes nothing. A
+/// payment reported after its hold ran out takes its places again if they are still
+/// free; if not, the basket stays expired and the error log asks for a refund.
 pub fn settle(
     conn: &mut AnyConnection,
     frontend_url: &str,
@@ -327,8 +348,40 @@ pub fn settle(
     result: PaymentResult,
     now: DateTime<Utc>,
 ) -> Outcome<BasketRecord> {
-    release_expired(conn, frontend_url, now)?;
     let basket = baskets::find_by_reference(conn, reference)?.ok_or(Refusal::NotFound)?;
+    if basket.status == "expired" && result == PaymentResult::Paid {
+        let retaken = conn.transaction(|conn| {
+            if !baskets::set_status(conn, basket.id, "expired", "paid", now)? {
+                return Ok::<_, UseCaseError>(false);
+            }
+            let mut items = baskets::items_of(conn, basket.id)?;
+            items.sort_by_key(|i| (i.group_id, i.week_start));
+            for item in &items {
+                let group =
+                    activities::find_group(conn, item.group_id)?.ok_or_else(|| gone("group"))?;
+                if baskets::week_booked_elsewhere(conn, item, basket.id)?
+                    || !baskets::take_week_place(
+                        conn,
+                        item.group_id,
+                        item.week_start,
+                        group.capacity,
+                    )?
+                {
+                    return Err(Refusal::ActivityFull.into());
+                }
+            }
+            Ok(true)
+        });
+        match retaken {
+            Err(UseCaseError::Refused(Refusal::ActivityFull)) => tracing::error!(
+                basket = basket.id,
+                "a payment arrived after its hold expired and its places went to others: refund it"
+            ),
+            other => {
+                other?;
+            }
+        }
+    }
     let to = match result {
         PaymentResult::Paid => "paid",
         PaymentResult::Refused => "failed",
@@ -357,9 +410,11 @@ pub fn settle(
                 release_items(conn, frontend_url, basket.id, now)?;
             }
         }
-        let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
-        record(conn, basket)
-    })
+        Ok::<_, UseCaseError>(())
+    })?;
+    release_expired(conn, frontend_url, now)?;
+    let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
+    record(conn, basket)
 }
 
 /// Gives a basket's places back, each to the first child waiting for its week if
@@ -390,21 +445,37 @@ fn offer_next(
     week_start: NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let Some(entry) = baskets::first_waiting_for_week(conn, group_id, week_start)? else {
-        return Ok(());
+    let today = now.date_naive();
+    // The first child still able to take the week: one who cannot any more (no
+    // longer eligible, the week begun, the week held elsewhere) leaves the line.
+    let (entry, week, price) = loop {
+        let Some(entry) = baskets::first_waiting_for_week(conn, group_id, week_start)? else {
+            return Ok(());
+        };
+        let offer = match weeks_of(
+            conn,
+            entry.dossier_id,
+            entry.child_id,
+            entry.activity_id,
+            today,
+        ) {
+            Ok((_, weeks, price)) => weeks
+                .into_iter()
+                .find(|w| w.start == week_start)
+                .map(|w| (w, price)),
+            Err(UseCaseError::Refused(_) | UseCaseError::Invalid(_)) => None,
+            Err(other) => return Err(other),
+        };
+        match offer {
+            Some((week, price))
+                if !baskets::week_booked(conn, entry.child_id, entry.activity_id, week_start)? =>
+            {
+                break (entry, week, price);
+            }
+            _ => baskets::lapse_waiting(conn, entry.id)?,
+        }
     };
     let group = activities::find_group(conn, group_id)?.ok_or_else(|| gone("group"))?;
-    let today = now.date_naive();
-    let (_, weeks, price) = weeks_of(
-        conn,
-        entry.dossier_id,
-        entry.child_id,
-        entry.activity_id,
-        today,
-    )?;
-    let Some(week) = weeks.into_iter().find(|w| w.start == week_start) else {
-        return Ok(());
-    };
     if !baskets::take_week_place(conn, group_id, week_start, group.capacity)? {
         return Ok(());
     }
@@ -468,8 +539,14 @@ pub fn release_expired(
                 return Ok::<_, UseCaseError>(true);
             }
             Ok(false)
-        })?;
-        released += usize::from(done);
+        });
+        match done {
+            Ok(done) => released += usize::from(done),
+            // One basket that cannot be released must not block every other one.
+            Err(error) => {
+                tracing::error!(basket = basket.id, error = ?error, "an expired basket could not be released")
+            }
+        }
     }
     Ok(released)
 }

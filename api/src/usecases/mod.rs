@@ -119,6 +119,8 @@ pub enum Refusal {
     IdempotencyKeyReused,
     /// A week with places left is booked, not waited for.
     PlacesLeft,
+    /// No payment service is configured.
+    PaymentsUnavailable,
 }
 
 pub type Outcome<T> = Result<T, UseCaseError>;

@@ -184,9 +184,7 @@ pub fn register(
         let mut group = &groups[0];
         let mut placed = false;
         if mode == RegistrationMode::Automatic {
-            // Groups read as full are full: places only come back through a
-            // cancellation, which hands them to the waiting line at once.
-            for candidate in groups.iter().filter(|g| g.taken < g.capacity) {
+            for candidate in &groups {
                 if activities::take_place(conn, candidate.id)? {
                     group = candidate;
                     placed = true;
@@ -325,35 +323,39 @@ pub fn cancel(
 
 /// Gives a freed place to the first child waiting in the group (first come, first
 /// served), in the caller's transaction.
-fn promote_first_waiting(
+pub(super) fn promote_first_waiting(
     conn: &mut AnyConnection,
     frontend_url: &str,
     group_id: i64,
     now: DateTime<Utc>,
-) -> Outcome<()> {
-    let Some(first) = registrations::first_waiting(conn, group_id)? else {
-        return Ok(());
-    };
-    if !activities::take_place(conn, group_id)? {
-        return Ok(());
-    }
+) -> Outcome<bool> {
     let to = transition(RegistrationStatus::Waitlisted, Transition::Promote)
         .ok_or_else(|| gone("promotion"))?;
-    if registrations::set_status(
-        conn,
-        first.id,
-        RegistrationStatus::Waitlisted.as_str(),
-        to.as_str(),
-        None,
-        None,
-        now,
-    )? {
-        let registration =
-            registrations::find(conn, first.id, None)?.ok_or_else(|| gone("registration"))?;
-        let record = record(conn, registration)?;
-        tell_family(conn, frontend_url, &record, now)?;
+    // A place is taken first (none left: nothing to give); then it goes to the
+    // first child still waiting (one moved meanwhile is skipped), or back.
+    if !activities::take_place(conn, group_id)? {
+        return Ok(false);
     }
-    Ok(())
+    while let Some(first) = registrations::first_waiting(conn, group_id)? {
+        let moved = registrations::set_status(
+            conn,
+            first.id,
+            RegistrationStatus::Waitlisted.as_str(),
+            to.as_str(),
+            None,
+            None,
+            now,
+        )?;
+        if moved {
+            let registration =
+                registrations::find(conn, first.id, None)?.ok_or_else(|| gone("registration"))?;
+            let record = record(conn, registration)?;
+            tell_family(conn, frontend_url, &record, now)?;
+            return Ok(true);
+        }
+    }
+    activities::release_place(conn, group_id)?;
+    Ok(false)
 }
 
 /// Emails the account that asked for the registration where it now stands.
@@ -399,4 +401,10 @@ pub fn of_dossier(
         .into_iter()
         .map(|r| record(conn, r))
         .collect()
+}
+
+/// One of the family's registrations.
+pub fn get(conn: &mut AnyConnection, id: i64, dossier_id: i64) -> Outcome<RegistrationRecord> {
+    let registration = registrations::find(conn, id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    record(conn, registration)
 }

@@ -276,7 +276,8 @@ async fn an_abandoned_payment_and_an_expired_hold_give_the_places_back() {
     assert_eq!(abandoned["status"], "abandoned");
     assert_eq!(places(weeks(&app, &family, thomas, summer).await), 24);
 
-    // Not paid in time: the hold ends and a late "paid" books nothing.
+    // Not paid in time: the hold ends and the places go back; a payment reported
+    // late takes them again while they are free (the family paid).
     assert_eq!(add(&app, &family, item).await.status(), StatusCode::OK);
     let held = body_of(
         checkout(&app, &family, "checkout-expiring-2").await,
@@ -284,10 +285,20 @@ async fn an_abandoned_payment_and_an_expired_hold_give_the_places_back() {
     )
     .await;
     assert_eq!(places(weeks(&app, &family, thomas, summer).await), 23);
+    // The basket being paid no longer changes: a new item opens a new basket.
+    let next = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-08-02"});
+    let fresh = body_of(add(&app, &family, next).await, StatusCode::OK).await;
+    assert_ne!(fresh["id"], held["id"]);
+    let still = body_of(
+        app.get_authed(&format!("/api/v1/baskets/{}", held["id"]), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(still["items"].as_array().unwrap().len(), 1);
     app.clock.advance(Duration::minutes(21));
     let family = app.token_of("family").await;
     assert_eq!(places(weeks(&app, &family, thomas, summer).await), 24);
-    end_payment(&app, &held, "paid").await;
     let expired = body_of(
         app.get_authed(&format!("/api/v1/baskets/{}", held["id"]), &family)
             .await,
@@ -295,12 +306,15 @@ async fn an_abandoned_payment_and_an_expired_hold_give_the_places_back() {
     )
     .await;
     assert_eq!(expired["status"], "expired");
-    let booked = body_of(
-        app.get_authed("/api/v1/holiday-weeks", &family).await,
+    end_payment(&app, &held, "paid").await;
+    let late = body_of(
+        app.get_authed(&format!("/api/v1/baskets/{}", held["id"]), &family)
+            .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(booked, json!([]));
+    assert_eq!(late["status"], "paid");
+    assert_eq!(places(weeks(&app, &family, thomas, summer).await), 23);
 
     // Another family sees nothing of it and cannot book for Thomas.
     let durand = app
@@ -485,4 +499,91 @@ async fn a_freed_week_is_offered_to_the_first_waiting_then_to_the_next_when_unpa
     )
     .await;
     assert_eq!(c_line[0]["status"], "taken");
+}
+
+#[tokio::test]
+async fn thirty_families_checking_out_one_week_of_five_places_at_once_hold_exactly_five() {
+    let app = app().await;
+    let agent = app.token_of("agent").await;
+    let activity = body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/activities",
+            Some(&agent),
+            &json!({"kindId": 6, "name": "Stage cirque", "startsOn": "2027-07-05", "endsOn": "2027-07-09",
+                    "levels": ["CP"], "mode": "prepaid", "entryRule": "chosen", "familyChoosesGroup": false,
+                    "siblingRatePercent": null, "cancellable": false,
+                    "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1, 2, 3, 4, 5],
+                               "prices": [{"maxQuotient": null, "priceCents": 1000}]}],
+                    "groups": [{"name": "Chapiteau", "capacity": 5}]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let families = app.create_families(30, "CP").await;
+    for (token, child) in &families {
+        let item = json!({"childId": child, "activityId": activity, "weekStart": "2027-07-05"});
+        assert_eq!(add(&app, token, item).await.status(), StatusCode::OK);
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for (i, (token, _)) in families.iter().enumerate() {
+        let request = app
+            .authed(Method::POST, "/api/v1/basket/checkout", token)
+            .header("Idempotency-Key", format!("rush-checkout-{i:04}"));
+        set.spawn(async move { request.send().await.unwrap().status() });
+    }
+    let mut statuses = Vec::new();
+    while let Some(status) = set.join_next().await {
+        statuses.push(status.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::UNPROCESSABLE_ENTITY),
+        "{statuses:?}"
+    );
+    let (token, child) = &families[0];
+    let left = weeks(&app, token, *child, activity).await;
+    assert_eq!(week(&left, "2027-07-05")["groups"][0]["placesLeft"], 0);
+}
+
+#[tokio::test]
+async fn without_the_sandbox_nothing_can_be_paid_for_free() {
+    let app = TestAppBuilder::default()
+        .setting("PAYMENT_SANDBOX", "false")
+        .spawn()
+        .await;
+    let family = app.token_of("family").await;
+    let (thomas, summer) = thomas_and_summer(&app, &family).await;
+    let first = weeks(&app, &family, thomas, summer).await[0]["weekStart"].clone();
+    assert_eq!(
+        add(
+            &app,
+            &family,
+            json!({"childId": thomas, "activityId": summer, "weekStart": first})
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    problem(
+        checkout(&app, &family, "checkout-no-sandbox").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "payments_unavailable",
+    )
+    .await;
+    problem(
+        app.get("/api/v1/sandbox/payments/0123456789abcdef").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }

@@ -528,3 +528,67 @@ async fn agents_see_each_groups_fill_day_by_day_and_set_a_days_capacity() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_raised_capacity_goes_to_the_children_waiting() {
+    let app = spawn_app().await;
+    let agent = app.token_of("agent").await;
+    let (activity, group) = primary_activity(&app, &agent, "automatic", 1).await;
+    let families = app.create_families(3, "CP").await;
+    let mut statuses = Vec::new();
+    for (token, child) in &families {
+        let registered = body_of(
+            register(&app, token, *child, json!({"activityId": activity})).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        statuses.push(registered["status"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(statuses, ["accepted", "waitlisted", "waitlisted"]);
+    let raised = app
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/admin/activity-groups/{group}"),
+            Some(&agent),
+            &json!({"name": "Centre Pasteur", "capacity": 2}),
+        )
+        .await;
+    let raised = body_of(raised, StatusCode::OK).await;
+    assert_eq!(
+        (raised["taken"].as_i64(), raised["placesLeft"].as_i64()),
+        (Some(2), Some(0))
+    );
+    let second = body_of(
+        app.get_authed("/api/v1/registrations", &families[1].0)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(second[0]["status"], "accepted");
+    let third = body_of(
+        app.get_authed("/api/v1/registrations", &families[2].0)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (
+            third[0]["status"].as_str(),
+            third[0]["waitlistPosition"].as_i64()
+        ),
+        (Some("waitlisted"), Some(1))
+    );
+    // Never below the places taken.
+    problem(
+        app.send_json(
+            Method::PUT,
+            &format!("/api/v1/admin/activity-groups/{group}"),
+            Some(&agent),
+            &json!({"name": "Centre Pasteur", "capacity": 1}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+}
