@@ -19,7 +19,7 @@ esac
 BASES=()
 for port in "${PORTS[@]}"; do
   DATABASE_URL="$URL" MAIL_DIR="$WORK/mail" STORAGE_DIR="$WORK/files" BIND_ADDR="127.0.0.1:$port" \
-    JWT_SECRET="$SECRET" DATABASE_POOL_SIZE=${POOL:-16} RUST_LOG=warn "$BIN" > "$WORK/server-$port.log" 2>&1 &
+    JWT_SECRET="$SECRET" DATABASE_POOL_SIZE=${POOL:-8} RUST_LOG=warn "$BIN" > "$WORK/server-$port.log" 2>&1 &
   for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
   BASES+=("http://127.0.0.1:$port")
 done

@@ -180,37 +180,53 @@ pub fn register(
     let all_groups = activities::groups_of(conn, activity.id)?;
     let (entry, groups) = check(conn, request, &activity, &all_groups, today)?;
     let mode: RegistrationMode = activity.mode.parse().map_err(anyhow::Error::msg)?;
-    let (id, group) = conn.transaction(|conn| {
-        let mut group = &groups[0];
-        let mut placed = false;
-        if mode == RegistrationMode::Automatic {
-            for candidate in &groups {
-                if activities::take_place(conn, candidate.id)? {
-                    group = candidate;
-                    placed = true;
-                    break;
+    let (registration, group) = conn
+        .transaction(|conn| {
+            let mut group = &groups[0];
+            let mut placed = false;
+            if mode == RegistrationMode::Automatic {
+                for candidate in &groups {
+                    if activities::take_place(conn, candidate.id)? {
+                        group = candidate;
+                        placed = true;
+                        break;
+                    }
                 }
             }
-        }
-        let status = on_request(mode, placed);
-        registrations::insert(
-            conn,
-            &NewRegistration {
+            let new = NewRegistration {
                 activity_id: request.activity_id,
                 child_id: request.child_id,
                 dossier_id: request.dossier_id,
                 group_id: group.id,
-                status: status.as_str().to_owned(),
+                status: on_request(mode, placed).as_str().to_owned(),
                 entry_date: entry,
                 health_form_id: request.health_form_id,
                 requested_by: Some(request.account_id),
-            },
-            now,
-        )
-        .map_err(already_registered)
-        .map(|id| (id, group.name.clone()))
-    })?;
-    let registration = registrations::find(conn, id, None)?.ok_or_else(|| gone("registration"))?;
+            };
+            registrations::insert(conn, &new, now)
+                .map_err(already_registered)
+                .map(|id| (id, new, group.name.clone()))
+        })
+        .map(|(id, new, group)| {
+            // What was just written, without reading it back (the rush's hot path).
+            let stamp = persistence::db_time(now);
+            let registration = Registration {
+                id,
+                activity_id: new.activity_id,
+                child_id: new.child_id,
+                dossier_id: new.dossier_id,
+                group_id: new.group_id,
+                status: new.status,
+                entry_date: new.entry_date,
+                health_form_id: new.health_form_id,
+                reason: None,
+                requested_by: new.requested_by,
+                decided_by: None,
+                created_at: stamp,
+                updated_at: stamp,
+            };
+            (registration, group)
+        })?;
     let position = if registration.status == RegistrationStatus::Waitlisted.as_str() {
         Some(registrations::waitlist_position(conn, &registration)?)
     } else {
