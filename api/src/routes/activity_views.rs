@@ -127,6 +127,7 @@ impl From<&Group> for GroupView {
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"kindId": 1, "name": "Accueil matin maternelle", "description": "", "startsOn": "2026-09-01", "endsOn": "2027-07-02", "minAge": null, "maxAge": null, "ageReference": null, "levels": ["PS", "MS", "GS"], "mode": "automatic", "entryRule": "fixed", "familyChoosesGroup": false, "siblingRatePercent": null, "requiredDocuments": [], "cancellable": true, "units": [{"name": "Matin", "startsAt": "07:30", "endsAt": "08:30", "weekdays": [1, 2, 4, 5], "prices": [{"maxQuotient": null, "priceCents": 350}]}], "groups": [{"name": "Maternelle Robespierre", "capacity": 30}]}))]
 pub struct ActivityForm {
+    #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub kind_id: i64,
     #[validate(length(min = 1, max = 200))]
