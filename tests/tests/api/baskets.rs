@@ -350,6 +350,34 @@ async fn an_abandoned_payment_and_an_expired_hold_give_the_places_back() {
     .await;
 }
 
+/// A prepaid activity for CP children from 5 July 2027, 10 EUR a day, one group.
+async fn prepaid_activity(
+    app: &TestApp,
+    agent: &str,
+    name: &str,
+    ends_on: &str,
+    capacity: i64,
+) -> i64 {
+    body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/activities",
+            Some(agent),
+            &json!({"kindId": 6, "name": name, "startsOn": "2027-07-05", "endsOn": ends_on,
+                    "levels": ["CP"], "mode": "prepaid", "entryRule": "chosen", "familyChoosesGroup": false,
+                    "siblingRatePercent": null, "cancellable": false,
+                    "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1, 2, 3, 4, 5],
+                               "prices": [{"maxQuotient": null, "priceCents": 1000}]}],
+                    "groups": [{"name": "Groupe", "capacity": capacity}]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
 async fn body_of_empty_checkout(app: &TestApp, token: &str) -> reqwest::Response {
     checkout(app, token, "checkout-nothing-3").await
 }
@@ -358,24 +386,7 @@ async fn body_of_empty_checkout(app: &TestApp, token: &str) -> reqwest::Response
 async fn a_freed_week_is_offered_to_the_first_waiting_then_to_the_next_when_unpaid() {
     let app = app().await;
     let agent = app.token_of("agent").await;
-    let activity = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/activities",
-            Some(&agent),
-            &json!({"kindId": 6, "name": "Séjour nature", "startsOn": "2027-07-05", "endsOn": "2027-07-30",
-                    "levels": ["CP"], "mode": "prepaid", "entryRule": "chosen", "familyChoosesGroup": false,
-                    "siblingRatePercent": null, "cancellable": false,
-                    "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1, 2, 3, 4, 5],
-                               "prices": [{"maxQuotient": null, "priceCents": 1000}]}],
-                    "groups": [{"name": "Chalet", "capacity": 1}]}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let activity = prepaid_activity(&app, &agent, "Séjour nature", "2027-07-30", 1).await;
     let families = app.create_families(3, "CP").await;
     let item =
         |child: i64| json!({"childId": child, "activityId": activity, "weekStart": "2027-07-05"});
@@ -505,24 +516,7 @@ async fn a_freed_week_is_offered_to_the_first_waiting_then_to_the_next_when_unpa
 async fn thirty_families_checking_out_one_week_of_five_places_at_once_hold_exactly_five() {
     let app = app().await;
     let agent = app.token_of("agent").await;
-    let activity = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/activities",
-            Some(&agent),
-            &json!({"kindId": 6, "name": "Stage cirque", "startsOn": "2027-07-05", "endsOn": "2027-07-09",
-                    "levels": ["CP"], "mode": "prepaid", "entryRule": "chosen", "familyChoosesGroup": false,
-                    "siblingRatePercent": null, "cancellable": false,
-                    "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1, 2, 3, 4, 5],
-                               "prices": [{"maxQuotient": null, "priceCents": 1000}]}],
-                    "groups": [{"name": "Chapiteau", "capacity": 5}]}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let activity = prepaid_activity(&app, &agent, "Stage cirque", "2027-07-09", 5).await;
     let families = app.create_families(30, "CP").await;
     for (token, child) in &families {
         let item = json!({"childId": child, "activityId": activity, "weekStart": "2027-07-05"});
