@@ -37,7 +37,8 @@ fn paris(instant: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn escape(text: &str) -> String {
+/// Escapes text for HTML (emails, and the payment sandbox's page).
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

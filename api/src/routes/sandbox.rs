@@ -8,16 +8,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::db;
+use crate::email::templates::escape;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::baskets::{self, PaymentResult};
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// Shows the sandbox's payment page.
 ///

@@ -130,14 +130,8 @@ pub fn update(
 }
 
 pub fn add_kind(conn: &mut AnyConnection, code: &str, label: &str) -> Outcome<ActivityKind> {
-    use diesel::result::{DatabaseErrorKind, Error};
-    let id = activities::insert_kind(conn, code, label).map_err(|e| match e {
-        persistence::DbError::Query(Error::DatabaseError(
-            DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => UseCaseError::Refused(Refusal::ActivityKindTaken),
-        other => other.into(),
-    })?;
+    let id = activities::insert_kind(conn, code, label)
+        .map_err(super::unique_as(Refusal::ActivityKindTaken))?;
     activities::find_kind(conn, id)?.ok_or_else(|| gone("activity kind"))
 }
 

@@ -236,13 +236,7 @@ pub fn add_item(
                 amount_cents: week.price_cents(price),
             },
         )
-        .map_err(|e| match e {
-            persistence::DbError::Query(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => UseCaseError::from(Refusal::AlreadyRegistered),
-            other => other.into(),
-        })?;
+        .map_err(super::unique_as(Refusal::AlreadyRegistered))?;
         let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
         record(conn, basket)
     })
@@ -288,13 +282,8 @@ pub fn checkout(
             now + Duration::minutes(hold_minutes),
             now,
         )
-        .map_err(|e| match e {
-            persistence::DbError::Query(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => UseCaseError::from(Refusal::IdempotencyKeyReused),
-            other => other.into(),
-        })? {
+        .map_err(super::unique_as(Refusal::IdempotencyKeyReused))?
+        {
             return Err(UseCaseError::from(Refusal::BasketNotOpen));
         }
         // Read once the basket is held: nothing can be added or removed any more.
@@ -646,15 +635,8 @@ pub fn join_waitlist(
         day_price_cents: 0,
         amount_cents: 0,
     };
-    let id = baskets::wait_for_week(conn, &line_item, dossier_id, account_id, now).map_err(
-        |e| match e {
-            persistence::DbError::Query(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => UseCaseError::from(Refusal::AlreadyRegistered),
-            other => other.into(),
-        },
-    )?;
+    let id = baskets::wait_for_week(conn, &line_item, dossier_id, account_id, now)
+        .map_err(super::unique_as(Refusal::AlreadyRegistered))?;
     let entry = baskets::waiting_entries_of(conn, dossier_id)?
         .into_iter()
         .find(|e| e.id == id)

@@ -77,24 +77,12 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Outcome<DossierRecord> {
     conn.transaction(|conn| {
-        let id = dossiers::create(conn, &input.fields, now).map_err(number_taken)?;
+        let id = dossiers::create(conn, &input.fields, now)
+            .map_err(super::unique_as(Refusal::DossierNumberTaken))?;
         dossiers::replace_guardians(conn, id, &input.guardians)?;
         dossiers::replace_contacts(conn, id, &input.contacts)?;
         load(conn, id)
     })
-}
-
-/// The unique index on dossier numbers decides between two agents creating the
-/// same number at once (writing first, no check-then-insert race).
-fn number_taken(error: persistence::DbError) -> UseCaseError {
-    use diesel::result::{DatabaseErrorKind, Error};
-    match error {
-        persistence::DbError::Query(Error::DatabaseError(
-            DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Refusal::DossierNumberTaken.into(),
-        other => other.into(),
-    }
 }
 
 /// Replaces the dossier's details if nobody changed it since `version` was read.
@@ -106,7 +94,9 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Outcome<DossierRecord> {
     conn.transaction(|conn| {
-        if !dossiers::update(conn, id, version, &input.fields, now).map_err(number_taken)? {
+        if !dossiers::update(conn, id, version, &input.fields, now)
+            .map_err(super::unique_as(Refusal::DossierNumberTaken))?
+        {
             return Err(match dossiers::find(conn, id)? {
                 None => Refusal::NotFound,
                 Some(_) => Refusal::VersionMismatch,

@@ -125,6 +125,18 @@ pub enum Refusal {
 
 pub type Outcome<T> = Result<T, UseCaseError>;
 
+/// Maps a database error to `refusal` when a unique index refused the write (the
+/// index decides races between concurrent requests), and to itself otherwise.
+pub(crate) fn unique_as(refusal: Refusal) -> impl Fn(DbError) -> UseCaseError {
+    move |error| match error {
+        DbError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => refusal.into(),
+        other => other.into(),
+    }
+}
+
 /// The city's rules the account use cases apply, from configuration.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules<'a> {

@@ -204,7 +204,7 @@ pub fn register(
                 requested_by: Some(request.account_id),
             };
             registrations::insert(conn, &new, now)
-                .map_err(already_registered)
+                .map_err(super::unique_as(Refusal::AlreadyRegistered))
                 .map(|id| (id, new, group.name.clone()))
         })
         .map(|(id, new, group)| {
@@ -238,17 +238,6 @@ pub fn register(
         group_name: group,
         position,
     })
-}
-
-fn already_registered(error: persistence::DbError) -> UseCaseError {
-    use diesel::result::{DatabaseErrorKind, Error};
-    match error {
-        persistence::DbError::Query(Error::DatabaseError(
-            DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Refusal::AlreadyRegistered.into(),
-        other => other.into(),
-    }
 }
 
 /// An agent's decision on a registration.
