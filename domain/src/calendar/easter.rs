@@ -40,4 +40,45 @@ mod tests {
         assert_eq!(easter_sunday(1900), Some(date(1900, 4, 15)));
         assert_eq!(easter_sunday(2100), Some(date(2100, 3, 28)));
     }
+
+    /// Easter Sunday 1900-2100 copied from published tables (sources in the CSV's header),
+    /// so this is an independent check of the computus above.
+    const PUBLISHED_TABLE: &str = include_str!("easter-1900-2100.csv");
+
+    #[test]
+    fn matches_the_published_table_1900_2100() {
+        let mut lines = PUBLISHED_TABLE
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'));
+        assert_eq!(
+            lines.next(),
+            Some("year,easter_sunday"),
+            "missing CSV header"
+        );
+
+        let mut years = Vec::new();
+        for line in lines {
+            let Some((year, easter)) = line.split_once(',') else {
+                panic!("malformed row {line:?}: expected `year,easter_sunday`");
+            };
+            let Ok(year) = year.parse::<i32>() else {
+                panic!("malformed year in row {line:?}");
+            };
+            let Ok(easter) = NaiveDate::parse_from_str(easter, "%Y-%m-%d") else {
+                panic!("malformed date in row {line:?}");
+            };
+            assert_eq!(
+                easter_sunday(year),
+                Some(easter),
+                "Easter Sunday {year} differs from the published table"
+            );
+            years.push(year);
+        }
+        assert_eq!(
+            years,
+            (1900..=2100).collect::<Vec<_>>(),
+            "the table must list every year 1900..=2100 exactly once, in order"
+        );
+    }
 }
