@@ -11,4 +11,5 @@ pub mod city;
 pub mod dossier;
 pub mod outbox;
 pub mod password;
+pub mod planning;
 pub mod throttle;

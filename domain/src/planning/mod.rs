@@ -1,0 +1,17 @@
+//! The planning's rules: when a unit's day may be booked or changed (deadlines read
+//! against the city's calendar) and whether a unit runs on a day at all.
+//!
+//! Everything is computed from what the caller passes in (rules, calendar, the current
+//! instant); local times are Europe/Paris and instants are UTC.
+
+mod days;
+mod deadline;
+mod defaults;
+#[cfg(test)]
+mod properties;
+mod rules;
+
+pub use days::{ClosedReason, DaySetting, RunsOn, UnknownRunsOn, day_state};
+pub use deadline::{ChangeDecision, ChangeWindow, change_window, decide, paris_instant};
+pub use defaults::{default_rules, default_runs_on};
+pub use rules::{Calendar, DeadlineRule, TimeUnit};
