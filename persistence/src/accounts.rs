@@ -498,3 +498,16 @@ pub fn delete_ended_before(
     .execute(conn)?;
     Ok(sessions + tokens)
 }
+
+/// The active family accounts of the dossiers (whom the city's notices go to).
+pub fn active_of_dossiers(
+    conn: &mut AnyConnection,
+    dossier_ids: &[i64],
+) -> Result<Vec<Account>, DbError> {
+    Ok(accounts::table
+        .filter(accounts::dossier_id.eq_any(dossier_ids))
+        .filter(accounts::status.eq("active"))
+        .order(accounts::id)
+        .select(Account::as_select())
+        .load(conn)?)
+}

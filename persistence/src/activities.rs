@@ -191,25 +191,44 @@ pub fn units_of(conn: &mut AnyConnection, activity_id: i64) -> Result<Vec<Unit>,
         .load(conn)?)
 }
 
+/// Sets the activity's units, position by position: a unit keeps its id (and with it
+/// its bookings) when it is edited; units past the new list are deleted with theirs.
 pub fn replace_units(
     conn: &mut AnyConnection,
     activity_id: i64,
     units: &[NewUnit],
 ) -> Result<(), DbError> {
-    diesel::delete(activity_units::table.filter(activity_units::activity_id.eq(activity_id)))
-        .execute(conn)?;
+    let count = i32::try_from(units.len()).unwrap_or(i32::MAX);
+    diesel::delete(
+        activity_units::table
+            .filter(activity_units::activity_id.eq(activity_id))
+            .filter(activity_units::position.ge(count)),
+    )
+    .execute(conn)?;
     for (position, unit) in (0..).zip(units) {
-        diesel::insert_into(activity_units::table)
-            .values((
-                activity_units::activity_id.eq(activity_id),
-                activity_units::position.eq(position),
-                activity_units::name.eq(&unit.name),
-                activity_units::starts_at.eq(&unit.starts_at),
-                activity_units::ends_at.eq(&unit.ends_at),
-                activity_units::weekdays.eq(&unit.weekdays),
-                activity_units::prices.eq(&unit.prices),
-            ))
-            .execute(conn)?;
+        let changes = (
+            activity_units::name.eq(&unit.name),
+            activity_units::starts_at.eq(&unit.starts_at),
+            activity_units::ends_at.eq(&unit.ends_at),
+            activity_units::weekdays.eq(&unit.weekdays),
+            activity_units::prices.eq(&unit.prices),
+        );
+        let updated = diesel::update(
+            activity_units::table
+                .filter(activity_units::activity_id.eq(activity_id))
+                .filter(activity_units::position.eq(position)),
+        )
+        .set(changes)
+        .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(activity_units::table)
+                .values((
+                    activity_units::activity_id.eq(activity_id),
+                    activity_units::position.eq(position),
+                    changes,
+                ))
+                .execute(conn)?;
+        }
     }
     Ok(())
 }

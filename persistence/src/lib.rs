@@ -3,11 +3,15 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod attendance;
 pub mod audit;
 pub mod baskets;
+pub mod calendar;
+pub mod calendar_feeds;
 pub mod children;
 pub mod city;
 mod connection;
+pub mod deadline_rules;
 pub mod documents;
 pub mod dossiers;
 mod error;
@@ -15,6 +19,7 @@ pub mod imports;
 pub mod legal;
 mod migrations;
 pub mod outbox;
+pub mod planning;
 mod pool;
 pub mod quotients;
 pub mod registrations;

@@ -174,6 +174,8 @@ diesel::table! {
         id -> BigInt,
         code -> Text,
         label -> Text,
+        booking_rule -> Nullable<Text>,
+        change_rule -> Nullable<Text>,
     }
 }
 
@@ -422,6 +424,96 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    activity_rules (activity_id) {
+        activity_id -> BigInt,
+        runs_on -> Nullable<Text>,
+        booking_rule -> Nullable<Text>,
+        change_rule -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    school_holidays (id) {
+        id -> BigInt,
+        school_year -> Text,
+        description -> Text,
+        first_day -> Date,
+        last_day -> Date,
+        imported_at -> Timestamp,
+        imported_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    closure_days (id) {
+        id -> BigInt,
+        day -> Date,
+        activity_id -> Nullable<BigInt>,
+        reason -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> BigInt,
+        child_id -> BigInt,
+        dossier_id -> BigInt,
+        registration_id -> BigInt,
+        unit_id -> BigInt,
+        group_id -> BigInt,
+        day -> Date,
+        status -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    booking_counts (group_id, unit_id, day) {
+        group_id -> BigInt,
+        unit_id -> BigInt,
+        day -> Date,
+        taken -> Integer,
+    }
+}
+
+diesel::table! {
+    planning_changes (child_id, unit_id, day) {
+        child_id -> BigInt,
+        unit_id -> BigInt,
+        day -> Date,
+        dossier_id -> BigInt,
+        action -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendances (child_id, unit_id, day) {
+        child_id -> BigInt,
+        unit_id -> BigInt,
+        day -> Date,
+        dossier_id -> BigInt,
+        status -> Text,
+        note -> Nullable<Text>,
+        recorded_by -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (child_id) {
+        child_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> dossiers (dossier_id));
 diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
@@ -444,6 +536,11 @@ diesel::joinable!(child_health -> children (child_id));
 diesel::joinable!(requests -> dossiers (dossier_id));
 diesel::joinable!(documents -> dossiers (dossier_id));
 diesel::joinable!(family_quotients -> dossiers (dossier_id));
+diesel::joinable!(bookings -> activity_units (unit_id));
+diesel::joinable!(bookings -> registrations (registration_id));
+diesel::joinable!(planning_changes -> activity_units (unit_id));
+diesel::joinable!(attendances -> activity_units (unit_id));
+diesel::joinable!(activity_rules -> activities (activity_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     city_settings,
@@ -476,4 +573,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     baskets,
     basket_items,
     week_waitlist,
+    activity_rules,
+    school_holidays,
+    closure_days,
+    bookings,
+    booking_counts,
+    planning_changes,
+    attendances,
+    calendar_feeds,
 );

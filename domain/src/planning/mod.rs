@@ -4,6 +4,7 @@
 //! Everything is computed from what the caller passes in (rules, calendar, the current
 //! instant); local times are Europe/Paris and instants are UTC.
 
+mod attendance;
 mod days;
 mod deadline;
 mod defaults;
@@ -11,6 +12,7 @@ mod defaults;
 mod properties;
 mod rules;
 
+pub use attendance::AttendanceStatus;
 pub use days::{ClosedReason, DaySetting, RunsOn, UnknownRunsOn, day_state};
 pub use deadline::{ChangeDecision, ChangeWindow, change_window, decide, paris_instant};
 pub use defaults::{default_rules, default_runs_on};

@@ -1,0 +1,22 @@
+//! What agents record of a booked (or unbooked) day, which decides its billing.
+
+use crate::dossier::vocabulary::stored_enum;
+
+stored_enum! {
+    /// Who came: booked and present or absent without justification are billed; a
+    /// justified absence is not; a child present without booking is billed with the
+    /// activity's surcharge.
+    AttendanceStatus {
+        Present => "present",
+        AbsentJustified => "absent_justified",
+        AbsentUnjustified => "absent_unjustified",
+        PresentUnbooked => "present_unbooked",
+    }
+}
+
+impl AttendanceStatus {
+    /// Whether the status is for a child who was booked that day.
+    pub fn expects_booking(self) -> bool {
+        self != Self::PresentUnbooked
+    }
+}

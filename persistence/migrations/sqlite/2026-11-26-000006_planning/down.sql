@@ -1,0 +1,10 @@
+DROP TABLE calendar_feeds;
+DROP TABLE attendances;
+DROP TABLE planning_changes;
+DROP TABLE booking_counts;
+DROP TABLE bookings;
+DROP TABLE closure_days;
+DROP TABLE school_holidays;
+DROP TABLE activity_rules;
+ALTER TABLE activity_kinds DROP COLUMN change_rule;
+ALTER TABLE activity_kinds DROP COLUMN booking_rule;
