@@ -31,7 +31,7 @@ use crate::routes;
     tags(
         (name = "health", description = "Probes for orchestrators and load balancers."),
         (name = "city", description = "The city running the portal."),
-        (name = "calendar", description = "Public holidays and, later, school holidays and closure days."),
+        (name = "calendar", description = "Public holidays, computed; the zone's school holidays, imported."),
         (name = "auth", description = "Signing in and out, activation and password links."),
         (name = "signup", description = "The five-step sign-up of the guide, as a draft kept on the server."),
         (name = "legal", description = "Terms of use and privacy policy, versioned."),
@@ -47,6 +47,8 @@ use crate::routes;
         (name = "baskets", description = "Holiday weeks paid at once: the weeks on offer, the basket, the checkout and payment."),
         (name = "sandbox", description = "The built-in payment sandbox that stands in for PayFiP on a local run."),
         (name = "admin-activities", description = "Back office: the activity catalogue, groups and places, the registration queue."),
+        (name = "planning", description = "\"Planning\": each child's days, the draft of changes kept on the server, its validation under the deadlines, the iCalendar feed."),
+        (name = "admin-planning", description = "Back office: any child's planning past deadlines, deadline rules, the school calendar import, closure days, attendance."),
     ),
     components(schemas(Problem, FieldProblem)),
 )]

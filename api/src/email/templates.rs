@@ -334,6 +334,30 @@ pub fn week_offer(
     )
 }
 
+/// The city closed a day: the family's bookings of it are cancelled and not billed.
+pub fn closure_day(
+    to: &str,
+    first_name: &str,
+    day: chrono::NaiveDate,
+    reason: &str,
+    bookings: &[String],
+    link: &str,
+) -> Message {
+    let date = day.format("%d/%m/%Y");
+    let mut paragraphs = vec![format!(
+        "La ville ferme le {date} ({reason}). Les réservations de ce jour sont annulées et ne seront pas facturées. Votre planning est à jour :"
+    )];
+    paragraphs.extend(bookings.iter().map(|b| format!("— {b}")));
+    compose(
+        "closure_day",
+        to,
+        &format!("Fermeture le {date}"),
+        &hello(first_name),
+        &paragraphs,
+        Some(("Voir le planning", link)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

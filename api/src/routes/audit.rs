@@ -22,6 +22,8 @@ pub enum AuditActionView {
     UpdateHealth,
     /// An agent downloaded a health form.
     ReadHealthDocument,
+    /// An agent booked or cancelled days of a child's planning (deadlines waived).
+    ChangePlanning,
 }
 
 impl AuditActionView {
@@ -30,6 +32,7 @@ impl AuditActionView {
             Self::ReadHealth => "read_health",
             Self::UpdateHealth => "update_health",
             Self::ReadHealthDocument => "read_health_document",
+            Self::ChangePlanning => "change_planning",
         }
     }
 
@@ -38,6 +41,7 @@ impl AuditActionView {
             Self::ReadHealth,
             Self::UpdateHealth,
             Self::ReadHealthDocument,
+            Self::ChangePlanning,
         ]
         .into_iter()
         .find(|a| a.as_str() == text)

@@ -5,10 +5,12 @@ pub mod activities;
 pub mod activity_views;
 pub mod admin_accounts;
 pub mod admin_dossiers;
+pub mod admin_planning;
 pub mod audit;
 pub mod auth;
 pub mod baskets;
 pub mod calendar;
+pub mod calendar_feeds;
 pub mod city;
 pub mod docs;
 pub mod documents;
@@ -21,9 +23,12 @@ pub mod health;
 pub mod legal;
 pub mod me;
 pub mod pagination;
+pub mod planning;
+pub mod planning_views;
 pub mod registrations;
 pub mod requests;
 pub mod sandbox;
+pub mod school_calendar;
 pub mod sessions;
 pub mod signups;
 
@@ -69,6 +74,26 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(admin_accounts::resend_activation_email)
                 .service(legal::publish_legal_document)
                 .service(export::export_my_data)
+                .service(planning::get_my_planning)
+                .service(planning::get_my_child_planning)
+                .service(planning::get_my_planning_draft)
+                .service(planning::add_planning_draft_changes)
+                .service(planning::discard_my_planning_draft)
+                .service(planning::validate_my_planning_draft)
+                .service(planning::get_child_planning)
+                .service(planning::change_child_planning)
+                .service(calendar_feeds::create_calendar_feed)
+                .service(calendar_feeds::revoke_calendar_feed)
+                .service(calendar_feeds::get_calendar_feed)
+                .service(school_calendar::list_school_holidays)
+                .service(school_calendar::import_school_calendar)
+                .service(school_calendar::create_closure_day)
+                .service(school_calendar::list_closure_days)
+                .service(admin_planning::set_activity_kind_deadline_rules)
+                .service(admin_planning::get_activity_deadline_rules)
+                .service(admin_planning::set_activity_deadline_rules)
+                .service(admin_planning::record_attendance)
+                .service(admin_planning::get_roll_call)
                 .service(dossier::get_my_dossier)
                 .service(dossier::change_my_contact_details)
                 .service(dossier::list_my_children)

@@ -160,6 +160,11 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
         seed_dossier_18_extras(conn, dossier_18, now)?;
     }
     seed_activities(conn, now)?;
+    // The académie de Créteil's holidays (Zone C), imported as an agent would.
+    let rows = super::school_calendar::rows_from_csv(include_str!(
+        "../../../domain/src/calendar/fixtures/creteil-zone-c-2024-2027.csv"
+    ))?;
+    super::school_calendar::import(conn, &rows, None, now)?;
     let documents: Vec<i64> = ["terms", "privacy"]
         .into_iter()
         .map(|kind| legal::current(conn, kind).map(|d| d.map(|d| d.id)))

@@ -28,10 +28,10 @@ pub struct ReportRow {
 }
 
 /// A CSV's header and its rows, each with its line number.
-type Table = (Vec<String>, Vec<(u64, Vec<String>)>);
+pub(crate) type Table = (Vec<String>, Vec<(u64, Vec<String>)>);
 
 /// Reads the CSV: `;` or `,` separated (whichever the header uses), UTF-8.
-fn read(content: &str) -> Outcome<Table> {
+pub(crate) fn read(content: &str) -> Outcome<Table> {
     let first_line = content.lines().next().unwrap_or_default();
     let delimiter = if first_line.contains(';') { b';' } else { b',' };
     let mut reader = csv::ReaderBuilder::new()

@@ -4,18 +4,24 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod attendance;
 pub mod baskets;
 pub mod bootstrap;
+pub mod calendar_feeds;
 pub mod city;
+pub mod deadline_rules;
 pub mod demo;
 pub mod documents;
 pub mod dossiers;
 pub mod export;
 pub mod imports;
 pub mod legal;
+pub mod planning;
+pub mod planning_changes;
 pub mod registrations;
 pub mod requests;
 pub mod retention;
+pub mod school_calendar;
 pub mod sessions;
 pub mod signup;
 pub mod throttling;

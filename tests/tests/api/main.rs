@@ -16,6 +16,7 @@ mod health;
 mod imports;
 mod password_policy;
 mod passwords;
+mod planning;
 mod races;
 mod registrations;
 mod retention;

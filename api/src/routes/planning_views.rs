@@ -1,0 +1,638 @@
+//! What clients read and write about plannings: ranges, days, verdicts, drafts.
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use chrono_tz::Europe::Paris;
+use domain::planning::ClosedReason;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::problem::{ApiError, FieldError};
+use crate::usecases::planning::{
+    Action, ActivityPlanning, ChildPlanning, DayEntry, DayRefusal, DraftCounts, Planning, Verdict,
+};
+use crate::usecases::planning_changes::{Applied, Change, Judged, Pattern};
+
+/// A calendar view's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// The calendar month holding `date`.
+    Month,
+    /// Two weeks from the Monday of `date`'s week.
+    Fortnight,
+    /// Monday to Sunday of `date`'s week.
+    Week,
+}
+
+/// Either `from` and `to`, or a `period` around `date` (default: the current month).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct RangeQuery {
+    /// First day (with `to`), at most 366 days.
+    pub from: Option<NaiveDate>,
+    /// Last day, included (with `from`).
+    pub to: Option<NaiveDate>,
+    /// A view around `date` (when `from`/`to` are not given).
+    pub period: Option<Period>,
+    /// A day of the view (default: today).
+    pub date: Option<NaiveDate>,
+}
+
+impl RangeQuery {
+    /// The days asked for, `from..=to`.
+    pub fn resolve(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), ApiError> {
+        match (self.from, self.to) {
+            (Some(from), Some(to)) => return Ok((from, to)),
+            (None, None) => {}
+            _ => {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "from",
+                    "range_incomplete",
+                    "Donnez `from` et `to` ensemble, ou une période.",
+                    "Give `from` and `to` together, or a period.",
+                )]));
+            }
+        }
+        let date = self.date.unwrap_or(today);
+        let monday = date - Days::new(u64::from(date.weekday().num_days_from_monday()));
+        let range = match self.period.unwrap_or(Period::Month) {
+            Period::Month => {
+                let first = date.with_day(1);
+                let last = first
+                    .and_then(|f| f.checked_add_months(Months::new(1)))
+                    .and_then(|n| n.pred_opt());
+                first.zip(last)
+            }
+            Period::Fortnight => monday.checked_add_days(Days::new(13)).map(|l| (monday, l)),
+            Period::Week => monday.checked_add_days(Days::new(6)).map(|l| (monday, l)),
+        };
+        range.ok_or_else(|| {
+            ApiError::validation(vec![FieldError::new(
+                "date",
+                "out_of_range",
+                "Date hors du calendrier.",
+                "Date out of the calendar.",
+            )])
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionView {
+    Book,
+    Cancel,
+}
+
+impl From<ActionView> for Action {
+    fn from(action: ActionView) -> Self {
+        match action {
+            ActionView::Book => Self::Book,
+            ActionView::Cancel => Self::Cancel,
+        }
+    }
+}
+
+impl From<Action> for ActionView {
+    fn from(action: Action) -> Self {
+        match action {
+            Action::Book => Self::Book,
+            Action::Cancel => Self::Cancel,
+        }
+    }
+}
+
+/// Why a unit does not run on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosedReasonView {
+    NotAWeekdayOfTheUnit,
+    PublicHoliday,
+    SchoolHoliday,
+    OutsideSchoolHolidays,
+    OutsideActivity,
+    BeforeEntryDate,
+    ClosureDay,
+}
+
+impl From<ClosedReason> for ClosedReasonView {
+    fn from(reason: ClosedReason) -> Self {
+        match reason {
+            ClosedReason::NotAWeekdayOfTheUnit => Self::NotAWeekdayOfTheUnit,
+            ClosedReason::PublicHoliday => Self::PublicHoliday,
+            ClosedReason::SchoolHoliday => Self::SchoolHoliday,
+            ClosedReason::OutsideSchoolHolidays => Self::OutsideSchoolHolidays,
+            ClosedReason::OutsideActivity => Self::OutsideActivity,
+            ClosedReason::BeforeEntryDate => Self::BeforeEntryDate,
+            ClosedReason::ClosureDay => Self::ClosureDay,
+        }
+    }
+}
+
+fn closed_label(reason: ClosedReason) -> &'static str {
+    match reason {
+        ClosedReason::NotAWeekdayOfTheUnit => "pas d'accueil ce jour de la semaine",
+        ClosedReason::PublicHoliday => "jour férié",
+        ClosedReason::SchoolHoliday => "vacances scolaires",
+        ClosedReason::OutsideSchoolHolidays => "hors vacances scolaires",
+        ClosedReason::OutsideActivity => "hors de la période de l'activité",
+        ClosedReason::BeforeEntryDate => "avant la date d'entrée de l'inscription",
+        ClosedReason::ClosureDay => "fermeture décidée par la ville",
+    }
+}
+
+fn paris(instant: DateTime<Utc>) -> String {
+    instant
+        .with_timezone(&Paris)
+        .format("%d/%m/%Y à %H:%M")
+        .to_string()
+}
+
+/// Why a day cannot change: a stable `code`, a French message, the instants involved.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "code": "deadline_passed",
+    "message": "Le délai de modification est passé depuis le 06/09/2026 à 07:30.",
+    "deadline": "2026-09-06T05:30:00Z"
+}))]
+pub struct DayRefusalView {
+    /// `deadline_passed`, `window_not_open`, `no_booking_window`, `day_not_open`,
+    /// `day_full`, `not_registered`, `prepaid_activity` or `booking_closed`.
+    pub code: String,
+    pub message: String,
+    /// The deadline that passed (`deadline_passed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DateTime<Utc>>,
+    /// When the booking window opens (`window_not_open`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<DateTime<Utc>>,
+    /// Why the unit does not run (`day_not_open`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<ClosedReasonView>,
+}
+
+impl From<DayRefusal> for DayRefusalView {
+    fn from(refusal: DayRefusal) -> Self {
+        let message = match refusal {
+            DayRefusal::DeadlinePassed(at) => {
+                format!("Le délai est passé depuis le {}.", paris(at))
+            }
+            DayRefusal::WindowNotOpen(at) => {
+                format!("Les réservations de ce jour ouvrent le {}.", paris(at))
+            }
+            DayRefusal::NoWindow => "Aucune période de réservation ne couvre ce jour.".to_owned(),
+            DayRefusal::DayClosed(reason) => {
+                format!(
+                    "L'activité n'a pas lieu ce jour-là : {}.",
+                    closed_label(reason)
+                )
+            }
+            DayRefusal::DayFull => "Il n'y a plus de place ce jour-là.".to_owned(),
+            DayRefusal::NotRegistered => {
+                "L'enfant n'est pas inscrit à cette activité ce jour-là.".to_owned()
+            }
+            DayRefusal::PrepaidActivity => {
+                "Les semaines de vacances se réservent et se paient dans le panier.".to_owned()
+            }
+            DayRefusal::BookingClosed => {
+                "La ville a fermé ce jour : la réservation ne peut plus changer.".to_owned()
+            }
+        };
+        Self {
+            code: refusal.code().to_owned(),
+            message,
+            deadline: match refusal {
+                DayRefusal::DeadlinePassed(at) => Some(at),
+                _ => None,
+            },
+            opens_at: match refusal {
+                DayRefusal::WindowNotOpen(at) => Some(at),
+                _ => None,
+            },
+            closed_reason: match refusal {
+                DayRefusal::DayClosed(reason) => Some(reason.into()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Whether a day can change now: a booked day be cancelled, another be booked.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeStateView {
+    /// What a tick would do: `cancel` a booked day, `book` another.
+    pub action: ActionView,
+    pub allowed: bool,
+    /// Until when it is allowed (absent for agents, who have no deadline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<DayRefusalView>,
+}
+
+impl ChangeStateView {
+    fn new(action: Action, verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Allowed(until) => Self {
+                action: action.into(),
+                allowed: true,
+                until,
+                refusal: None,
+            },
+            Verdict::Refused(refusal) => Self {
+                action: action.into(),
+                allowed: false,
+                until: None,
+                refusal: Some(refusal.into()),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatusView {
+    /// Booked: billed as the rules say.
+    Booked,
+    /// The city closed the day: not billed.
+    Closed,
+}
+
+/// One unit of one day.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DayView {
+    pub date: NaiveDate,
+    pub unit_id: i64,
+    /// The unit's start that day.
+    pub starts_at: DateTime<Utc>,
+    /// Whether the unit runs that day for this child.
+    pub open: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<ClosedReasonView>,
+    /// The saved booking, if any.
+    pub booking: Option<BookingStatusView>,
+    /// The draft's pending change of that day, if any.
+    pub pending: Option<ActionView>,
+    /// The family's price that day (its quotient bracket, sibling rate).
+    pub price_cents: Option<i64>,
+    pub change: ChangeStateView,
+}
+
+impl From<&DayEntry> for DayView {
+    fn from(entry: &DayEntry) -> Self {
+        let action = if entry.booking.is_some() {
+            Action::Cancel
+        } else {
+            Action::Book
+        };
+        Self {
+            date: entry.day,
+            unit_id: entry.unit_id,
+            starts_at: entry.starts_at,
+            open: entry.closed.is_none(),
+            closed_reason: entry.closed.map(Into::into),
+            booking: entry.booking.as_deref().map(|b| {
+                if b == "closed" {
+                    BookingStatusView::Closed
+                } else {
+                    BookingStatusView::Booked
+                }
+            }),
+            pending: entry.pending.map(Into::into),
+            price_cents: entry.price_cents,
+            change: ChangeStateView::new(action, entry.change),
+        }
+    }
+}
+
+/// A unit of the activity and what the range holds of it ("2 Repas : 5.70 EUR").
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitSummaryView {
+    pub unit_id: i64,
+    pub name: String,
+    /// Local start time, `HH:MM`.
+    pub starts_at: String,
+    pub ends_at: String,
+    /// Saved bookings in the range.
+    pub booked: i64,
+    pub amount_cents: i64,
+    /// Bookings once the draft is validated.
+    pub booked_with_draft: i64,
+    pub amount_with_draft_cents: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityPlanningView {
+    pub registration_id: i64,
+    pub activity_id: i64,
+    pub activity_name: String,
+    /// Holiday weeks paid at once: shown, changed through the basket.
+    pub prepaid: bool,
+    /// The first day of the range the activity is open for the child.
+    pub first_open_day: Option<NaiveDate>,
+    pub units: Vec<UnitSummaryView>,
+    pub cost_cents: i64,
+    pub cost_with_draft_cents: i64,
+    pub days: Vec<DayView>,
+}
+
+impl From<&ActivityPlanning> for ActivityPlanningView {
+    fn from(activity: &ActivityPlanning) -> Self {
+        let saved = activity.summary(false);
+        let drafted = activity.summary(true);
+        let plan = &activity.plan;
+        Self {
+            registration_id: plan.registration.id,
+            activity_id: plan.activity.id,
+            activity_name: plan.activity.name.clone(),
+            prepaid: plan.activity.mode == domain::activity::RegistrationMode::Prepaid.as_str(),
+            first_open_day: activity
+                .entries
+                .iter()
+                .find(|e| e.closed.is_none())
+                .map(|e| e.day),
+            units: plan
+                .units
+                .iter()
+                .zip(saved.iter().zip(&drafted))
+                .map(
+                    |(u, ((_, booked, cents), (_, with, with_cents)))| UnitSummaryView {
+                        unit_id: u.unit.id,
+                        name: u.unit.name.clone(),
+                        starts_at: u.unit.starts_at.clone(),
+                        ends_at: u.unit.ends_at.clone(),
+                        booked: *booked,
+                        amount_cents: *cents,
+                        booked_with_draft: *with,
+                        amount_with_draft_cents: *with_cents,
+                    },
+                )
+                .collect(),
+            cost_cents: activity.cost_cents(false),
+            cost_with_draft_cents: activity.cost_cents(true),
+            days: activity.entries.iter().map(DayView::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChildPlanningView {
+    pub child_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    /// "Coût de la période": the saved bookings of the range.
+    pub cost_cents: i64,
+    pub cost_with_draft_cents: i64,
+    pub activities: Vec<ActivityPlanningView>,
+}
+
+impl From<&ChildPlanning> for ChildPlanningView {
+    fn from(child: &ChildPlanning) -> Self {
+        Self {
+            child_id: child.child.id,
+            first_name: child.child.first_name.clone(),
+            last_name: child.child.last_name.clone(),
+            cost_cents: child.cost_cents(false),
+            cost_with_draft_cents: child.cost_cents(true),
+            activities: child.activities.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// "0 annulation en attente, 0 réservation en attente".
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftCountsView {
+    pub bookings: usize,
+    pub cancellations: usize,
+}
+
+impl From<DraftCounts> for DraftCountsView {
+    fn from(counts: DraftCounts) -> Self {
+        Self {
+            bookings: counts.bookings,
+            cancellations: counts.cancellations,
+        }
+    }
+}
+
+/// The planning of a range for one child or the whole family.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanningView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// All the children's saved bookings of the range.
+    pub cost_cents: i64,
+    pub cost_with_draft_cents: i64,
+    /// The whole draft, every range included.
+    pub draft: DraftCountsView,
+    pub children: Vec<ChildPlanningView>,
+}
+
+impl From<&Planning> for PlanningView {
+    fn from(planning: &Planning) -> Self {
+        Self {
+            from: planning.from,
+            to: planning.to,
+            cost_cents: planning.children.iter().map(|c| c.cost_cents(false)).sum(),
+            cost_with_draft_cents: planning.children.iter().map(|c| c.cost_cents(true)).sum(),
+            draft: planning.draft.into(),
+            children: planning.children.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One day to book or cancel.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangeForm {
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub child_id: i64,
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub unit_id: i64,
+    pub date: NaiveDate,
+    pub action: ActionView,
+}
+
+/// Every `weekdays` of `from..=to` the unit runs on (closed days are left out).
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PatternForm {
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub child_id: i64,
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub unit_id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// ISO weekdays, 1 = Monday to 7 = Sunday.
+    #[validate(length(min = 1, max = 7))]
+    #[schema(min_items = 1, max_items = 7, value_type = Vec<u32>)]
+    pub weekdays: Vec<u32>,
+    pub action: ActionView,
+}
+
+/// Days and patterns to change, at most 1,000 days in all.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangesForm {
+    #[serde(default)]
+    #[validate(length(max = 1000), nested)]
+    #[schema(max_items = 1000)]
+    pub changes: Vec<ChangeForm>,
+    #[serde(default)]
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
+    pub patterns: Vec<PatternForm>,
+}
+
+impl ChangesForm {
+    /// The changes and patterns, weekdays checked.
+    pub fn read(&self) -> Result<(Vec<Change>, Vec<Pattern>), ApiError> {
+        if self
+            .patterns
+            .iter()
+            .any(|p| p.weekdays.iter().any(|d| !(1..=7).contains(d)))
+        {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "patterns",
+                "invalid_weekday",
+                "Les jours de la semaine vont de 1 (lundi) à 7 (dimanche).",
+                "Weekdays run from 1 (Monday) to 7 (Sunday).",
+            )]));
+        }
+        let changes = self
+            .changes
+            .iter()
+            .map(|c| Change {
+                child_id: c.child_id,
+                unit_id: c.unit_id,
+                day: c.date,
+                action: c.action.into(),
+            })
+            .collect();
+        let patterns = self
+            .patterns
+            .iter()
+            .map(|p| Pattern {
+                child_id: p.child_id,
+                unit_id: p.unit_id,
+                from: p.from,
+                to: p.to,
+                weekdays: p.weekdays.clone(),
+                action: p.action.into(),
+            })
+            .collect();
+        Ok((changes, patterns))
+    }
+}
+
+/// A change and whether it may be made now.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JudgedChangeView {
+    pub child_id: i64,
+    pub unit_id: i64,
+    pub date: NaiveDate,
+    pub action: ActionView,
+    pub allowed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<DayRefusalView>,
+}
+
+impl From<&Judged> for JudgedChangeView {
+    fn from(judged: &Judged) -> Self {
+        let state = ChangeStateView::new(judged.change.action, judged.verdict);
+        Self {
+            child_id: judged.change.child_id,
+            unit_id: judged.change.unit_id,
+            date: judged.change.day,
+            action: judged.change.action.into(),
+            allowed: state.allowed,
+            until: state.until,
+            refusal: state.refusal,
+        }
+    }
+}
+
+/// The draft kept on the server, each change judged now.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftView {
+    pub bookings: usize,
+    pub cancellations: usize,
+    pub changes: Vec<JudgedChangeView>,
+}
+
+impl DraftView {
+    pub fn new(judged: &[Judged]) -> Self {
+        let bookings = judged
+            .iter()
+            .filter(|j| j.change.action == Action::Book)
+            .count();
+        Self {
+            bookings,
+            cancellations: judged.len() - bookings,
+            changes: judged.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// The draft after adding changes, with the days not kept.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftUpdateView {
+    pub draft: DraftView,
+    /// Days left out: the unit does not run or the child is not registered.
+    pub ignored: Vec<JudgedChangeView>,
+}
+
+/// A change applied.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedChangeView {
+    pub child_id: i64,
+    pub unit_id: i64,
+    pub date: NaiveDate,
+    pub action: ActionView,
+}
+
+/// What a validation did: every allowed change applied, the others reported.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangesResultView {
+    pub applied: Vec<AppliedChangeView>,
+    pub refused: Vec<JudgedChangeView>,
+}
+
+impl From<&Applied> for ChangesResultView {
+    fn from(outcome: &Applied) -> Self {
+        Self {
+            applied: outcome
+                .applied
+                .iter()
+                .map(|c| AppliedChangeView {
+                    child_id: c.child_id,
+                    unit_id: c.unit_id,
+                    date: c.day,
+                    action: c.action.into(),
+                })
+                .collect(),
+            refused: outcome.refused.iter().map(Into::into).collect(),
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! The planning's calendar: school holidays (read by anyone, imported by agents from
+//! the national dataset) and the closure days agents decide.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::calendar::SchoolCalendarRow;
+use persistence::calendar::{ClosureDay, SchoolHoliday};
+use persistence::utc;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::auth::Staff;
+use crate::db;
+use crate::problem::{ApiError, FieldError, unsupported_media_type, validate};
+use crate::state::AppState;
+use crate::usecases::school_calendar;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct DaysQuery {
+    /// Periods ending on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Periods starting on or before this day.
+    pub to: Option<NaiveDate>,
+}
+
+/// A school holiday of the city's zone: `firstDay` to `lastDay`, both without school.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"schoolYear": "2026-2027", "description": "Vacances de la Toussaint", "firstDay": "2026-10-17", "lastDay": "2026-11-01"}))]
+pub struct SchoolHolidayView {
+    pub school_year: String,
+    pub description: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+}
+
+impl From<&SchoolHoliday> for SchoolHolidayView {
+    fn from(holiday: &SchoolHoliday) -> Self {
+        Self {
+            school_year: holiday.school_year.clone(),
+            description: holiday.description.clone(),
+            first_day: holiday.first_day,
+            last_day: holiday.last_day,
+        }
+    }
+}
+
+/// Lists the school holidays of the city's zone, as last imported.
+#[utoipa::path(
+    tag = "calendar",
+    operation_id = "listSchoolHolidays",
+    params(DaysQuery),
+    responses((status = 200, description = "The periods, in date order.", body = Vec<SchoolHolidayView>)),
+)]
+#[get("/calendar/school-holidays")]
+pub async fn list_school_holidays(
+    state: web::Data<AppState>,
+    query: web::Query<DaysQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (from, to) = (query.from, query.to);
+    let holidays = db::run(&state.pool, move |conn| {
+        school_calendar::school_holidays(conn, from, to)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(
+        holidays
+            .iter()
+            .map(Into::into)
+            .collect::<Vec<SchoolHolidayView>>(),
+    ))
+}
+
+/// One record of the dataset's JSON export (its field names).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SchoolCalendarRecord {
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub population: String,
+    /// As exported: `2026-10-16T22:00:00+00:00` (midnight in Paris) or a date.
+    #[serde(default)]
+    pub start_date: String,
+    #[serde(default)]
+    pub end_date: String,
+    /// The académie.
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub zones: String,
+    #[serde(default)]
+    pub annee_scolaire: String,
+}
+
+/// The JSON export: its records, bare or under `results` (the API's pages).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum SchoolCalendarJson {
+    Records(Vec<SchoolCalendarRecord>),
+    Page { results: Vec<SchoolCalendarRecord> },
+}
+
+/// What an import replaced.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SchoolCalendarImportView {
+    pub zone: String,
+    pub academy: Option<String>,
+    /// The school years replaced.
+    pub school_years: Vec<String>,
+    pub periods: Vec<SchoolHolidayView>,
+}
+
+/// Imports the national school calendar (`fr-en-calendrier-scolaire`) for the city's
+/// zone and académie.
+///
+/// The CSV export (`;`, code or labelled headers) or the JSON export. The school years
+/// the file holds replace those already imported; other zones are ignored. Nothing is
+/// written if a row of the zone is wrong: each problem names its line.
+#[utoipa::path(
+    tag = "admin-planning",
+    operation_id = "importSchoolCalendar",
+    security(("bearerAuth" = [])),
+    request_body(description = "The dataset's export.", content(
+        ("text/csv"),
+        (SchoolCalendarJson = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "Imported.", body = SchoolCalendarImportView),
+        (status = 400, description = "A wrong row, header or an empty file; or nothing for the zone (`validation_failed`)."),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 413, description = "Larger than the import limit (`payload_too_large`)."),
+        (status = 415, description = "Neither CSV nor JSON (`unsupported_media_type`)."),
+        (status = 422, description = "Not a readable UTF-8 CSV (`import_unreadable`)."),
+    ),
+)]
+#[post("/admin/school-calendar/imports")]
+pub async fn import_school_calendar(
+    state: web::Data<AppState>,
+    staff: Staff,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    if body.len() > state.config.files.import_max_bytes {
+        return Err(crate::problem::payload_too_large(
+            state.config.files.import_max_bytes,
+        ));
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    let unreadable = || {
+        ApiError::validation(vec![FieldError::new(
+            "body",
+            "unreadable",
+            "Le fichier ne se lit pas (UTF-8, CSV ou JSON attendu).",
+            "The file cannot be read (UTF-8 CSV or JSON expected).",
+        )])
+    };
+    let rows: Vec<SchoolCalendarRow> = match declared.as_deref() {
+        Some("text/csv") => {
+            let content = String::from_utf8(body.to_vec()).map_err(|_| unreadable())?;
+            school_calendar::rows_from_csv(&content)?
+        }
+        Some("application/json") => {
+            let records = match serde_json::from_slice::<SchoolCalendarJson>(&body) {
+                Ok(
+                    SchoolCalendarJson::Records(records)
+                    | SchoolCalendarJson::Page { results: records },
+                ) => records,
+                Err(_) => return Err(unreadable()),
+            };
+            records
+                .into_iter()
+                .map(|r| SchoolCalendarRow {
+                    description: r.description,
+                    population: r.population,
+                    start: r.start_date,
+                    end: r.end_date,
+                    location: r.location,
+                    zones: r.zones,
+                    school_year: r.annee_scolaire,
+                })
+                .collect()
+        }
+        _ => return Err(unsupported_media_type("text/csv, application/json")),
+    };
+    if rows.is_empty() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            "empty",
+            "Le fichier est vide.",
+            "The file is empty.",
+        )]));
+    }
+    let now = state.clock.now();
+    let actor = staff.0.account_id;
+    let outcome = db::run(&state.pool, move |conn| {
+        school_calendar::import(conn, &rows, Some(actor), now)
+    })
+    .await?;
+    let mut school_years: Vec<String> = outcome
+        .periods
+        .iter()
+        .map(|p| p.school_year.clone())
+        .collect();
+    school_years.dedup();
+    Ok(HttpResponse::Ok().json(SchoolCalendarImportView {
+        zone: outcome.zone,
+        academy: outcome.academy,
+        school_years,
+        periods: outcome
+            .periods
+            .iter()
+            .map(|p| SchoolHolidayView {
+                school_year: p.school_year.clone(),
+                description: p.description.clone(),
+                first_day: p.first_day,
+                last_day: p.last_day,
+            })
+            .collect(),
+    }))
+}
+
+/// A day the city closes (a strike, a closed school).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClosureDayForm {
+    pub date: NaiveDate,
+    /// One activity; absent: every activity.
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub activity_id: Option<i64>,
+    /// Told to the families, e.g. « grève ».
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClosureDayView {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub activity_id: Option<i64>,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+    /// Bookings of the day it cancelled (not billed); on creation only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookings_closed: Option<usize>,
+    /// Family accounts emailed; on creation only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub families_told: Option<usize>,
+}
+
+impl From<&ClosureDay> for ClosureDayView {
+    fn from(day: &ClosureDay) -> Self {
+        Self {
+            id: day.id,
+            date: day.day,
+            activity_id: day.activity_id,
+            reason: day.reason.clone(),
+            created_at: utc(day.created_at),
+            bookings_closed: None,
+            families_told: None,
+        }
+    }
+}
+
+/// Closes a day: its bookings are cancelled without billing and each family told.
+#[utoipa::path(
+    tag = "admin-planning",
+    operation_id = "createClosureDay",
+    security(("bearerAuth" = [])),
+    request_body = ClosureDayForm,
+    responses(
+        (status = 201, description = "Closed; bookings cancelled and families emailed.", body = ClosureDayView),
+        (status = 400, description = "Invalid fields (`validation_failed`)."),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such activity (`not_found`)."),
+    ),
+)]
+#[post("/admin/closure-days")]
+pub async fn create_closure_day(
+    state: web::Data<AppState>,
+    staff: Staff,
+    body: web::Json<ClosureDayForm>,
+) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let form = body.into_inner();
+    let agent = staff.0.account_id;
+    let now = state.clock.now();
+    let link = format!("{}/planning", state.config.frontend_url);
+    let closure = db::run(&state.pool, move |conn| {
+        school_calendar::close_day(
+            conn,
+            agent,
+            form.date,
+            form.activity_id,
+            form.reason.trim(),
+            &link,
+            now,
+        )
+    })
+    .await?;
+    let mut view = ClosureDayView::from(&closure.day);
+    view.bookings_closed = Some(closure.bookings_closed);
+    view.families_told = Some(closure.families_told);
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ClosureRange {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Lists the closure days of a range.
+#[utoipa::path(
+    tag = "admin-planning",
+    operation_id = "listClosureDays",
+    security(("bearerAuth" = [])),
+    params(ClosureRange),
+    responses(
+        (status = 200, description = "In date order.", body = Vec<ClosureDayView>),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+    ),
+)]
+#[get("/admin/closure-days")]
+pub async fn list_closure_days(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    query: web::Query<ClosureRange>,
+) -> Result<HttpResponse, ApiError> {
+    let (from, to) = (query.from, query.to);
+    let days = db::run(&state.pool, move |conn| {
+        school_calendar::closure_days(conn, from, to)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(days.iter().map(Into::into).collect::<Vec<ClosureDayView>>()))
+}

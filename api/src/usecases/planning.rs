@@ -1,0 +1,626 @@
+//! A planning: for each child, accepted registration, unit and day of a range, whether
+//! the day is open, booked, pending in the draft, changeable now and until when, and
+//! its price. Everything is loaded in a fixed handful of queries, whatever the range.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use domain::activity::{PriceBracket, RegistrationMode, unit_price};
+use domain::calendar::{HolidayRegion, SchoolHolidayPeriod, public_holidays};
+use domain::dossier::QuotientPeriod;
+use domain::planning::{
+    self, Calendar, ChangeDecision, ClosedReason, DaySetting, change_window, day_state,
+};
+use persistence::activities::Unit;
+use persistence::children::Child;
+use persistence::planning::{self as store, ActivitySlot, PendingChange, RegistrationSlot};
+use persistence::{AnyConnection, calendar, children, quotients, registrations};
+
+use super::deadline_rules::{self, EffectiveRules};
+use super::{Outcome, Refusal, UseCaseError};
+use crate::problem::FieldError;
+
+/// The longest range one planning request covers.
+pub const MAX_RANGE_DAYS: i64 = 366;
+
+/// Book or cancel one unit of one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Book,
+    Cancel,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Book => "book",
+            Self::Cancel => "cancel",
+        }
+    }
+
+    fn parse(stored: &str) -> Self {
+        if stored == "cancel" {
+            Self::Cancel
+        } else {
+            Self::Book
+        }
+    }
+}
+
+/// Why one day's change is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayRefusal {
+    /// The deadline passed at this instant.
+    DeadlinePassed(DateTime<Utc>),
+    /// The booking window opens at this instant.
+    WindowNotOpen(DateTime<Utc>),
+    /// The rule gives this day no window (a holiday-centre day outside the holidays).
+    NoWindow,
+    /// The unit does not run that day for this child.
+    DayClosed(ClosedReason),
+    /// Every place of the group is taken that day.
+    DayFull,
+    /// The child holds no accepted registration with this unit on that day.
+    NotRegistered,
+    /// Holiday weeks paid at once are booked through the basket.
+    PrepaidActivity,
+    /// The city closed the day: the booking can no longer change.
+    BookingClosed,
+}
+
+impl DayRefusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::DeadlinePassed(_) => "deadline_passed",
+            Self::WindowNotOpen(_) => "window_not_open",
+            Self::NoWindow => "no_booking_window",
+            Self::DayClosed(_) => "day_not_open",
+            Self::DayFull => "day_full",
+            Self::NotRegistered => "not_registered",
+            Self::PrepaidActivity => "prepaid_activity",
+            Self::BookingClosed => "booking_closed",
+        }
+    }
+}
+
+/// Whether a day's unit may change now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Allowed until this instant (`None`: agents, no deadline).
+    Allowed(Option<DateTime<Utc>>),
+    Refused(DayRefusal),
+}
+
+/// A unit with what the planning computes from it.
+#[derive(Debug, Clone)]
+pub struct UnitPlan {
+    pub unit: Unit,
+    pub weekdays: Vec<u32>,
+    pub starts_at: NaiveTime,
+    brackets: Vec<PriceBracket>,
+}
+
+/// An accepted registration with its activity, rules and units.
+#[derive(Debug, Clone)]
+pub struct RegistrationPlan {
+    pub registration: RegistrationSlot,
+    pub activity: ActivitySlot,
+    pub rules: EffectiveRules,
+    pub units: Vec<UnitPlan>,
+    sibling: bool,
+    closures: BTreeSet<NaiveDate>,
+}
+
+impl RegistrationPlan {
+    fn prepaid(&self) -> bool {
+        self.activity.mode == RegistrationMode::Prepaid.as_str()
+    }
+}
+
+/// Everything the decisions over a range need, loaded once.
+#[derive(Debug)]
+pub struct Context {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub registrations: Vec<RegistrationPlan>,
+    bookings: HashMap<(i64, i64, NaiveDate), String>,
+    public_holidays: BTreeSet<NaiveDate>,
+    school_holidays: Vec<SchoolHolidayPeriod>,
+    capacities: HashMap<(i64, NaiveDate), i32>,
+    taken: HashMap<(i64, i64, NaiveDate), i32>,
+    group_capacity: HashMap<i64, i32>,
+    quotients: HashMap<i64, Vec<QuotientPeriod>>,
+}
+
+/// Checks a requested range: `from <= to`, at most [`MAX_RANGE_DAYS`].
+pub fn check_range(from: NaiveDate, to: NaiveDate) -> Outcome<()> {
+    if to < from {
+        return Err(UseCaseError::Invalid(vec![FieldError::new(
+            "to",
+            "range_inverted",
+            "La fin de la période précède son début.",
+            "The range ends before it starts.",
+        )]));
+    }
+    if (to - from).num_days() >= MAX_RANGE_DAYS {
+        return Err(UseCaseError::Invalid(vec![FieldError::new(
+            "to",
+            "range_too_long",
+            "Une période couvre au plus 366 jours.",
+            "A range covers at most 366 days.",
+        )]));
+    }
+    Ok(())
+}
+
+fn parse_time(text: &str) -> NaiveTime {
+    NaiveTime::parse_from_str(text, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+        .unwrap_or(NaiveTime::MIN)
+}
+
+/// Public holidays of the years around the range (a deadline counted in working days
+/// may reach back into the previous year).
+fn holidays_around(from: NaiveDate, to: NaiveDate) -> BTreeSet<NaiveDate> {
+    (from.year() - 1..=to.year() + 1)
+        .filter_map(|year| public_holidays(year, HolidayRegion::Metropole).ok())
+        .flatten()
+        .map(|h| h.date)
+        .collect()
+}
+
+/// Loads what the planning of `child_ids` (all of one dossier) over `from..=to` needs.
+pub fn load(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    child_ids: &[i64],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Outcome<Context> {
+    let planned = store::accepted_registrations(conn, child_ids, from, to)?;
+    let activity_ids: Vec<i64> = planned.iter().map(|p| p.1.id).collect();
+    let units = store::units_of(conn, &activity_ids)?;
+    let group_ids: Vec<i64> = planned.iter().map(|p| p.0.group_id).collect();
+    let live: HashSet<(i64, i64)> = registrations::of_dossier(conn, dossier_id, None)?
+        .into_iter()
+        .filter(|r| matches!(r.status.as_str(), "requested" | "accepted" | "waitlisted"))
+        .map(|r| (r.child_id, r.activity_id))
+        .collect();
+    let closures = calendar::closure_days_between(conn, from, to)?;
+    let mut registrations = Vec::with_capacity(planned.len());
+    for (registration, activity, kind, own) in planned {
+        let sibling = live
+            .iter()
+            .any(|(child, act)| *act == activity.id && *child != registration.child_id);
+        registrations.push(RegistrationPlan {
+            rules: deadline_rules::effective(&kind, own.as_ref()),
+            units: units
+                .iter()
+                .filter(|u| u.activity_id == activity.id)
+                .map(|u| UnitPlan {
+                    weekdays: u
+                        .weekdays
+                        .split(',')
+                        .filter_map(|d| d.parse().ok())
+                        .collect(),
+                    starts_at: parse_time(&u.starts_at),
+                    brackets: super::activities::brackets(u),
+                    unit: u.clone(),
+                })
+                .collect(),
+            sibling,
+            closures: closures
+                .iter()
+                .filter(|c| c.activity_id.is_none_or(|a| a == activity.id))
+                .map(|c| c.day)
+                .collect(),
+            registration,
+            activity,
+        });
+    }
+    let bookings = store::bookings_between(conn, child_ids, from, to)?
+        .into_iter()
+        .map(|b| ((b.child_id, b.unit_id, b.day), b.status))
+        .collect();
+    let school_holidays = calendar::school_holidays(conn)?
+        .into_iter()
+        .map(|h| SchoolHolidayPeriod {
+            school_year: h.school_year,
+            description: h.description,
+            first_day: h.first_day,
+            last_day: h.last_day,
+        })
+        .collect();
+    let capacities = store::day_capacities_between(conn, &group_ids, from, to)?
+        .into_iter()
+        .map(|(group, day, capacity)| ((group, day), capacity))
+        .collect();
+    let taken = store::taken_between(conn, &group_ids, from, to)?
+        .into_iter()
+        .map(|(group, unit, day, taken)| ((group, unit, day), taken))
+        .collect();
+    let group_capacity = store::group_capacities(conn, &group_ids)?
+        .into_iter()
+        .collect();
+    let periods = quotients::of_dossier(conn, dossier_id)?
+        .into_iter()
+        .map(|q| QuotientPeriod {
+            id: q.id,
+            quotient: q.quotient,
+            valid_from: q.valid_from,
+            valid_until: q.valid_until,
+        })
+        .collect();
+    Ok(Context {
+        from,
+        to,
+        registrations,
+        bookings,
+        public_holidays: holidays_around(from, to),
+        school_holidays,
+        capacities,
+        taken,
+        group_capacity,
+        quotients: HashMap::from([(dossier_id, periods)]),
+    })
+}
+
+/// One unit of one day of a child's planning.
+#[derive(Debug, Clone)]
+pub struct DayEntry {
+    pub day: NaiveDate,
+    pub unit_id: i64,
+    /// The unit's start, as an instant.
+    pub starts_at: DateTime<Utc>,
+    /// Why the unit does not run that day, if it does not.
+    pub closed: Option<ClosedReason>,
+    /// `booked`, or `closed` (the city closed the day: not billed).
+    pub booking: Option<String>,
+    pub pending: Option<Action>,
+    pub price_cents: Option<i64>,
+    /// Whether the day can change now (booked: be cancelled; else: be booked).
+    pub change: Verdict,
+}
+
+impl DayEntry {
+    pub fn booked(&self) -> bool {
+        self.booking.as_deref() == Some("booked")
+    }
+
+    /// Booked once the draft is validated (as the family sees it while ticking).
+    pub fn booked_with_draft(&self) -> bool {
+        match self.pending {
+            Some(Action::Book) => self.closed.is_none(),
+            Some(Action::Cancel) => false,
+            None => self.booked(),
+        }
+    }
+}
+
+impl Context {
+    fn calendar(&self) -> Calendar<'_> {
+        Calendar {
+            public_holidays: &self.public_holidays,
+            school_holidays: &self.school_holidays,
+        }
+    }
+
+    /// The registration of the child holding `unit_id` whose activity covers `day`.
+    pub fn find(
+        &self,
+        child_id: i64,
+        unit_id: i64,
+        day: NaiveDate,
+    ) -> Option<(&RegistrationPlan, &UnitPlan)> {
+        self.registrations
+            .iter()
+            .filter(|r| r.registration.child_id == child_id)
+            .filter(|r| r.activity.starts_on <= day && day <= r.activity.ends_on)
+            .find_map(|r| {
+                r.units
+                    .iter()
+                    .find(|u| u.unit.id == unit_id)
+                    .map(|u| (r, u))
+            })
+    }
+
+    pub fn is_booked(&self, child_id: i64, unit_id: i64, day: NaiveDate) -> Option<&str> {
+        self.bookings
+            .get(&(child_id, unit_id, day))
+            .map(String::as_str)
+    }
+
+    /// Whether the unit runs that day for the registration's child.
+    pub fn closed_reason(
+        &self,
+        plan: &RegistrationPlan,
+        unit: &UnitPlan,
+        day: NaiveDate,
+    ) -> Option<ClosedReason> {
+        let setting = DaySetting {
+            weekdays: &unit.weekdays,
+            runs_on: plan.rules.runs_on,
+            activity_from: plan.activity.starts_on,
+            activity_to: plan.activity.ends_on,
+            entry_date: plan.registration.entry_date,
+            closure_days: &plan.closures,
+        };
+        day_state(day, &setting, &self.calendar()).err()
+    }
+
+    pub fn capacity(&self, group_id: i64, day: NaiveDate) -> i32 {
+        self.capacities
+            .get(&(group_id, day))
+            .or_else(|| self.group_capacity.get(&group_id))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Whether `action` on the unit of the day is allowed at `now`; agents skip the
+    /// deadlines, never the calendar nor the capacity.
+    pub fn verdict(
+        &self,
+        plan: &RegistrationPlan,
+        unit: &UnitPlan,
+        day: NaiveDate,
+        action: Action,
+        now: DateTime<Utc>,
+        agent: bool,
+    ) -> Verdict {
+        if plan.prepaid() {
+            return Verdict::Refused(DayRefusal::PrepaidActivity);
+        }
+        if let Some(reason) = self.closed_reason(plan, unit, day) {
+            return Verdict::Refused(DayRefusal::DayClosed(reason));
+        }
+        let booking = self.is_booked(plan.registration.child_id, unit.unit.id, day);
+        if booking == Some("closed") {
+            return Verdict::Refused(DayRefusal::BookingClosed);
+        }
+        if action == Action::Book && booking.is_none() {
+            let key = (plan.registration.group_id, unit.unit.id, day);
+            let taken = self.taken.get(&key).copied().unwrap_or(0);
+            if taken >= self.capacity(plan.registration.group_id, day) {
+                return Verdict::Refused(DayRefusal::DayFull);
+            }
+        }
+        if agent {
+            return Verdict::Allowed(None);
+        }
+        let rule = match action {
+            Action::Book => &plan.rules.booking,
+            Action::Cancel => &plan.rules.change,
+        };
+        let start = NaiveDateTime::new(day, unit.starts_at);
+        match planning::decide(rule, start, now, &self.calendar()) {
+            ChangeDecision::Allowed { closes_at } => Verdict::Allowed(Some(closes_at)),
+            ChangeDecision::DeadlinePassed { deadline } => {
+                Verdict::Refused(DayRefusal::DeadlinePassed(deadline))
+            }
+            ChangeDecision::NotYetOpen { opens_at } => {
+                Verdict::Refused(DayRefusal::WindowNotOpen(opens_at))
+            }
+            ChangeDecision::NoWindow => Verdict::Refused(DayRefusal::NoWindow),
+        }
+    }
+
+    /// The family's price of the unit that day (its quotient of the day, the sibling
+    /// rate when a brother or sister is registered too).
+    pub fn price(&self, plan: &RegistrationPlan, unit: &UnitPlan, day: NaiveDate) -> Option<i64> {
+        let quotient = self
+            .quotients
+            .get(&plan.registration.dossier_id)
+            .and_then(|periods| domain::dossier::current_quotient(periods, day))
+            .map(|p| p.quotient);
+        unit_price(
+            &unit.brackets,
+            quotient,
+            plan.activity.sibling_rate_percent.map(i64::from),
+            plan.sibling,
+        )
+    }
+
+    /// The entries of one registration over the range, by day then unit.
+    pub fn entries(
+        &self,
+        plan: &RegistrationPlan,
+        draft: &HashMap<(i64, i64, NaiveDate), Action>,
+        now: DateTime<Utc>,
+        agent: bool,
+    ) -> Vec<DayEntry> {
+        let first = self.from.max(plan.activity.starts_on);
+        let last = self.to.min(plan.activity.ends_on);
+        let child_id = plan.registration.child_id;
+        let mut entries = Vec::new();
+        for day in first.iter_days().take_while(|d| *d <= last) {
+            let weekday = day.weekday().number_from_monday();
+            for unit in plan.units.iter().filter(|u| u.weekdays.contains(&weekday)) {
+                let booking = self.is_booked(child_id, unit.unit.id, day);
+                let action = if booking.is_some() {
+                    Action::Cancel
+                } else {
+                    Action::Book
+                };
+                entries.push(DayEntry {
+                    day,
+                    unit_id: unit.unit.id,
+                    starts_at: planning::paris_instant(NaiveDateTime::new(day, unit.starts_at)),
+                    closed: self.closed_reason(plan, unit, day),
+                    booking: booking.map(str::to_owned),
+                    pending: draft.get(&(child_id, unit.unit.id, day)).copied(),
+                    price_cents: self.price(plan, unit, day),
+                    change: self.verdict(plan, unit, day, action, now, agent),
+                });
+            }
+        }
+        entries
+    }
+
+    /// When changes to the unit that day are allowed, for display (the booking
+    /// window of an unbooked day, the change window of a booked one).
+    pub fn window(
+        &self,
+        plan: &RegistrationPlan,
+        unit: &UnitPlan,
+        day: NaiveDate,
+        action: Action,
+    ) -> Option<planning::ChangeWindow> {
+        let rule = match action {
+            Action::Book => &plan.rules.booking,
+            Action::Cancel => &plan.rules.change,
+        };
+        change_window(
+            rule,
+            NaiveDateTime::new(day, unit.starts_at),
+            &self.calendar(),
+        )
+    }
+}
+
+/// One activity's part of a child's planning.
+#[derive(Debug, Clone)]
+pub struct ActivityPlanning {
+    pub plan: RegistrationPlan,
+    pub entries: Vec<DayEntry>,
+}
+
+impl ActivityPlanning {
+    /// Booked units and their cost, per unit ("2 Repas : 5.70 EUR").
+    pub fn summary(&self, with_draft: bool) -> Vec<(i64, i64, i64)> {
+        self.plan
+            .units
+            .iter()
+            .map(|u| {
+                let booked = self
+                    .entries
+                    .iter()
+                    .filter(|e| e.unit_id == u.unit.id)
+                    .filter(|e| {
+                        if with_draft {
+                            e.booked_with_draft()
+                        } else {
+                            e.booked()
+                        }
+                    });
+                let (count, cents) =
+                    booked.fold((0, 0), |(n, c), e| (n + 1, c + e.price_cents.unwrap_or(0)));
+                (u.unit.id, count, cents)
+            })
+            .collect()
+    }
+
+    pub fn cost_cents(&self, with_draft: bool) -> i64 {
+        self.summary(with_draft).iter().map(|s| s.2).sum()
+    }
+}
+
+#[derive(Debug)]
+pub struct ChildPlanning {
+    pub child: Child,
+    pub activities: Vec<ActivityPlanning>,
+}
+
+impl ChildPlanning {
+    pub fn cost_cents(&self, with_draft: bool) -> i64 {
+        self.activities
+            .iter()
+            .map(|a| a.cost_cents(with_draft))
+            .sum()
+    }
+}
+
+/// Pending changes of a draft, counted as the guide shows them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DraftCounts {
+    pub bookings: usize,
+    pub cancellations: usize,
+}
+
+pub fn counts(draft: &[PendingChange]) -> DraftCounts {
+    let bookings = draft.iter().filter(|c| c.action == "book").count();
+    DraftCounts {
+        bookings,
+        cancellations: draft.len() - bookings,
+    }
+}
+
+#[derive(Debug)]
+pub struct Planning {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub children: Vec<ChildPlanning>,
+    pub draft: DraftCounts,
+}
+
+/// Who asks for a planning.
+#[derive(Debug, Clone, Copy)]
+pub enum Viewer {
+    /// A family: its dossier's children, under the deadlines.
+    Family { dossier_id: i64 },
+    /// An agent: any child, no deadlines.
+    Agent,
+}
+
+/// The planning of one child (`Some`) or of all the dossier's children.
+pub fn view(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    child_id: Option<i64>,
+    range: (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+) -> Outcome<Planning> {
+    let (from, to) = range;
+    check_range(from, to)?;
+    let (dossier_id, kids) = children_of(conn, viewer, child_id)?;
+    let ids: Vec<i64> = kids.iter().map(|c| c.id).collect();
+    let ctx = load(conn, dossier_id, &ids, from, to)?;
+    let draft_rows = store::draft_of(conn, dossier_id)?;
+    let draft: HashMap<(i64, i64, NaiveDate), Action> = draft_rows
+        .iter()
+        .map(|c| ((c.child_id, c.unit_id, c.day), Action::parse(&c.action)))
+        .collect();
+    let agent = matches!(viewer, Viewer::Agent);
+    let children = kids
+        .into_iter()
+        .map(|child| ChildPlanning {
+            activities: ctx
+                .registrations
+                .iter()
+                .filter(|r| r.registration.child_id == child.id)
+                .map(|plan| ActivityPlanning {
+                    entries: ctx.entries(plan, &draft, now, agent),
+                    plan: plan.clone(),
+                })
+                .collect(),
+            child,
+        })
+        .collect();
+    Ok(Planning {
+        from,
+        to,
+        children,
+        draft: counts(&draft_rows),
+    })
+}
+
+/// The dossier and children a viewer asks about; another family's child is not found.
+pub fn children_of(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    child_id: Option<i64>,
+) -> Outcome<(i64, Vec<Child>)> {
+    match (viewer, child_id) {
+        (Viewer::Family { dossier_id }, Some(id)) => {
+            let child = children::find(conn, id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+            Ok((dossier_id, vec![child]))
+        }
+        (Viewer::Family { dossier_id }, None) => {
+            Ok((dossier_id, children::of_dossier(conn, dossier_id)?))
+        }
+        (Viewer::Agent, Some(id)) => {
+            let child = children::find(conn, id, None)?.ok_or(Refusal::NotFound)?;
+            Ok((child.dossier_id, vec![child]))
+        }
+        (Viewer::Agent, None) => Err(Refusal::NotFound.into()),
+    }
+}

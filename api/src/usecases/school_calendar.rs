@@ -1,0 +1,192 @@
+//! The calendar agents keep: school holidays imported from the national open dataset
+//! for the city's zone, and closure days that cancel a day's bookings without billing.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::Connection;
+use domain::calendar::{
+    CalendarProblem, SchoolCalendarRow, SchoolHolidayPeriod, columns_for, zone_holiday_periods,
+};
+use persistence::calendar::{self, ClosureDay, SchoolHoliday};
+use persistence::{AnyConnection, accounts, activities, children, city};
+
+use super::imports;
+use super::{Outcome, Refusal, UseCaseError};
+use crate::email::templates;
+use crate::problem::FieldError;
+
+fn problems(found: Vec<CalendarProblem>) -> UseCaseError {
+    UseCaseError::Invalid(
+        found
+            .into_iter()
+            .take(100)
+            .map(|p| {
+                let message = match p.line {
+                    Some(line) => format!("Ligne {line} : {}", p.message),
+                    None => p.message,
+                };
+                FieldError::new("file", p.code.code(), &message, &message)
+            })
+            .collect(),
+    )
+}
+
+/// Reads the dataset's CSV export (`;` or `,`, UTF-8, raw or labelled headers).
+pub fn rows_from_csv(content: &str) -> Outcome<Vec<SchoolCalendarRow>> {
+    let content = content.trim_start_matches('\u{feff}');
+    let (header, records) = imports::read(content)?;
+    let columns = columns_for(&header).map_err(|p| problems(vec![p]))?;
+    Ok(records
+        .iter()
+        .map(|(_, cells)| SchoolCalendarRow::from_cells(&columns, cells))
+        .collect())
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    pub zone: String,
+    pub academy: Option<String>,
+    /// The school years replaced, with their periods.
+    pub periods: Vec<SchoolHolidayPeriod>,
+}
+
+/// Replaces the school years the rows hold with their periods for the city's zone
+/// (and académie, when the city set one). Nothing is written if a row is wrong.
+pub fn import(
+    conn: &mut AnyConnection,
+    rows: &[SchoolCalendarRow],
+    imported_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Outcome<ImportOutcome> {
+    let settings = city::find(conn)?.ok_or(Refusal::NotFound)?;
+    let academy = settings.academy.clone().filter(|a| !a.trim().is_empty());
+    let periods =
+        zone_holiday_periods(rows, &settings.school_zone, academy.as_deref()).map_err(problems)?;
+    if periods.is_empty() {
+        return Err(UseCaseError::Invalid(vec![FieldError::new(
+            "file",
+            "no_period_for_zone",
+            &format!(
+                "Le fichier ne contient aucune période pour la zone {}.",
+                settings.school_zone
+            ),
+            &format!(
+                "The file holds no period for zone {}.",
+                settings.school_zone
+            ),
+        )]));
+    }
+    let rows: Vec<calendar::NewSchoolHoliday> = periods
+        .iter()
+        .map(|p| {
+            (
+                p.school_year.clone(),
+                p.description.clone(),
+                p.first_day,
+                p.last_day,
+            )
+        })
+        .collect();
+    conn.transaction(|conn| calendar::replace_school_years(conn, &rows, imported_by, now))?;
+    Ok(ImportOutcome {
+        zone: settings.school_zone,
+        academy,
+        periods,
+    })
+}
+
+/// The imported periods that end on or after `from` and start on or before `to`.
+pub fn school_holidays(
+    conn: &mut AnyConnection,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Outcome<Vec<SchoolHoliday>> {
+    Ok(calendar::school_holidays(conn)?
+        .into_iter()
+        .filter(|h| from.is_none_or(|f| h.last_day >= f))
+        .filter(|h| to.is_none_or(|t| h.first_day <= t))
+        .collect())
+}
+
+/// A closure day and how many bookings it cancelled.
+#[derive(Debug, Clone)]
+pub struct Closure {
+    pub day: ClosureDay,
+    pub bookings_closed: usize,
+    pub families_told: usize,
+}
+
+/// Closes a day (for every activity, or one): its bookings are marked closed (not
+/// billed), pending draft changes of that day dropped, and each family told by email.
+pub fn close_day(
+    conn: &mut AnyConnection,
+    agent_id: i64,
+    day: NaiveDate,
+    activity_id: Option<i64>,
+    reason: &str,
+    planning_link: &str,
+    now: DateTime<Utc>,
+) -> Outcome<Closure> {
+    conn.transaction(|conn| {
+        let closure =
+            calendar::insert_closure_day(conn, day, activity_id, reason, Some(agent_id), now)?;
+        if let Some(id) = activity_id {
+            activities::find(conn, id)?.ok_or(Refusal::NotFound)?;
+        }
+        let closed = persistence::planning::close_day(conn, day, activity_id, now)?;
+        // Per dossier: "Eliot — Restauration scolaire maternelle (Repas)".
+        let mut by_dossier: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for booking in &closed {
+            let child = children::find(conn, booking.child_id, None)?;
+            let label = describe(conn, booking.unit_id)?;
+            by_dossier
+                .entry(booking.dossier_id)
+                .or_default()
+                .push(format!(
+                    "{} — {}",
+                    child.map(|c| c.first_name).unwrap_or_default(),
+                    label
+                ));
+        }
+        persistence::planning::drop_changes_of_day(conn, day, activity_id)?;
+        let dossier_ids: Vec<i64> = by_dossier.keys().copied().collect();
+        let recipients = accounts::active_of_dossiers(conn, &dossier_ids)?;
+        for account in &recipients {
+            let Some(lines) = account.dossier_id.and_then(|d| by_dossier.get(&d)) else {
+                continue;
+            };
+            templates::closure_day(
+                &account.email,
+                &account.first_name,
+                day,
+                reason,
+                lines,
+                planning_link,
+            )
+            .queue(conn, now)?;
+        }
+        Ok(Closure {
+            day: closure,
+            bookings_closed: closed.len(),
+            families_told: recipients.len(),
+        })
+    })
+}
+
+/// "Restauration scolaire maternelle (Repas)".
+fn describe(conn: &mut AnyConnection, unit_id: i64) -> Outcome<String> {
+    Ok(persistence::planning::unit_label(conn, unit_id)?
+        .map(|(activity, unit)| format!("{activity} ({unit})"))
+        .unwrap_or_default())
+}
+
+/// Closure days of a range.
+pub fn closure_days(
+    conn: &mut AnyConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Outcome<Vec<ClosureDay>> {
+    Ok(calendar::closure_days_between(conn, from, to)?)
+}
