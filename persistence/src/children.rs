@@ -182,3 +182,19 @@ pub fn insert_many(
     }
     Ok(())
 }
+
+/// The first names of the children, by id (chunked: any number of ids).
+pub fn first_names(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbError> {
+    let mut names = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = children::table
+            .filter(children::id.eq_any(chunk))
+            .select((children::id, children::first_name))
+            .load(conn)?;
+        names.extend(rows);
+    }
+    Ok(names)
+}

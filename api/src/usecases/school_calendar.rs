@@ -1,7 +1,8 @@
 //! The calendar agents keep: school holidays imported from the national open dataset
 //! for the city's zone, and closure days that cancel a day's bookings without billing.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
@@ -130,24 +131,28 @@ pub fn close_day(
     now: DateTime<Utc>,
 ) -> Outcome<Closure> {
     conn.transaction(|conn| {
-        let closure =
-            calendar::insert_closure_day(conn, day, activity_id, reason, Some(agent_id), now)?;
         if let Some(id) = activity_id {
             activities::find(conn, id)?.ok_or(Refusal::NotFound)?;
         }
+        let closure =
+            calendar::insert_closure_day(conn, day, activity_id, reason, Some(agent_id), now)?;
         let closed = persistence::planning::close_day(conn, day, activity_id, now)?;
         // Per dossier: "Eliot — Restauration scolaire maternelle (Repas)".
+        let child_ids: Vec<i64> = closed.iter().map(|b| b.child_id).collect();
+        let names = children::first_names(conn, &child_ids)?;
+        let mut labels: HashMap<i64, String> = HashMap::new();
         let mut by_dossier: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         for booking in &closed {
-            let child = children::find(conn, booking.child_id, None)?;
-            let label = describe(conn, booking.unit_id)?;
+            let label = match labels.entry(booking.unit_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => new.insert(describe(conn, booking.unit_id)?),
+            };
             by_dossier
                 .entry(booking.dossier_id)
                 .or_default()
                 .push(format!(
-                    "{} — {}",
-                    child.map(|c| c.first_name).unwrap_or_default(),
-                    label
+                    "{} — {label}",
+                    names.get(&booking.child_id).map_or("", String::as_str),
                 ));
         }
         persistence::planning::drop_changes_of_day(conn, day, activity_id)?;

@@ -17,6 +17,7 @@ mod imports;
 mod password_policy;
 mod passwords;
 mod planning;
+mod planning_admin;
 mod races;
 mod registrations;
 mod retention;
