@@ -86,6 +86,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(calendar_feeds::revoke_calendar_feed)
                 .service(calendar_feeds::get_calendar_feed)
                 .service(school_calendar::list_school_holidays)
+                .service(school_calendar::get_school_year)
                 .service(school_calendar::import_school_calendar)
                 .service(school_calendar::create_closure_day)
                 .service(school_calendar::list_closure_days)

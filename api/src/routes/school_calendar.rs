@@ -74,6 +74,48 @@ pub async fn list_school_holidays(
     ))
 }
 
+/// A school year: days of class and holidays.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"schoolYear": "2026-2027", "firstDay": "2026-09-01", "lastDay": "2027-07-02", "holidays": []}))]
+pub struct SchoolYearView {
+    pub school_year: String,
+    /// The first day of class (null until the previous summer is imported).
+    pub first_day: Option<NaiveDate>,
+    /// The last day of class (null until the summer is imported).
+    pub last_day: Option<NaiveDate>,
+    pub holidays: Vec<SchoolHolidayView>,
+}
+
+/// Reads a school year of the city's zone ("2026-2027").
+#[utoipa::path(
+    tag = "calendar",
+    operation_id = "getSchoolYear",
+    params(("schoolYear" = String, Path, pattern = r"^\d{4}-\d{4}$", description = "As the dataset labels it, e.g. `2026-2027`.")),
+    responses(
+        (status = 200, description = "Its days of class and holidays.", body = SchoolYearView),
+        (status = 404, description = "Nothing of that year is imported (`not_found`)."),
+    ),
+)]
+#[get("/calendar/school-years/{schoolYear}")]
+pub async fn get_school_year(
+    state: web::Data<AppState>,
+    year: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let year = year.into_inner();
+    let label = year.clone();
+    let found = db::run(&state.pool, move |conn| {
+        school_calendar::school_year(conn, &label)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(SchoolYearView {
+        school_year: year,
+        first_day: found.first_day,
+        last_day: found.last_day,
+        holidays: found.holidays.iter().map(Into::into).collect(),
+    }))
+}
+
 /// One record of the dataset's JSON export (its field names).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SchoolCalendarRecord {

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
 use domain::calendar::{
-    CalendarProblem, SchoolCalendarRow, SchoolHolidayPeriod, columns_for, zone_holiday_periods,
+    CalendarProblem, SchoolCalendarRow, SchoolHolidayPeriod, columns_for, school_year_span,
+    zone_holiday_periods,
 };
 use persistence::calendar::{self, ClosureDay, SchoolHoliday};
 use persistence::{AnyConnection, accounts, activities, children, city};
@@ -109,6 +110,40 @@ pub fn school_holidays(
         .filter(|h| from.is_none_or(|f| h.last_day >= f))
         .filter(|h| to.is_none_or(|t| h.first_day <= t))
         .collect())
+}
+
+/// A school year: its first and last days of class (where the imported summers tell
+/// them) and its holidays.
+#[derive(Debug, Clone)]
+pub struct SchoolYear {
+    pub first_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+    pub holidays: Vec<SchoolHoliday>,
+}
+
+/// The school year labelled `year` ("2026-2027"); not found when nothing of it is
+/// imported.
+pub fn school_year(conn: &mut AnyConnection, year: &str) -> Outcome<SchoolYear> {
+    let all = calendar::school_holidays(conn)?;
+    let periods: Vec<SchoolHolidayPeriod> = all
+        .iter()
+        .map(|h| SchoolHolidayPeriod {
+            school_year: h.school_year.clone(),
+            description: h.description.clone(),
+            first_day: h.first_day,
+            last_day: h.last_day,
+        })
+        .collect();
+    let (first_day, last_day) = school_year_span(&periods, year);
+    let holidays: Vec<SchoolHoliday> = all.into_iter().filter(|h| h.school_year == year).collect();
+    if holidays.is_empty() {
+        return Err(Refusal::NotFound.into());
+    }
+    Ok(SchoolYear {
+        first_day,
+        last_day,
+        holidays,
+    })
 }
 
 /// A closure day and how many bookings it cancelled.

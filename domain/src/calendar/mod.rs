@@ -1,9 +1,10 @@
-//! The calendar the city runs on: public holidays today; school holidays and closure
-//! days come with the planning.
+//! The calendar the city runs on: public holidays, computed; school holidays, read from
+//! the national dataset, and the school year they frame.
 
 mod easter;
 mod public_holidays;
 mod school_holidays;
+mod school_year;
 
 pub use easter::easter_sunday;
 pub use public_holidays::{
@@ -14,3 +15,4 @@ pub use school_holidays::{
     CalendarProblem, CalendarProblemCode, HEADERS, SchoolCalendarRow, SchoolHolidayPeriod,
     column_for, columns_for, is_school_holiday, paris_date, school_years, zone_holiday_periods,
 };
+pub use school_year::school_year_span;

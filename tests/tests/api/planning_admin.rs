@@ -83,6 +83,48 @@ async fn a_closure_day_closes_the_bookings_of_that_day_unbilled_and_tells_the_fa
 }
 
 #[tokio::test]
+async fn the_demo_school_year_runs_from_1_september_2026_to_2_july_2027() {
+    let app = app_at("2026-07-20T08:00:00Z").await;
+    let year = body_of(
+        app.get("/api/v1/calendar/school-years/2026-2027").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(year["firstDay"], "2026-09-01");
+    assert_eq!(year["lastDay"], "2027-07-02");
+    let holidays: Vec<(&str, &str)> = year["holidays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["firstDay"].as_str().unwrap(),
+                h["lastDay"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // domain.md: Toussaint 17 Oct - 2 Nov, Noël 19 Dec - 4 Jan, Hiver 6 - 22 Feb,
+    // Printemps 3 - 19 Apr (days classes resume), the Ascension bridge 6 - 9 May: the
+    // dataset marks its Friday only (Thursday is Ascension Day, then the weekend).
+    assert_eq!(
+        holidays[..5],
+        [
+            ("2026-10-17", "2026-11-01"),
+            ("2026-12-19", "2027-01-03"),
+            ("2027-02-06", "2027-02-21"),
+            ("2027-04-03", "2027-04-18"),
+            ("2027-05-07", "2027-05-07"),
+        ]
+    );
+    problem(
+        app.get("/api/v1/calendar/school-years/1990-1991").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn agents_import_the_national_school_calendar_as_csv_or_json_and_bad_rows_change_nothing() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let agent = app.token_of("agent").await;
