@@ -82,12 +82,7 @@ const ACCEPTED_TYPES: [&str; 4] = [
 
 /// Checks the declared type (415 otherwise); what the file is comes from its bytes.
 fn check_declared_type(req: &HttpRequest) -> Result<(), ApiError> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
+    let declared = super::media_type(req);
     match declared {
         Some(t) if ACCEPTED_TYPES.contains(&t.as_str()) => Ok(()),
         _ => Err(unsupported_media_type(

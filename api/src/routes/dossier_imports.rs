@@ -143,12 +143,7 @@ pub async fn check_dossier_import(
             "The file is empty.",
         )]));
     }
-    let declared = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
+    let declared = super::media_type(&req);
     if declared.as_deref() != Some("text/csv") {
         return Err(unsupported_media_type("text/csv"));
     }

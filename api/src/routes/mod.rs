@@ -32,7 +32,18 @@ pub mod school_calendar;
 pub mod sessions;
 pub mod signups;
 
+use actix_web::HttpRequest;
+use actix_web::http::header;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+/// The request body's declared media type, lowercased, without its parameters.
+pub(crate) fn media_type(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+}
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::get_liveness)

@@ -1,7 +1,6 @@
 //! The planning's calendar: school holidays (read by anyone, imported by agents from
 //! the national dataset) and the closure days agents decide.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::SchoolCalendarRow;
@@ -191,12 +190,7 @@ pub async fn import_school_calendar(
             state.config.files.import_max_bytes,
         ));
     }
-    let declared = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
+    let declared = super::media_type(&req);
     let unreadable = || {
         ApiError::validation(vec![FieldError::new(
             "body",

@@ -7,6 +7,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
+pub use super::registrations::child_named as child_id;
+
 fn at(instant: &str) -> DateTime<Utc> {
     instant.parse().unwrap()
 }
@@ -20,22 +22,6 @@ pub async fn app_at(now: &str) -> TestApp {
         .await;
     app.clock.set(at(now));
     app
-}
-
-pub async fn child_id(app: &TestApp, token: &str, name: &str) -> i64 {
-    let children = body_of(
-        app.get_authed("/api/v1/children", token).await,
-        StatusCode::OK,
-    )
-    .await;
-    children
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["firstName"] == name)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
 }
 
 /// Registers the child to the demo activity named `activity` (automatic: accepted)

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use tests::{TestApp, json as body_of, problem, spawn_app};
 use tokio::task::JoinSet;
 
-async fn child_named(app: &TestApp, token: &str, name: &str) -> i64 {
+pub async fn child_named(app: &TestApp, token: &str, name: &str) -> i64 {
     let children = body_of(
         app.get_authed("/api/v1/children", token).await,
         StatusCode::OK,
