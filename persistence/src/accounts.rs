@@ -469,7 +469,9 @@ pub fn find_active_session(
         .filter(sessions::expires_at.gt(db_time(now)))
         .filter(accounts::status.eq("active"))
         .select(Account::as_select())
-        .first(conn)
+        // Not `.first()`: a bound LIMIT makes SQLite re-prepare the statement at every
+        // call, and this runs on every authenticated request.
+        .get_result(conn)
         .optional()?)
 }
 

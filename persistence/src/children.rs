@@ -78,7 +78,8 @@ pub fn find(
     if let Some(dossier_id) = dossier_id {
         query = query.filter(children::dossier_id.eq(dossier_id));
     }
-    Ok(query.first(conn).optional()?)
+    // The id is the key: no LIMIT, so SQLite keeps the prepared statement.
+    Ok(query.get_result(conn).optional()?)
 }
 
 /// The dossier's children, eldest first.

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date};
 
 use crate::schema::{
-    activities, activity_kinds, activity_rules, activity_units, booking_counts, bookings,
-    group_day_capacities, planning_changes, registrations,
+    activities, activity_groups, activity_kinds, activity_rules, activity_units, booking_counts,
+    bookings, group_day_capacities, planning_changes, registrations,
 };
 use crate::{AnyConnection, DbError, db_time};
 
@@ -54,51 +54,109 @@ pub struct ActivityRules {
     pub change_rule: Option<String>,
 }
 
-/// One accepted registration and its activity, kind and rules.
+/// Whose planning is read: a whole dossier, or one of its children. Queries filter on
+/// these keys (never on id lists), so both backends keep their prepared statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub dossier_id: i64,
+    pub child_id: Option<i64>,
+}
+
+/// One unit of an accepted registration, with the registration's activity, kind,
+/// rules, its group's capacity and whether a brother or sister holds a live
+/// registration to the same activity.
 pub type PlannedRegistration = (
     RegistrationSlot,
     ActivitySlot,
     KindRules,
     Option<ActivityRules>,
+    i32,
+    bool,
+    crate::activities::Unit,
 );
 
-/// The accepted registrations of the children whose activity overlaps `from..=to`.
+/// The units of the accepted registrations in scope whose activity overlaps
+/// `from..=to`, by child, activity and unit position.
 pub fn accepted_registrations(
     conn: &mut AnyConnection,
-    child_ids: &[i64],
+    scope: Scope,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<PlannedRegistration>, DbError> {
-    Ok(registrations::table
+    let siblings = diesel::alias!(registrations as siblings);
+    let mut query = registrations::table
         .inner_join(
             activities::table
                 .inner_join(activity_kinds::table)
-                .left_join(activity_rules::table),
+                .left_join(activity_rules::table)
+                .inner_join(activity_units::table),
         )
-        .filter(registrations::child_id.eq_any(child_ids))
+        .inner_join(activity_groups::table)
+        .filter(registrations::dossier_id.eq(scope.dossier_id))
         .filter(registrations::status.eq("accepted"))
         .filter(activities::starts_on.le(to))
         .filter(activities::ends_on.ge(from))
-        .order((registrations::child_id, registrations::activity_id))
+        .order((
+            registrations::child_id,
+            registrations::activity_id,
+            activity_units::position,
+        ))
         .select((
             RegistrationSlot::as_select(),
             ActivitySlot::as_select(),
             KindRules::as_select(),
             Option::<ActivityRules>::as_select(),
+            activity_groups::capacity,
+            diesel::dsl::exists(
+                siblings
+                    .filter(
+                        siblings
+                            .field(registrations::dossier_id)
+                            .eq(registrations::dossier_id),
+                    )
+                    .filter(
+                        siblings
+                            .field(registrations::activity_id)
+                            .eq(registrations::activity_id),
+                    )
+                    .filter(
+                        siblings
+                            .field(registrations::child_id)
+                            .ne(registrations::child_id),
+                    )
+                    // Not `eq_any`: a bound list keeps the statement out of the cache.
+                    .filter(
+                        siblings
+                            .field(registrations::status)
+                            .eq("requested")
+                            .or(siblings.field(registrations::status).eq("accepted"))
+                            .or(siblings.field(registrations::status).eq("waitlisted")),
+                    ),
+            ),
+            crate::activities::Unit::as_select(),
         ))
-        .load(conn)?)
+        .into_boxed();
+    if let Some(child_id) = scope.child_id {
+        query = query.filter(registrations::child_id.eq(child_id));
+    }
+    Ok(query.load(conn)?)
 }
 
-/// The units of the activities, in their order.
-pub fn units_of(
-    conn: &mut AnyConnection,
-    activity_ids: &[i64],
-) -> Result<Vec<crate::activities::Unit>, DbError> {
-    Ok(activity_units::table
-        .filter(activity_units::activity_id.eq_any(activity_ids))
-        .order((activity_units::activity_id, activity_units::position))
-        .select(crate::activities::Unit::as_select())
-        .load(conn)?)
+/// The dossier's accepted registrations.
+type AcceptedRegistrations = diesel::dsl::Filter<
+    diesel::dsl::Filter<registrations::table, diesel::dsl::Eq<registrations::dossier_id, i64>>,
+    diesel::dsl::Eq<registrations::status, &'static str>,
+>;
+
+/// One column of the dossier's accepted registrations, as a subquery.
+type AcceptedOf<Column> = diesel::dsl::Select<AcceptedRegistrations, Column>;
+
+/// The groups of the dossier's accepted registrations.
+fn accepted_groups(dossier_id: i64) -> AcceptedOf<registrations::group_id> {
+    registrations::table
+        .filter(registrations::dossier_id.eq(dossier_id))
+        .filter(registrations::status.eq("accepted"))
+        .select(registrations::group_id)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -129,19 +187,30 @@ pub struct NewBooking<'a> {
     pub source: &'a str,
 }
 
-/// The children's bookings over `from..=to`, by child, day and unit.
+/// A booking as the planning reads it: (child, unit, day, status).
+pub type BookedDay = (i64, i64, NaiveDate, String);
+
+/// The bookings in scope over `from..=to`.
 pub fn bookings_between(
     conn: &mut AnyConnection,
-    child_ids: &[i64],
+    scope: Scope,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<Booking>, DbError> {
-    Ok(bookings::table
-        .filter(bookings::child_id.eq_any(child_ids))
+) -> Result<Vec<BookedDay>, DbError> {
+    let query = bookings::table
         .filter(bookings::day.between(from, to))
-        .order((bookings::child_id, bookings::day, bookings::unit_id))
-        .select(Booking::as_select())
-        .load(conn)?)
+        .select((
+            bookings::child_id,
+            bookings::unit_id,
+            bookings::day,
+            bookings::status,
+        ));
+    Ok(match scope.child_id {
+        Some(child_id) => query.filter(bookings::child_id.eq(child_id)).load(conn)?,
+        None => query
+            .filter(bookings::dossier_id.eq(scope.dossier_id))
+            .load(conn)?,
+    })
 }
 
 pub fn find_booking(
@@ -232,15 +301,16 @@ pub fn close_day(
 
 // --- places per group, unit and day ---
 
-/// Each group's capacities set for particular days of `from..=to`.
+/// The capacities set for particular days of `from..=to`, for the groups of the
+/// dossier's accepted registrations.
 pub fn day_capacities_between(
     conn: &mut AnyConnection,
-    group_ids: &[i64],
+    dossier_id: i64,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(i64, NaiveDate, i32)>, DbError> {
     Ok(group_day_capacities::table
-        .filter(group_day_capacities::group_id.eq_any(group_ids))
+        .filter(group_day_capacities::group_id.eq_any(accepted_groups(dossier_id)))
         .filter(group_day_capacities::day.between(from, to))
         .select((
             group_day_capacities::group_id,
@@ -250,15 +320,16 @@ pub fn day_capacities_between(
         .load(conn)?)
 }
 
-/// Places taken per (group, unit, day) over `from..=to`.
+/// Places taken per (group, unit, day) over `from..=to`, for the groups of the dossier's
+/// accepted registrations.
 pub fn taken_between(
     conn: &mut AnyConnection,
-    group_ids: &[i64],
+    dossier_id: i64,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(i64, i64, NaiveDate, i32)>, DbError> {
     Ok(booking_counts::table
-        .filter(booking_counts::group_id.eq_any(group_ids))
+        .filter(booking_counts::group_id.eq_any(accepted_groups(dossier_id)))
         .filter(booking_counts::day.between(from, to))
         .select((
             booking_counts::group_id,
@@ -403,18 +474,6 @@ pub fn claim_draft(
         .set(planning_changes::created_at.eq(planning_changes::created_at))
         .execute(conn)?;
     draft_of(conn, dossier_id)
-}
-
-/// Each group's capacity.
-pub fn group_capacities(
-    conn: &mut AnyConnection,
-    group_ids: &[i64],
-) -> Result<Vec<(i64, i32)>, DbError> {
-    use crate::schema::activity_groups;
-    Ok(activity_groups::table
-        .filter(activity_groups::id.eq_any(group_ids))
-        .select((activity_groups::id, activity_groups::capacity))
-        .load(conn)?)
 }
 
 /// Drops the pending changes of a closed day (of one activity's units, or all).

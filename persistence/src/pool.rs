@@ -39,8 +39,13 @@ impl r2d2::ManageConnection for Manager {
         self.url.connect()
     }
 
+    /// PostgreSQL connections are pinged (a server restart kills them); an SQLite
+    /// connection has no server to lose, and `check_ready` checks its file.
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
-        conn.ping().map_err(DbError::from)
+        match conn {
+            AnyConnection::Sqlite(_) => Ok(()),
+            AnyConnection::Postgresql(_) => conn.ping().map_err(DbError::from),
+        }
     }
 
     fn has_broken(&self, conn: &mut AnyConnection) -> bool {

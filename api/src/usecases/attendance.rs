@@ -27,7 +27,7 @@ pub fn record(
 ) -> Outcome<Attendance> {
     let (child_id, unit_id, day) = entry;
     let child = children::find(conn, child_id, None)?.ok_or(Refusal::NotFound)?;
-    let ctx = plan::load(conn, child.dossier_id, &[child_id], day, day)?;
+    let ctx = plan::load(conn, child.dossier_id, Some(child_id), day, day)?;
     let Some((registration, unit)) = ctx.find(child_id, unit_id, day) else {
         return Err(invalid(
             "unitId",

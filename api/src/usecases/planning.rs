@@ -2,7 +2,7 @@
 //! the day is open, booked, pending in the draft, changeable now and until when, and
 //! its price. Everything is loaded in a fixed handful of queries, whatever the range.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use domain::activity::{PriceBracket, RegistrationMode, unit_price};
@@ -13,8 +13,8 @@ use domain::planning::{
 };
 use persistence::activities::Unit;
 use persistence::children::Child;
-use persistence::planning::{self as store, ActivitySlot, PendingChange, RegistrationSlot};
-use persistence::{AnyConnection, calendar, children, quotients, registrations};
+use persistence::planning::{self as store, ActivitySlot, PendingChange, RegistrationSlot, Scope};
+use persistence::{AnyConnection, calendar, children, quotients};
 
 use super::deadline_rules::{self, EffectiveRules};
 use super::{Outcome, Refusal, UseCaseError};
@@ -169,45 +169,43 @@ fn holidays_around(from: NaiveDate, to: NaiveDate) -> BTreeSet<NaiveDate> {
         .collect()
 }
 
-/// Loads what the planning of `child_ids` (all of one dossier) over `from..=to` needs.
+/// Loads what the planning of one child (`Some`) or of the whole dossier over
+/// `from..=to` needs: a fixed dozen of queries, each a prepared statement both backends
+/// keep, whatever the range or the number of children.
 pub fn load(
     conn: &mut AnyConnection,
     dossier_id: i64,
-    child_ids: &[i64],
+    child_id: Option<i64>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Outcome<Context> {
-    let planned = store::accepted_registrations(conn, child_ids, from, to)?;
-    let activity_ids: Vec<i64> = planned.iter().map(|p| p.1.id).collect();
-    let units = store::units_of(conn, &activity_ids)?;
-    let group_ids: Vec<i64> = planned.iter().map(|p| p.0.group_id).collect();
-    let live: HashSet<(i64, i64)> = registrations::of_dossier(conn, dossier_id, None)?
-        .into_iter()
-        .filter(|r| matches!(r.status.as_str(), "requested" | "accepted" | "waitlisted"))
-        .map(|r| (r.child_id, r.activity_id))
-        .collect();
+    let scope = Scope {
+        dossier_id,
+        child_id,
+    };
+    let planned = store::accepted_registrations(conn, scope, from, to)?;
     let closures = calendar::closure_days_between(conn, from, to)?;
-    let mut registrations = Vec::with_capacity(planned.len());
-    for (registration, activity, kind, own) in planned {
-        let sibling = live
-            .iter()
-            .any(|(child, act)| *act == activity.id && *child != registration.child_id);
+    let mut registrations: Vec<RegistrationPlan> = Vec::new();
+    let mut group_capacity = HashMap::new();
+    for (registration, activity, kind, own, capacity, sibling, unit) in planned {
+        let unit = UnitPlan {
+            weekdays: unit.weekdays.split(',').filter_map(|d| d.parse().ok()).collect(),
+            starts_at: parse_time(&unit.starts_at),
+            brackets: super::activities::brackets(&unit),
+            unit,
+        };
+        // Rows come by registration, then unit.
+        if let Some(last) = registrations
+            .last_mut()
+            .filter(|r| r.registration.id == registration.id)
+        {
+            last.units.push(unit);
+            continue;
+        }
+        group_capacity.insert(registration.group_id, capacity);
         registrations.push(RegistrationPlan {
             rules: deadline_rules::effective(&kind, own.as_ref()),
-            units: units
-                .iter()
-                .filter(|u| u.activity_id == activity.id)
-                .map(|u| UnitPlan {
-                    weekdays: u
-                        .weekdays
-                        .split(',')
-                        .filter_map(|d| d.parse().ok())
-                        .collect(),
-                    starts_at: parse_time(&u.starts_at),
-                    brackets: super::activities::brackets(u),
-                    unit: u.clone(),
-                })
-                .collect(),
+            units: vec![unit],
             sibling,
             closures: closures
                 .iter()
@@ -218,9 +216,9 @@ pub fn load(
             activity,
         });
     }
-    let bookings = store::bookings_between(conn, child_ids, from, to)?
+    let bookings = store::bookings_between(conn, scope, from, to)?
         .into_iter()
-        .map(|b| ((b.child_id, b.unit_id, b.day), b.status))
+        .map(|(child, unit, day, status)| ((child, unit, day), status))
         .collect();
     let school_holidays = calendar::school_holidays(conn)?
         .into_iter()
@@ -231,16 +229,13 @@ pub fn load(
             last_day: h.last_day,
         })
         .collect();
-    let capacities = store::day_capacities_between(conn, &group_ids, from, to)?
+    let capacities = store::day_capacities_between(conn, dossier_id, from, to)?
         .into_iter()
         .map(|(group, day, capacity)| ((group, day), capacity))
         .collect();
-    let taken = store::taken_between(conn, &group_ids, from, to)?
+    let taken = store::taken_between(conn, dossier_id, from, to)?
         .into_iter()
         .map(|(group, unit, day, taken)| ((group, unit, day), taken))
-        .collect();
-    let group_capacity = store::group_capacities(conn, &group_ids)?
-        .into_iter()
         .collect();
     let periods = quotients::of_dossier(conn, dossier_id)?
         .into_iter()
@@ -572,8 +567,7 @@ pub fn view(
     let (from, to) = range;
     check_range(from, to)?;
     let (dossier_id, kids) = children_of(conn, viewer, child_id)?;
-    let ids: Vec<i64> = kids.iter().map(|c| c.id).collect();
-    let ctx = load(conn, dossier_id, &ids, from, to)?;
+    let ctx = load(conn, dossier_id, child_id, from, to)?;
     let draft_rows = store::draft_of(conn, dossier_id)?;
     let draft: HashMap<(i64, i64, NaiveDate), Action> = draft_rows
         .iter()

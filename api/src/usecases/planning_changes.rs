@@ -73,7 +73,7 @@ fn expand(
         let ctx = plan::load(
             conn,
             dossier_id,
-            &[pattern.child_id],
+            Some(pattern.child_id),
             pattern.from,
             pattern.to,
         )?;
@@ -169,7 +169,7 @@ fn judge_all(
     let Some((from, to)) = span(&changes) else {
         return Ok(Vec::new());
     };
-    let ctx = plan::load(conn, dossier_id, &children_ids(&changes), from, to)?;
+    let ctx = plan::load(conn, dossier_id, None, from, to)?;
     Ok(changes
         .into_iter()
         .map(|change| Judged {
@@ -202,7 +202,7 @@ pub fn add_to_draft(
         own_children(conn, dossier_id, &all)?;
         let mut ignored = Vec::new();
         if let Some((from, to)) = span(&all) {
-            let ctx = plan::load(conn, dossier_id, &children_ids(&all), from, to)?;
+            let ctx = plan::load(conn, dossier_id, None, from, to)?;
             for change in all {
                 let Some((registration, unit)) =
                     ctx.find(change.child_id, change.unit_id, change.day)
@@ -300,7 +300,7 @@ pub fn validate(conn: &mut AnyConnection, dossier_id: i64, now: DateTime<Utc>) -
         let mut outcome = Applied::default();
         let changes: Vec<Change> = pending.iter().map(as_change).collect();
         if let Some((from, to)) = span(&changes) {
-            let ctx = plan::load(conn, dossier_id, &children_ids(&changes), from, to)?;
+            let ctx = plan::load(conn, dossier_id, None, from, to)?;
             for change in changes {
                 let refusal = match judge(&ctx, change, now, false) {
                     Verdict::Refused(refusal) => Some(refusal),
@@ -338,7 +338,7 @@ pub fn agent_changes(
         let Some((from, to)) = span(&all) else {
             return Ok(outcome);
         };
-        let ctx = plan::load(conn, dossier_id, &[child_id], from, to)?;
+        let ctx = plan::load(conn, dossier_id, Some(child_id), from, to)?;
         let mut deadlines_passed: HashMap<Action, usize> = HashMap::new();
         for change in all {
             let refusal = match judge(&ctx, change, now, true) {
