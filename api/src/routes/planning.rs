@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use super::planning_views::{
     ChangesForm, ChangesResultView, DraftUpdateView, DraftView, PlanningView, RangeQuery,
 };
-use crate::auth::{Family, Staff};
+use crate::auth::{Family, FamilyToken, Staff};
 use crate::db;
 use crate::problem::{ApiError, FieldError, validate};
 use crate::state::AppState;
@@ -28,6 +28,25 @@ async fn planning_of(
     Ok(HttpResponse::Ok().json(PlanningView::from(&planning)))
 }
 
+/// A family's planning, the token confirmed on the same connection: the month view is
+/// the portal's busiest read.
+async fn family_planning_of(
+    state: &web::Data<AppState>,
+    token: FamilyToken,
+    child_id: Option<i64>,
+    query: &RangeQuery,
+) -> Result<HttpResponse, ApiError> {
+    let range = query.resolve(state.today())?;
+    let now = state.clock.now();
+    let planning = db::run(&state.pool, move |conn| {
+        let dossier_id = token.confirm(conn, now)?.dossier_id()?;
+        planning::view(conn, Viewer::Family { dossier_id }, child_id, range, now)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(PlanningView::from(&planning)))
+}
+
 /// The planning of all the family's children over a range.
 #[utoipa::path(
     tag = "planning",
@@ -43,11 +62,10 @@ async fn planning_of(
 #[get("/planning")]
 pub async fn get_my_planning(
     state: web::Data<AppState>,
-    family: Family,
+    family: FamilyToken,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family.dossier_id()?;
-    planning_of(&state, Viewer::Family { dossier_id }, None, &query).await
+    family_planning_of(&state, family, None, &query).await
 }
 
 /// One child's planning over a range ("Eliot : Septembre - Coût de la période").
@@ -66,18 +84,11 @@ pub async fn get_my_planning(
 #[get("/children/{childId}/planning")]
 pub async fn get_my_child_planning(
     state: web::Data<AppState>,
-    family: Family,
+    family: FamilyToken,
     id: web::Path<i64>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family.dossier_id()?;
-    planning_of(
-        &state,
-        Viewer::Family { dossier_id },
-        Some(id.into_inner()),
-        &query,
-    )
-    .await
+    family_planning_of(&state, family, Some(id.into_inner()), &query).await
 }
 
 /// The draft: changes ticked and not validated yet, each judged now.

@@ -189,7 +189,11 @@ pub fn load(
     let mut group_capacity = HashMap::new();
     for (registration, activity, kind, own, capacity, sibling, unit) in planned {
         let unit = UnitPlan {
-            weekdays: unit.weekdays.split(',').filter_map(|d| d.parse().ok()).collect(),
+            weekdays: unit
+                .weekdays
+                .split(',')
+                .filter_map(|d| d.parse().ok())
+                .collect(),
             starts_at: parse_time(&unit.starts_at),
             brackets: super::activities::brackets(&unit),
             unit,

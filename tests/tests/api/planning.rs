@@ -304,6 +304,13 @@ async fn a_draft_survives_signing_out_and_in_and_is_then_validated() {
         "unauthorized",
     )
     .await;
+    problem(
+        app.get_authed(&format!("/api/v1/children/{eliot}/planning"), &family)
+            .await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
 
     // Another device, later.
     let again = app.token_of("family").await;
@@ -513,6 +520,13 @@ async fn an_agent_changes_a_planning_past_its_deadline_and_the_audit_log_says_so
     let entry = &audit["items"][0];
     assert_eq!(entry["action"], "change_planning");
     assert_eq!(entry["actorUsername"], "agent.demo");
+    // An agent reads plannings through the back office, not as a family.
+    problem(
+        app.get_authed("/api/v1/planning", &agent).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
     // A family cannot use the agents' door.
     problem(
         app.get_authed(&format!("/api/v1/admin/children/{eliot}/planning"), &family)
