@@ -96,6 +96,8 @@ fn view(kind: &KindRules, own: Option<&ActivityRules>, for_activity: bool) -> De
 }
 
 /// Sets the deadline rules of an activity kind (absent: the guide's default).
+///
+/// Applies to every activity of the kind that does not set its own rule.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "setActivityKindDeadlineRules",
@@ -134,6 +136,9 @@ pub async fn set_activity_kind_deadline_rules(
 }
 
 /// Reads the rules in force for an activity.
+///
+/// `bookingRule` and `changeRule` are those in force; `own` says which the activity
+/// sets itself.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "getActivityDeadlineRules",
@@ -160,6 +165,8 @@ pub async fn get_activity_deadline_rules(
 }
 
 /// Sets an activity's own rules and running days (absent: its kind's).
+///
+/// An absent rule falls back to the kind's, then to the guide's table.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "setActivityDeadlineRules",
@@ -243,6 +250,9 @@ impl From<&Attendance> for AttendanceView {
 }
 
 /// Records (or corrects) a child's attendance on a unit of a day.
+///
+/// A booked child is `present`, `absent_justified` or `absent_unjustified`; a child who
+/// came without booking is `present_unbooked`.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "recordAttendance",
@@ -317,6 +327,9 @@ impl From<&RollCallLine> for RollCallView {
 }
 
 /// The roll call of an activity's day: booked children and what was recorded.
+///
+/// Children booked that day (or whose booking the city closed) and those recorded
+/// present without booking.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "getRollCall",

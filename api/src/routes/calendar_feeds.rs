@@ -25,6 +25,8 @@ pub struct CalendarFeedView {
 }
 
 /// Creates the child's feed link, replacing (and so revoking) the previous one.
+///
+/// The answer holds the only copy of the secret address; the server keeps its SHA-256.
 #[utoipa::path(
     tag = "planning",
     operation_id = "createCalendarFeed",
@@ -57,6 +59,8 @@ pub async fn create_calendar_feed(
 }
 
 /// Revokes the child's feed link.
+///
+/// A phone subscribed to it stops receiving the bookings.
 #[utoipa::path(
     tag = "planning",
     operation_id = "revokeCalendarFeed",
@@ -85,6 +89,9 @@ pub async fn revoke_calendar_feed(
 
 /// The child's booked units, from 30 days ago to 11 months ahead, as iCalendar
 /// (times in UTC). No bearer token: the secret in the address is the credential.
+///
+/// One event per booked unit, with a stable UID so that phones update rather than
+/// duplicate events.
 #[utoipa::path(
     tag = "planning",
     operation_id = "getCalendarFeed",

@@ -35,6 +35,7 @@ pub struct RangeQuery {
     /// Last day, included (with `from`).
     pub to: Option<NaiveDate>,
     /// A view around `date` (when `from`/`to` are not given).
+    #[param(inline)]
     pub period: Option<Period>,
     /// A day of the view (default: today).
     pub date: Option<NaiveDate>,

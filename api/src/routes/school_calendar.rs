@@ -49,6 +49,9 @@ impl From<&SchoolHoliday> for SchoolHolidayView {
 }
 
 /// Lists the school holidays of the city's zone, as last imported.
+///
+/// `firstDay` and `lastDay` are both days without school (the dataset's end date is the
+/// day classes resume).
 #[utoipa::path(
     tag = "calendar",
     operation_id = "listSchoolHolidays",
@@ -87,6 +90,9 @@ pub struct SchoolYearView {
 }
 
 /// Reads a school year of the city's zone ("2026-2027").
+///
+/// Classes start the day after the previous summer holidays and end the day before the
+/// next ones.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "getSchoolYear",
@@ -310,6 +316,9 @@ impl From<&ClosureDay> for ClosureDayView {
 }
 
 /// Closes a day: its bookings are cancelled without billing and each family told.
+///
+/// The day's bookings become `closed` (kept, not billed), pending draft changes of the
+/// day are dropped, and each family with a booking that day is emailed.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "createClosureDay",
@@ -360,6 +369,8 @@ pub struct ClosureRange {
 }
 
 /// Lists the closure days of a range.
+///
+/// Every activity's closures and those of one activity.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "listClosureDays",
