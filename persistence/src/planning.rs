@@ -508,3 +508,40 @@ pub fn unit_label(
         .first(conn)
         .optional()?)
 }
+
+/// Makes a write the transaction's first statement (an update that matches no row), so
+/// SQLite takes its write lock before the reads: a transaction that read first fails
+/// with `SQLITE_BUSY_SNAPSHOT` at its first write if another committed meanwhile.
+pub fn lock_for_writing(conn: &mut AnyConnection) -> Result<(), DbError> {
+    diesel::update(booking_counts::table.filter(booking_counts::taken.lt(0)))
+        .set(booking_counts::taken.eq(booking_counts::taken))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes the registration's live bookings from `from` on, giving their places back;
+/// returns how many there were (a cancelled registration books nothing more).
+pub fn cancel_bookings_from(
+    conn: &mut AnyConnection,
+    registration_id: i64,
+    from: NaiveDate,
+) -> Result<usize, DbError> {
+    let live: Vec<(i64, i64, NaiveDate)> = bookings::table
+        .filter(bookings::registration_id.eq(registration_id))
+        .filter(bookings::day.ge(from))
+        .filter(bookings::status.eq("booked"))
+        .order((bookings::day, bookings::unit_id))
+        .select((bookings::group_id, bookings::unit_id, bookings::day))
+        .load(conn)?;
+    diesel::delete(
+        bookings::table
+            .filter(bookings::registration_id.eq(registration_id))
+            .filter(bookings::day.ge(from))
+            .filter(bookings::status.eq("booked")),
+    )
+    .execute(conn)?;
+    for (group_id, unit_id, day) in &live {
+        release_place(conn, *group_id, *unit_id, *day)?;
+    }
+    Ok(live.len())
+}

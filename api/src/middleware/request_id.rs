@@ -32,7 +32,7 @@ pub async fn request_id(
         "request",
         request_id = %id,
         method = %req.method(),
-        path = %req.path(),
+        path = %logged_path(req.path()),
     );
     let started = Instant::now();
     let mut response = next.call(req).instrument(span.clone()).await?;
@@ -50,4 +50,14 @@ fn is_acceptable(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// The path as logged: a calendar feed's address is its credential, so it is masked.
+fn logged_path(path: &str) -> std::borrow::Cow<'_, str> {
+    const FEEDS: &str = "/api/v1/calendar-feeds/";
+    if path.starts_with(FEEDS) {
+        std::borrow::Cow::Owned(format!("{FEEDS}***"))
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    }
 }

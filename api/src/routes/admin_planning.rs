@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::dossier_views::mirror_enum;
+use super::planning_views::{in_calendar, out_of_calendar};
 use crate::auth::Staff;
 use crate::db;
 use crate::problem::{ApiError, FieldError, validate};
@@ -272,6 +273,9 @@ pub async fn record_attendance(
     body: web::Json<AttendanceForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
+    if !in_calendar(body.date) {
+        return Err(out_of_calendar("date"));
+    }
     let form = body.into_inner();
     let agent = staff.0.account_id;
     let now = state.clock.now();
@@ -350,6 +354,9 @@ pub async fn get_roll_call(
 ) -> Result<HttpResponse, ApiError> {
     let activity_id = id.into_inner();
     let day = query.date;
+    if !in_calendar(day) {
+        return Err(out_of_calendar("date"));
+    }
     let roll = db::run(&state.pool, move |conn| {
         attendance::roll_call(conn, activity_id, day)
     })

@@ -44,6 +44,11 @@ pub struct RangeQuery {
 impl RangeQuery {
     /// The days asked for, `from..=to`.
     pub fn resolve(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), ApiError> {
+        for (field, day) in [("from", self.from), ("to", self.to), ("date", self.date)] {
+            if day.is_some_and(|d| !in_calendar(d)) {
+                return Err(out_of_calendar(field));
+            }
+        }
         match (self.from, self.to) {
             (Some(from), Some(to)) => return Ok((from, to)),
             (None, None) => {}
@@ -57,7 +62,8 @@ impl RangeQuery {
             }
         }
         let date = self.date.unwrap_or(today);
-        let monday = date - Days::new(u64::from(date.weekday().num_days_from_monday()));
+        let monday =
+            date.checked_sub_days(Days::new(u64::from(date.weekday().num_days_from_monday())));
         let range = match self.period.unwrap_or(Period::Month) {
             Period::Month => {
                 let first = date.with_day(1);
@@ -66,18 +72,27 @@ impl RangeQuery {
                     .and_then(|n| n.pred_opt());
                 first.zip(last)
             }
-            Period::Fortnight => monday.checked_add_days(Days::new(13)).map(|l| (monday, l)),
-            Period::Week => monday.checked_add_days(Days::new(6)).map(|l| (monday, l)),
+            Period::Fortnight => {
+                monday.and_then(|m| m.checked_add_days(Days::new(13)).map(|l| (m, l)))
+            }
+            Period::Week => monday.and_then(|m| m.checked_add_days(Days::new(6)).map(|l| (m, l))),
         };
-        range.ok_or_else(|| {
-            ApiError::validation(vec![FieldError::new(
-                "date",
-                "out_of_range",
-                "Date hors du calendrier.",
-                "Date out of the calendar.",
-            )])
-        })
+        range.ok_or_else(|| out_of_calendar("date"))
     }
+}
+
+/// The years the planning serves: those of the public holidays it computes.
+pub(crate) fn in_calendar(day: NaiveDate) -> bool {
+    (1900..=2100).contains(&day.year())
+}
+
+pub(crate) fn out_of_calendar(field: &str) -> ApiError {
+    ApiError::validation(vec![FieldError::new(
+        field,
+        "out_of_range",
+        "Date hors du calendrier (années 1900 à 2100).",
+        "Date out of the calendar (years 1900 to 2100).",
+    )])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -502,6 +517,16 @@ pub struct ChangesForm {
 impl ChangesForm {
     /// The changes and patterns, weekdays checked.
     pub fn read(&self) -> Result<(Vec<Change>, Vec<Pattern>), ApiError> {
+        let days = self.changes.iter().map(|c| ("changes", c.date)).chain(
+            self.patterns
+                .iter()
+                .flat_map(|p| [("patterns", p.from), ("patterns", p.to)]),
+        );
+        for (field, day) in days {
+            if !in_calendar(day) {
+                return Err(out_of_calendar(field));
+            }
+        }
         if self
             .patterns
             .iter()

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::planning_views::{in_calendar, out_of_calendar};
 use crate::auth::Staff;
 use crate::db;
 use crate::problem::{ApiError, FieldError, unsupported_media_type, validate};
@@ -177,11 +178,11 @@ pub struct SchoolCalendarImportView {
     )),
     responses(
         (status = 200, description = "Imported.", body = SchoolCalendarImportView),
-        (status = 400, description = "A wrong row, header or an empty file; or nothing for the zone (`validation_failed`)."),
+        (status = 400, description = "A wrong row or header, an empty file, a file that is not UTF-8 CSV or JSON, or nothing for the zone (`validation_failed`)."),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 413, description = "Larger than the import limit (`payload_too_large`)."),
         (status = 415, description = "Neither CSV nor JSON (`unsupported_media_type`)."),
-        (status = 422, description = "Not a readable UTF-8 CSV (`import_unreadable`)."),
+        (status = 422, description = "CSV records the reader cannot split (`import_unreadable`)."),
     ),
 )]
 #[post("/admin/school-calendar/imports")]
@@ -338,6 +339,9 @@ pub async fn create_closure_day(
     body: web::Json<ClosureDayForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
+    if !in_calendar(body.date) {
+        return Err(out_of_calendar("date"));
+    }
     let form = body.into_inner();
     let agent = staff.0.account_id;
     let now = state.clock.now();
@@ -388,6 +392,11 @@ pub async fn list_closure_days(
     query: web::Query<ClosureRange>,
 ) -> Result<HttpResponse, ApiError> {
     let (from, to) = (query.from, query.to);
+    for (field, day) in [("from", from), ("to", to)] {
+        if !in_calendar(day) {
+            return Err(out_of_calendar(field));
+        }
+    }
     let days = db::run(&state.pool, move |conn| {
         school_calendar::closure_days(conn, from, to)
     })

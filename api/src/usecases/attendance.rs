@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::Connection;
 use domain::planning::AttendanceStatus;
 use persistence::attendance::{self, Attendance};
 use persistence::children::Child;
@@ -62,14 +63,16 @@ pub fn record(
             )
         });
     }
-    Ok(attendance::record(
-        conn,
-        (child_id, unit_id, day, child.dossier_id),
-        status.as_str(),
-        note,
-        Some(agent_id),
-        now,
-    )?)
+    Ok(conn.transaction(|conn| {
+        attendance::record(
+            conn,
+            (child_id, unit_id, day, child.dossier_id),
+            status.as_str(),
+            note,
+            Some(agent_id),
+            now,
+        )
+    })?)
 }
 
 fn invalid(field: &str, code: &str, fr: &str, en: &str) -> UseCaseError {

@@ -2,6 +2,7 @@
 //! link (only its SHA-256 is kept), replaced or revoked by the family at will.
 
 use chrono::{DateTime, Days, NaiveDateTime, NaiveTime, Utc};
+use diesel::Connection;
 use domain::planning::paris_instant;
 use persistence::{AnyConnection, calendar_feeds, children};
 
@@ -19,7 +20,8 @@ pub fn create(
 ) -> Outcome<String> {
     children::find(conn, child_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
     let secret = secrets::new_secret();
-    calendar_feeds::replace(conn, child_id, &secrets::digest(&secret), now)?;
+    let digest = secrets::digest(&secret);
+    conn.transaction(|conn| calendar_feeds::replace(conn, child_id, &digest, now))?;
     Ok(secret)
 }
 

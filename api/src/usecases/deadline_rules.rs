@@ -2,6 +2,7 @@
 //! applies: the activity's own, else its kind's, else the guide's default for the kind.
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
+use diesel::Connection;
 use domain::planning::{self, DeadlineRule, RunsOn, TimeUnit};
 use persistence::deadline_rules::{self as store, ActivityRules, KindRules};
 use persistence::{AnyConnection, activities};
@@ -258,6 +259,6 @@ pub fn set_for_activity(
         booking_rule: to_json(input.booking.as_ref())?,
         change_rule: to_json(input.change.as_ref())?,
     };
-    store::set_activity(conn, activity_id, &own, now)?;
+    conn.transaction(|conn| store::set_activity(conn, activity_id, &own, now))?;
     of_activity(conn, activity_id)
 }

@@ -116,20 +116,20 @@ fn judge(ctx: &Context, change: Change, now: DateTime<Utc>, agent: bool) -> Verd
     }
 }
 
-fn children_ids(changes: &[Change]) -> Vec<i64> {
-    let mut ids: Vec<i64> = changes.iter().map(|c| c.child_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
-/// Checks the changes' children belong to the dossier (another family's: not found).
-fn own_children(conn: &mut AnyConnection, dossier_id: i64, changes: &[Change]) -> Outcome<()> {
+/// Checks the children of the changes and patterns belong to the dossier (another
+/// family's child: not found).
+fn own_children(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    changes: &[Change],
+    patterns: &[Pattern],
+) -> Outcome<()> {
     let (_, kids) = plan::children_of(conn, Viewer::Family { dossier_id }, None)?;
-    if children_ids(changes)
+    let mut asked = changes
         .iter()
-        .all(|id| kids.iter().any(|k| k.id == *id))
-    {
+        .map(|c| c.child_id)
+        .chain(patterns.iter().map(|p| p.child_id));
+    if asked.all(|id| kids.iter().any(|k| k.id == id)) {
         Ok(())
     } else {
         Err(super::Refusal::NotFound.into())
@@ -198,8 +198,9 @@ pub fn add_to_draft(
     now: DateTime<Utc>,
 ) -> Outcome<DraftUpdate> {
     conn.transaction(|conn| {
+        store::lock_for_writing(conn)?;
+        own_children(conn, dossier_id, changes, patterns)?;
         let all = expand(conn, dossier_id, changes, patterns)?;
-        own_children(conn, dossier_id, &all)?;
         let mut ignored = Vec::new();
         if let Some((from, to)) = span(&all) {
             let ctx = plan::load(conn, dossier_id, None, from, to)?;
@@ -284,8 +285,12 @@ fn apply(
             )?;
         }
         Action::Cancel => {
-            if store::delete_booking(conn, change.child_id, change.unit_id, change.day)? {
-                store::release_place(conn, slot.group_id, change.unit_id, change.day)?;
+            // The place goes back to the group the booking took it from.
+            if let Some(booking) =
+                store::find_booking(conn, change.child_id, change.unit_id, change.day)?
+                && store::delete_booking(conn, change.child_id, change.unit_id, change.day)?
+            {
+                store::release_place(conn, booking.group_id, change.unit_id, change.day)?;
             }
         }
     }
@@ -298,7 +303,9 @@ pub fn validate(conn: &mut AnyConnection, dossier_id: i64, now: DateTime<Utc>) -
     conn.transaction(|conn| {
         let pending = store::claim_draft(conn, dossier_id)?;
         let mut outcome = Applied::default();
-        let changes: Vec<Change> = pending.iter().map(as_change).collect();
+        let mut changes: Vec<Change> = pending.iter().map(as_change).collect();
+        // One order for every transaction's row locks (no deadlock between two).
+        changes.sort_by_key(|c| (c.day, c.unit_id, c.child_id));
         if let Some((from, to)) = span(&changes) {
             let ctx = plan::load(conn, dossier_id, None, from, to)?;
             for change in changes {
@@ -315,7 +322,10 @@ pub fn validate(conn: &mut AnyConnection, dossier_id: i64, now: DateTime<Utc>) -
                 }
             }
         }
-        store::clear_draft(conn, dossier_id)?;
+        // Only what was read: a change another device added meanwhile stays.
+        for change in &pending {
+            store::drop_change(conn, (change.child_id, change.unit_id, change.day))?;
+        }
         Ok(outcome)
     })
 }
@@ -331,9 +341,11 @@ pub fn agent_changes(
     now: DateTime<Utc>,
 ) -> Outcome<Applied> {
     conn.transaction(|conn| {
+        store::lock_for_writing(conn)?;
         let (dossier_id, _) = plan::children_of(conn, Viewer::Agent, Some(child_id))?;
         let mut all = expand(conn, dossier_id, changes, patterns)?;
         all.retain(|c| c.child_id == child_id);
+        all.sort_by_key(|c| (c.day, c.unit_id));
         let mut outcome = Applied::default();
         let Some((from, to)) = span(&all) else {
             return Ok(outcome);

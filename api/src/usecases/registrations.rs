@@ -320,6 +320,8 @@ pub fn cancel(
             activities::release_place(conn, current.group_id)?;
             promote_first_waiting(conn, frontend_url, current.group_id, now)?;
         }
+        // Days still to come are no longer booked (nor billed), their places freed.
+        persistence::planning::cancel_bookings_from(conn, id, now.date_naive())?;
         let registration =
             registrations::find(conn, id, None)?.ok_or_else(|| gone("registration"))?;
         record(conn, registration)

@@ -166,6 +166,7 @@ pub fn close_day(
     now: DateTime<Utc>,
 ) -> Outcome<Closure> {
     conn.transaction(|conn| {
+        persistence::planning::lock_for_writing(conn)?;
         if let Some(id) = activity_id {
             activities::find(conn, id)?.ok_or(Refusal::NotFound)?;
         }

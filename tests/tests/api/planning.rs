@@ -536,3 +536,133 @@ async fn an_agent_changes_a_planning_past_its_deadline_and_the_audit_log_says_so
     )
     .await;
 }
+
+#[tokio::test]
+async fn dates_out_of_the_calendar_are_refused_not_crashed_on() {
+    let app = app_at("2026-07-20T08:00:00Z").await;
+    let family = app.token_of("family").await;
+    // Near chrono's limits (where date arithmetic would overflow), and years the
+    // calendar does not compute: all refused with a 400, none crashing a worker.
+    for query in [
+        "period=week&date=-262143-01-02",
+        "period=week&date=-262144-01-01",
+        "period=month&date=+262142-12-31",
+        "period=fortnight&date=0001-01-01",
+        "from=0001-01-01&to=0001-01-31",
+    ] {
+        let answer = app
+            .get_authed(&format!("/api/v1/planning?{query}"), &family)
+            .await;
+        assert_eq!(answer.status(), StatusCode::BAD_REQUEST, "{query}");
+    }
+    let eliot = child_id(&app, &family, "Eliot").await;
+    problem(
+        app.send_json(
+            Method::POST,
+            "/api/v1/planning/draft/changes",
+            Some(&family),
+            &json!({"changes": [change(eliot, 1, "-0001-01-01", "book")]}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    // The server still answers.
+    body_of(
+        app.get_authed("/api/v1/planning", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_pattern_for_another_familys_child_is_not_found_and_new_terms_block_the_planning() {
+    // Not back in July: new terms must be published after the demo's.
+    let app = app_at("2026-11-27T10:00:00Z").await;
+    let family = app.token_of("family").await;
+    let eliot = child_id(&app, &family, "Eliot").await;
+    let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
+    let (other, _) = app.create_families(1, "GS").await.remove(0);
+    problem(
+        app.send_json(
+            Method::POST,
+            "/api/v1/planning/draft/changes",
+            Some(&other),
+            &json!({"patterns": [{"childId": eliot, "unitId": meal, "from": "2026-09-01", "to": "2026-09-30", "weekdays": [1], "action": "book"}]}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+
+    let admin = app.token_of("admin").await;
+    let terms = json!({"kind": "terms", "version": "2.0", "title": "Conditions générales d'utilisation", "body": "ARTICLE 1 : nouvelles conditions."});
+    body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/legal-documents",
+            Some(&admin),
+            &terms,
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    for path in [
+        "/api/v1/planning".to_owned(),
+        format!("/api/v1/children/{eliot}/planning"),
+    ] {
+        problem(
+            app.get_authed(&path, &family).await,
+            StatusCode::FORBIDDEN,
+            "consent_required",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn cancelling_a_registration_cancels_its_days_to_come_and_frees_their_places() {
+    use diesel::prelude::*;
+    use persistence::schema::booking_counts;
+    let app = app_at("2026-07-20T08:00:00Z").await;
+    let family = app.token_of("family").await;
+    let eliot = child_id(&app, &family, "Eliot").await;
+    let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
+    draft_changes(
+        &app,
+        &family,
+        json!({"changes": [change(eliot, meal, "2026-09-03", "book"), change(eliot, meal, "2026-09-04", "book")]}),
+    )
+    .await;
+    validate(&app, &family).await;
+    let taken = |app: &TestApp| -> i32 {
+        booking_counts::table
+            .select(diesel::dsl::sum(booking_counts::taken))
+            .first::<Option<i64>>(&mut app.database.connect())
+            .unwrap()
+            .map_or(0, |t| i32::try_from(t).unwrap())
+    };
+    assert_eq!(taken(&app), 2);
+    let registrations = body_of(
+        app.get_authed(&format!("/api/v1/children/{eliot}/registrations"), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let id = registrations[0]["id"].as_i64().unwrap();
+    let cancelled = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/registrations/{id}/cancellation"),
+            &family,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    assert_eq!(bookings_in_db(&app, eliot), 0);
+    assert_eq!(taken(&app), 0);
+}
