@@ -3,8 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::calendar::SchoolCalendarRow;
-use persistence::calendar::{ClosureDay, SchoolHoliday};
+use domain::calendar::{SchoolCalendarRow, SchoolHolidayPeriod};
+use persistence::calendar::ClosureDay;
 use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,8 +38,8 @@ pub struct SchoolHolidayView {
     pub last_day: NaiveDate,
 }
 
-impl From<&SchoolHoliday> for SchoolHolidayView {
-    fn from(holiday: &SchoolHoliday) -> Self {
+impl From<&SchoolHolidayPeriod> for SchoolHolidayView {
+    fn from(holiday: &SchoolHolidayPeriod) -> Self {
         Self {
             school_year: holiday.school_year.clone(),
             description: holiday.description.clone(),
@@ -70,7 +70,7 @@ pub async fn list_school_holidays(
     })
     .await?;
     Ok(HttpResponse::Ok().json(
-        holidays
+        school_calendar::periods(&holidays)
             .iter()
             .map(Into::into)
             .collect::<Vec<SchoolHolidayView>>(),
@@ -118,7 +118,10 @@ pub async fn get_school_year(
         school_year: year,
         first_day: found.first_day,
         last_day: found.last_day,
-        holidays: found.holidays.iter().map(Into::into).collect(),
+        holidays: school_calendar::periods(&found.holidays)
+            .iter()
+            .map(Into::into)
+            .collect(),
     }))
 }
 
@@ -258,16 +261,7 @@ pub async fn import_school_calendar(
         zone: outcome.zone,
         academy: outcome.academy,
         school_years,
-        periods: outcome
-            .periods
-            .iter()
-            .map(|p| SchoolHolidayView {
-                school_year: p.school_year.clone(),
-                description: p.description.clone(),
-                first_day: p.first_day,
-                last_day: p.last_day,
-            })
-            .collect(),
+        periods: outcome.periods.iter().map(Into::into).collect(),
     }))
 }
 

@@ -8,9 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use domain::activity::{PriceBracket, RegistrationMode, unit_price};
 use domain::calendar::{HolidayRegion, SchoolHolidayPeriod, public_holidays};
 use domain::dossier::QuotientPeriod;
-use domain::planning::{
-    self, Calendar, ChangeDecision, ClosedReason, DaySetting, change_window, day_state,
-};
+use domain::planning::{self, Calendar, ChangeDecision, ClosedReason, DaySetting, day_state};
 use persistence::activities::Unit;
 use persistence::children::Child;
 use persistence::planning::{self as store, ActivitySlot, PendingChange, RegistrationSlot, Scope};
@@ -38,7 +36,8 @@ impl Action {
         }
     }
 
-    fn parse(stored: &str) -> Self {
+    /// Reads a stored action (the database's CHECK keeps it to `book` or `cancel`).
+    pub fn parse(stored: &str) -> Self {
         if stored == "cancel" {
             Self::Cancel
         } else {
@@ -224,15 +223,7 @@ pub fn load(
         .into_iter()
         .map(|(child, unit, day, status)| ((child, unit, day), status))
         .collect();
-    let school_holidays = calendar::school_holidays(conn)?
-        .into_iter()
-        .map(|h| SchoolHolidayPeriod {
-            school_year: h.school_year,
-            description: h.description,
-            first_day: h.first_day,
-            last_day: h.last_day,
-        })
-        .collect();
+    let school_holidays = super::school_calendar::periods(&calendar::school_holidays(conn)?);
     let capacities = store::day_capacities_between(conn, dossier_id, from, to)?
         .into_iter()
         .map(|(group, day, capacity)| ((group, day), capacity))
@@ -453,26 +444,6 @@ impl Context {
             }
         }
         entries
-    }
-
-    /// When changes to the unit that day are allowed, for display (the booking
-    /// window of an unbooked day, the change window of a booked one).
-    pub fn window(
-        &self,
-        plan: &RegistrationPlan,
-        unit: &UnitPlan,
-        day: NaiveDate,
-        action: Action,
-    ) -> Option<planning::ChangeWindow> {
-        let rule = match action {
-            Action::Book => &plan.rules.booking,
-            Action::Cancel => &plan.rules.change,
-        };
-        change_window(
-            rule,
-            NaiveDateTime::new(day, unit.starts_at),
-            &self.calendar(),
-        )
     }
 }
 

@@ -151,11 +151,7 @@ fn as_change(pending: &PendingChange) -> Change {
         child_id: pending.child_id,
         unit_id: pending.unit_id,
         day: pending.day,
-        action: if pending.action == "cancel" {
-            Action::Cancel
-        } else {
-            Action::Book
-        },
+        action: Action::parse(&pending.action),
     }
 }
 

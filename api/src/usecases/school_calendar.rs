@@ -121,20 +121,23 @@ pub struct SchoolYear {
     pub holidays: Vec<SchoolHoliday>,
 }
 
-/// The school year labelled `year` ("2026-2027"); not found when nothing of it is
-/// imported.
-pub fn school_year(conn: &mut AnyConnection, year: &str) -> Outcome<SchoolYear> {
-    let all = calendar::school_holidays(conn)?;
-    let periods: Vec<SchoolHolidayPeriod> = all
-        .iter()
+/// The imported periods as the domain reads them.
+pub fn periods(rows: &[SchoolHoliday]) -> Vec<SchoolHolidayPeriod> {
+    rows.iter()
         .map(|h| SchoolHolidayPeriod {
             school_year: h.school_year.clone(),
             description: h.description.clone(),
             first_day: h.first_day,
             last_day: h.last_day,
         })
-        .collect();
-    let (first_day, last_day) = school_year_span(&periods, year);
+        .collect()
+}
+
+/// The school year labelled `year` ("2026-2027"); not found when nothing of it is
+/// imported.
+pub fn school_year(conn: &mut AnyConnection, year: &str) -> Outcome<SchoolYear> {
+    let all = calendar::school_holidays(conn)?;
+    let (first_day, last_day) = school_year_span(&periods(&all), year);
     let holidays: Vec<SchoolHoliday> = all.into_iter().filter(|h| h.school_year == year).collect();
     if holidays.is_empty() {
         return Err(Refusal::NotFound.into());
