@@ -61,6 +61,8 @@ pub struct Activity {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// What a child present without a booking pays on top of the price, in percent.
+    pub unbooked_surcharge_percent: i32,
 }
 
 /// What the city sets on an activity.
@@ -79,6 +81,7 @@ pub struct ActivityFields {
     pub sibling_rate_percent: Option<i32>,
     pub required_documents: String,
     pub cancellable: bool,
+    pub unbooked_surcharge_percent: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

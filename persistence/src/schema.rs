@@ -197,6 +197,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        unbooked_surcharge_percent -> Integer,
     }
 }
 
@@ -514,6 +515,94 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_numbers (kind, year) {
+        kind -> Text,
+        year -> Integer,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    billing_runs (id) {
+        id -> BigInt,
+        month -> Date,
+        status -> Text,
+        dossiers_total -> Integer,
+        dossiers_done -> Integer,
+        invoices_created -> Integer,
+        total_cents -> BigInt,
+        started_by -> Nullable<BigInt>,
+        started_at -> Timestamp,
+        lease_until -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> BigInt,
+        number -> Text,
+        dossier_id -> BigInt,
+        month -> Date,
+        run_id -> Nullable<BigInt>,
+        issued_on -> Date,
+        due_on -> Date,
+        total_cents -> BigInt,
+        paid_cents -> BigInt,
+        credited_cents -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> BigInt,
+        invoice_id -> BigInt,
+        position -> Integer,
+        child_id -> Nullable<BigInt>,
+        child_name -> Text,
+        activity_id -> Nullable<BigInt>,
+        activity_name -> Text,
+        unit_id -> Nullable<BigInt>,
+        unit_name -> Text,
+        kind -> Text,
+        first_day -> Date,
+        last_day -> Date,
+        quantity -> Integer,
+        unit_price_cents -> BigInt,
+        amount_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    credit_notes (id) {
+        id -> BigInt,
+        number -> Text,
+        dossier_id -> BigInt,
+        invoice_id -> BigInt,
+        amount_cents -> BigInt,
+        reason -> Text,
+        issued_by -> Nullable<BigInt>,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        invoice_id -> BigInt,
+        method -> Text,
+        amount_cents -> BigInt,
+        reference -> Nullable<Text>,
+        received_on -> Date,
+        recorded_by -> Nullable<BigInt>,
+        idempotency_key -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(accounts -> dossiers (dossier_id));
 diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
@@ -541,6 +630,10 @@ diesel::joinable!(bookings -> registrations (registration_id));
 diesel::joinable!(planning_changes -> activity_units (unit_id));
 diesel::joinable!(attendances -> activity_units (unit_id));
 diesel::joinable!(activity_rules -> activities (activity_id));
+diesel::joinable!(invoices -> dossiers (dossier_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(credit_notes -> invoices (invoice_id));
+diesel::joinable!(payments -> invoices (invoice_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     city_settings,
@@ -581,4 +674,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     planning_changes,
     attendances,
     calendar_feeds,
+    document_numbers,
+    billing_runs,
+    invoices,
+    invoice_lines,
+    credit_notes,
+    payments,
 );

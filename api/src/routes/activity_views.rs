@@ -125,7 +125,7 @@ impl From<&Group> for GroupView {
 /// An activity as an agent writes it.
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase")]
-#[schema(example = json!({"kindId": 1, "name": "Accueil matin maternelle", "description": "", "startsOn": "2026-09-01", "endsOn": "2027-07-02", "minAge": null, "maxAge": null, "ageReference": null, "levels": ["PS", "MS", "GS"], "mode": "automatic", "entryRule": "fixed", "familyChoosesGroup": false, "siblingRatePercent": null, "requiredDocuments": [], "cancellable": true, "units": [{"name": "Matin", "startsAt": "07:30", "endsAt": "08:30", "weekdays": [1, 2, 4, 5], "prices": [{"maxQuotient": null, "priceCents": 350}]}], "groups": [{"name": "Maternelle Robespierre", "capacity": 30}]}))]
+#[schema(example = json!({"kindId": 1, "name": "Accueil matin maternelle", "description": "", "startsOn": "2026-09-01", "endsOn": "2027-07-02", "minAge": null, "maxAge": null, "ageReference": null, "levels": ["PS", "MS", "GS"], "mode": "automatic", "entryRule": "fixed", "familyChoosesGroup": false, "siblingRatePercent": null, "requiredDocuments": [], "cancellable": true, "unbookedSurchargePercent": 0, "units": [{"name": "Matin", "startsAt": "07:30", "endsAt": "08:30", "weekdays": [1, 2, 4, 5], "prices": [{"maxQuotient": null, "priceCents": 350}]}], "groups": [{"name": "Maternelle Robespierre", "capacity": 30}]}))]
 pub struct ActivityForm {
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
@@ -165,6 +165,12 @@ pub struct ActivityForm {
     #[serde(default)]
     pub required_documents: Vec<DocumentKindView>,
     pub cancellable: bool,
+    /// What a child present without a booking pays on top of the price, in percent
+    /// (0 by default: the plain price).
+    #[validate(range(min = 0, max = 500))]
+    #[schema(minimum = 0, maximum = 500)]
+    #[serde(default)]
+    pub unbooked_surcharge_percent: i32,
     /// At least one: what is booked (and priced) on a day.
     #[validate(length(min = 1, max = 20), nested)]
     #[schema(min_items = 1, max_items = 20)]
@@ -286,6 +292,7 @@ impl ActivityForm {
                     .collect::<Vec<_>>()
                     .join(","),
                 cancellable: self.cancellable,
+                unbooked_surcharge_percent: self.unbooked_surcharge_percent,
             },
             units,
             groups: self
@@ -337,6 +344,8 @@ pub struct ActivityView {
     pub sibling_rate_percent: Option<i32>,
     pub required_documents: Vec<DocumentKindView>,
     pub cancellable: bool,
+    /// What a child present without a booking pays on top of the price, in percent.
+    pub unbooked_surcharge_percent: i32,
     pub units: Vec<UnitView>,
     pub groups: Vec<GroupView>,
     pub updated_at: DateTime<Utc>,
@@ -372,6 +381,7 @@ impl From<&ActivityRecord> for ActivityView {
                 .filter_map(DocumentKindView::stored)
                 .collect(),
             cancellable: a.cancellable,
+            unbooked_surcharge_percent: a.unbooked_surcharge_percent,
             units: r
                 .units
                 .iter()

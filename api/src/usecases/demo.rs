@@ -341,6 +341,12 @@ fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> 
                 sibling_rate_percent: None,
                 required_documents: String::new(),
                 cancellable: true,
+                // The canteen charges a meal taken without a booking 20 % more.
+                unbooked_surcharge_percent: if name.starts_with("Restauration") {
+                    20
+                } else {
+                    0
+                },
             },
             now,
         )?;
