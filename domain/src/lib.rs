@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod billing;
 pub mod calendar;
 pub mod city;
 pub mod dossier;

@@ -1,0 +1,12 @@
+//! Billing: which days of a month are billed, how they gather into invoice lines,
+//! the numbers of invoices and credit notes, and an invoice's status.
+
+mod lines;
+mod status;
+mod vocabulary;
+
+pub use lines::{Entry, Line, billable, lines, surcharged};
+pub use status::{
+    PAYMENT_TERM_DAYS, credit_note_number, due_on, invoice_number, month_span, status,
+};
+pub use vocabulary::{BillableKind, InvoiceStatus, PaymentMethod};

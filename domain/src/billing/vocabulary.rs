@@ -1,0 +1,31 @@
+//! Billing's stored words.
+
+use crate::dossier::vocabulary::stored_enum;
+
+stored_enum! {
+    /// Why a day is billed: it was booked (and the child came, or missed it without a
+    /// justification), or the child came without a booking (billed with the surcharge).
+    BillableKind {
+        Booked => "booked",
+        Unbooked => "unbooked",
+    }
+}
+
+stored_enum! {
+    /// Where an invoice stands for the family.
+    InvoiceStatus {
+        ToPay => "to_pay",
+        PartlyPaid => "partly_paid",
+        Paid => "paid",
+        Overdue => "overdue",
+    }
+}
+
+stored_enum! {
+    /// How a payment was made at the counter.
+    PaymentMethod {
+        Cheque => "cheque",
+        Cash => "cash",
+        Cesu => "cesu",
+    }
+}
