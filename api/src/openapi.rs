@@ -49,6 +49,8 @@ use crate::routes;
         (name = "admin-activities", description = "Back office: the activity catalogue, groups and places, the registration queue."),
         (name = "planning", description = "\"Planning\": each child's days, the draft of changes kept on the server, its validation under the deadlines, the iCalendar feed."),
         (name = "admin-planning", description = "Back office: any child's planning past deadlines, deadline rules, the school calendar import, closure days, attendance."),
+        (name = "billing", description = "\"Facturation\": the family's invoices with their lines and status, and its account statement."),
+        (name = "billing-admin", description = "Back office: monthly billing runs (preview, progress, resumption), invoices, counter payments, credit notes, CSV exports."),
     ),
     components(schemas(Problem, FieldProblem)),
 )]

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod attendance;
 pub mod audit;
 pub mod baskets;
+pub mod billing;
 pub mod calendar;
 pub mod calendar_feeds;
 pub mod children;

@@ -434,6 +434,33 @@ impl From<Refusal> for ApiError {
                         "Online payment is not available: contact the city's services.",
                     ),
                 ),
+                R::BillingRunInProgress => (
+                    S::CONFLICT,
+                    "billing_run_in_progress",
+                    ("Facturation en cours", "Billing run in progress"),
+                    (
+                        "La facturation de ce mois est déjà en cours.",
+                        "This month is already being billed.",
+                    ),
+                ),
+                R::AmountExceedsBalance => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "amount_exceeds_balance",
+                    ("Montant trop élevé", "Amount too high"),
+                    (
+                        "Le montant dépasse ce qui reste à payer sur la facture.",
+                        "The amount is more than is left to pay on the invoice.",
+                    ),
+                ),
+                R::CreditExceedsInvoice => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "credit_exceeds_invoice",
+                    ("Avoir trop élevé", "Credit note too high"),
+                    (
+                        "Les avoirs d'une facture ne peuvent pas dépasser son montant.",
+                        "The credit notes of an invoice cannot exceed its amount.",
+                    ),
+                ),
                 R::ImportUnreadable => (
                     S::UNPROCESSABLE_ENTITY,
                     "import_unreadable",

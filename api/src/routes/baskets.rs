@@ -11,7 +11,7 @@ use validator::Validate;
 use super::activity_views::GroupView;
 use crate::auth::Family;
 use crate::db;
-use crate::problem::{ApiError, FieldError, validate};
+use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::baskets::{self, BasketRecord, NewItem};
 
@@ -347,21 +347,7 @@ pub async fn checkout_basket(
     family: Family,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let key = req
-        .headers()
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| (8..=100).contains(&k.len()))
-        .map(str::to_owned)
-        .ok_or_else(|| {
-            ApiError::validation(vec![FieldError::new(
-                "Idempotency-Key",
-                "required",
-                "Envoyez un en-tête Idempotency-Key (8 à 100 caractères) propre à ce paiement.",
-                "Send an Idempotency-Key header (8 to 100 characters) unique to this payment.",
-            )])
-        })?;
+    let key = super::idempotency_key(&req)?.ok_or_else(super::missing_idempotency_key)?;
     if !state.config.payment_sandbox {
         return Err(crate::usecases::Refusal::PaymentsUnavailable.into());
     }

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod activity_views;
 pub mod admin_accounts;
+pub mod admin_billing;
 pub mod admin_dossiers;
 pub mod admin_planning;
 pub mod audit;
@@ -20,6 +21,8 @@ pub mod dossier_views;
 pub mod etag;
 pub mod export;
 pub mod health;
+pub mod invoice_views;
+pub mod invoices;
 pub mod legal;
 pub mod me;
 pub mod pagination;
@@ -36,6 +39,8 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::problem::{ApiError, FieldError};
+
 /// The request body's declared media type, lowercased, without its parameters.
 pub(crate) fn media_type(req: &HttpRequest) -> Option<String> {
     req.headers()
@@ -43,6 +48,30 @@ pub(crate) fn media_type(req: &HttpRequest) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
+}
+
+/// The `Idempotency-Key` header, when sent: 8 to 100 characters, or a field error.
+pub(crate) fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (8..=100).contains(&k.len()))
+        .map(|k| Some(k.to_owned()))
+        .ok_or_else(missing_idempotency_key)
+}
+
+/// The error for an operation that needs an `Idempotency-Key` and got none fit.
+pub(crate) fn missing_idempotency_key() -> ApiError {
+    ApiError::validation(vec![FieldError::new(
+        "Idempotency-Key",
+        "required",
+        "Envoyez un en-tête Idempotency-Key (8 à 100 caractères) propre à ce paiement.",
+        "Send an Idempotency-Key header (8 to 100 characters) unique to this payment.",
+    )])
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -168,6 +197,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(baskets::join_holiday_week_waitlist)
                 .service(baskets::list_my_holiday_week_waitlist)
                 .service(sandbox::show_sandbox_payment)
-                .service(sandbox::end_sandbox_payment),
+                .service(sandbox::end_sandbox_payment)
+                .service(invoices::list_invoices)
+                .service(invoices::get_invoice)
+                .service(invoices::get_account_statement)
+                .service(admin_billing::preview_billing_run)
+                .service(admin_billing::start_billing_run)
+                .service(admin_billing::list_billing_runs)
+                .service(admin_billing::get_billing_run)
+                .service(admin_billing::list_admin_invoices)
+                .service(admin_billing::get_admin_invoice)
+                .service(admin_billing::record_counter_payment)
+                .service(admin_billing::issue_credit_note)
+                .service(admin_billing::export_invoices)
+                .service(admin_billing::export_payments),
         );
 }

@@ -55,7 +55,12 @@ pub struct ActivityInput {
 }
 
 pub fn brackets(unit: &Unit) -> Vec<PriceBracket> {
-    serde_json::from_str::<Vec<StoredBracket>>(&unit.prices)
+    parse_brackets(&unit.prices)
+}
+
+/// A unit's price brackets as stored (JSON); unreadable ones price nothing.
+pub fn parse_brackets(prices: &str) -> Vec<PriceBracket> {
+    serde_json::from_str::<Vec<StoredBracket>>(prices)
         .unwrap_or_default()
         .into_iter()
         .map(|b| PriceBracket {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod activities;
 pub mod attendance;
 pub mod baskets;
+pub mod billing;
 pub mod bootstrap;
 pub mod calendar_feeds;
 pub mod city;
@@ -15,6 +16,7 @@ pub mod documents;
 pub mod dossiers;
 pub mod export;
 pub mod imports;
+pub mod invoices;
 pub mod legal;
 pub mod planning;
 pub mod planning_changes;
@@ -127,6 +129,12 @@ pub enum Refusal {
     PlacesLeft,
     /// No payment service is configured.
     PaymentsUnavailable,
+    /// Another run bills the month now.
+    BillingRunInProgress,
+    /// A payment larger than what is left to pay on the invoice.
+    AmountExceedsBalance,
+    /// Credit notes adding up to more than the invoice.
+    CreditExceedsInvoice,
 }
 
 pub type Outcome<T> = Result<T, UseCaseError>;

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod baskets;
+mod billing;
 mod calendar;
 mod city;
 mod contract;
