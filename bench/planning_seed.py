@@ -12,6 +12,8 @@ seeded child, before any booking exists, gives every day each unit runs (school
 holidays, public holidays and weekdays as the API computes them).
 
 Writes "CHILD_ID TOKEN" lines (shuffled, fixed seed) to OUT for bench/planning.lua.
+bench/billing_seed.py seeds the billing benchmark with the same families and its own
+range of days.
 
 Usage: planning_seed.py DATABASE_URL JWT_SECRET BASE_URL FAMILIES OUT
 """
@@ -27,15 +29,14 @@ import time
 import urllib.request
 import uuid
 
-db_url, secret, base, families, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-SQLITE = db_url.startswith("sqlite://")
 NOW = "2026-09-01 00:00:00"
 LATER = "2099-01-01 00:00:00"
 ACTIVITIES = ("Restauration scolaire maternelle", "Accueil matin maternelle")
 NAMES = ", ".join(f"'{name}'" for name in ACTIVITIES)
 OURS = "d.number LIKE 'PL%'"
 
-POPULATE = f"""
+def populate_sql(families):
+    return f"""
 INSERT INTO dossiers (number, name, created_at, updated_at) VALUES
   {", ".join(f"('PL{i:05d}', 'PLANNING{i:05d}', '{NOW}', '{NOW}')" for i in range(1, families + 1))};
 INSERT INTO children (dossier_id, first_name, last_name, birth_date, school_level, diet, created_at, updated_at)
@@ -65,6 +66,7 @@ UPDATE activity_groups SET taken = (SELECT count(*) FROM registrations r
   WHERE activity_id IN (SELECT id FROM activities WHERE name IN ({NAMES}));
 """
 
+
 FIRST = """SELECT a.id, s.id, c.id FROM children c JOIN accounts a ON a.dossier_id = c.dossier_id
   JOIN sessions s ON s.account_id = a.id WHERE a.username LIKE 'planning.%' ORDER BY c.id LIMIT 1"""
 RANGE = f"SELECT min(starts_on), max(ends_on) FROM activities WHERE name IN ({NAMES})"
@@ -74,11 +76,11 @@ COUNTS = """SELECT (SELECT count(*) FROM children), (SELECT count(*) FROM regist
   (SELECT count(*) FROM bookings), (SELECT count(*) FROM booking_counts), (SELECT sum(taken) FROM booking_counts)"""
 
 
-def bookings_sql(open_days):
+def bookings_sql(open_days, sqlite):
     values = ", ".join(f"({activity}, {unit}, '{day}')" for activity, unit, day in open_days)
     # PostgreSQL: the foreign keys of these 2.8 M rows hold by construction, so their
     # row-by-row checks (triggers) are skipped for this insert.
-    replica = "" if SQLITE else "SET session_replication_role = replica;"
+    replica = "" if sqlite else "SET session_replication_role = replica;"
     return f"""
 {replica}
 CREATE TEMP TABLE bench_open_days (activity_id BIGINT NOT NULL, unit_id BIGINT NOT NULL, day DATE NOT NULL);
@@ -95,8 +97,8 @@ DROP TABLE bench_open_days;
 """
 
 
-def sql(script, read=None):
-    if SQLITE:
+def sql(db_url, script, read=None):
+    if db_url.startswith("sqlite://"):
         conn = sqlite3.connect(db_url[len("sqlite://"):], timeout=30, isolation_level=None)
         conn.execute("PRAGMA cache_size = -1000000")
         if script:
@@ -117,7 +119,7 @@ def b64(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def token(account, session):
+def token(secret, account, session):
     now = int(time.time())
     header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
     claims = b64(json.dumps({"iss": "espace-familles", "aud": "espace-familles-api", "sub": str(account),
@@ -127,36 +129,46 @@ def token(account, session):
     return f"{header}.{claims}.{signature}"
 
 
-def get(path, bearer):
+def get(base, path, bearer):
     request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {bearer}"})
     with urllib.request.urlopen(request) as response:
         return json.load(response)
 
 
-def main():
+def seed(db_url, secret, base, families, keep_day=lambda day: True):
+    """Seeds the families and books every open day `keep_day` accepts; returns the
+    (child, token) pairs by child."""
     started = time.perf_counter()
-    sql(POPULATE)
-    (account, session, child), = sql("", FIRST)
-    (first, last), = sql("", RANGE)
-    year = get(f"/api/v1/children/{child}/planning?from={first}&to={last}", token(account, session))
+    sql(db_url, populate_sql(families))
+    (account, session, child), = sql(db_url, "", FIRST)
+    (first, last), = sql(db_url, "", RANGE)
+    year = get(base, f"/api/v1/children/{child}/planning?from={first}&to={last}", token(secret, account, session))
     open_days = sorted({(a["activityId"], d["unitId"], d["date"])
-                        for c in year["children"] for a in c["activities"] for d in a["days"] if d["open"]})
-    per_activity = {a["activityName"]: sum(1 for d in a["days"] if d["open"]) for a in year["children"][0]["activities"]}
-    print(f"open days {first}..{last}, as the API computes them: {per_activity}")
+                        for c in year["children"] for a in c["activities"] for d in a["days"]
+                        if d["open"] and keep_day(d["date"])})
+    per_activity = {a["activityName"]: sum(1 for d in a["days"] if d["open"] and keep_day(d["date"]))
+                    for a in year["children"][0]["activities"]}
+    print(f"open days booked, as the API computes them: {per_activity}")
     populated = time.perf_counter()
-    sql(bookings_sql(open_days))
-    if not SQLITE:
+    sql(db_url, bookings_sql(open_days, db_url.startswith("sqlite://")))
+    if not db_url.startswith("sqlite://"):
         # What autovacuum does shortly after such an insert; done now so that the
         # first runs do not race it.
         subprocess.run(["psql", db_url, "-qc", "VACUUM ANALYZE"], check=True)
-    children, registrations, bookings, counts, taken = sql("", COUNTS)[0]
+    children, registrations, bookings, counts, taken = sql(db_url, "", COUNTS)[0]
     print(f"seeded {families} dossiers in {populated - started:.1f} s, bookings in {time.perf_counter() - populated:.1f} s: "
           f"{children} children, {registrations} accepted registrations, {bookings} bookings, "
           f"{counts} booking_counts rows ({taken} places taken)")
-    pairs = [(c, token(a, s)) for c, a, s in sql("", PAIRS)]
+    return [(c, token(secret, a, s)) for c, a, s in sql(db_url, "", PAIRS)]
+
+
+def main():
+    db_url, secret, base, families, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    pairs = seed(db_url, secret, base, families)
     random.Random(6).shuffle(pairs)
     with open(out, "w", encoding="ascii") as f:
         f.writelines(f"{c} {t}\n" for c, t in pairs)
 
 
-main()
+if __name__ == "__main__":
+    main()

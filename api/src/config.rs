@@ -62,8 +62,10 @@ pub struct Config {
     /// `BASKET_HOLD_MINUTES`: how long a basket being paid keeps its places.
     pub basket_hold_minutes: i64,
     /// `BILLING_CHUNK_DOSSIERS`: dossiers a billing run writes per transaction (what
-    /// a crash can lose and the run then bills again).
-    pub billing_chunk_dossiers: usize,
+    /// a crash can lose and the run then bills again); `BILLING_LEASE_SECONDS`: how
+    /// long a run that reports no progress holds its month before another may take
+    /// over (its server stopped).
+    pub billing: crate::usecases::billing::RunSettings,
     /// `PAYMENT_SANDBOX`: whether the built-in payment sandbox takes payments (the
     /// local default). Anyone holding a payment's reference can "pay" there: turn
     /// it off wherever real money is due (PayFiP arrives with the billing issue).
@@ -292,9 +294,15 @@ impl Config {
             basket_hold_minutes: vars
                 .parse::<i64>("BASKET_HOLD_MINUTES", 20)?
                 .clamp(1, 24 * 60),
-            billing_chunk_dossiers: vars
-                .parse::<usize>("BILLING_CHUNK_DOSSIERS", 500)?
-                .clamp(1, 5000),
+            billing: crate::usecases::billing::RunSettings {
+                chunk: vars
+                    .parse::<usize>("BILLING_CHUNK_DOSSIERS", 500)?
+                    .clamp(1, 5000),
+                lease: chrono::Duration::seconds(
+                    vars.parse::<i64>("BILLING_LEASE_SECONDS", 120)?
+                        .clamp(5, 3600),
+                ),
+            },
             retention: Retention {
                 audit_days: vars.days("RETENTION_AUDIT_DAYS", 365)?,
                 decided_requests_days: vars.days("RETENTION_DECIDED_REQUESTS_DAYS", 3 * 365)?,

@@ -96,9 +96,9 @@ pub async fn start_billing_run(
 ) -> Result<HttpResponse, ApiError> {
     let month = parse_month("month", &body.month)?;
     let agent_id = staff.0.account_id;
-    let now = state.clock.now();
+    let (lease, now) = (state.config.billing.lease, state.clock.now());
     let (run, started) = db::run(&state.pool, move |conn| {
-        billing::start(conn, agent_id, month, now)
+        billing::start(conn, agent_id, month, lease, now)
     })
     .await?;
     if !started {
@@ -119,7 +119,7 @@ fn spawn_run(state: &AppState, run: BillingRun) -> Result<(), ApiError> {
     let pool = state.pool.clone();
     let clock = state.clock.clone();
     let issued_on = state.today();
-    let chunk = state.config.billing_chunk_dossiers;
+    let settings = state.config.billing;
     std::thread::Builder::new()
         .name(format!("billing-run-{}", run.id))
         .spawn(move || {
@@ -127,7 +127,7 @@ fn spawn_run(state: &AppState, run: BillingRun) -> Result<(), ApiError> {
                 .get()
                 .map_err(crate::usecases::UseCaseError::from)
                 .and_then(|mut conn| {
-                    billing::execute(&mut conn, &run, issued_on, chunk, || clock.now())
+                    billing::execute(&mut conn, &run, issued_on, settings, || clock.now())
                 });
             match outcome {
                 Ok(()) => tracing::info!(run = run.id, "billing run completed"),

@@ -22,12 +22,6 @@ use persistence::{AnyConnection, db_time};
 
 use super::{Outcome, Refusal, unique_as};
 
-/// How long a run holds its month without reporting progress before another run may
-/// take over (its server stopped).
-pub fn lease() -> Duration {
-    Duration::seconds(120)
-}
-
 /// A line with the names it is printed with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedLine {
@@ -234,12 +228,21 @@ pub fn compute(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<MonthBills
     })
 }
 
+/// How a run writes: dossiers per transaction, and how long it holds its month
+/// without reporting progress before another run may take over (its server stopped).
+#[derive(Debug, Clone, Copy)]
+pub struct RunSettings {
+    pub chunk: usize,
+    pub lease: Duration,
+}
+
 /// Starts a run of the month, or answers the one already running (`false`). A run
 /// whose lease ran out is marked interrupted and a new one takes over.
 pub fn start(
     conn: &mut AnyConnection,
     agent_id: i64,
     month: NaiveDate,
+    lease: Duration,
     now: DateTime<Utc>,
 ) -> Outcome<(BillingRun, bool)> {
     conn.transaction(|conn| {
@@ -250,7 +253,7 @@ pub fn start(
             }
             store::end_run(conn, running.id, "interrupted", now)?;
         }
-        let id = store::start_run(conn, month, agent_id, now, now + lease())
+        let id = store::start_run(conn, month, agent_id, now, now + lease)
             .map_err(unique_as(Refusal::BillingRunInProgress))?;
         persistence::audit::record(
             conn,
@@ -270,15 +273,14 @@ pub fn start(
 
 /// Bills the run's month. `now` gives the issue date (in the city's time zone) and
 /// the leases; a failure marks the run failed and is returned for the log.
-/// `chunk` dossiers are written per transaction.
 pub fn execute(
     conn: &mut AnyConnection,
     run: &BillingRun,
     issued_on: NaiveDate,
-    chunk: usize,
+    settings: RunSettings,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Outcome<()> {
-    let outcome = bill(conn, run, issued_on, chunk.max(1), &now);
+    let outcome = bill(conn, run, issued_on, settings, &now);
     let status = if outcome.is_ok() {
         "completed"
     } else {
@@ -292,7 +294,7 @@ fn bill(
     conn: &mut AnyConnection,
     run: &BillingRun,
     issued_on: NaiveDate,
-    chunk: usize,
+    settings: RunSettings,
     now: &impl Fn() -> DateTime<Utc>,
 ) -> Outcome<()> {
     let month = compute(conn, run.month)?;
@@ -300,8 +302,8 @@ fn bill(
     store::set_run_total(conn, run.id, total)?;
     let year = issued_on.year();
     store::ensure_counter(conn, "invoice", year)?;
-    for chunk in month.bills.chunks(chunk) {
-        write_chunk(conn, run, chunk, issued_on, now())?;
+    for chunk in month.bills.chunks(settings.chunk.max(1)) {
+        write_chunk(conn, run, chunk, issued_on, now(), settings.lease)?;
     }
     Ok(())
 }
@@ -313,6 +315,7 @@ fn write_chunk(
     chunk: &[DossierBill],
     issued_on: NaiveDate,
     now: DateTime<Utc>,
+    lease: Duration,
 ) -> Outcome<()> {
     let year = issued_on.year();
     conn.transaction(|conn| {
@@ -346,7 +349,7 @@ fn write_chunk(
         store::insert_lines(conn, &lines)?;
         let total: i64 = chunk.iter().map(|b| b.total_cents).sum();
         let count = i32::try_from(chunk.len()).unwrap_or(i32::MAX);
-        store::advance_run(conn, run.id, count, count, total, now + lease())?;
+        store::advance_run(conn, run.id, count, count, total, now + lease)?;
         Ok(())
     })
 }

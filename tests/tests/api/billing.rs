@@ -565,3 +565,46 @@ async fn a_run_that_fails_halfway_resumes_and_ends_with_the_invoices_of_a_clean_
     assert_eq!(resumed["invoicesCreated"], 2);
     assert_eq!(invoices_in_db(&app), expected);
 }
+
+#[tokio::test]
+async fn a_run_whose_server_stopped_holds_its_month_until_its_lease_runs_out() {
+    let app = app_at("2026-10-02T08:00:00Z").await;
+    let agent = app.token_of("agent").await;
+    // What a server killed in the middle of a run leaves: a running run, its lease on.
+    let dead = {
+        use persistence::schema::accounts;
+        let mut conn = app.database.connect();
+        let agent_id: i64 = accounts::table
+            .filter(accounts::username.eq("agent.demo"))
+            .select(accounts::id)
+            .get_result(&mut conn)
+            .unwrap();
+        let now = app.clock.now();
+        persistence::billing::start_run(
+            &mut conn,
+            chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+            agent_id,
+            now,
+            now + chrono::Duration::seconds(60),
+        )
+        .unwrap()
+    };
+    let answer = body_of(
+        app.send_json(Method::POST, "/api/v1/admin/billing-runs", Some(&agent), &json!({"month": "2026-09"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(answer["id"], dead);
+    assert_eq!(answer["status"], "running");
+
+    app.clock.set("2026-10-02T08:01:01Z".parse().unwrap());
+    let run = run_month(&app, &agent, "2026-09").await;
+    assert_ne!(run["id"], dead);
+    assert_eq!(run["status"], "completed");
+    let before = body_of(
+        app.get_authed(&format!("/api/v1/admin/billing-runs/{dead}"), &agent).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(before["status"], "interrupted");
+}
