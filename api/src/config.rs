@@ -66,10 +66,42 @@ pub struct Config {
     /// long a run that reports no progress holds its month before another may take
     /// over (its server stopped).
     pub billing: crate::usecases::billing::RunSettings,
-    /// `PAYMENT_SANDBOX`: whether the built-in payment sandbox takes payments (the
-    /// local default). Anyone holding a payment's reference can "pay" there: turn
-    /// it off wherever real money is due (PayFiP arrives with the billing issue).
-    pub payment_sandbox: bool,
+    /// Who takes card payments: PayFiP when `PAYFIP_NUMCLI` is set, else the
+    /// built-in sandbox unless `PAYMENT_SANDBOX=false`.
+    pub payments: Payments,
+}
+
+/// Who takes card payments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payments {
+    /// The built-in sandbox (the local default): anyone holding a payment's
+    /// reference can "pay" there, so never where real money is due.
+    Sandbox,
+    PayFip(PayFipSettings),
+    /// No online payment: the family pays at the counter.
+    Off,
+}
+
+impl Payments {
+    pub fn sandbox(&self) -> bool {
+        *self == Self::Sandbox
+    }
+}
+
+/// PayFiP's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayFipSettings {
+    /// `PAYFIP_URL`: the web service (a fake one in tests).
+    pub url: String,
+    /// `PAYFIP_PAYMENT_URL`: the page the family is sent to, with `?idop=`.
+    pub payment_url: String,
+    /// `PAYFIP_NUMCLI`: the collection office's 6-digit client number.
+    pub numcli: String,
+    /// `PAYFIP_SAISIE`: `T` test, `X` activation, `W` production.
+    pub saisie: String,
+    /// `PAYFIP_NOTIFICATION_URL`: this API's `/api/v1/payfip/notifications` as PayFiP
+    /// reaches it (at most 250 characters).
+    pub notification_url: String,
 }
 
 /// Uploaded and issued files.
@@ -290,7 +322,7 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?,
             required_vaccinations: vars.list("REQUIRED_VACCINATIONS", "DTP"),
-            payment_sandbox: vars.flag("PAYMENT_SANDBOX", true)?,
+            payments: payments(&vars)?,
             basket_hold_minutes: vars
                 .parse::<i64>("BASKET_HOLD_MINUTES", 20)?
                 .clamp(1, 24 * 60),
@@ -376,6 +408,59 @@ impl<F: Fn(&str) -> Option<String>> Vars<'_, F> {
             }),
         }
     }
+}
+
+fn payments<F: Fn(&str) -> Option<String>>(vars: &Vars<'_, F>) -> Result<Payments, ConfigError> {
+    let Some(numcli) = vars.raw("PAYFIP_NUMCLI") else {
+        return Ok(if vars.flag("PAYMENT_SANDBOX", true)? {
+            Payments::Sandbox
+        } else {
+            Payments::Off
+        });
+    };
+    let invalid = |variable: &'static str, value: String, reason: &str| ConfigError {
+        variable,
+        value,
+        reason: reason.into(),
+    };
+    if numcli.len() != 6 || !numcli.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(
+            "PAYFIP_NUMCLI",
+            numcli,
+            "expected the 6 digits of the collection office's client number",
+        ));
+    }
+    let saisie = vars.text("PAYFIP_SAISIE", "T");
+    if !matches!(saisie.as_str(), "T" | "X" | "W") {
+        return Err(invalid(
+            "PAYFIP_SAISIE",
+            saisie,
+            "expected T (test), X (activation) or W (production)",
+        ));
+    }
+    let notification_url = vars.raw("PAYFIP_NOTIFICATION_URL").unwrap_or_default();
+    if !(notification_url.starts_with("http://") || notification_url.starts_with("https://"))
+        || notification_url.len() > 250
+    {
+        return Err(invalid(
+            "PAYFIP_NOTIFICATION_URL",
+            notification_url,
+            "expected this API's /api/v1/payfip/notifications address as PayFiP reaches it (http or https, at most 250 characters)",
+        ));
+    }
+    Ok(Payments::PayFip(PayFipSettings {
+        url: vars.text(
+            "PAYFIP_URL",
+            "https://www.payfip.gouv.fr/tpa/services/securite",
+        ),
+        payment_url: vars.text(
+            "PAYFIP_PAYMENT_URL",
+            "https://www.payfip.gouv.fr/tpa/paiementws.web",
+        ),
+        numcli,
+        saisie,
+        notification_url,
+    }))
 }
 
 fn is_origin(origin: &str) -> bool {

@@ -8,6 +8,8 @@ mod db;
 pub mod email;
 mod middleware;
 pub mod openapi;
+pub mod payfip;
+pub mod payments;
 pub mod problem;
 mod routes;
 pub mod startup;

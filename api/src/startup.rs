@@ -129,6 +129,12 @@ impl Application {
                     )
                 })?,
             ),
+            payfip: match &config.payments {
+                crate::config::Payments::PayFip(settings) => {
+                    Some(crate::payfip::PayFipClient::new(&settings.url)?)
+                }
+                _ => None,
+            },
         };
         let data = web::Data::new(state.clone());
 
@@ -189,9 +195,14 @@ impl Application {
     /// Serves until stopped, then stops the outbox worker after its current round.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let Self {
-            server, mut outbox, ..
+            server,
+            mut outbox,
+            state,
+            ..
         } = self;
+        let recheck = tokio::spawn(crate::payments::recheck_every(state));
         let result = server.await;
+        recheck.abort();
         tokio::task::spawn_blocking(move || outbox.stop())
             .await
             .ok();

@@ -18,6 +18,8 @@ pub struct AppState {
     pub lifetimes: Lifetimes,
     pub throttle: ThrottlePolicy,
     pub files: Arc<crate::storage::FileStore>,
+    /// PayFiP's client, when `config.payments` says PayFiP.
+    pub payfip: Option<crate::payfip::PayFipClient>,
 }
 
 impl AppState {

@@ -592,6 +592,7 @@ pub struct Payment {
     pub received_on: NaiveDate,
     pub recorded_by: Option<i64>,
     pub idempotency_key: Option<String>,
+    pub online_payment_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
 
@@ -607,7 +608,17 @@ pub struct NewPayment {
     pub received_on: NaiveDate,
     pub recorded_by: Option<i64>,
     pub idempotency_key: Option<String>,
+    pub online_payment_id: Option<i64>,
     pub created_at: NaiveDateTime,
+}
+
+/// Adds `amount` to what is paid on the invoice whatever is left to pay: money the
+/// treasury collected (the family is owed the excess).
+pub fn add_paid(conn: &mut AnyConnection, invoice_id: i64, amount: i64) -> Result<(), DbError> {
+    diesel::update(invoices::table.find(invoice_id))
+        .set(invoices::paid_cents.eq(invoices::paid_cents + amount))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Adds `amount` to what is paid on the invoice, unless that is more than is left to

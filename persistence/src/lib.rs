@@ -19,6 +19,7 @@ mod error;
 pub mod imports;
 pub mod legal;
 mod migrations;
+pub mod online_payments;
 pub mod outbox;
 pub mod planning;
 mod pool;

@@ -599,7 +599,27 @@ diesel::table! {
         received_on -> Date,
         recorded_by -> Nullable<BigInt>,
         idempotency_key -> Nullable<Text>,
+        online_payment_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    online_payments (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        invoice_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        provider -> Text,
+        idop -> Nullable<Text>,
+        refdet -> Text,
+        amount_cents -> BigInt,
+        status -> Text,
+        result_code -> Nullable<Text>,
+        sandbox_result -> Nullable<Text>,
+        idempotency_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -634,6 +654,7 @@ diesel::joinable!(invoices -> dossiers (dossier_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
 diesel::joinable!(credit_notes -> invoices (invoice_id));
 diesel::joinable!(payments -> invoices (invoice_id));
+diesel::joinable!(online_payments -> invoices (invoice_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     city_settings,
@@ -680,4 +701,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoice_lines,
     credit_notes,
     payments,
+    online_payments,
 );

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed set-up should stop the test loudly
 
 mod database;
+pub mod payfip;
 
 use std::collections::HashMap;
 

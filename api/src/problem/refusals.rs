@@ -452,6 +452,33 @@ impl From<Refusal> for ApiError {
                         "The amount is more than is left to pay on the invoice.",
                     ),
                 ),
+                R::NothingToPay => (
+                    S::CONFLICT,
+                    "nothing_to_pay",
+                    ("Rien à payer", "Nothing to pay"),
+                    (
+                        "Cette facture est déjà réglée.",
+                        "This invoice has nothing left to pay.",
+                    ),
+                ),
+                R::PaymentServiceUnavailable => (
+                    S::SERVICE_UNAVAILABLE,
+                    "payment_service_unavailable",
+                    ("Paiement indisponible", "Payment service unavailable"),
+                    (
+                        "Le service de paiement ne répond pas : réessayez dans quelques minutes.",
+                        "The payment service does not answer: try again in a few minutes.",
+                    ),
+                ),
+                R::PaymentRefusedByService => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "payment_refused_by_service",
+                    ("Paiement refusé", "Payment refused"),
+                    (
+                        "Le service de paiement a refusé de créer ce paiement : vérifiez votre adresse électronique ou contactez le service Enfance.",
+                        "The payment service refused to create this payment: check your email address or contact the city's services.",
+                    ),
+                ),
                 R::CreditExceedsInvoice => (
                     S::UNPROCESSABLE_ENTITY,
                     "credit_exceeds_invoice",

@@ -348,7 +348,7 @@ pub async fn checkout_basket(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let key = super::idempotency_key(&req)?.ok_or_else(super::missing_idempotency_key)?;
-    if !state.config.payment_sandbox {
+    if !state.config.payments.sandbox() {
         return Err(crate::usecases::Refusal::PaymentsUnavailable.into());
     }
     let dossier_id = family.dossier_id()?;

@@ -37,11 +37,33 @@ mirror_enum! {
 }
 
 mirror_enum! {
-    /// How a payment was made at the counter.
+    /// How a payment was made: at the counter (`cheque`, `cash`, `cesu`) or online
+    /// (`card`, `direct_debit`).
     PaymentMethodView => PaymentMethod {
         Cheque = "cheque",
         Cash = "cash",
         Cesu = "cesu",
+        Card = "card",
+        DirectDebit = "direct_debit",
+    }
+}
+
+/// How a payment was made at the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CounterMethodView {
+    Cheque,
+    Cash,
+    Cesu,
+}
+
+impl From<CounterMethodView> for PaymentMethod {
+    fn from(value: CounterMethodView) -> Self {
+        match value {
+            CounterMethodView::Cheque => Self::Cheque,
+            CounterMethodView::Cash => Self::Cash,
+            CounterMethodView::Cesu => Self::Cesu,
+        }
     }
 }
 
@@ -432,7 +454,7 @@ pub struct BillingRunForm {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CounterPaymentForm {
-    pub method: PaymentMethodView,
+    pub method: CounterMethodView,
     /// At most what is left to pay on the invoice.
     #[validate(range(min = 1, max = 10_000_000))]
     #[schema(minimum = 1, maximum = 10_000_000)]

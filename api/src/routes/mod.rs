@@ -25,6 +25,7 @@ pub mod invoice_views;
 pub mod invoices;
 pub mod legal;
 pub mod me;
+pub mod online_payments;
 pub mod pagination;
 pub mod planning;
 pub mod planning_views;
@@ -201,6 +202,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(invoices::list_invoices)
                 .service(invoices::get_invoice)
                 .service(invoices::get_account_statement)
+                .service(online_payments::start_invoice_payment)
+                .service(online_payments::get_online_payment)
+                .service(online_payments::receive_payfip_notification)
                 .service(admin_billing::preview_billing_run)
                 .service(admin_billing::start_billing_run)
                 .service(admin_billing::list_billing_runs)

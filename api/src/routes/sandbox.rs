@@ -12,6 +12,7 @@ use crate::email::templates::escape;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::baskets::{self, PaymentResult};
+use crate::usecases::online_payments;
 
 /// Shows the sandbox's payment page.
 ///
@@ -30,22 +31,18 @@ pub async fn show_sandbox_payment(
     state: web::Data<AppState>,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.config.payment_sandbox {
+    if !state.config.payments.sandbox() {
         return Err(crate::problem::not_found());
     }
     let reference = reference.into_inner();
     let lookup = reference.clone();
-    let basket = db::run(&state.pool, move |conn| {
-        persistence::baskets::find_by_reference(conn, &lookup)?.ok_or(
-            crate::usecases::UseCaseError::Refused(crate::usecases::Refusal::NotFound),
-        )
+    let total_cents = db::run(&state.pool, move |conn| {
+        sandbox_amount(conn, &lookup)?.ok_or(crate::usecases::UseCaseError::Refused(
+            crate::usecases::Refusal::NotFound,
+        ))
     })
     .await?;
-    let amount = format!(
-        "{},{:02} EUR",
-        basket.total_cents / 100,
-        basket.total_cents % 100
-    );
+    let amount = format!("{},{:02} EUR", total_cents / 100, total_cents % 100);
     let action = format!("/api/v1/sandbox/payments/{}", escape(&reference));
     let button = |result: &str, label: &str| {
         format!(
@@ -84,9 +81,11 @@ pub struct SandboxForm {
 
 /// Ends a sandbox payment.
 ///
-/// As the person chose: the basket is settled as a real payment's result would
-/// settle it (paid confirms its weeks; refused or abandoned gives the places back),
-/// then the browser goes back to the frontend (`FRONTEND_URL/paiement/retour`).
+/// As the person chose. An invoice's payment then follows PayFiP's path: the choice
+/// becomes the sandbox's answer about the idop, which the notification reads and
+/// settles. A basket is settled as a real payment's result would settle it (paid
+/// confirms its weeks; refused or abandoned gives the places back). Then the browser
+/// goes back to the frontend (`FRONTEND_URL/paiement/retour`).
 #[utoipa::path(
     tag = "sandbox",
     operation_id = "endSandboxPayment",
@@ -94,7 +93,7 @@ pub struct SandboxForm {
     request_body(content = SandboxForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 303, description = "Back to the frontend, with the basket and the result.",
-            headers(("Location" = String, description = "`FRONTEND_URL/paiement/retour?panier=ID&resultat=paid|refused|abandoned`."))),
+            headers(("Location" = String, description = "`FRONTEND_URL/paiement/retour?idop=IDOP&resultat=...` for an invoice, `?panier=ID&resultat=paid|refused|abandoned` for a basket."))),
         (status = 404, description = "No such payment (`not_found`)."),
     ),
 )]
@@ -104,15 +103,40 @@ pub async fn end_sandbox_payment(
     reference: web::Path<String>,
     form: web::Form<SandboxForm>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.config.payment_sandbox {
+    if !state.config.payments.sandbox() {
         return Err(crate::problem::not_found());
     }
     let reference = reference.into_inner();
-    let (result, word) = match form.result {
-        SandboxResult::Paid => (PaymentResult::Paid, "paid"),
-        SandboxResult::Refused => (PaymentResult::Refused, "refused"),
-        SandboxResult::Abandoned => (PaymentResult::Abandoned, "abandoned"),
+    let (result, word, code) = match form.result {
+        SandboxResult::Paid => (PaymentResult::Paid, "paid", "P"),
+        SandboxResult::Refused => (PaymentResult::Refused, "refused", "R"),
+        SandboxResult::Abandoned => (PaymentResult::Abandoned, "abandoned", "A"),
     };
+    let lookup = reference.clone();
+    let invoice_payment = db::run(&state.pool, move |conn| {
+        persistence::online_payments::find_by_idop(conn, &lookup)
+    })
+    .await?
+    .filter(|p| p.provider == "sandbox");
+    if invoice_payment.is_some() {
+        // As PayFiP would: the choice is the service's answer; the notification then
+        // asks for it like any other.
+        let idop = reference.clone();
+        db::run(&state.pool, move |conn| {
+            online_payments::choose_in_sandbox(conn, &idop, code)
+        })
+        .await?;
+        crate::payments::notify(&state, reference.clone()).await?;
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                format!(
+                    "{}/paiement/retour?idop={reference}&resultat={word}",
+                    state.config.frontend_url
+                ),
+            ))
+            .finish());
+    }
     let now = state.clock.now();
     let st = state.clone();
     let record = db::run(&state.pool, move |conn| {
@@ -128,4 +152,18 @@ pub async fn end_sandbox_payment(
             ),
         ))
         .finish())
+}
+
+/// The amount of the sandbox payment `reference`: an invoice's pending attempt, or a
+/// basket being paid.
+fn sandbox_amount(
+    conn: &mut persistence::AnyConnection,
+    reference: &str,
+) -> Result<Option<i64>, persistence::DbError> {
+    if let Some(payment) = persistence::online_payments::find_by_idop(conn, reference)?
+        .filter(|p| p.provider == "sandbox")
+    {
+        return Ok(Some(payment.amount_cents));
+    }
+    Ok(persistence::baskets::find_by_reference(conn, reference)?.map(|b| b.total_cents))
 }

@@ -11,7 +11,7 @@ use persistence::billing::{
 };
 use persistence::{AnyConnection, db_time, utc};
 
-use super::{Outcome, Refusal, unique_as};
+use super::{Outcome, Refusal, UseCaseError, unique_as};
 
 /// An invoice with what happened to it since.
 #[derive(Debug, Clone)]
@@ -194,6 +194,7 @@ pub fn record_payment(
                 received_on: payment.received_on,
                 recorded_by: Some(agent_id),
                 idempotency_key: payment.idempotency_key.clone(),
+                online_payment_id: None,
                 created_at: db_time(now),
             },
         )
@@ -273,44 +274,73 @@ pub fn invoices_csv(
     today: NaiveDate,
 ) -> Outcome<String> {
     let rows = store::invoices_of_month(conn, month)?;
-    let mut out = String::from(
-        "numero;dossier;mois;emise_le;echeance;montant;paye;avoirs;reste_a_payer;statut\r\n",
-    );
+    let mut csv = writer();
+    csv.write_record([
+        "numero",
+        "dossier",
+        "mois",
+        "emise_le",
+        "echeance",
+        "montant",
+        "paye",
+        "avoirs",
+        "reste_a_payer",
+        "statut",
+    ])
+    .map_err(internal)?;
     for (invoice, dossier_number) in rows {
-        out.push_str(&format!(
-            "{};{};{};{};{};{};{};{};{};{}\r\n",
-            invoice.number,
-            csv_field(&dossier_number),
-            invoice.month.format("%Y-%m"),
-            invoice.issued_on,
-            invoice.due_on,
+        csv.write_record([
+            invoice.number.clone(),
+            defused(&dossier_number),
+            invoice.month.format("%Y-%m").to_string(),
+            invoice.issued_on.to_string(),
+            invoice.due_on.to_string(),
             euros(invoice.total_cents),
             euros(invoice.paid_cents),
             euros(invoice.credited_cents),
             euros(balance_of(&invoice)),
-            status_of(&invoice, today).as_str(),
-        ));
+            status_of(&invoice, today).as_str().to_owned(),
+        ])
+        .map_err(internal)?;
     }
-    Ok(out)
+    finish(csv)
 }
 
 /// The payments received in the month as CSV.
 pub fn payments_csv(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<String> {
     let (first, last) = billing::month_span(month).ok_or(Refusal::NotFound)?;
     let rows = store::payments_between(conn, first, last)?;
-    let mut out = String::from("id;facture;recu_le;moyen;montant;reference\r\n");
+    let mut csv = writer();
+    csv.write_record(["id", "facture", "recu_le", "moyen", "montant", "reference"])
+        .map_err(internal)?;
     for (payment, number) in rows {
-        out.push_str(&format!(
-            "{};{};{};{};{};{}\r\n",
-            payment.id,
+        csv.write_record([
+            payment.id.to_string(),
             number,
-            payment.received_on,
-            payment.method,
+            payment.received_on.to_string(),
+            payment.method.clone(),
             euros(payment.amount_cents),
-            csv_field(payment.reference.as_deref().unwrap_or("")),
-        ));
+            defused(payment.reference.as_deref().unwrap_or("")),
+        ])
+        .map_err(internal)?;
     }
-    Ok(out)
+    finish(csv)
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+fn finish(csv: csv::Writer<Vec<u8>>) -> Outcome<String> {
+    let bytes = csv.into_inner().map_err(|e| internal(e.into_error()))?;
+    String::from_utf8(bytes).map_err(internal)
+}
+
+fn internal(error: impl std::error::Error + Send + Sync + 'static) -> UseCaseError {
+    UseCaseError::Internal(anyhow::Error::new(error))
 }
 
 /// Cents as euros with a decimal comma: `-12,05`.
@@ -319,18 +349,12 @@ fn euros(cents: i64) -> String {
     format!("{sign}{},{:02}", cents.abs() / 100, cents.abs() % 100)
 }
 
-/// A CSV field, quoted when it holds the separator, a quote or a line break, and
-/// defused when a spreadsheet would read it as a formula.
-fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
+/// A text a spreadsheet would run as a formula, made inert.
+fn defused(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
     } else {
         text.to_owned()
-    };
-    if text.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
     }
 }
 
@@ -346,10 +370,9 @@ mod tests {
     }
 
     #[test]
-    fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(csv_field("CHQ 123"), "CHQ 123");
-        assert_eq!(csv_field("a;b"), "\"a;b\"");
-        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_field("say \"hi\";"), "\"say \"\"hi\"\";\"");
+    fn formulas_are_defused() {
+        assert_eq!(defused("CHQ 123"), "CHQ 123");
+        assert_eq!(defused("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(defused("-2"), "'-2");
     }
 }

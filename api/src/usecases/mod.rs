@@ -18,6 +18,7 @@ pub mod export;
 pub mod imports;
 pub mod invoices;
 pub mod legal;
+pub mod online_payments;
 pub mod planning;
 pub mod planning_changes;
 pub mod registrations;
@@ -135,6 +136,12 @@ pub enum Refusal {
     AmountExceedsBalance,
     /// Credit notes adding up to more than the invoice.
     CreditExceedsInvoice,
+    /// An invoice with nothing left to pay.
+    NothingToPay,
+    /// PayFiP cannot be reached or failed: try again later.
+    PaymentServiceUnavailable,
+    /// PayFiP refused to create the payment (an email or reference it rejects).
+    PaymentRefusedByService,
 }
 
 pub type Outcome<T> = Result<T, UseCaseError>;

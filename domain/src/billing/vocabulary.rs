@@ -22,10 +22,13 @@ stored_enum! {
 }
 
 stored_enum! {
-    /// How a payment was made at the counter.
+    /// How a payment was made: at the counter (cheque, cash, CESU vouchers), or online
+    /// through PayFiP (card, direct debit).
     PaymentMethod {
         Cheque => "cheque",
         Cash => "cash",
         Cesu => "cesu",
+        Card => "card",
+        DirectDebit => "direct_debit",
     }
 }

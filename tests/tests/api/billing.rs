@@ -15,7 +15,7 @@ use super::planning::{app_at, change, child_id, draft_changes, register, validat
 const CANTEEN: &str = "Restauration scolaire maternelle";
 
 /// Books the days for the child on the unit, as the family.
-async fn book(app: &TestApp, token: &str, child: i64, unit: i64, days: &[&str]) {
+pub async fn book(app: &TestApp, token: &str, child: i64, unit: i64, days: &[&str]) {
     let changes: Vec<Value> = days
         .iter()
         .map(|d| change(child, unit, d, "book"))
@@ -40,7 +40,7 @@ async fn attend(app: &TestApp, agent: &str, child: i64, unit: i64, day: &str, st
 }
 
 /// Starts a run of the month and waits for its end; returns the run.
-async fn run_month(app: &TestApp, agent: &str, month: &str) -> Value {
+pub async fn run_month(app: &TestApp, agent: &str, month: &str) -> Value {
     let started = app
         .send_json(
             Method::POST,
@@ -590,7 +590,13 @@ async fn a_run_whose_server_stopped_holds_its_month_until_its_lease_runs_out() {
         .unwrap()
     };
     let answer = body_of(
-        app.send_json(Method::POST, "/api/v1/admin/billing-runs", Some(&agent), &json!({"month": "2026-09"})).await,
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/billing-runs",
+            Some(&agent),
+            &json!({"month": "2026-09"}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
@@ -602,7 +608,8 @@ async fn a_run_whose_server_stopped_holds_its_month_until_its_lease_runs_out() {
     assert_ne!(run["id"], dead);
     assert_eq!(run["status"], "completed");
     let before = body_of(
-        app.get_authed(&format!("/api/v1/admin/billing-runs/{dead}"), &agent).await,
+        app.get_authed(&format!("/api/v1/admin/billing-runs/{dead}"), &agent)
+            .await,
         StatusCode::OK,
     )
     .await;

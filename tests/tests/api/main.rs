@@ -17,6 +17,7 @@ mod health;
 mod imports;
 mod password_policy;
 mod passwords;
+mod payments;
 mod planning;
 mod planning_admin;
 mod races;

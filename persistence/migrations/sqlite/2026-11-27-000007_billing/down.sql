@@ -1,4 +1,5 @@
 DROP TABLE payments;
+DROP TABLE online_payments;
 DROP TABLE credit_notes;
 DROP TABLE invoice_lines;
 DROP TABLE invoices;

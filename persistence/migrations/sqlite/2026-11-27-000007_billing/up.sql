@@ -83,17 +83,43 @@ CREATE TABLE credit_notes (
 );
 CREATE INDEX credit_notes_dossier ON credit_notes (dossier_id, issued_at);
 
--- Money received for an invoice: at the counter (cheque, cash, CESU) for now.
+-- A payment by card or direct debit through PayFiP or the built-in sandbox: one row per
+-- attempt, since an idop is never reused. Only the service's own answer about the
+-- idop settles it ('pending' to 'paid', 'refused' or 'abandoned', once).
+CREATE TABLE online_payments (
+    id INTEGER PRIMARY KEY NOT NULL,
+    dossier_id INTEGER NOT NULL REFERENCES dossiers (id),
+    invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+    account_id INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
+    provider TEXT NOT NULL CHECK (provider IN ('sandbox', 'payfip')),
+    idop TEXT UNIQUE,
+    refdet TEXT NOT NULL,
+    amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),
+    status TEXT NOT NULL CHECK (status IN ('creating', 'pending', 'paid', 'refused', 'abandoned', 'failed')),
+    -- PayFiP's resultrans (P, V, A, R, Z) or fault code (P1), as last read.
+    result_code TEXT,
+    -- What the person chose on the sandbox's page, which the sandbox then answers.
+    sandbox_result TEXT CHECK (sandbox_result IN ('P', 'R', 'A')),
+    idempotency_key TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    UNIQUE (dossier_id, idempotency_key)
+);
+CREATE INDEX online_payments_pending ON online_payments (status, created_at);
+
+-- Money received for an invoice: at the counter (cheque, cash, CESU) or online.
 CREATE TABLE payments (
     id INTEGER PRIMARY KEY NOT NULL,
     dossier_id INTEGER NOT NULL REFERENCES dossiers (id),
     invoice_id INTEGER NOT NULL REFERENCES invoices (id),
-    method TEXT NOT NULL CHECK (method IN ('cheque', 'cash', 'cesu')),
+    method TEXT NOT NULL CHECK (method IN ('cheque', 'cash', 'cesu', 'card', 'direct_debit')),
     amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),
     reference TEXT,
     received_on DATE NOT NULL,
     recorded_by INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
     idempotency_key TEXT,
+    -- The online payment it settles: at most one payment each.
+    online_payment_id INTEGER UNIQUE REFERENCES online_payments (id),
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX payments_dossier ON payments (dossier_id, received_on);

@@ -1,0 +1,200 @@
+//! Paying an invoice online (PayFiP, or the built-in sandbox), and PayFiP's
+//! notifications.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use persistence::online_payments::OnlinePayment;
+use persistence::utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::Family;
+use crate::db;
+use crate::payments;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::usecases::online_payments;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnlinePaymentStatusView {
+    /// Being created at the payment service.
+    Creating,
+    /// Waiting for the family to pay, or for the service's result.
+    Pending,
+    Paid,
+    Refused,
+    Abandoned,
+    /// The service could not create it; start another.
+    Failed,
+}
+
+/// One attempt at paying an invoice online.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OnlinePaymentView {
+    pub id: i64,
+    /// The payment service's reference of the attempt.
+    pub idop: Option<String>,
+    pub invoice_id: i64,
+    /// What was left to pay when the attempt started: the server's figure, never
+    /// the client's.
+    pub amount_cents: i64,
+    #[schema(example = "EUR")]
+    pub currency: String,
+    pub status: OnlinePaymentStatusView,
+    /// Where to send the family to pay, while pending: PayFiP's page (absolute) or the
+    /// sandbox's (relative to the API).
+    pub redirect_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
+    OnlinePaymentView {
+        id: p.id,
+        idop: p.idop.clone(),
+        invoice_id: p.invoice_id,
+        amount_cents: p.amount_cents,
+        currency: "EUR".into(),
+        status: match p.status.as_str() {
+            "creating" => OnlinePaymentStatusView::Creating,
+            "pending" => OnlinePaymentStatusView::Pending,
+            "paid" => OnlinePaymentStatusView::Paid,
+            "refused" => OnlinePaymentStatusView::Refused,
+            "abandoned" => OnlinePaymentStatusView::Abandoned,
+            _ => OnlinePaymentStatusView::Failed,
+        },
+        redirect_url: payments::redirect_url(state, p),
+        created_at: utc(p.created_at),
+    }
+}
+
+/// Starts paying an invoice online.
+///
+/// For what is left to pay on it (any amount sent is ignored). Send the family to
+/// `redirectUrl`; the result comes from the payment service, never from the browser:
+/// read the attempt afterwards. One attempt per `Idempotency-Key`: the same key again
+/// answers the same attempt; a new attempt needs a new key.
+#[utoipa::path(
+    tag = "billing",
+    operation_id = "startInvoicePayment",
+    security(("bearerAuth" = [])),
+    params(
+        ("invoiceId" = i64, Path, minimum = 1, description = "The invoice's id."),
+        ("Idempotency-Key" = String, Header, description = "A key the client generates for this attempt (8 to 100 characters)."),
+    ),
+    responses(
+        (status = 201, description = "Started: send the family to `redirectUrl`.", body = OnlinePaymentView),
+        (status = 200, description = "Started before under the same `Idempotency-Key`.", body = OnlinePaymentView),
+        (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such invoice of the family (`not_found`)."),
+        (status = 409, description = "Nothing left to pay (`nothing_to_pay`)."),
+        (status = 422, description = "A key used for another invoice (`idempotency_key_reused`), no online payment here (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`)."),
+        (status = 503, description = "PayFiP does not answer (`payment_service_unavailable`)."),
+    ),
+)]
+#[post("/invoices/{invoiceId}/online-payments")]
+pub async fn start_invoice_payment(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let key = super::idempotency_key(&req)?.ok_or_else(super::missing_idempotency_key)?;
+    let (dossier_id, account_id) = (family.dossier_id()?, family.0.account_id);
+    let (payment, new) =
+        payments::start_for_invoice(&state, dossier_id, account_id, id.into_inner(), key).await?;
+    let body = view(&state, &payment);
+    Ok(if new {
+        HttpResponse::Created().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    })
+}
+
+/// Reads an online payment of the family.
+///
+/// Where the family lands back from PayFiP (`?idop=`): the state the server knows,
+/// possibly still pending until the service's result arrives.
+#[utoipa::path(
+    tag = "billing",
+    operation_id = "getOnlinePayment",
+    security(("bearerAuth" = [])),
+    params(("idop" = String, Path, max_length = 64, description = "The payment service's reference.")),
+    responses(
+        (status = 200, description = "The attempt.", body = OnlinePaymentView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such payment of the family (`not_found`)."),
+    ),
+)]
+#[get("/online-payments/{idop}")]
+pub async fn get_online_payment(
+    state: web::Data<AppState>,
+    family: Family,
+    idop: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let idop = idop.into_inner();
+    let payment = db::run(&state.pool, move |conn| {
+        online_payments::of_dossier(conn, dossier_id, &idop)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&state, &payment)))
+}
+
+/// What PayFiP posts: the idop, under one name or the other.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct NotificationForm {
+    #[schema(max_length = 64)]
+    pub idop: Option<String>,
+    #[serde(rename = "idOp")]
+    #[schema(max_length = 64)]
+    pub id_op: Option<String>,
+}
+
+impl NotificationForm {
+    fn idop_given(self) -> Option<String> {
+        self.idop.or(self.id_op)
+    }
+}
+
+/// Receives a PayFiP notification.
+///
+/// PayFiP posts the idop only (`idop` or `idOp`, form-encoded or in the query), with
+/// no result and no signature. The server asks PayFiP for the payment's details and
+/// trusts only that answer, checked against the payment (client number, reference,
+/// amount); a replay or a forged idop changes nothing. Always 200.
+#[utoipa::path(
+    tag = "billing",
+    operation_id = "receivePayFipNotification",
+    security(()),
+    params(("idop" = Option<String>, Query, max_length = 64, description = "The payment's idop (or in a form body; `idOp` is read too).")),
+    request_body(content = NotificationForm, content_type = "application/x-www-form-urlencoded", description = "The idop, when not in the query."),
+    responses(
+        (status = 200, description = "Received.", content_type = "text/plain", body = String),
+    ),
+)]
+#[post("/payfip/notifications")]
+pub async fn receive_payfip_notification(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let read = |text: &str| {
+        web::Query::<NotificationForm>::from_query(text)
+            .ok()
+            .and_then(|form| form.into_inner().idop_given())
+    };
+    let idop = read(req.query_string())
+        .or_else(|| std::str::from_utf8(&body).ok().and_then(read))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 64);
+    match idop {
+        Some(idop) => payments::notify(&state, idop).await?,
+        None => tracing::warn!("a PayFiP notification without an idop"),
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("OK"))
+}

@@ -1,0 +1,183 @@
+//! The database side of paying an invoice online: an attempt is opened for what is
+//! left to pay (the server's amount, never the client's), given the idop the
+//! provider returned, and settled once from the provider's own answer.
+
+use chrono::{DateTime, Datelike, Utc};
+use diesel::Connection;
+use persistence::billing::{self as bills, NewPayment};
+use persistence::online_payments::{self as store, NewOnlinePayment, OnlinePayment};
+use persistence::{AnyConnection, accounts, db_time};
+
+use super::{Outcome, Refusal, UseCaseError, unique_as};
+
+/// An attempt to create at the provider, with what the provider needs.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub payment: OnlinePayment,
+    /// False when the `Idempotency-Key` names an attempt opened before.
+    pub new: bool,
+    pub email: String,
+    pub exer: i32,
+    /// ASCII letters, digits and spaces only.
+    pub objet: String,
+}
+
+/// Opens an attempt to pay what is left on one of the dossier's invoices. The same
+/// key again answers the same attempt; for another invoice it is refused.
+pub fn open_for_invoice(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    account_id: i64,
+    invoice_id: i64,
+    key: &str,
+    provider: &str,
+    now: DateTime<Utc>,
+) -> Outcome<Opened> {
+    let invoice =
+        bills::find_invoice(conn, invoice_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    let account = accounts::find(conn, account_id)?.ok_or(Refusal::NotFound)?;
+    let opened = |payment: OnlinePayment, new: bool| Opened {
+        payment,
+        new,
+        email: account.email.clone(),
+        exer: invoice.issued_on.year(),
+        objet: format!("Facture {}", invoice.number.replace('-', " ")),
+    };
+    if let Some(earlier) = store::find_by_key(conn, dossier_id, key)? {
+        return if earlier.invoice_id == invoice_id {
+            Ok(opened(earlier, false))
+        } else {
+            Err(Refusal::IdempotencyKeyReused.into())
+        };
+    }
+    let left = super::invoices::balance_of(&invoice);
+    if left <= 0 {
+        return Err(Refusal::NothingToPay.into());
+    }
+    let refdet: String = invoice
+        .number
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let id = store::insert(
+        conn,
+        &NewOnlinePayment {
+            dossier_id,
+            invoice_id,
+            account_id: Some(account_id),
+            provider,
+            refdet: &refdet,
+            amount_cents: left,
+            status: "creating",
+            idempotency_key: key,
+            created_at: db_time(now),
+            updated_at: db_time(now),
+        },
+    )
+    .map_err(unique_as(Refusal::IdempotencyKeyReused))?;
+    let payment = store::find(conn, id)?.ok_or(Refusal::NotFound)?;
+    Ok(opened(payment, true))
+}
+
+/// The provider created the attempt: it waits for its result under `idop`.
+pub fn created(
+    conn: &mut AnyConnection,
+    id: i64,
+    idop: &str,
+    now: DateTime<Utc>,
+) -> Outcome<OnlinePayment> {
+    store::set_idop(conn, id, idop, now)?;
+    Ok(store::find(conn, id)?.ok_or(Refusal::NotFound)?)
+}
+
+/// The provider could not create the attempt: it ends there.
+pub fn not_created(
+    conn: &mut AnyConnection,
+    id: i64,
+    code: Option<&str>,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    store::set_status(conn, id, "creating", "failed", code, now)?;
+    Ok(())
+}
+
+/// One of the dossier's attempts, by idop.
+pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64, idop: &str) -> Outcome<OnlinePayment> {
+    store::find_by_idop(conn, idop)?
+        .filter(|p| p.dossier_id == dossier_id)
+        .ok_or_else(|| Refusal::NotFound.into())
+}
+
+/// How an attempt ended, as the provider answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `P` (card) or `V` (direct debit).
+    Paid { direct_debit: bool },
+    /// `R` (card) or `Z` (direct debit).
+    Refused,
+    /// `A`, or an idop the service no longer knows (`P1`).
+    Abandoned,
+}
+
+/// Settles a pending attempt once: paid records the payment on its invoice (whatever
+/// is left on it by then: the treasury has the money); refused and abandoned only end
+/// the attempt. Returns false when it was settled before (a replay).
+pub fn settle(
+    conn: &mut AnyConnection,
+    payment: &OnlinePayment,
+    ending: Ending,
+    code: &str,
+    today: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<bool> {
+    let status = match ending {
+        Ending::Paid { .. } => "paid",
+        Ending::Refused => "refused",
+        Ending::Abandoned => "abandoned",
+    };
+    conn.transaction(|conn| {
+        if !store::set_status(conn, payment.id, "pending", status, Some(code), now)? {
+            return Ok::<_, UseCaseError>(false);
+        }
+        if let Ending::Paid { direct_debit } = ending {
+            bills::insert_payment(
+                conn,
+                &NewPayment {
+                    dossier_id: payment.dossier_id,
+                    invoice_id: payment.invoice_id,
+                    method: if direct_debit { "direct_debit" } else { "card" }.to_owned(),
+                    amount_cents: payment.amount_cents,
+                    reference: payment.idop.clone(),
+                    received_on: today,
+                    recorded_by: None,
+                    idempotency_key: None,
+                    online_payment_id: Some(payment.id),
+                    created_at: db_time(now),
+                },
+            )?;
+            bills::add_paid(conn, payment.invoice_id, payment.amount_cents)?;
+            let invoice = bills::find_invoice(conn, payment.invoice_id, None)?.ok_or(Refusal::NotFound)?;
+            if super::invoices::balance_of(&invoice) < 0 {
+                tracing::warn!(
+                    invoice = invoice.id,
+                    payment = payment.id,
+                    "an online payment paid more than was left on its invoice: the family is owed the excess"
+                );
+            }
+        }
+        Ok(true)
+    })
+}
+
+/// Records what the person chose on the sandbox's page (`P`, `R` or `A`).
+pub fn choose_in_sandbox(
+    conn: &mut AnyConnection,
+    idop: &str,
+    result: &str,
+) -> Outcome<OnlinePayment> {
+    let payment = store::find_by_idop(conn, idop)?
+        .filter(|p| p.provider == "sandbox")
+        .ok_or(Refusal::NotFound)?;
+    store::set_sandbox_result(conn, payment.id, result)?;
+    Ok(store::find(conn, payment.id)?.ok_or(Refusal::NotFound)?)
+}

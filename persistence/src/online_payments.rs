@@ -1,0 +1,159 @@
+//! Online payments: one row per attempt at PayFiP or the sandbox. Their status moves
+//! only by conditional updates, so a replayed or concurrent notification settles an
+//! attempt once.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::online_payments;
+use crate::{AnyConnection, DbError, db_time};
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = online_payments)]
+pub struct OnlinePayment {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub invoice_id: i64,
+    pub account_id: Option<i64>,
+    pub provider: String,
+    pub idop: Option<String>,
+    pub refdet: String,
+    pub amount_cents: i64,
+    pub status: String,
+    pub result_code: Option<String>,
+    pub sandbox_result: Option<String>,
+    pub idempotency_key: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
+#[diesel(table_name = online_payments, treat_none_as_default_value = false)]
+pub struct NewOnlinePayment<'a> {
+    pub dossier_id: i64,
+    pub invoice_id: i64,
+    pub account_id: Option<i64>,
+    pub provider: &'a str,
+    pub refdet: &'a str,
+    pub amount_cents: i64,
+    pub status: &'a str,
+    pub idempotency_key: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Inserts an attempt; the dossier's `Idempotency-Key` twice is a `UniqueViolation`.
+pub fn insert(conn: &mut AnyConnection, new: &NewOnlinePayment<'_>) -> Result<i64, DbError> {
+    Ok(diesel::insert_into(online_payments::table)
+        .values(new)
+        .returning(online_payments::id)
+        .get_result(conn)?)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<OnlinePayment>, DbError> {
+    Ok(online_payments::table
+        .find(id)
+        .select(OnlinePayment::as_select())
+        .get_result(conn)
+        .optional()?)
+}
+
+pub fn find_by_idop(
+    conn: &mut AnyConnection,
+    idop: &str,
+) -> Result<Option<OnlinePayment>, DbError> {
+    Ok(online_payments::table
+        .filter(online_payments::idop.eq(idop))
+        .select(OnlinePayment::as_select())
+        .get_result(conn)
+        .optional()?)
+}
+
+pub fn find_by_key(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    key: &str,
+) -> Result<Option<OnlinePayment>, DbError> {
+    Ok(online_payments::table
+        .filter(online_payments::dossier_id.eq(dossier_id))
+        .filter(online_payments::idempotency_key.eq(key))
+        .select(OnlinePayment::as_select())
+        .get_result(conn)
+        .optional()?)
+}
+
+/// Gives a created attempt its idop: it is now waiting for its result.
+pub fn set_idop(
+    conn: &mut AnyConnection,
+    id: i64,
+    idop: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(
+        online_payments::table
+            .find(id)
+            .filter(online_payments::status.eq("creating")),
+    )
+    .set((
+        online_payments::idop.eq(idop),
+        online_payments::status.eq("pending"),
+        online_payments::updated_at.eq(db_time(now)),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Moves an attempt from `from` to `to`; false when it was no longer `from`.
+pub fn set_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+    result_code: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        online_payments::table
+            .find(id)
+            .filter(online_payments::status.eq(from)),
+    )
+    .set((
+        online_payments::status.eq(to),
+        online_payments::result_code.eq(result_code),
+        online_payments::updated_at.eq(db_time(now)),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Records what the person chose on the sandbox's page, for a pending attempt.
+pub fn set_sandbox_result(
+    conn: &mut AnyConnection,
+    id: i64,
+    result: &str,
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        online_payments::table
+            .find(id)
+            .filter(online_payments::status.eq("pending"))
+            .filter(online_payments::provider.eq("sandbox")),
+    )
+    .set(online_payments::sandbox_result.eq(result))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Attempts still waiting for their result, created before `before`, oldest first.
+pub fn pending_before(
+    conn: &mut AnyConnection,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<OnlinePayment>, DbError> {
+    Ok(online_payments::table
+        .filter(online_payments::status.eq("pending"))
+        .filter(online_payments::created_at.lt(db_time(before)))
+        .order(online_payments::id)
+        .limit(limit)
+        .select(OnlinePayment::as_select())
+        .load(conn)?)
+}

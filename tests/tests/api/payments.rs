@@ -1,0 +1,347 @@
+//! Paying an invoice online: PayFiP driven by a fake of its web service (real HTTP,
+//! its SOAP messages and faults), and the built-in sandbox. Only PayFiP's own answer
+//! about an idop pays: security.md's tests 4 (forged or replayed notifications pay
+//! nothing twice and nothing unpaid) and 5 (a client-sent amount is ignored).
+
+use diesel::prelude::*;
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+use tests::payfip::FakePayFip;
+use tests::{TestApp, TestAppBuilder, json as body_of, problem};
+
+use super::billing::{book, run_month};
+use super::planning::{child_id, register};
+
+const PAYMENT_PAGE: &str = "https://www.payfip.gouv.fr/tpa/paiementws.web";
+
+/// The demo with Eliot's two September meals billed (invoice F2026-000001, 5.70 EUR),
+/// on 2 October 2026; with PayFiP at `payfip` when given, else the sandbox. Returns
+/// the app, the family's token and the invoice's id.
+async fn invoiced(payfip: Option<&FakePayFip>) -> (TestApp, String, i64) {
+    let mut builder = TestAppBuilder::default().clock(api::clock::Clock::fixed_at(
+        "2026-11-27T09:00:00Z".parse().unwrap(),
+    ));
+    if let Some(fake) = payfip {
+        builder = builder
+            .setting("PAYFIP_NUMCLI", "012345")
+            .setting("PAYFIP_URL", &fake.url)
+            .setting(
+                "PAYFIP_NOTIFICATION_URL",
+                "https://api.familles.example.fr/api/v1/payfip/notifications",
+            );
+    }
+    let app = builder.spawn().await;
+    app.clock.set("2026-07-20T08:00:00Z".parse().unwrap());
+    let family = app.token_of("family").await;
+    let eliot = child_id(&app, &family, "Eliot").await;
+    let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
+    book(&app, &family, eliot, meal, &["2026-09-14", "2026-09-15"]).await;
+    app.clock.set("2026-10-02T08:00:00Z".parse().unwrap());
+    let agent = app.token_of("agent").await;
+    run_month(&app, &agent, "2026-09").await;
+    let family = app.token_of("family").await;
+    let list = body_of(
+        app.get_authed("/api/v1/invoices", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    (app, family, id)
+}
+
+async fn start(app: &TestApp, token: &str, invoice: i64, key: &str) -> Response {
+    app.request(
+        Method::POST,
+        &format!("/api/v1/invoices/{invoice}/online-payments"),
+    )
+    .bearer_auth(token)
+    .header("Idempotency-Key", key)
+    // A client-sent amount: ignored.
+    .json(&json!({"amountCents": 1}))
+    .send()
+    .await
+    .unwrap()
+}
+
+/// What PayFiP does: posts the idop, form-encoded, nothing else.
+async fn notify(app: &TestApp, idop: &str) {
+    let response = app
+        .request(Method::POST, "/api/v1/payfip/notifications")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("idop={idop}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+async fn invoice(app: &TestApp, token: &str, id: i64) -> Value {
+    body_of(
+        app.get_authed(&format!("/api/v1/invoices/{id}"), token)
+            .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn payments_in_db(app: &TestApp) -> Vec<(String, i64)> {
+    use persistence::schema::payments;
+    payments::table
+        .order(payments::id)
+        .select((payments::method, payments::amount_cents))
+        .load(&mut app.database.connect())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_invoice_paid_on_payfip_is_paid_once_whatever_the_notifications_say() {
+    let fake = FakePayFip::start().await;
+    let (app, family, id) = invoiced(Some(&fake)).await;
+
+    let started = body_of(
+        start(&app, &family, id, "paiement-facture-1").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        started["amountCents"], 570,
+        "the server's amount, not the client's"
+    );
+    assert_eq!(started["status"], "pending");
+    let idop = started["idop"].as_str().unwrap().to_owned();
+    assert_eq!(
+        started["redirectUrl"],
+        format!("{PAYMENT_PAGE}?idop={idop}")
+    );
+    let sent = fake.payment(&idop).fields;
+    assert_eq!(sent["montant"], "570");
+    assert_eq!(sent["numcli"], "012345");
+    assert_eq!(sent["refdet"], "F2026000001");
+    assert_eq!(sent["exer"], "2026");
+    assert_eq!(sent["saisie"], "T");
+    assert_eq!(sent["mel"], "famille.ti@exemple.fr");
+    assert_eq!(sent["objet"], "Facture F2026 000001");
+    assert_eq!(
+        sent["urlnotif"],
+        "https://api.familles.example.fr/api/v1/payfip/notifications"
+    );
+    assert_eq!(
+        sent["urlredirect"],
+        "https://familles.example.fr/paiement/retour"
+    );
+
+    // The same key: the same attempt, no second idop.
+    let again = body_of(
+        start(&app, &family, id, "paiement-facture-1").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["idop"], idop.as_str());
+    assert_eq!(fake.calls(), ["creerPaiementSecurise"]);
+
+    // A forged notification before anyone paid: PayFiP says "not known yet" (P5).
+    notify(&app, &idop).await;
+    // And one for an idop nobody created.
+    notify(&app, "00000000-0000-0000-0000-000000000000").await;
+    assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
+    assert!(payments_in_db(&app).is_empty());
+
+    fake.end(&idop, "P");
+    notify(&app, &idop).await;
+    let paid = invoice(&app, &family, id).await;
+    assert_eq!(paid["status"], "paid");
+    assert_eq!(paid["paidCents"], 570);
+    assert_eq!(paid["payments"][0]["method"], "card");
+    assert_eq!(paid["payments"][0]["reference"], idop.as_str());
+    assert_eq!(payments_in_db(&app), [("card".to_owned(), 570)]);
+
+    // Replayed, in the query and under PayFiP's other spelling: nothing more.
+    let replay = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/payfip/notifications?idOp={idop}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::OK);
+    notify(&app, &idop).await;
+    assert_eq!(payments_in_db(&app).len(), 1);
+    assert_eq!(invoice(&app, &family, id).await["paidCents"], 570);
+
+    let attempt = body_of(
+        app.get_authed(&format!("/api/v1/online-payments/{idop}"), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(attempt["status"], "paid");
+    assert_eq!(attempt["redirectUrl"], Value::Null);
+    problem(
+        start(&app, &family, id, "paiement-facture-2").await,
+        StatusCode::CONFLICT,
+        "nothing_to_pay",
+    )
+    .await;
+
+    // Another family sees none of it.
+    let (other, _) = app.create_families(1, "MS").await.remove(0);
+    problem(
+        app.get_authed(&format!("/api/v1/online-payments/{idop}"), &other)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    problem(
+        start(&app, &other, id, "paiement-autre-1").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn refused_and_abandoned_payments_pay_nothing_and_each_attempt_has_its_own_idop() {
+    let fake = FakePayFip::start().await;
+    let (app, family, id) = invoiced(Some(&fake)).await;
+    let first = body_of(
+        start(&app, &family, id, "tentative-carte-1").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let first = first["idop"].as_str().unwrap().to_owned();
+    fake.end(&first, "R");
+    notify(&app, &first).await;
+    let second = body_of(
+        start(&app, &family, id, "tentative-carte-2").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let second = second["idop"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+    fake.end(&second, "A");
+    notify(&app, &second).await;
+
+    for (idop, status) in [(&first, "refused"), (&second, "abandoned")] {
+        let attempt = body_of(
+            app.get_authed(&format!("/api/v1/online-payments/{idop}"), &family)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(attempt["status"], status);
+    }
+    assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
+    assert!(payments_in_db(&app).is_empty());
+    // A key says one thing: not another invoice's attempt.
+    let (other_token, _) = app.create_families(1, "MS").await.remove(0);
+    problem(
+        start(&app, &other_token, id, "tentative-carte-1").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn a_payment_never_notified_is_caught_by_the_recheck_job_and_a_mismatch_never_pays() {
+    let fake = FakePayFip::start().await;
+    let (app, family, id) = invoiced(Some(&fake)).await;
+    let wrong = body_of(
+        start(&app, &family, id, "paiement-montant-faux").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let wrong = wrong["idop"].as_str().unwrap().to_owned();
+    fake.end(&wrong, "P");
+    fake.misreport_amount(&wrong, "1");
+    let right = body_of(
+        start(&app, &family, id, "paiement-jamais-notifie").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let right = right["idop"].as_str().unwrap().to_owned();
+    fake.end(&right, "P");
+
+    // Too young to be asked about: left to its notification.
+    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 0);
+    app.clock.set("2026-10-02T08:05:00Z".parse().unwrap());
+    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 2);
+    let family = app.token_of("family").await;
+    let paid = invoice(&app, &family, id).await;
+    assert_eq!(paid["paidCents"], 570);
+    assert_eq!(payments_in_db(&app), [("card".to_owned(), 570)]);
+    // PayFiP's answer that does not match the payment paid nothing: still pending.
+    let attempt = body_of(
+        app.get_authed(&format!("/api/v1/online-payments/{wrong}"), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(attempt["status"], "pending");
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn when_payfip_is_down_the_family_is_told_to_try_again_later() {
+    let fake = FakePayFip::start().await;
+    let (app, family, id) = invoiced(Some(&fake)).await;
+    fake.set_down(true);
+    problem(
+        start(&app, &family, id, "pendant-la-panne").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "payment_service_unavailable",
+    )
+    .await;
+    fake.set_down(false);
+    let started = body_of(
+        start(&app, &family, id, "apres-la-panne").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(started["status"], "pending");
+    // A payment whose result PayFiP cannot give now stays pending.
+    let idop = started["idop"].as_str().unwrap().to_owned();
+    fake.end(&idop, "P");
+    fake.set_down(true);
+    notify(&app, &idop).await;
+    assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
+    fake.set_down(false);
+    notify(&app, &idop).await;
+    assert_eq!(invoice(&app, &family, id).await["status"], "paid");
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_family_pays_an_invoice_in_the_sandbox() {
+    let (app, family, id) = invoiced(None).await;
+    let started = body_of(
+        start(&app, &family, id, "bac-a-sable-1").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let idop = started["idop"].as_str().unwrap().to_owned();
+    let page_path = started["redirectUrl"].as_str().unwrap().to_owned();
+    assert_eq!(page_path, format!("/api/v1/sandbox/payments/{idop}"));
+    let page = app.get(&page_path).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("5,70 EUR"));
+    let ended = app
+        .request(Method::POST, &page_path)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("result=paid")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        ended.headers()["location"],
+        format!("https://familles.example.fr/paiement/retour?idop={idop}&resultat=paid").as_str()
+    );
+    let paid = invoice(&app, &family, id).await;
+    assert_eq!(paid["status"], "paid");
+    assert_eq!(paid["payments"][0]["method"], "card");
+}
