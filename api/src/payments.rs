@@ -28,11 +28,7 @@ pub async fn start_for_invoice(
     invoice_id: i64,
     key: String,
 ) -> Result<(OnlinePayment, bool), ApiError> {
-    let provider = match &state.config.payments {
-        Payments::Sandbox => "sandbox",
-        Payments::PayFip(_) => "payfip",
-        Payments::Off => return Err(Refusal::PaymentsUnavailable.into()),
-    };
+    let provider = provider(state)?;
     let now = state.clock.now();
     let opened = db::run(&state.pool, move |conn| {
         attempts::open_for_invoice(
@@ -40,10 +36,54 @@ pub async fn start_for_invoice(
         )
     })
     .await?;
+    create_at_provider(state, opened, None).await
+}
+
+/// Starts paying one of the family's held baskets (its total) under `key`; the same
+/// key again answers the same attempt (`false`). In the sandbox the attempt's idop is
+/// the basket's own reference.
+pub async fn start_for_basket(
+    state: &AppState,
+    dossier_id: i64,
+    basket_id: i64,
+    reference: Option<String>,
+    key: String,
+) -> Result<(OnlinePayment, bool), ApiError> {
+    let provider = provider(state)?;
+    let now = state.clock.now();
+    let (opened, reference) = db::run(&state.pool, move |conn| {
+        let opened = attempts::open_for_basket(conn, dossier_id, basket_id, &key, provider, now)?;
+        // The basket's reference names its first sandbox attempt only.
+        let reference = match reference {
+            Some(r) if store::find_by_idop(conn, &r)?.is_none() => Some(r),
+            _ => None,
+        };
+        Ok::<_, crate::usecases::UseCaseError>((opened, reference))
+    })
+    .await?;
+    create_at_provider(state, opened, reference).await
+}
+
+fn provider(state: &AppState) -> Result<&'static str, ApiError> {
+    match &state.config.payments {
+        Payments::Sandbox => Ok("sandbox"),
+        Payments::PayFip(_) => Ok("payfip"),
+        Payments::Off => Err(Refusal::PaymentsUnavailable.into()),
+    }
+}
+
+/// Creates a newly opened attempt at PayFiP (`creerPaiementSecurise`) or in the
+/// sandbox (`sandbox_idop`, else a new UUID), and records its idop.
+async fn create_at_provider(
+    state: &AppState,
+    opened: attempts::Opened,
+    sandbox_idop: Option<String>,
+) -> Result<(OnlinePayment, bool), ApiError> {
     if !opened.new {
         return Ok((opened.payment, false));
     }
     let id = opened.payment.id;
+    let now = state.clock.now();
     let idop = match (&state.config.payments, &state.payfip) {
         (Payments::PayFip(settings), Some(client)) => {
             let new = NewPayment {
@@ -76,7 +116,7 @@ pub async fn start_for_invoice(
                 }
             }
         }
-        _ => uuid::Uuid::new_v4().to_string(),
+        _ => sandbox_idop.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
     };
     let payment = db::run(&state.pool, move |conn| {
         attempts::created(conn, id, &idop, now)
@@ -119,8 +159,9 @@ pub async fn notify(state: &AppState, idop: String) -> Result<(), ApiError> {
         return Ok(());
     };
     let (today, now) = (state.today(), state.clock.now());
+    let frontend_url = state.config.frontend_url.clone();
     let settled = db::run(&state.pool, move |conn| {
-        attempts::settle(conn, &payment, ending, &code, today, now)
+        attempts::settle(conn, &frontend_url, &payment, ending, &code, today, now)
     })
     .await?;
     if settled {

@@ -13,7 +13,9 @@ use crate::{AnyConnection, DbError, db_time};
 pub struct OnlinePayment {
     pub id: i64,
     pub dossier_id: i64,
-    pub invoice_id: i64,
+    /// What it pays: an invoice or a basket.
+    pub invoice_id: Option<i64>,
+    pub basket_id: Option<i64>,
     pub account_id: Option<i64>,
     pub provider: String,
     pub idop: Option<String>,
@@ -31,7 +33,8 @@ pub struct OnlinePayment {
 #[diesel(table_name = online_payments, treat_none_as_default_value = false)]
 pub struct NewOnlinePayment<'a> {
     pub dossier_id: i64,
-    pub invoice_id: i64,
+    pub invoice_id: Option<i64>,
+    pub basket_id: Option<i64>,
     pub account_id: Option<i64>,
     pub provider: &'a str,
     pub refdet: &'a str,
@@ -77,6 +80,20 @@ pub fn find_by_key(
     Ok(online_payments::table
         .filter(online_payments::dossier_id.eq(dossier_id))
         .filter(online_payments::idempotency_key.eq(key))
+        .select(OnlinePayment::as_select())
+        .get_result(conn)
+        .optional()?)
+}
+
+/// The basket's latest attempt.
+pub fn latest_of_basket(
+    conn: &mut AnyConnection,
+    basket_id: i64,
+) -> Result<Option<OnlinePayment>, DbError> {
+    Ok(online_payments::table
+        .filter(online_payments::basket_id.eq(basket_id))
+        .order(online_payments::id.desc())
+        .limit(1)
         .select(OnlinePayment::as_select())
         .get_result(conn)
         .optional()?)

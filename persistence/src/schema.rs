@@ -608,7 +608,8 @@ diesel::table! {
     online_payments (id) {
         id -> BigInt,
         dossier_id -> BigInt,
-        invoice_id -> BigInt,
+        invoice_id -> Nullable<BigInt>,
+        basket_id -> Nullable<BigInt>,
         account_id -> Nullable<BigInt>,
         provider -> Text,
         idop -> Nullable<Text>,

@@ -160,11 +160,15 @@ impl From<&BasketItem> for BasketItemView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentView {
-    /// The payment's reference.
+    /// The basket's payment reference.
     pub reference: String,
-    /// The page to send the family to, relative to the API's address (the built-in
-    /// sandbox until PayFiP is plugged in).
-    pub redirect_url: String,
+    /// The page to send the family to while a payment is pending: PayFiP's
+    /// (absolute), or the sandbox's (relative to the API). Null when no payment is
+    /// under way at PayFiP (a basket offered from the waiting line): start one with
+    /// `POST /baskets/{basketId}/online-payments`.
+    pub redirect_url: Option<String>,
+    /// The payment service's reference of the latest attempt.
+    pub idop: Option<String>,
     pub amount_cents: i64,
     pub currency: String,
 }
@@ -194,8 +198,12 @@ fn status(basket: &Basket) -> BasketStatusView {
     }
 }
 
-fn view(record: &BasketRecord) -> BasketView {
+fn view(state: &AppState, record: &BasketRecord) -> BasketView {
     let b = &record.basket;
+    let pending = record
+        .payment
+        .as_ref()
+        .and_then(|p| crate::payments::redirect_url(state, p));
     BasketView {
         id: b.id,
         status: status(b),
@@ -205,7 +213,11 @@ fn view(record: &BasketRecord) -> BasketView {
         hold_until: b.hold_until.map(utc),
         payment: b.payment_reference.as_ref().map(|reference| PaymentView {
             reference: reference.clone(),
-            redirect_url: format!("/api/v1/sandbox/payments/{reference}"),
+            redirect_url: pending.clone().or_else(|| {
+                (b.status == "held" && state.config.payments.sandbox())
+                    .then(|| format!("/api/v1/sandbox/payments/{reference}"))
+            }),
+            idop: record.payment.as_ref().and_then(|p| p.idop.clone()),
             amount_cents: b.total_cents,
             currency: "EUR".to_owned(),
         }),
@@ -236,7 +248,7 @@ pub async fn get_my_basket(
         baskets::current(conn, dossier_id, account_id, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&record)))
+    Ok(HttpResponse::Ok().json(view(&state, &record)))
 }
 
 /// A week to add; its price is the server's.
@@ -291,7 +303,7 @@ pub async fn add_basket_item(
         baskets::add_item(conn, dossier_id, account_id, &item, today, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&record)))
+    Ok(HttpResponse::Ok().json(view(&state, &record)))
 }
 
 /// Removes a week from the open basket.
@@ -320,7 +332,7 @@ pub async fn remove_basket_item(
         baskets::remove_item(conn, dossier_id, item_id)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&record)))
+    Ok(HttpResponse::Ok().json(view(&state, &record)))
 }
 
 /// Checks the basket out and starts its payment.
@@ -348,18 +360,87 @@ pub async fn checkout_basket(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let key = super::idempotency_key(&req)?.ok_or_else(super::missing_idempotency_key)?;
-    if !state.config.payments.sandbox() {
+    if state.config.payments == crate::config::Payments::Off {
         return Err(crate::usecases::Refusal::PaymentsUnavailable.into());
     }
     let dossier_id = family.dossier_id()?;
     let hold = state.config.basket_hold_minutes;
     let now = state.clock.now();
     let st = state.clone();
-    let record = db::run(&state.pool, move |conn| {
-        baskets::checkout(conn, &st.config.frontend_url, dossier_id, &key, hold, now)
+    let held_key = key.clone();
+    let held = db::run(&state.pool, move |conn| {
+        baskets::checkout(
+            conn,
+            &st.config.frontend_url,
+            dossier_id,
+            &held_key,
+            hold,
+            now,
+        )
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&record)))
+    let basket_id = held.basket.id;
+    if held.basket.status == "held" {
+        let reference = held.basket.payment_reference.clone();
+        crate::payments::start_for_basket(&state, dossier_id, basket_id, reference, key).await?;
+    }
+    let st = state.clone();
+    let record = db::run(&state.pool, move |conn| {
+        baskets::get(conn, &st.config.frontend_url, basket_id, dossier_id, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&state, &record)))
+}
+
+/// Starts paying a held basket online.
+///
+/// For a basket offered from the waiting line, or to try again after PayFiP could
+/// not be reached: its total (any amount sent is ignored), at PayFiP or in the
+/// sandbox; send the family to `redirectUrl`. One attempt per `Idempotency-Key`.
+#[utoipa::path(
+    tag = "baskets",
+    operation_id = "startBasketPayment",
+    security(("bearerAuth" = [])),
+    params(
+        ("basketId" = i64, Path, minimum = 1, description = "The basket's id."),
+        ("Idempotency-Key" = String, Header, description = "A key the client generates for this attempt (8 to 100 characters)."),
+    ),
+    responses(
+        (status = 201, description = "Started: send the family to `redirectUrl`.", body = super::online_payments::OnlinePaymentView),
+        (status = 200, description = "Started before under the same `Idempotency-Key`.", body = super::online_payments::OnlinePaymentView),
+        (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such basket of the family (`not_found`)."),
+        (status = 409, description = "The basket is not held for payment (`basket_not_open`)."),
+        (status = 422, description = "A key used for another payment (`idempotency_key_reused`), no online payment here (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`)."),
+        (status = 503, description = "PayFiP does not answer (`payment_service_unavailable`)."),
+    ),
+)]
+#[post("/baskets/{basketId}/online-payments")]
+pub async fn start_basket_payment(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let key = super::idempotency_key(&req)?.ok_or_else(super::missing_idempotency_key)?;
+    let dossier_id = family.dossier_id()?;
+    let basket_id = id.into_inner();
+    let now = state.clock.now();
+    let st = state.clone();
+    let held = db::run(&state.pool, move |conn| {
+        baskets::get(conn, &st.config.frontend_url, basket_id, dossier_id, now)
+    })
+    .await?;
+    let reference = held.basket.payment_reference.clone();
+    let (payment, new) =
+        crate::payments::start_for_basket(&state, dossier_id, basket_id, reference, key).await?;
+    let body = super::online_payments::view(&state, &payment);
+    Ok(if new {
+        HttpResponse::Created().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    })
 }
 
 /// Reads one of the family's baskets.
@@ -390,7 +471,7 @@ pub async fn get_basket(
         baskets::get(conn, &st.config.frontend_url, basket_id, dossier_id, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&record)))
+    Ok(HttpResponse::Ok().json(view(&state, &record)))
 }
 
 /// Lists the family's paid holiday weeks.
@@ -446,7 +527,7 @@ pub struct WaitingView {
     pub offer: Option<BasketView>,
 }
 
-fn waiting_view(record: &baskets::WaitingRecord) -> WaitingView {
+fn waiting_view(state: &AppState, record: &baskets::WaitingRecord) -> WaitingView {
     let e = &record.entry;
     WaitingView {
         id: e.id,
@@ -463,10 +544,14 @@ fn waiting_view(record: &baskets::WaitingRecord) -> WaitingView {
         position: record.position,
         offer_until: e.offer_until.map(utc),
         offer: record.offer.as_ref().map(|basket| {
-            view(&BasketRecord {
-                basket: basket.clone(),
-                items: Vec::new(),
-            })
+            view(
+                state,
+                &BasketRecord {
+                    basket: basket.clone(),
+                    items: Vec::new(),
+                    payment: None,
+                },
+            )
         }),
     }
 }
@@ -518,7 +603,7 @@ pub async fn join_holiday_week_waitlist(
         )
     })
     .await?;
-    Ok(HttpResponse::Created().json(waiting_view(&record)))
+    Ok(HttpResponse::Created().json(waiting_view(&state, &record)))
 }
 
 /// Lists the family's places in the lines of full weeks.
@@ -545,5 +630,10 @@ pub async fn list_my_holiday_week_waitlist(
         baskets::waiting_of(conn, &st.config.frontend_url, dossier_id, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(records.iter().map(waiting_view).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(
+        records
+            .iter()
+            .map(|r| waiting_view(&state, r))
+            .collect::<Vec<_>>(),
+    ))
 }

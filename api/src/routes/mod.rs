@@ -193,6 +193,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(baskets::add_basket_item)
                 .service(baskets::remove_basket_item)
                 .service(baskets::checkout_basket)
+                .service(baskets::start_basket_payment)
                 .service(baskets::get_basket)
                 .service(baskets::list_my_holiday_weeks)
                 .service(baskets::join_holiday_week_waitlist)

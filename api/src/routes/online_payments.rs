@@ -36,9 +36,11 @@ pub struct OnlinePaymentView {
     pub id: i64,
     /// The payment service's reference of the attempt.
     pub idop: Option<String>,
-    pub invoice_id: i64,
-    /// What was left to pay when the attempt started: the server's figure, never
-    /// the client's.
+    /// What it pays: an invoice, or a basket of holiday weeks.
+    pub invoice_id: Option<i64>,
+    pub basket_id: Option<i64>,
+    /// What was left to pay on the invoice (or the basket's total) when the attempt
+    /// started: the server's figure, never the client's.
     pub amount_cents: i64,
     #[schema(example = "EUR")]
     pub currency: String,
@@ -49,11 +51,12 @@ pub struct OnlinePaymentView {
     pub created_at: DateTime<Utc>,
 }
 
-fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
+pub fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
     OnlinePaymentView {
         id: p.id,
         idop: p.idop.clone(),
         invoice_id: p.invoice_id,
+        basket_id: p.basket_id,
         amount_cents: p.amount_cents,
         currency: "EUR".into(),
         status: match p.status.as_str() {

@@ -11,7 +11,6 @@ use crate::db;
 use crate::email::templates::escape;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::usecases::baskets::{self, PaymentResult};
 use crate::usecases::online_payments;
 
 /// Shows the sandbox's payment page.
@@ -81,11 +80,10 @@ pub struct SandboxForm {
 
 /// Ends a sandbox payment.
 ///
-/// As the person chose. An invoice's payment then follows PayFiP's path: the choice
-/// becomes the sandbox's answer about the idop, which the notification reads and
-/// settles. A basket is settled as a real payment's result would settle it (paid
-/// confirms its weeks; refused or abandoned gives the places back). Then the browser
-/// goes back to the frontend (`FRONTEND_URL/paiement/retour`).
+/// As the person chose, then PayFiP's path: the choice becomes the sandbox's answer
+/// about the payment, which the notification reads and settles (an invoice paid; a
+/// basket's weeks confirmed, or their places given back). Then the browser goes back
+/// to the frontend (`FRONTEND_URL/paiement/retour`).
 #[utoipa::path(
     tag = "sandbox",
     operation_id = "endSandboxPayment",
@@ -107,48 +105,59 @@ pub async fn end_sandbox_payment(
         return Err(crate::problem::not_found());
     }
     let reference = reference.into_inner();
-    let (result, word, code) = match form.result {
-        SandboxResult::Paid => (PaymentResult::Paid, "paid", "P"),
-        SandboxResult::Refused => (PaymentResult::Refused, "refused", "R"),
-        SandboxResult::Abandoned => (PaymentResult::Abandoned, "abandoned", "A"),
+    let (word, code) = match form.result {
+        SandboxResult::Paid => ("paid", "P"),
+        SandboxResult::Refused => ("refused", "R"),
+        SandboxResult::Abandoned => ("abandoned", "A"),
     };
     let lookup = reference.clone();
-    let invoice_payment = db::run(&state.pool, move |conn| {
-        persistence::online_payments::find_by_idop(conn, &lookup)
-    })
-    .await?
-    .filter(|p| p.provider == "sandbox");
-    if invoice_payment.is_some() {
-        // As PayFiP would: the choice is the service's answer; the notification then
-        // asks for it like any other.
-        let idop = reference.clone();
-        db::run(&state.pool, move |conn| {
-            online_payments::choose_in_sandbox(conn, &idop, code)
-        })
-        .await?;
-        crate::payments::notify(&state, reference.clone()).await?;
-        return Ok(HttpResponse::SeeOther()
-            .insert_header((
-                header::LOCATION,
-                format!(
-                    "{}/paiement/retour?idop={reference}&resultat={word}",
-                    state.config.frontend_url
-                ),
-            ))
-            .finish());
-    }
-    let now = state.clock.now();
-    let st = state.clone();
-    let record = db::run(&state.pool, move |conn| {
-        baskets::settle(conn, &st.config.frontend_url, &reference, result, now)
+    let (payment, basket) = db::run(&state.pool, move |conn| {
+        let payment = persistence::online_payments::find_by_idop(conn, &lookup)?
+            .filter(|p| p.provider == "sandbox");
+        let basket = match &payment {
+            Some(_) => None,
+            None => persistence::baskets::find_by_reference(conn, &lookup)?,
+        };
+        Ok::<_, persistence::DbError>((payment, basket))
     })
     .await?;
+    // A basket held without an attempt yet (offered from the waiting line): its
+    // first attempt is opened now, named by the basket's reference.
+    let payment = match (payment, basket) {
+        (Some(payment), _) => payment,
+        (None, Some(basket)) => {
+            let key = format!("sandbox-{reference}");
+            crate::payments::start_for_basket(
+                &state,
+                basket.dossier_id,
+                basket.id,
+                Some(reference.clone()),
+                key,
+            )
+            .await?
+            .0
+        }
+        (None, None) => return Err(crate::problem::not_found()),
+    };
+    let idop = payment.idop.clone().unwrap_or_default();
+    let chosen = idop.clone();
+    db::run(&state.pool, move |conn| {
+        online_payments::choose_in_sandbox(conn, &chosen, code)
+    })
+    .await?;
+    // As PayFiP would: the choice is now the service's answer, which the
+    // notification asks for like any other.
+    crate::payments::notify(&state, idop.clone()).await?;
+    let back = match payment.basket_id {
+        Some(basket) => format!("panier={basket}"),
+        None => format!("idop={idop}"),
+    };
     Ok(HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,
             format!(
-                "{}/paiement/retour?panier={}&resultat={word}",
-                state.config.frontend_url, record.basket.id
+                "{}/paiement/retour?{back}&resultat={word}",
+                state.config.frontend_url
             ),
         ))
         .finish())

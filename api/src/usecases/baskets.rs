@@ -30,6 +30,8 @@ pub struct WeekOffer {
 pub struct BasketRecord {
     pub basket: Basket,
     pub items: Vec<BasketItem>,
+    /// Its latest online payment attempt.
+    pub payment: Option<persistence::online_payments::OnlinePayment>,
 }
 
 /// The prepaid activity and its weeks still to come for the child, with its
@@ -143,6 +145,7 @@ fn open_basket(
 fn record(conn: &mut AnyConnection, basket: Basket) -> Outcome<BasketRecord> {
     Ok(BasketRecord {
         items: baskets::items_of(conn, basket.id)?,
+        payment: persistence::online_payments::latest_of_basket(conn, basket.id)?,
         basket,
     })
 }

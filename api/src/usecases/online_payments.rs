@@ -44,7 +44,7 @@ pub fn open_for_invoice(
         objet: format!("Facture {}", invoice.number.replace('-', " ")),
     };
     if let Some(earlier) = store::find_by_key(conn, dossier_id, key)? {
-        return if earlier.invoice_id == invoice_id {
+        return if earlier.invoice_id == Some(invoice_id) {
             Ok(opened(earlier, false))
         } else {
             Err(Refusal::IdempotencyKeyReused.into())
@@ -63,11 +63,70 @@ pub fn open_for_invoice(
         conn,
         &NewOnlinePayment {
             dossier_id,
-            invoice_id,
+            invoice_id: Some(invoice_id),
+            basket_id: None,
             account_id: Some(account_id),
             provider,
             refdet: &refdet,
             amount_cents: left,
+            status: "creating",
+            idempotency_key: key,
+            created_at: db_time(now),
+            updated_at: db_time(now),
+        },
+    )
+    .map_err(unique_as(Refusal::IdempotencyKeyReused))?;
+    let payment = store::find(conn, id)?.ok_or(Refusal::NotFound)?;
+    Ok(opened(payment, true))
+}
+
+/// Opens an attempt to pay one of the dossier's held baskets (its total). The same
+/// key again answers the same attempt; for another basket it is refused.
+pub fn open_for_basket(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    basket_id: i64,
+    key: &str,
+    provider: &str,
+    now: DateTime<Utc>,
+) -> Outcome<Opened> {
+    let basket =
+        persistence::baskets::find(conn, basket_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    let account = match basket.account_id {
+        Some(id) => accounts::find(conn, id)?,
+        None => None,
+    };
+    let opened = |payment: OnlinePayment, new: bool| Opened {
+        payment,
+        new,
+        email: account
+            .as_ref()
+            .map(|a| a.email.clone())
+            .unwrap_or_default(),
+        exer: now.year(),
+        objet: format!("Panier {basket_id}"),
+    };
+    if let Some(earlier) = store::find_by_key(conn, dossier_id, key)? {
+        return if earlier.basket_id == Some(basket_id) {
+            Ok(opened(earlier, false))
+        } else {
+            Err(Refusal::IdempotencyKeyReused.into())
+        };
+    }
+    if basket.status != "held" || basket.total_cents <= 0 {
+        return Err(Refusal::BasketNotOpen.into());
+    }
+    let refdet = format!("PANIER{basket_id:06}");
+    let id = store::insert(
+        conn,
+        &NewOnlinePayment {
+            dossier_id,
+            invoice_id: None,
+            basket_id: Some(basket_id),
+            account_id: basket.account_id,
+            provider,
+            refdet: &refdet,
+            amount_cents: basket.total_cents,
             status: "creating",
             idempotency_key: key,
             created_at: db_time(now),
@@ -119,11 +178,14 @@ pub enum Ending {
     Abandoned,
 }
 
-/// Settles a pending attempt once: paid records the payment on its invoice (whatever
-/// is left on it by then: the treasury has the money); refused and abandoned only end
-/// the attempt. Returns false when it was settled before (a replay).
+/// Settles a pending attempt once. For an invoice, paid records the payment on it
+/// (whatever is left on it by then: the treasury has the money); for a basket, the
+/// result goes to the basket (paid confirms its weeks, else its places go back).
+/// Refused and abandoned only end the attempt. Returns false when it was settled
+/// before (a replay).
 pub fn settle(
     conn: &mut AnyConnection,
+    frontend_url: &str,
     payment: &OnlinePayment,
     ending: Ending,
     code: &str,
@@ -135,38 +197,61 @@ pub fn settle(
         Ending::Refused => "refused",
         Ending::Abandoned => "abandoned",
     };
-    conn.transaction(|conn| {
+    let settled = conn.transaction(|conn| {
         if !store::set_status(conn, payment.id, "pending", status, Some(code), now)? {
             return Ok::<_, UseCaseError>(false);
         }
-        if let Ending::Paid { direct_debit } = ending {
-            bills::insert_payment(
-                conn,
-                &NewPayment {
-                    dossier_id: payment.dossier_id,
-                    invoice_id: payment.invoice_id,
-                    method: if direct_debit { "direct_debit" } else { "card" }.to_owned(),
-                    amount_cents: payment.amount_cents,
-                    reference: payment.idop.clone(),
-                    received_on: today,
-                    recorded_by: None,
-                    idempotency_key: None,
-                    online_payment_id: Some(payment.id),
-                    created_at: db_time(now),
-                },
-            )?;
-            bills::add_paid(conn, payment.invoice_id, payment.amount_cents)?;
-            let invoice = bills::find_invoice(conn, payment.invoice_id, None)?.ok_or(Refusal::NotFound)?;
-            if super::invoices::balance_of(&invoice) < 0 {
-                tracing::warn!(
-                    invoice = invoice.id,
-                    payment = payment.id,
-                    "an online payment paid more than was left on its invoice: the family is owed the excess"
-                );
-            }
+        if let (Ending::Paid { direct_debit }, Some(invoice_id)) = (ending, payment.invoice_id) {
+            pay_invoice(conn, payment, invoice_id, direct_debit, today, now)?;
         }
         Ok(true)
-    })
+    })?;
+    if settled && let Some(basket_id) = payment.basket_id {
+        let basket = persistence::baskets::find(conn, basket_id, None)?.ok_or(Refusal::NotFound)?;
+        let reference = basket.payment_reference.unwrap_or_default();
+        let result = match ending {
+            Ending::Paid { .. } => super::baskets::PaymentResult::Paid,
+            Ending::Refused => super::baskets::PaymentResult::Refused,
+            Ending::Abandoned => super::baskets::PaymentResult::Abandoned,
+        };
+        super::baskets::settle(conn, frontend_url, &reference, result, now)?;
+    }
+    Ok(settled)
+}
+
+fn pay_invoice(
+    conn: &mut AnyConnection,
+    payment: &OnlinePayment,
+    invoice_id: i64,
+    direct_debit: bool,
+    today: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    bills::insert_payment(
+        conn,
+        &NewPayment {
+            dossier_id: payment.dossier_id,
+            invoice_id,
+            method: if direct_debit { "direct_debit" } else { "card" }.to_owned(),
+            amount_cents: payment.amount_cents,
+            reference: payment.idop.clone(),
+            received_on: today,
+            recorded_by: None,
+            idempotency_key: None,
+            online_payment_id: Some(payment.id),
+            created_at: db_time(now),
+        },
+    )?;
+    bills::add_paid(conn, invoice_id, payment.amount_cents)?;
+    let invoice = bills::find_invoice(conn, invoice_id, None)?.ok_or(Refusal::NotFound)?;
+    if super::invoices::balance_of(&invoice) < 0 {
+        tracing::warn!(
+            invoice = invoice.id,
+            payment = payment.id,
+            "an online payment paid more than was left on its invoice: the family is owed the excess"
+        );
+    }
+    Ok(())
 }
 
 /// Records what the person chose on the sandbox's page (`P`, `R` or `A`).

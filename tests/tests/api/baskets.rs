@@ -581,3 +581,83 @@ async fn without_the_sandbox_nothing_can_be_paid_for_free() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_basket_is_paid_on_payfip_and_only_payfips_answer_books_its_week() {
+    let fake = tests::payfip::FakePayFip::start().await;
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
+        .single()
+        .unwrap();
+    let app = TestAppBuilder::default()
+        .clock(Clock::fixed_at(now))
+        .setting("PAYFIP_NUMCLI", "012345")
+        .setting("PAYFIP_URL", &fake.url)
+        .setting(
+            "PAYFIP_NOTIFICATION_URL",
+            "https://api.familles.example.fr/api/v1/payfip/notifications",
+        )
+        .spawn()
+        .await;
+    let family = app.token_of("family").await;
+    let (thomas, summer) = thomas_and_summer(&app, &family).await;
+    add(
+        &app,
+        &family,
+        json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-19"}),
+    )
+    .await;
+    let held = body_of(
+        checkout(&app, &family, "checkout-payfip-1").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(held["status"], "held");
+    let idop = held["payment"]["idop"].as_str().unwrap().to_owned();
+    assert_eq!(
+        held["payment"]["redirectUrl"],
+        format!("https://www.payfip.gouv.fr/tpa/paiementws.web?idop={idop}")
+    );
+    let sent = fake.payment(&idop).fields;
+    assert_eq!(sent["montant"], "7610");
+    assert_eq!(
+        sent["refdet"],
+        format!("PANIER{:06}", held["id"].as_i64().unwrap())
+    );
+    // No sandbox where PayFiP takes the money.
+    let reference = held["payment"]["reference"].as_str().unwrap();
+    problem(
+        app.get(&format!("/api/v1/sandbox/payments/{reference}"))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+
+    let notify = || {
+        app.request(Method::POST, "/api/v1/payfip/notifications")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("idOp={idop}"))
+            .send()
+    };
+    // Notified before the family paid: nothing.
+    assert_eq!(notify().await.unwrap().status(), StatusCode::OK);
+    let basket = format!("/api/v1/baskets/{}", held["id"]);
+    assert_eq!(
+        body_of(app.get_authed(&basket, &family).await, StatusCode::OK).await["status"],
+        "held"
+    );
+    fake.end(&idop, "P");
+    assert_eq!(notify().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(notify().await.unwrap().status(), StatusCode::OK);
+    let paid = body_of(app.get_authed(&basket, &family).await, StatusCode::OK).await;
+    assert_eq!(paid["status"], "paid");
+    let booked = body_of(
+        app.get_authed("/api/v1/holiday-weeks", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(booked.as_array().unwrap().len(), 1);
+    assert_eq!(app.emails_to("famille.ti@exemple.fr").len(), 1);
+    fake.stop().await;
+}

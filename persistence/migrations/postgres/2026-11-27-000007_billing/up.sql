@@ -83,13 +83,15 @@ CREATE TABLE credit_notes (
 );
 CREATE INDEX credit_notes_dossier ON credit_notes (dossier_id, issued_at);
 
--- A payment by card or direct debit through PayFiP or the built-in sandbox: one row per
--- attempt, since an idop is never reused. Only the service's own answer about the
+-- A payment of an invoice or a basket by card or direct debit through PayFiP or the
+-- built-in sandbox: one row per attempt, since an idop is never reused. Only the service's own answer about the
 -- idop settles it ('pending' to 'paid', 'refused' or 'abandoned', once).
 CREATE TABLE online_payments (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
-    invoice_id BIGINT NOT NULL REFERENCES invoices (id),
+    -- What it pays: an invoice, or a basket of holiday weeks.
+    invoice_id BIGINT REFERENCES invoices (id),
+    basket_id BIGINT REFERENCES baskets (id),
     account_id BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
     provider TEXT NOT NULL CHECK (provider IN ('sandbox', 'payfip')),
     idop TEXT UNIQUE,
@@ -103,7 +105,8 @@ CREATE TABLE online_payments (
     idempotency_key TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
-    UNIQUE (dossier_id, idempotency_key)
+    UNIQUE (dossier_id, idempotency_key),
+    CHECK ((invoice_id IS NULL) <> (basket_id IS NULL))
 );
 CREATE INDEX online_payments_pending ON online_payments (status, created_at);
 
