@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 mod db;
 pub mod email;
+mod invoice_pdf;
 mod middleware;
 pub mod openapi;
 pub mod payfip;

@@ -270,6 +270,28 @@ pub async fn get_admin_invoice(
     Ok(HttpResponse::Ok().json(InvoiceView::new(&detail, state.today())))
 }
 
+/// Downloads an invoice as a PDF.
+#[utoipa::path(
+    tag = "billing-admin",
+    operation_id = "getAdminInvoicePdf",
+    security(("bearerAuth" = [])),
+    params(("invoiceId" = i64, Path, minimum = 1, description = "The invoice's id.")),
+    responses(
+        (status = 200, description = "The PDF.", content(("application/pdf")),
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"facture-F2026-000001.pdf\"`."))),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such invoice (`not_found`)."),
+    ),
+)]
+#[get("/admin/invoices/{invoiceId}/pdf")]
+pub async fn get_admin_invoice_pdf(
+    state: web::Data<AppState>,
+    _staff: Staff,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    super::invoices::pdf_response(&state, id.into_inner(), None).await
+}
+
 /// Records a payment received at the counter.
 ///
 /// A cheque, cash or CESU vouchers, for at most what is left to pay. With an

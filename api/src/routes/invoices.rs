@@ -83,6 +83,55 @@ pub async fn get_invoice(
     Ok(HttpResponse::Ok().json(InvoiceView::new(&detail, state.today())))
 }
 
+/// Downloads one of the family's invoices as a PDF.
+///
+/// The invoice as issued, with what is paid, credited and left to pay today.
+#[utoipa::path(
+    tag = "billing",
+    operation_id = "getInvoicePdf",
+    security(("bearerAuth" = [])),
+    params(("invoiceId" = i64, Path, minimum = 1, description = "The invoice's id.")),
+    responses(
+        (status = 200, description = "The PDF.", content(("application/pdf")),
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"facture-F2026-000001.pdf\"`."))),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such invoice of the family (`not_found`)."),
+    ),
+)]
+#[get("/invoices/{invoiceId}/pdf")]
+pub async fn get_invoice_pdf(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    pdf_response(&state, id.into_inner(), Some(dossier_id)).await
+}
+
+/// Renders an invoice's PDF as a download named after its number.
+pub async fn pdf_response(
+    state: &AppState,
+    id: i64,
+    dossier_id: Option<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (detail, dossier_number, city) = db::run(&state.pool, move |conn| {
+        invoices::printable(conn, id, dossier_id)
+    })
+    .await?;
+    let city = city.unwrap_or_else(|| state.config.city.name.clone());
+    let bytes = crate::invoice_pdf::render(&city, &dossier_number, &detail);
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"facture-{}.pdf\"",
+                detail.invoice.number
+            ),
+        ))
+        .body(bytes))
+}
+
 /// Reads the family's account statement.
 ///
 /// What the family owes now (invoices minus payments and credit notes), and its

@@ -63,6 +63,20 @@ pub fn list(
     Ok(store::list_invoices(conn, filter, offset, limit)?)
 }
 
+/// What an invoice's PDF shows: the invoice, its dossier's number and the city.
+pub fn printable(
+    conn: &mut AnyConnection,
+    id: i64,
+    dossier_id: Option<i64>,
+) -> Outcome<(InvoiceDetail, String, Option<String>)> {
+    let detail = detail(conn, id, dossier_id)?;
+    let number = persistence::dossiers::find(conn, detail.invoice.dossier_id)?
+        .map(|d| d.number)
+        .unwrap_or_default();
+    let city = persistence::city::find(conn)?.map(|c| c.name);
+    Ok((detail, number, city))
+}
+
 /// One movement of a family's account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Movement {
@@ -344,7 +358,7 @@ fn internal(error: impl std::error::Error + Send + Sync + 'static) -> UseCaseErr
 }
 
 /// Cents as euros with a decimal comma: `-12,05`.
-fn euros(cents: i64) -> String {
+pub fn euros(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     format!("{sign}{},{:02}", cents.abs() / 100, cents.abs() % 100)
 }

@@ -615,3 +615,68 @@ async fn a_run_whose_server_stopped_holds_its_month_until_its_lease_runs_out() {
     .await;
     assert_eq!(before["status"], "interrupted");
 }
+
+#[tokio::test]
+async fn an_invoice_downloads_as_a_pdf_for_its_family_and_the_agents_only() {
+    let app = app_at("2026-07-20T08:00:00Z").await;
+    let family = app.token_of("family").await;
+    let eliot = child_id(&app, &family, "Eliot").await;
+    let meal = register(&app, &family, eliot, CANTEEN).await;
+    book(&app, &family, eliot, meal, &["2026-09-14", "2026-09-15"]).await;
+    app.clock.set("2026-10-02T08:00:00Z".parse().unwrap());
+    let agent = app.token_of("agent").await;
+    run_month(&app, &agent, "2026-09").await;
+    let family = app.token_of("family").await;
+    let list = body_of(
+        app.get_authed("/api/v1/invoices", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    let (id, number) = (
+        list["items"][0]["id"].as_i64().unwrap(),
+        list["items"][0]["number"].as_str().unwrap().to_owned(),
+    );
+
+    for (path, token) in [
+        (format!("/api/v1/invoices/{id}/pdf"), &family),
+        (format!("/api/v1/admin/invoices/{id}/pdf"), &agent),
+    ] {
+        let response = app.get_authed(&path, token).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        assert_eq!(
+            response.headers()["content-disposition"],
+            format!("attachment; filename=\"facture-{number}.pdf\"").as_str()
+        );
+        let bytes = response.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        assert!(bytes.ends_with(b"%%EOF") || bytes.ends_with(b"%%EOF\n"));
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains(&format!("Facture {number}")),
+            "the number is printed"
+        );
+        // "Reste à payer : 5,70 €" in the fonts' WinAnsi encoding, which PDF writes as
+        // a hex string.
+        let owed: String = b"Reste \xe0 payer : 5,70 \x80"
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(text.to_lowercase().contains(&format!("<{owed}>")), "{text}");
+    }
+    let (other, _) = app.create_families(1, "MS").await.remove(0);
+    problem(
+        app.get_authed(&format!("/api/v1/invoices/{id}/pdf"), &other)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    problem(
+        app.get_authed(&format!("/api/v1/admin/invoices/{id}/pdf"), &family)
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+}
