@@ -193,9 +193,9 @@ async fn ask(state: &AppState, payment: &OnlinePayment) -> Option<(Ending, Strin
                         numcli = answer.get("numcli"),
                         refdet = answer.get("refdet"),
                         montant = answer.get("montant"),
-                        "PayFiP's answer does not match the payment: left pending for an agent"
+                        "PayFiP's answer does not match the payment: not settled, for an agent to reconcile"
                     );
-                    return None;
+                    return Some((Ending::Mismatch, "MISMATCH".to_owned()));
                 }
                 let code = answer.get("resultrans")?.to_owned();
                 ending(&code).map(|e| (e, code))
@@ -236,8 +236,14 @@ pub async fn recheck(state: &AppState) -> Result<usize, ApiError> {
     .await?;
     let count = pending.len();
     for payment in pending {
-        if let Some(idop) = payment.idop {
-            notify(state, idop).await?;
+        if let Some(idop) = payment.idop
+            && let Err(error) = notify(state, idop).await
+        {
+            tracing::error!(
+                payment = payment.id,
+                ?error,
+                "a pending payment could not be checked"
+            );
         }
     }
     Ok(count)

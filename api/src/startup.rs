@@ -54,6 +54,10 @@ pub fn prepare_database(
     let now = clock.now();
     bootstrap::ensure_legal_documents(&mut conn, now)?;
     let outcome = ensure_city(&mut conn, &config.city, config.seed_demo, now)?;
+    if outcome == Bootstrap::DemoSeeded && config.seed_demo_invoice {
+        let files = FileStore::open(config.files.storage_dir.clone())?;
+        crate::usecases::demo::seed_invoice(&mut conn, &files, now)?;
+    }
     if let Some(admin) = &config.bootstrap_admin
         && bootstrap::ensure_admin(&mut conn, admin, now)?
     {

@@ -266,15 +266,25 @@ pub fn end_run(
     Ok(())
 }
 
-/// Sets how many dossiers the pass has to bill.
-pub fn set_run_total(conn: &mut AnyConnection, id: i64, total: i32) -> Result<(), DbError> {
+/// Sets how many dossiers the pass has to bill and extends its lease.
+pub fn set_run_total(
+    conn: &mut AnyConnection,
+    id: i64,
+    total: i32,
+    lease_until: DateTime<Utc>,
+) -> Result<(), DbError> {
     diesel::update(billing_runs::table.find(id))
-        .set(billing_runs::dossiers_total.eq(total))
+        .set((
+            billing_runs::dossiers_total.eq(total),
+            billing_runs::lease_until.eq(db_time(lease_until)),
+        ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Adds a committed chunk to the pass's progress and extends its lease.
+/// Adds a chunk to the pass's progress and extends its lease, while the pass is
+/// still running; false when another pass took its month over (the chunk must then
+/// be rolled back).
 pub fn advance_run(
     conn: &mut AnyConnection,
     id: i64,
@@ -282,16 +292,20 @@ pub fn advance_run(
     invoices_created: i32,
     total_cents: i64,
     lease_until: DateTime<Utc>,
-) -> Result<(), DbError> {
-    diesel::update(billing_runs::table.find(id))
-        .set((
-            billing_runs::dossiers_done.eq(billing_runs::dossiers_done + dossiers),
-            billing_runs::invoices_created.eq(billing_runs::invoices_created + invoices_created),
-            billing_runs::total_cents.eq(billing_runs::total_cents + total_cents),
-            billing_runs::lease_until.eq(db_time(lease_until)),
-        ))
-        .execute(conn)?;
-    Ok(())
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        billing_runs::table
+            .find(id)
+            .filter(billing_runs::status.eq("running")),
+    )
+    .set((
+        billing_runs::dossiers_done.eq(billing_runs::dossiers_done + dossiers),
+        billing_runs::invoices_created.eq(billing_runs::invoices_created + invoices_created),
+        billing_runs::total_cents.eq(billing_runs::total_cents + total_cents),
+        billing_runs::lease_until.eq(db_time(lease_until)),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
 }
 
 pub fn find_run(conn: &mut AnyConnection, id: i64) -> Result<Option<BillingRun>, DbError> {

@@ -85,6 +85,51 @@ pub fn find_by_key(
         .optional()?)
 }
 
+/// What an attempt pays: an invoice or a basket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Invoice(i64),
+    Basket(i64),
+}
+
+/// Takes the write lock on what the attempt pays (a no-op update: PostgreSQL's row
+/// lock, SQLite's write lock), so two attempts for it are opened one after the other.
+pub fn lock_target(conn: &mut AnyConnection, target: Target) -> Result<(), DbError> {
+    use crate::schema::{baskets, invoices};
+    match target {
+        Target::Invoice(id) => diesel::update(invoices::table.find(id))
+            .set(invoices::paid_cents.eq(invoices::paid_cents))
+            .execute(conn)?,
+        Target::Basket(id) => diesel::update(baskets::table.find(id))
+            .set(baskets::total_cents.eq(baskets::total_cents))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// The latest attempt for the target still waiting for its result and created after
+/// `since`.
+pub fn pending_for(
+    conn: &mut AnyConnection,
+    target: Target,
+    since: DateTime<Utc>,
+) -> Result<Option<OnlinePayment>, DbError> {
+    let mut query = online_payments::table
+        .filter(online_payments::status.eq("pending"))
+        .filter(online_payments::created_at.gt(db_time(since)))
+        .into_boxed();
+    query = match target {
+        Target::Invoice(id) => query.filter(online_payments::invoice_id.eq(id)),
+        Target::Basket(id) => query.filter(online_payments::basket_id.eq(id)),
+    };
+    Ok(query
+        .order(online_payments::id.desc())
+        .limit(1)
+        .select(OnlinePayment::as_select())
+        .get_result(conn)
+        .optional()?)
+}
+
 /// The basket's latest attempt.
 pub fn latest_of_basket(
     conn: &mut AnyConnection,

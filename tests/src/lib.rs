@@ -95,6 +95,10 @@ impl TestAppBuilder {
         settings
             .entry("STORAGE_DIR".into())
             .or_insert_with(|| database.storage_dir().display().to_string());
+        // Billing tests count invoices from the first: the demo's is opt-in here.
+        settings
+            .entry("SEED_DEMO_INVOICE".into())
+            .or_insert_with(|| "false".into());
         settings
             .entry("OUTBOX_POLL_MILLIS".into())
             .or_insert_with(|| "50".into());

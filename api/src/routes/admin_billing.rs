@@ -120,6 +120,8 @@ fn spawn_run(state: &AppState, run: BillingRun) -> Result<(), ApiError> {
     let clock = state.clock.clone();
     let issued_on = state.today();
     let settings = state.config.billing;
+    let files = state.files.clone();
+    let city = state.config.city.name.clone();
     std::thread::Builder::new()
         .name(format!("billing-run-{}", run.id))
         .spawn(move || {
@@ -127,11 +129,23 @@ fn spawn_run(state: &AppState, run: BillingRun) -> Result<(), ApiError> {
                 .get()
                 .map_err(crate::usecases::UseCaseError::from)
                 .and_then(|mut conn| {
-                    billing::execute(&mut conn, &run, issued_on, settings, || clock.now())
+                    billing::execute(
+                        &mut conn,
+                        &run,
+                        &billing::Issuing {
+                            on: issued_on,
+                            city,
+                            files: &files,
+                        },
+                        settings,
+                        || clock.now(),
+                    )
                 });
             match outcome {
                 Ok(()) => tracing::info!(run = run.id, "billing run completed"),
-                Err(error) => tracing::error!(run = run.id, ?error, "billing run failed"),
+                // Its cause is logged where it happened; without a connection the
+                // run stays `running` until its lease runs out, then is taken over.
+                Err(error) => tracing::error!(run = run.id, ?error, "billing run stopped"),
             }
         })
         .map(drop)

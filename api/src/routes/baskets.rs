@@ -347,10 +347,12 @@ pub async fn remove_basket_item(
     security(("bearerAuth" = [])),
     params(("Idempotency-Key" = String, Header, description = "A key the client generates for this checkout (8 to 100 characters).")),
     responses(
-        (status = 200, description = "Held; pay at `payment.redirectUrl`.", body = BasketView),
+        (status = 200, description = "Held; pay at `payment.redirectUrl` (null when the payment could not start: start another with `POST /baskets/{basketId}/online-payments`).", body = BasketView),
+        (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
+        (status = 503, description = "Held, but PayFiP does not answer (`payment_service_unavailable`): start the payment again with `POST /baskets/{basketId}/online-payments`."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 409, description = "The basket is already being paid (`basket_not_open`)."),
-        (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), a key used for another checkout (`idempotency_key_reused`), or no payment service (`payments_unavailable`)."),
+        (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), a key used for another checkout (`idempotency_key_reused`), no payment service (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`)."),
     ),
 )]
 #[post("/basket/checkout")]

@@ -77,7 +77,9 @@ pub fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
 /// For what is left to pay on it (any amount sent is ignored). Send the family to
 /// `redirectUrl`; the result comes from the payment service, never from the browser:
 /// read the attempt afterwards. One attempt per `Idempotency-Key`: the same key again
-/// answers the same attempt; a new attempt needs a new key.
+/// answers the same attempt; a new attempt needs a new key. While an attempt of the
+/// invoice is still payable (15 minutes), starting another answers that one (200), so
+/// the invoice cannot be paid twice from two tabs.
 #[utoipa::path(
     tag = "billing",
     operation_id = "startInvoicePayment",
@@ -88,7 +90,7 @@ pub fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
     ),
     responses(
         (status = 201, description = "Started: send the family to `redirectUrl`.", body = OnlinePaymentView),
-        (status = 200, description = "Started before under the same `Idempotency-Key`.", body = OnlinePaymentView),
+        (status = 200, description = "Started before under the same `Idempotency-Key`, or an attempt of the invoice still payable.", body = OnlinePaymentView),
         (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such invoice of the family (`not_found`)."),
@@ -194,7 +196,13 @@ pub async fn receive_payfip_notification(
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty() && v.len() <= 64);
     match idop {
-        Some(idop) => payments::notify(&state, idop).await?,
+        // PayFiP is answered 200 whatever happens here: a failure is logged and the
+        // re-check job asks again later.
+        Some(idop) => {
+            if let Err(error) = payments::notify(&state, idop).await {
+                tracing::error!(?error, "a PayFiP notification could not be handled");
+            }
+        }
         None => tracing::warn!("a PayFiP notification without an idop"),
     }
     Ok(HttpResponse::Ok()

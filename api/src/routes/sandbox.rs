@@ -90,9 +90,11 @@ pub struct SandboxForm {
     params(("reference" = String, Path, max_length = 64, description = "The payment's reference.")),
     request_body(content = SandboxForm, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 303, description = "Back to the frontend, with the basket and the result.",
-            headers(("Location" = String, description = "`FRONTEND_URL/paiement/retour?idop=IDOP&resultat=...` for an invoice, `?panier=ID&resultat=paid|refused|abandoned` for a basket."))),
+        (status = 303, description = "Back to the frontend, with what the payment is now.",
+            headers(("Location" = String, description = "`FRONTEND_URL/paiement/retour?idop=IDOP&resultat=paid|refused|abandoned|...` for an invoice, `?panier=ID&resultat=...` for a basket."))),
+        (status = 400, description = "No result chosen (`validation_failed`)."),
         (status = 404, description = "No such payment (`not_found`)."),
+        (status = 409, description = "A basket no longer held for payment (`basket_not_open`)."),
     ),
 )]
 #[post("/sandbox/payments/{reference}")]
@@ -148,6 +150,15 @@ pub async fn end_sandbox_payment(
     // As PayFiP would: the choice is now the service's answer, which the
     // notification asks for like any other.
     crate::payments::notify(&state, idop.clone()).await?;
+    // What the payment is now (a replayed choice on a settled payment changes
+    // nothing and says so).
+    let lookup = idop.clone();
+    let word = db::run(&state.pool, move |conn| {
+        persistence::online_payments::find_by_idop(conn, &lookup)
+    })
+    .await?
+    .map(|p| p.status)
+    .unwrap_or_else(|| word.to_owned());
     let back = match payment.basket_id {
         Some(basket) => format!("panier={basket}"),
         None => format!("idop={idop}"),

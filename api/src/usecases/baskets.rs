@@ -341,9 +341,12 @@ pub fn settle(
     now: DateTime<Utc>,
 ) -> Outcome<BasketRecord> {
     let basket = baskets::find_by_reference(conn, reference)?.ok_or(Refusal::NotFound)?;
-    if basket.status == "expired" && result == PaymentResult::Paid {
+    // Paid after its places went back (its hold ran out, or an earlier attempt was
+    // refused or abandoned): the weeks are taken again if they are still free.
+    let gone_back = matches!(basket.status.as_str(), "expired" | "failed" | "abandoned");
+    if gone_back && result == PaymentResult::Paid {
         let retaken = conn.transaction(|conn| {
-            if !baskets::set_status(conn, basket.id, "expired", "paid", now)? {
+            if !baskets::set_status(conn, basket.id, &basket.status, "paid", now)? {
                 return Ok::<_, UseCaseError>(false);
             }
             let mut items = baskets::items_of(conn, basket.id)?;

@@ -131,12 +131,15 @@ impl Prices {
             .registered
             .get(&(dossier_id, unit.activity_id))
             .is_some_and(|children| children.iter().any(|c| *c != child_id));
-        let price = unit_price(
+        let Some(price) = unit_price(
             &unit.brackets,
             quotient,
             activity.sibling_rate_percent.map(i64::from),
             sibling,
-        )?;
+        ) else {
+            tracing::warn!(unit = unit_id, %day, child = child_id, "a billable day of a unit without a price is not billed");
+            return None;
+        };
         let unit_price_cents = match kind {
             BillableKind::Booked => price,
             BillableKind::Unbooked => {
@@ -276,11 +279,11 @@ pub fn start(
 pub fn execute(
     conn: &mut AnyConnection,
     run: &BillingRun,
-    issued_on: NaiveDate,
+    issuing: &Issuing<'_>,
     settings: RunSettings,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Outcome<()> {
-    let outcome = bill(conn, run, issued_on, settings, &now);
+    let outcome = bill(conn, run, issuing, settings, &now);
     let status = if outcome.is_ok() {
         "completed"
     } else {
@@ -290,20 +293,33 @@ pub fn execute(
     outcome
 }
 
+/// How a run issues its invoices: on which day, under which city's name, and where
+/// their PDFs are filed.
+#[derive(Debug)]
+pub struct Issuing<'a> {
+    pub on: NaiveDate,
+    pub city: String,
+    pub files: &'a crate::storage::FileStore,
+}
+
 fn bill(
     conn: &mut AnyConnection,
     run: &BillingRun,
-    issued_on: NaiveDate,
+    issuing: &Issuing<'_>,
     settings: RunSettings,
     now: &impl Fn() -> DateTime<Utc>,
 ) -> Outcome<()> {
+    let issued_on = issuing.on;
+    let city = persistence::city::find(conn)?
+        .map(|c| c.name)
+        .unwrap_or_else(|| issuing.city.clone());
     let month = compute(conn, run.month)?;
     let total = i32::try_from(month.bills.len()).unwrap_or(i32::MAX);
-    store::set_run_total(conn, run.id, total)?;
+    store::set_run_total(conn, run.id, total, now() + settings.lease)?;
     let year = issued_on.year();
     store::ensure_counter(conn, "invoice", year)?;
     for chunk in month.bills.chunks(settings.chunk.max(1)) {
-        write_chunk(conn, run, chunk, issued_on, now(), settings.lease)?;
+        write_chunk(conn, run, chunk, (issuing, &city), now(), settings.lease)?;
     }
     Ok(())
 }
@@ -313,10 +329,11 @@ fn write_chunk(
     conn: &mut AnyConnection,
     run: &BillingRun,
     chunk: &[DossierBill],
-    issued_on: NaiveDate,
+    (issuing, city): (&Issuing<'_>, &str),
     now: DateTime<Utc>,
     lease: Duration,
 ) -> Outcome<()> {
+    let issued_on = issuing.on;
     let year = issued_on.year();
     conn.transaction(|conn| {
         let count = i64::try_from(chunk.len()).unwrap_or(i64::MAX);
@@ -338,20 +355,59 @@ fn write_chunk(
             .collect();
         let ids: HashMap<i64, i64> = store::insert_invoices(conn, &new)?.into_iter().collect();
         let mut lines = Vec::new();
-        for bill in chunk {
+        let mut printed = Vec::with_capacity(chunk.len());
+        for (bill, new) in chunk.iter().zip(&new) {
             let Some(invoice_id) = ids.get(&bill.dossier_id) else {
                 continue;
             };
-            for (position, named) in (1..).zip(&bill.lines) {
-                lines.push(invoice_line(*invoice_id, position, named));
-            }
+            let own: Vec<InvoiceLine> = (1..)
+                .zip(&bill.lines)
+                .map(|(position, named)| invoice_line(*invoice_id, position, named))
+                .collect();
+            lines.extend(own.iter().cloned());
+            printed.push((bill, issued(*invoice_id, new), own));
         }
         store::insert_lines(conn, &lines)?;
+        for (bill, invoice, lines) in printed {
+            let detail = super::invoices::InvoiceDetail {
+                invoice,
+                lines,
+                payments: Vec::new(),
+                credit_notes: Vec::new(),
+            };
+            super::invoices::file_pdf(
+                conn,
+                issuing.files,
+                city,
+                &bill.dossier_number,
+                &detail,
+                now,
+            )?;
+        }
         let total: i64 = chunk.iter().map(|b| b.total_cents).sum();
         let count = i32::try_from(chunk.len()).unwrap_or(i32::MAX);
-        store::advance_run(conn, run.id, count, count, total, now + lease)?;
+        if !store::advance_run(conn, run.id, count, count, total, now + lease)? {
+            return Err(Refusal::BillingRunInProgress.into());
+        }
         Ok(())
     })
+}
+
+/// The invoice just inserted, as read back.
+fn issued(id: i64, new: &NewInvoice) -> persistence::billing::Invoice {
+    persistence::billing::Invoice {
+        id,
+        number: new.number.clone(),
+        dossier_id: new.dossier_id,
+        month: new.month,
+        run_id: new.run_id,
+        issued_on: new.issued_on,
+        due_on: new.due_on,
+        total_cents: new.total_cents,
+        paid_cents: 0,
+        credited_cents: 0,
+        created_at: new.created_at,
+    }
 }
 
 fn invoice_line(invoice_id: i64, position: i32, named: &NamedLine) -> InvoiceLine {

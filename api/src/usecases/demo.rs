@@ -366,3 +366,93 @@ fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> 
     }
     Ok(())
 }
+
+/// Dossier 18's invoice of June of the previous school year, as the city's former
+/// system issued it and left unpaid (so the demo family has an invoice to pay in the
+/// sandbox): Eliot's 12 meals and Luc's 8 mornings, 62.20 EUR.
+pub fn seed_invoice(
+    conn: &mut AnyConnection,
+    files: &crate::storage::FileStore,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    use diesel::Connection;
+    use persistence::billing::{self as bills, InvoiceLine, NewInvoice};
+    use persistence::{activities, children};
+    let year = school_year_start(now);
+    let day = |m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(year, m, d).ok_or_else(|| anyhow::anyhow!("no {year}-{m}-{d}"))
+    };
+    let dossier = dossiers::find_by_number(conn, "18")?
+        .ok_or_else(|| anyhow::anyhow!("the demo has no dossier 18"))?;
+    let kids = children::of_dossier(conn, dossier.id)?;
+    let child = |name: &str| {
+        kids.iter()
+            .find(|c| c.first_name == name)
+            .map(|c| c.id)
+            .ok_or_else(|| anyhow::anyhow!("the demo has no {name}"))
+    };
+    let mut line =
+        |position, child_name: &str, activity_name: &str, days: (u32, u32), quantity, price| {
+            let activity = activities::list(conn, None, 0, 100)?
+                .0
+                .into_iter()
+                .find(|a| a.name == activity_name)
+                .ok_or_else(|| anyhow::anyhow!("the demo has no {activity_name}"))?;
+            let unit = activities::units_of(conn, activity.id)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("{activity_name} has no unit"))?;
+            Ok::<_, super::UseCaseError>(InvoiceLine {
+                invoice_id: 0,
+                position,
+                child_id: Some(child(child_name)?),
+                child_name: child_name.to_owned(),
+                activity_id: Some(activity.id),
+                activity_name: activity.name,
+                unit_id: Some(unit.id),
+                unit_name: unit.name,
+                kind: "booked".to_owned(),
+                first_day: day(6, days.0)?,
+                last_day: day(6, days.1)?,
+                quantity,
+                unit_price_cents: price,
+                amount_cents: i64::from(quantity) * price,
+            })
+        };
+    let mut lines = vec![
+        line(
+            1,
+            "Eliot",
+            "Restauration scolaire maternelle",
+            (1, 30),
+            12,
+            285,
+        )?,
+        line(2, "Luc", "Accueil matin maternelle", (2, 26), 8, 350)?,
+    ];
+    let issued_on = day(7, 1)?;
+    bills::ensure_counter(conn, "invoice", year)?;
+    conn.transaction(|conn| {
+        let n = bills::take_numbers(conn, "invoice", year, 1)?;
+        let ids = bills::insert_invoices(
+            conn,
+            &[NewInvoice {
+                number: domain::billing::invoice_number(year, n),
+                dossier_id: dossier.id,
+                month: day(6, 1)?,
+                run_id: None,
+                issued_on,
+                due_on: domain::billing::due_on(issued_on),
+                total_cents: lines.iter().map(|l| l.amount_cents).sum(),
+                created_at: persistence::db_time(now),
+            }],
+        )?;
+        let id = ids.first().map(|(_, id)| *id).unwrap_or_default();
+        for l in &mut lines {
+            l.invoice_id = id;
+        }
+        bills::insert_lines(conn, &lines)?;
+        let detail = super::invoices::detail(conn, id, None)?;
+        super::invoices::file_pdf(conn, files, "Villejuif", &dossier.number, &detail, now)
+    })
+}

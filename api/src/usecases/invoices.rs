@@ -77,6 +77,40 @@ pub fn printable(
     Ok((detail, number, city))
 }
 
+/// Files an issued invoice's PDF among its dossier's documents (kind `invoice`, from
+/// the city). The file is written before its row, so a row never points at a missing
+/// file (a rolled-back transaction leaves an unreferenced file at worst).
+pub fn file_pdf(
+    conn: &mut AnyConnection,
+    files: &crate::storage::FileStore,
+    city: &str,
+    dossier_number: &str,
+    detail: &InvoiceDetail,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let bytes = crate::invoice_pdf::render(city, dossier_number, detail);
+    let stored = files
+        .save(&bytes)
+        .map_err(|e| UseCaseError::Internal(e.into()))?;
+    persistence::documents::insert(
+        conn,
+        &persistence::documents::NewDocument {
+            dossier_id: detail.invoice.dossier_id,
+            child_id: None,
+            kind: "invoice".to_owned(),
+            origin: "city".to_owned(),
+            file_name: format!("facture-{}.pdf", detail.invoice.number),
+            content_type: "application/pdf".to_owned(),
+            size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            sha256: stored.sha256,
+            storage_key: stored.key,
+            uploaded_by: None,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
 /// One movement of a family's account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Movement {

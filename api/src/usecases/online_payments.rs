@@ -5,10 +5,16 @@
 use chrono::{DateTime, Datelike, Utc};
 use diesel::Connection;
 use persistence::billing::{self as bills, NewPayment};
-use persistence::online_payments::{self as store, NewOnlinePayment, OnlinePayment};
+use persistence::online_payments::{self as store, NewOnlinePayment, OnlinePayment, Target};
 use persistence::{AnyConnection, accounts, db_time};
 
-use super::{Outcome, Refusal, UseCaseError, unique_as};
+use super::{Outcome, Refusal, UseCaseError};
+
+/// How long PayFiP keeps an idop payable: while one is, it is the family's payment
+/// (a second one could be paid in another tab, taking the money twice).
+pub fn idop_lifetime() -> chrono::Duration {
+    chrono::Duration::minutes(15)
+}
 
 /// An attempt to create at the provider, with what the provider needs.
 #[derive(Debug, Clone)]
@@ -50,34 +56,72 @@ pub fn open_for_invoice(
             Err(Refusal::IdempotencyKeyReused.into())
         };
     }
-    let left = super::invoices::balance_of(&invoice);
-    if left <= 0 {
-        return Err(Refusal::NothingToPay.into());
-    }
     let refdet: String = invoice
         .number
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect();
-    let id = store::insert(
-        conn,
-        &NewOnlinePayment {
-            dossier_id,
-            invoice_id: Some(invoice_id),
-            basket_id: None,
-            account_id: Some(account_id),
-            provider,
-            refdet: &refdet,
-            amount_cents: left,
-            status: "creating",
-            idempotency_key: key,
-            created_at: db_time(now),
-            updated_at: db_time(now),
+    let created = conn.transaction(|conn| {
+        let target = Target::Invoice(invoice_id);
+        store::lock_target(conn, target)?;
+        if let Some(live) = store::pending_for(conn, target, now - idop_lifetime())? {
+            return Ok::<_, UseCaseError>(Some(live));
+        }
+        let invoice = bills::find_invoice(conn, invoice_id, None)?.ok_or(Refusal::NotFound)?;
+        let left = super::invoices::balance_of(&invoice);
+        if left <= 0 {
+            return Err(Refusal::NothingToPay.into());
+        }
+        let id = store::insert(
+            conn,
+            &NewOnlinePayment {
+                dossier_id,
+                invoice_id: Some(invoice_id),
+                basket_id: None,
+                account_id: Some(account_id),
+                provider,
+                refdet: &refdet,
+                amount_cents: left,
+                status: "creating",
+                idempotency_key: key,
+                created_at: db_time(now),
+                updated_at: db_time(now),
+            },
+        )?;
+        Ok(store::find(conn, id)?)
+    });
+    finish_opening(conn, created, dossier_id, key, |p| {
+        p.invoice_id == Some(invoice_id)
+    })
+    .map(|(payment, new)| opened(payment, new))
+}
+
+/// The attempt a transaction opened (new), the live one it found instead (not new),
+/// or, when the same key was opened at the same moment, that one.
+fn finish_opening(
+    conn: &mut AnyConnection,
+    created: Result<Option<OnlinePayment>, UseCaseError>,
+    dossier_id: i64,
+    key: &str,
+    same_target: impl Fn(&OnlinePayment) -> bool,
+) -> Outcome<(OnlinePayment, bool)> {
+    match created {
+        Ok(Some(payment)) if payment.idempotency_key == key && payment.status == "creating" => {
+            Ok((payment, true))
+        }
+        Ok(Some(live)) => Ok((live, false)),
+        Ok(None) => Err(Refusal::NotFound.into()),
+        Err(UseCaseError::Db(persistence::DbError::Query(
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ),
+        ))) => match store::find_by_key(conn, dossier_id, key)? {
+            Some(earlier) if same_target(&earlier) => Ok((earlier, false)),
+            _ => Err(Refusal::IdempotencyKeyReused.into()),
         },
-    )
-    .map_err(unique_as(Refusal::IdempotencyKeyReused))?;
-    let payment = store::find(conn, id)?.ok_or(Refusal::NotFound)?;
-    Ok(opened(payment, true))
+        Err(other) => Err(other),
+    }
 }
 
 /// Opens an attempt to pay one of the dossier's held baskets (its total). The same
@@ -113,29 +157,39 @@ pub fn open_for_basket(
             Err(Refusal::IdempotencyKeyReused.into())
         };
     }
-    if basket.status != "held" || basket.total_cents <= 0 {
-        return Err(Refusal::BasketNotOpen.into());
-    }
     let refdet = format!("PANIER{basket_id:06}");
-    let id = store::insert(
-        conn,
-        &NewOnlinePayment {
-            dossier_id,
-            invoice_id: None,
-            basket_id: Some(basket_id),
-            account_id: basket.account_id,
-            provider,
-            refdet: &refdet,
-            amount_cents: basket.total_cents,
-            status: "creating",
-            idempotency_key: key,
-            created_at: db_time(now),
-            updated_at: db_time(now),
-        },
-    )
-    .map_err(unique_as(Refusal::IdempotencyKeyReused))?;
-    let payment = store::find(conn, id)?.ok_or(Refusal::NotFound)?;
-    Ok(opened(payment, true))
+    let created = conn.transaction(|conn| {
+        let target = Target::Basket(basket_id);
+        store::lock_target(conn, target)?;
+        if let Some(live) = store::pending_for(conn, target, now - idop_lifetime())? {
+            return Ok::<_, UseCaseError>(Some(live));
+        }
+        let basket = persistence::baskets::find(conn, basket_id, None)?.ok_or(Refusal::NotFound)?;
+        if basket.status != "held" || basket.total_cents <= 0 {
+            return Err(Refusal::BasketNotOpen.into());
+        }
+        let id = store::insert(
+            conn,
+            &NewOnlinePayment {
+                dossier_id,
+                invoice_id: None,
+                basket_id: Some(basket_id),
+                account_id: basket.account_id,
+                provider,
+                refdet: &refdet,
+                amount_cents: basket.total_cents,
+                status: "creating",
+                idempotency_key: key,
+                created_at: db_time(now),
+                updated_at: db_time(now),
+            },
+        )?;
+        Ok(store::find(conn, id)?)
+    });
+    finish_opening(conn, created, dossier_id, key, |p| {
+        p.basket_id == Some(basket_id)
+    })
+    .map(|(payment, new)| opened(payment, new))
 }
 
 /// The provider created the attempt: it waits for its result under `idop`.
@@ -176,12 +230,14 @@ pub enum Ending {
     Refused,
     /// `A`, or an idop the service no longer knows (`P1`).
     Abandoned,
+    /// The service's record of the idop differs from ours (client number, reference
+    /// or amount): nothing is paid, the attempt fails, an agent reconciles.
+    Mismatch,
 }
 
-/// Settles a pending attempt once. For an invoice, paid records the payment on it
-/// (whatever is left on it by then: the treasury has the money); for a basket, the
-/// result goes to the basket (paid confirms its weeks, else its places go back).
-/// Refused and abandoned only end the attempt. Returns false when it was settled
+/// Settles a pending attempt once, in one transaction. For an invoice, paid records
+/// the payment on it (whatever is left on it by then: the treasury has the money);
+/// for a basket, the result goes to the basket. Returns false when it was settled
 /// before (a replay).
 pub fn settle(
     conn: &mut AnyConnection,
@@ -196,27 +252,45 @@ pub fn settle(
         Ending::Paid { .. } => "paid",
         Ending::Refused => "refused",
         Ending::Abandoned => "abandoned",
+        Ending::Mismatch => "failed",
     };
-    let settled = conn.transaction(|conn| {
+    conn.transaction(|conn| {
         if !store::set_status(conn, payment.id, "pending", status, Some(code), now)? {
             return Ok::<_, UseCaseError>(false);
         }
         if let (Ending::Paid { direct_debit }, Some(invoice_id)) = (ending, payment.invoice_id) {
             pay_invoice(conn, payment, invoice_id, direct_debit, today, now)?;
         }
+        if let Some(basket_id) = payment.basket_id.filter(|_| ending != Ending::Mismatch) {
+            settle_basket(conn, frontend_url, payment, basket_id, ending, now)?;
+        }
         Ok(true)
-    })?;
-    if settled && let Some(basket_id) = payment.basket_id {
-        let basket = persistence::baskets::find(conn, basket_id, None)?.ok_or(Refusal::NotFound)?;
-        let reference = basket.payment_reference.unwrap_or_default();
-        let result = match ending {
-            Ending::Paid { .. } => super::baskets::PaymentResult::Paid,
-            Ending::Refused => super::baskets::PaymentResult::Refused,
-            Ending::Abandoned => super::baskets::PaymentResult::Abandoned,
-        };
-        super::baskets::settle(conn, frontend_url, &reference, result, now)?;
-    }
-    Ok(settled)
+    })
+}
+
+/// A basket's result: paid confirms its weeks (taking their places again if they
+/// were given back meanwhile); refused or abandoned gives them back, but only from
+/// the basket's latest attempt (an older one ending must not undo a newer payment).
+fn settle_basket(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    payment: &OnlinePayment,
+    basket_id: i64,
+    ending: Ending,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    use super::baskets::PaymentResult;
+    let latest = store::latest_of_basket(conn, basket_id)?.map(|p| p.id);
+    let result = match ending {
+        Ending::Paid { .. } => PaymentResult::Paid,
+        _ if latest != Some(payment.id) => return Ok(()),
+        Ending::Refused => PaymentResult::Refused,
+        Ending::Abandoned | Ending::Mismatch => PaymentResult::Abandoned,
+    };
+    let basket = persistence::baskets::find(conn, basket_id, None)?.ok_or(Refusal::NotFound)?;
+    let reference = basket.payment_reference.unwrap_or_default();
+    super::baskets::settle(conn, frontend_url, &reference, result, now)?;
+    Ok(())
 }
 
 fn pay_invoice(

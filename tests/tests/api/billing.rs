@@ -234,6 +234,34 @@ async fn a_month_is_billed_under_the_city_rules_once_with_numbers_without_gaps()
         (&json!("unbooked"), &json!(1), &json!(342), &json!(342))
     );
 
+    // Its PDF is among the family's documents, issued by the city.
+    let documents = body_of(
+        app.get_authed("/api/v1/documents", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    let filed = documents["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "invoice")
+        .unwrap_or_else(|| panic!("the invoice among {documents}"));
+    assert_eq!(filed["origin"], "city");
+    assert_eq!(
+        filed["fileName"],
+        format!("facture-{}.pdf", summary["number"].as_str().unwrap())
+    );
+    let content = app
+        .get_authed(
+            &format!("/api/v1/documents/{}/content", filed["id"]),
+            &family,
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(content.starts_with(b"%PDF-"));
+
     // Numbers run from 1 in the year, with no gap.
     let stored = invoices_in_db(&app);
     let numbers: Vec<&str> = stored.iter().map(|i| i.1.as_str()).collect();
@@ -564,6 +592,14 @@ async fn a_run_that_fails_halfway_resumes_and_ends_with_the_invoices_of_a_clean_
     assert_eq!(resumed["dossiersTotal"], 2);
     assert_eq!(resumed["invoicesCreated"], 2);
     assert_eq!(invoices_in_db(&app), expected);
+    // One PDF filed per invoice: the failed chunk filed none.
+    use persistence::schema::documents;
+    let filed: i64 = documents::table
+        .filter(documents::kind.eq("invoice"))
+        .count()
+        .get_result(&mut app.database.connect())
+        .unwrap();
+    assert_eq!(filed, 3);
 }
 
 #[tokio::test]

@@ -137,6 +137,13 @@ async fn an_invoice_paid_on_payfip_is_paid_once_whatever_the_notifications_say()
     )
     .await;
     assert_eq!(again["idop"], idop.as_str());
+    // Nor from another tab while the idop can still be paid (15 minutes).
+    let other_tab = body_of(
+        start(&app, &family, id, "paiement-autre-onglet").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(other_tab["idop"], idop.as_str());
     assert_eq!(fake.calls(), ["creerPaiementSecurise"]);
 
     // A forged notification before anyone paid: PayFiP says "not known yet" (P5).
@@ -258,30 +265,39 @@ async fn a_payment_never_notified_is_caught_by_the_recheck_job_and_a_mismatch_ne
     let wrong = wrong["idop"].as_str().unwrap().to_owned();
     fake.end(&wrong, "P");
     fake.misreport_amount(&wrong, "1");
+
+    // The first idop is no longer payable after 15 minutes: a new attempt gets its own.
+    app.clock.set("2026-10-02T08:16:00Z".parse().unwrap());
+    let family = app.token_of("family").await;
     let right = body_of(
         start(&app, &family, id, "paiement-jamais-notifie").await,
         StatusCode::CREATED,
     )
     .await;
     let right = right["idop"].as_str().unwrap().to_owned();
+    assert_ne!(right, wrong);
     fake.end(&right, "P");
 
-    // Too young to be asked about: left to its notification.
-    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 0);
-    app.clock.set("2026-10-02T08:05:00Z".parse().unwrap());
-    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 2);
-    let family = app.token_of("family").await;
-    let paid = invoice(&app, &family, id).await;
-    assert_eq!(paid["paidCents"], 570);
-    assert_eq!(payments_in_db(&app), [("card".to_owned(), 570)]);
-    // PayFiP's answer that does not match the payment paid nothing: still pending.
+    // Only the attempt older than a minute is asked about: PayFiP's record of it does
+    // not match (another amount), so it pays nothing and fails for an agent to see.
+    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 1);
+    assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
     let attempt = body_of(
         app.get_authed(&format!("/api/v1/online-payments/{wrong}"), &family)
             .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(attempt["status"], "pending");
+    assert_eq!(attempt["status"], "failed");
+
+    // The other one, never notified, is caught a few minutes later.
+    app.clock.set("2026-10-02T08:20:00Z".parse().unwrap());
+    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 1);
+    let family = app.token_of("family").await;
+    let paid = invoice(&app, &family, id).await;
+    assert_eq!(paid["paidCents"], 570);
+    assert_eq!(payments_in_db(&app), [("card".to_owned(), 570)]);
+    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 0);
     fake.stop().await;
 }
 
@@ -316,8 +332,28 @@ async fn when_payfip_is_down_the_family_is_told_to_try_again_later() {
 }
 
 #[tokio::test]
-async fn the_demo_family_pays_an_invoice_in_the_sandbox() {
-    let (app, family, id) = invoiced(None).await;
+async fn the_demo_family_pays_its_demo_invoice_in_the_sandbox() {
+    // What `cargo run` starts with: the demo, its unpaid June invoice, the sandbox.
+    let app = TestAppBuilder::default()
+        .setting("SEED_DEMO_INVOICE", "true")
+        .clock(api::clock::Clock::fixed_at(
+            "2026-11-27T09:00:00Z".parse().unwrap(),
+        ))
+        .spawn()
+        .await;
+    let family = app.token_of("family").await;
+    let list = body_of(
+        app.get_authed("/api/v1/invoices", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["total"], 1);
+    let demo = &list["items"][0];
+    assert_eq!(demo["number"], "F2026-000001");
+    assert_eq!(demo["month"], "2026-06");
+    assert_eq!(demo["totalCents"], 6220);
+    assert_eq!(demo["status"], "overdue");
+    let id = demo["id"].as_i64().unwrap();
     let started = body_of(
         start(&app, &family, id, "bac-a-sable-1").await,
         StatusCode::CREATED,
@@ -328,7 +364,7 @@ async fn the_demo_family_pays_an_invoice_in_the_sandbox() {
     assert_eq!(page_path, format!("/api/v1/sandbox/payments/{idop}"));
     let page = app.get(&page_path).await;
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains("5,70 EUR"));
+    assert!(page.text().await.unwrap().contains("62,20 EUR"));
     let ended = app
         .request(Method::POST, &page_path)
         .header("Content-Type", "application/x-www-form-urlencoded")
