@@ -19,7 +19,7 @@ CANTEEN = "(SELECT u.id FROM activity_units u JOIN activities a ON a.id = u.acti
 DUMP = """SELECT i.number, i.dossier_id, i.month, i.issued_on, i.due_on, i.total_cents, l.position, l.child_id,
   l.child_name, l.unit_id, l.kind, l.first_day, l.last_day, l.quantity, l.unit_price_cents, l.amount_cents
   FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id ORDER BY i.number, l.position"""
-RESET = """DELETE FROM invoice_lines; DELETE FROM invoices; DELETE FROM billing_runs; DELETE FROM document_numbers;"""
+RESET = """DELETE FROM documents WHERE kind = 'invoice'; DELETE FROM invoice_lines; DELETE FROM invoices; DELETE FROM billing_runs; DELETE FROM document_numbers;"""
 
 
 def dump(db_url, out):
