@@ -169,15 +169,19 @@ impl NotificationForm {
 /// PayFiP posts the idop only (`idop` or `idOp`, form-encoded or in the query), with
 /// no result and no signature. The server asks PayFiP for the payment's details and
 /// trusts only that answer, checked against the payment (client number, reference,
-/// amount); a replay or a forged idop changes nothing. Always 200.
+/// amount); a replay or a forged idop changes nothing. Answered 200 whatever the
+/// idop turns out to be; only a malformed request (an idop over 64 characters, a body
+/// that is not a form) is refused.
 #[utoipa::path(
     tag = "billing",
     operation_id = "receivePayFipNotification",
     security(()),
     params(("idop" = Option<String>, Query, max_length = 64, description = "The payment's idop (or in a form body; `idOp` is read too).")),
-    request_body(content = NotificationForm, content_type = "application/x-www-form-urlencoded", description = "The idop, when not in the query."),
+    request_body(content = Option<NotificationForm>, content_type = "application/x-www-form-urlencoded", description = "The idop, when not in the query (optional)."),
     responses(
         (status = 200, description = "Received.", content_type = "text/plain", body = String),
+        (status = 400, description = "An idop over 64 characters (`validation_failed`)."),
+        (status = 415, description = "A body that is not `application/x-www-form-urlencoded` (`unsupported_media_type`)."),
     ),
 )]
 #[post("/payfip/notifications")]
@@ -186,6 +190,13 @@ pub async fn receive_payfip_notification(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    if !body.is_empty()
+        && super::media_type(&req).as_deref() != Some("application/x-www-form-urlencoded")
+    {
+        return Err(crate::problem::unsupported_media_type(
+            "application/x-www-form-urlencoded",
+        ));
+    }
     let read = |text: &str| {
         web::Query::<NotificationForm>::from_query(text)
             .ok()
@@ -194,7 +205,15 @@ pub async fn receive_payfip_notification(
     let idop = read(req.query_string())
         .or_else(|| std::str::from_utf8(&body).ok().and_then(read))
         .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 64);
+        .filter(|v| !v.is_empty());
+    if idop.as_ref().is_some_and(|v| v.len() > 64) {
+        return Err(ApiError::validation(vec![crate::problem::FieldError::new(
+            "idop",
+            "too_long",
+            "Un idop a au plus 64 caractères.",
+            "An idop has at most 64 characters.",
+        )]));
+    }
     match idop {
         // PayFiP is answered 200 whatever happens here: a failure is logged and the
         // re-check job asks again later.

@@ -152,6 +152,28 @@ async fn an_invoice_paid_on_payfip_is_paid_once_whatever_the_notifications_say()
     notify(&app, "00000000-0000-0000-0000-000000000000").await;
     assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
     assert!(payments_in_db(&app).is_empty());
+    // Malformed ones are refused: not a form, an idop no service makes.
+    let json_body = app
+        .request(Method::POST, "/api/v1/payfip/notifications")
+        .json(&json!({"idop": idop}))
+        .send()
+        .await
+        .unwrap();
+    problem(
+        json_body,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+    let too_long = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/payfip/notifications?idop={}", "0".repeat(65)),
+        )
+        .send()
+        .await
+        .unwrap();
+    problem(too_long, StatusCode::BAD_REQUEST, "validation_failed").await;
 
     fake.end(&idop, "P");
     notify(&app, &idop).await;
