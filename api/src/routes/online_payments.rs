@@ -1,6 +1,8 @@
 //! Paying an invoice online (PayFiP, or the built-in sandbox), and PayFiP's
 //! notifications.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use persistence::online_payments::OnlinePayment;
@@ -148,8 +150,9 @@ pub async fn get_online_payment(
     Ok(HttpResponse::Ok().json(view(&state, &payment)))
 }
 
-/// What PayFiP posts: the idop, under one name or the other.
+/// What PayFiP posts: the idop, under one name or the other, and nothing else.
 #[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NotificationForm {
     #[schema(max_length = 64)]
     pub idop: Option<String>,
@@ -171,7 +174,7 @@ impl NotificationForm {
 /// trusts only that answer, checked against the payment (client number, reference,
 /// amount); a replay or a forged idop changes nothing. Answered 200 whatever the
 /// idop turns out to be; only a malformed request (an idop over 64 characters, a body
-/// that is not a form) is refused.
+/// that is not a form of `idop` or `idOp` alone) is refused.
 #[utoipa::path(
     tag = "billing",
     operation_id = "receivePayFipNotification",
@@ -180,7 +183,7 @@ impl NotificationForm {
     request_body(content = Option<NotificationForm>, content_type = "application/x-www-form-urlencoded", description = "The idop, when not in the query (optional)."),
     responses(
         (status = 200, description = "Received.", content_type = "text/plain", body = String),
-        (status = 400, description = "An idop over 64 characters (`validation_failed`)."),
+        (status = 400, description = "An idop over 64 characters, or a body that is not a form of idop or idOp alone (`validation_failed`)."),
         (status = 415, description = "A body that is not `application/x-www-form-urlencoded` (`unsupported_media_type`)."),
     ),
 )]
@@ -197,13 +200,32 @@ pub async fn receive_payfip_notification(
             "application/x-www-form-urlencoded",
         ));
     }
-    let read = |text: &str| {
-        web::Query::<NotificationForm>::from_query(text)
-            .ok()
-            .and_then(|form| form.into_inner().idop_given())
+    let malformed = || {
+        ApiError::validation(vec![crate::problem::FieldError::new(
+            "idop",
+            "invalid",
+            "Le corps attendu est un formulaire avec idop (ou idOp) seulement.",
+            "The body must be a form with idop (or idOp) only.",
+        )])
     };
-    let idop = read(req.query_string())
-        .or_else(|| std::str::from_utf8(&body).ok().and_then(read))
+    // The query may carry other parameters; a body is PayFiP's form and nothing else.
+    let from_query = web::Query::<HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| {
+            let q = q.into_inner();
+            q.get("idop").or_else(|| q.get("idOp")).cloned()
+        });
+    let from_body = if body.is_empty() {
+        None
+    } else {
+        let text = std::str::from_utf8(&body).map_err(|_| malformed())?;
+        web::Query::<NotificationForm>::from_query(text)
+            .map_err(|_| malformed())?
+            .into_inner()
+            .idop_given()
+    };
+    let idop = from_query
+        .or(from_body)
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty());
     if idop.as_ref().is_some_and(|v| v.len() > 64) {

@@ -174,6 +174,14 @@ async fn an_invoice_paid_on_payfip_is_paid_once_whatever_the_notifications_say()
         .await
         .unwrap();
     problem(too_long, StatusCode::BAD_REQUEST, "validation_failed").await;
+    let not_payfips = app
+        .request(Method::POST, "/api/v1/payfip/notifications")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("AAA")
+        .send()
+        .await
+        .unwrap();
+    problem(not_payfips, StatusCode::BAD_REQUEST, "validation_failed").await;
 
     fake.end(&idop, "P");
     notify(&app, &idop).await;
