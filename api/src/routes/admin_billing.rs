@@ -236,6 +236,14 @@ pub async fn list_admin_invoices(
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (page, page_size) = page.into_inner().resolve()?;
+    if query.dossier_id.is_some_and(|id| id < 1) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "dossierId",
+            "out_of_range",
+            "Un numéro interne de dossier commence à 1.",
+            "A dossier id starts at 1.",
+        )]));
+    }
     let filter = InvoiceFilter {
         dossier_id: query.dossier_id,
         month: query

@@ -161,12 +161,6 @@ pub struct NotificationForm {
     pub id_op: Option<String>,
 }
 
-impl NotificationForm {
-    fn idop_given(self) -> Option<String> {
-        self.idop.or(self.id_op)
-    }
-}
-
 /// Receives a PayFiP notification.
 ///
 /// PayFiP posts the idop only (`idop` or `idOp`, form-encoded or in the query), with
@@ -209,26 +203,27 @@ pub async fn receive_payfip_notification(
         )])
     };
     // The query may carry other parameters; a body is PayFiP's form and nothing else.
-    let from_query = web::Query::<HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| {
-            let q = q.into_inner();
-            q.get("idop").or_else(|| q.get("idOp")).cloned()
-        });
-    let from_body = if body.is_empty() {
+    let query = web::Query::<HashMap<String, String>>::from_query(req.query_string())
+        .map(web::Query::into_inner)
+        .unwrap_or_default();
+    let form = if body.is_empty() {
         None
     } else {
         let text = std::str::from_utf8(&body).map_err(|_| malformed())?;
-        web::Query::<NotificationForm>::from_query(text)
-            .map_err(|_| malformed())?
-            .into_inner()
-            .idop_given()
+        Some(
+            web::Query::<NotificationForm>::from_query(text)
+                .map_err(|_| malformed())?
+                .into_inner(),
+        )
     };
-    let idop = from_query
-        .or(from_body)
+    let given: Vec<String> = [query.get("idop"), query.get("idOp")]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .chain(form.into_iter().flat_map(|f| [f.idop, f.id_op]).flatten())
         .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty());
-    if idop.as_ref().is_some_and(|v| v.len() > 64) {
+        .collect();
+    if given.iter().any(|v| v.len() > 64) {
         return Err(ApiError::validation(vec![crate::problem::FieldError::new(
             "idop",
             "too_long",
@@ -236,6 +231,7 @@ pub async fn receive_payfip_notification(
             "An idop has at most 64 characters.",
         )]));
     }
+    let idop = given.into_iter().find(|v| !v.is_empty());
     match idop {
         // PayFiP is answered 200 whatever happens here: a failure is logged and the
         // re-check job asks again later.
