@@ -253,20 +253,7 @@ pub async fn list_admin_invoices(
             .transpose()?,
         unpaid: query.unpaid.unwrap_or(false),
     };
-    let (rows, total) = db::run(&state.pool, move |conn| {
-        invoices::list(conn, filter, offset(page, page_size), page_size)
-    })
-    .await?;
-    let today = state.today();
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows
-            .iter()
-            .map(|i| InvoiceSummaryView::new(i, today))
-            .collect(),
-        page,
-        page_size,
-        total,
-    }))
+    super::invoices::invoice_page(&state, filter, (page, page_size)).await
 }
 
 /// Reads an invoice.

@@ -12,7 +12,7 @@ use validator::Validate;
 use super::dossier_views::mirror_enum;
 use super::pagination::Page;
 use crate::problem::{ApiError, FieldError};
-use crate::usecases::billing::{DossierBill, NamedLine};
+use crate::usecases::billing::{self, DossierBill};
 use crate::usecases::invoices::{self, InvoiceDetail, Movement, MovementKind};
 
 mirror_enum! {
@@ -161,27 +161,6 @@ impl From<&InvoiceLine> for InvoiceLineView {
             unit_id: l.unit_id,
             unit_name: l.unit_name.clone(),
             kind: LineKindView::stored(&l.kind).unwrap_or(LineKindView::Booked),
-            first_day: l.first_day,
-            last_day: l.last_day,
-            quantity: l.quantity,
-            unit_price_cents: l.unit_price_cents,
-            amount_cents: l.amount_cents,
-        }
-    }
-}
-
-impl InvoiceLineView {
-    fn previewed(position: i32, named: &NamedLine) -> Self {
-        let l = &named.line;
-        Self {
-            position,
-            child_id: Some(l.child_id),
-            child_name: named.child_name.clone(),
-            activity_id: Some(l.activity_id),
-            activity_name: named.activity_name.clone(),
-            unit_id: Some(l.unit_id),
-            unit_name: named.unit_name.clone(),
-            kind: l.kind.into(),
             first_day: l.first_day,
             last_day: l.last_day,
             quantity: l.quantity,
@@ -393,9 +372,10 @@ impl From<&DossierBill> for DossierBillView {
             dossier_id: b.dossier_id,
             dossier_number: b.dossier_number.clone(),
             total_cents: b.total_cents,
+            // As the run would write them (the invoice's id is not known yet).
             lines: (1..)
                 .zip(&b.lines)
-                .map(|(position, l)| InvoiceLineView::previewed(position, l))
+                .map(|(position, l)| InvoiceLineView::from(&billing::invoice_line(0, position, l)))
                 .collect(),
         }
     }

@@ -37,6 +37,15 @@ pub async fn list_invoices(
         dossier_id: Some(family.dossier_id()?),
         ..InvoiceFilter::default()
     };
+    invoice_page(&state, filter, (page, page_size)).await
+}
+
+/// A page of the invoices `filter` selects, for a family or the agents.
+pub async fn invoice_page(
+    state: &AppState,
+    filter: InvoiceFilter,
+    (page, page_size): (i64, i64),
+) -> Result<HttpResponse, ApiError> {
     let (rows, total) = db::run(&state.pool, move |conn| {
         invoices::list(conn, filter, offset(page, page_size), page_size)
     })

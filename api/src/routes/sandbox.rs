@@ -41,7 +41,7 @@ pub async fn show_sandbox_payment(
         ))
     })
     .await?;
-    let amount = format!("{},{:02} EUR", total_cents / 100, total_cents % 100);
+    let amount = format!("{} EUR", crate::usecases::invoices::euros(total_cents));
     let action = format!("/api/v1/sandbox/payments/{}", escape(&reference));
     let button = |result: &str, label: &str| {
         format!(

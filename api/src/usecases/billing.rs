@@ -410,7 +410,8 @@ fn issued(id: i64, new: &NewInvoice) -> persistence::billing::Invoice {
     }
 }
 
-fn invoice_line(invoice_id: i64, position: i32, named: &NamedLine) -> InvoiceLine {
+/// The stored line of a computed one.
+pub fn invoice_line(invoice_id: i64, position: i32, named: &NamedLine) -> InvoiceLine {
     let line = &named.line;
     InvoiceLine {
         invoice_id,
