@@ -19,6 +19,8 @@ mod error;
 pub mod imports;
 pub mod legal;
 mod migrations;
+pub mod news;
+pub mod notifications;
 pub mod online_payments;
 pub mod outbox;
 pub mod planning;
@@ -29,6 +31,7 @@ pub mod requests;
 pub mod schema;
 pub mod signups;
 pub mod throttles;
+pub mod webhooks;
 
 pub use connection::{AnyConnection, Backend, DatabaseUrl};
 pub use error::DbError;

@@ -54,6 +54,38 @@ pub fn enqueue(
     Ok(())
 }
 
+/// Writes several emails at once (a billing run's notices), in the caller's transaction.
+pub fn enqueue_many(
+    conn: &mut AnyConnection,
+    emails: &[NewEmail<'_>],
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let now = db_time(now);
+    let rows: Vec<_> = emails
+        .iter()
+        .map(|email| {
+            (
+                outbox_emails::kind.eq(email.kind),
+                outbox_emails::to_address.eq(email.to_address),
+                outbox_emails::subject.eq(email.subject),
+                outbox_emails::text_body.eq(email.text_body),
+                outbox_emails::html_body.eq(email.html_body),
+                outbox_emails::created_at.eq(now),
+                outbox_emails::next_attempt_at.eq(now),
+            )
+        })
+        .collect();
+    // Seven values a row: under SQLite's 32,766 bound values.
+    for chunk in rows.chunks(1000) {
+        let query = diesel::insert_into(outbox_emails::table).values(chunk);
+        match conn {
+            AnyConnection::Postgresql(c) => query.execute(c)?,
+            AnyConnection::Sqlite(c) => query.execute(c)?,
+        };
+    }
+    Ok(())
+}
+
 /// Claims up to `limit` due emails for `lease`: each is taken by one conditional
 /// update, so two senders racing for one email never both get it.
 pub fn claim_due(

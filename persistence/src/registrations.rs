@@ -200,6 +200,17 @@ pub fn has_live_sibling(
     .get_result(conn)?)
 }
 
+/// The dossiers with a child accepted to the activity.
+pub fn accepted_dossiers(conn: &mut AnyConnection, activity_id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(registrations::table
+        .filter(registrations::activity_id.eq(activity_id))
+        .filter(registrations::status.eq("accepted"))
+        .select(registrations::dossier_id)
+        .distinct()
+        .order(registrations::dossier_id)
+        .load(conn)?)
+}
+
 /// The activities the child holds a live registration to.
 pub fn live_activities_of_child(
     conn: &mut AnyConnection,

@@ -624,7 +624,110 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    news_items (id) {
+        id -> BigInt,
+        title -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        published_from -> Nullable<Timestamp>,
+        published_until -> Nullable<Timestamp>,
+        pinned -> Bool,
+        retired_at -> Nullable<Timestamp>,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    news_attachments (id) {
+        id -> BigInt,
+        news_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        kind -> Text,
+        dossier_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        link -> Nullable<Text>,
+        data -> Text,
+        dedupe_key -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        event_id -> BigInt,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_preferences (account_id, kind) {
+        account_id -> BigInt,
+        kind -> Text,
+        email -> Bool,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        url -> Text,
+        description -> Text,
+        kinds -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        endpoint_id -> BigInt,
+        event_id -> BigInt,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> Integer,
+    }
+}
+
 diesel::joinable!(accounts -> dossiers (dossier_id));
+diesel::joinable!(news_attachments -> news_items (news_id));
+diesel::joinable!(notifications -> events (event_id));
+diesel::joinable!(webhook_deliveries -> events (event_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -703,4 +806,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_notes,
     payments,
     online_payments,
+    news_items,
+    news_attachments,
+    events,
+    notifications,
+    notification_preferences,
+    webhook_endpoints,
+    webhook_deliveries,
+    webhook_attempts,
 );

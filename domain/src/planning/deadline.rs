@@ -110,6 +110,35 @@ pub fn change_window(
     })
 }
 
+/// The booking windows a rule opens over the local starts of an activity's units: one per
+/// distinct opening instant, closing at the latest deadline of its days, in opening order.
+/// Rules that count back from each day (no opening) have none: nothing to remind of.
+pub fn booking_windows(
+    rule: &DeadlineRule,
+    starts: impl IntoIterator<Item = NaiveDateTime>,
+    calendar: &Calendar,
+) -> Vec<ChangeWindow> {
+    let mut by_opening: std::collections::BTreeMap<DateTime<Utc>, DateTime<Utc>> =
+        std::collections::BTreeMap::new();
+    for start in starts {
+        if let Some(ChangeWindow {
+            opens_at: Some(opens_at),
+            closes_at,
+        }) = change_window(rule, start, calendar)
+        {
+            let latest = by_opening.entry(opens_at).or_insert(closes_at);
+            *latest = (*latest).max(closes_at);
+        }
+    }
+    by_opening
+        .into_iter()
+        .map(|(opens_at, closes_at)| ChangeWindow {
+            opens_at: Some(opens_at),
+            closes_at,
+        })
+        .collect()
+}
+
 /// Whether a change to the unit starting at `start` (local) may be made at `now`.
 pub fn decide(
     rule: &DeadlineRule,
@@ -588,6 +617,37 @@ mod tests {
         // Spring holidays open when classes resume after the winter ones, 22 February.
         let spring = window(&rule, local(2027, 4, 5, 8, 0)).and_then(|w| w.opens_at);
         assert_eq!(spring, Some(utc(2027, 2, 21, 23, 0)));
+    }
+
+    #[test]
+    fn booking_windows_are_one_per_opening_closing_at_their_last_deadline() {
+        let holidays = holidays();
+        let periods = creteil();
+        let calendar = Calendar {
+            public_holidays: &holidays,
+            school_holidays: &periods,
+        };
+        // Every weekday at 08:00 from Christmas to the end of the spring holidays.
+        let days = (0..130)
+            .map(|n| local(2026, 12, 21, 8, 0) + TimeDelta::days(n))
+            .filter(|start| start.weekday().number_from_monday() <= 5);
+        let rule = DeadlineRule::AfterReturn { days: 15 };
+        let windows = booking_windows(&rule, days.clone(), &calendar);
+        let openings: Vec<_> = windows.iter().map(|w| w.opens_at).collect();
+        // Christmas (after Toussaint), winter (after Christmas), spring (after winter).
+        assert_eq!(
+            openings,
+            vec![
+                Some(utc(2026, 11, 1, 23, 0)),
+                Some(utc(2027, 1, 3, 23, 0)),
+                Some(utc(2027, 2, 21, 23, 0)),
+            ]
+        );
+        // It lasts 15 days from the return, whatever the day booked.
+        assert_eq!(windows[0].closes_at, utc(2026, 11, 16, 23, 0));
+        // Rules counting back from each day open nothing.
+        let before = before(48, TimeUnit::Hours, None, false);
+        assert!(booking_windows(&before, days, &calendar).is_empty());
     }
 
     #[test]

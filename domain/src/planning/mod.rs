@@ -14,6 +14,8 @@ mod rules;
 
 pub use attendance::AttendanceStatus;
 pub use days::{ClosedReason, DaySetting, RunsOn, UnknownRunsOn, day_state};
-pub use deadline::{ChangeDecision, ChangeWindow, change_window, decide, paris_instant};
+pub use deadline::{
+    ChangeDecision, ChangeWindow, booking_windows, change_window, decide, paris_instant,
+};
 pub use defaults::{default_rules, default_runs_on};
 pub use rules::{Calendar, DeadlineRule, TimeUnit};
