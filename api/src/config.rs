@@ -72,6 +72,19 @@ pub struct Config {
     /// Who takes card payments: PayFiP when `PAYFIP_NUMCLI` is set, else the
     /// built-in sandbox unless `PAYMENT_SANDBOX=false`.
     pub payments: Payments,
+    pub jobs: JobsConfig,
+}
+
+/// The background jobs: reminders and webhook deliveries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobsConfig {
+    /// `WEBHOOK_POLL_MILLIS`: how often due webhook deliveries are looked for.
+    pub webhook_poll: Duration,
+    /// `WEBHOOK_ALLOW_HTTP`: accept `http://` endpoints (tests and local receivers
+    /// only; deliveries carry families' events, so production endpoints are HTTPS).
+    pub webhook_allow_http: bool,
+    /// `REMINDERS_EVERY_MINUTES`: how often booking-window reminders are looked for.
+    pub reminders_every: Duration,
 }
 
 /// Who takes card payments.
@@ -327,6 +340,18 @@ impl Config {
                 .collect::<Result<_, _>>()?,
             required_vaccinations: vars.list("REQUIRED_VACCINATIONS", "DTP"),
             payments: payments(&vars)?,
+            jobs: JobsConfig {
+                webhook_poll: Duration::from_millis(
+                    vars.parse::<u64>("WEBHOOK_POLL_MILLIS", 1000)?
+                        .clamp(10, 60_000),
+                ),
+                webhook_allow_http: vars.flag("WEBHOOK_ALLOW_HTTP", false)?,
+                reminders_every: Duration::from_secs(
+                    60 * vars
+                        .parse::<u64>("REMINDERS_EVERY_MINUTES", 15)?
+                        .clamp(1, 24 * 60),
+                ),
+            },
             basket_hold_minutes: vars
                 .parse::<i64>("BASKET_HOLD_MINUTES", 20)?
                 .clamp(1, 24 * 60),

@@ -2,7 +2,7 @@
 //! is embedded), rendered on demand: an issued invoice never changes, so its PDF is
 //! the same every time.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 use crate::usecases::invoices::{InvoiceDetail, balance_of};
@@ -31,7 +31,10 @@ pub fn render(city: &str, dossier_number: &str, detail: &InvoiceDetail) -> Vec<u
         Row::Gap,
         Row::Title(format!("Facture {}", invoice.number)),
         Row::Text(format!("Dossier famille n° {dossier_number}")),
-        Row::Text(format!("Période : {}", month_name(invoice.month))),
+        Row::Text(format!(
+            "Période : {}",
+            crate::usecases::invoices::month_label(invoice.month)
+        )),
         Row::Text(format!(
             "Émise le {} — à payer avant le {}",
             date(invoice.issued_on),
@@ -171,28 +174,6 @@ fn euros(cents: i64) -> String {
     format!("{} €", crate::usecases::invoices::euros(cents))
 }
 
-fn month_name(month: NaiveDate) -> String {
-    const NAMES: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let name = NAMES
-        .get(month.month0() as usize)
-        .copied()
-        .unwrap_or_default();
-    format!("{name} {}", month.year())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +190,6 @@ mod tests {
     #[test]
     fn months_are_named_in_french() {
         let day = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap_or_default();
-        assert_eq!(month_name(day), "août 2026");
+        assert_eq!(crate::usecases::invoices::month_label(day), "août 2026");
     }
 }

@@ -51,6 +51,10 @@ use crate::routes;
         (name = "admin-planning", description = "Back office: any child's planning past deadlines, deadline rules, the school calendar import, closure days, attendance."),
         (name = "billing", description = "\"Facturation\": the family's invoices with their lines and status, and its account statement."),
         (name = "billing-admin", description = "Back office: monthly billing runs (preview, progress, resumption), invoices, counter payments, credit notes, CSV exports."),
+        (name = "news", description = "\"Actualités\": the city's published news, pinned first, with Markdown and sanitised HTML bodies and attachments. No sign-in needed."),
+        (name = "admin-news", description = "Back office: writing, scheduling, pinning and retiring news items, and their attachments."),
+        (name = "notifications", description = "What the family is told in the portal (registration and request decisions, waitlist offers, invoices, payments, closure days, booking windows), the unread count, and which kinds also come by email."),
+        (name = "admin-webhooks", description = "Back office (admins): endpoints of the city's other systems receiving events, signed per the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`), retried with backoff, every attempt logged."),
     ),
     components(schemas(Problem, FieldProblem)),
 )]

@@ -204,9 +204,15 @@ impl Application {
             state,
             ..
         } = self;
-        let recheck = tokio::spawn(crate::payments::recheck_every(state));
+        let jobs = [
+            tokio::spawn(crate::payments::recheck_every(state.clone())),
+            tokio::spawn(crate::webhooks::deliver_every(state.clone())),
+            tokio::spawn(crate::jobs::remind_every(state)),
+        ];
         let result = server.await;
-        recheck.abort();
+        for job in jobs {
+            job.abort();
+        }
         tokio::task::spawn_blocking(move || outbox.stop())
             .await
             .ok();

@@ -7,6 +7,7 @@
 
 mod database;
 pub mod payfip;
+pub mod webhook_receiver;
 
 use std::collections::HashMap;
 
@@ -215,6 +216,26 @@ impl TestApp {
     }
 
     /// The `token` of the link in the newest email of `kind` sent to `address`.
+    /// The account's notifications in the portal (the first page), newest first.
+    pub async fn notifications(&self, token: &str) -> Vec<Value> {
+        let page = json(
+            self.get_authed("/api/v1/me/notifications?pageSize=200", token)
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        page["items"].as_array().unwrap().clone()
+    }
+
+    /// The kinds of the account's notifications, newest first.
+    pub async fn notification_kinds(&self, token: &str) -> Vec<String> {
+        self.notifications(token)
+            .await
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     pub fn link_token(&self, address: &str, kind: &str) -> String {
         let email = self
             .emails_to(address)

@@ -30,7 +30,7 @@ impl Message {
     }
 }
 
-fn paris(instant: DateTime<Utc>) -> String {
+pub(crate) fn paris(instant: DateTime<Utc>) -> String {
     instant
         .with_timezone(&chrono_tz::Europe::Paris)
         .format("%d/%m/%Y à %H:%M")
@@ -80,6 +80,18 @@ fn compose(
         text,
         html: format!("<!DOCTYPE html>\n<html lang=\"fr\"><body>\n{html}</body></html>\n"),
     }
+}
+
+/// A notice's email: its title as subject, its paragraphs, its link as the button.
+pub fn notice(
+    kind: &'static str,
+    to: &str,
+    first_name: &str,
+    title: &str,
+    paragraphs: &[String],
+    link: Option<(&str, &str)>,
+) -> Message {
+    compose(kind, to, title, &hello(first_name), paragraphs, link)
 }
 
 fn hello(first_name: &str) -> String {
@@ -219,142 +231,6 @@ pub fn request_received(to: &str, number: i64, dossier_number: &str, kind: &str)
             "Le dossier {dossier_number} a déposé la démarche n° {number} ({kind}). Elle attend une réponse dans la file des démarches du back-office."
         )],
         None,
-    )
-}
-
-/// The family is told of an agent's decision.
-pub fn request_decided(
-    to: &str,
-    first_name: &str,
-    number: i64,
-    accepted: bool,
-    comment: Option<&str>,
-    link: &str,
-) -> Message {
-    let verdict = if accepted { "acceptée" } else { "refusée" };
-    let mut paragraphs = vec![format!(
-        "Votre démarche n° {number} a été {verdict} par le service Enfance. Le détail est dans votre espace :"
-    )];
-    if let Some(comment) = comment {
-        paragraphs.push(format!("Commentaire du service : « {comment} »"));
-    }
-    compose(
-        "request_decided",
-        to,
-        &format!("Votre démarche n° {number} a été {verdict}"),
-        &hello(first_name),
-        &paragraphs,
-        Some(("Voir ma démarche", link)),
-    )
-}
-
-/// The family is told where a registration stands after a decision or a freed place.
-pub fn registration_update(
-    to: &str,
-    first_name: &str,
-    child: &str,
-    activity: &str,
-    status: &str,
-    reason: Option<&str>,
-    link: &str,
-) -> Message {
-    let verdict = match status {
-        "accepted" => "est acceptée",
-        "refused" => "est refusée",
-        "waitlisted" => "est en liste d'attente",
-        "cancelled" => "est annulée",
-        _ => "a été mise à jour",
-    };
-    let mut paragraphs = vec![format!(
-        "L'inscription de {child} à « {activity} » {verdict}. Le détail est dans votre espace :"
-    )];
-    if let Some(reason) = reason {
-        paragraphs.push(format!("Motif : « {reason} »"));
-    }
-    compose(
-        "registration_update",
-        to,
-        &format!("Inscription de {child} : {activity}"),
-        &hello(first_name),
-        &paragraphs,
-        Some(("Voir l'inscription", link)),
-    )
-}
-
-/// The family's receipt for holiday weeks paid at once.
-pub fn basket_paid(
-    to: &str,
-    first_name: &str,
-    basket: i64,
-    total_cents: i64,
-    link: &str,
-) -> Message {
-    compose(
-        "basket_paid",
-        to,
-        &format!("Paiement reçu : inscriptions n° {basket}"),
-        &hello(first_name),
-        &[format!(
-            "Votre paiement de {},{:02} EUR est reçu : les semaines de votre panier n° {basket} sont réservées. Le détail est dans votre espace :",
-            total_cents / 100,
-            total_cents % 100
-        )],
-        Some(("Voir mes inscriptions", link)),
-    )
-}
-
-/// A family waiting for a full holiday week is offered a freed place.
-pub fn week_offer(
-    to: &str,
-    first_name: &str,
-    child: &str,
-    week_start: chrono::NaiveDate,
-    amount_cents: i64,
-    until: DateTime<Utc>,
-    link: &str,
-) -> Message {
-    compose(
-        "week_offer",
-        to,
-        &format!("Une place s'est libérée pour {child}"),
-        &hello(first_name),
-        &[
-            format!(
-                "Une place s'est libérée pour {child}, semaine du {} ({},{:02} EUR). Elle vous est réservée : réglez-la pour confirmer l'inscription :",
-                week_start.format("%d/%m/%Y"),
-                amount_cents / 100,
-                amount_cents % 100
-            ),
-            format!(
-                "Sans paiement avant le {}, la place sera proposée à la famille suivante.",
-                paris(until)
-            ),
-        ],
-        Some(("Régler la semaine", link)),
-    )
-}
-
-/// The city closed a day: the family's bookings of it are cancelled and not billed.
-pub fn closure_day(
-    to: &str,
-    first_name: &str,
-    day: chrono::NaiveDate,
-    reason: &str,
-    bookings: &[String],
-    link: &str,
-) -> Message {
-    let date = day.format("%d/%m/%Y");
-    let mut paragraphs = vec![format!(
-        "La ville ferme le {date} ({reason}). Les réservations de ce jour sont annulées et ne seront pas facturées. Votre planning est à jour :"
-    )];
-    paragraphs.extend(bookings.iter().map(|b| format!("— {b}")));
-    compose(
-        "closure_day",
-        to,
-        &format!("Fermeture le {date}"),
-        &hello(first_name),
-        &paragraphs,
-        Some(("Voir le planning", link)),
     )
 }
 

@@ -122,6 +122,7 @@ fn spawn_run(state: &AppState, run: BillingRun) -> Result<(), ApiError> {
     let settings = state.config.billing;
     let files = state.files.clone();
     let city = state.config.city.name.clone();
+    let portal = state.config.frontend_url.clone();
     std::thread::Builder::new()
         .name(format!("billing-run-{}", run.id))
         .spawn(move || {
@@ -136,6 +137,7 @@ fn spawn_run(state: &AppState, run: BillingRun) -> Result<(), ApiError> {
                             on: issued_on,
                             city,
                             files: &files,
+                            portal: &portal,
                         },
                         settings,
                         || clock.now(),
@@ -345,8 +347,9 @@ pub async fn record_counter_payment(
         idempotency_key: key,
     };
     let (id, agent_id, now) = (id.into_inner(), staff.0.account_id, state.clock.now());
+    let portal = state.config.frontend_url.clone();
     let (recorded, created) = db::run(&state.pool, move |conn| {
-        invoices::record_payment(conn, agent_id, id, payment, now)
+        invoices::record_payment(conn, agent_id, id, payment, &portal, now)
     })
     .await?;
     let view = PaymentView::from(&recorded);

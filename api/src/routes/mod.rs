@@ -6,7 +6,9 @@ pub mod activity_views;
 pub mod admin_accounts;
 pub mod admin_billing;
 pub mod admin_dossiers;
+pub mod admin_news;
 pub mod admin_planning;
+pub mod admin_webhooks;
 pub mod audit;
 pub mod auth;
 pub mod baskets;
@@ -25,6 +27,8 @@ pub mod invoice_views;
 pub mod invoices;
 pub mod legal;
 pub mod me;
+pub mod news;
+pub mod notifications;
 pub mod online_payments;
 pub mod pagination;
 pub mod planning;
@@ -217,6 +221,31 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(admin_billing::record_counter_payment)
                 .service(admin_billing::issue_credit_note)
                 .service(admin_billing::export_invoices)
-                .service(admin_billing::export_payments),
+                .service(admin_billing::export_payments)
+                .service(news::list_news)
+                .service(news::get_news)
+                .service(news::download_news_attachment)
+                .service(admin_news::list_admin_news)
+                .service(admin_news::create_news)
+                .service(admin_news::get_admin_news)
+                .service(admin_news::update_news)
+                .service(admin_news::retire_news)
+                .service(admin_news::attach_news_file)
+                .service(admin_news::remove_news_attachment)
+                .service(admin_news::download_admin_news_attachment)
+                .service(notifications::list_my_notifications)
+                .service(notifications::count_my_unread_notifications)
+                .service(notifications::read_all_my_notifications)
+                .service(notifications::read_my_notification)
+                .service(notifications::get_my_notification_preferences)
+                .service(notifications::set_my_notification_preferences)
+                .service(admin_webhooks::list_webhook_endpoints)
+                .service(admin_webhooks::create_webhook_endpoint)
+                .service(admin_webhooks::get_webhook_endpoint)
+                .service(admin_webhooks::update_webhook_endpoint)
+                .service(admin_webhooks::delete_webhook_endpoint)
+                .service(admin_webhooks::rotate_webhook_secret)
+                .service(admin_webhooks::list_webhook_deliveries)
+                .service(admin_webhooks::redeliver_webhook),
         );
 }

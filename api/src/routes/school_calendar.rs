@@ -291,7 +291,8 @@ pub struct ClosureDayView {
     /// Bookings of the day it cancelled (not billed); on creation only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bookings_closed: Option<usize>,
-    /// Family accounts emailed; on creation only.
+    /// Families told (in the portal, and by email as each account prefers); on
+    /// creation only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub families_told: Option<usize>,
 }

@@ -8,12 +8,15 @@ use diesel::Connection;
 use domain::activity::{HolidayWeek, RegistrationMode, holiday_weeks, unit_price};
 use domain::calendar::HolidayRegion;
 use domain::dossier::SchoolLevel;
+use domain::notification::NoticeKind;
 use persistence::activities::{Activity, Group};
 use persistence::baskets::{self, Basket, BasketItem};
-use persistence::{AnyConnection, accounts, activities, children};
+use persistence::{AnyConnection, activities, children};
 
 use super::activities as catalogue;
 use super::dossiers::gone;
+use super::invoices;
+use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
 use crate::email::templates;
 use crate::problem::FieldError;
@@ -386,21 +389,28 @@ pub fn settle(
         if baskets::set_status(conn, basket.id, "held", to, now)? {
             if result == PaymentResult::Paid {
                 baskets::close_offer(conn, basket.id, "taken")?;
-                if let Some(account) = basket
-                    .account_id
-                    .map(|a| accounts::find(conn, a))
-                    .transpose()?
-                    .flatten()
-                {
-                    templates::basket_paid(
-                        &account.email,
-                        &account.first_name,
-                        basket.id,
-                        basket.total_cents,
-                        &format!("{frontend_url}/inscriptions"),
-                    )
-                    .queue(conn, now)?;
-                }
+                let total = basket.total_cents;
+                let notice = Notice {
+                    kind: NoticeKind::PaymentReceived,
+                    dossier_id: basket.dossier_id,
+                    title: format!("Paiement reçu : inscriptions n° {}", basket.id),
+                    paragraphs: vec![format!(
+                        "Votre paiement de {} EUR est reçu : les semaines de votre panier n° {} sont réservées. Le détail est dans votre espace :",
+                        invoices::euros(total),
+                        basket.id
+                    )],
+                    link: Some((
+                        "Voir mes inscriptions".to_owned(),
+                        format!("{frontend_url}/inscriptions"),
+                    )),
+                    data: serde_json::json!({
+                        "basketId": basket.id,
+                        "amountCents": total,
+                        "method": "card",
+                    }),
+                    dedupe_key: None,
+                };
+                notifications::notify(conn, &[notice], now)?;
             } else {
                 release_items(conn, frontend_url, basket.id, now)?;
             }
@@ -498,24 +508,38 @@ fn offer_next(
         now,
     )?;
     baskets::offer_week(conn, entry.id, basket_id, until)?;
-    if let Some(account) = entry
-        .account_id
-        .map(|a| accounts::find(conn, a))
-        .transpose()?
-        .flatten()
-    {
-        let child = children::find(conn, entry.child_id, None)?.ok_or_else(|| gone("child"))?;
-        templates::week_offer(
-            &account.email,
-            &account.first_name,
-            &child.first_name,
-            week_start,
-            item.amount_cents,
-            until,
-            &format!("{frontend_url}/panier/{basket_id}"),
-        )
-        .queue(conn, now)?;
-    }
+    let child = children::find(conn, entry.child_id, None)?.ok_or_else(|| gone("child"))?;
+    let notice = Notice {
+        kind: NoticeKind::WaitlistOffer,
+        dossier_id: entry.dossier_id,
+        title: format!("Une place s'est libérée pour {}", child.first_name),
+        paragraphs: vec![
+            format!(
+                "Une place s'est libérée pour {}, semaine du {} ({} EUR). Elle vous est réservée : réglez-la pour confirmer l'inscription :",
+                child.first_name,
+                week_start.format("%d/%m/%Y"),
+                invoices::euros(item.amount_cents),
+            ),
+            format!(
+                "Sans paiement avant le {}, la place sera proposée à la famille suivante.",
+                templates::paris(until)
+            ),
+        ],
+        link: Some((
+            "Régler la semaine".to_owned(),
+            format!("{frontend_url}/panier/{basket_id}"),
+        )),
+        data: serde_json::json!({
+            "basketId": basket_id,
+            "childId": entry.child_id,
+            "activityId": entry.activity_id,
+            "weekStart": week_start,
+            "amountCents": item.amount_cents,
+            "offerExpiresAt": until,
+        }),
+        dedupe_key: None,
+    };
+    notifications::notify(conn, &[notice], now)?;
     Ok(())
 }
 

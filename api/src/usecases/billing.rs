@@ -16,10 +16,12 @@ use diesel::Connection;
 use domain::activity::{PriceBracket, RegistrationMode, unit_price};
 use domain::billing::{self, BillableKind, Entry, Line};
 use domain::dossier::QuotientPeriod;
+use domain::notification::NoticeKind;
 use domain::planning::AttendanceStatus;
 use persistence::billing::{self as store, BillingRun, InvoiceLine, NewInvoice, PricedActivity};
 use persistence::{AnyConnection, db_time};
 
+use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, unique_as};
 
 /// A line with the names it is printed with.
@@ -293,13 +295,15 @@ pub fn execute(
     outcome
 }
 
-/// How a run issues its invoices: on which day, under which city's name, and where
-/// their PDFs are filed.
+/// How a run issues its invoices: on which day, under which city's name, where
+/// their PDFs are filed and where families are sent to read them.
 #[derive(Debug)]
 pub struct Issuing<'a> {
     pub on: NaiveDate,
     pub city: String,
     pub files: &'a crate::storage::FileStore,
+    /// The web portal's address, for the families' notices.
+    pub portal: &'a str,
 }
 
 fn bill(
@@ -384,6 +388,14 @@ fn write_chunk(
                 now,
             )?;
         }
+        let notices: Vec<Notice> = new
+            .iter()
+            .filter_map(|invoice| {
+                ids.get(&invoice.dossier_id)
+                    .map(|id| issued_notice(*id, invoice, issuing.portal))
+            })
+            .collect();
+        notifications::notify(conn, &notices, now)?;
         let total: i64 = chunk.iter().map(|b| b.total_cents).sum();
         let count = i32::try_from(chunk.len()).unwrap_or(i32::MAX);
         if !store::advance_run(conn, run.id, count, count, total, now + lease)? {
@@ -391,6 +403,39 @@ fn write_chunk(
         }
         Ok(())
     })
+}
+
+/// The family is told its invoice of the month is out.
+fn issued_notice(id: i64, invoice: &NewInvoice, portal: &str) -> Notice {
+    let month = super::invoices::month_label(invoice.month);
+    Notice {
+        kind: NoticeKind::InvoiceIssued,
+        dossier_id: invoice.dossier_id,
+        title: format!("Votre facture de {month} est disponible"),
+        paragraphs: vec![
+            format!(
+                "La facture n° {} de {month}, d'un montant de {} EUR, est disponible dans votre espace. Vous pouvez la régler en ligne :",
+                invoice.number,
+                super::invoices::euros(invoice.total_cents)
+            ),
+            format!(
+                "Date limite de paiement : {}.",
+                invoice.due_on.format("%d/%m/%Y")
+            ),
+        ],
+        link: Some((
+            "Voir la facture".to_owned(),
+            format!("{portal}/factures/{id}"),
+        )),
+        data: serde_json::json!({
+            "invoiceId": id,
+            "number": invoice.number,
+            "month": invoice.month.format("%Y-%m").to_string(),
+            "totalCents": invoice.total_cents,
+            "dueOn": invoice.due_on,
+        }),
+        dedupe_key: None,
+    }
 }
 
 /// The invoice just inserted, as read back.

@@ -178,6 +178,7 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
         (&ADMIN, "admin", None),
     ] {
         let hash = passwords::hash(account.password)?;
+        let is_agent = role == "agent";
         let id = accounts::insert(
             conn,
             &NewAccount {
@@ -195,6 +196,52 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
         for document in &documents {
             legal::accept(conn, id, *document, now)?;
         }
+        if is_agent {
+            seed_news(conn, id, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// A few news items, as the city's agent would write them: one pinned, one
+/// plain, one scheduled for next week.
+fn seed_news(conn: &mut AnyConnection, agent_id: i64, now: DateTime<Utc>) -> Outcome<()> {
+    let items = [
+        (
+            "Inscriptions aux centres de loisirs des vacances d'hiver",
+            "Les inscriptions aux centres de loisirs des **vacances d'hiver** se font dans \
+             l'Espace Familles, rubrique *Inscriptions*, pendant les 15 jours qui suivent \
+             la rentrée de janvier.\n\nLes places sont attribuées dans l'ordre des paiements.",
+            now - chrono::Duration::days(3),
+            true,
+        ),
+        (
+            "Nouveaux menus de la restauration scolaire",
+            "Les menus de la période sont en ligne. Un repas végétarien est servi chaque \
+             semaine ; les menus sans viande restent proposés chaque jour.",
+            now - chrono::Duration::days(10),
+            false,
+        ),
+        (
+            "Fermeture exceptionnelle des accueils",
+            "Les accueils du soir fermeront à 18 h le dernier jour avant les vacances.",
+            now + chrono::Duration::days(7),
+            false,
+        ),
+    ];
+    for (title, body, from, pinned) in items {
+        super::news::create(
+            conn,
+            agent_id,
+            &super::news::NewsInput {
+                title: title.to_owned(),
+                body_markdown: body.to_owned(),
+                published_from: Some(from),
+                published_until: None,
+                pinned,
+            },
+            now,
+        )?;
     }
     Ok(())
 }

@@ -6,11 +6,13 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::Connection;
 use domain::billing::{self, InvoiceStatus};
+use domain::notification::NoticeKind;
 use persistence::billing::{
     self as store, CreditNote, Invoice, InvoiceFilter, InvoiceLine, NewPayment, Payment,
 };
 use persistence::{AnyConnection, db_time, utc};
 
+use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError, unique_as};
 
 /// An invoice with what happened to it since.
@@ -210,6 +212,7 @@ pub fn record_payment(
     agent_id: i64,
     invoice_id: i64,
     payment: CounterPayment,
+    portal: &str,
     now: DateTime<Utc>,
 ) -> Outcome<(Payment, bool)> {
     conn.transaction(|conn| {
@@ -265,6 +268,8 @@ pub fn record_payment(
             .into_iter()
             .find(|p| p.id == id)
             .ok_or(Refusal::NotFound)?;
+        let notice = payment_received(&invoice, payment.amount_cents, payment.method, portal);
+        notifications::notify(conn, &[notice], now)?;
         Ok((recorded, true))
     })
 }
@@ -392,6 +397,59 @@ fn internal(error: impl std::error::Error + Send + Sync + 'static) -> UseCaseErr
 }
 
 /// Cents as euros with a decimal comma: `-12,05`.
+/// The family is told a payment of its invoice arrived (at the counter or online).
+pub fn payment_received(
+    invoice: &Invoice,
+    amount_cents: i64,
+    method: &str,
+    portal: &str,
+) -> Notice {
+    Notice {
+        kind: NoticeKind::PaymentReceived,
+        dossier_id: invoice.dossier_id,
+        title: format!("Paiement reçu : facture n° {}", invoice.number),
+        paragraphs: vec![format!(
+            "Votre paiement de {} EUR pour la facture n° {} est enregistré. Le détail est dans votre espace :",
+            euros(amount_cents),
+            invoice.number
+        )],
+        link: Some((
+            "Voir la facture".to_owned(),
+            format!("{portal}/factures/{}", invoice.id),
+        )),
+        data: serde_json::json!({
+            "invoiceId": invoice.id,
+            "number": invoice.number,
+            "amountCents": amount_cents,
+            "method": method,
+        }),
+        dedupe_key: None,
+    }
+}
+
+/// "septembre 2026".
+pub fn month_label(month: NaiveDate) -> String {
+    const NAMES: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let name = NAMES
+        .get(month.month0() as usize)
+        .copied()
+        .unwrap_or_default();
+    format!("{name} {}", month.year())
+}
+
 pub fn euros(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     format!("{sign}{},{:02}", cents.abs() / 100, cents.abs() % 100)

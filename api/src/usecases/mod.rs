@@ -18,16 +18,20 @@ pub mod export;
 pub mod imports;
 pub mod invoices;
 pub mod legal;
+pub mod news;
+pub mod notifications;
 pub mod online_payments;
 pub mod planning;
 pub mod planning_changes;
 pub mod registrations;
+pub mod reminders;
 pub mod requests;
 pub mod retention;
 pub mod school_calendar;
 pub mod sessions;
 pub mod signup;
 pub mod throttling;
+pub mod webhooks;
 
 use persistence::DbError;
 

@@ -4,10 +4,12 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use diesel::Connection;
+use domain::notification::NoticeKind;
 use persistence::billing::{self as bills, NewPayment};
 use persistence::online_payments::{self as store, NewOnlinePayment, OnlinePayment, Target};
 use persistence::{AnyConnection, accounts, db_time};
 
+use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
 
 /// How long PayFiP keeps an idop payable: while one is, it is the family's payment
@@ -259,7 +261,19 @@ pub fn settle(
             return Ok::<_, UseCaseError>(false);
         }
         if let (Ending::Paid { direct_debit }, Some(invoice_id)) = (ending, payment.invoice_id) {
-            pay_invoice(conn, payment, invoice_id, direct_debit, today, now)?;
+            pay_invoice(
+                conn,
+                frontend_url,
+                payment,
+                invoice_id,
+                direct_debit,
+                today,
+                now,
+            )?;
+        }
+        if ending == Ending::Refused {
+            let notice = refused_notice(conn, frontend_url, payment)?;
+            notifications::notify(conn, &[notice], now)?;
         }
         if let Some(basket_id) = payment.basket_id.filter(|_| ending != Ending::Mismatch) {
             settle_basket(conn, frontend_url, payment, basket_id, ending, now)?;
@@ -293,8 +307,50 @@ fn settle_basket(
     Ok(())
 }
 
+/// The family is told its card or bank refused an online payment.
+fn refused_notice(
+    conn: &mut AnyConnection,
+    portal: &str,
+    payment: &OnlinePayment,
+) -> Outcome<Notice> {
+    let invoice = match payment.invoice_id {
+        Some(id) => bills::find_invoice(conn, id, None)?,
+        None => None,
+    };
+    let (what, link) = match (&invoice, payment.basket_id) {
+        (Some(invoice), _) => (
+            format!("de la facture n° {}", invoice.number),
+            format!("{portal}/factures/{}", invoice.id),
+        ),
+        (None, Some(basket)) => (
+            format!("de votre panier n° {basket}"),
+            format!("{portal}/panier/{basket}"),
+        ),
+        (None, None) => ("en ligne".to_owned(), format!("{portal}/factures")),
+    };
+    Ok(Notice {
+        kind: NoticeKind::PaymentRefused,
+        dossier_id: payment.dossier_id,
+        title: "Paiement en ligne refusé".to_owned(),
+        paragraphs: vec![format!(
+            "Le paiement de {} EUR {what} a été refusé par votre banque : rien n'a été débité. Vous pouvez essayer à nouveau :",
+            super::invoices::euros(payment.amount_cents)
+        )],
+        link: Some(("Payer à nouveau".to_owned(), link)),
+        data: serde_json::json!({
+            "onlinePaymentId": payment.id,
+            "idop": payment.idop,
+            "invoiceId": payment.invoice_id,
+            "basketId": payment.basket_id,
+            "amountCents": payment.amount_cents,
+        }),
+        dedupe_key: None,
+    })
+}
+
 fn pay_invoice(
     conn: &mut AnyConnection,
+    portal: &str,
     payment: &OnlinePayment,
     invoice_id: i64,
     direct_debit: bool,
@@ -318,6 +374,9 @@ fn pay_invoice(
     )?;
     bills::add_paid(conn, invoice_id, payment.amount_cents)?;
     let invoice = bills::find_invoice(conn, invoice_id, None)?.ok_or(Refusal::NotFound)?;
+    let method = if direct_debit { "direct_debit" } else { "card" };
+    let notice = super::invoices::payment_received(&invoice, payment.amount_cents, method, portal);
+    notifications::notify(conn, &[notice], now)?;
     if super::invoices::balance_of(&invoice) < 0 {
         tracing::warn!(
             invoice = invoice.id,

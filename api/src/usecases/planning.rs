@@ -152,7 +152,7 @@ pub fn check_range(from: NaiveDate, to: NaiveDate) -> Outcome<()> {
     Ok(())
 }
 
-fn parse_time(text: &str) -> NaiveTime {
+pub(crate) fn parse_time(text: &str) -> NaiveTime {
     NaiveTime::parse_from_str(text, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
         .unwrap_or(NaiveTime::MIN)
@@ -160,7 +160,7 @@ fn parse_time(text: &str) -> NaiveTime {
 
 /// Public holidays of the years around the range (a deadline counted in working days
 /// may reach back into the previous year).
-fn holidays_around(from: NaiveDate, to: NaiveDate) -> BTreeSet<NaiveDate> {
+pub(crate) fn holidays_around(from: NaiveDate, to: NaiveDate) -> BTreeSet<NaiveDate> {
     (from.year() - 1..=to.year() + 1)
         .filter_map(|year| public_holidays(year, HolidayRegion::Metropole).ok())
         .flatten()

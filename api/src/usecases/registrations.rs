@@ -10,14 +10,15 @@ use domain::activity::{
     transition,
 };
 use domain::dossier::{DocumentKind, SchoolLevel};
+use domain::notification::NoticeKind;
 use persistence::activities::{Activity, Group};
 use persistence::registrations::{self, NewRegistration, Registration};
-use persistence::{AnyConnection, accounts, activities, children, documents};
+use persistence::{AnyConnection, activities, children, documents};
 
 use super::activities as catalogue;
 use super::dossiers::gone;
+use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
-use crate::email::templates;
 use crate::problem::FieldError;
 
 /// A family's registration request.
@@ -365,7 +366,7 @@ pub(super) fn promote_first_waiting(
     Ok(false)
 }
 
-/// Emails the account that asked for the registration where it now stands.
+/// Tells the family where a registration stands after a decision or a freed place.
 fn tell_family(
     conn: &mut AnyConnection,
     frontend_url: &str,
@@ -373,25 +374,41 @@ fn tell_family(
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     let registration = &record.registration;
-    let Some(account) = registration
-        .requested_by
-        .map(|a| accounts::find(conn, a))
-        .transpose()?
-        .flatten()
-    else {
-        return Ok(());
-    };
     let child = children::find(conn, registration.child_id, None)?.ok_or_else(|| gone("child"))?;
-    templates::registration_update(
-        &account.email,
-        &account.first_name,
-        &child.first_name,
-        &record.activity_name,
-        &registration.status,
-        registration.reason.as_deref(),
-        &format!("{frontend_url}/inscriptions/{}", registration.id),
-    )
-    .queue(conn, now)?;
+    let activity = &record.activity_name;
+    let verdict = match registration.status.as_str() {
+        "accepted" => "est acceptée",
+        "refused" => "est refusée",
+        "waitlisted" => "est en liste d'attente",
+        "cancelled" => "est annulée",
+        _ => "a été mise à jour",
+    };
+    let mut paragraphs = vec![format!(
+        "L'inscription de {} à « {activity} » {verdict}. Le détail est dans votre espace :",
+        child.first_name
+    )];
+    if let Some(reason) = &registration.reason {
+        paragraphs.push(format!("Motif : « {reason} »"));
+    }
+    let notice = Notice {
+        kind: NoticeKind::RegistrationDecided,
+        dossier_id: registration.dossier_id,
+        title: format!("Inscription de {} : {activity}", child.first_name),
+        paragraphs,
+        link: Some((
+            "Voir l'inscription".to_owned(),
+            format!("{frontend_url}/inscriptions/{}", registration.id),
+        )),
+        data: serde_json::json!({
+            "registrationId": registration.id,
+            "childId": registration.child_id,
+            "activityId": registration.activity_id,
+            "status": registration.status,
+            "reason": registration.reason,
+        }),
+        dedupe_key: None,
+    };
+    notifications::notify(conn, &[notice], now)?;
     Ok(())
 }
 

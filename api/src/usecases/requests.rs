@@ -4,12 +4,14 @@
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use domain::dossier::{DocumentKind, RequestDecision, RequestKind, RequestStatus};
+use domain::notification::NoticeKind;
 use persistence::documents::Document;
 use persistence::dossiers::ContactDetails;
 use persistence::requests::{self, Request};
 use persistence::{AnyConnection, accounts, city, documents, dossiers};
 
 use super::dossiers::{Actor, Proposal, QuotientInput, gone, insert_quotient};
+use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
 use crate::email::templates;
 use crate::problem::FieldError;
@@ -204,19 +206,30 @@ pub fn decide(
                 .map(|d| d.id);
             insert_quotient(conn, actor, request.dossier_id, &quotient, now)?;
         }
-        if let Some(filer) = request.filed_by
-            && let Some(account) = accounts::find(conn, filer)?
-        {
-            templates::request_decided(
-                &account.email,
-                &account.first_name,
-                id,
-                accepted,
-                decision.comment.as_deref(),
-                &format!("{frontend_url}/demarches/{id}"),
-            )
-            .queue(conn, now)?;
+        let verdict = if accepted { "acceptée" } else { "refusée" };
+        let mut paragraphs = vec![format!(
+            "Votre démarche n° {id} a été {verdict} par le service Enfance. Le détail est dans votre espace :"
+        )];
+        if let Some(comment) = &decision.comment {
+            paragraphs.push(format!("Commentaire du service : « {comment} »"));
         }
+        let notice = Notice {
+            kind: NoticeKind::RequestDecided,
+            dossier_id: request.dossier_id,
+            title: format!("Votre démarche n° {id} a été {verdict}"),
+            paragraphs,
+            link: Some((
+                "Voir ma démarche".to_owned(),
+                format!("{frontend_url}/demarches/{id}"),
+            )),
+            data: serde_json::json!({
+                "requestId": id,
+                "requestKind": kind.as_str(),
+                "status": next.as_str(),
+            }),
+            dedupe_key: None,
+        };
+        notifications::notify(conn, &[notice], now)?;
         let request = requests::find(conn, id, None)?.ok_or_else(|| gone("request"))?;
         with_dossier(conn, request)
     })

@@ -10,12 +10,13 @@ use domain::calendar::{
     CalendarProblem, SchoolCalendarRow, SchoolHolidayPeriod, columns_for, school_year_span,
     zone_holiday_periods,
 };
+use domain::notification::NoticeKind;
 use persistence::calendar::{self, ClosureDay, SchoolHoliday};
-use persistence::{AnyConnection, accounts, activities, children, city};
+use persistence::{AnyConnection, activities, children, city};
 
 use super::imports;
+use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
-use crate::email::templates;
 use crate::problem::FieldError;
 
 fn problems(found: Vec<CalendarProblem>) -> UseCaseError {
@@ -195,26 +196,39 @@ pub fn close_day(
                 ));
         }
         persistence::planning::drop_changes_of_day(conn, day, activity_id)?;
-        let dossier_ids: Vec<i64> = by_dossier.keys().copied().collect();
-        let recipients = accounts::active_of_dossiers(conn, &dossier_ids)?;
-        for account in &recipients {
-            let Some(lines) = account.dossier_id.and_then(|d| by_dossier.get(&d)) else {
-                continue;
-            };
-            templates::closure_day(
-                &account.email,
-                &account.first_name,
-                day,
-                reason,
-                lines,
-                planning_link,
-            )
-            .queue(conn, now)?;
-        }
+        let date = day.format("%d/%m/%Y");
+        let notices: Vec<Notice> = by_dossier
+            .iter()
+            .map(|(dossier_id, lines)| {
+                let mut paragraphs = vec![format!(
+                    "La ville ferme le {date} ({reason}). Les réservations de ce jour sont annulées et ne seront pas facturées. Votre planning est à jour :"
+                )];
+                paragraphs.extend(lines.iter().map(|b| format!("— {b}")));
+                Notice {
+                    kind: NoticeKind::ClosureDay,
+                    dossier_id: *dossier_id,
+                    title: format!("Fermeture le {date}"),
+                    paragraphs,
+                    link: Some(("Voir le planning".to_owned(), planning_link.to_owned())),
+                    data: serde_json::json!({
+                        "closureDayId": closure.id,
+                        "day": day,
+                        "activityId": activity_id,
+                        "reason": reason,
+                        "bookingsCancelled": closed
+                            .iter()
+                            .filter(|b| b.dossier_id == *dossier_id)
+                            .count(),
+                    }),
+                    dedupe_key: None,
+                }
+            })
+            .collect();
+        notifications::notify(conn, &notices, now)?;
         Ok(Closure {
             day: closure,
             bookings_closed: closed.len(),
-            families_told: recipients.len(),
+            families_told: by_dossier.len(),
         })
     })
 }

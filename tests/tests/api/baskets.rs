@@ -221,10 +221,13 @@ async fn thomas_takes_two_july_weeks_in_one_basket_pays_in_the_sandbox_and_is_bo
     let receipts: Vec<_> = app
         .emails_to("famille.ti@exemple.fr")
         .into_iter()
-        .filter(|e| e.kind == "basket_paid")
+        .filter(|e| e.kind == "payment_received")
         .collect();
     assert_eq!(receipts.len(), 1);
     assert!(receipts[0].text_body.contains("136,98 EUR"));
+    let paid = &app.notifications(&family).await[0];
+    assert_eq!(paid["kind"], "payment_received");
+    assert_eq!(paid["data"]["amountCents"], 13698);
     assert_eq!(
         week(&weeks(&app, &family, thomas, summer).await, "2027-07-12")["groups"][0]["placesLeft"],
         23
@@ -465,8 +468,11 @@ async fn a_freed_week_is_offered_to_the_first_waiting_then_to_the_next_when_unpa
     assert!(
         app.emails_to("famille.test1@exemple.fr")
             .iter()
-            .any(|e| e.kind == "week_offer")
+            .any(|e| e.kind == "waitlist_offer")
     );
+    let offered = &app.notifications(&b.0).await[0];
+    assert_eq!(offered["kind"], "waitlist_offer");
+    assert_eq!(offered["data"]["amountCents"], 5000);
     let c_line = body_of(
         app.get_authed("/api/v1/holiday-waitlist", &c.0).await,
         StatusCode::OK,

@@ -347,6 +347,16 @@ async fn payments_and_credit_notes_settle_an_invoice_and_the_statement_adds_up()
     .await;
     let id = list["items"][0]["id"].as_i64().unwrap();
     assert_eq!(list["items"][0]["totalCents"], 570);
+    // The family was told, in the portal and by email.
+    let told = app.notifications(&family).await;
+    assert_eq!(told[0]["kind"], "invoice_issued");
+    assert_eq!(told[0]["data"]["invoiceId"], id);
+    assert_eq!(told[0]["data"]["totalCents"], 570);
+    assert!(
+        app.emails_to("famille.ti@exemple.fr")
+            .iter()
+            .any(|e| e.kind == "invoice_issued" && e.subject.contains("septembre 2026"))
+    );
 
     // A meal not served: a credit note, the invoice unchanged.
     let note = body_of(
@@ -398,6 +408,16 @@ async fn payments_and_credit_notes_settle_an_invoice_and_the_statement_adds_up()
     };
     let first = body_of(pay().await.unwrap(), StatusCode::CREATED).await;
     let replay = body_of(pay().await.unwrap(), StatusCode::OK).await;
+    // Told once, the replay changing nothing.
+    let received: Vec<Value> = app
+        .notifications(&family)
+        .await
+        .into_iter()
+        .filter(|n| n["kind"] == "payment_received")
+        .collect();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0]["data"]["method"], "cheque");
+    assert_eq!(received[0]["data"]["amountCents"], 285);
     assert_eq!(first["id"], replay["id"]);
     let other = app
         .request(Method::POST, &path)

@@ -272,6 +272,21 @@ async fn refused_and_abandoned_payments_pay_nothing_and_each_attempt_has_its_own
     }
     assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
     assert!(payments_in_db(&app).is_empty());
+    // The refusal is told (the abandon, the family's own choice, is not).
+    let refused: Vec<_> = app
+        .notifications(&family)
+        .await
+        .into_iter()
+        .filter(|n| n["kind"] == "payment_refused")
+        .collect();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0]["data"]["idop"], first.as_str());
+    assert_eq!(refused[0]["data"]["invoiceId"], id);
+    assert!(
+        !app.notification_kinds(&family)
+            .await
+            .contains(&"payment_received".to_owned())
+    );
     // A key says one thing: not another invoice's attempt.
     let (other_token, _) = app.create_families(1, "MS").await.remove(0);
     problem(

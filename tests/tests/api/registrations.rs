@@ -286,8 +286,12 @@ async fn agents_accept_refuse_and_waitlist_and_a_freed_place_goes_to_the_first_w
     let told = app.emails_to("famille.test2@exemple.fr");
     assert!(
         told.iter()
-            .any(|e| e.kind == "registration_update" && e.text_body.contains("Hors secteur"))
+            .any(|e| e.kind == "registration_decided" && e.text_body.contains("Hors secteur"))
     );
+    let in_portal = app.notifications(&families[2].0).await;
+    assert!(in_portal.iter().any(|n| n["kind"] == "registration_decided"
+        && n["data"]["status"] == "refused"
+        && n["data"]["reason"] == "Hors secteur."));
 
     // The first family cancels: the place goes to the second, who is told.
     let (first_token, _) = &families[0];
@@ -315,7 +319,7 @@ async fn agents_accept_refuse_and_waitlist_and_a_freed_place_goes_to_the_first_w
     assert!(
         app.emails_to("famille.test1@exemple.fr")
             .iter()
-            .any(|e| e.kind == "registration_update" && e.subject.contains("Enfant1"))
+            .any(|e| e.kind == "registration_decided" && e.subject.contains("Enfant1"))
     );
     let read = body_of(
         app.get_authed(&format!("/api/v1/admin/activities/{activity}"), &agent)

@@ -1,0 +1,224 @@
+//! News ("Actualités") as everyone reads them: the published items, pinned first,
+//! then newest first, and their attachments. No sign-in needed.
+
+use actix_web::http::header::{
+    self, ContentDisposition, DispositionParam, DispositionType, HeaderValue,
+};
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use persistence::news::Attachment;
+use persistence::utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::pagination::{Page, PageQuery, offset};
+use crate::db;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::usecases::news::{self, NewsDetail};
+
+/// A file attached to a news item.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NewsAttachmentView {
+    pub id: i64,
+    #[schema(example = "menus-novembre.pdf")]
+    pub file_name: String,
+    #[schema(example = "application/pdf")]
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Where to download it (relative to the API's origin).
+    #[schema(example = "/api/v1/news/3/attachments/7")]
+    pub path: String,
+}
+
+impl From<&Attachment> for NewsAttachmentView {
+    fn from(a: &Attachment) -> Self {
+        Self {
+            id: a.id,
+            file_name: a.file_name.clone(),
+            content_type: a.content_type.clone(),
+            size_bytes: a.size_bytes,
+            path: format!("/api/v1/news/{}/attachments/{}", a.news_id, a.id),
+        }
+    }
+}
+
+/// Where an item stands: `draft` (no publication date), `scheduled` (published
+/// later), `published`, `expired` (its publication ended) or `retired`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NewsStatusView {
+    Draft,
+    Scheduled,
+    Published,
+    Expired,
+    Retired,
+}
+
+impl NewsStatusView {
+    fn of(code: &str) -> Self {
+        match code {
+            "draft" => Self::Draft,
+            "scheduled" => Self::Scheduled,
+            "expired" => Self::Expired,
+            "retired" => Self::Retired,
+            _ => Self::Published,
+        }
+    }
+}
+
+/// A news item.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NewsItemView {
+    pub id: i64,
+    #[schema(example = "Inscriptions aux centres de loisirs d'hiver")]
+    pub title: String,
+    /// The text as the agent wrote it, in Markdown (CommonMark, tables and
+    /// strikethrough).
+    #[schema(example = "Les inscriptions ouvrent le **4 janvier**.")]
+    pub body_markdown: String,
+    /// The same text rendered to HTML and sanitised on the server (no script, style,
+    /// event handler or `javascript:` link): safe to insert into a page as is.
+    #[schema(example = "<p>Les inscriptions ouvrent le <strong>4 janvier</strong>.</p>\n")]
+    pub body_html: String,
+    pub published_from: Option<DateTime<Utc>>,
+    pub published_until: Option<DateTime<Utc>>,
+    /// Pinned items come first.
+    pub pinned: bool,
+    pub status: NewsStatusView,
+    pub retired_at: Option<DateTime<Utc>>,
+    pub attachments: Vec<NewsAttachmentView>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl NewsItemView {
+    pub fn new(detail: &NewsDetail, now: DateTime<Utc>) -> Self {
+        let item = &detail.item;
+        Self {
+            id: item.id,
+            title: item.title.clone(),
+            body_markdown: item.body_markdown.clone(),
+            body_html: item.body_html.clone(),
+            published_from: item.published_from.map(utc),
+            published_until: item.published_until.map(utc),
+            pinned: item.pinned,
+            status: NewsStatusView::of(news::status(item, now)),
+            retired_at: item.retired_at.map(utc),
+            attachments: detail
+                .attachments
+                .iter()
+                .map(NewsAttachmentView::from)
+                .collect(),
+            created_at: utc(item.created_at),
+            updated_at: utc(item.updated_at),
+        }
+    }
+}
+
+/// A page of news items, as the list operations answer.
+pub fn page_of(
+    items: &[NewsDetail],
+    (page, page_size, total): (i64, i64, i64),
+    now: DateTime<Utc>,
+) -> Page<NewsItemView> {
+    Page {
+        items: items.iter().map(|d| NewsItemView::new(d, now)).collect(),
+        page,
+        page_size,
+        total,
+    }
+}
+
+/// The published news, pinned items first, then newest first.
+#[utoipa::path(
+    tag = "news",
+    operation_id = "listNews",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of published items.", body = Page<NewsItemView>),
+        (status = 400, description = "A bad page (`validation_failed`)."),
+    ),
+)]
+#[get("/news")]
+pub async fn list_news(
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (page, size) = query.into_inner().resolve()?;
+    let now = state.clock.now();
+    let (items, total) = db::run(&state.pool, move |conn| {
+        news::list(conn, Some(now), (offset(page, size), size))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page_of(&items, (page, size, total), now)))
+}
+
+/// A published news item.
+#[utoipa::path(
+    tag = "news",
+    operation_id = "getNews",
+    params(("newsId" = i64, Path, minimum = 1, description = "The item's id.")),
+    responses(
+        (status = 200, description = "The item.", body = NewsItemView),
+        (status = 404, description = "No such published item (`not_found`)."),
+    ),
+)]
+#[get("/news/{newsId}")]
+pub async fn get_news(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let detail = db::run(&state.pool, move |conn| news::get(conn, id, Some(now))).await?;
+    Ok(HttpResponse::Ok().json(NewsItemView::new(&detail, now)))
+}
+
+/// Downloads an attachment of a published item.
+#[utoipa::path(
+    tag = "news",
+    operation_id = "downloadNewsAttachment",
+    params(
+        ("newsId" = i64, Path, minimum = 1, description = "The item's id."),
+        ("attachmentId" = i64, Path, minimum = 1, description = "The attachment's id."),
+    ),
+    responses(
+        (status = 200, description = "The file, as an attachment.", content(
+            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"))),
+        (status = 404, description = "No such attachment of a published item (`not_found`)."),
+    ),
+)]
+#[get("/news/{newsId}/attachments/{attachmentId}")]
+pub async fn download_news_attachment(
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let ((news_id, id), now) = (path.into_inner(), state.clock.now());
+    let files = state.files.clone();
+    let (attachment, bytes) = db::run(&state.pool, move |conn| {
+        news::attachment(conn, &files, news_id, id, Some(now))
+    })
+    .await?;
+    Ok(download(&attachment, bytes))
+}
+
+/// A file served back as an attachment, never rendered by the browser.
+pub fn download(attachment: &Attachment, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&attachment.content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        ))
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(attachment.file_name.clone())],
+        })
+        .insert_header((
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .body(bytes)
+}

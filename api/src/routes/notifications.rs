@@ -1,0 +1,292 @@
+//! The family's notifications in the portal, their unread count, and which kinds
+//! also come by email.
+
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::{DateTime, Utc};
+use domain::notification::NoticeKind;
+use persistence::notifications::Notification;
+use persistence::utc;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dossier_views::mirror_enum;
+use super::pagination::{Page, PageQuery, offset};
+use crate::auth::Family;
+use crate::db;
+use crate::problem::{ApiError, FieldError};
+use crate::state::AppState;
+use crate::usecases::notifications;
+
+mirror_enum! {
+    /// What happened: `registration_decided` (a registration accepted, refused,
+    /// waitlisted or cancelled, or a freed place given), `waitlist_offer` (a freed
+    /// holiday week held for the family until a deadline), `request_decided`,
+    /// `invoice_issued`, `payment_received` (online or at the counter),
+    /// `payment_refused` (online), `closure_day` (the city closed a day: its bookings
+    /// are cancelled, not billed), `booking_window_opening`, `booking_window_closing`
+    /// (two days before).
+    NoticeKindView => NoticeKind {
+        RegistrationDecided = "registration_decided",
+        WaitlistOffer = "waitlist_offer",
+        RequestDecided = "request_decided",
+        InvoiceIssued = "invoice_issued",
+        PaymentReceived = "payment_received",
+        PaymentRefused = "payment_refused",
+        ClosureDay = "closure_day",
+        BookingWindowOpening = "booking_window_opening",
+        BookingWindowClosing = "booking_window_closing",
+    }
+}
+
+/// A notification.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationView {
+    pub id: i64,
+    pub kind: NoticeKindView,
+    /// French; the email's subject too.
+    #[schema(example = "Votre facture de novembre 2026 est disponible")]
+    pub title: String,
+    /// French plain text, paragraphs separated by a blank line.
+    pub body: String,
+    /// The matching page of the web portal, if any.
+    #[schema(example = "https://familles.example.fr/factures/12")]
+    pub link: Option<String>,
+    /// What a client acts on, by kind: `registrationId`, `childId`, `activityId`,
+    /// `status`, `reason` (registration_decided); `basketId`, `childId`,
+    /// `activityId`, `weekStart`, `amountCents`, `offerExpiresAt` (waitlist_offer);
+    /// `requestId`, `requestKind`, `status` (request_decided); `invoiceId`,
+    /// `number`, `month`, `totalCents`, `dueOn` (invoice_issued); `invoiceId` or
+    /// `basketId`, `amountCents`, `method` (payment_received); `onlinePaymentId`,
+    /// `idop`, `invoiceId`, `basketId`, `amountCents` (payment_refused);
+    /// `closureDayId`, `day`, `activityId`, `reason`, `bookingsCancelled`
+    /// (closure_day); `activityId`, `opensAt`, `closesAt` (booking windows).
+    #[schema(value_type = Object, example = json!({"invoiceId": 12, "number": "F2026-000012", "month": "2026-11", "totalCents": 5700, "dueOn": "2026-12-31"}))]
+    pub data: serde_json::Value,
+    pub occurred_at: DateTime<Utc>,
+    /// When it was first read; null while unread.
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Notification> for NotificationView {
+    fn from(n: &Notification) -> Self {
+        let event = &n.event;
+        Self {
+            id: n.id,
+            kind: event
+                .kind
+                .parse::<NoticeKind>()
+                .map(NoticeKindView::from)
+                .unwrap_or(NoticeKindView::RegistrationDecided),
+            title: event.title.clone(),
+            body: event.body.clone(),
+            link: event.link.clone(),
+            data: serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null),
+            occurred_at: utc(event.occurred_at),
+            read_at: n.read_at.map(utc),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct NotificationFilter {
+    /// Only the unread ones.
+    #[serde(default)]
+    pub unread: bool,
+}
+
+/// The account's notifications, newest first.
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "listMyNotifications",
+    security(("bearerAuth" = [])),
+    params(NotificationFilter, PageQuery),
+    responses(
+        (status = 200, description = "A page of notifications.", body = Page<NotificationView>),
+        (status = 400, description = "A bad filter or page (`validation_failed`)."),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/me/notifications")]
+pub async fn list_my_notifications(
+    state: web::Data<AppState>,
+    family: Family,
+    filter: web::Query<NotificationFilter>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (page, size) = query.into_inner().resolve()?;
+    let (account, unread) = (family.0.account_id, filter.unread);
+    let (items, total) = db::run(&state.pool, move |conn| {
+        notifications::list(conn, account, unread, (offset(page, size), size))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: items.iter().map(NotificationView::from).collect(),
+        page,
+        page_size: size,
+        total,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UnreadCountView {
+    pub unread: i64,
+}
+
+/// How many notifications are unread (the badge on the bell).
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "countMyUnreadNotifications",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The count.", body = UnreadCountView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/me/notifications/unread-count")]
+pub async fn count_my_unread_notifications(
+    state: web::Data<AppState>,
+    family: Family,
+) -> Result<HttpResponse, ApiError> {
+    let account = family.0.account_id;
+    let unread = db::run(&state.pool, move |conn| {
+        persistence::notifications::unread_count(conn, account)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(UnreadCountView { unread }))
+}
+
+/// Marks a notification read (reading it again keeps the first time).
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "readMyNotification",
+    security(("bearerAuth" = [])),
+    params(("notificationId" = i64, Path, minimum = 1, description = "The notification's id.")),
+    responses(
+        (status = 200, description = "Read.", body = NotificationView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such notification of this account (`not_found`)."),
+    ),
+)]
+#[post("/me/notifications/{notificationId}/read")]
+pub async fn read_my_notification(
+    state: web::Data<AppState>,
+    family: Family,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (account, id, now) = (family.0.account_id, id.into_inner(), state.clock.now());
+    let read = db::run(&state.pool, move |conn| {
+        notifications::read(conn, account, id, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(NotificationView::from(&read)))
+}
+
+/// Marks every notification read.
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "readAllMyNotifications",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "None is unread now.", body = UnreadCountView),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[post("/me/notifications/read")]
+pub async fn read_all_my_notifications(
+    state: web::Data<AppState>,
+    family: Family,
+) -> Result<HttpResponse, ApiError> {
+    let (account, now) = (family.0.account_id, state.clock.now());
+    db::run(&state.pool, move |conn| {
+        persistence::notifications::mark_read(conn, account, None, now)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(UnreadCountView { unread: 0 }))
+}
+
+/// Whether the account gets an email for a kind (the notification in the portal
+/// is always made).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationPreference {
+    pub kind: NoticeKindView,
+    pub email: bool,
+}
+
+/// For each kind, whether an email comes too (by default it does).
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "getMyNotificationPreferences",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "One entry per kind.", body = Vec<NotificationPreference>),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/me/notification-preferences")]
+pub async fn get_my_notification_preferences(
+    state: web::Data<AppState>,
+    family: Family,
+) -> Result<HttpResponse, ApiError> {
+    let account = family.0.account_id;
+    let choices = db::run(&state.pool, move |conn| {
+        notifications::preferences(conn, account)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(views(&choices)))
+}
+
+fn views(choices: &[(NoticeKind, bool)]) -> Vec<NotificationPreference> {
+    choices
+        .iter()
+        .map(|(kind, email)| NotificationPreference {
+            kind: NoticeKindView::from(*kind),
+            email: *email,
+        })
+        .collect()
+}
+
+/// Changes the email choice of the kinds sent (the others keep theirs).
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "setMyNotificationPreferences",
+    security(("bearerAuth" = [])),
+    request_body(content = Vec<NotificationPreference>, example = json!([{"kind": "booking_window_opening", "email": false}])),
+    responses(
+        (status = 200, description = "Every kind, as now chosen.", body = Vec<NotificationPreference>),
+        (status = 400, description = "A kind named twice (`validation_failed`)."),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[put("/me/notification-preferences")]
+pub async fn set_my_notification_preferences(
+    state: web::Data<AppState>,
+    family: Family,
+    body: web::Json<Vec<NotificationPreference>>,
+) -> Result<HttpResponse, ApiError> {
+    let choices: Vec<(NoticeKind, bool)> = body
+        .iter()
+        .map(|p| (NoticeKind::from(p.kind), p.email))
+        .collect();
+    let mut kinds: Vec<NoticeKind> = choices.iter().map(|(k, _)| *k).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    if kinds.len() != choices.len() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            "duplicate_kind",
+            "Chaque type n'apparaît qu'une fois.",
+            "Each kind appears once.",
+        )]));
+    }
+    let account = family.0.account_id;
+    let choices = db::run(&state.pool, move |conn| {
+        notifications::set_preferences(conn, account, &choices)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(views(&choices)))
+}

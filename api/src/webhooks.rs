@@ -1,0 +1,185 @@
+//! Delivering events to the city's other systems, signed as the Standard Webhooks
+//! specification says (<https://www.standardwebhooks.com>): headers `webhook-id`,
+//! `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256 of
+//! "{id}.{timestamp}.{body}">`, keyed with the endpoint's secret. A delivery is
+//! claimed under a lease, tried, logged, and retried with backoff until it is
+//! answered 2xx or given up.
+
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use persistence::utc;
+use persistence::webhooks::{self as store, AttemptOutcome, Claimed};
+use serde_json::Value;
+use sha2::Sha256;
+
+use crate::db;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// How long a claimed delivery is reserved for its sender: longer than a try.
+const LEASE_SECONDS: i64 = 60;
+const TIMEOUT: Duration = Duration::from_secs(10);
+const BATCH: i64 = 20;
+
+/// The body an endpoint receives.
+pub fn payload(claimed: &Claimed) -> String {
+    let event = &claimed.event;
+    let data: Value = serde_json::from_str(&event.data).unwrap_or(Value::Null);
+    serde_json::json!({
+        "id": message_id(event.id),
+        "type": event.kind,
+        "timestamp": utc(event.occurred_at),
+        "dossierId": event.dossier_id,
+        "data": data,
+    })
+    .to_string()
+}
+
+/// The `webhook-id`: the same for every try of an event, so a receiver drops repeats.
+fn message_id(event_id: i64) -> String {
+    format!("evt_{event_id}")
+}
+
+/// `v1,<signature>` of a message, or None when the secret is not one this server
+/// wrote.
+pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<String> {
+    let key = STANDARD.decode(secret.strip_prefix("whsec_")?).ok()?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
+    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
+    Some(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
+}
+
+/// Sends the due deliveries once; returns how many were tried.
+pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<usize, ApiError> {
+    let now = state.clock.now();
+    let claimed = db::run(&state.pool, move |conn| {
+        store::claim_due(conn, now, chrono::Duration::seconds(LEASE_SECONDS), BATCH)
+    })
+    .await?;
+    let count = claimed.len();
+    for delivery in claimed {
+        let (delivered, status_code, error, elapsed) =
+            send(client, &delivery, state.clock.now()).await;
+        let attempts = delivery.delivery.attempts + 1;
+        let now = state.clock.now();
+        let retry_at = if delivered {
+            None
+        } else {
+            domain::notification::webhook_retry_delay(attempts).map(|delay| now + delay)
+        };
+        if !delivered {
+            tracing::warn!(
+                delivery = delivery.delivery.id,
+                endpoint = delivery.endpoint.id,
+                attempts,
+                status_code,
+                error = error.as_deref().unwrap_or(""),
+                given_up = retry_at.is_none(),
+                "a webhook delivery failed"
+            );
+        }
+        let id = delivery.delivery.id;
+        db::run(&state.pool, move |conn| {
+            store::record_attempt(
+                conn,
+                id,
+                &AttemptOutcome {
+                    status_code,
+                    error: error.as_deref(),
+                    duration_ms: i32::try_from(elapsed.as_millis()).unwrap_or(i32::MAX),
+                },
+                delivered,
+                now,
+                retry_at,
+            )
+        })
+        .await?;
+    }
+    Ok(count)
+}
+
+/// One try: (delivered, the status answered, what went wrong, how long it took).
+async fn send(
+    client: &reqwest::Client,
+    claimed: &Claimed,
+    now: DateTime<Utc>,
+) -> (bool, Option<i32>, Option<String>, Duration) {
+    let body = payload(claimed);
+    let id = message_id(claimed.event.id);
+    let timestamp = now.timestamp();
+    let Some(signature) = signature(&claimed.endpoint.secret, &id, timestamp, &body) else {
+        return (
+            false,
+            None,
+            Some("the endpoint's secret cannot sign".to_owned()),
+            Duration::ZERO,
+        );
+    };
+    let started = Instant::now();
+    let answer = client
+        .post(&claimed.endpoint.url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header("webhook-id", &id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", signature)
+        .body(body)
+        .send()
+        .await;
+    let elapsed = started.elapsed();
+    match answer {
+        Ok(response) => {
+            let status = response.status();
+            let code = Some(i32::from(status.as_u16()));
+            if status.is_success() {
+                (true, code, None, elapsed)
+            } else {
+                (false, code, Some(format!("answered {status}")), elapsed)
+            }
+        }
+        Err(error) => {
+            let mut text = format!("{error}");
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            text.truncate(500);
+            (false, None, Some(text), elapsed)
+        }
+    }
+}
+
+/// The client deliveries go through: no redirect followed (an endpoint answers
+/// itself), a bounded wait.
+pub fn client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TIMEOUT)
+        .user_agent("EspaceFamilles-Webhooks/1")
+        .build()?)
+}
+
+/// The delivery job: looks for due deliveries every `WEBHOOK_POLL_MILLIS`.
+pub async fn deliver_every(state: AppState) {
+    let client = match client() {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "webhooks cannot be delivered");
+            return;
+        }
+    };
+    let mut interval = tokio::time::interval(state.config.jobs.webhook_poll);
+    loop {
+        interval.tick().await;
+        if let Err(error) = deliver_due(&state, &client).await {
+            tracing::error!(?error, "a webhook delivery round failed");
+        }
+    }
+}
