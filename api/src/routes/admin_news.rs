@@ -12,7 +12,7 @@ use super::news::{NewsAttachmentView, NewsItemView, download, page_of};
 use super::pagination::{Page, PageQuery, offset};
 use crate::auth::Staff;
 use crate::db;
-use crate::problem::{ApiError, FieldError, unsupported_media_type, validate};
+use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::news::{self, NewsInput};
 
@@ -228,34 +228,12 @@ pub async fn attach_news_file(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let file_name = params.into_inner().file_name;
-    if file_name.as_ref().is_some_and(|n| n.chars().count() > 200) {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "fileName",
-            "too_long",
-            "Le nom du fichier est limité à 200 caractères.",
-            "The file name is limited to 200 characters.",
-        )]));
-    }
-    if body.is_empty() {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "body",
-            "empty",
-            "Le fichier est vide.",
-            "The file is empty.",
-        )]));
-    }
-    let max = state.config.files.upload_max_bytes;
-    if body.len() > max {
-        return Err(crate::problem::payload_too_large(max));
-    }
-    match super::media_type(&req).as_deref() {
-        Some("application/pdf" | "image/jpeg" | "image/png" | "application/octet-stream") => {}
-        _ => {
-            return Err(unsupported_media_type(
-                "application/pdf, image/jpeg, image/png, application/octet-stream",
-            ));
-        }
-    }
+    super::documents::check_file(
+        file_name.as_deref(),
+        &body,
+        state.config.files.upload_max_bytes,
+    )?;
+    super::documents::check_declared_type(&req)?;
     let (id, now, files) = (id.into_inner(), state.clock.now(), state.files.clone());
     let attachment = db::run(&state.pool, move |conn| {
         news::attach(conn, &files, id, file_name.as_deref(), &body, now)

@@ -81,7 +81,7 @@ const ACCEPTED_TYPES: [&str; 4] = [
 ];
 
 /// Checks the declared type (415 otherwise); what the file is comes from its bytes.
-fn check_declared_type(req: &HttpRequest) -> Result<(), ApiError> {
+pub(crate) fn check_declared_type(req: &HttpRequest) -> Result<(), ApiError> {
     let declared = super::media_type(req);
     match declared {
         Some(t) if ACCEPTED_TYPES.contains(&t.as_str()) => Ok(()),
@@ -92,11 +92,17 @@ fn check_declared_type(req: &HttpRequest) -> Result<(), ApiError> {
 }
 
 fn check_params(params: &UploadParams, content: &[u8], max: usize) -> Result<(), ApiError> {
-    if params
-        .file_name
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > 200)
-    {
+    check_file(params.file_name.as_deref(), content, max)
+}
+
+/// An uploaded file's name (200 characters at most) and size (not empty, `max` at
+/// most); what it is comes from its content, later.
+pub(crate) fn check_file(
+    file_name: Option<&str>,
+    content: &[u8],
+    max: usize,
+) -> Result<(), ApiError> {
+    if file_name.is_some_and(|n| n.chars().count() > 200) {
         return Err(ApiError::validation(vec![FieldError::new(
             "fileName",
             "too_long",
@@ -119,14 +125,19 @@ fn check_params(params: &UploadParams, content: &[u8], max: usize) -> Result<(),
 }
 
 fn download(document: &Document, bytes: Vec<u8>) -> HttpResponse {
+    attachment(&document.file_name, &document.content_type, bytes)
+}
+
+/// A stored file served back as an attachment, never rendered by the browser.
+pub(crate) fn attachment(file_name: &str, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(document.file_name.clone())],
+        parameters: vec![DispositionParam::Filename(file_name.to_owned())],
     };
     HttpResponse::Ok()
         .insert_header((
             header::CONTENT_TYPE,
-            HeaderValue::from_str(&document.content_type)
+            HeaderValue::from_str(content_type)
                 .unwrap_or(HeaderValue::from_static("application/octet-stream")),
         ))
         .insert_header(disposition)

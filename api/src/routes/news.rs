@@ -1,9 +1,6 @@
 //! News ("Actualités") as everyone reads them: the published items, pinned first,
 //! then newest first, and their attachments. No sign-in needed.
 
-use actix_web::http::header::{
-    self, ContentDisposition, DispositionParam, DispositionType, HeaderValue,
-};
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use persistence::news::Attachment;
@@ -204,21 +201,7 @@ pub async fn download_news_attachment(
     Ok(download(&attachment, bytes))
 }
 
-/// A file served back as an attachment, never rendered by the browser.
+/// An attachment's file, served as documents are.
 pub fn download(attachment: &Attachment, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_str(&attachment.content_type)
-                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-        ))
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(attachment.file_name.clone())],
-        })
-        .insert_header((
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .body(bytes)
+    super::documents::attachment(&attachment.file_name, &attachment.content_type, bytes)
 }

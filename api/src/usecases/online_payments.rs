@@ -357,12 +357,13 @@ fn pay_invoice(
     today: chrono::NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
+    let method = if direct_debit { "direct_debit" } else { "card" };
     bills::insert_payment(
         conn,
         &NewPayment {
             dossier_id: payment.dossier_id,
             invoice_id,
-            method: if direct_debit { "direct_debit" } else { "card" }.to_owned(),
+            method: method.to_owned(),
             amount_cents: payment.amount_cents,
             reference: payment.idop.clone(),
             received_on: today,
@@ -374,7 +375,6 @@ fn pay_invoice(
     )?;
     bills::add_paid(conn, invoice_id, payment.amount_cents)?;
     let invoice = bills::find_invoice(conn, invoice_id, None)?.ok_or(Refusal::NotFound)?;
-    let method = if direct_debit { "direct_debit" } else { "card" };
     let notice = super::invoices::payment_received(&invoice, payment.amount_cents, method, portal);
     notifications::notify(conn, &[notice], now)?;
     if super::invoices::balance_of(&invoice) < 0 {
