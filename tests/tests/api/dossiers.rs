@@ -360,6 +360,20 @@ async fn an_agent_creates_dossier_18_and_the_family_links_reads_edits_and_files_
             .any(|e| e.subject.contains("refusée")
                 && e.text_body.contains("justificatif de domicile"))
     );
+    // Both decisions are in the portal too, unread, newest first.
+    let notices = app.notifications(&family).await;
+    let decisions: Vec<_> = notices
+        .iter()
+        .filter(|n| n["kind"] == "request_decided")
+        .collect();
+    assert_eq!(decisions.len(), 2);
+    assert!(decisions.iter().all(|n| n["readAt"].is_null()));
+    assert!(
+        decisions[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("justificatif de domicile")
+    );
     let mine = body_of(
         app.get_authed("/api/v1/dossier", &family).await,
         StatusCode::OK,
