@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use super::documents::DocumentView;
 use super::dossier_views::{ChildHealthView, DossierView};
 use super::me::AccountView;
+use super::notifications::{NotificationPreference, NotificationView, preference_views};
 use super::requests::RequestView;
 use crate::auth::Caller;
 use crate::db;
@@ -45,6 +46,10 @@ pub struct DataExport {
     pub exported_at: DateTime<Utc>,
     pub account: AccountView,
     pub consents: Vec<ConsentView>,
+    /// Every notification of the account, newest first.
+    pub notifications: Vec<NotificationView>,
+    /// For each kind, whether an email comes too.
+    pub notification_preferences: Vec<NotificationPreference>,
     pub dossier: Option<DossierView>,
     /// Each child's health information.
     pub health: Vec<ChildHealthView>,
@@ -54,7 +59,8 @@ pub struct DataExport {
 
 /// Exports all the caller's data (RGPD).
 ///
-/// One JSON document: the account and its consents and, for a family, the dossier,
+/// One JSON document: the account, its consents, notifications and email choices
+/// and, for a family, the dossier,
 /// the children with their health information, the requests, and every document
 /// with its file (base64). Served as an attachment. Open to an account with terms
 /// still to accept: the right of access does not wait.
@@ -94,6 +100,12 @@ pub async fn export_my_data(
                 accepted_at: utc(at),
             })
             .collect(),
+        notifications: data
+            .notifications
+            .iter()
+            .map(NotificationView::from)
+            .collect(),
+        notification_preferences: preference_views(&data.notification_preferences),
         dossier: data.dossier.as_ref().map(|d| DossierView::new(d, today)),
         health: data
             .health

@@ -237,10 +237,10 @@ pub async fn get_my_notification_preferences(
         notifications::preferences(conn, account)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views(&choices)))
+    Ok(HttpResponse::Ok().json(preference_views(&choices)))
 }
 
-fn views(choices: &[(NoticeKind, bool)]) -> Vec<NotificationPreference> {
+pub(crate) fn preference_views(choices: &[(NoticeKind, bool)]) -> Vec<NotificationPreference> {
     choices
         .iter()
         .map(|(kind, email)| NotificationPreference {
@@ -288,5 +288,5 @@ pub async fn set_my_notification_preferences(
         notifications::set_preferences(conn, account, &choices)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(views(&choices)))
+    Ok(HttpResponse::Ok().json(preference_views(&choices)))
 }

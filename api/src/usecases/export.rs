@@ -1,10 +1,12 @@
 //! RGPD: everything the city holds about the caller, as one document.
 
 use chrono::NaiveDateTime;
+use domain::notification::NoticeKind;
 use persistence::accounts::Account;
 use persistence::children::{Child, HealthFields};
 use persistence::documents::Document;
 use persistence::legal::LegalDocument;
+use persistence::notifications::Notification;
 use persistence::{AnyConnection, accounts, children, documents, legal};
 
 use super::Outcome;
@@ -16,6 +18,9 @@ use crate::storage::FileStore;
 pub struct Export {
     pub account: Account,
     pub consents: Vec<(LegalDocument, NaiveDateTime)>,
+    /// Every notification of the account, newest first.
+    pub notifications: Vec<Notification>,
+    pub notification_preferences: Vec<(NoticeKind, bool)>,
     pub dossier: Option<DossierRecord>,
     pub health: Vec<(Child, HealthFields)>,
     pub requests: Vec<RequestRecord>,
@@ -24,16 +29,21 @@ pub struct Export {
     pub documents: Vec<(Document, Option<Vec<u8>>)>,
 }
 
-/// Gathers the caller's data: its account and consents and, for a family, its
-/// dossier, children with their health, requests and documents with their files.
+/// Gathers the caller's data: its account, consents, notifications and email choices
+/// and, for a family, its dossier, children with their health, requests and documents
+/// with their files.
 /// Only ids from the caller's own account and dossier are ever read.
 pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> Outcome<Export> {
     let account = accounts::find(conn, account_id)?.ok_or_else(|| gone("account"))?;
     let consents = legal::consents_of(conn, account_id)?;
+    let (notifications, _) = super::notifications::list(conn, account_id, false, (0, i64::MAX))?;
+    let notification_preferences = super::notifications::preferences(conn, account_id)?;
     let Some(dossier_id) = account.dossier_id else {
         return Ok(Export {
             account,
             consents,
+            notifications,
+            notification_preferences,
             dossier: None,
             health: Vec::new(),
             requests: Vec::new(),
@@ -60,6 +70,8 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
     Ok(Export {
         account,
         consents,
+        notifications,
+        notification_preferences,
         dossier: Some(record),
         health,
         requests,

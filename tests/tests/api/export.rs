@@ -31,7 +31,7 @@ async fn the_export_holds_everything_of_the_family_and_nothing_of_another() {
         StatusCode::CREATED,
     )
     .await;
-    body_of(
+    let request = body_of(
         app.send_json(
             Method::POST,
             "/api/v1/requests",
@@ -40,6 +40,29 @@ async fn the_export_holds_everything_of_the_family_and_nothing_of_another() {
         )
         .await,
         StatusCode::CREATED,
+    )
+    .await;
+    // The decision makes a notification; the family turns one kind of email off.
+    body_of(
+        app.send_json(
+            Method::POST,
+            &format!("/api/v1/admin/requests/{}/decision", request["id"]),
+            Some(&agent),
+            &json!({"decision": "accept", "comment": "Bienvenue au bébé."}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    body_of(
+        app.send_json(
+            Method::PUT,
+            "/api/v1/me/notification-preferences",
+            Some(&family),
+            &json!([{"kind": "invoice_issued", "email": false}]),
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
     // Another family's data exists next to it.
@@ -97,6 +120,22 @@ async fn the_export_holds_everything_of_the_family_and_nothing_of_another() {
         .map(|c| c["kind"].as_str().unwrap())
         .collect();
     assert_eq!(consents, ["terms", "privacy"]);
+    let notices = export["notifications"].as_array().unwrap();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0]["kind"], "request_decided");
+    assert!(
+        notices[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Bienvenue au bébé.")
+    );
+    let choices = export["notificationPreferences"].as_array().unwrap();
+    assert_eq!(choices.len(), 9);
+    assert!(
+        choices
+            .iter()
+            .all(|c| c["email"] == (c["kind"] != "invoice_issued"))
+    );
     assert_eq!(export["dossier"]["number"], "18");
     assert_eq!(export["dossier"]["familyQuotient"]["quotient"], 850);
     assert_eq!(export["dossier"]["contacts"][0]["firstName"], "Rose");
@@ -131,5 +170,6 @@ async fn the_export_holds_everything_of_the_family_and_nothing_of_another() {
     .await;
     assert_eq!(staff["account"]["username"], "agent.demo");
     assert_eq!(staff["dossier"], serde_json::Value::Null);
+    assert_eq!(staff["notifications"], json!([]));
     assert_eq!(staff["documents"], json!([]));
 }
