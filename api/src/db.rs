@@ -16,7 +16,14 @@ where
     let pool = pool.clone();
     web::block(move || {
         let mut conn = pool.get().map_err(ApiError::from)?;
-        work(&mut conn).map_err(Into::into)
+        let outcome = work(&mut conn).map_err(Into::into);
+        if outcome
+            .as_ref()
+            .is_err_and(ApiError::is_database_unavailable)
+        {
+            conn.discard();
+        }
+        outcome
     })
     .await?
 }

@@ -139,6 +139,7 @@ impl Application {
                 }
                 _ => None,
             },
+            calendar: Arc::default(),
         };
         let data = web::Data::new(state.clone());
 

@@ -20,6 +20,8 @@ pub struct AppState {
     pub files: Arc<crate::storage::FileStore>,
     /// PayFiP's client, when `config.payments` says PayFiP.
     pub payfip: Option<crate::payfip::PayFipClient>,
+    /// The school holidays and closure days planning reads use.
+    pub calendar: Arc<crate::usecases::city_calendar::CalendarCache>,
 }
 
 impl AppState {

@@ -453,26 +453,43 @@ pub fn revoke_sessions(
         .execute(conn)?)
 }
 
-/// The account behind an access token's session, when both are still good: the
-/// session is open and unexpired, and the account active.
+/// The account behind an access token's session, when both are still good.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub account: Account,
+    /// Whether the account has not accepted the newest version of some legal
+    /// document ([`crate::legal::missing_consents`] says which).
+    pub consents_missing: bool,
+}
+
+/// The account behind an access token's session, when both are still good (the
+/// session open and unexpired, the account active), and whether consents are missing:
+/// one statement, as every authenticated request runs it.
 pub fn find_active_session(
     conn: &mut AnyConnection,
     session_id: i64,
     account_id: i64,
     now: DateTime<Utc>,
-) -> Result<Option<Account>, DbError> {
-    Ok(sessions::table
+) -> Result<Option<ActiveSession>, DbError> {
+    let found = sessions::table
         .inner_join(accounts::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(db_time(now)))
         .filter(accounts::status.eq("active"))
-        .select(Account::as_select())
+        .select((
+            Account::as_select(),
+            diesel::dsl::exists(crate::legal::unaccepted_current!(account_id)),
+        ))
         // Not `.first()`: a bound LIMIT makes SQLite re-prepare the statement at every
         // call, and this runs on every authenticated request.
         .get_result(conn)
-        .optional()?)
+        .optional()?;
+    Ok(found.map(|(account, consents_missing)| ActiveSession {
+        account,
+        consents_missing,
+    }))
 }
 
 /// Deletes sessions (and their refresh tokens) that ended before `before`, and

@@ -98,6 +98,14 @@ pub fn insert_closure_day(
     })
 }
 
+/// Every closure day, by day.
+pub fn closure_days(conn: &mut AnyConnection) -> Result<Vec<ClosureDay>, DbError> {
+    Ok(closure_days::table
+        .order((closure_days::day, closure_days::id))
+        .select(ClosureDay::as_select())
+        .load(conn)?)
+}
+
 /// Closure days of `from..=to`, in date order.
 pub fn closure_days_between(
     conn: &mut AnyConnection,

@@ -62,40 +62,54 @@ pub fn versions(conn: &mut AnyConnection, kind: &str) -> Result<Vec<LegalDocumen
         .load(conn)?)
 }
 
+/// The newest version of each kind of legal document (the latest published, then the
+/// highest id) that the account `$account_id` has not accepted, as a query on
+/// `legal_documents`: [`missing_consents`] lists them, and the session lookup every
+/// authenticated request makes asks whether there is one. A macro, as the query's type
+/// cannot be written; in the DSL, so that both backends keep it prepared.
+macro_rules! unaccepted_current {
+    ($account_id:expr) => {{
+        let newer = diesel::alias!(crate::schema::legal_documents as newer);
+        crate::schema::legal_documents::table
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                newer
+                    .filter(
+                        newer
+                            .field(crate::schema::legal_documents::kind)
+                            .eq(crate::schema::legal_documents::kind),
+                    )
+                    .filter(
+                        newer
+                            .field(crate::schema::legal_documents::published_at)
+                            .gt(crate::schema::legal_documents::published_at)
+                            .or(newer
+                                .field(crate::schema::legal_documents::published_at)
+                                .eq(crate::schema::legal_documents::published_at)
+                                .and(
+                                    newer
+                                        .field(crate::schema::legal_documents::id)
+                                        .gt(crate::schema::legal_documents::id),
+                                )),
+                    ),
+            )))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                crate::schema::consents::table
+                    .filter(
+                        crate::schema::consents::document_id.eq(crate::schema::legal_documents::id),
+                    )
+                    .filter(crate::schema::consents::account_id.eq($account_id)),
+            )))
+    }};
+}
+pub(crate) use unaccepted_current;
+
 /// The kinds (`terms`, `privacy`) whose newest version the account has not
-/// accepted, in one query (every authenticated family request asks).
+/// accepted, the terms first (as a client shows them).
 pub fn missing_consents(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<String>, DbError> {
-    let rows: Vec<(String, NaiveDateTime, i64, Option<i64>)> = legal_documents::table
-        .left_join(
-            consents::table.on(consents::document_id
-                .eq(legal_documents::id)
-                .and(consents::account_id.eq(account_id))),
-        )
-        .order((
-            legal_documents::kind,
-            legal_documents::published_at.desc(),
-            legal_documents::id.desc(),
-        ))
-        .select((
-            legal_documents::kind,
-            legal_documents::published_at,
-            legal_documents::id,
-            consents::id.nullable(),
-        ))
+    let mut missing: Vec<String> = unaccepted_current!(account_id)
+        .select(legal_documents::kind)
         .load(conn)?;
-    let mut missing = Vec::new();
-    let mut seen: Option<&str> = None;
-    for (kind, _, _, consent) in &rows {
-        if seen == Some(kind.as_str()) {
-            continue;
-        }
-        seen = Some(kind.as_str());
-        if consent.is_none() {
-            missing.push(kind.clone());
-        }
-    }
-    // The terms of use come first, as a client shows them.
-    missing.sort_by_key(|kind| kind != "terms");
+    missing.sort_by_key(|kind| (kind != "terms", kind.clone()));
     Ok(missing)
 }
 

@@ -1,12 +1,55 @@
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::r2d2::R2D2Connection;
 
 use crate::{AnyConnection, Backend, DatabaseUrl, DbError};
 
-/// A pooled connection, returned to the pool when dropped.
-pub type PooledConn = r2d2::PooledConnection<Manager>;
+/// A pooled connection, returned to the pool when dropped; used as an
+/// [`AnyConnection`].
+#[derive(Debug)]
+pub struct PooledConn(r2d2::PooledConnection<Manager>);
+
+impl Deref for PooledConn {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.0.conn
+    }
+}
+
+impl DerefMut for PooledConn {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.0.conn
+    }
+}
+
+/// A connection with the instant it was last known to work (opened or pinged).
+#[derive(Debug)]
+pub struct Checked {
+    conn: AnyConnection,
+    verified_at: Instant,
+    /// Found unable to reach the server: closed instead of returned to the pool.
+    lost: bool,
+}
+
+impl PooledConn {
+    /// Closes this connection instead of returning it to the pool, and has every other
+    /// one pinged before its next use: a query on it found the server gone (diesel
+    /// only tells a connection broken by its transaction state, not by its socket).
+    pub fn discard(&mut self) {
+        self.0.lost = true;
+    }
+}
+
+/// A PostgreSQL connection verified this recently is handed out without a new ping
+/// (HikariCP's rule, with a longer window): under load each connection is pinged about
+/// once a second instead of at every checkout, a round trip saved on every request. A
+/// connection idle longer is pinged, and so is every connection verified before one
+/// was found broken: after a server restart, none is trusted until pinged again.
+const TRUSTED_FOR: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
@@ -29,27 +72,66 @@ impl Default for PoolOptions {
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
+    /// When the pool was made: [`Manager::last_broken`] counts from it.
+    started: Instant,
+    /// Nanoseconds from `started` to the last time a connection was found broken.
+    last_broken: AtomicU64,
 }
 
-impl r2d2::ManageConnection for Manager {
-    type Connection = AnyConnection;
-    type Error = DbError;
-
-    fn connect(&self) -> Result<AnyConnection, DbError> {
-        self.url.connect()
-    }
-
-    /// PostgreSQL connections are pinged (a server restart kills them); an SQLite
-    /// connection has no server to lose, and `check_ready` checks its file.
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
-        match conn {
-            AnyConnection::Sqlite(_) => Ok(()),
-            AnyConnection::Postgresql(_) => conn.ping().map_err(DbError::from),
+impl Manager {
+    fn new(url: DatabaseUrl) -> Self {
+        Self {
+            url,
+            started: Instant::now(),
+            last_broken: AtomicU64::new(0),
         }
     }
 
-    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        std::thread::panicking() || conn.is_broken()
+    /// Whether a connection verified at `verified_at` may skip its ping.
+    fn trusted(&self, verified_at: Instant) -> bool {
+        let broken = Duration::from_nanos(self.last_broken.load(Ordering::Relaxed));
+        verified_at.elapsed() < TRUSTED_FOR
+            && verified_at.saturating_duration_since(self.started) > broken
+    }
+
+    fn saw_broken(&self) {
+        let since = u64::try_from(self.started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last_broken.fetch_max(since, Ordering::Relaxed);
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Checked;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<Checked, DbError> {
+        Ok(Checked {
+            conn: self.url.connect()?,
+            verified_at: Instant::now(),
+            lost: false,
+        })
+    }
+
+    /// PostgreSQL connections are pinged (a server restart kills them) unless verified
+    /// within [`TRUSTED_FOR`]; an SQLite connection has no server to lose,
+    /// and `check_ready` checks its file.
+    fn is_valid(&self, checked: &mut Checked) -> Result<(), DbError> {
+        if matches!(checked.conn, AnyConnection::Sqlite(_)) || self.trusted(checked.verified_at) {
+            return Ok(());
+        }
+        if let Err(error) = checked.conn.ping() {
+            self.saw_broken();
+            return Err(error.into());
+        }
+        checked.verified_at = Instant::now();
+        Ok(())
+    }
+
+    fn has_broken(&self, checked: &mut Checked) -> bool {
+        if checked.lost {
+            self.saw_broken();
+        }
+        checked.lost || checked.conn.is_broken() || std::thread::panicking()
     }
 }
 
@@ -84,12 +166,12 @@ impl DbPool {
             .max_size(options.max_size)
             .min_idle(Some(1))
             .connection_timeout(options.acquire_timeout)
-            // Every connection handed out is pinged first: a connection killed by a
-            // server restart is replaced instead of failing a request, and
-            // `check_ready` needs nothing more than a checkout.
+            // Every connection handed out is checked first (`Manager::is_valid`): a
+            // connection killed by a server restart is replaced instead of failing a
+            // request.
             .test_on_check_out(true)
             .error_handler(Box::new(LogErrors))
-            .build_unchecked(Manager { url: url.clone() });
+            .build_unchecked(Manager::new(url.clone()));
         Ok(Self {
             pool,
             url: Arc::new(url),
@@ -97,7 +179,7 @@ impl DbPool {
     }
 
     pub fn get(&self) -> Result<PooledConn, DbError> {
-        self.pool.get().map_err(DbError::from)
+        self.pool.get().map(PooledConn).map_err(DbError::from)
     }
 
     pub fn backend(&self) -> Backend {
@@ -108,8 +190,9 @@ impl DbPool {
         &self.url
     }
 
-    /// Whether the database can serve requests now: a connection answers (the pool
-    /// pings each connection it hands out), and an SQLite database file still exists
+    /// Whether the database can serve requests now: a connection answers (pinged here,
+    /// since the pool trusts a connection that answered recently), and an SQLite
+    /// database file still exists
     /// (an open connection keeps working on a deleted file, whose data would be lost
     /// at the next start).
     pub fn check_ready(&self) -> Result<(), DbError> {
@@ -119,9 +202,14 @@ impl DbPool {
                 file.display()
             )));
         }
-        self.pool
-            .get_timeout(READY_TIMEOUT)
-            .map(drop)
-            .map_err(DbError::from)
+        let mut checked = self.pool.get_timeout(READY_TIMEOUT)?;
+        if matches!(checked.conn, AnyConnection::Postgresql(_)) {
+            if let Err(error) = checked.conn.ping() {
+                checked.lost = true;
+                return Err(error.into());
+            }
+            checked.verified_at = Instant::now();
+        }
+        Ok(())
     }
 }

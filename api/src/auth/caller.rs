@@ -137,10 +137,15 @@ fn confirm(
     requirement: Requirement,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Caller, ApiError> {
-    let account = accounts::find_active_session(conn, session_id, account_id, now)?
+    let session = accounts::find_active_session(conn, session_id, account_id, now)?
         .ok_or_else(unauthorized)?;
+    let account = session.account;
     let role: Role = account.role.parse().map_err(ApiError::internal)?;
-    if requirement == Requirement::ConsentsIfFamily && role == Role::Family {
+    if requirement == Requirement::ConsentsIfFamily
+        && role == Role::Family
+        && session.consents_missing
+    {
+        // Read again for the list: consents may have been given in between.
         let missing = legal::missing_consents(conn, account.id)?;
         if !missing.is_empty() {
             return Err(consent_required(missing));

@@ -189,6 +189,12 @@ impl ApiError {
         .with_cause(cause.into())
     }
 
+    /// Whether this is [`ApiError::database_unavailable`]: the connection that met it
+    /// is not to be used again.
+    pub fn is_database_unavailable(&self) -> bool {
+        self.code == "database_unavailable"
+    }
+
     pub fn problem(&self, lang: Lang, request_id: Option<&str>) -> Problem {
         Problem {
             type_uri: format!("urn:espace-familles:problem:{}", self.code),

@@ -108,8 +108,10 @@ pub async fn get_calendar_feed(
 ) -> Result<HttpResponse, ApiError> {
     let secret = secret.into_inner();
     let now = state.clock.now();
+    let cache = state.calendar.clone();
     let (name, events) = db::run(&state.pool, move |conn| {
-        calendar_feeds::events(conn, &secret, now)
+        let city = cache.get(conn)?;
+        calendar_feeds::events(conn, city, &secret, now)
     })
     .await?;
     let mut calendar = Calendar::new();

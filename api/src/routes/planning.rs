@@ -21,8 +21,10 @@ async fn planning_of(
 ) -> Result<HttpResponse, ApiError> {
     let range = query.resolve(state.today())?;
     let now = state.clock.now();
+    let calendar = state.calendar.clone();
     let planning = db::run(&state.pool, move |conn| {
-        planning::view(conn, viewer, child_id, range, now)
+        let city = calendar.get(conn)?;
+        planning::view(conn, city, viewer, child_id, range, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(PlanningView::from(&planning)))
@@ -38,10 +40,19 @@ async fn family_planning_of(
 ) -> Result<HttpResponse, ApiError> {
     let range = query.resolve(state.today())?;
     let now = state.clock.now();
+    let calendar = state.calendar.clone();
     let planning = db::run(&state.pool, move |conn| {
         let dossier_id = token.confirm(conn, now)?.dossier_id()?;
-        planning::view(conn, Viewer::Family { dossier_id }, child_id, range, now)
-            .map_err(ApiError::from)
+        let city = calendar.get(conn)?;
+        planning::view(
+            conn,
+            city,
+            Viewer::Family { dossier_id },
+            child_id,
+            range,
+            now,
+        )
+        .map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::Ok().json(PlanningView::from(&planning)))

@@ -251,6 +251,7 @@ pub async fn import_school_calendar(
         school_calendar::import(conn, &rows, Some(actor), now)
     })
     .await?;
+    state.calendar.forget();
     let mut school_years: Vec<String> = outcome
         .periods
         .iter()
@@ -353,6 +354,7 @@ pub async fn create_closure_day(
         )
     })
     .await?;
+    state.calendar.forget();
     let mut view = ClosureDayView::from(&closure.day);
     view.bookings_closed = Some(closure.bookings_closed);
     view.families_told = Some(closure.families_told);

@@ -1,11 +1,14 @@
 //! A child's bookings as an iCalendar feed for the family's phone: behind a secret
 //! link (only its SHA-256 is kept), replaced or revoked by the family at will.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Days, NaiveDateTime, NaiveTime, Utc};
 use diesel::Connection;
 use domain::planning::paris_instant;
 use persistence::{AnyConnection, calendar_feeds, children};
 
+use super::city_calendar::CityCalendar;
 use super::planning::{self as plan, Viewer};
 use super::{Outcome, Refusal};
 use crate::auth::secrets;
@@ -48,6 +51,7 @@ pub struct FeedEvent {
 /// The feed's child's name and booked units, from 30 days ago to 11 months ahead.
 pub fn events(
     conn: &mut AnyConnection,
+    city: Arc<CityCalendar>,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Outcome<(String, Vec<FeedEvent>)> {
@@ -56,7 +60,7 @@ pub fn events(
     let today = now.date_naive();
     let from = today.checked_sub_days(Days::new(30)).unwrap_or(today);
     let to = today.checked_add_days(Days::new(335)).unwrap_or(today);
-    let planning = plan::view(conn, Viewer::Agent, Some(child_id), (from, to), now)?;
+    let planning = plan::view(conn, city, Viewer::Agent, Some(child_id), (from, to), now)?;
     let mut name = String::new();
     let mut events = Vec::new();
     for child in &planning.children {

@@ -10,6 +10,7 @@ pub mod billing;
 pub mod bootstrap;
 pub mod calendar_feeds;
 pub mod city;
+pub mod city_calendar;
 pub mod deadline_rules;
 pub mod demo;
 pub mod documents;

@@ -3,17 +3,19 @@
 //! its price. Everything is loaded in a fixed handful of queries, whatever the range.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use domain::activity::{PriceBracket, RegistrationMode, unit_price};
-use domain::calendar::{HolidayRegion, SchoolHolidayPeriod, public_holidays};
+use domain::calendar::{HolidayRegion, public_holidays};
 use domain::dossier::QuotientPeriod;
 use domain::planning::{self, Calendar, ChangeDecision, ClosedReason, DaySetting, day_state};
 use persistence::activities::Unit;
 use persistence::children::Child;
 use persistence::planning::{self as store, ActivitySlot, PendingChange, RegistrationSlot, Scope};
-use persistence::{AnyConnection, calendar, children, quotients};
+use persistence::{AnyConnection, children, quotients};
 
+use super::city_calendar::CityCalendar;
 use super::deadline_rules::{self, EffectiveRules};
 use super::{Outcome, Refusal, UseCaseError};
 use crate::problem::FieldError;
@@ -124,7 +126,7 @@ pub struct Context {
     pub registrations: Vec<RegistrationPlan>,
     bookings: HashMap<(i64, i64, NaiveDate), String>,
     public_holidays: BTreeSet<NaiveDate>,
-    school_holidays: Vec<SchoolHolidayPeriod>,
+    city: Arc<CityCalendar>,
     capacities: HashMap<(i64, NaiveDate), i32>,
     taken: HashMap<(i64, i64, NaiveDate), i32>,
     group_capacity: HashMap<i64, i32>,
@@ -169,8 +171,9 @@ pub(crate) fn holidays_around(from: NaiveDate, to: NaiveDate) -> BTreeSet<NaiveD
 }
 
 /// Loads what the planning of one child (`Some`) or of the whole dossier over
-/// `from..=to` needs: a fixed dozen of queries, each a prepared statement both backends
-/// keep, whatever the range or the number of children.
+/// `from..=to` needs, the city's calendar read from the database: a fixed dozen of
+/// queries, each a prepared statement both backends keep, whatever the range or the
+/// number of children.
 pub fn load(
     conn: &mut AnyConnection,
     dossier_id: i64,
@@ -178,12 +181,34 @@ pub fn load(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Outcome<Context> {
-    let scope = Scope {
-        dossier_id,
-        child_id,
-    };
+    let city = Arc::new(CityCalendar::read(conn)?);
+    load_with(
+        conn,
+        city,
+        Scope {
+            dossier_id,
+            child_id,
+        },
+        from,
+        to,
+    )
+}
+
+/// [`load`] with the city's calendar already at hand.
+pub fn load_with(
+    conn: &mut AnyConnection,
+    city: Arc<CityCalendar>,
+    scope: Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Outcome<Context> {
+    let dossier_id = scope.dossier_id;
     let planned = store::accepted_registrations(conn, scope, from, to)?;
-    let closures = calendar::closure_days_between(conn, from, to)?;
+    let closures: Vec<_> = city
+        .closures
+        .iter()
+        .filter(|c| (from..=to).contains(&c.day))
+        .collect();
     let mut registrations: Vec<RegistrationPlan> = Vec::new();
     let mut group_capacity = HashMap::new();
     for (registration, activity, kind, own, capacity, sibling, unit) in planned {
@@ -223,7 +248,6 @@ pub fn load(
         .into_iter()
         .map(|(child, unit, day, status)| ((child, unit, day), status))
         .collect();
-    let school_holidays = super::school_calendar::periods(&calendar::school_holidays(conn)?);
     let capacities = store::day_capacities_between(conn, dossier_id, from, to)?
         .into_iter()
         .map(|(group, day, capacity)| ((group, day), capacity))
@@ -247,7 +271,7 @@ pub fn load(
         registrations,
         bookings,
         public_holidays: holidays_around(from, to),
-        school_holidays,
+        city,
         capacities,
         taken,
         group_capacity,
@@ -291,7 +315,7 @@ impl Context {
     fn calendar(&self) -> Calendar<'_> {
         Calendar {
             public_holidays: &self.public_holidays,
-            school_holidays: &self.school_holidays,
+            school_holidays: &self.city.school_holidays,
         }
     }
 
@@ -531,9 +555,11 @@ pub enum Viewer {
     Agent,
 }
 
-/// The planning of one child (`Some`) or of all the dossier's children.
+/// The planning of one child (`Some`) or of all the dossier's children, with the city's
+/// calendar as the caller has it (a planning read may take it from the cache).
 pub fn view(
     conn: &mut AnyConnection,
+    city: Arc<CityCalendar>,
     viewer: Viewer,
     child_id: Option<i64>,
     range: (NaiveDate, NaiveDate),
@@ -542,7 +568,16 @@ pub fn view(
     let (from, to) = range;
     check_range(from, to)?;
     let (dossier_id, kids) = children_of(conn, viewer, child_id)?;
-    let ctx = load(conn, dossier_id, child_id, from, to)?;
+    let ctx = load_with(
+        conn,
+        city,
+        Scope {
+            dossier_id,
+            child_id,
+        },
+        from,
+        to,
+    )?;
     let draft_rows = store::draft_of(conn, dossier_id)?;
     let draft: HashMap<(i64, i64, NaiveDate), Action> = draft_rows
         .iter()

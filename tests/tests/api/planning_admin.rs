@@ -17,6 +17,19 @@ async fn a_closure_day_closes_the_bookings_of_that_day_unbilled_and_tells_the_fa
     let meal = register(&app, &family, eliot, CANTEEN).await;
     draft_changes(&app, &family, json!({"changes": [change(eliot, meal, "2026-09-10", "book"), change(eliot, meal, "2026-09-11", "book")]})).await;
     validate(&app, &family).await;
+    let week = format!("/api/v1/children/{eliot}/planning?from=2026-09-07&to=2026-09-11");
+    let tenth_of = |planning: &serde_json::Value| {
+        planning["children"][0]["activities"][0]["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["date"] == "2026-09-10")
+            .unwrap()
+            .clone()
+    };
+    // Read once before the closure: the planning's copy of the calendar must not hide it.
+    let before = body_of(app.get_authed(&week, &family).await, StatusCode::OK).await;
+    assert_eq!(tenth_of(&before)["booking"], "booked");
 
     let agent = app.token_of("agent").await;
     let closed = body_of(
@@ -40,18 +53,9 @@ async fn a_closure_day_closes_the_bookings_of_that_day_unbilled_and_tells_the_fa
             .contains("Eliot — Restauration scolaire maternelle (Repas)")
     );
 
-    let planning = body_of(
-        app.get_authed(
-            &format!("/api/v1/children/{eliot}/planning?from=2026-09-07&to=2026-09-11"),
-            &family,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let planning = body_of(app.get_authed(&week, &family).await, StatusCode::OK).await;
     let child = &planning["children"][0];
-    let days = child["activities"][0]["days"].as_array().unwrap();
-    let tenth = days.iter().find(|d| d["date"] == "2026-09-10").unwrap();
+    let tenth = tenth_of(&planning);
     assert_eq!(tenth["booking"], "closed");
     assert_eq!(tenth["closedReason"], "closure_day");
     assert_eq!(tenth["change"]["allowed"], false);
@@ -156,6 +160,17 @@ async fn agents_import_the_national_school_calendar_as_csv_or_json_and_bad_rows_
         (json!("2026-10-17"), json!("2026-11-01"))
     );
 
+    // A planning read over the winter holidays, before the next import drops them.
+    let family = app.token_of("family").await;
+    let eliot = child_id(&app, &family, "Eliot").await;
+    register(&app, &family, eliot, CANTEEN).await;
+    let winter = format!("/api/v1/children/{eliot}/planning?from=2027-02-08&to=2027-02-08");
+    let monday = |planning: serde_json::Value| {
+        planning["children"][0]["activities"][0]["days"][0]["closedReason"].clone()
+    };
+    let before = body_of(app.get_authed(&winter, &family).await, StatusCode::OK).await;
+    assert_eq!(monday(before), "school_holiday");
+
     // The JSON export, as the dataset's API pages it: replaces 2026-2027 only.
     let record = |description: &str, start: &str, end: &str| {
         json!({"description": description, "population": "-", "start_date": start, "end_date": end,
@@ -194,6 +209,9 @@ async fn agents_import_the_national_school_calendar_as_csv_or_json_and_bad_rows_
         descriptions,
         ["Vacances de la Toussaint", "Vacances de Noël"]
     );
+    // The planning sees the import at once: no winter holidays any more.
+    let after = body_of(app.get_authed(&winter, &family).await, StatusCode::OK).await;
+    assert_eq!(monday(after), serde_json::Value::Null);
 
     // A wrong row names its line and nothing changes.
     let broken = "description;population;start_date;end_date;location;zones;annee_scolaire\n\
