@@ -38,5 +38,16 @@ where
     E: Into<ApiError> + Send + 'static,
 {
     let pool = pool.clone();
-    web::block(move || work(&pool).map_err(Into::into)).await?
+    web::block(move || {
+        let outcome = work(&pool).map_err(Into::into);
+        if outcome
+            .as_ref()
+            .is_err_and(ApiError::is_database_unavailable)
+        {
+            // The lost connection went back to the pool: have them all pinged.
+            pool.distrust();
+        }
+        outcome
+    })
+    .await?
 }

@@ -25,9 +25,12 @@ impl DbError {
     pub fn is_unavailable(&self) -> bool {
         match self {
             Self::Unavailable(_) => true,
-            Self::Query(diesel::result::Error::DatabaseError(kind, _)) => {
-                matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection)
-            }
+            // Closed by the server, or a socket that no longer takes the query.
+            Self::Query(diesel::result::Error::DatabaseError(kind, _)) => matches!(
+                kind,
+                diesel::result::DatabaseErrorKind::ClosedConnection
+                    | diesel::result::DatabaseErrorKind::UnableToSendCommand
+            ),
             _ => false,
         }
     }

@@ -44,11 +44,12 @@ impl PooledConn {
     }
 }
 
-/// A PostgreSQL connection verified this recently is handed out without a new ping
-/// (HikariCP's rule, with a longer window): under load each connection is pinged about
-/// once a second instead of at every checkout, a round trip saved on every request. A
-/// connection idle longer is pinged, and so is every connection verified before one
-/// was found broken: after a server restart, none is trusted until pinged again.
+/// A PostgreSQL connection verified (opened or pinged) this recently is handed out
+/// without a new ping (HikariCP's rule, with a longer window): under load each
+/// connection is pinged about once a second instead of at every checkout, a round trip
+/// saved on every request. One verified longer ago is pinged, and so is every
+/// connection verified before one was found lost: after a server restart, the first
+/// request to meet a dead connection fails (503) and none is trusted until pinged again.
 const TRUSTED_FOR: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone)]
@@ -72,31 +73,38 @@ impl Default for PoolOptions {
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
-    /// When the pool was made: [`Manager::last_broken`] counts from it.
-    started: Instant,
-    /// Nanoseconds from `started` to the last time a connection was found broken.
-    last_broken: AtomicU64,
+    trust: Arc<Trust>,
 }
 
-impl Manager {
-    fn new(url: DatabaseUrl) -> Self {
+/// When a connection was last found lost, shared by the manager and the pool.
+#[derive(Debug)]
+struct Trust {
+    /// When the pool was made: `last_lost` counts from it.
+    started: Instant,
+    /// Nanoseconds from `started` to the last time a connection was found lost.
+    last_lost: AtomicU64,
+}
+
+impl Trust {
+    fn new() -> Self {
         Self {
-            url,
             started: Instant::now(),
-            last_broken: AtomicU64::new(0),
+            last_lost: AtomicU64::new(0),
         }
     }
 
     /// Whether a connection verified at `verified_at` may skip its ping.
     fn trusted(&self, verified_at: Instant) -> bool {
-        let broken = Duration::from_nanos(self.last_broken.load(Ordering::Relaxed));
+        let lost = Duration::from_nanos(self.last_lost.load(Ordering::Relaxed));
         verified_at.elapsed() < TRUSTED_FOR
-            && verified_at.saturating_duration_since(self.started) > broken
+            && verified_at.saturating_duration_since(self.started) > lost
     }
 
-    fn saw_broken(&self) {
+    /// Records that a connection was found lost, so that every connection verified
+    /// before now is pinged at its next checkout.
+    fn saw_lost(&self) {
         let since = u64::try_from(self.started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        self.last_broken.fetch_max(since, Ordering::Relaxed);
+        self.last_lost.fetch_max(since, Ordering::Relaxed);
     }
 }
 
@@ -116,11 +124,13 @@ impl r2d2::ManageConnection for Manager {
     /// within [`TRUSTED_FOR`]; an SQLite connection has no server to lose,
     /// and `check_ready` checks its file.
     fn is_valid(&self, checked: &mut Checked) -> Result<(), DbError> {
-        if matches!(checked.conn, AnyConnection::Sqlite(_)) || self.trusted(checked.verified_at) {
+        if matches!(checked.conn, AnyConnection::Sqlite(_))
+            || self.trust.trusted(checked.verified_at)
+        {
             return Ok(());
         }
         if let Err(error) = checked.conn.ping() {
-            self.saw_broken();
+            self.trust.saw_lost();
             return Err(error.into());
         }
         checked.verified_at = Instant::now();
@@ -129,7 +139,7 @@ impl r2d2::ManageConnection for Manager {
 
     fn has_broken(&self, checked: &mut Checked) -> bool {
         if checked.lost {
-            self.saw_broken();
+            self.trust.saw_lost();
         }
         checked.lost || checked.conn.is_broken() || std::thread::panicking()
     }
@@ -150,6 +160,7 @@ impl r2d2::HandleError<DbError> for LogErrors {
 pub struct DbPool {
     pool: r2d2::Pool<Manager>,
     url: Arc<DatabaseUrl>,
+    trust: Arc<Trust>,
 }
 
 /// How long `/health/ready` waits for a connection: it must answer quickly even
@@ -162,24 +173,34 @@ impl DbPool {
     pub fn open(url: DatabaseUrl, options: &PoolOptions) -> Result<Self, DbError> {
         let first = url.connect()?;
         drop(first);
+        let trust = Arc::new(Trust::new());
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(1))
             .connection_timeout(options.acquire_timeout)
-            // Every connection handed out is checked first (`Manager::is_valid`): a
-            // connection killed by a server restart is replaced instead of failing a
-            // request.
+            // Every connection handed out is checked first (`Manager::is_valid`),
+            // with a ping unless recently verified.
             .test_on_check_out(true)
             .error_handler(Box::new(LogErrors))
-            .build_unchecked(Manager::new(url.clone()));
+            .build_unchecked(Manager {
+                url: url.clone(),
+                trust: Arc::clone(&trust),
+            });
         Ok(Self {
             pool,
             url: Arc::new(url),
+            trust,
         })
     }
 
     pub fn get(&self) -> Result<PooledConn, DbError> {
         self.pool.get().map(PooledConn).map_err(DbError::from)
+    }
+
+    /// Has every connection pinged before its next use: work done with connections of
+    /// this pool found the server gone.
+    pub fn distrust(&self) {
+        self.trust.saw_lost();
     }
 
     pub fn backend(&self) -> Backend {
@@ -202,11 +223,14 @@ impl DbPool {
                 file.display()
             )));
         }
+        let asked = Instant::now();
         let mut checked = self.pool.get_timeout(READY_TIMEOUT)?;
-        if matches!(checked.conn, AnyConnection::Postgresql(_)) {
+        // Pinged here unless the checkout just did.
+        if matches!(checked.conn, AnyConnection::Postgresql(_)) && checked.verified_at < asked {
             if let Err(error) = checked.conn.ping() {
+                // Whatever the ping met, the database cannot serve requests now.
                 checked.lost = true;
-                return Err(error.into());
+                return Err(DbError::unavailable(error));
             }
             checked.verified_at = Instant::now();
         }

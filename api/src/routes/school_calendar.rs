@@ -15,6 +15,7 @@ use crate::auth::Staff;
 use crate::db;
 use crate::problem::{ApiError, FieldError, unsupported_media_type, validate};
 use crate::state::AppState;
+use crate::usecases::UseCaseError;
 use crate::usecases::school_calendar;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -247,11 +248,14 @@ pub async fn import_school_calendar(
     }
     let now = state.clock.now();
     let actor = staff.0.account_id;
+    let cache = state.calendar.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        school_calendar::import(conn, &rows, Some(actor), now)
+        let outcome = school_calendar::import(conn, &rows, Some(actor), now)?;
+        // Here rather than after the await: a client gone meanwhile must not keep it.
+        cache.forget();
+        Ok::<_, UseCaseError>(outcome)
     })
     .await?;
-    state.calendar.forget();
     let mut school_years: Vec<String> = outcome
         .periods
         .iter()
@@ -342,8 +346,9 @@ pub async fn create_closure_day(
     let agent = staff.0.account_id;
     let now = state.clock.now();
     let link = format!("{}/planning", state.config.frontend_url);
+    let cache = state.calendar.clone();
     let closure = db::run(&state.pool, move |conn| {
-        school_calendar::close_day(
+        let closure = school_calendar::close_day(
             conn,
             agent,
             form.date,
@@ -351,10 +356,11 @@ pub async fn create_closure_day(
             form.reason.trim(),
             &link,
             now,
-        )
+        )?;
+        cache.forget();
+        Ok::<_, UseCaseError>(closure)
     })
     .await?;
-    state.calendar.forget();
     let mut view = ClosureDayView::from(&closure.day);
     view.bookings_closed = Some(closure.bookings_closed);
     view.families_told = Some(closure.families_told);

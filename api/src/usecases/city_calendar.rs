@@ -6,6 +6,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use domain::calendar::SchoolHolidayPeriod;
 use persistence::calendar::{self, ClosureDay};
 use persistence::{AnyConnection, DbError};
@@ -19,11 +20,23 @@ pub struct CityCalendar {
 }
 
 impl CityCalendar {
-    /// Reads both from the database (two statements).
+    /// Reads both from the database (two statements), every closure day included.
     pub fn read(conn: &mut AnyConnection) -> Result<Self, DbError> {
         Ok(Self {
             school_holidays: super::school_calendar::periods(&calendar::school_holidays(conn)?),
             closures: calendar::closure_days(conn)?,
+        })
+    }
+
+    /// Reads both from the database, with the closure days of `from..=to` only.
+    pub fn read_between(
+        conn: &mut AnyConnection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Self, DbError> {
+        Ok(Self {
+            school_holidays: super::school_calendar::periods(&calendar::school_holidays(conn)?),
+            closures: calendar::closure_days_between(conn, from, to)?,
         })
     }
 }

@@ -181,7 +181,7 @@ pub fn load(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Outcome<Context> {
-    let city = Arc::new(CityCalendar::read(conn)?);
+    let city = Arc::new(CityCalendar::read_between(conn, from, to)?);
     load_with(
         conn,
         city,
