@@ -146,6 +146,8 @@ pub struct Retention {
     pub sent_emails_days: i64,
     /// Ended sessions and used or expired links.
     pub ended_sessions_days: i64,
+    /// Events with the notifications and webhook deliveries they made.
+    pub notifications_days: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -370,6 +372,7 @@ impl Config {
                 imports_days: vars.days("RETENTION_IMPORTS_DAYS", 30)?,
                 sent_emails_days: vars.days("RETENTION_SENT_EMAILS_DAYS", 90)?,
                 ended_sessions_days: vars.days("RETENTION_ENDED_SESSIONS_DAYS", 30)?,
+                notifications_days: vars.days("RETENTION_NOTIFICATIONS_DAYS", 365)?,
             },
         })
     }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::schema::{events, notification_preferences, notifications};
+use crate::schema::{events, notification_preferences, notifications, webhook_deliveries};
 use crate::{AnyConnection, DbError, db_time};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -236,4 +236,21 @@ pub fn set_preference(
         AnyConnection::Sqlite(c) => query.execute(c)?,
     };
     Ok(())
+}
+
+/// Deletes the events that occurred before `before`, with their notifications and
+/// webhook deliveries (cascade), except those a webhook delivery still waits on.
+pub fn delete_events_before(
+    conn: &mut AnyConnection,
+    before: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    let waited_on = webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq("pending"))
+        .select(webhook_deliveries::event_id);
+    Ok(diesel::delete(
+        events::table
+            .filter(events::occurred_at.lt(db_time(before)))
+            .filter(events::id.ne_all(waited_on)),
+    )
+    .execute(conn)?)
 }

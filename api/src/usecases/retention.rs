@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::Connection;
-use persistence::{AnyConnection, accounts, audit, documents, imports, outbox, requests};
+use persistence::{
+    AnyConnection, accounts, audit, documents, imports, notifications, outbox, requests,
+};
 
 use super::Outcome;
 use crate::config::Retention;
@@ -18,6 +20,8 @@ pub struct Purged {
     pub imports: usize,
     pub sent_emails: usize,
     pub ended_sessions_and_links: usize,
+    /// Events, each with its notifications and webhook deliveries.
+    pub events: usize,
 }
 
 /// Deletes, in one transaction, every row older than its retention period; the
@@ -49,6 +53,7 @@ pub fn purge(
                 conn,
                 days(retention.ended_sessions_days),
             )?,
+            events: notifications::delete_events_before(conn, days(retention.notifications_days))?,
         };
         let keys: Vec<String> = old_documents.into_iter().map(|d| d.storage_key).collect();
         Ok::<_, super::UseCaseError>((purged, keys))

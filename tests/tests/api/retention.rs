@@ -81,6 +81,9 @@ async fn the_purge_deletes_old_decided_requests_with_their_files_and_old_audit_e
     assert_eq!(purged.request_documents, 1);
     assert_eq!(purged.audit_entries, 1);
     assert!(purged.ended_sessions_and_links >= 2, "{purged:?}");
+    // The decision's notification (a year by default) went with its event.
+    assert_eq!(purged.events, 1);
+    assert!(app.notifications(&family).await.is_empty());
 
     let requests = body_of(
         app.get_authed("/api/v1/requests", &family).await,
