@@ -10,6 +10,7 @@ pub mod billing;
 pub mod calendar;
 pub mod city;
 pub mod dossier;
+pub mod news;
 pub mod notification;
 pub mod outbox;
 pub mod password;

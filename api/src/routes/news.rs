@@ -3,11 +3,13 @@
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
+use domain::news::NewsStatus;
 use persistence::news::Attachment;
 use persistence::utc;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::dossier_views::mirror_enum;
 use super::pagination::{Page, PageQuery, offset};
 use crate::db;
 use crate::problem::ApiError;
@@ -41,27 +43,15 @@ impl From<&Attachment> for NewsAttachmentView {
     }
 }
 
-/// Where an item stands: `draft` (no publication date), `scheduled` (published
-/// later), `published`, `expired` (its publication ended) or `retired`.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NewsStatusView {
-    Draft,
-    Scheduled,
-    Published,
-    Expired,
-    Retired,
-}
-
-impl NewsStatusView {
-    fn of(code: &str) -> Self {
-        match code {
-            "draft" => Self::Draft,
-            "scheduled" => Self::Scheduled,
-            "expired" => Self::Expired,
-            "retired" => Self::Retired,
-            _ => Self::Published,
-        }
+mirror_enum! {
+    /// Where an item stands: `draft` (no publication date), `scheduled` (published
+    /// later), `published`, `expired` (its publication ended) or `retired`.
+    NewsStatusView => NewsStatus {
+        Draft = "draft",
+        Scheduled = "scheduled",
+        Published = "published",
+        Expired = "expired",
+        Retired = "retired",
     }
 }
 
@@ -102,7 +92,7 @@ impl NewsItemView {
             published_from: item.published_from.map(utc),
             published_until: item.published_until.map(utc),
             pinned: item.pinned,
-            status: NewsStatusView::of(news::status(item, now)),
+            status: NewsStatusView::from(news::status(item, now)),
             retired_at: item.retired_at.map(utc),
             attachments: detail
                 .attachments

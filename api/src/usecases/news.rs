@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use domain::dossier::{FileType, safe_file_name};
+use domain::news::NewsStatus;
 use persistence::news::{self as store, Attachment, NewAttachment, NewsFields, NewsItem};
 use persistence::{AnyConnection, db_time, utc};
 
@@ -76,14 +77,13 @@ pub fn render(markdown: &str) -> String {
 }
 
 /// Where an item stands at `now`.
-pub fn status(item: &NewsItem, now: DateTime<Utc>) -> &'static str {
-    match (item.retired_at, item.published_from, item.published_until) {
-        (Some(_), _, _) => "retired",
-        (None, None, _) => "draft",
-        (None, Some(from), _) if utc(from) > now => "scheduled",
-        (None, Some(_), Some(until)) if utc(until) <= now => "expired",
-        _ => "published",
-    }
+pub fn status(item: &NewsItem, now: DateTime<Utc>) -> NewsStatus {
+    domain::news::status(
+        item.retired_at.map(utc),
+        item.published_from.map(utc),
+        item.published_until.map(utc),
+        now,
+    )
 }
 
 /// An item and its attachments.
@@ -153,7 +153,7 @@ pub fn get(
     published_at: Option<DateTime<Utc>>,
 ) -> Outcome<NewsDetail> {
     let item = store::find(conn, id)?
-        .filter(|item| published_at.is_none_or(|now| status(item, now) == "published"))
+        .filter(|item| published_at.is_none_or(|now| status(item, now) == NewsStatus::Published))
         .ok_or(Refusal::NotFound)?;
     let mut found = with_attachments(conn, vec![item])?;
     found.pop().ok_or_else(|| Refusal::NotFound.into())
