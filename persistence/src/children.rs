@@ -71,15 +71,18 @@ pub fn find(
     id: i64,
     dossier_id: Option<i64>,
 ) -> Result<Option<Child>, DbError> {
-    let mut query = children::table
+    // The id is the key: no LIMIT, so SQLite keeps the prepared statement; not boxed,
+    // as diesel would write a boxed query's SQL out at every call to find it cached.
+    let query = children::table
         .filter(children::id.eq(id))
-        .select(Child::as_select())
-        .into_boxed();
-    if let Some(dossier_id) = dossier_id {
-        query = query.filter(children::dossier_id.eq(dossier_id));
+        .select(Child::as_select());
+    Ok(match dossier_id {
+        Some(dossier_id) => query
+            .filter(children::dossier_id.eq(dossier_id))
+            .get_result(conn),
+        None => query.get_result(conn),
     }
-    // The id is the key: no LIMIT, so SQLite keeps the prepared statement.
-    Ok(query.get_result(conn).optional()?)
+    .optional()?)
 }
 
 /// The dossier's children, eldest first.

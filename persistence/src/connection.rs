@@ -52,9 +52,11 @@ diesel::define_sql_function! {
 
 /// SQLite settings every connection needs: writers wait for each other instead of
 /// failing (first, so that the other pragmas wait too), foreign keys enforced,
-/// readers never blocked by the writer (WAL).
+/// readers never blocked by the writer (WAL), and the file read through a shared
+/// memory map (up to 1 GiB) instead of a `pread` copy into each connection's cache
+/// (those system calls and copies took about 6 % of the planning benchmark's CPU).
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
-     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824;";
 
 impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<Self, DbError> {
@@ -184,6 +186,39 @@ mod tests {
         );
         assert!(DatabaseUrl::parse("mysql://u@h/db").is_err());
         assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn sqlite_connections_get_their_settings() {
+        use diesel::RunQueryDsl;
+        use diesel::sql_types::BigInt;
+        #[derive(diesel::QueryableByName)]
+        struct Mmap {
+            #[diesel(sql_type = BigInt)]
+            mmap_size: i64,
+        }
+        #[derive(diesel::QueryableByName)]
+        struct ForeignKeys {
+            #[diesel(sql_type = BigInt)]
+            foreign_keys: i64,
+        }
+        let file = std::env::temp_dir().join(format!("ef-pragmas-{}.db", std::process::id()));
+        let url = DatabaseUrl::Sqlite(file.to_string_lossy().into_owned());
+        let AnyConnection::Sqlite(mut conn) = url.connect().unwrap() else {
+            panic!("an SQLite URL opened another backend");
+        };
+        let mmap: Mmap = diesel::sql_query("PRAGMA mmap_size")
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(mmap.mmap_size, 1 << 30);
+        let keys: ForeignKeys = diesel::sql_query("PRAGMA foreign_keys")
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(keys.foreign_keys, 1);
+        drop(conn);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
     }
 
     #[test]

@@ -1,0 +1,1 @@
+DROP INDEX booking_counts_group_day;
