@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date};
+use diesel::sql_types::{BigInt, Bool, Date, Nullable};
 
 use crate::schema::{
     activities, activity_groups, activity_kinds, activity_rules, activity_units, booking_counts,
@@ -83,8 +83,11 @@ pub fn accepted_registrations(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<PlannedRegistration>, DbError> {
+    // Not boxed: diesel caches a boxed query by its SQL text, which it would then
+    // write out (every identifier escaped) at each call; the two scopes are two
+    // statically typed queries instead.
     let siblings = diesel::alias!(registrations as siblings);
-    let mut query = registrations::table
+    let query = registrations::table
         .inner_join(
             activities::table
                 .inner_join(activity_kinds::table)
@@ -134,12 +137,13 @@ pub fn accepted_registrations(
                     ),
             ),
             crate::activities::Unit::as_select(),
-        ))
-        .into_boxed();
-    if let Some(child_id) = scope.child_id {
-        query = query.filter(registrations::child_id.eq(child_id));
-    }
-    Ok(query.load(conn)?)
+        ));
+    Ok(match scope.child_id {
+        Some(child_id) => query
+            .filter(registrations::child_id.eq(child_id))
+            .load(conn)?,
+        None => query.load(conn)?,
+    })
 }
 
 /// The dossier's accepted registrations.
@@ -187,30 +191,71 @@ pub struct NewBooking<'a> {
     pub source: &'a str,
 }
 
-/// A booking as the planning reads it: (child, unit, day, status).
-pub type BookedDay = (i64, i64, NaiveDate, String);
+/// Loads a query on the backend's own connection: diesel's `MultiConnection` does not
+/// pass `UNION` through (each backend's connection does, and keeps it prepared).
+fn load_on_backend<'query, Q, U>(conn: &mut AnyConnection, query: Q) -> Result<Vec<U>, DbError>
+where
+    Q: diesel::query_dsl::LoadQuery<'query, diesel::PgConnection, U>
+        + diesel::query_dsl::LoadQuery<'query, diesel::SqliteConnection, U>,
+{
+    Ok(match conn {
+        AnyConnection::Postgresql(pg) => query.load(pg)?,
+        AnyConnection::Sqlite(sqlite) => query.load(sqlite)?,
+    })
+}
 
-/// The bookings in scope over `from..=to`.
-pub fn bookings_between(
+/// A booking or a pending change as the planning reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct DayMark {
+    /// A change of the draft (`action`: `book` or `cancel`), else a saved booking
+    /// (`status`: `booked` or `closed`).
+    pub pending: bool,
+    pub child_id: i64,
+    pub unit_id: i64,
+    pub day: NaiveDate,
+    pub value: String,
+}
+
+/// The saved bookings in scope over `from..=to`, and the dossier's whole draft, in one
+/// statement (one round trip to PostgreSQL).
+pub fn bookings_and_draft(
     conn: &mut AnyConnection,
     scope: Scope,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<BookedDay>, DbError> {
-    let query = bookings::table
+) -> Result<Vec<DayMark>, DbError> {
+    let booked = bookings::table
         .filter(bookings::day.between(from, to))
         .select((
+            false.into_sql::<Bool>(),
             bookings::child_id,
             bookings::unit_id,
             bookings::day,
             bookings::status,
         ));
-    Ok(match scope.child_id {
-        Some(child_id) => query.filter(bookings::child_id.eq(child_id)).load(conn)?,
-        None => query
-            .filter(bookings::dossier_id.eq(scope.dossier_id))
-            .load(conn)?,
-    })
+    let draft = planning_changes::table
+        .filter(planning_changes::dossier_id.eq(scope.dossier_id))
+        .select((
+            true.into_sql::<Bool>(),
+            planning_changes::child_id,
+            planning_changes::unit_id,
+            planning_changes::day,
+            planning_changes::action,
+        ));
+    match scope.child_id {
+        Some(child_id) => load_on_backend(
+            conn,
+            booked
+                .filter(bookings::child_id.eq(child_id))
+                .union_all(draft),
+        ),
+        None => load_on_backend(
+            conn,
+            booked
+                .filter(bookings::dossier_id.eq(scope.dossier_id))
+                .union_all(draft),
+        ),
+    }
 }
 
 pub fn find_booking(
@@ -301,43 +346,44 @@ pub fn close_day(
 
 // --- places per group, unit and day ---
 
-/// The capacities set for particular days of `from..=to`, for the groups of the
-/// dossier's accepted registrations.
-pub fn day_capacities_between(
+/// What the planning knows of a group's places on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct DayPlaces {
+    pub group_id: i64,
+    /// `None`: the capacity the city set for that day (`count`); `Some(unit)`: the
+    /// places of that unit taken that day (`count`).
+    pub unit_id: Option<i64>,
+    pub day: NaiveDate,
+    pub count: i32,
+}
+
+/// The capacities set for particular days of `from..=to` and the places taken per
+/// unit, for the groups of the dossier's accepted registrations, in one statement.
+pub fn places_between(
     conn: &mut AnyConnection,
     dossier_id: i64,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(i64, NaiveDate, i32)>, DbError> {
-    Ok(group_day_capacities::table
+) -> Result<Vec<DayPlaces>, DbError> {
+    let capacities = group_day_capacities::table
         .filter(group_day_capacities::group_id.eq_any(accepted_groups(dossier_id)))
         .filter(group_day_capacities::day.between(from, to))
         .select((
             group_day_capacities::group_id,
+            None::<i64>.into_sql::<Nullable<BigInt>>(),
             group_day_capacities::day,
             group_day_capacities::capacity,
-        ))
-        .load(conn)?)
-}
-
-/// Places taken per (group, unit, day) over `from..=to`, for the groups of the dossier's
-/// accepted registrations.
-pub fn taken_between(
-    conn: &mut AnyConnection,
-    dossier_id: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<(i64, i64, NaiveDate, i32)>, DbError> {
-    Ok(booking_counts::table
+        ));
+    let taken = booking_counts::table
         .filter(booking_counts::group_id.eq_any(accepted_groups(dossier_id)))
         .filter(booking_counts::day.between(from, to))
         .select((
             booking_counts::group_id,
-            booking_counts::unit_id,
+            booking_counts::unit_id.nullable(),
             booking_counts::day,
             booking_counts::taken,
-        ))
-        .load(conn)?)
+        ));
+    load_on_backend(conn, capacities.union_all(taken))
 }
 
 /// Takes a place if fewer than `capacity` are taken; false when the day is full.

@@ -12,7 +12,7 @@ use domain::dossier::QuotientPeriod;
 use domain::planning::{self, Calendar, ChangeDecision, ClosedReason, DaySetting, day_state};
 use persistence::activities::Unit;
 use persistence::children::Child;
-use persistence::planning::{self as store, ActivitySlot, PendingChange, RegistrationSlot, Scope};
+use persistence::planning::{self as store, ActivitySlot, RegistrationSlot, Scope};
 use persistence::{AnyConnection, children, quotients};
 
 use super::city_calendar::CityCalendar;
@@ -125,6 +125,8 @@ pub struct Context {
     pub to: NaiveDate,
     pub registrations: Vec<RegistrationPlan>,
     bookings: HashMap<(i64, i64, NaiveDate), String>,
+    /// The dossier's pending changes, every range included.
+    draft: HashMap<(i64, i64, NaiveDate), Action>,
     public_holidays: BTreeSet<NaiveDate>,
     city: Arc<CityCalendar>,
     capacities: HashMap<(i64, NaiveDate), i32>,
@@ -244,18 +246,24 @@ pub fn load_with(
             activity,
         });
     }
-    let bookings = store::bookings_between(conn, scope, from, to)?
-        .into_iter()
-        .map(|(child, unit, day, status)| ((child, unit, day), status))
-        .collect();
-    let capacities = store::day_capacities_between(conn, dossier_id, from, to)?
-        .into_iter()
-        .map(|(group, day, capacity)| ((group, day), capacity))
-        .collect();
-    let taken = store::taken_between(conn, dossier_id, from, to)?
-        .into_iter()
-        .map(|(group, unit, day, taken)| ((group, unit, day), taken))
-        .collect();
+    let mut bookings = HashMap::new();
+    let mut draft = HashMap::new();
+    for mark in store::bookings_and_draft(conn, scope, from, to)? {
+        let key = (mark.child_id, mark.unit_id, mark.day);
+        if mark.pending {
+            draft.insert(key, Action::parse(&mark.value));
+        } else {
+            bookings.insert(key, mark.value);
+        }
+    }
+    let mut capacities = HashMap::new();
+    let mut taken = HashMap::new();
+    for places in store::places_between(conn, dossier_id, from, to)? {
+        match places.unit_id {
+            None => capacities.insert((places.group_id, places.day), places.count),
+            Some(unit) => taken.insert((places.group_id, unit, places.day), places.count),
+        };
+    }
     let periods = quotients::of_dossier(conn, dossier_id)?
         .into_iter()
         .map(|q| QuotientPeriod {
@@ -270,6 +278,7 @@ pub fn load_with(
         to,
         registrations,
         bookings,
+        draft,
         public_holidays: holidays_around(from, to),
         city,
         capacities,
@@ -336,6 +345,15 @@ impl Context {
                     .find(|u| u.unit.id == unit_id)
                     .map(|u| (r, u))
             })
+    }
+
+    /// The whole draft's pending changes, counted as the guide shows them.
+    pub fn draft_counts(&self) -> DraftCounts {
+        let bookings = self.draft.values().filter(|a| **a == Action::Book).count();
+        DraftCounts {
+            bookings,
+            cancellations: self.draft.len() - bookings,
+        }
     }
 
     pub fn is_booked(&self, child_id: i64, unit_id: i64, day: NaiveDate) -> Option<&str> {
@@ -438,7 +456,6 @@ impl Context {
     pub fn entries(
         &self,
         plan: &RegistrationPlan,
-        draft: &HashMap<(i64, i64, NaiveDate), Action>,
         now: DateTime<Utc>,
         agent: bool,
     ) -> Vec<DayEntry> {
@@ -461,7 +478,7 @@ impl Context {
                     starts_at: planning::paris_instant(NaiveDateTime::new(day, unit.starts_at)),
                     closed: self.closed_reason(plan, unit, day),
                     booking: booking.map(str::to_owned),
-                    pending: draft.get(&(child_id, unit.unit.id, day)).copied(),
+                    pending: self.draft.get(&(child_id, unit.unit.id, day)).copied(),
                     price_cents: self.price(plan, unit, day),
                     change: self.verdict(plan, unit, day, action, now, agent),
                 });
@@ -530,14 +547,6 @@ pub struct DraftCounts {
     pub cancellations: usize,
 }
 
-pub fn counts(draft: &[PendingChange]) -> DraftCounts {
-    let bookings = draft.iter().filter(|c| c.action == "book").count();
-    DraftCounts {
-        bookings,
-        cancellations: draft.len() - bookings,
-    }
-}
-
 #[derive(Debug)]
 pub struct Planning {
     pub from: NaiveDate,
@@ -578,11 +587,6 @@ pub fn view(
         from,
         to,
     )?;
-    let draft_rows = store::draft_of(conn, dossier_id)?;
-    let draft: HashMap<(i64, i64, NaiveDate), Action> = draft_rows
-        .iter()
-        .map(|c| ((c.child_id, c.unit_id, c.day), Action::parse(&c.action)))
-        .collect();
     let agent = matches!(viewer, Viewer::Agent);
     let children = kids
         .into_iter()
@@ -592,7 +596,7 @@ pub fn view(
                 .iter()
                 .filter(|r| r.registration.child_id == child.id)
                 .map(|plan| ActivityPlanning {
-                    entries: ctx.entries(plan, &draft, now, agent),
+                    entries: ctx.entries(plan, now, agent),
                     plan: plan.clone(),
                 })
                 .collect(),
@@ -603,7 +607,7 @@ pub fn view(
         from,
         to,
         children,
-        draft: counts(&draft_rows),
+        draft: ctx.draft_counts(),
     })
 }
 

@@ -150,6 +150,10 @@ async fn eliots_september_opens_on_the_first_school_day_and_two_meals_cost_5_70(
     assert_eq!(draft["draft"]["bookings"], 2);
     assert_eq!(draft["draft"]["cancellations"], 0);
     let planning = body_of(app.get_authed(&path, &family).await, StatusCode::OK).await;
+    assert_eq!(
+        planning["draft"],
+        json!({"bookings": 2, "cancellations": 0})
+    );
     assert_eq!(planning["children"][0]["costCents"], 0);
     assert_eq!(planning["children"][0]["costWithDraftCents"], 570);
     assert_eq!(
