@@ -140,6 +140,7 @@ impl Application {
                 _ => None,
             },
             calendar: Arc::default(),
+            catalog: Arc::default(),
         };
         let data = web::Data::new(state.clone());
 

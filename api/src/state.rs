@@ -21,8 +21,14 @@ pub struct AppState {
     /// PayFiP's client, when `config.payments` says PayFiP.
     pub payfip: Option<crate::payfip::PayFipClient>,
     /// The school holidays and closure days planning reads use.
-    pub calendar: Arc<crate::usecases::city_calendar::CalendarCache>,
+    pub calendar: Arc<Snapshot<CityCalendar>>,
+    /// The activities, their rules, units and groups planning reads use.
+    pub catalog: Arc<Snapshot<ActivityCatalog>>,
 }
+
+use crate::usecases::activity_catalog::ActivityCatalog;
+use crate::usecases::city_calendar::CityCalendar;
+use crate::usecases::snapshot::Snapshot;
 
 impl AppState {
     /// Today's date in the city (dates of birth, quotient periods).

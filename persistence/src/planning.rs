@@ -62,54 +62,55 @@ pub struct Scope {
     pub child_id: Option<i64>,
 }
 
-/// One unit of an accepted registration, with the registration's activity, kind,
-/// rules, its group's capacity and whether a brother or sister holds a live
-/// registration to the same activity.
-pub type PlannedRegistration = (
-    RegistrationSlot,
+/// An activity of the catalogue with its kind, own rules and one of its units.
+pub type CatalogRow = (
     ActivitySlot,
     KindRules,
     Option<ActivityRules>,
-    i32,
-    bool,
     crate::activities::Unit,
 );
 
-/// The units of the accepted registrations in scope whose activity overlaps
-/// `from..=to`, by child, activity and unit position.
+/// Every activity with its kind, rules and units, by activity and unit position: what
+/// the planning knows of activities, read at once and kept in memory by its readers.
+pub fn catalog(conn: &mut AnyConnection) -> Result<Vec<CatalogRow>, DbError> {
+    Ok(activities::table
+        .inner_join(activity_kinds::table)
+        .left_join(activity_rules::table)
+        .inner_join(activity_units::table)
+        .order((activities::id, activity_units::position))
+        .select((
+            ActivitySlot::as_select(),
+            KindRules::as_select(),
+            Option::<ActivityRules>::as_select(),
+            crate::activities::Unit::as_select(),
+        ))
+        .load(conn)?)
+}
+
+/// Every group's capacity, by group.
+pub fn group_capacities(conn: &mut AnyConnection) -> Result<Vec<(i64, i32)>, DbError> {
+    Ok(activity_groups::table
+        .select((activity_groups::id, activity_groups::capacity))
+        .load(conn)?)
+}
+
+/// The accepted registrations in scope, by child and activity, each with whether a
+/// brother or sister holds a live registration to the same activity (the sibling
+/// rate). Their activities come from [`catalog`].
 pub fn accepted_registrations(
     conn: &mut AnyConnection,
     scope: Scope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<PlannedRegistration>, DbError> {
+) -> Result<Vec<(RegistrationSlot, bool)>, DbError> {
     // Not boxed: diesel caches a boxed query by its SQL text, which it would then
     // write out (every identifier escaped) at each call; the two scopes are two
     // statically typed queries instead.
     let siblings = diesel::alias!(registrations as siblings);
     let query = registrations::table
-        .inner_join(
-            activities::table
-                .inner_join(activity_kinds::table)
-                .left_join(activity_rules::table)
-                .inner_join(activity_units::table),
-        )
-        .inner_join(activity_groups::table)
         .filter(registrations::dossier_id.eq(scope.dossier_id))
         .filter(registrations::status.eq("accepted"))
-        .filter(activities::starts_on.le(to))
-        .filter(activities::ends_on.ge(from))
-        .order((
-            registrations::child_id,
-            registrations::activity_id,
-            activity_units::position,
-        ))
+        .order((registrations::child_id, registrations::activity_id))
         .select((
             RegistrationSlot::as_select(),
-            ActivitySlot::as_select(),
-            KindRules::as_select(),
-            Option::<ActivityRules>::as_select(),
-            activity_groups::capacity,
             diesel::dsl::exists(
                 siblings
                     .filter(
@@ -136,7 +137,6 @@ pub fn accepted_registrations(
                             .or(siblings.field(registrations::status).eq("waitlisted")),
                     ),
             ),
-            crate::activities::Unit::as_select(),
         ));
     Ok(match scope.child_id {
         Some(child_id) => query

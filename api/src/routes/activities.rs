@@ -16,6 +16,7 @@ use crate::auth::{Family, Staff};
 use crate::db;
 use crate::problem::{ApiError, validate};
 use crate::state::AppState;
+use crate::usecases::UseCaseError;
 use crate::usecases::activities;
 
 /// Lists the activity kinds.
@@ -164,8 +165,11 @@ pub async fn create_activity(
     validate(&*body)?;
     let input = body.into_inner().into_input()?;
     let now = state.clock.now();
+    let catalog = state.catalog.clone();
     let record = db::run(&state.pool, move |conn| {
-        activities::create(conn, &input, now)
+        let record = activities::create(conn, &input, now)?;
+        catalog.forget();
+        Ok::<_, UseCaseError>(record)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -239,8 +243,11 @@ pub async fn update_activity(
     let input = body.into_inner().into_input()?;
     let (id, version) = if_match(&req, id.into_inner())?;
     let now = state.clock.now();
+    let catalog = state.catalog.clone();
     let record = db::run(&state.pool, move |conn| {
-        activities::update(conn, id, version, &input, now)
+        let record = activities::update(conn, id, version, &input, now)?;
+        catalog.forget();
+        Ok::<_, UseCaseError>(record)
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -273,8 +280,11 @@ pub async fn add_activity_group(
     validate(&*body)?;
     let activity_id = id.into_inner();
     let body = body.into_inner();
+    let catalog = state.catalog.clone();
     let group = db::run(&state.pool, move |conn| {
-        activities::add_group(conn, activity_id, body.name.trim(), body.capacity)
+        let group = activities::add_group(conn, activity_id, body.name.trim(), body.capacity)?;
+        catalog.forget();
+        Ok::<_, UseCaseError>(group)
     })
     .await?;
     Ok(HttpResponse::Created().json(GroupView::from(&group)))
@@ -308,14 +318,16 @@ pub async fn update_activity_group(
     let now = state.clock.now();
     let st = state.clone();
     let group = db::run(&state.pool, move |conn| {
-        activities::update_group(
+        let group = activities::update_group(
             conn,
             &st.config.frontend_url,
             group_id,
             body.name.trim(),
             body.capacity,
             now,
-        )
+        )?;
+        st.catalog.forget();
+        Ok::<_, UseCaseError>(group)
     })
     .await?;
     Ok(HttpResponse::Ok().json(GroupView::from(&group)))

@@ -16,6 +16,7 @@ use crate::auth::Staff;
 use crate::db;
 use crate::problem::{ApiError, FieldError, validate};
 use crate::state::AppState;
+use crate::usecases::UseCaseError;
 use crate::usecases::attendance::{self, RollCallLine};
 use crate::usecases::deadline_rules::{self, Rule, RulesInput};
 
@@ -129,8 +130,11 @@ pub async fn set_activity_kind_deadline_rules(
     }
     let input = body.input();
     let kind_id = id.into_inner();
+    let catalog = state.catalog.clone();
     let (kind, _) = db::run(&state.pool, move |conn| {
-        deadline_rules::set_for_kind(conn, kind_id, &input)
+        let set = deadline_rules::set_for_kind(conn, kind_id, &input)?;
+        catalog.forget();
+        Ok::<_, UseCaseError>(set)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view(&kind, None, false)))
@@ -191,8 +195,11 @@ pub async fn set_activity_deadline_rules(
     let input = body.input();
     let activity_id = id.into_inner();
     let now = state.clock.now();
+    let catalog = state.catalog.clone();
     let (kind, own) = db::run(&state.pool, move |conn| {
-        deadline_rules::set_for_activity(conn, activity_id, &input, now)
+        let set = deadline_rules::set_for_activity(conn, activity_id, &input, now)?;
+        catalog.forget();
+        Ok::<_, UseCaseError>(set)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view(&kind, own.as_ref(), true)))

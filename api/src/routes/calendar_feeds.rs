@@ -12,6 +12,7 @@ use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::calendar_feeds;
+use crate::usecases::planning::CityData;
 
 /// The feed's address: shown once, keep it secret (anyone holding it sees the
 /// child's bookings).
@@ -108,9 +109,9 @@ pub async fn get_calendar_feed(
 ) -> Result<HttpResponse, ApiError> {
     let secret = secret.into_inner();
     let now = state.clock.now();
-    let cache = state.calendar.clone();
+    let (calendar, catalog) = (state.calendar.clone(), state.catalog.clone());
     let (name, events) = db::run(&state.pool, move |conn| {
-        let city = cache.get(conn)?;
+        let city = CityData::cached(conn, &calendar, &catalog)?;
         calendar_feeds::events(conn, city, &secret, now)
     })
     .await?;

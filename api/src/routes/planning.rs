@@ -10,7 +10,7 @@ use crate::auth::{Family, FamilyToken, Staff};
 use crate::db;
 use crate::problem::{ApiError, FieldError, validate};
 use crate::state::AppState;
-use crate::usecases::planning::{self, Viewer};
+use crate::usecases::planning::{self, CityData, Viewer};
 use crate::usecases::planning_changes;
 
 async fn planning_of(
@@ -21,9 +21,9 @@ async fn planning_of(
 ) -> Result<HttpResponse, ApiError> {
     let range = query.resolve(state.today())?;
     let now = state.clock.now();
-    let calendar = state.calendar.clone();
+    let (calendar, catalog) = (state.calendar.clone(), state.catalog.clone());
     let planning = db::run(&state.pool, move |conn| {
-        let city = calendar.get(conn)?;
+        let city = CityData::cached(conn, &calendar, &catalog)?;
         planning::view(conn, city, viewer, child_id, range, now)
     })
     .await?;
@@ -40,10 +40,10 @@ async fn family_planning_of(
 ) -> Result<HttpResponse, ApiError> {
     let range = query.resolve(state.today())?;
     let now = state.clock.now();
-    let calendar = state.calendar.clone();
+    let (calendar, catalog) = (state.calendar.clone(), state.catalog.clone());
     let planning = db::run(&state.pool, move |conn| {
         let dossier_id = token.confirm(conn, now)?.dossier_id()?;
-        let city = calendar.get(conn)?;
+        let city = CityData::cached(conn, &calendar, &catalog)?;
         planning::view(
             conn,
             city,

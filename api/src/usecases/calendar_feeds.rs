@@ -1,14 +1,11 @@
 //! A child's bookings as an iCalendar feed for the family's phone: behind a secret
 //! link (only its SHA-256 is kept), replaced or revoked by the family at will.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Days, NaiveDateTime, NaiveTime, Utc};
 use diesel::Connection;
 use domain::planning::paris_instant;
 use persistence::{AnyConnection, calendar_feeds, children};
 
-use super::city_calendar::CityCalendar;
 use super::planning::{self as plan, Viewer};
 use super::{Outcome, Refusal};
 use crate::auth::secrets;
@@ -51,7 +48,7 @@ pub struct FeedEvent {
 /// The feed's child's name and booked units, from 30 days ago to 11 months ahead.
 pub fn events(
     conn: &mut AnyConnection,
-    city: Arc<CityCalendar>,
+    city: plan::CityData,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Outcome<(String, Vec<FeedEvent>)> {

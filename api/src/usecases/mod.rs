@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod activity_catalog;
 pub mod attendance;
 pub mod baskets;
 pub mod billing;
@@ -31,6 +32,7 @@ pub mod retention;
 pub mod school_calendar;
 pub mod sessions;
 pub mod signup;
+pub mod snapshot;
 pub mod throttling;
 pub mod webhooks;
 

@@ -13,10 +13,12 @@ use domain::planning::{self, Calendar, ChangeDecision, ClosedReason, DaySetting,
 use persistence::activities::Unit;
 use persistence::children::Child;
 use persistence::planning::{self as store, ActivitySlot, RegistrationSlot, Scope};
-use persistence::{AnyConnection, children, quotients};
+use persistence::{AnyConnection, DbError, children, quotients};
 
+use super::activity_catalog::ActivityCatalog;
 use super::city_calendar::CityCalendar;
-use super::deadline_rules::{self, EffectiveRules};
+use super::deadline_rules::EffectiveRules;
+use super::snapshot::Snapshot;
 use super::{Outcome, Refusal, UseCaseError};
 use crate::problem::FieldError;
 
@@ -101,6 +103,43 @@ pub struct UnitPlan {
     brackets: Vec<PriceBracket>,
 }
 
+impl UnitPlan {
+    pub fn new(unit: Unit) -> Self {
+        Self {
+            weekdays: unit
+                .weekdays
+                .split(',')
+                .filter_map(|d| d.parse().ok())
+                .collect(),
+            starts_at: parse_time(&unit.starts_at),
+            brackets: super::activities::brackets(&unit),
+            unit,
+        }
+    }
+}
+
+/// What a planning reads that is the city's rather than the family's: its calendar and
+/// its activities, read anew by changes and taken from a short-lived copy by reads.
+#[derive(Debug, Clone)]
+pub struct CityData {
+    pub calendar: Arc<CityCalendar>,
+    pub catalog: Arc<ActivityCatalog>,
+}
+
+impl CityData {
+    /// Both from the instance's copies (read anew when older than a couple of seconds).
+    pub fn cached(
+        conn: &mut AnyConnection,
+        calendar: &Snapshot<CityCalendar>,
+        catalog: &Snapshot<ActivityCatalog>,
+    ) -> Result<Self, DbError> {
+        Ok(Self {
+            calendar: calendar.get(conn, CityCalendar::read)?,
+            catalog: catalog.get(conn, ActivityCatalog::read)?,
+        })
+    }
+}
+
 /// An accepted registration with its activity, rules and units.
 #[derive(Debug, Clone)]
 pub struct RegistrationPlan {
@@ -128,10 +167,9 @@ pub struct Context {
     /// The dossier's pending changes, every range included.
     draft: HashMap<(i64, i64, NaiveDate), Action>,
     public_holidays: BTreeSet<NaiveDate>,
-    city: Arc<CityCalendar>,
+    city: CityData,
     capacities: HashMap<(i64, NaiveDate), i32>,
     taken: HashMap<(i64, i64, NaiveDate), i32>,
-    group_capacity: HashMap<i64, i32>,
     quotients: HashMap<i64, Vec<QuotientPeriod>>,
 }
 
@@ -173,9 +211,9 @@ pub(crate) fn holidays_around(from: NaiveDate, to: NaiveDate) -> BTreeSet<NaiveD
 }
 
 /// Loads what the planning of one child (`Some`) or of the whole dossier over
-/// `from..=to` needs, the city's calendar read from the database: a fixed dozen of
-/// queries, each a prepared statement both backends keep, whatever the range or the
-/// number of children.
+/// `from..=to` needs, the city's calendar and activities read from the database: a
+/// fixed handful of queries, each a prepared statement both backends keep, whatever
+/// the range or the number of children.
 pub fn load(
     conn: &mut AnyConnection,
     dossier_id: i64,
@@ -183,7 +221,10 @@ pub fn load(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Outcome<Context> {
-    let city = Arc::new(CityCalendar::read_between(conn, from, to)?);
+    let city = CityData {
+        calendar: Arc::new(CityCalendar::read_between(conn, from, to)?),
+        catalog: Arc::new(ActivityCatalog::read(conn)?),
+    };
     load_with(
         conn,
         city,
@@ -196,54 +237,40 @@ pub fn load(
     )
 }
 
-/// [`load`] with the city's calendar already at hand.
+/// [`load`] with the city's calendar and activities already at hand.
 pub fn load_with(
     conn: &mut AnyConnection,
-    city: Arc<CityCalendar>,
+    city: CityData,
     scope: Scope,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Outcome<Context> {
     let dossier_id = scope.dossier_id;
-    let planned = store::accepted_registrations(conn, scope, from, to)?;
     let closures: Vec<_> = city
+        .calendar
         .closures
         .iter()
         .filter(|c| (from..=to).contains(&c.day))
         .collect();
     let mut registrations: Vec<RegistrationPlan> = Vec::new();
-    let mut group_capacity = HashMap::new();
-    for (registration, activity, kind, own, capacity, sibling, unit) in planned {
-        let unit = UnitPlan {
-            weekdays: unit
-                .weekdays
-                .split(',')
-                .filter_map(|d| d.parse().ok())
-                .collect(),
-            starts_at: parse_time(&unit.starts_at),
-            brackets: super::activities::brackets(&unit),
-            unit,
+    for (registration, sibling) in store::accepted_registrations(conn, scope)? {
+        let Some(entry) = city.catalog.activity(registration.activity_id) else {
+            continue;
         };
-        // Rows come by registration, then unit.
-        if let Some(last) = registrations
-            .last_mut()
-            .filter(|r| r.registration.id == registration.id)
-        {
-            last.units.push(unit);
+        if entry.activity.starts_on > to || entry.activity.ends_on < from {
             continue;
         }
-        group_capacity.insert(registration.group_id, capacity);
         registrations.push(RegistrationPlan {
-            rules: deadline_rules::effective(&kind, own.as_ref()),
-            units: vec![unit],
+            rules: entry.rules.clone(),
+            units: entry.units.clone(),
             sibling,
             closures: closures
                 .iter()
-                .filter(|c| c.activity_id.is_none_or(|a| a == activity.id))
+                .filter(|c| c.activity_id.is_none_or(|a| a == entry.activity.id))
                 .map(|c| c.day)
                 .collect(),
+            activity: entry.activity.clone(),
             registration,
-            activity,
         });
     }
     let mut bookings = HashMap::new();
@@ -283,7 +310,6 @@ pub fn load_with(
         city,
         capacities,
         taken,
-        group_capacity,
         quotients: HashMap::from([(dossier_id, periods)]),
     })
 }
@@ -324,7 +350,7 @@ impl Context {
     fn calendar(&self) -> Calendar<'_> {
         Calendar {
             public_holidays: &self.public_holidays,
-            school_holidays: &self.city.school_holidays,
+            school_holidays: &self.city.calendar.school_holidays,
         }
     }
 
@@ -383,9 +409,8 @@ impl Context {
     pub fn capacity(&self, group_id: i64, day: NaiveDate) -> i32 {
         self.capacities
             .get(&(group_id, day))
-            .or_else(|| self.group_capacity.get(&group_id))
             .copied()
-            .unwrap_or(0)
+            .unwrap_or_else(|| self.city.catalog.capacity(group_id))
     }
 
     /// Whether `action` on the unit of the day is allowed at `now`; agents skip the
@@ -565,10 +590,11 @@ pub enum Viewer {
 }
 
 /// The planning of one child (`Some`) or of all the dossier's children, with the city's
-/// calendar as the caller has it (a planning read may take it from the cache).
+/// calendar and activities as the caller has them (a planning read takes them from the
+/// instance's copies).
 pub fn view(
     conn: &mut AnyConnection,
-    city: Arc<CityCalendar>,
+    city: CityData,
     viewer: Viewer,
     child_id: Option<i64>,
     range: (NaiveDate, NaiveDate),

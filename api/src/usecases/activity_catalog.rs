@@ -1,0 +1,63 @@
+//! The activities as the planning reads them: each with its dates, effective deadline
+//! rules and units (parsed once), and every group's capacity. Agents change them rarely
+//! and every planning read needs them, so planning reads take them from a short-lived
+//! copy ([`super::snapshot::Snapshot`]); every change is judged against a fresh read.
+
+use std::collections::HashMap;
+
+use persistence::planning::{self as store, ActivitySlot};
+use persistence::{AnyConnection, DbError};
+
+use super::deadline_rules::{self, EffectiveRules};
+use super::planning::UnitPlan;
+
+/// An activity with what the planning computes from it.
+#[derive(Debug, Clone)]
+pub struct CatalogActivity {
+    pub activity: ActivitySlot,
+    pub rules: EffectiveRules,
+    /// By position; an activity without units is not in the catalogue.
+    pub units: Vec<UnitPlan>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ActivityCatalog {
+    activities: HashMap<i64, CatalogActivity>,
+    group_capacity: HashMap<i64, i32>,
+}
+
+impl ActivityCatalog {
+    /// Reads every activity with its units, and every group's capacity (two statements).
+    pub fn read(conn: &mut AnyConnection) -> Result<Self, DbError> {
+        let mut activities: HashMap<i64, CatalogActivity> = HashMap::new();
+        for (activity, kind, own, unit) in store::catalog(conn)? {
+            let unit = UnitPlan::new(unit);
+            match activities.get_mut(&activity.id) {
+                Some(known) => known.units.push(unit),
+                None => {
+                    activities.insert(
+                        activity.id,
+                        CatalogActivity {
+                            rules: deadline_rules::effective(&kind, own.as_ref()),
+                            units: vec![unit],
+                            activity,
+                        },
+                    );
+                }
+            }
+        }
+        Ok(Self {
+            activities,
+            group_capacity: store::group_capacities(conn)?.into_iter().collect(),
+        })
+    }
+
+    pub fn activity(&self, id: i64) -> Option<&CatalogActivity> {
+        self.activities.get(&id)
+    }
+
+    /// The group's capacity (0 for a group unknown to this copy).
+    pub fn capacity(&self, group_id: i64) -> i32 {
+        self.group_capacity.get(&group_id).copied().unwrap_or(0)
+    }
+}

@@ -1,0 +1,119 @@
+//! A short-lived in-memory copy of data every planning read needs but agents rarely
+//! change (the city's calendar, the activity catalogue): reads take the copy, every
+//! change is judged against the database.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use persistence::{AnyConnection, DbError};
+
+/// How long a copy serves reads. An instance forgets its copy as soon as it changes
+/// the data; another instance's change shows within this delay.
+pub const FRESH_FOR: Duration = Duration::from_secs(2);
+
+/// The copy shared by an instance's requests.
+#[derive(Debug)]
+pub struct Snapshot<T> {
+    held: Mutex<Held<T>>,
+}
+
+#[derive(Debug)]
+struct Held<T> {
+    copy: Option<(Instant, Arc<T>)>,
+    /// Counts the changes, so that a read begun before one is not kept after it.
+    generation: u64,
+}
+
+impl<T> Default for Snapshot<T> {
+    fn default() -> Self {
+        Self {
+            held: Mutex::new(Held {
+                copy: None,
+                generation: 0,
+            }),
+        }
+    }
+}
+
+impl<T> Snapshot<T> {
+    /// The copy if fresh, else `read` on `conn` (and kept).
+    pub fn get(
+        &self,
+        conn: &mut AnyConnection,
+        read: impl FnOnce(&mut AnyConnection) -> Result<T, DbError>,
+    ) -> Result<Arc<T>, DbError> {
+        let generation = {
+            let held = self.lock();
+            if let Some((read_at, copy)) = &held.copy
+                && read_at.elapsed() < FRESH_FOR
+            {
+                return Ok(Arc::clone(copy));
+            }
+            held.generation
+        };
+        let fresh = Arc::new(read(conn)?);
+        let mut held = self.lock();
+        if held.generation == generation {
+            held.copy = Some((Instant::now(), Arc::clone(&fresh)));
+        }
+        Ok(fresh)
+    }
+
+    /// Drops the copy: the data has just changed. Called inside the blocking call that
+    /// committed the change, not after its await, which a client gone meanwhile skips.
+    pub fn forget(&self) {
+        let mut held = self.lock();
+        held.copy = None;
+        held.generation += 1;
+    }
+
+    /// The copy is replaced whole, so a panic elsewhere cannot leave it half-written.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held<T>> {
+        self.held.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use persistence::DatabaseUrl;
+
+    use super::*;
+
+    #[test]
+    fn a_copy_serves_reads_until_forgotten_and_a_read_overtaken_by_a_change_is_not_kept() {
+        let mut conn = DatabaseUrl::parse(":memory:").unwrap().connect().unwrap();
+        let snapshot = Snapshot::<u32>::default();
+        let reads = Cell::new(0);
+        let read = |_: &mut AnyConnection| {
+            reads.set(reads.get() + 1);
+            Ok(reads.get())
+        };
+        assert_eq!(*snapshot.get(&mut conn, read).unwrap(), 1);
+        assert_eq!(*snapshot.get(&mut conn, read).unwrap(), 1);
+        snapshot.forget();
+        assert_eq!(*snapshot.get(&mut conn, read).unwrap(), 2);
+        // A change lands while a read is under way: that read answers its caller but
+        // is not kept, so the next caller reads again.
+        snapshot.forget();
+        let overtaken = snapshot
+            .get(&mut conn, |conn| {
+                snapshot.forget();
+                read(conn)
+            })
+            .unwrap();
+        assert_eq!(*overtaken, 3);
+        assert_eq!(*snapshot.get(&mut conn, read).unwrap(), 4);
+        assert_eq!(*snapshot.get(&mut conn, read).unwrap(), 4);
+    }
+
+    #[test]
+    fn a_failed_read_keeps_nothing() {
+        let mut conn = DatabaseUrl::parse(":memory:").unwrap().connect().unwrap();
+        let snapshot = Snapshot::<u32>::default();
+        let failed = snapshot.get(&mut conn, |_| Err(DbError::unavailable("down")));
+        assert!(failed.is_err());
+        assert_eq!(*snapshot.get(&mut conn, |_| Ok(7)).unwrap(), 7);
+    }
+}
