@@ -471,21 +471,22 @@ pub fn find_active_session(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<ActiveSession>, DbError> {
-    let found = sessions::table
+    let now = db_time(now);
+    // Not `.first()`: a bound LIMIT makes SQLite re-prepare the statement at every call,
+    // and this runs on every authenticated request (on the backend's own connection).
+    let found: Option<(Account, bool)> = crate::native::on_backend!(conn, |c| sessions::table
         .inner_join(accounts::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(db_time(now)))
+        .filter(sessions::expires_at.gt(now))
         .filter(accounts::status.eq("active"))
         .select((
             Account::as_select(),
             diesel::dsl::exists(crate::legal::unaccepted_current!(account_id)),
         ))
-        // Not `.first()`: a bound LIMIT makes SQLite re-prepare the statement at every
-        // call, and this runs on every authenticated request.
-        .get_result(conn)
-        .optional()?;
+        .get_result(c)
+        .optional())?;
     Ok(found.map(|(account, consents_missing)| ActiveSession {
         account,
         consents_missing,

@@ -73,16 +73,18 @@ pub fn find(
 ) -> Result<Option<Child>, DbError> {
     // The id is the key: no LIMIT, so SQLite keeps the prepared statement; not boxed,
     // as diesel would write a boxed query's SQL out at every call to find it cached.
-    let query = children::table
-        .filter(children::id.eq(id))
-        .select(Child::as_select());
-    Ok(match dossier_id {
-        Some(dossier_id) => query
-            .filter(children::dossier_id.eq(dossier_id))
-            .get_result(conn),
-        None => query.get_result(conn),
-    }
-    .optional()?)
+    Ok(crate::native::on_backend!(conn, |c| {
+        let query = children::table
+            .filter(children::id.eq(id))
+            .select(Child::as_select());
+        match dossier_id {
+            Some(dossier_id) => query
+                .filter(children::dossier_id.eq(dossier_id))
+                .get_result(c),
+            None => query.get_result(c),
+        }
+        .optional()
+    })?)
 }
 
 /// The dossier's children, eldest first.

@@ -19,6 +19,7 @@ mod error;
 pub mod imports;
 pub mod legal;
 mod migrations;
+mod native;
 pub mod news;
 pub mod notifications;
 pub mod online_payments;

@@ -104,46 +104,46 @@ pub fn accepted_registrations(
     // Not boxed: diesel caches a boxed query by its SQL text, which it would then
     // write out (every identifier escaped) at each call; the two scopes are two
     // statically typed queries instead.
-    let siblings = diesel::alias!(registrations as siblings);
-    let query = registrations::table
-        .filter(registrations::dossier_id.eq(scope.dossier_id))
-        .filter(registrations::status.eq("accepted"))
-        .order((registrations::child_id, registrations::activity_id))
-        .select((
-            RegistrationSlot::as_select(),
-            diesel::dsl::exists(
-                siblings
-                    .filter(
-                        siblings
-                            .field(registrations::dossier_id)
-                            .eq(registrations::dossier_id),
-                    )
-                    .filter(
-                        siblings
-                            .field(registrations::activity_id)
-                            .eq(registrations::activity_id),
-                    )
-                    .filter(
-                        siblings
-                            .field(registrations::child_id)
-                            .ne(registrations::child_id),
-                    )
-                    // Not `eq_any`: a bound list keeps the statement out of the cache.
-                    .filter(
-                        siblings
-                            .field(registrations::status)
-                            .eq("requested")
-                            .or(siblings.field(registrations::status).eq("accepted"))
-                            .or(siblings.field(registrations::status).eq("waitlisted")),
-                    ),
-            ),
-        ));
-    Ok(match scope.child_id {
-        Some(child_id) => query
-            .filter(registrations::child_id.eq(child_id))
-            .load(conn)?,
-        None => query.load(conn)?,
-    })
+    Ok(crate::native::on_backend!(conn, |c| {
+        let siblings = diesel::alias!(registrations as siblings);
+        let query = registrations::table
+            .filter(registrations::dossier_id.eq(scope.dossier_id))
+            .filter(registrations::status.eq("accepted"))
+            .order((registrations::child_id, registrations::activity_id))
+            .select((
+                RegistrationSlot::as_select(),
+                diesel::dsl::exists(
+                    siblings
+                        .filter(
+                            siblings
+                                .field(registrations::dossier_id)
+                                .eq(registrations::dossier_id),
+                        )
+                        .filter(
+                            siblings
+                                .field(registrations::activity_id)
+                                .eq(registrations::activity_id),
+                        )
+                        .filter(
+                            siblings
+                                .field(registrations::child_id)
+                                .ne(registrations::child_id),
+                        )
+                        // Not `eq_any`: a bound list keeps the statement out of the cache.
+                        .filter(
+                            siblings
+                                .field(registrations::status)
+                                .eq("requested")
+                                .or(siblings.field(registrations::status).eq("accepted"))
+                                .or(siblings.field(registrations::status).eq("waitlisted")),
+                        ),
+                ),
+            ));
+        match scope.child_id {
+            Some(child_id) => query.filter(registrations::child_id.eq(child_id)).load(c),
+            None => query.load(c),
+        }
+    })?)
 }
 
 /// The dossier's accepted registrations.
@@ -191,19 +191,6 @@ pub struct NewBooking<'a> {
     pub source: &'a str,
 }
 
-/// Loads a query on the backend's own connection: diesel's `MultiConnection` does not
-/// pass `UNION` through (each backend's connection does, and keeps it prepared).
-fn load_on_backend<'query, Q, U>(conn: &mut AnyConnection, query: Q) -> Result<Vec<U>, DbError>
-where
-    Q: diesel::query_dsl::LoadQuery<'query, diesel::PgConnection, U>
-        + diesel::query_dsl::LoadQuery<'query, diesel::SqliteConnection, U>,
-{
-    Ok(match conn {
-        AnyConnection::Postgresql(pg) => query.load(pg)?,
-        AnyConnection::Sqlite(sqlite) => query.load(sqlite)?,
-    })
-}
-
 /// A booking or a pending change as the planning reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct DayMark {
@@ -217,7 +204,7 @@ pub struct DayMark {
 }
 
 /// The saved bookings in scope over `from..=to`, and the dossier's whole draft, in one
-/// statement (one round trip to PostgreSQL).
+/// statement (one round trip to PostgreSQL), on the backend's own connection.
 pub fn bookings_and_draft(
     conn: &mut AnyConnection,
     scope: Scope,
@@ -242,20 +229,19 @@ pub fn bookings_and_draft(
             planning_changes::day,
             planning_changes::action,
         ));
-    match scope.child_id {
-        Some(child_id) => load_on_backend(
-            conn,
-            booked
+    Ok(crate::native::on_backend!(
+        conn,
+        |c| match scope.child_id {
+            Some(child_id) => booked
                 .filter(bookings::child_id.eq(child_id))
-                .union_all(draft),
-        ),
-        None => load_on_backend(
-            conn,
-            booked
+                .union_all(draft)
+                .load(c),
+            None => booked
                 .filter(bookings::dossier_id.eq(scope.dossier_id))
-                .union_all(draft),
-        ),
-    }
+                .union_all(draft)
+                .load(c),
+        }
+    )?)
 }
 
 pub fn find_booking(
@@ -383,7 +369,9 @@ pub fn places_between(
             booking_counts::day,
             booking_counts::taken,
         ));
-    load_on_backend(conn, capacities.union_all(taken))
+    Ok(crate::native::on_backend!(conn, |c| capacities
+        .union_all(taken)
+        .load(c))?)
 }
 
 /// Takes a place if fewer than `capacity` are taken; false when the day is full.

@@ -46,12 +46,14 @@ pub fn of_dossier(
     conn: &mut AnyConnection,
     dossier_id: i64,
 ) -> Result<Vec<FamilyQuotient>, DbError> {
-    Ok(family_quotients::table
-        .filter(family_quotients::dossier_id.eq(dossier_id))
-        .order((
-            family_quotients::valid_from.desc(),
-            family_quotients::id.desc(),
-        ))
-        .select(FamilyQuotient::as_select())
-        .load(conn)?)
+    Ok(crate::native::on_backend!(conn, |c| {
+        family_quotients::table
+            .filter(family_quotients::dossier_id.eq(dossier_id))
+            .order((
+                family_quotients::valid_from.desc(),
+                family_quotients::id.desc(),
+            ))
+            .select(FamilyQuotient::as_select())
+            .load(c)
+    })?)
 }
