@@ -54,7 +54,9 @@ diesel::define_sql_function! {
 /// failing (first, so that the other pragmas wait too), foreign keys enforced,
 /// readers never blocked by the writer (WAL), and the file read through a shared
 /// memory map (up to 1 GiB) instead of a `pread` copy into each connection's cache
-/// (those system calls and copies took about 6 % of the planning benchmark's CPU).
+/// (those system calls and copies took about 6 % of the planning benchmark's CPU). The
+/// price, as SQLite documents it: an I/O error on the file ends the process (SIGBUS)
+/// instead of failing one query.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824;";
 

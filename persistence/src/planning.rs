@@ -12,7 +12,8 @@ use crate::schema::{
 };
 use crate::{AnyConnection, DbError, db_time};
 
-/// An accepted registration, with what the planning needs of its activity.
+/// An accepted registration as the planning reads it (its activity comes from
+/// [`catalog`]).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = registrations)]
 pub struct RegistrationSlot {
@@ -70,10 +71,14 @@ pub type CatalogRow = (
     crate::activities::Unit,
 );
 
-/// Every activity with its kind, rules and units, by activity and unit position: what
-/// the planning knows of activities, read at once and kept in memory by its readers.
-pub fn catalog(conn: &mut AnyConnection) -> Result<Vec<CatalogRow>, DbError> {
-    Ok(activities::table
+/// The activities with their kind, rules and units, by activity and unit position:
+/// every one (what planning reads keep in memory), or those of a dossier's accepted
+/// registrations (what a change reads fresh).
+pub fn catalog(
+    conn: &mut AnyConnection,
+    dossier_id: Option<i64>,
+) -> Result<Vec<CatalogRow>, DbError> {
+    let query = activities::table
         .inner_join(activity_kinds::table)
         .left_join(activity_rules::table)
         .inner_join(activity_units::table)
@@ -83,15 +88,27 @@ pub fn catalog(conn: &mut AnyConnection) -> Result<Vec<CatalogRow>, DbError> {
             KindRules::as_select(),
             Option::<ActivityRules>::as_select(),
             crate::activities::Unit::as_select(),
-        ))
-        .load(conn)?)
+        ));
+    Ok(match dossier_id {
+        Some(dossier_id) => query
+            .filter(activities::id.eq_any(accepted_activities(dossier_id)))
+            .load(conn)?,
+        None => query.load(conn)?,
+    })
 }
 
-/// Every group's capacity, by group.
-pub fn group_capacities(conn: &mut AnyConnection) -> Result<Vec<(i64, i32)>, DbError> {
-    Ok(activity_groups::table
-        .select((activity_groups::id, activity_groups::capacity))
-        .load(conn)?)
+/// The groups' capacities: every group's, or those of a dossier's accepted registrations.
+pub fn group_capacities(
+    conn: &mut AnyConnection,
+    dossier_id: Option<i64>,
+) -> Result<Vec<(i64, i32)>, DbError> {
+    let query = activity_groups::table.select((activity_groups::id, activity_groups::capacity));
+    Ok(match dossier_id {
+        Some(dossier_id) => query
+            .filter(activity_groups::id.eq_any(accepted_groups(dossier_id)))
+            .load(conn)?,
+        None => query.load(conn)?,
+    })
 }
 
 /// The accepted registrations in scope, by child and activity, each with whether a
@@ -154,6 +171,14 @@ type AcceptedRegistrations = diesel::dsl::Filter<
 
 /// One column of the dossier's accepted registrations, as a subquery.
 type AcceptedOf<Column> = diesel::dsl::Select<AcceptedRegistrations, Column>;
+
+/// The activities of the dossier's accepted registrations.
+fn accepted_activities(dossier_id: i64) -> AcceptedOf<registrations::activity_id> {
+    registrations::table
+        .filter(registrations::dossier_id.eq(dossier_id))
+        .filter(registrations::status.eq("accepted"))
+        .select(registrations::activity_id)
+}
 
 /// The groups of the dossier's accepted registrations.
 fn accepted_groups(dossier_id: i64) -> AcceptedOf<registrations::group_id> {

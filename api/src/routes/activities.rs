@@ -16,7 +16,6 @@ use crate::auth::{Family, Staff};
 use crate::db;
 use crate::problem::{ApiError, validate};
 use crate::state::AppState;
-use crate::usecases::UseCaseError;
 use crate::usecases::activities;
 
 /// Lists the activity kinds.
@@ -167,9 +166,9 @@ pub async fn create_activity(
     let now = state.clock.now();
     let catalog = state.catalog.clone();
     let record = db::run(&state.pool, move |conn| {
-        let record = activities::create(conn, &input, now)?;
+        let record = activities::create(conn, &input, now);
         catalog.forget();
-        Ok::<_, UseCaseError>(record)
+        record
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -245,9 +244,9 @@ pub async fn update_activity(
     let now = state.clock.now();
     let catalog = state.catalog.clone();
     let record = db::run(&state.pool, move |conn| {
-        let record = activities::update(conn, id, version, &input, now)?;
+        let record = activities::update(conn, id, version, &input, now);
         catalog.forget();
-        Ok::<_, UseCaseError>(record)
+        record
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -282,9 +281,9 @@ pub async fn add_activity_group(
     let body = body.into_inner();
     let catalog = state.catalog.clone();
     let group = db::run(&state.pool, move |conn| {
-        let group = activities::add_group(conn, activity_id, body.name.trim(), body.capacity)?;
+        let group = activities::add_group(conn, activity_id, body.name.trim(), body.capacity);
         catalog.forget();
-        Ok::<_, UseCaseError>(group)
+        group
     })
     .await?;
     Ok(HttpResponse::Created().json(GroupView::from(&group)))
@@ -325,9 +324,9 @@ pub async fn update_activity_group(
             body.name.trim(),
             body.capacity,
             now,
-        )?;
+        );
         st.catalog.forget();
-        Ok::<_, UseCaseError>(group)
+        group
     })
     .await?;
     Ok(HttpResponse::Ok().json(GroupView::from(&group)))

@@ -16,7 +16,6 @@ use crate::auth::Staff;
 use crate::db;
 use crate::problem::{ApiError, FieldError, validate};
 use crate::state::AppState;
-use crate::usecases::UseCaseError;
 use crate::usecases::attendance::{self, RollCallLine};
 use crate::usecases::deadline_rules::{self, Rule, RulesInput};
 
@@ -132,9 +131,9 @@ pub async fn set_activity_kind_deadline_rules(
     let kind_id = id.into_inner();
     let catalog = state.catalog.clone();
     let (kind, _) = db::run(&state.pool, move |conn| {
-        let set = deadline_rules::set_for_kind(conn, kind_id, &input)?;
+        let set = deadline_rules::set_for_kind(conn, kind_id, &input);
         catalog.forget();
-        Ok::<_, UseCaseError>(set)
+        set
     })
     .await?;
     Ok(HttpResponse::Ok().json(view(&kind, None, false)))
@@ -197,9 +196,9 @@ pub async fn set_activity_deadline_rules(
     let now = state.clock.now();
     let catalog = state.catalog.clone();
     let (kind, own) = db::run(&state.pool, move |conn| {
-        let set = deadline_rules::set_for_activity(conn, activity_id, &input, now)?;
+        let set = deadline_rules::set_for_activity(conn, activity_id, &input, now);
         catalog.forget();
-        Ok::<_, UseCaseError>(set)
+        set
     })
     .await?;
     Ok(HttpResponse::Ok().json(view(&kind, own.as_ref(), true)))

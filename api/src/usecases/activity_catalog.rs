@@ -27,10 +27,21 @@ pub struct ActivityCatalog {
 }
 
 impl ActivityCatalog {
-    /// Reads every activity with its units, and every group's capacity (two statements).
+    /// Reads every activity with its units, and every group's capacity (two statements):
+    /// the copy planning reads keep.
     pub fn read(conn: &mut AnyConnection) -> Result<Self, DbError> {
+        Self::read_scoped(conn, None)
+    }
+
+    /// Reads the activities and groups of the dossier's accepted registrations only: what
+    /// a change judges against, fresh, whatever the size of the city's history.
+    pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<Self, DbError> {
+        Self::read_scoped(conn, Some(dossier_id))
+    }
+
+    fn read_scoped(conn: &mut AnyConnection, dossier_id: Option<i64>) -> Result<Self, DbError> {
         let mut activities: HashMap<i64, CatalogActivity> = HashMap::new();
-        for (activity, kind, own, unit) in store::catalog(conn)? {
+        for (activity, kind, own, unit) in store::catalog(conn, dossier_id)? {
             let unit = UnitPlan::new(unit);
             match activities.get_mut(&activity.id) {
                 Some(known) => known.units.push(unit),
@@ -48,7 +59,9 @@ impl ActivityCatalog {
         }
         Ok(Self {
             activities,
-            group_capacity: store::group_capacities(conn)?.into_iter().collect(),
+            group_capacity: store::group_capacities(conn, dossier_id)?
+                .into_iter()
+                .collect(),
         })
     }
 

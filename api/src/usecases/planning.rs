@@ -223,7 +223,7 @@ pub fn load(
 ) -> Outcome<Context> {
     let city = CityData {
         calendar: Arc::new(CityCalendar::read_between(conn, from, to)?),
-        catalog: Arc::new(ActivityCatalog::read(conn)?),
+        catalog: Arc::new(ActivityCatalog::of_dossier(conn, dossier_id)?),
     };
     load_with(
         conn,

@@ -60,7 +60,9 @@ impl<T> Snapshot<T> {
     }
 
     /// Drops the copy: the data has just changed. Called inside the blocking call that
-    /// committed the change, not after its await, which a client gone meanwhile skips.
+    /// committed the change, not after its await, which a client gone meanwhile skips,
+    /// and whatever the call's outcome (a write may have committed before a later read
+    /// failed).
     pub fn forget(&self) {
         let mut held = self.lock();
         held.copy = None;
