@@ -2,7 +2,7 @@
 //! is embedded), rendered on demand: an issued invoice never changes, so its PDF is
 //! the same every time.
 
-use chrono::NaiveDate;
+use domain::calendar::french_date;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 use crate::usecases::invoices::{InvoiceDetail, balance_of};
@@ -37,8 +37,8 @@ pub fn render(city: &str, dossier_number: &str, detail: &InvoiceDetail) -> Vec<u
         )),
         Row::Text(format!(
             "Émise le {} — à payer avant le {}",
-            date(invoice.issued_on),
-            date(invoice.due_on)
+            french_date(invoice.issued_on),
+            french_date(invoice.due_on)
         )),
         Row::Gap,
         Row::Bold("Détail".into()),
@@ -55,8 +55,8 @@ pub fn render(city: &str, dossier_number: &str, detail: &InvoiceDetail) -> Vec<u
         )));
         rows.push(Row::Text(format!(
             "      du {} au {} : {} × {} = {}",
-            date(l.first_day),
-            date(l.last_day),
+            french_date(l.first_day),
+            french_date(l.last_day),
             l.quantity,
             euros(l.unit_price_cents),
             euros(l.amount_cents)
@@ -166,10 +166,6 @@ fn win_ansi(text: &str) -> Vec<u8> {
         .collect()
 }
 
-fn date(day: NaiveDate) -> String {
-    day.format("%d/%m/%Y").to_string()
-}
-
 fn euros(cents: i64) -> String {
     format!("{} €", crate::usecases::invoices::euros(cents))
 }
@@ -189,7 +185,7 @@ mod tests {
 
     #[test]
     fn months_are_named_in_french() {
-        let day = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap_or_default();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 8, 1).unwrap_or_default();
         assert_eq!(crate::usecases::invoices::month_label(day), "août 2026");
     }
 }

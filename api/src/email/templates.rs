@@ -1,6 +1,7 @@
 //! The messages the portal sends, in French, as text and HTML.
 
 use chrono::{DateTime, Utc};
+use domain::calendar::french_instant;
 use persistence::outbox::{self, NewEmail};
 use persistence::{AnyConnection, DbError};
 
@@ -28,13 +29,6 @@ impl Message {
             now,
         )
     }
-}
-
-pub(crate) fn paris(instant: DateTime<Utc>) -> String {
-    instant
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y à %H:%M")
-        .to_string()
 }
 
 /// Escapes text for HTML (emails, and the payment sandbox's page).
@@ -108,7 +102,7 @@ pub fn activation(to: &str, first_name: &str, link: &str, valid_until: DateTime<
             "Votre compte Espace Familles a été créé. Pour l'activer, suivez ce lien :".to_owned(),
             format!(
                 "Attention, le lien n'est valide que jusqu'au {} (72 heures).",
-                paris(valid_until)
+                french_instant(valid_until)
             ),
             "Si vous n'êtes pas à l'origine de cette inscription, ignorez ce message.".to_owned(),
         ],
@@ -124,7 +118,7 @@ pub fn invitation(to: &str, first_name: &str, link: &str, valid_until: DateTime<
         &hello(first_name),
         &[
             "Un compte agent de l'Espace Familles vous a été ouvert. Choisissez votre mot de passe en suivant ce lien :".to_owned(),
-            format!("Le lien est valide jusqu'au {}.", paris(valid_until)),
+            format!("Le lien est valide jusqu'au {}.", french_instant(valid_until)),
         ],
         Some(("Choisir mon mot de passe", link)),
     )
@@ -157,7 +151,7 @@ pub fn password_reset(
         &hello(first_name),
         &[
             "Vous avez demandé à réinitialiser le mot de passe de votre compte Espace Familles. Suivez ce lien :".to_owned(),
-            format!("Le lien n'est valide qu'une fois, jusqu'au {} (1 heure).", paris(valid_until)),
+            format!("Le lien n'est valide qu'une fois, jusqu'au {} (1 heure).", french_instant(valid_until)),
             "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.".to_owned(),
         ],
         Some(("Choisir un nouveau mot de passe", link)),
@@ -171,7 +165,7 @@ pub fn password_changed(to: &str, first_name: &str, at: DateTime<Utc>) -> Messag
         "Votre mot de passe a été modifié",
         &hello(first_name),
         &[
-            format!("Le mot de passe de votre compte Espace Familles a été modifié le {}. Vos autres connexions ont été fermées.", paris(at)),
+            format!("Le mot de passe de votre compte Espace Familles a été modifié le {}. Vos autres connexions ont été fermées.", french_instant(at)),
             "Si vous n'êtes pas à l'origine de ce changement, contactez sans attendre le service Enfance de votre ville.".to_owned(),
         ],
         None,
@@ -186,7 +180,7 @@ pub fn email_change(to: &str, first_name: &str, link: &str, valid_until: DateTim
         &hello(first_name),
         &[
             "Pour que cette adresse devienne celle de votre compte Espace Familles, confirmez-la en suivant ce lien :".to_owned(),
-            format!("Le lien est valide jusqu'au {}.", paris(valid_until)),
+            format!("Le lien est valide jusqu'au {}.", french_instant(valid_until)),
         ],
         Some(("Confirmer mon adresse", link)),
     )

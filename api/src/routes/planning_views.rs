@@ -1,7 +1,7 @@
 //! What clients read and write about plannings: ranges, days, verdicts, drafts.
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
-use chrono_tz::Europe::Paris;
+use domain::calendar::french_instant;
 use domain::planning::ClosedReason;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -159,13 +159,6 @@ fn closed_label(reason: ClosedReason) -> &'static str {
     }
 }
 
-fn paris(instant: DateTime<Utc>) -> String {
-    instant
-        .with_timezone(&Paris)
-        .format("%d/%m/%Y à %H:%M")
-        .to_string()
-}
-
 /// Why a day cannot change: a stable `code`, a French message, the instants involved.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -194,10 +187,13 @@ impl From<DayRefusal> for DayRefusalView {
     fn from(refusal: DayRefusal) -> Self {
         let message = match refusal {
             DayRefusal::DeadlinePassed(at) => {
-                format!("Le délai est passé depuis le {}.", paris(at))
+                format!("Le délai est passé depuis le {}.", french_instant(at))
             }
             DayRefusal::WindowNotOpen(at) => {
-                format!("Les réservations de ce jour ouvrent le {}.", paris(at))
+                format!(
+                    "Les réservations de ce jour ouvrent le {}.",
+                    french_instant(at)
+                )
             }
             DayRefusal::NoWindow => "Aucune période de réservation ne couvre ce jour.".to_owned(),
             DayRefusal::DayClosed(reason) => {

@@ -4,6 +4,7 @@
 //! copy ([`super::snapshot::Snapshot`]); every change is judged against a fresh read.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use persistence::planning::{self as store, ActivitySlot};
 use persistence::{AnyConnection, DbError};
@@ -13,11 +14,14 @@ use super::planning::UnitPlan;
 
 /// An activity with what the planning computes from it.
 #[derive(Debug, Clone)]
+///
+/// Shared, not copied, by every registration plan built from it (a planning read makes
+/// one per registration).
 pub struct CatalogActivity {
-    pub activity: ActivitySlot,
-    pub rules: EffectiveRules,
+    pub activity: Arc<ActivitySlot>,
+    pub rules: Arc<EffectiveRules>,
     /// By position; an activity without units is not in the catalogue.
-    pub units: Vec<UnitPlan>,
+    pub units: Arc<[UnitPlan]>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -40,25 +44,29 @@ impl ActivityCatalog {
     }
 
     fn read_scoped(conn: &mut AnyConnection, dossier_id: Option<i64>) -> Result<Self, DbError> {
-        let mut activities: HashMap<i64, CatalogActivity> = HashMap::new();
+        let mut read: HashMap<i64, (ActivitySlot, EffectiveRules, Vec<UnitPlan>)> = HashMap::new();
         for (activity, kind, own, unit) in store::catalog(conn, dossier_id)? {
             let unit = UnitPlan::new(unit);
-            match activities.get_mut(&activity.id) {
-                Some(known) => known.units.push(unit),
+            match read.get_mut(&activity.id) {
+                Some(known) => known.2.push(unit),
                 None => {
-                    activities.insert(
-                        activity.id,
-                        CatalogActivity {
-                            rules: deadline_rules::effective(&kind, own.as_ref()),
-                            units: vec![unit],
-                            activity,
-                        },
-                    );
+                    let rules = deadline_rules::effective(&kind, own.as_ref());
+                    read.insert(activity.id, (activity, rules, vec![unit]));
                 }
             }
         }
         Ok(Self {
-            activities,
+            activities: read
+                .into_iter()
+                .map(|(id, (activity, rules, units))| {
+                    let entry = CatalogActivity {
+                        activity: Arc::new(activity),
+                        rules: Arc::new(rules),
+                        units: units.into(),
+                    };
+                    (id, entry)
+                })
+                .collect(),
             group_capacity: store::group_capacities(conn, dossier_id)?
                 .into_iter()
                 .collect(),

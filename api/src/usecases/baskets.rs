@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::Connection;
 use domain::activity::{HolidayWeek, RegistrationMode, holiday_weeks, unit_price};
-use domain::calendar::HolidayRegion;
+use domain::calendar::{HolidayRegion, french_date, french_instant};
 use domain::dossier::SchoolLevel;
 use domain::notification::NoticeKind;
 use persistence::activities::{Activity, Group};
@@ -18,7 +18,6 @@ use super::dossiers::gone;
 use super::invoices;
 use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
-use crate::email::templates;
 use crate::problem::FieldError;
 
 /// A week on offer: its days, its price for this family, each group's places left.
@@ -517,12 +516,12 @@ fn offer_next(
             format!(
                 "Une place s'est libérée pour {}, semaine du {} ({} EUR). Elle vous est réservée : réglez-la pour confirmer l'inscription :",
                 child.first_name,
-                week_start.format("%d/%m/%Y"),
+                french_date(week_start),
                 invoices::euros(item.amount_cents),
             ),
             format!(
                 "Sans paiement avant le {}, la place sera proposée à la famille suivante.",
-                templates::paris(until)
+                french_instant(until)
             ),
         ],
         link: Some((

@@ -15,6 +15,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use diesel::Connection;
 use domain::activity::{PriceBracket, RegistrationMode, unit_price};
 use domain::billing::{self, BillableKind, Entry, Line};
+use domain::calendar::french_date;
 use domain::dossier::QuotientPeriod;
 use domain::notification::NoticeKind;
 use domain::planning::AttendanceStatus;
@@ -418,10 +419,7 @@ fn issued_notice(id: i64, invoice: &NewInvoice, portal: &str) -> Notice {
                 invoice.number,
                 super::invoices::euros(invoice.total_cents)
             ),
-            format!(
-                "Date limite de paiement : {}.",
-                invoice.due_on.format("%d/%m/%Y")
-            ),
+            format!("Date limite de paiement : {}.", french_date(invoice.due_on)),
         ],
         link: Some((
             "Voir la facture".to_owned(),

@@ -3,11 +3,11 @@
 //! its price. Everything is loaded in a fixed handful of queries, whatever the range.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use domain::activity::{PriceBracket, RegistrationMode, unit_price};
-use domain::calendar::{HolidayRegion, public_holidays};
+use domain::calendar::{HolidayRegion, SUPPORTED_YEARS, public_holidays};
 use domain::dossier::QuotientPeriod;
 use domain::planning::{self, Calendar, ChangeDecision, ClosedReason, DaySetting, day_state};
 use persistence::activities::Unit;
@@ -144,9 +144,10 @@ impl CityData {
 #[derive(Debug, Clone)]
 pub struct RegistrationPlan {
     pub registration: RegistrationSlot,
-    pub activity: ActivitySlot,
-    pub rules: EffectiveRules,
-    pub units: Vec<UnitPlan>,
+    /// The catalogue's, shared.
+    pub activity: Arc<ActivitySlot>,
+    pub rules: Arc<EffectiveRules>,
+    pub units: Arc<[UnitPlan]>,
     sibling: bool,
     closures: BTreeSet<NaiveDate>,
 }
@@ -166,7 +167,7 @@ pub struct Context {
     bookings: HashMap<(i64, i64, NaiveDate), String>,
     /// The dossier's pending changes, every range included.
     draft: HashMap<(i64, i64, NaiveDate), Action>,
-    public_holidays: BTreeSet<NaiveDate>,
+    public_holidays: &'static BTreeSet<NaiveDate>,
     city: CityData,
     capacities: HashMap<(i64, NaiveDate), i32>,
     taken: HashMap<(i64, i64, NaiveDate), i32>,
@@ -200,14 +201,17 @@ pub(crate) fn parse_time(text: &str) -> NaiveTime {
         .unwrap_or(NaiveTime::MIN)
 }
 
-/// Public holidays of the years around the range (a deadline counted in working days
-/// may reach back into the previous year).
-pub(crate) fn holidays_around(from: NaiveDate, to: NaiveDate) -> BTreeSet<NaiveDate> {
-    (from.year() - 1..=to.year() + 1)
-        .filter_map(|year| public_holidays(year, HolidayRegion::Metropole).ok())
-        .flatten()
-        .map(|h| h.date)
-        .collect()
+/// The public holidays of every year the calendar supports, computed once (a few
+/// thousand dates) rather than at every planning read.
+pub(crate) fn all_public_holidays() -> &'static BTreeSet<NaiveDate> {
+    static HOLIDAYS: LazyLock<BTreeSet<NaiveDate>> = LazyLock::new(|| {
+        SUPPORTED_YEARS
+            .filter_map(|year| public_holidays(year, HolidayRegion::Metropole).ok())
+            .flatten()
+            .map(|h| h.date)
+            .collect()
+    });
+    &HOLIDAYS
 }
 
 /// Loads what the planning of one child (`Some`) or of the whole dossier over
@@ -306,7 +310,7 @@ pub fn load_with(
         registrations,
         bookings,
         draft,
-        public_holidays: holidays_around(from, to),
+        public_holidays: all_public_holidays(),
         city,
         capacities,
         taken,
@@ -349,7 +353,7 @@ impl DayEntry {
 impl Context {
     fn calendar(&self) -> Calendar<'_> {
         Calendar {
-            public_holidays: &self.public_holidays,
+            public_holidays: self.public_holidays,
             school_holidays: &self.city.calendar.school_holidays,
         }
     }

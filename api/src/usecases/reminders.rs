@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::Connection;
+use domain::calendar::french_instant;
 use domain::notification::NoticeKind;
 use domain::planning::{Calendar, ChangeWindow, booking_windows};
 use persistence::activities::Activity;
@@ -15,7 +16,6 @@ use persistence::{
 use super::Outcome;
 use super::deadline_rules;
 use super::notifications::{self, Notice};
-use crate::email::templates::paris;
 
 /// How long before a window closes the families are reminded.
 pub const CLOSING_NOTICE: Duration = Duration::days(2);
@@ -34,10 +34,8 @@ pub fn run(conn: &mut AnyConnection, portal: &str, now: DateTime<Utc>) -> Outcom
         offset += PAGE;
         let last = i64::try_from(page.len()).unwrap_or(0) < PAGE;
         for activity in page {
-            let public_holidays =
-                super::planning::holidays_around(activity.starts_on.max(today), activity.ends_on);
             let calendar = Calendar {
-                public_holidays: &public_holidays,
+                public_holidays: super::planning::all_public_holidays(),
                 school_holidays: &school_holidays,
             };
             for window in windows_of(conn, &activity, today, &calendar)? {
@@ -99,7 +97,7 @@ fn remind(
             format!(
                 "Les réservations pour « {} » ferment le {} : pensez à réserver les jours de vos enfants.",
                 activity.name,
-                paris(closes_at)
+                french_instant(closes_at)
             ),
         )
     } else {
@@ -109,7 +107,7 @@ fn remind(
             format!(
                 "Les réservations pour « {} » sont ouvertes jusqu'au {}.",
                 activity.name,
-                paris(closes_at)
+                french_instant(closes_at)
             ),
         )
     };

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
 use domain::calendar::{
-    CalendarProblem, SchoolCalendarRow, SchoolHolidayPeriod, columns_for, school_year_span,
-    zone_holiday_periods,
+    CalendarProblem, SchoolCalendarRow, SchoolHolidayPeriod, columns_for, french_date,
+    school_year_span, zone_holiday_periods,
 };
 use domain::notification::NoticeKind;
 use persistence::calendar::{self, ClosureDay, SchoolHoliday};
@@ -196,7 +196,7 @@ pub fn close_day(
                 ));
         }
         persistence::planning::drop_changes_of_day(conn, day, activity_id)?;
-        let date = day.format("%d/%m/%Y");
+        let date = french_date(day);
         let notices: Vec<Notice> = by_dossier
             .iter()
             .map(|(dossier_id, lines)| {

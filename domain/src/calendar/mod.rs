@@ -2,11 +2,13 @@
 //! the national dataset, and the school year they frame.
 
 mod easter;
+mod french;
 mod public_holidays;
 mod school_holidays;
 mod school_year;
 
 pub use easter::easter_sunday;
+pub use french::{french_date, french_instant};
 pub use public_holidays::{
     HolidayRegion, PublicHoliday, PublicHolidayKind, SUPPORTED_YEARS, YearOutOfRange,
     public_holidays,

@@ -21,6 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Europe::Paris;
 
+use super::french_date;
+
 /// The two headers the dataset is exported with (codes, or labels with Paris time), in the
 /// order of `SchoolCalendarRow`'s fields.
 pub const HEADERS: [[&str; 7]; 2] = [
@@ -329,8 +331,8 @@ fn days_off(
             CalendarProblemCode::PeriodEndsBeforeStart,
             format!(
                 "la reprise ({}) précède le début des vacances ({})",
-                french(end),
-                french(start)
+                french_date(end),
+                french_date(start)
             ),
         ));
     }
@@ -346,14 +348,10 @@ fn days_off(
             CalendarProblemCode::InvalidMarker,
             format!(
                 "« {description} » le {} : un début de vacances d'été doit précéder le 31 août",
-                french(start)
+                french_date(start)
             ),
         )),
     }
-}
-
-fn french(day: NaiveDate) -> String {
-    day.format("%d/%m/%Y").to_string()
 }
 
 struct Kept<'a> {
@@ -540,7 +538,9 @@ fn disagreements(kept: &[Kept<'_>], zone: &str) -> Vec<CalendarProblem> {
             .map(|(days, names)| {
                 let days: Vec<String> = days
                     .iter()
-                    .map(|(first, last)| format!("du {} au {}", french(*first), french(*last)))
+                    .map(|(first, last)| {
+                        format!("du {} au {}", french_date(*first), french_date(*last))
+                    })
                     .collect();
                 format!("{} : {}", names.join(", "), days.join(" et "))
             })
