@@ -1,8 +1,9 @@
 //! Test support: the real app on a random port, against a fresh database.
 //!
 //! SQLite (a temporary file) by default; PostgreSQL when `TEST_DATABASE_URL` points
-//! at a server (a new database per test, dropped afterwards). Set `TEST_LOG=1` to
-//! see the app's logs.
+//! at a server (a new database per test, dropped afterwards). The app's errors (an
+//! unexpected 500's cause) go to the test's captured output, shown when it fails;
+//! `TEST_LOG=1` adds its other logs.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed set-up should stop the test loudly
 
 mod database;
@@ -74,9 +75,7 @@ impl TestAppBuilder {
     }
 
     pub async fn spawn(self) -> TestApp {
-        if std::env::var_os("TEST_LOG").is_some() {
-            api::telemetry::init(api::config::LogFormat::Text);
-        }
+        capture_logs();
         let database = match self.database {
             Some(database) => database,
             None => TestDatabase::create(),
@@ -446,4 +445,21 @@ pub fn without_request_id(mut body: Value) -> Value {
         object.remove("requestId");
     }
     body
+}
+
+/// Sends the app's logs to libtest's capture (shown for a failing test only): errors,
+/// or everything from info up with `TEST_LOG` set. Installed once per test binary.
+fn capture_logs() {
+    let level = if std::env::var_os("TEST_LOG").is_some() {
+        "info,actix_server=warn"
+    } else {
+        "error"
+    };
+    // Another test of the binary installed it first: the same subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(level))
+        .with_test_writer()
+        .with_ansi(false)
+        .with_target(false)
+        .try_init();
 }
