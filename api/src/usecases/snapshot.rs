@@ -15,6 +15,7 @@ pub const FRESH_FOR: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 pub struct Snapshot<T> {
     held: Mutex<Held<T>>,
+    fresh_for: Duration,
 }
 
 #[derive(Debug)]
@@ -22,37 +23,56 @@ struct Held<T> {
     copy: Option<(Instant, Arc<T>)>,
     /// Counts the changes, so that a read begun before one is not kept after it.
     generation: u64,
+    /// When a caller began reading the next copy: meanwhile the others keep the expired
+    /// one rather than all reading at once (for as long again at most, should that read
+    /// hang or its thread panic).
+    refreshing_since: Option<Instant>,
 }
 
 impl<T> Default for Snapshot<T> {
     fn default() -> Self {
-        Self {
-            held: Mutex::new(Held {
-                copy: None,
-                generation: 0,
-            }),
-        }
+        Self::fresh_for(FRESH_FOR)
     }
 }
 
 impl<T> Snapshot<T> {
-    /// The copy if fresh, else `read` on `conn` (and kept).
+    fn fresh_for(fresh_for: Duration) -> Self {
+        Self {
+            held: Mutex::new(Held {
+                copy: None,
+                generation: 0,
+                refreshing_since: None,
+            }),
+            fresh_for,
+        }
+    }
+
+    /// The copy if fresh, else `read` on `conn` (and kept); while another caller reads
+    /// it anew, the expired copy.
     pub fn get(
         &self,
         conn: &mut AnyConnection,
         read: impl FnOnce(&mut AnyConnection) -> Result<T, DbError>,
     ) -> Result<Arc<T>, DbError> {
         let generation = {
-            let held = self.lock();
-            if let Some((read_at, copy)) = &held.copy
-                && read_at.elapsed() < FRESH_FOR
-            {
-                return Ok(Arc::clone(copy));
+            let mut held = self.lock();
+            if let Some((read_at, copy)) = &held.copy {
+                let refreshing = held
+                    .refreshing_since
+                    .is_some_and(|since| since.elapsed() < self.fresh_for);
+                if read_at.elapsed() < self.fresh_for || refreshing {
+                    return Ok(Arc::clone(copy));
+                }
+                held.refreshing_since = Some(Instant::now());
             }
             held.generation
         };
-        let fresh = Arc::new(read(conn)?);
+        let read = read(conn);
         let mut held = self.lock();
+        if held.generation == generation {
+            held.refreshing_since = None;
+        }
+        let fresh = Arc::new(read?);
         if held.generation == generation {
             held.copy = Some((Instant::now(), Arc::clone(&fresh)));
         }
@@ -66,6 +86,7 @@ impl<T> Snapshot<T> {
     pub fn forget(&self) {
         let mut held = self.lock();
         held.copy = None;
+        held.refreshing_since = None;
         held.generation += 1;
     }
 
@@ -108,6 +129,35 @@ mod tests {
         assert_eq!(*overtaken, 3);
         assert_eq!(*snapshot.get(&mut conn, read).unwrap(), 4);
         assert_eq!(*snapshot.get(&mut conn, read).unwrap(), 4);
+    }
+
+    #[test]
+    fn while_one_caller_reads_an_expired_copy_anew_the_others_keep_it() {
+        let mut conn = DatabaseUrl::parse(":memory:").unwrap().connect().unwrap();
+        let snapshot = Snapshot::<u32>::fresh_for(Duration::from_millis(20));
+        assert_eq!(*snapshot.get(&mut conn, |_| Ok(1)).unwrap(), 1);
+        std::thread::sleep(Duration::from_millis(30));
+        let refreshed = snapshot
+            .get(&mut conn, |conn| {
+                // Another request meanwhile: served the expired copy, without reading.
+                let other = snapshot.get(conn, |_| Ok(99)).unwrap();
+                assert_eq!(*other, 1);
+                Ok(2)
+            })
+            .unwrap();
+        assert_eq!(*refreshed, 2);
+        assert_eq!(*snapshot.get(&mut conn, |_| Ok(3)).unwrap(), 2);
+    }
+
+    #[test]
+    fn a_failed_refresh_lets_the_next_caller_read() {
+        let mut conn = DatabaseUrl::parse(":memory:").unwrap().connect().unwrap();
+        let snapshot = Snapshot::<u32>::fresh_for(Duration::from_millis(20));
+        assert_eq!(*snapshot.get(&mut conn, |_| Ok(1)).unwrap(), 1);
+        std::thread::sleep(Duration::from_millis(30));
+        let failed = snapshot.get(&mut conn, |_| Err(DbError::unavailable("down")));
+        assert!(failed.is_err());
+        assert_eq!(*snapshot.get(&mut conn, |_| Ok(2)).unwrap(), 2);
     }
 
     #[test]
