@@ -80,11 +80,22 @@ pub struct Config {
 pub struct JobsConfig {
     /// `WEBHOOK_POLL_MILLIS`: how often due webhook deliveries are looked for.
     pub webhook_poll: Duration,
-    /// `WEBHOOK_ALLOW_HTTP`: accept `http://` endpoints (tests and local receivers
-    /// only; deliveries carry families' events, so production endpoints are HTTPS).
-    pub webhook_allow_http: bool,
+    /// Which webhook endpoints are accepted and delivered to.
+    pub webhook_targets: WebhookTargets,
     /// `REMINDERS_EVERY_MINUTES`: how often booking-window reminders are looked for.
     pub reminders_every: Duration,
+}
+
+/// Which addresses webhook endpoints may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WebhookTargets {
+    /// `WEBHOOK_ALLOW_HTTP`: accept `http://` endpoints (tests and local receivers
+    /// only; deliveries carry families' events, so production endpoints are HTTPS).
+    pub allow_http: bool,
+    /// `WEBHOOK_ALLOW_PRIVATE`: deliver to loopback and private-network addresses too
+    /// (tests, or receivers on the city's own network); otherwise public addresses
+    /// only, so that an endpoint cannot make the server probe its own network.
+    pub allow_private: bool,
 }
 
 /// Who takes card payments.
@@ -347,7 +358,10 @@ impl Config {
                     vars.parse::<u64>("WEBHOOK_POLL_MILLIS", 1000)?
                         .clamp(10, 60_000),
                 ),
-                webhook_allow_http: vars.flag("WEBHOOK_ALLOW_HTTP", false)?,
+                webhook_targets: WebhookTargets {
+                    allow_http: vars.flag("WEBHOOK_ALLOW_HTTP", false)?,
+                    allow_private: vars.flag("WEBHOOK_ALLOW_PRIVATE", false)?,
+                },
                 reminders_every: Duration::from_secs(
                     60 * vars
                         .parse::<u64>("REMINDERS_EVERY_MINUTES", 15)?

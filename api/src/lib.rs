@@ -10,6 +10,7 @@ mod invoice_pdf;
 pub mod jobs;
 mod middleware;
 pub mod openapi;
+mod outbound;
 pub mod payfip;
 pub mod payments;
 pub mod problem;

@@ -16,7 +16,9 @@ use persistence::webhooks::{self as store, AttemptOutcome, Claimed};
 use serde_json::Value;
 use sha2::Sha256;
 
+use crate::config::WebhookTargets;
 use crate::db;
+use crate::outbound;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -58,6 +60,7 @@ pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<S
 
 /// Sends the due deliveries once; returns how many were tried.
 pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<usize, ApiError> {
+    let targets = state.config.jobs.webhook_targets;
     let now = state.clock.now();
     let claimed = db::run(&state.pool, move |conn| {
         store::claim_due(conn, now, chrono::Duration::seconds(LEASE_SECONDS), BATCH)
@@ -66,7 +69,7 @@ pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<u
     let count = claimed.len();
     for delivery in claimed {
         let (delivered, status_code, error, elapsed) =
-            send(client, &delivery, state.clock.now()).await;
+            send(client, targets, &delivery, state.clock.now()).await;
         let attempts = delivery.delivery.attempts + 1;
         let now = state.clock.now();
         let retry_at = if delivered {
@@ -108,9 +111,22 @@ pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<u
 /// One try: (delivered, the status answered, what went wrong, how long it took).
 async fn send(
     client: &reqwest::Client,
+    targets: WebhookTargets,
     claimed: &Claimed,
     now: DateTime<Utc>,
 ) -> (bool, Option<i32>, Option<String>, Duration) {
+    // An address written out is never looked up, so the resolver cannot refuse it.
+    let written_out = reqwest::Url::parse(&claimed.endpoint.url)
+        .ok()
+        .and_then(|url| outbound::refused_host(&url));
+    if let Some(reason) = written_out.filter(|_| !targets.allow_private) {
+        return (
+            false,
+            None,
+            Some(format!("refused: {reason}")),
+            Duration::ZERO,
+        );
+    }
     let body = payload(claimed);
     let id = message_id(claimed.event.id);
     let timestamp = now.timestamp();
@@ -157,18 +173,24 @@ async fn send(
 }
 
 /// The client deliveries go through: no redirect followed (an endpoint answers
-/// itself), a bounded wait.
-pub fn client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
+/// itself), a bounded wait, and unless private addresses are allowed, names resolved
+/// to public addresses only and no proxy (which would resolve them itself).
+pub fn client(targets: WebhookTargets) -> anyhow::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TIMEOUT)
-        .user_agent("EspaceFamilles-Webhooks/1")
-        .build()?)
+        .user_agent("EspaceFamilles-Webhooks/1");
+    let builder = if targets.allow_private {
+        builder
+    } else {
+        builder.dns_resolver(outbound::PublicOnly).no_proxy()
+    };
+    Ok(builder.build()?)
 }
 
 /// The delivery job: looks for due deliveries every `WEBHOOK_POLL_MILLIS`.
 pub async fn deliver_every(state: AppState) {
-    let client = match client() {
+    let client = match client(state.config.jobs.webhook_targets) {
         Ok(client) => client,
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "webhooks cannot be delivered");

@@ -29,7 +29,8 @@ use crate::usecases::webhooks::{self, EndpointInput, LoggedDelivery};
     "active": true
 }))]
 pub struct WebhookEndpointForm {
-    /// HTTPS, without credentials: deliveries are authenticated by their signature.
+    /// HTTPS, without credentials (deliveries are authenticated by their signature), on a
+    /// public internet address unless the instance allows private ones.
     #[validate(length(min = 1, max = 500))]
     #[schema(
         min_length = 1,
@@ -136,7 +137,7 @@ pub async fn list_webhook_endpoints(
     responses(
         (status = 201, description = "Registered, with its secret.", body = WebhookEndpointView,
             headers(("Location" = String, description = "The endpoint's address."))),
-        (status = 400, description = "Not an HTTPS address (`validation_failed`: `https_required`, `invalid_url`, `credentials_in_url`), or no kind."),
+        (status = 400, description = "Not an HTTPS address or not a public one (`validation_failed`: `https_required`, `invalid_url`, `credentials_in_url`, `private_address`), or no kind."),
         (status = 403, description = "Admins only (`forbidden`)."),
     ),
 )]
@@ -148,9 +149,9 @@ pub async fn create_webhook_endpoint(
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = EndpointInput::from(body.into_inner());
-    let (allow_http, now) = (state.config.jobs.webhook_allow_http, state.clock.now());
+    let (targets, now) = (state.config.jobs.webhook_targets, state.clock.now());
     let endpoint = db::run(&state.pool, move |conn| {
-        webhooks::create(conn, &input, allow_http, now)
+        webhooks::create(conn, &input, targets, now)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -194,7 +195,7 @@ pub async fn get_webhook_endpoint(
     request_body = WebhookEndpointForm,
     responses(
         (status = 200, description = "Changed.", body = WebhookEndpointView),
-        (status = 400, description = "Not an HTTPS address, or no kind (`validation_failed`)."),
+        (status = 400, description = "Not an HTTPS address or not a public one (`validation_failed`: `https_required`, `invalid_url`, `credentials_in_url`, `private_address`), or no kind."),
         (status = 403, description = "Admins only (`forbidden`)."),
         (status = 404, description = "No such endpoint (`not_found`)."),
     ),
@@ -208,13 +209,13 @@ pub async fn update_webhook_endpoint(
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = EndpointInput::from(body.into_inner());
-    let (id, allow_http, now) = (
+    let (id, targets, now) = (
         id.into_inner(),
-        state.config.jobs.webhook_allow_http,
+        state.config.jobs.webhook_targets,
         state.clock.now(),
     );
     let endpoint = db::run(&state.pool, move |conn| {
-        webhooks::update(conn, id, &input, allow_http, now)
+        webhooks::update(conn, id, &input, targets, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(WebhookEndpointView::new(&endpoint, false)))

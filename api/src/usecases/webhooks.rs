@@ -9,6 +9,8 @@ use persistence::AnyConnection;
 use persistence::webhooks::{self as store, Attempt, Delivery, Endpoint, EndpointFields};
 
 use super::{Outcome, Refusal, UseCaseError};
+use crate::config::WebhookTargets;
+use crate::outbound;
 use crate::problem::FieldError;
 
 /// What an admin sets on an endpoint.
@@ -21,8 +23,9 @@ pub struct EndpointInput {
 }
 
 impl EndpointInput {
-    /// An absolute HTTPS address without credentials (HTTP too when allowed).
-    fn fields(&self, allow_http: bool) -> Outcome<EndpointFields> {
+    /// An absolute HTTPS address without credentials (HTTP too when allowed), not
+    /// written out as a loopback or private address (unless allowed).
+    fn fields(&self, targets: WebhookTargets) -> Outcome<EndpointFields> {
         let bad = |code: &str, fr: &str, en: &str| {
             UseCaseError::Invalid(vec![FieldError::new("url", code, fr, en)])
         };
@@ -33,7 +36,7 @@ impl EndpointInput {
                 "The address must be an absolute URL.",
             )
         })?;
-        let scheme_ok = url.scheme() == "https" || (allow_http && url.scheme() == "http");
+        let scheme_ok = url.scheme() == "https" || (targets.allow_http && url.scheme() == "http");
         if !scheme_ok || url.host_str().is_none_or(str::is_empty) {
             return Err(bad(
                 "https_required",
@@ -46,6 +49,13 @@ impl EndpointInput {
                 "credentials_in_url",
                 "L'adresse ne doit pas contenir d'identifiants : la signature authentifie les envois.",
                 "The address must not hold credentials: the signature authenticates deliveries.",
+            ));
+        }
+        if !targets.allow_private && outbound::refused_host(&url).is_some() {
+            return Err(bad(
+                "private_address",
+                "L'adresse doit être publique : le serveur n'envoie pas d'événements vers son propre réseau.",
+                "The address must be public: the server sends no events into its own network.",
             ));
         }
         let mut kinds: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
@@ -71,10 +81,10 @@ fn new_secret() -> Outcome<String> {
 pub fn create(
     conn: &mut AnyConnection,
     input: &EndpointInput,
-    allow_http: bool,
+    targets: WebhookTargets,
     now: DateTime<Utc>,
 ) -> Outcome<Endpoint> {
-    let fields = input.fields(allow_http)?;
+    let fields = input.fields(targets)?;
     let secret = new_secret()?;
     conn.transaction(|conn| {
         let id = store::insert_endpoint(conn, &fields, &secret, now)?;
@@ -86,10 +96,10 @@ pub fn update(
     conn: &mut AnyConnection,
     id: i64,
     input: &EndpointInput,
-    allow_http: bool,
+    targets: WebhookTargets,
     now: DateTime<Utc>,
 ) -> Outcome<Endpoint> {
-    let fields = input.fields(allow_http)?;
+    let fields = input.fields(targets)?;
     conn.transaction(|conn| {
         if !store::update_endpoint(conn, id, &fields, now)? {
             return Err(Refusal::NotFound.into());

@@ -10,9 +10,15 @@ use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 use super::planning::{change, child_id, draft_changes, register, validate};
 
+/// The receiver runs on this machine: private addresses allowed.
 async fn app() -> TestApp {
+    app_allowing_private("true").await
+}
+
+async fn app_allowing_private(allow: &str) -> TestApp {
     let app = TestAppBuilder::default()
         .setting("WEBHOOK_ALLOW_HTTP", "true")
+        .setting("WEBHOOK_ALLOW_PRIVATE", allow)
         .setting("WEBHOOK_POLL_MILLIS", "25")
         .clock(api::clock::Clock::fixed_at(
             "2026-11-27T09:00:00Z".parse().unwrap(),
@@ -270,4 +276,87 @@ async fn endpoints_are_https_and_admins_only_and_an_unsubscribed_kind_is_not_sen
         "not_found",
     )
     .await;
+}
+
+#[tokio::test]
+async fn endpoints_on_this_machine_or_its_network_are_refused_unless_allowed() {
+    let app = app_allowing_private("false").await;
+    let receiver = WebhookReceiver::start().await;
+    let admin = app.token_of("admin").await;
+    let form = |url: String| json!({"url": url, "kinds": ["closure_day"]});
+    // Addresses written out: refused at once, the cloud's metadata service included.
+    for url in [
+        receiver.url.clone(),
+        "https://169.254.169.254/latest/meta-data".to_owned(),
+        "https://[::1]/hooks".to_owned(),
+        "https://10.0.0.5/hooks".to_owned(),
+    ] {
+        let refused = problem(
+            app.send_json(
+                Method::POST,
+                "/api/v1/admin/webhooks",
+                Some(&admin),
+                &form(url.clone()),
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(refused["errors"][0]["code"], "private_address", "{url}");
+    }
+    assert_eq!(
+        body_of(
+            app.get_authed("/api/v1/admin/webhooks", &admin).await,
+            StatusCode::OK
+        )
+        .await,
+        json!([])
+    );
+    // A name is checked where it is resolved, at each delivery: `localhost` reaches
+    // the receiver's port on this machine, and is refused there.
+    let by_name = receiver.url.replace("127.0.0.1", "localhost");
+    assert_ne!(by_name, receiver.url);
+    let endpoint = body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/webhooks",
+            Some(&admin),
+            &form(by_name),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    // A closure day cancelling a booking: an event for the endpoint.
+    let family = app.token_of("family").await;
+    let eliot = child_id(&app, &family, "Eliot").await;
+    let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
+    draft_changes(
+        &app,
+        &family,
+        json!({"changes": [change(eliot, meal, "2026-09-10", "book")]}),
+    )
+    .await;
+    validate(&app, &family).await;
+    let agent = app.token_of("agent").await;
+    body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/closure-days",
+            Some(&agent),
+            &json!({"date": "2026-09-10", "reason": "grève"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let log = settled(&app, &admin, endpoint, "pending", 1).await;
+    let attempt = &log["items"][0]["log"][0];
+    assert_eq!(attempt["statusCode"], Value::Null);
+    let error = attempt["error"].as_str().unwrap();
+    assert!(error.contains("no public address"), "{error}");
+    assert!(receiver.received().is_empty());
 }
