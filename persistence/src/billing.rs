@@ -88,12 +88,7 @@ pub fn units(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String, String)>
 /// (dossier, child, activity).
 pub fn live_registrations(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, i64)>, DbError> {
     Ok(registrations::table
-        .filter(
-            registrations::status
-                .eq("requested")
-                .or(registrations::status.eq("accepted"))
-                .or(registrations::status.eq("waitlisted")),
-        )
+        .filter(crate::registrations::is_live(registrations::status))
         .select((
             registrations::dossier_id,
             registrations::child_id,

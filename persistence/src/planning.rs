@@ -146,14 +146,9 @@ pub fn accepted_registrations(
                                 .field(registrations::child_id)
                                 .ne(registrations::child_id),
                         )
-                        // Not `eq_any`: a bound list keeps the statement out of the cache.
-                        .filter(
-                            siblings
-                                .field(registrations::status)
-                                .eq("requested")
-                                .or(siblings.field(registrations::status).eq("accepted"))
-                                .or(siblings.field(registrations::status).eq("waitlisted")),
-                        ),
+                        .filter(crate::registrations::is_live(
+                            siblings.field(registrations::status),
+                        )),
                 ),
             ));
         match scope.child_id {

@@ -4,6 +4,8 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use domain::activity::RegistrationStatus;
+
 use crate::schema::{activities, children, registrations};
 use crate::{AnyConnection, DbError, db_time};
 
@@ -182,6 +184,21 @@ pub fn waitlist_position(
         .get_result(conn)?)
 }
 
+type StatusIs<S> = diesel::dsl::Eq<S, &'static str>;
+
+/// `status` is a live registration's ([`RegistrationStatus::LIVE`]), as ORed equalities:
+/// `IN` with a bound list would keep the statement out of diesel's cache. Generic over
+/// the column, so that an alias of `registrations` uses it too.
+pub(crate) fn is_live<S>(
+    status: S,
+) -> diesel::dsl::Or<diesel::dsl::Or<StatusIs<S>, StatusIs<S>>, StatusIs<S>>
+where
+    S: ExpressionMethods + Expression<SqlType = diesel::sql_types::Text> + Copy,
+{
+    let [first, second, third] = RegistrationStatus::LIVE.map(RegistrationStatus::as_str);
+    status.eq(first).or(status.eq(second)).or(status.eq(third))
+}
+
 /// Whether another child of the dossier holds a live registration to the activity
 /// (the sibling rate applies).
 pub fn has_live_sibling(
@@ -195,7 +212,7 @@ pub fn has_live_sibling(
             .filter(registrations::dossier_id.eq(dossier_id))
             .filter(registrations::activity_id.eq(activity_id))
             .filter(registrations::child_id.ne(child_id))
-            .filter(registrations::status.eq_any(["requested", "accepted", "waitlisted"])),
+            .filter(is_live(registrations::status)),
     ))
     .get_result(conn)?)
 }
@@ -218,7 +235,7 @@ pub fn live_activities_of_child(
 ) -> Result<Vec<i64>, DbError> {
     Ok(registrations::table
         .filter(registrations::child_id.eq(child_id))
-        .filter(registrations::status.eq_any(["requested", "accepted", "waitlisted"]))
+        .filter(is_live(registrations::status))
         .select(registrations::activity_id)
         .load(conn)?)
 }

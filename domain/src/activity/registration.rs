@@ -25,6 +25,10 @@ stored_enum! {
 }
 
 impl RegistrationStatus {
+    /// The statuses of a registration that still counts: it blocks another one of the
+    /// child, and makes a brother or sister pay the sibling rate.
+    pub const LIVE: [Self; 3] = [Self::Requested, Self::Accepted, Self::Waitlisted];
+
     /// Whether the registration holds a place in its group.
     pub fn holds_place(self) -> bool {
         self == Self::Accepted
@@ -32,7 +36,7 @@ impl RegistrationStatus {
 
     /// Whether the registration still counts (blocks another one of the child).
     pub fn is_live(self) -> bool {
-        matches!(self, Self::Requested | Self::Accepted | Self::Waitlisted)
+        Self::LIVE.contains(&self)
     }
 }
 
