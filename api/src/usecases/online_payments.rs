@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use diesel::Connection;
+use domain::billing::payfip;
 use domain::notification::NoticeKind;
 use persistence::billing::{self as bills, NewPayment};
 use persistence::online_payments::{self as store, NewOnlinePayment, OnlinePayment, Target};
@@ -49,7 +50,7 @@ pub fn open_for_invoice(
         new,
         email: account.email.clone(),
         exer: invoice.issued_on.year(),
-        objet: format!("Facture {}", invoice.number.replace('-', " ")),
+        objet: payfip::invoice_objet(&invoice.number),
     };
     if let Some(earlier) = store::find_by_key(conn, dossier_id, key)? {
         return if earlier.invoice_id == Some(invoice_id) {
@@ -58,11 +59,7 @@ pub fn open_for_invoice(
             Err(Refusal::IdempotencyKeyReused.into())
         };
     }
-    let refdet: String = invoice
-        .number
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
+    let refdet = payfip::invoice_refdet(&invoice.number);
     let created = conn.transaction(|conn| {
         let target = Target::Invoice(invoice_id);
         store::lock_target(conn, target)?;
@@ -150,7 +147,7 @@ pub fn open_for_basket(
             .map(|a| a.email.clone())
             .unwrap_or_default(),
         exer: now.year(),
-        objet: format!("Panier {basket_id}"),
+        objet: payfip::basket_objet(basket_id),
     };
     if let Some(earlier) = store::find_by_key(conn, dossier_id, key)? {
         return if earlier.basket_id == Some(basket_id) {
@@ -159,7 +156,7 @@ pub fn open_for_basket(
             Err(Refusal::IdempotencyKeyReused.into())
         };
     }
-    let refdet = format!("PANIER{basket_id:06}");
+    let refdet = payfip::basket_refdet(basket_id);
     let created = conn.transaction(|conn| {
         let target = Target::Basket(basket_id);
         store::lock_target(conn, target)?;

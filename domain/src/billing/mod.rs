@@ -1,7 +1,9 @@
 //! Billing: which days of a month are billed, how they gather into invoice lines,
-//! the numbers of invoices and credit notes, and an invoice's status.
+//! the numbers of invoices and credit notes, an invoice's status, and how a payment
+//! is named to PayFiP.
 
 mod lines;
+pub mod payfip;
 mod status;
 mod vocabulary;
 
