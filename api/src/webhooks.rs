@@ -58,54 +58,76 @@ pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<S
     ))
 }
 
-/// Sends the due deliveries once; returns how many were tried.
+/// Sends the due deliveries once, all of a batch at the same time: one after another,
+/// a batch of endpoints that do not answer would outlast the lease (20 tries of up to
+/// 10 s against 60 s), and the next round would claim and send the last ones again.
+/// Returns how many were tried.
 pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<usize, ApiError> {
-    let targets = state.config.jobs.webhook_targets;
     let now = state.clock.now();
     let claimed = db::run(&state.pool, move |conn| {
         store::claim_due(conn, now, chrono::Duration::seconds(LEASE_SECONDS), BATCH)
     })
     .await?;
     let count = claimed.len();
+    let mut tries = tokio::task::JoinSet::new();
     for delivery in claimed {
-        let (delivered, status_code, error, elapsed) =
-            send(client, targets, &delivery, state.clock.now()).await;
-        let attempts = delivery.delivery.attempts + 1;
-        let now = state.clock.now();
-        let retry_at = if delivered {
-            None
-        } else {
-            domain::notification::webhook_retry_delay(attempts).map(|delay| now + delay)
-        };
-        if !delivered {
-            tracing::warn!(
-                delivery = delivery.delivery.id,
-                endpoint = delivery.endpoint.id,
-                attempts,
-                status_code,
-                error = error.as_deref().unwrap_or(""),
-                given_up = retry_at.is_none(),
-                "a webhook delivery failed"
-            );
+        let (state, client) = (state.clone(), client.clone());
+        tries.spawn(async move { attempt(&state, &client, delivery).await });
+    }
+    while let Some(done) = tries.join_next().await {
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!(?error, "a webhook attempt could not be recorded"),
+            Err(error) => tracing::error!(%error, "a webhook attempt ended abnormally"),
         }
-        let id = delivery.delivery.id;
-        db::run(&state.pool, move |conn| {
-            store::record_attempt(
-                conn,
-                id,
-                &AttemptOutcome {
-                    status_code,
-                    error: error.as_deref(),
-                    duration_ms: i32::try_from(elapsed.as_millis()).unwrap_or(i32::MAX),
-                },
-                delivered,
-                now,
-                retry_at,
-            )
-        })
-        .await?;
     }
     Ok(count)
+}
+
+/// Tries one claimed delivery and records the outcome.
+async fn attempt(
+    state: &AppState,
+    client: &reqwest::Client,
+    delivery: Claimed,
+) -> Result<(), ApiError> {
+    let targets = state.config.jobs.webhook_targets;
+    let (delivered, status_code, error, elapsed) =
+        send(client, targets, &delivery, state.clock.now()).await;
+    let attempts = delivery.delivery.attempts + 1;
+    let now = state.clock.now();
+    let retry_at = if delivered {
+        None
+    } else {
+        domain::notification::webhook_retry_delay(attempts).map(|delay| now + delay)
+    };
+    if !delivered {
+        tracing::warn!(
+            delivery = delivery.delivery.id,
+            endpoint = delivery.endpoint.id,
+            attempts,
+            status_code,
+            error = error.as_deref().unwrap_or(""),
+            given_up = retry_at.is_none(),
+            "a webhook delivery failed"
+        );
+    }
+    let id = delivery.delivery.id;
+    db::run(&state.pool, move |conn| {
+        store::record_attempt(
+            conn,
+            id,
+            &AttemptOutcome {
+                status_code,
+                error: error.as_deref(),
+                duration_ms: i32::try_from(elapsed.as_millis()).unwrap_or(i32::MAX),
+            },
+            delivered,
+            now,
+            retry_at,
+        )
+    })
+    .await?;
+    Ok(())
 }
 
 /// One try: (delivered, the status answered, what went wrong, how long it took).

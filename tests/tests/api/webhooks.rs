@@ -360,3 +360,53 @@ async fn endpoints_on_this_machine_or_its_network_are_refused_unless_allowed() {
     assert!(error.contains("no public address"), "{error}");
     assert!(receiver.received().is_empty());
 }
+
+#[tokio::test]
+async fn an_endpoint_that_never_answers_does_not_hold_back_the_others() {
+    let app = app().await;
+    // Accepts connections (the kernel does) and never answers: each try waits for
+    // the 10-second timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("http://{}/hooks", silent.local_addr().unwrap());
+    let receiver = WebhookReceiver::start().await;
+    let admin = app.token_of("admin").await;
+    // The silent endpoint first: its delivery comes first in the batch.
+    for url in [&silent_url, &receiver.url] {
+        body_of(
+            app.send_json(
+                Method::POST,
+                "/api/v1/admin/webhooks",
+                Some(&admin),
+                &json!({"url": url, "kinds": ["closure_day"]}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let family = app.token_of("family").await;
+    let eliot = child_id(&app, &family, "Eliot").await;
+    let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
+    draft_changes(
+        &app,
+        &family,
+        json!({"changes": [change(eliot, meal, "2026-09-10", "book")]}),
+    )
+    .await;
+    validate(&app, &family).await;
+    let agent = app.token_of("agent").await;
+    body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/closure-days",
+            Some(&agent),
+            &json!({"date": "2026-09-10", "reason": "grève"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // Within wait_for's 5 seconds, although the silent endpoint's try lasts 10.
+    let received = receiver.wait_for(1).await;
+    assert_eq!(received[0].json()["type"], "closure_day");
+}
