@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use persistence::{AnyConnection, DbError};
 
 /// How long a copy serves reads. An instance forgets its copy as soon as it changes
-/// the data; another instance's change shows within this delay.
+/// the data; another instance's change shows within this delay, or twice it while a
+/// refresh is under way (the others keep the expired copy meanwhile).
 pub const FRESH_FOR: Duration = Duration::from_secs(2);
 
 /// The copy shared by an instance's requests.
@@ -24,8 +25,8 @@ struct Held<T> {
     /// Counts the changes, so that a read begun before one is not kept after it.
     generation: u64,
     /// When a caller began reading the next copy: meanwhile the others keep the expired
-    /// one rather than all reading at once (for as long again at most, should that read
-    /// hang or its thread panic).
+    /// one rather than all reading at once, as long as that copy is not older than twice
+    /// the delay (should the read hang or its thread panic, another caller reads).
     refreshing_since: Option<Instant>,
 }
 
@@ -54,22 +55,26 @@ impl<T> Snapshot<T> {
         conn: &mut AnyConnection,
         read: impl FnOnce(&mut AnyConnection) -> Result<T, DbError>,
     ) -> Result<Arc<T>, DbError> {
-        let generation = {
+        let (generation, refreshing) = {
             let mut held = self.lock();
+            let mut refreshing = None;
             if let Some((read_at, copy)) = &held.copy {
-                let refreshing = held
+                let age = read_at.elapsed();
+                let another_reads = held
                     .refreshing_since
                     .is_some_and(|since| since.elapsed() < self.fresh_for);
-                if read_at.elapsed() < self.fresh_for || refreshing {
+                if age < self.fresh_for || (another_reads && age < 2 * self.fresh_for) {
                     return Ok(Arc::clone(copy));
                 }
-                held.refreshing_since = Some(Instant::now());
+                refreshing = Some(Instant::now());
+                held.refreshing_since = refreshing;
             }
-            held.generation
+            (held.generation, refreshing)
         };
         let read = read(conn);
         let mut held = self.lock();
-        if held.generation == generation {
+        // Only this caller's mark: a caller that found no copy set none.
+        if refreshing.is_some() && held.refreshing_since == refreshing {
             held.refreshing_since = None;
         }
         let fresh = Arc::new(read?);
@@ -134,9 +139,9 @@ mod tests {
     #[test]
     fn while_one_caller_reads_an_expired_copy_anew_the_others_keep_it() {
         let mut conn = DatabaseUrl::parse(":memory:").unwrap().connect().unwrap();
-        let snapshot = Snapshot::<u32>::fresh_for(Duration::from_millis(20));
+        let snapshot = Snapshot::<u32>::fresh_for(Duration::from_millis(200));
         assert_eq!(*snapshot.get(&mut conn, |_| Ok(1)).unwrap(), 1);
-        std::thread::sleep(Duration::from_millis(30));
+        std::thread::sleep(Duration::from_millis(220));
         let refreshed = snapshot
             .get(&mut conn, |conn| {
                 // Another request meanwhile: served the expired copy, without reading.
@@ -152,9 +157,9 @@ mod tests {
     #[test]
     fn a_failed_refresh_lets_the_next_caller_read() {
         let mut conn = DatabaseUrl::parse(":memory:").unwrap().connect().unwrap();
-        let snapshot = Snapshot::<u32>::fresh_for(Duration::from_millis(20));
+        let snapshot = Snapshot::<u32>::fresh_for(Duration::from_millis(200));
         assert_eq!(*snapshot.get(&mut conn, |_| Ok(1)).unwrap(), 1);
-        std::thread::sleep(Duration::from_millis(30));
+        std::thread::sleep(Duration::from_millis(220));
         let failed = snapshot.get(&mut conn, |_| Err(DbError::unavailable("down")));
         assert!(failed.is_err());
         assert_eq!(*snapshot.get(&mut conn, |_| Ok(2)).unwrap(), 2);
@@ -167,5 +172,23 @@ mod tests {
         let failed = snapshot.get(&mut conn, |_| Err(DbError::unavailable("down")));
         assert!(failed.is_err());
         assert_eq!(*snapshot.get(&mut conn, |_| Ok(7)).unwrap(), 7);
+    }
+
+    #[test]
+    fn an_expired_copy_is_not_kept_past_twice_the_delay_even_while_a_refresh_hangs() {
+        let mut conn = DatabaseUrl::parse(":memory:").unwrap().connect().unwrap();
+        let snapshot = Snapshot::<u32>::fresh_for(Duration::from_millis(100));
+        assert_eq!(*snapshot.get(&mut conn, |_| Ok(1)).unwrap(), 1);
+        std::thread::sleep(Duration::from_millis(110));
+        let refreshed = snapshot
+            .get(&mut conn, |conn| {
+                // The refresh hangs until the copy is twice the delay old.
+                std::thread::sleep(Duration::from_millis(100));
+                let other = snapshot.get(conn, |_| Ok(99)).unwrap();
+                assert_eq!(*other, 99);
+                Ok(2)
+            })
+            .unwrap();
+        assert_eq!(*refreshed, 2);
     }
 }
