@@ -14,10 +14,30 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+        IpAddr::V6(v6) => match embedded_v4(v6) {
             Some(v4) => is_public_v4(v4),
             None => is_public_v6(v6),
         },
+    }
+}
+
+/// The IPv4 address an IPv6 one carries and routes to: mapped (`::ffff:a.b.c.d`),
+/// NAT64 (`64:ff9b::a.b.c.d`, what DNS64 answers for an IPv4-only name) and 6to4
+/// (`2002:aabb:ccdd::`).
+fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = ip.segments();
+    let from = |high: u16, low: u16| {
+        let [a, b] = high.to_be_bytes();
+        let [c, d] = low.to_be_bytes();
+        Ipv4Addr::new(a, b, c, d)
+    };
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    match s {
+        [0x0064, 0xff9b, 0, 0, 0, 0, high, low] => Some(from(high, low)),
+        [0x2002, high, low, ..] => Some(from(high, low)),
+        _ => None,
     }
 }
 
@@ -37,16 +57,14 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || (a == 198 && (18..20).contains(&b)))
 }
 
+/// Global unicast (`2000::/3`) only, less documentation and Teredo (`2001::/32`, whose
+/// tunnel ends anywhere); everything else is loopback, local, multicast, discard or
+/// reserved (`::1`, `fc00::/7`, `fe80::/10`, `fec0::/10`, `ff00::/8`, `100::/64`...).
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    !(ip.is_unspecified()
-        || ip.is_loopback()
-        || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00
-        || (first & 0xffc0) == 0xfe80
-        || (first == 0x2001 && ip.segments()[1] == 0x0db8)
-        || (first == 0x0064 && ip.segments()[1] == 0xff9b)
-        || ip.segments()[..6] == [0; 6])
+    let s = ip.segments();
+    (s[0] & 0xe000) == 0x2000
+        && !(s[0] == 0x2001 && s[1] == 0x0db8)
+        && !(s[0] == 0x2001 && s[1] == 0)
 }
 
 /// Why a URL's host is refused before any lookup: an address written out that is not
@@ -122,7 +140,14 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
+            "64:ff9b::7f00:1",
+            "2002:a00:1::1",
+            "2002:7f00:1::",
+            "2001:0:4136:e378::1",
+            "fec0::1",
+            "100::1",
             "::127.0.0.1",
+            "::8.8.8.8",
         ] {
             assert!(!is_public(ip(text)), "{text} taken for public");
         }
@@ -136,7 +161,10 @@ mod tests {
             "172.32.0.1",
             "100.128.0.1",
             "2a01:e0a::1",
+            "2001:4860:4860::8888",
             "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
         ] {
             assert!(is_public(ip(text)), "{text} taken for private");
         }
