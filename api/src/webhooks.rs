@@ -61,7 +61,8 @@ pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<S
 /// Sends the due deliveries once, all of a batch at the same time: one after another,
 /// a batch of endpoints that do not answer would outlast the lease (20 tries of up to
 /// 10 s against 60 s), and the next round would claim and send the last ones again.
-/// Returns how many were tried.
+/// Each outcome is recorded as its try ends, one at a time (a connection of the pool,
+/// not twenty). Returns how many were tried.
 pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<usize, ApiError> {
     let now = state.clock.now();
     let claimed = db::run(&state.pool, move |conn| {
@@ -69,30 +70,35 @@ pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<u
     })
     .await?;
     let count = claimed.len();
+    let targets = state.config.jobs.webhook_targets;
     let mut tries = tokio::task::JoinSet::new();
     for delivery in claimed {
-        let (state, client) = (state.clone(), client.clone());
-        tries.spawn(async move { attempt(&state, &client, delivery).await });
+        let (client, now) = (client.clone(), state.clock.now());
+        tries.spawn(async move {
+            let outcome = send(&client, targets, &delivery, now).await;
+            (delivery, outcome)
+        });
     }
     while let Some(done) = tries.join_next().await {
         match done {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::error!(?error, "a webhook attempt could not be recorded"),
+            Ok((delivery, outcome)) => {
+                if let Err(error) = record(state, &delivery, outcome).await {
+                    tracing::error!(?error, "a webhook attempt could not be recorded");
+                }
+            }
+            // Its lease runs out and a later round tries it again.
             Err(error) => tracing::error!(%error, "a webhook attempt ended abnormally"),
         }
     }
     Ok(count)
 }
 
-/// Tries one claimed delivery and records the outcome.
-async fn attempt(
+/// Records one try's outcome, with the next try's time unless delivered or given up.
+async fn record(
     state: &AppState,
-    client: &reqwest::Client,
-    delivery: Claimed,
+    delivery: &Claimed,
+    (delivered, status_code, error, elapsed): TryOutcome,
 ) -> Result<(), ApiError> {
-    let targets = state.config.jobs.webhook_targets;
-    let (delivered, status_code, error, elapsed) =
-        send(client, targets, &delivery, state.clock.now()).await;
     let attempts = delivery.delivery.attempts + 1;
     let now = state.clock.now();
     let retry_at = if delivered {
@@ -131,12 +137,15 @@ async fn attempt(
 }
 
 /// One try: (delivered, the status answered, what went wrong, how long it took).
+type TryOutcome = (bool, Option<i32>, Option<String>, Duration);
+
+/// Sends one try of a delivery.
 async fn send(
     client: &reqwest::Client,
     targets: WebhookTargets,
     claimed: &Claimed,
     now: DateTime<Utc>,
-) -> (bool, Option<i32>, Option<String>, Duration) {
+) -> TryOutcome {
     // An address written out is never looked up, so the resolver cannot refuse it.
     let written_out = reqwest::Url::parse(&claimed.endpoint.url)
         .ok()
