@@ -3,7 +3,7 @@
 //! SQLite (a temporary file) by default; PostgreSQL when `TEST_DATABASE_URL` points
 //! at a server (a new database per test, dropped afterwards). The app's errors (an
 //! unexpected 500's cause) go to the test's captured output, shown when it fails;
-//! `TEST_LOG=1` adds its other logs.
+//! `TEST_LOG=1` adds its other logs (`RUST_LOG`, when set, chooses instead).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed set-up should stop the test loudly
 
 mod database;
@@ -448,7 +448,8 @@ pub fn without_request_id(mut body: Value) -> Value {
 }
 
 /// Sends the app's logs to libtest's capture (shown for a failing test only): errors,
-/// or everything from info up with `TEST_LOG` set. Installed once per test binary.
+/// or everything from info up with `TEST_LOG` set (`RUST_LOG` overrides both).
+/// Installed once per test binary.
 fn capture_logs() {
     let level = if std::env::var_os("TEST_LOG").is_some() {
         "info,actix_server=warn"
@@ -457,7 +458,10 @@ fn capture_logs() {
     };
     // Another test of the binary installed it first: the same subscriber.
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(level))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
         .with_test_writer()
         .with_ansi(false)
         .with_target(false)

@@ -1,5 +1,5 @@
-//! How an order is named to the treasury's PayFiP service, within the formats it
-//! accepts (design/payfip.md): `refdet`, 6 to 30 letters and digits, is the
+//! How an order is named to the treasury's PayFiP service, within the formats its web
+//! service accepts (`creerPaiementSecurise`; see `api::payfip`): `refdet`, 6 to 30 letters and digits, is the
 //! reference the treasury files the payment under; `objet`, at most 100 ASCII letters,
 //! digits and spaces, is what the payer reads on its page.
 
@@ -63,7 +63,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn references_and_objects_stay_within_what_payfip_accepts(number in ".{0,80}", id in any::<i64>()) {
+        fn references_and_objects_stay_within_what_payfip_accepts(number in ".{0,120}", id in any::<i64>()) {
             for refdet in [invoice_refdet(&number), basket_refdet(id)] {
                 prop_assert!((6..=30).contains(&refdet.len()), "{refdet}");
                 prop_assert!(refdet.chars().all(|c| c.is_ascii_alphanumeric()), "{refdet}");
