@@ -73,8 +73,9 @@ impl<T> Snapshot<T> {
         };
         let read = read(conn);
         let mut held = self.lock();
-        // Only this caller's mark: a caller that found no copy set none.
-        if refreshing.is_some() && held.refreshing_since == refreshing {
+        // Only this caller's mark (a caller that found no copy set none: None == None
+        // clears nothing there was).
+        if held.refreshing_since == refreshing {
             held.refreshing_since = None;
         }
         let fresh = Arc::new(read?);

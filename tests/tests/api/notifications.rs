@@ -10,7 +10,8 @@ use super::planning::{app_at, change, child_id, draft_changes, register, validat
 
 const CANTEEN: &str = "Restauration scolaire maternelle";
 
-async fn close_day(app: &TestApp, day: &str) {
+/// An agent closes `day` for every activity (a strike).
+pub async fn close_day(app: &TestApp, day: &str) {
     let agent = app.token_of("agent").await;
     body_of(
         app.send_json(

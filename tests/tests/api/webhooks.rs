@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use tests::webhook_receiver::WebhookReceiver;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
+use super::notifications::close_day;
 use super::planning::{change, child_id, draft_changes, register, validate};
 
 /// The receiver runs on this machine: private addresses allowed.
@@ -58,21 +59,46 @@ async fn settled(app: &TestApp, admin: &str, endpoint: i64, status: &str, attemp
     );
 }
 
+/// Registers an endpoint; returns it as created (with its secret).
+async fn register_endpoint(app: &TestApp, admin: &str, form: Value) -> Value {
+    body_of(
+        app.send_json(Method::POST, "/api/v1/admin/webhooks", Some(admin), &form)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+/// Eliot's family registers him to the canteen: (family token, Eliot, the meal unit).
+async fn eliots_meals(app: &TestApp) -> (String, i64, i64) {
+    let family = app.token_of("family").await;
+    let eliot = child_id(app, &family, "Eliot").await;
+    let meal = register(app, &family, eliot, "Restauration scolaire maternelle").await;
+    (family, eliot, meal)
+}
+
+/// Books Eliot's meal of `day`, then an agent closes the day: a `closure_day` event.
+async fn close_a_booked_day(app: &TestApp, (family, eliot, meal): &(String, i64, i64), day: &str) {
+    draft_changes(
+        app,
+        family,
+        json!({"changes": [change(*eliot, *meal, day, "book")]}),
+    )
+    .await;
+    validate(app, family).await;
+    close_day(app, day).await;
+}
+
 #[tokio::test]
 async fn events_reach_a_subscribed_endpoint_signed_and_a_failing_one_is_retried_with_every_attempt_logged()
  {
     let app = app().await;
     let receiver = WebhookReceiver::start().await;
     let admin = app.token_of("admin").await;
-    let created = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/webhooks",
-            Some(&admin),
-            &json!({"url": receiver.url, "description": "Gestion financière", "kinds": ["closure_day", "invoice_issued"]}),
-        )
-        .await,
-        StatusCode::CREATED,
+    let created = register_endpoint(
+        &app,
+        &admin,
+        json!({"url": receiver.url, "description": "Gestion financière", "kinds": ["closure_day", "invoice_issued"]}),
     )
     .await;
     let endpoint = created["id"].as_i64().unwrap();
@@ -87,38 +113,16 @@ async fn events_reach_a_subscribed_endpoint_signed_and_a_failing_one_is_retried_
     assert_eq!(listed[0]["kinds"], json!(["closure_day", "invoice_issued"]));
     assert!(listed[0].get("secret").is_none());
     // Another system wants invoices only.
-    let invoices_only = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/webhooks",
-            Some(&admin),
-            &json!({"url": receiver.url, "kinds": ["invoice_issued"]}),
-        )
-        .await,
-        StatusCode::CREATED,
+    let invoices_only = register_endpoint(
+        &app,
+        &admin,
+        json!({"url": receiver.url, "kinds": ["invoice_issued"]}),
     )
     .await;
 
     // A closure day that cancels a booking: the endpoint is told, signed.
-    let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
-    let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
-    draft_changes(
-        &app,
-        &family,
-        json!({"changes": [change(eliot, meal, "2026-09-10", "book")]}),
-    )
-    .await;
-    validate(&app, &family).await;
-    let agent = app.token_of("agent").await;
-    let closure = |day: &str| json!({"date": day, "reason": "grève"});
-    let path = "/api/v1/admin/closure-days";
-    body_of(
-        app.send_json(Method::POST, path, Some(&agent), &closure("2026-09-10"))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let meals = eliots_meals(&app).await;
+    close_a_booked_day(&app, &meals, "2026-09-10").await;
     let received = receiver.wait_for(1).await;
     let first = &received[0];
     assert!(first.signed_with(&secret), "{first:?}");
@@ -134,19 +138,7 @@ async fn events_reach_a_subscribed_endpoint_signed_and_a_failing_one_is_retried_
 
     // The receiver down twice: retried after 1 then 5 minutes, each try logged.
     receiver.fail_next(2);
-    draft_changes(
-        &app,
-        &family,
-        json!({"changes": [change(eliot, meal, "2026-09-11", "book")]}),
-    )
-    .await;
-    validate(&app, &family).await;
-    body_of(
-        app.send_json(Method::POST, path, Some(&agent), &closure("2026-09-11"))
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    close_a_booked_day(&app, &meals, "2026-09-11").await;
     let log = settled(&app, &admin, endpoint, "pending", 1).await;
     let pending = &log["items"][0];
     assert_eq!(pending["log"][0]["statusCode"], 500);
@@ -239,12 +231,7 @@ async fn endpoints_are_https_and_admins_only_and_an_unsubscribed_kind_is_not_sen
         "forbidden",
     )
     .await;
-    let created = body_of(
-        app.send_json(Method::POST, "/api/v1/admin/webhooks", Some(&admin), &good)
-            .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let created = register_endpoint(&app, &admin, good.clone()).await;
     let id = created["id"].as_i64().unwrap();
     // A rotated secret is shown once, and differs.
     let rotated = body_of(
@@ -317,42 +304,10 @@ async fn endpoints_on_this_machine_or_its_network_are_refused_unless_allowed() {
     // the receiver's port on this machine, and is refused there.
     let by_name = receiver.url.replace("127.0.0.1", "localhost");
     assert_ne!(by_name, receiver.url);
-    let endpoint = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/webhooks",
-            Some(&admin),
-            &form(by_name),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
+    let endpoint = register_endpoint(&app, &admin, form(by_name)).await["id"]
         .as_i64()
         .unwrap();
-    // A closure day cancelling a booking: an event for the endpoint.
-    let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
-    let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
-    draft_changes(
-        &app,
-        &family,
-        json!({"changes": [change(eliot, meal, "2026-09-10", "book")]}),
-    )
-    .await;
-    validate(&app, &family).await;
-    let agent = app.token_of("agent").await;
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/closure-days",
-            Some(&agent),
-            &json!({"date": "2026-09-10", "reason": "grève"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    close_a_booked_day(&app, &eliots_meals(&app).await, "2026-09-10").await;
     let log = settled(&app, &admin, endpoint, "pending", 1).await;
     let attempt = &log["items"][0]["log"][0];
     assert_eq!(attempt["statusCode"], Value::Null);
@@ -372,40 +327,9 @@ async fn an_endpoint_that_never_answers_does_not_hold_back_the_others() {
     let admin = app.token_of("admin").await;
     // The silent endpoint first: its delivery comes first in the batch.
     for url in [&silent_url, &receiver.url] {
-        body_of(
-            app.send_json(
-                Method::POST,
-                "/api/v1/admin/webhooks",
-                Some(&admin),
-                &json!({"url": url, "kinds": ["closure_day"]}),
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
+        register_endpoint(&app, &admin, json!({"url": url, "kinds": ["closure_day"]})).await;
     }
-    let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
-    let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
-    draft_changes(
-        &app,
-        &family,
-        json!({"changes": [change(eliot, meal, "2026-09-10", "book")]}),
-    )
-    .await;
-    validate(&app, &family).await;
-    let agent = app.token_of("agent").await;
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/closure-days",
-            Some(&agent),
-            &json!({"date": "2026-09-10", "reason": "grève"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    close_a_booked_day(&app, &eliots_meals(&app).await, "2026-09-10").await;
     // Within wait_for's 5 seconds, although the silent endpoint's try lasts 10.
     let received = receiver.wait_for(1).await;
     assert_eq!(received[0].json()["type"], "closure_day");
