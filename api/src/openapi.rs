@@ -161,7 +161,7 @@ fn complete(operation: &mut Operation, uses_database: bool) {
     }
     match json_body {
         Some(true) => {
-            standard.push(("400", "The body is not valid JSON (`malformed_json`), does not match the schema (`invalid_body`), or breaks a field rule (`validation_failed`)."));
+            standard.push(("400", "The body is not valid JSON (`malformed_json`), names a field the schema does not (`unknown_field`), does not match the schema (`invalid_body`), or breaks a field rule (`validation_failed`)."));
             standard.push((
                 "415",
                 "The body is not sent as `application/json` (`unsupported_media_type`).",

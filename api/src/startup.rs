@@ -16,7 +16,7 @@ use crate::auth::{JwtKeys, passwords, secrets};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::email::OutboxWorker;
-use crate::middleware::{problems, request_id, security_headers};
+use crate::middleware::{problems, request_gate, request_id, security_headers};
 use crate::openapi;
 use crate::problem::{RouteTable, json_config, path_config, query_config, unmatched_route};
 use crate::routes::{self, docs};
@@ -163,6 +163,7 @@ impl Application {
                 .app_data(query_config())
                 .configure(docs::configure)
                 .default_service(web::to(unmatched_route))
+                .wrap(from_fn(request_gate))
                 .wrap(cors(&config.cors_allowed_origins))
                 .wrap(from_fn(problems))
                 .wrap(security_headers())

@@ -6,6 +6,7 @@
 //! `TEST_LOG=1` adds its other logs (`RUST_LOG`, when set, chooses instead).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed set-up should stop the test loudly
 
+pub mod contract;
 mod database;
 pub mod payfip;
 pub mod webhook_receiver;
@@ -17,8 +18,8 @@ use api::config::Config;
 use api::startup::Application;
 use api::state::AppState;
 pub use database::TestDatabase;
-use reqwest::header::CONTENT_TYPE;
-use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, RequestBuilder, Response, ResponseBuilderExt, StatusCode};
 use serde_json::Value;
 
 /// The access-token key of test apps, so tests can forge tokens.
@@ -27,7 +28,9 @@ pub const FRONTEND_URL: &str = "https://familles.example.fr";
 
 pub struct TestApp {
     pub address: String,
-    pub client: reqwest::Client,
+    /// Private: every request goes through [`ApiRequest`], which checks it and its
+    /// answer against the contract.
+    client: reqwest::Client,
     /// The app's clock: tests set and advance it.
     pub clock: Clock,
     pub state: AppState,
@@ -144,9 +147,14 @@ impl std::fmt::Debug for TestApp {
 }
 
 impl TestApp {
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}{path}", self.address))
+    /// A request to the app, judged with its answer against the contract when sent.
+    pub fn request(&self, method: Method, path: &str) -> ApiRequest {
+        ApiRequest {
+            client: self.client.clone(),
+            builder: self
+                .client
+                .request(method, format!("{}{path}", self.address)),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -179,7 +187,7 @@ impl TestApp {
     }
 
     /// A request with an access token.
-    pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+    pub fn authed(&self, method: Method, path: &str, token: &str) -> ApiRequest {
         self.request(method, path).bearer_auth(token)
     }
 
@@ -386,6 +394,93 @@ impl TestApp {
         self.handle.stop(true).await;
         self.outbox.stop_and_wait(std::time::Duration::from_secs(5));
         self.database.take()
+    }
+}
+
+/// A request under way: reqwest's builder, whose [`send`](ApiRequest::send) judges
+/// the exchange against the contract (see [`contract`]).
+#[derive(Debug)]
+pub struct ApiRequest {
+    client: reqwest::Client,
+    builder: RequestBuilder,
+}
+
+impl ApiRequest {
+    pub fn header<K, V>(mut self, key: K, value: V) -> Self
+    where
+        HeaderName: TryFrom<K>,
+        <HeaderName as TryFrom<K>>::Error: Into<http::Error>,
+        HeaderValue: TryFrom<V>,
+        <HeaderValue as TryFrom<V>>::Error: Into<http::Error>,
+    {
+        self.builder = self.builder.header(key, value);
+        self
+    }
+
+    pub fn headers(mut self, headers: HeaderMap) -> Self {
+        self.builder = self.builder.headers(headers);
+        self
+    }
+
+    pub fn bearer_auth(mut self, token: impl std::fmt::Display) -> Self {
+        self.builder = self.builder.bearer_auth(token);
+        self
+    }
+
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+        self.builder = self.builder.json(body);
+        self
+    }
+
+    pub fn body(mut self, body: impl Into<reqwest::Body>) -> Self {
+        self.builder = self.builder.body(body);
+        self
+    }
+
+    /// Sends the request, then checks it and its answer against the contract (a
+    /// mismatch fails the test); the answer is handed back whole.
+    pub async fn send(self) -> Result<Response, reqwest::Error> {
+        let request = self.builder.build()?;
+        let method = request.method().clone();
+        let url = request.url().clone();
+        let content_type = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let sent_body = request
+            .body()
+            .and_then(|b| b.as_bytes())
+            .map(<[u8]>::to_vec);
+        let response = self.client.execute(request).await?;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await?;
+        contract::contract().judge(
+            &contract::Sent {
+                method: &method,
+                path: url.path(),
+                query: url.query(),
+                content_type: content_type.as_deref(),
+                body: sent_body.as_deref(),
+            },
+            &contract::Received {
+                status: status.as_u16(),
+                content_type: headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+                body: &bytes,
+            },
+        );
+        let mut rebuilt = http::Response::builder()
+            .status(status)
+            .version(version)
+            .url(url);
+        if let Some(all) = rebuilt.headers_mut() {
+            *all = headers;
+        }
+        Ok(Response::from(
+            rebuilt.body(bytes).expect("the answer rebuilt"),
+        ))
     }
 }
 

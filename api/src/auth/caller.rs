@@ -7,7 +7,7 @@ use std::pin::Pin;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use domain::account::Role;
 use persistence::{accounts, legal};
 
@@ -171,6 +171,27 @@ fn authenticate(req: &HttpRequest, requirement: Requirement) -> Pending<Caller> 
     })
 }
 
+/// The staff caller [`staff_gate`] confirmed, kept in the request's extensions for the
+/// `Staff` and `Admin` extractors.
+#[derive(Debug, Clone)]
+struct GatedStaff(Caller);
+
+/// Confirms, before the request is routed, that the caller is an agent or an admin
+/// (401 otherwise, 403 for a family), and keeps the caller for the extractors: the
+/// back office's role check then always comes before any input is read.
+pub async fn staff_gate(req: &HttpRequest) -> Result<(), ApiError> {
+    let caller = authenticate(req, Requirement::ConsentsIfFamily).await?;
+    if !caller.role.is_staff() {
+        return Err(forbidden());
+    }
+    req.extensions_mut().insert(GatedStaff(caller));
+    Ok(())
+}
+
+fn gated(req: &HttpRequest) -> Option<Caller> {
+    req.extensions().get::<GatedStaff>().map(|g| g.0.clone())
+}
+
 /// A family's access token whose signature and expiry are checked, the rest (session,
 /// account, consents) left to [`FamilyToken::confirm`] on the connection the handler
 /// uses anyway: for the hottest reads, one trip to the blocking pool instead of two.
@@ -252,6 +273,9 @@ impl FromRequest for Staff {
     type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(caller) = gated(req) {
+            return Box::pin(std::future::ready(Ok(Self(caller))));
+        }
         let pending = authenticate(req, Requirement::ConsentsIfFamily);
         Box::pin(async move {
             let caller = pending.await?;
@@ -268,6 +292,14 @@ impl FromRequest for Admin {
     type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(caller) = gated(req) {
+            let admin = if caller.role == Role::Admin {
+                Ok(Self(caller))
+            } else {
+                Err(forbidden())
+            };
+            return Box::pin(std::future::ready(admin));
+        }
         let pending = authenticate(req, Requirement::SignedIn);
         Box::pin(async move {
             let caller = pending.await?;

@@ -7,6 +7,8 @@ mod jwt;
 pub mod passwords;
 pub mod secrets;
 
-pub use caller::{Admin, Caller, Consented, Family, FamilyToken, Staff, forbidden, unauthorized};
+pub use caller::{
+    Admin, Caller, Consented, Family, FamilyToken, Staff, forbidden, staff_gate, unauthorized,
+};
 pub use client_ip::ClientIp;
 pub use jwt::{AccessClaims, JwtKeys};

@@ -1,10 +1,12 @@
 //! What wraps every request: a request id and its log span, security headers,
-//! problem+json for every error, CORS.
+//! problem+json for every error, CORS, and the checks made before routing.
 
 mod problems;
+mod request_gate;
 mod request_id;
 mod security_headers;
 
 pub use problems::problems;
+pub use request_gate::request_gate;
 pub use request_id::{RequestId, request_id};
 pub use security_headers::security_headers;

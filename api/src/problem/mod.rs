@@ -9,6 +9,7 @@ mod framework;
 mod lang;
 mod password_messages;
 mod refusals;
+mod text_input;
 mod validation;
 
 use actix_web::http::StatusCode;
@@ -25,6 +26,7 @@ pub use framework::{
 pub use lang::{Lang, Text};
 pub use password_messages::password_violation_message;
 pub use refusals::throttled;
+pub use text_input::{refuse_nul, refuse_nul_in_json, refuse_nul_in_uri};
 pub use validation::validate;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";

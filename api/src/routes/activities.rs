@@ -1,6 +1,7 @@
 //! The activity catalogue: agents keep it; families see what each child is offered,
 //! at their prices.
 
+use super::Json;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
@@ -40,7 +41,7 @@ pub async fn list_activity_kinds(
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"code": "study_help", "label": "Aide aux devoirs"}))]
 pub struct ActivityKindForm {
     /// Lowercase letters, digits and `_`.
@@ -70,7 +71,7 @@ pub struct ActivityKindForm {
 pub async fn create_activity_kind(
     state: web::Data<AppState>,
     _staff: Staff,
-    body: web::Json<ActivityKindForm>,
+    body: Json<ActivityKindForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let body = body.into_inner();
@@ -159,7 +160,7 @@ pub async fn list_activities(
 pub async fn create_activity(
     state: web::Data<AppState>,
     _staff: Staff,
-    body: web::Json<ActivityForm>,
+    body: Json<ActivityForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = body.into_inner().into_input()?;
@@ -236,7 +237,7 @@ pub async fn update_activity(
     _staff: Staff,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<ActivityForm>,
+    body: Json<ActivityForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = body.into_inner().into_input()?;
@@ -274,7 +275,7 @@ pub async fn add_activity_group(
     state: web::Data<AppState>,
     _staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<GroupForm>,
+    body: Json<GroupForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let activity_id = id.into_inner();
@@ -309,7 +310,7 @@ pub async fn update_activity_group(
     state: web::Data<AppState>,
     _staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<GroupForm>,
+    body: Json<GroupForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let group_id = id.into_inner();
@@ -483,6 +484,7 @@ pub async fn get_activity_fill(
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"capacity": 20}))]
 pub struct DayCapacityForm {
     /// The group's capacity that day; null returns to the group's capacity.
@@ -514,7 +516,7 @@ pub async fn set_group_day_capacity(
     state: web::Data<AppState>,
     _staff: Staff,
     path: web::Path<(i64, chrono::NaiveDate)>,
-    body: web::Json<DayCapacityForm>,
+    body: Json<DayCapacityForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let (group_id, day) = path.into_inner();

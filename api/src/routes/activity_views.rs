@@ -49,7 +49,7 @@ impl From<&ActivityKind> for ActivityKindView {
 
 /// A price for families whose quotient is at most `maxQuotient` (null: any).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PriceBracketView {
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000)]
@@ -61,7 +61,7 @@ pub struct PriceBracketView {
 
 /// What is booked on a day: "Matin", "Soir", "Repas", "Journée"...
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UnitForm {
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50, example = "Matin")]
@@ -89,7 +89,7 @@ pub struct UnitView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GroupForm {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, example = "Maternelle Robespierre")]
@@ -124,7 +124,7 @@ impl From<&Group> for GroupView {
 
 /// An activity as an agent writes it.
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"kindId": 1, "name": "Accueil matin maternelle", "description": "", "startsOn": "2026-09-01", "endsOn": "2027-07-02", "minAge": null, "maxAge": null, "ageReference": null, "levels": ["PS", "MS", "GS"], "mode": "automatic", "entryRule": "fixed", "familyChoosesGroup": false, "siblingRatePercent": null, "requiredDocuments": [], "cancellable": true, "unbookedSurchargePercent": 0, "units": [{"name": "Matin", "startsAt": "07:30", "endsAt": "08:30", "weekdays": [1, 2, 4, 5], "prices": [{"maxQuotient": null, "priceCents": 350}]}], "groups": [{"name": "Maternelle Robespierre", "capacity": 30}]}))]
 pub struct ActivityForm {
     #[validate(range(min = 1))]

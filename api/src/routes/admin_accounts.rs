@@ -1,6 +1,7 @@
 //! The back office's accounts: agents find, disable and re-enable accounts and
 //! resend activation links; admins open agent accounts.
 
+use super::Json;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use domain::account::{Party, Role};
@@ -29,7 +30,7 @@ pub struct AccountSearch {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"role": "agent", "username": "c.dupuis", "email": "c.dupuis@villejuif.example", "firstName": "Claire", "lastName": "Dupuis"}))]
 pub struct NewStaffRequest {
     /// `agent` or `admin`.
@@ -159,7 +160,7 @@ pub async fn get_account(
 pub async fn create_staff_account(
     state: web::Data<AppState>,
     _admin: Admin,
-    body: web::Json<NewStaffRequest>,
+    body: Json<NewStaffRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let role = match body.role {

@@ -1,6 +1,7 @@
 //! Back office for billing: runs of a month (preview, start, progress), invoices,
 //! counter payments, credit notes and the month's CSV exports.
 
+use super::Json;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use persistence::billing::{BillingRun, InvoiceFilter};
@@ -92,7 +93,7 @@ pub async fn preview_billing_run(
 pub async fn start_billing_run(
     state: web::Data<AppState>,
     staff: Staff,
-    body: web::Json<BillingRunForm>,
+    body: Json<BillingRunForm>,
 ) -> Result<HttpResponse, ApiError> {
     let month = parse_month("month", &body.month)?;
     let agent_id = staff.0.account_id;
@@ -331,7 +332,7 @@ pub async fn record_counter_payment(
     staff: Staff,
     id: web::Path<i64>,
     req: HttpRequest,
-    body: web::Json<CounterPaymentForm>,
+    body: Json<CounterPaymentForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let key = super::idempotency_key(&req)?;
@@ -382,7 +383,7 @@ pub async fn issue_credit_note(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<CreditNoteForm>,
+    body: Json<CreditNoteForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let reason = body.reason.trim().to_owned();

@@ -2,6 +2,7 @@
 //! children and health information (reads audited), and record family quotients.
 //! Records several agents edit carry an `ETag`; updates need `If-Match`.
 
+use super::Json;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::NaiveDate;
@@ -42,7 +43,7 @@ pub struct DossierSearch {
 /// A dossier as an agent writes it: every field given (guardians and contacts
 /// replace the current lists).
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"number": "18", "name": "T I", "email": "famille.ti@exemple.fr", "address": {"line1": "12 rue Jean Jaurès", "line2": "", "postcode": "94800", "city": "Villejuif"}, "phones": {"home": null, "mobile": "0612345678", "work": null}, "guardians": [{"relationship": "mother", "firstName": "Camille", "lastName": "TI", "email": "famille.ti@exemple.fr", "mobilePhone": "0612345678", "workPhone": null}], "contacts": [{"kind": "pickup", "firstName": "Rose", "lastName": "TI", "relationship": "grand-mère", "phone": "0698765432"}]}))]
 pub struct DossierForm {
     #[validate(length(min = 1, max = 20))]
@@ -194,7 +195,7 @@ pub async fn list_dossiers(
 pub async fn create_dossier(
     state: web::Data<AppState>,
     _staff: Staff,
-    body: web::Json<DossierForm>,
+    body: Json<DossierForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = body.into_inner().into_input()?;
@@ -266,7 +267,7 @@ pub async fn update_dossier(
     _staff: Staff,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<DossierForm>,
+    body: Json<DossierForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = body.into_inner().into_input()?;
@@ -302,7 +303,7 @@ pub async fn add_child(
     state: web::Data<AppState>,
     _staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<ChildForm>,
+    body: Json<ChildForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let fields = body.into_inner().into_fields(state.today())?;
@@ -388,7 +389,7 @@ pub async fn update_child(
     _staff: Staff,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<ChildForm>,
+    body: Json<ChildForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let fields = body.into_inner().into_fields(state.today())?;
@@ -470,7 +471,7 @@ pub async fn update_child_health(
     staff: Staff,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: web::Json<HealthView>,
+    body: Json<HealthView>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let health = body.into_inner().into_fields()?;
@@ -492,7 +493,7 @@ pub async fn update_child_health(
 
 /// A family quotient to record.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"quotient": 850, "validFrom": "2026-09-01", "validUntil": "2027-08-31", "proofDocumentId": null}))]
 pub struct QuotientForm {
     #[validate(range(min = 0, max = 100000))]
@@ -547,7 +548,7 @@ pub async fn record_family_quotient(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<QuotientForm>,
+    body: Json<QuotientForm>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner().into_input()?;
     let dossier_id = id.into_inner();

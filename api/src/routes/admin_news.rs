@@ -1,6 +1,7 @@
 //! Back office: agents write news items, schedule, pin and retire them, and attach
 //! files.
 
+use super::Json;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
@@ -18,7 +19,7 @@ use crate::usecases::news::{self, NewsInput};
 
 /// A news item as an agent writes it.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({
     "title": "Inscriptions aux centres de loisirs d'hiver",
     "bodyMarkdown": "Les inscriptions ouvrent le **4 janvier**.",
@@ -123,7 +124,7 @@ pub async fn get_admin_news(
 pub async fn create_news(
     state: web::Data<AppState>,
     staff: Staff,
-    body: web::Json<NewsForm>,
+    body: Json<NewsForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = NewsInput::from(body.into_inner());
@@ -159,7 +160,7 @@ pub async fn update_news(
     state: web::Data<AppState>,
     _staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<NewsForm>,
+    body: Json<NewsForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = NewsInput::from(body.into_inner());

@@ -1,5 +1,6 @@
 //! Back office for the planning: deadline rules per kind and activity, attendance.
 
+use super::Json;
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::planning::{AttendanceStatus, RunsOn};
@@ -117,7 +118,7 @@ pub async fn set_activity_kind_deadline_rules(
     state: web::Data<AppState>,
     _staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<DeadlineRulesForm>,
+    body: Json<DeadlineRulesForm>,
 ) -> Result<HttpResponse, ApiError> {
     if body.runs_on.is_some() {
         return Err(ApiError::validation(vec![FieldError::new(
@@ -189,7 +190,7 @@ pub async fn set_activity_deadline_rules(
     state: web::Data<AppState>,
     _staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<DeadlineRulesForm>,
+    body: Json<DeadlineRulesForm>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.input();
     let activity_id = id.into_inner();
@@ -276,7 +277,7 @@ impl From<&Attendance> for AttendanceView {
 pub async fn record_attendance(
     state: web::Data<AppState>,
     staff: Staff,
-    body: web::Json<AttendanceForm>,
+    body: Json<AttendanceForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     if !in_calendar(body.date) {

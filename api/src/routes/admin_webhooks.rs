@@ -1,6 +1,7 @@
 //! Back office (admins): webhook endpoints of the city's other systems, their
 //! signing secrets, and the log of every delivery attempt.
 
+use super::Json;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
@@ -21,7 +22,7 @@ use crate::usecases::webhooks::{self, EndpointInput, LoggedDelivery};
 
 /// An endpoint as an admin registers it.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({
     "url": "https://gestion.example.fr/hooks/espace-familles",
     "description": "Logiciel de gestion financière",
@@ -145,7 +146,7 @@ pub async fn list_webhook_endpoints(
 pub async fn create_webhook_endpoint(
     state: web::Data<AppState>,
     _admin: Admin,
-    body: web::Json<WebhookEndpointForm>,
+    body: Json<WebhookEndpointForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = EndpointInput::from(body.into_inner());
@@ -205,7 +206,7 @@ pub async fn update_webhook_endpoint(
     state: web::Data<AppState>,
     _admin: Admin,
     id: web::Path<i64>,
-    body: web::Json<WebhookEndpointForm>,
+    body: Json<WebhookEndpointForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let input = EndpointInput::from(body.into_inner());

@@ -1,6 +1,7 @@
 //! What needs no signed-in account: the password policy every client shows, and the
 //! emailed links (activation, password reset, email change).
 
+use super::Json;
 use actix_web::{HttpResponse, get, post, web};
 use domain::password::PasswordPolicy;
 use serde::{Deserialize, Serialize};
@@ -35,7 +36,7 @@ pub struct PasswordPolicyView {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"password": "Trois-Chats-Verts"}))]
 pub struct PasswordCheckRequest {
     /// The candidate password, as typed (never trimmed or altered).
@@ -108,7 +109,7 @@ pub async fn get_password_policy(state: web::Data<AppState>, lang: Lang) -> Http
 pub async fn check_password(
     state: web::Data<AppState>,
     lang: Lang,
-    body: web::Json<PasswordCheckRequest>,
+    body: Json<PasswordCheckRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let violations = state.config.password_policy.check(&body.password);
@@ -125,7 +126,7 @@ pub async fn check_password(
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ActivationRequest {
     /// The `token` parameter of the emailed link.
     #[validate(length(min = 1, max = 200))]
@@ -139,7 +140,7 @@ pub struct ActivationRequest {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"email": "famille.ti@exemple.fr"}))]
 pub struct EmailRequest {
     #[validate(length(min = 1, max = 254))]
@@ -148,7 +149,7 @@ pub struct EmailRequest {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PasswordResetRequest {
     /// The `token` parameter of the emailed link.
     #[validate(length(min = 1, max = 200))]
@@ -163,7 +164,7 @@ pub struct PasswordResetRequest {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TokenRequest {
     /// The `token` parameter of the emailed link.
     #[validate(length(min = 1, max = 200))]
@@ -198,7 +199,7 @@ pub struct Accepted {
 pub async fn activate_account(
     state: web::Data<AppState>,
     ip: ClientIp,
-    body: web::Json<ActivationRequest>,
+    body: Json<ActivationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();
@@ -236,7 +237,7 @@ pub async fn request_activation_email(
     state: web::Data<AppState>,
     ip: ClientIp,
     lang: Lang,
-    body: web::Json<EmailRequest>,
+    body: Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();
@@ -278,7 +279,7 @@ pub async fn request_password_reset(
     state: web::Data<AppState>,
     ip: ClientIp,
     lang: Lang,
-    body: web::Json<EmailRequest>,
+    body: Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();
@@ -315,7 +316,7 @@ pub async fn request_password_reset(
 pub async fn reset_password(
     state: web::Data<AppState>,
     ip: ClientIp,
-    body: web::Json<PasswordResetRequest>,
+    body: Json<PasswordResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();
@@ -355,7 +356,7 @@ pub async fn reset_password(
 pub async fn confirm_email_change(
     state: web::Data<AppState>,
     ip: ClientIp,
-    body: web::Json<TokenRequest>,
+    body: Json<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();

@@ -1,5 +1,6 @@
 //! Holiday weeks paid at once: the weeks on offer, the basket, the checkout.
 
+use super::Json;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use persistence::baskets::{Basket, BasketItem};
@@ -159,7 +160,7 @@ impl From<&BasketItem> for BasketItemView {
 /// Where to pay a checked-out basket.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PaymentView {
+pub struct BasketPaymentView {
     /// The basket's payment reference.
     pub reference: String,
     /// The page to send the family to while a payment is pending: PayFiP's
@@ -184,7 +185,7 @@ pub struct BasketView {
     pub currency: String,
     pub hold_until: Option<DateTime<Utc>>,
     /// Once checked out.
-    pub payment: Option<PaymentView>,
+    pub payment: Option<BasketPaymentView>,
 }
 
 fn status(basket: &Basket) -> BasketStatusView {
@@ -211,16 +212,19 @@ fn view(state: &AppState, record: &BasketRecord) -> BasketView {
         total_cents: b.total_cents,
         currency: "EUR".to_owned(),
         hold_until: b.hold_until.map(utc),
-        payment: b.payment_reference.as_ref().map(|reference| PaymentView {
-            reference: reference.clone(),
-            redirect_url: pending.clone().or_else(|| {
-                (b.status == "held" && state.config.payments.sandbox())
-                    .then(|| format!("/api/v1/sandbox/payments/{reference}"))
+        payment: b
+            .payment_reference
+            .as_ref()
+            .map(|reference| BasketPaymentView {
+                reference: reference.clone(),
+                redirect_url: pending.clone().or_else(|| {
+                    (b.status == "held" && state.config.payments.sandbox())
+                        .then(|| format!("/api/v1/sandbox/payments/{reference}"))
+                }),
+                idop: record.payment.as_ref().and_then(|p| p.idop.clone()),
+                amount_cents: b.total_cents,
+                currency: "EUR".to_owned(),
             }),
-            idop: record.payment.as_ref().and_then(|p| p.idop.clone()),
-            amount_cents: b.total_cents,
-            currency: "EUR".to_owned(),
-        }),
     }
 }
 
@@ -253,7 +257,7 @@ pub async fn get_my_basket(
 
 /// A week to add; its price is the server's.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"childId": 3, "activityId": 3, "weekStart": "2027-07-12", "groupId": null}))]
 pub struct BasketItemForm {
     #[schema(minimum = 1)]
@@ -287,7 +291,7 @@ pub struct BasketItemForm {
 pub async fn add_basket_item(
     state: web::Data<AppState>,
     family: Family,
-    body: web::Json<BasketItemForm>,
+    body: Json<BasketItemForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let dossier_id = family.dossier_id()?;
@@ -580,7 +584,7 @@ fn waiting_view(state: &AppState, record: &baskets::WaitingRecord) -> WaitingVie
 pub async fn join_holiday_week_waitlist(
     state: web::Data<AppState>,
     family: Family,
-    body: web::Json<BasketItemForm>,
+    body: Json<BasketItemForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let dossier_id = family.dossier_id()?;

@@ -1,6 +1,7 @@
 //! "Mon dossier": the family reads its file and its children, and changes its
 //! contact details.
 
+use super::Json;
 use actix_web::{HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -41,7 +42,7 @@ pub async fn get_my_dossier(
 
 /// The family's contact details, all given (what is left out is erased).
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"email": "famille.ti@exemple.fr", "address": {"line1": "12 rue Jean Jaurès", "line2": "", "postcode": "94800", "city": "Villejuif"}, "phones": {"home": null, "mobile": "0612345678", "work": null}}))]
 pub struct ContactDetailsForm {
     #[validate(length(max = 254))]
@@ -85,7 +86,7 @@ pub struct ContactChangeView {
 pub async fn change_my_contact_details(
     state: web::Data<AppState>,
     family: Family,
-    body: web::Json<ContactDetailsForm>,
+    body: Json<ContactDetailsForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let dossier_id = family.dossier_id()?;

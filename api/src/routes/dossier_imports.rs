@@ -162,6 +162,7 @@ pub async fn check_dossier_import(
         .collect();
     let content =
         String::from_utf8(body.to_vec()).map_err(|_| ApiError::from(Refusal::ImportUnreadable))?;
+    crate::problem::refuse_nul("body", &content)?;
     let now = state.clock.now();
     let today = state.today();
     let actor = staff.0.account_id;

@@ -134,7 +134,7 @@ impl Checks {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AddressView {
     #[validate(length(max = 200))]
     #[schema(max_length = 200, example = "12 rue Jean Jaurès")]
@@ -154,7 +154,7 @@ pub struct AddressView {
 
 /// Phone numbers, kept as digits with an optional leading `+`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PhonesView {
     #[validate(length(max = 30))]
     #[schema(max_length = 30, example = "0145592000")]
@@ -168,7 +168,7 @@ pub struct PhonesView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GuardianView {
     pub relationship: RelationshipView,
     #[validate(length(min = 1, max = 100))]
@@ -190,7 +190,7 @@ pub struct GuardianView {
 
 /// An authorised pick-up person or an emergency contact.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ContactView {
     pub kind: ContactKindView,
     #[validate(length(min = 1, max = 100))]
@@ -235,7 +235,7 @@ impl From<&Child> for ChildView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct VaccinationView {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, example = "DTP")]
@@ -246,7 +246,7 @@ pub struct VaccinationView {
 
 /// A child's health information (fiche sanitaire).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HealthView {
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000, example = "arachide")]
@@ -486,7 +486,7 @@ pub fn contact_details(
 
 /// A child as an agent writes it.
 #[derive(Debug, Clone, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"firstName": "Luc", "lastName": "TI", "birthDate": "2023-03-14", "school": "École maternelle Robespierre", "schoolLevel": "PS", "diet": "standard"}))]
 pub struct ChildForm {
     #[validate(length(min = 1, max = 100))]

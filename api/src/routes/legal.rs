@@ -1,5 +1,6 @@
 //! The terms of use and the privacy policy: read by anyone, published by admins.
 
+use super::Json;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -70,7 +71,7 @@ impl From<LegalDocument> for LegalDocumentView {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PublishLegalDocumentRequest {
     pub kind: LegalKind,
     /// A new version label, such as `2.0` or `2027-01`.
@@ -144,7 +145,7 @@ async fn current(state: web::Data<AppState>, kind: &'static str) -> Result<HttpR
 pub async fn publish_legal_document(
     state: web::Data<AppState>,
     _admin: Admin,
-    body: web::Json<PublishLegalDocumentRequest>,
+    body: Json<PublishLegalDocumentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();

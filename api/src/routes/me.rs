@@ -1,5 +1,6 @@
 //! The signed-in account: its profile, its password and email, its consents.
 
+use super::Json;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use persistence::accounts::AccountWithDossier;
@@ -93,7 +94,7 @@ pub struct Me {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ChangePasswordRequest {
     #[validate(length(min = 1, max = 1024))]
     #[schema(min_length = 1, max_length = 1024)]
@@ -107,7 +108,7 @@ pub struct ChangePasswordRequest {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EmailChangeRequest {
     #[validate(length(min = 1, max = 254))]
     #[schema(min_length = 1, max_length = 254)]
@@ -118,7 +119,7 @@ pub struct EmailChangeRequest {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ConsentRequest {
     pub kind: LegalKind,
     /// The version read; must be the current one.
@@ -167,7 +168,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 pub async fn accept_legal_document(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ConsentRequest>,
+    body: Json<ConsentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();
@@ -204,7 +205,7 @@ pub async fn accept_legal_document(
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Consented,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();
@@ -245,7 +246,7 @@ pub async fn change_password(
 pub async fn request_email_change(
     state: web::Data<AppState>,
     caller: Consented,
-    body: web::Json<EmailChangeRequest>,
+    body: Json<EmailChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();

@@ -25,6 +25,7 @@ pub mod export;
 pub mod health;
 pub mod invoice_views;
 pub mod invoices;
+pub mod json;
 pub mod legal;
 pub mod me;
 pub mod news;
@@ -43,6 +44,8 @@ pub mod signups;
 use actix_web::HttpRequest;
 use actix_web::http::header;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use json::Json;
 
 use crate::problem::{ApiError, FieldError};
 

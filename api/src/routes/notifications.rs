@@ -1,6 +1,7 @@
 //! The family's notifications in the portal, their unread count, and which kinds
 //! also come by email.
 
+use super::Json;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::notification::NoticeKind;
@@ -211,7 +212,7 @@ pub async fn read_all_my_notifications(
 /// Whether the account gets an email for a kind (the notification in the portal
 /// is always made).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NotificationPreference {
     pub kind: NoticeKindView,
     pub email: bool,
@@ -266,7 +267,7 @@ pub(crate) fn preference_views(choices: &[(NoticeKind, bool)]) -> Vec<Notificati
 pub async fn set_my_notification_preferences(
     state: web::Data<AppState>,
     family: Family,
-    body: web::Json<Vec<NotificationPreference>>,
+    body: Json<Vec<NotificationPreference>>,
 ) -> Result<HttpResponse, ApiError> {
     let choices: Vec<(NoticeKind, bool)> = body
         .iter()

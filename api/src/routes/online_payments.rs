@@ -173,7 +173,10 @@ pub struct NotificationForm {
     tag = "billing",
     operation_id = "receivePayFipNotification",
     security(()),
-    params(("idop" = Option<String>, Query, max_length = 64, description = "The payment's idop (or in a form body; `idOp` is read too).")),
+    params(
+        ("idop" = Option<String>, Query, max_length = 64, description = "The payment's idop (or in a form body)."),
+        ("idOp" = Option<String>, Query, max_length = 64, description = "The payment's idop, under the other name PayFiP uses."),
+    ),
     request_body(content = Option<NotificationForm>, content_type = "application/x-www-form-urlencoded", description = "The idop, when not in the query (optional)."),
     responses(
         (status = 200, description = "Received.", content_type = "text/plain", body = String),
@@ -223,6 +226,9 @@ pub async fn receive_payfip_notification(
         .chain(form.into_iter().flat_map(|f| [f.idop, f.id_op]).flatten())
         .map(|v| v.trim().to_owned())
         .collect();
+    for value in &given {
+        crate::problem::refuse_nul("idop", value)?;
+    }
     if given.iter().any(|v| v.len() > 64) {
         return Err(ApiError::validation(vec![crate::problem::FieldError::new(
             "idop",

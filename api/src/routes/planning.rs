@@ -1,6 +1,7 @@
 //! The planning: families read it, tick days into a draft kept on the server, and
 //! validate it; agents read and change any child's planning.
 
+use super::Json;
 use actix_web::{HttpResponse, delete, get, post, web};
 
 use super::planning_views::{
@@ -159,7 +160,7 @@ pub async fn get_my_planning_draft(
 pub async fn add_planning_draft_changes(
     state: web::Data<AppState>,
     family: Family,
-    body: web::Json<ChangesForm>,
+    body: Json<ChangesForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let (changes, patterns) = body.read()?;
@@ -278,7 +279,7 @@ pub async fn change_child_planning(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<ChangesForm>,
+    body: Json<ChangesForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let (changes, patterns) = body.read()?;

@@ -1,6 +1,7 @@
 //! Registrations: the family registers a child and follows where it stands; agents
 //! work the queue.
 
+use super::Json;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -71,7 +72,7 @@ impl From<&RegistrationRecord> for RegistrationView {
 
 /// A registration request.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"activityId": 1, "entryDate": null, "groupId": null, "healthFormId": null}))]
 pub struct RegistrationForm {
     #[schema(minimum = 1)]
@@ -112,7 +113,7 @@ pub async fn register_child(
     state: web::Data<AppState>,
     family: Family,
     id: web::Path<i64>,
-    body: web::Json<RegistrationForm>,
+    body: Json<RegistrationForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let body = body.into_inner();
@@ -363,7 +364,7 @@ pub enum RegistrationDecisionView {
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"decision": "refuse", "reason": "Dossier incomplet : fiche sanitaire manquante."}))]
 pub struct RegistrationDecisionForm {
     pub decision: RegistrationDecisionView,
@@ -396,7 +397,7 @@ pub async fn decide_registration(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<RegistrationDecisionForm>,
+    body: Json<RegistrationDecisionForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let body = body.into_inner();

@@ -1,6 +1,7 @@
 //! Requests (démarches): the family files them and follows their status; agents
 //! work the queue and decide.
 
+use super::Json;
 use std::collections::HashMap;
 
 use actix_web::http::header;
@@ -94,7 +95,7 @@ impl From<&RequestRecord> for RequestView {
 
 /// A request a family files; documents are uploaded first, then named here.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"kind": "family_quotient", "message": "Voici notre nouvel avis d'imposition.", "documentIds": [12]}))]
 pub struct RequestForm {
     /// `situation_change`, `family_quotient` (with a proof of income) or `other`.
@@ -128,7 +129,7 @@ pub struct RequestForm {
 pub async fn file_request(
     state: web::Data<AppState>,
     family: Family,
-    body: web::Json<RequestForm>,
+    body: Json<RequestForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let body = body.into_inner();
@@ -299,7 +300,7 @@ pub enum DecisionView {
 
 /// An agent's answer.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"decision": "accept", "comment": "Quotient mis à jour.", "familyQuotient": {"quotient": 620, "validFrom": "2026-09-01", "validUntil": "2027-08-31", "proofDocumentId": null}}))]
 pub struct DecisionForm {
     pub decision: DecisionView,
@@ -335,7 +336,7 @@ pub async fn decide_request(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<i64>,
-    body: web::Json<DecisionForm>,
+    body: Json<DecisionForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let body = body.into_inner();

@@ -74,6 +74,7 @@ pub enum SandboxResult {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SandboxForm {
     pub result: SandboxResult,
 }

@@ -1,6 +1,7 @@
 //! The planning's calendar: school holidays (read by anyone, imported by agents from
 //! the national dataset) and the closure days agents decide.
 
+use super::Json;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::{SchoolCalendarRow, SchoolHolidayPeriod};
@@ -13,7 +14,9 @@ use validator::Validate;
 use super::planning_views::{in_calendar, out_of_calendar};
 use crate::auth::Staff;
 use crate::db;
-use crate::problem::{ApiError, FieldError, unsupported_media_type, validate};
+use crate::problem::{
+    ApiError, FieldError, refuse_nul, refuse_nul_in_json, unsupported_media_type, validate,
+};
 use crate::state::AppState;
 use crate::usecases::UseCaseError;
 use crate::usecases::school_calendar;
@@ -128,6 +131,7 @@ pub async fn get_school_year(
 
 /// One record of the dataset's JSON export (its field names).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SchoolCalendarRecord {
     #[serde(default)]
     pub description: String,
@@ -147,12 +151,25 @@ pub struct SchoolCalendarRecord {
     pub annee_scolaire: String,
 }
 
-/// The JSON export: its records, bare or under `results` (the API's pages).
+/// The JSON export: its records, bare (the export) or under `results` (a page of the
+/// dataset's API).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum SchoolCalendarJson {
     Records(Vec<SchoolCalendarRecord>),
-    Page { results: Vec<SchoolCalendarRecord> },
+    Page(SchoolCalendarPage),
+}
+
+/// A page of the dataset's API (`/records`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolCalendarPage {
+    /// How many records the whole query matched (not read).
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub total_count: Option<u64>,
+    /// The records of this page.
+    pub results: Vec<SchoolCalendarRecord>,
 }
 
 /// What an import replaced.
@@ -213,13 +230,19 @@ pub async fn import_school_calendar(
     let rows: Vec<SchoolCalendarRow> = match declared.as_deref() {
         Some("text/csv") => {
             let content = String::from_utf8(body.to_vec()).map_err(|_| unreadable())?;
+            refuse_nul("body", &content)?;
             school_calendar::rows_from_csv(&content)?
         }
         Some("application/json") => {
-            let records = match serde_json::from_slice::<SchoolCalendarJson>(&body) {
+            let value: serde_json::Value =
+                serde_json::from_slice(&body).map_err(|_| unreadable())?;
+            refuse_nul_in_json(&value)?;
+            let records = match serde_json::from_value::<SchoolCalendarJson>(value) {
                 Ok(
                     SchoolCalendarJson::Records(records)
-                    | SchoolCalendarJson::Page { results: records },
+                    | SchoolCalendarJson::Page(SchoolCalendarPage {
+                        results: records, ..
+                    }),
                 ) => records,
                 Err(_) => return Err(unreadable()),
             };
@@ -336,7 +359,7 @@ impl From<&ClosureDay> for ClosureDayView {
 pub async fn create_closure_day(
     state: web::Data<AppState>,
     staff: Staff,
-    body: web::Json<ClosureDayForm>,
+    body: Json<ClosureDayForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     if !in_calendar(body.date) {

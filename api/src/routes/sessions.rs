@@ -1,5 +1,6 @@
 //! Signing in and out (guide: "Connectez-vous", "Se rappeler de moi").
 
+use super::Json;
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,7 @@ use crate::state::AppState;
 use crate::usecases::sessions::{self, Credentials, Tokens};
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"login": "famille.ti", "password": "Famille-TI-2026!", "rememberMe": false}))]
 pub struct LoginRequest {
     /// The username or the email address.
@@ -30,7 +31,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RefreshRequest {
     /// The refresh token of the last sign-in or refresh; it can be used once.
     #[validate(length(min = 1, max = 200))]
@@ -96,7 +97,7 @@ impl TokenPair {
 pub async fn login(
     state: web::Data<AppState>,
     ip: ClientIp,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let credentials = Credentials {
@@ -137,7 +138,7 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh_tokens(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();

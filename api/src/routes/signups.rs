@@ -1,6 +1,7 @@
 //! The five-step sign-up of the guide (chapter I), as a draft kept on the server:
 //! a wizard on any device fills it step by step, and each step answers field errors.
 
+use super::Json;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
@@ -17,7 +18,7 @@ use crate::usecases::signup::{self, DossierReferencesInput, PersonalDetailsInput
 
 /// Step 1, "Mes informations".
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({
     "lastName": "TI", "firstName": "Sam", "email": "sam.ti@exemple.fr",
     "emailConfirmation": "sam.ti@exemple.fr", "username": "sam.ti",
@@ -65,7 +66,7 @@ impl From<PersonalDetailsRequest> for PersonalDetailsInput {
 
 /// Step 2, "Mes références dossier": as printed on the family's invoices.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"dossierNumber": "18", "dossierName": "T I", "email": "famille.ti@exemple.fr"}))]
 pub struct DossierReferencesRequest {
     #[validate(length(min = 1, max = 50))]
@@ -82,7 +83,7 @@ pub struct DossierReferencesRequest {
 
 /// Steps 3 and 4: "J'ai lu et j'accepte ...".
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"version": "1.0", "accepted": true}))]
 pub struct AcceptanceRequest {
     /// The version read (`GET /legal/terms` or `/legal/privacy`); must be the current one.
@@ -213,7 +214,7 @@ pub struct SignupConfirmation {
 #[post("/signups")]
 pub async fn start_signup(
     state: web::Data<AppState>,
-    body: web::Json<PersonalDetailsRequest>,
+    body: Json<PersonalDetailsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();
@@ -269,7 +270,7 @@ pub async fn get_signup(
 pub async fn update_signup_personal_details(
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<PersonalDetailsRequest>,
+    body: Json<PersonalDetailsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();
@@ -306,7 +307,7 @@ pub async fn set_signup_dossier_references(
     state: web::Data<AppState>,
     id: web::Path<String>,
     ip: ClientIp,
-    body: web::Json<DossierReferencesRequest>,
+    body: Json<DossierReferencesRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let now = state.clock.now();
@@ -360,7 +361,7 @@ async fn accept(
 pub async fn accept_signup_terms(
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<AcceptanceRequest>,
+    body: Json<AcceptanceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     accept(state, id.into_inner(), "terms", body.into_inner()).await
 }
@@ -384,7 +385,7 @@ pub async fn accept_signup_terms(
 pub async fn accept_signup_privacy_policy(
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<AcceptanceRequest>,
+    body: Json<AcceptanceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     accept(state, id.into_inner(), "privacy", body.into_inner()).await
 }

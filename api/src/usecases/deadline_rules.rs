@@ -12,49 +12,76 @@ use utoipa::ToSchema;
 use super::{Outcome, Refusal, UseCaseError};
 use crate::problem::FieldError;
 
-/// When a change may be made, relative to the unit's start on the day (Europe/Paris).
+/// When a booking or a change may be made, relative to the unit's start on the day
+/// (Europe/Paris), told apart by `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Rule {
     /// Until the unit starts.
     UntilStart,
-    /// `amount` hours (elapsed time), days, weeks or months (calendar) before the
-    /// start; at `cutoff` on the deadline's day when given (for hours: the latest
-    /// cut-off not after it); `workingDaysOnly` skips weekends and public holidays.
-    Before {
-        #[schema(minimum = 0, maximum = 10000)]
-        amount: u32,
-        unit: RuleUnit,
-        #[schema(value_type = Option<String>, example = "10:00:00")]
-        cutoff: Option<NaiveTime>,
-        #[serde(default)]
-        working_days_only: bool,
-    },
-    /// Until `day` of the month before the unit's day (clamped to the month's end),
-    /// at `cutoff`, else until that day ends.
-    PreviousMonth {
-        #[schema(minimum = 1, maximum = 31)]
-        day: u32,
-        #[schema(value_type = Option<String>, example = "12:00:00")]
-        cutoff: Option<NaiveTime>,
-    },
-    /// A window of Paris local date-times: open from `opens`, closed from `closes`.
-    Window {
-        #[schema(value_type = String, example = "2027-05-03T08:00:00")]
-        opens: NaiveDateTime,
-        #[schema(value_type = String, example = "2027-05-24T00:00:00")]
-        closes: NaiveDateTime,
-    },
-    /// Holiday centres, short holidays: opens the day classes resume after the
-    /// previous school holidays and lasts `days` days.
-    AfterReturn {
-        #[schema(minimum = 1, maximum = 366)]
-        days: u32,
-    },
+    /// A delay before the start.
+    Before(BeforeRule),
+    /// Until a day of the month before.
+    PreviousMonth(PreviousMonthRule),
+    /// A fixed window of dates and times.
+    Window(WindowRule),
+    /// A window opening when classes resume after the previous holidays.
+    AfterReturn(AfterReturnRule),
+}
+
+/// `amount` hours (elapsed time), days, weeks or months (calendar) before the start;
+/// at `cutoff` on the deadline's day when given (for hours: the latest cut-off not
+/// after it); `workingDaysOnly` skips weekends and public holidays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BeforeRule {
+    /// How many units before the start.
+    #[schema(minimum = 0, maximum = 10000, example = 2)]
+    pub amount: u32,
+    /// What `amount` counts.
+    pub unit: RuleUnit,
+    /// The time of day (`HH:MM:SS`, Paris) the deadline falls at on its day; null for
+    /// the start's own time.
+    #[schema(value_type = Option<String>, example = "10:00:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+    pub cutoff: Option<NaiveTime>,
+    /// Counts working days only (no weekend, no public holiday); false when left out.
+    #[serde(default)]
+    pub working_days_only: bool,
+}
+
+/// Until `day` of the month before the unit's day (clamped to the month's end), at
+/// `cutoff`, else until that day ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviousMonthRule {
+    /// The day of the previous month.
+    #[schema(minimum = 1, maximum = 31, example = 20)]
+    pub day: u32,
+    /// The time of day (`HH:MM:SS`, Paris); null for the end of that day.
+    #[schema(value_type = Option<String>, example = "12:00:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+    pub cutoff: Option<NaiveTime>,
+}
+
+/// A window of Paris local date-times: open from `opens`, closed from `closes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WindowRule {
+    /// When it opens (`YYYY-MM-DDTHH:MM:SS`, Paris time, no offset).
+    #[schema(value_type = String, example = "2027-05-03T08:00:00")]
+    pub opens: NaiveDateTime,
+    /// When it closes (`YYYY-MM-DDTHH:MM:SS`, Paris time, no offset).
+    #[schema(value_type = String, example = "2027-05-24T00:00:00")]
+    pub closes: NaiveDateTime,
+}
+
+/// Holiday centres, short holidays: opens the day classes resume after the previous
+/// school holidays and lasts `days` days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AfterReturnRule {
+    /// How many days the window lasts.
+    #[schema(minimum = 1, maximum = 366, example = 21)]
+    pub days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -70,12 +97,12 @@ impl From<&Rule> for DeadlineRule {
     fn from(rule: &Rule) -> Self {
         match *rule {
             Rule::UntilStart => Self::UntilStart,
-            Rule::Before {
+            Rule::Before(BeforeRule {
                 amount,
                 unit,
                 cutoff,
                 working_days_only,
-            } => Self::Before {
+            }) => Self::Before {
                 amount,
                 unit: match unit {
                     RuleUnit::Hours => TimeUnit::Hours,
@@ -86,9 +113,11 @@ impl From<&Rule> for DeadlineRule {
                 cutoff,
                 working_days_only,
             },
-            Rule::PreviousMonth { day, cutoff } => Self::PreviousMonth { day, cutoff },
-            Rule::Window { opens, closes } => Self::Window { opens, closes },
-            Rule::AfterReturn { days } => Self::AfterReturn { days },
+            Rule::PreviousMonth(PreviousMonthRule { day, cutoff }) => {
+                Self::PreviousMonth { day, cutoff }
+            }
+            Rule::Window(WindowRule { opens, closes }) => Self::Window { opens, closes },
+            Rule::AfterReturn(AfterReturnRule { days }) => Self::AfterReturn { days },
         }
     }
 }
@@ -102,7 +131,7 @@ impl From<&DeadlineRule> for Rule {
                 unit,
                 cutoff,
                 working_days_only,
-            } => Self::Before {
+            } => Self::Before(BeforeRule {
                 amount,
                 unit: match unit {
                     TimeUnit::Hours => RuleUnit::Hours,
@@ -112,10 +141,12 @@ impl From<&DeadlineRule> for Rule {
                 },
                 cutoff,
                 working_days_only,
-            },
-            DeadlineRule::PreviousMonth { day, cutoff } => Self::PreviousMonth { day, cutoff },
-            DeadlineRule::Window { opens, closes } => Self::Window { opens, closes },
-            DeadlineRule::AfterReturn { days } => Self::AfterReturn { days },
+            }),
+            DeadlineRule::PreviousMonth { day, cutoff } => {
+                Self::PreviousMonth(PreviousMonthRule { day, cutoff })
+            }
+            DeadlineRule::Window { opens, closes } => Self::Window(WindowRule { opens, closes }),
+            DeadlineRule::AfterReturn { days } => Self::AfterReturn(AfterReturnRule { days }),
         }
     }
 }
@@ -125,19 +156,19 @@ impl Rule {
     pub fn check(&self, field: &str) -> Vec<FieldError> {
         let bad = |(fr, en): (&str, &str)| vec![FieldError::new(field, "invalid_rule", fr, en)];
         match self {
-            Self::Before { amount, .. } if *amount > 10_000 => bad((
+            Self::Before(BeforeRule { amount, .. }) if *amount > 10_000 => bad((
                 "Un délai ne dépasse pas 10 000 unités.",
                 "A deadline is at most 10,000 units.",
             )),
-            Self::PreviousMonth { day, .. } if !(1..=31).contains(day) => bad((
+            Self::PreviousMonth(PreviousMonthRule { day, .. }) if !(1..=31).contains(day) => bad((
                 "Le jour du mois précédent va de 1 à 31.",
                 "The day of the previous month runs from 1 to 31.",
             )),
-            Self::Window { opens, closes } if opens >= closes => bad((
+            Self::Window(WindowRule { opens, closes }) if opens >= closes => bad((
                 "La fenêtre doit s'ouvrir avant de se fermer.",
                 "The window must open before it closes.",
             )),
-            Self::AfterReturn { days } if !(1..=366).contains(days) => bad((
+            Self::AfterReturn(AfterReturnRule { days }) if !(1..=366).contains(days) => bad((
                 "La fenêtre dure de 1 à 366 jours.",
                 "The window lasts 1 to 366 days.",
             )),

@@ -118,13 +118,20 @@ async fn thomas_takes_two_july_weeks_in_one_basket_pays_in_the_sandbox_and_is_bo
     assert_eq!(week(&offered, "2027-07-19")["priceCents"], 7610);
     assert_eq!(first["groups"][0]["placesLeft"], 24);
 
-    // The client's price is ignored: the server prices the weeks.
+    // A client cannot set a price: the field is refused, and the server prices the weeks.
+    let priced = add(
+        &app,
+        &family,
+        json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-12",
+               "amountCents": 1}),
+    )
+    .await;
+    problem(priced, StatusCode::BAD_REQUEST, "unknown_field").await;
     for start in ["2027-07-12", "2027-07-19"] {
         let response = add(
             &app,
             &family,
-            json!({"childId": thomas, "activityId": summer, "weekStart": start,
-                                                  "amountCents": 1, "priceCents": 1}),
+            json!({"childId": thomas, "activityId": summer, "weekStart": start}),
         )
         .await;
         assert_eq!(response.status(), StatusCode::OK);

@@ -41,6 +41,14 @@ async fn the_server_serves_the_committed_contract_as_yaml_and_json() {
 }
 
 #[tokio::test]
+async fn every_request_of_the_test_client_is_judged_against_the_contract() {
+    let app = spawn_app().await;
+    let before = tests::contract::contract().exchanges_judged();
+    json(app.get("/api/v1/city").await, StatusCode::OK).await;
+    assert!(tests::contract::contract().exchanges_judged() > before);
+}
+
+#[tokio::test]
 async fn the_interactive_docs_are_served_by_the_app_itself() {
     let app = spawn_app().await;
     let redirect = app.get("/docs").await;

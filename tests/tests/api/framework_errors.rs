@@ -24,16 +24,30 @@ async fn malformed_json_is_a_400_with_its_position() {
 }
 
 #[tokio::test]
-async fn json_of_the_wrong_shape_is_a_400() {
+async fn json_of_the_wrong_shape_is_a_400_naming_the_field() {
     let app = spawn_app().await;
-    let response = app
-        .post_json(CHECK, &serde_json::json!({"pass": "x"}))
-        .await;
+    let response = app.post_json(CHECK, &serde_json::json!({})).await;
     problem(response, StatusCode::BAD_REQUEST, "invalid_body").await;
     let response = app
         .post_json(CHECK, &serde_json::json!({"password": 12}))
         .await;
-    problem(response, StatusCode::BAD_REQUEST, "invalid_body").await;
+    let body = problem(response, StatusCode::BAD_REQUEST, "invalid_body").await;
+    assert_eq!(body["errors"][0]["field"], "password");
+}
+
+#[tokio::test]
+async fn a_field_the_contract_does_not_name_is_refused_not_dropped() {
+    let app = spawn_app().await;
+    let response = app
+        .post_json(
+            CHECK,
+            &serde_json::json!({"password": "Abc!defgh", "pass": "x"}),
+        )
+        .await;
+    let body = problem(response, StatusCode::BAD_REQUEST, "unknown_field").await;
+    assert_eq!(body["errors"][0]["field"], "pass");
+    assert_eq!(body["errors"][0]["code"], "unknown");
+    assert!(body["detail"].as_str().unwrap().contains("pass"), "{body}");
 }
 
 #[tokio::test]
@@ -171,4 +185,30 @@ async fn the_request_id_is_echoed_in_the_header_and_the_problem() {
         .unwrap();
     let id = response.headers()["x-request-id"].to_str().unwrap();
     assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+}
+
+#[tokio::test]
+async fn head_answers_as_get_without_a_body() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/city",
+        "/docs/",
+        "/api/openapi.yaml",
+        "/health/live",
+    ] {
+        let get = app.get(path).await;
+        assert_eq!(get.status(), StatusCode::OK, "{path}");
+        let length = get.bytes().await.unwrap().len();
+        let head = app.request(Method::HEAD, path).send().await.unwrap();
+        assert_eq!(head.status(), StatusCode::OK, "{path}");
+        assert_eq!(head.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(
+            head.headers()["content-length"].to_str().unwrap(),
+            length.to_string(),
+            "{path}"
+        );
+        assert!(head.bytes().await.unwrap().is_empty(), "{path}");
+    }
+    let missing = app.request(Method::HEAD, "/nowhere").send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
