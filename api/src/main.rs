@@ -123,11 +123,11 @@ fn purge() -> anyhow::Result<()> {
 }
 
 fn print_openapi(json: bool) -> anyhow::Result<()> {
-    let spec = openapi::spec();
+    let spec = openapi::spec()?;
     let text = if json {
         openapi::to_json(&spec)?
     } else {
-        openapi::to_yaml(&spec)?
+        openapi::to_yaml(&spec)
     };
     print!("{text}");
     Ok(())

@@ -88,10 +88,10 @@ impl Application {
             .with_context(|| format!("cannot listen on BIND_ADDR={}", config.bind_addr))?;
         let port = listener.local_addr()?.port();
 
-        let spec = openapi::spec();
+        let spec = openapi::spec()?;
         let rendered = web::Data::new(docs::RenderedSpec {
             json: openapi::to_json(&spec)?,
-            yaml: openapi::to_yaml(&spec)?,
+            yaml: openapi::to_yaml(&spec),
         });
         let mut table = RouteTable::from_openapi(&spec);
         for path in [

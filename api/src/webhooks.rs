@@ -21,16 +21,23 @@ use crate::db;
 use crate::outbound;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::usecases::notice_data::NoticeData;
 
 /// How long a claimed delivery is reserved for its sender: longer than a try.
 const LEASE_SECONDS: i64 = 60;
 const TIMEOUT: Duration = Duration::from_secs(10);
 const BATCH: i64 = 20;
 
-/// The body an endpoint receives.
+/// The body an endpoint receives; `data` is the notification's (`NotificationData`).
 pub fn payload(claimed: &Claimed) -> String {
     let event = &claimed.event;
-    let data: Value = serde_json::from_str(&event.data).unwrap_or(Value::Null);
+    let data = NoticeData::read(&event.kind, &event.data)
+        .and_then(serde_json::to_value)
+        .unwrap_or_else(|error| {
+            // Sent as stored rather than held back: the receiver still gets the event.
+            tracing::error!(event = event.id, %error, "an event's data does not read as its kind's");
+            serde_json::from_str(&event.data).unwrap_or(Value::Null)
+        });
     serde_json::json!({
         "id": message_id(event.id),
         "type": event.kind,

@@ -143,22 +143,17 @@ enum Segment {
 }
 
 impl RouteTable {
-    pub fn from_openapi(spec: &utoipa::openapi::OpenApi) -> Self {
+    pub fn from_openapi(spec: &serde_json::Value) -> Self {
         let mut table = Self::default();
-        for (path, item) in &spec.paths.paths {
-            let methods = [
-                (&item.get, Method::GET),
-                (&item.put, Method::PUT),
-                (&item.post, Method::POST),
-                (&item.delete, Method::DELETE),
-                (&item.patch, Method::PATCH),
-                (&item.head, Method::HEAD),
-                (&item.options, Method::OPTIONS),
-            ]
-            .into_iter()
-            .filter(|(operation, _)| operation.is_some())
-            .map(|(_, method)| method)
-            .collect();
+        for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+            let methods = item
+                .as_object()
+                .into_iter()
+                .flat_map(|operations| operations.keys())
+                .filter_map(|method| {
+                    Method::from_bytes(method.to_ascii_uppercase().as_bytes()).ok()
+                })
+                .collect();
             table.add(path, methods);
         }
         table

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::me::{AccountView, RoleView, StatusView};
+use super::me::{AccountStatusView, AccountView, RoleView};
 use super::pagination::{Page, PageQuery};
 use crate::auth::{Admin, Staff};
 use crate::db;
@@ -23,7 +23,7 @@ use crate::usecases::accounts::{self, NewStaff};
 #[into_params(parameter_in = Query)]
 pub struct AccountSearch {
     pub role: Option<RoleView>,
-    pub status: Option<StatusView>,
+    pub status: Option<AccountStatusView>,
     /// The start of a username, an email address or a last name, in any case.
     #[param(max_length = 100)]
     pub q: Option<String>,
@@ -57,11 +57,11 @@ fn stored_role(role: RoleView) -> &'static str {
     }
 }
 
-fn stored_status(status: StatusView) -> &'static str {
+fn stored_status(status: AccountStatusView) -> &'static str {
     match status {
-        StatusView::Pending => "pending",
-        StatusView::Active => "active",
-        StatusView::Disabled => "disabled",
+        AccountStatusView::Pending => "pending",
+        AccountStatusView::Active => "active",
+        AccountStatusView::Disabled => "disabled",
     }
 }
 

@@ -14,7 +14,7 @@ use validator::Validate;
 
 use super::dossier_views::{
     AddressView, Checks, ChildForm, ChildHealthView, ChildView, ContactView, DossierView,
-    GuardianView, HealthView, PhonesView, QuotientView, contact_details,
+    GuardianView, HealthInfoView, PhonesView, QuotientView, contact_details,
 };
 use super::etag::{etag, if_match};
 use super::pagination::{Page, PageQuery, offset};
@@ -455,7 +455,7 @@ pub async fn get_child_health(
         ("childId" = i64, Path, minimum = 1, description = "The child's id."),
         ("If-Match" = Option<String>, Header, description = "The `ETag` of the version read; without it, 428."),
     ),
-    request_body = HealthView,
+    request_body = HealthInfoView,
     responses(
         (status = 200, description = "Updated.", body = ChildHealthView,
             headers(("ETag" = String, description = "The new version."))),
@@ -471,7 +471,7 @@ pub async fn update_child_health(
     staff: Staff,
     req: HttpRequest,
     id: web::Path<i64>,
-    body: Json<HealthView>,
+    body: Json<HealthInfoView>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let health = body.into_inner().into_fields()?;

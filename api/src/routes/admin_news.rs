@@ -283,7 +283,7 @@ pub async fn remove_news_attachment(
     ),
     responses(
         (status = 200, description = "The file, as an attachment.", content(
-            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"))),
+            ("application/pdf"), ("image/jpeg"), ("image/png"))),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such attachment (`not_found`)."),
     ),

@@ -507,7 +507,7 @@ pub async fn list_my_holiday_weeks(
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum WaitingStatusView {
+pub enum HolidayWaitlistStatusView {
     /// In line, at `position`.
     Waiting,
     /// A place was freed and is held for the family until `offerUntil`: pay it
@@ -521,31 +521,31 @@ pub enum WaitingStatusView {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct WaitingView {
+pub struct HolidayWaitlistEntryView {
     pub id: i64,
     pub child_id: i64,
     pub activity_id: i64,
     pub group_id: i64,
     pub week_start: NaiveDate,
-    pub status: WaitingStatusView,
+    pub status: HolidayWaitlistStatusView,
     pub position: Option<i64>,
     pub offer_until: Option<DateTime<Utc>>,
     pub offer: Option<BasketView>,
 }
 
-fn waiting_view(state: &AppState, record: &baskets::WaitingRecord) -> WaitingView {
+fn waiting_view(state: &AppState, record: &baskets::WaitingRecord) -> HolidayWaitlistEntryView {
     let e = &record.entry;
-    WaitingView {
+    HolidayWaitlistEntryView {
         id: e.id,
         child_id: e.child_id,
         activity_id: e.activity_id,
         group_id: e.group_id,
         week_start: e.week_start,
         status: match e.status.as_str() {
-            "offered" => WaitingStatusView::Offered,
-            "taken" => WaitingStatusView::Taken,
-            "lapsed" => WaitingStatusView::Lapsed,
-            _ => WaitingStatusView::Waiting,
+            "offered" => HolidayWaitlistStatusView::Offered,
+            "taken" => HolidayWaitlistStatusView::Taken,
+            "lapsed" => HolidayWaitlistStatusView::Lapsed,
+            _ => HolidayWaitlistStatusView::Waiting,
         },
         position: record.position,
         offer_until: e.offer_until.map(utc),
@@ -573,7 +573,7 @@ fn waiting_view(state: &AppState, record: &baskets::WaitingRecord) -> WaitingVie
     security(("bearerAuth" = [])),
     request_body = BasketItemForm,
     responses(
-        (status = 201, description = "In line.", body = WaitingView),
+        (status = 201, description = "In line.", body = HolidayWaitlistEntryView),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
         (status = 409, description = "Places are left (`places_left`), or the child already has or waits for this week (`already_registered`)."),
@@ -620,7 +620,7 @@ pub async fn join_holiday_week_waitlist(
     operation_id = "listMyHolidayWeekWaitlist",
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The family's places in line and offers.", body = Vec<WaitingView>),
+        (status = 200, description = "The family's places in line and offers.", body = Vec<HolidayWaitlistEntryView>),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
     ),
 )]

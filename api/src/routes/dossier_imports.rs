@@ -20,7 +20,7 @@ use crate::usecases::imports::{self, ReportRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum ImportStatusView {
+pub enum DossierImportStatusView {
     /// Checked (the dry run): nothing imported yet.
     Checked,
     Imported,
@@ -28,9 +28,9 @@ pub enum ImportStatusView {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ImportView {
+pub struct DossierImportView {
     pub id: i64,
-    pub status: ImportStatusView,
+    pub status: DossierImportStatusView,
     pub file_name: String,
     /// Data rows (the header excluded).
     pub rows_total: i64,
@@ -42,14 +42,14 @@ pub struct ImportView {
     pub imported_at: Option<DateTime<Utc>>,
 }
 
-impl From<&DossierImport> for ImportView {
+impl From<&DossierImport> for DossierImportView {
     fn from(i: &DossierImport) -> Self {
         Self {
             id: i.id,
             status: if i.status == "imported" {
-                ImportStatusView::Imported
+                DossierImportStatusView::Imported
             } else {
-                ImportStatusView::Checked
+                DossierImportStatusView::Checked
             },
             file_name: i.file_name.clone(),
             rows_total: i.rows_total,
@@ -76,7 +76,7 @@ pub enum RowOutcomeView {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ImportRowView {
+pub struct DossierImportRowView {
     /// The line in the file (the header is line 1).
     pub line: u64,
     pub dossier_number: String,
@@ -121,7 +121,7 @@ pub struct RowFilter {
     params(UploadName),
     request_body(description = "The CSV file.", content(("text/csv"))),
     responses(
-        (status = 201, description = "Checked; the report is at `/rows`.", body = ImportView,
+        (status = 201, description = "Checked; the report is at `/rows`.", body = DossierImportView,
             headers(("Location" = String, description = "The import's address."))),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 422, description = "Not a readable UTF-8 CSV (`import_unreadable`)."),
@@ -175,7 +175,7 @@ pub async fn check_dossier_import(
             header::LOCATION,
             format!("/api/v1/admin/dossier-imports/{}", import.id),
         ))
-        .json(ImportView::from(&import)))
+        .json(DossierImportView::from(&import)))
 }
 
 /// Reads an import's summary.
@@ -187,7 +187,7 @@ pub async fn check_dossier_import(
     security(("bearerAuth" = [])),
     params(("importId" = i64, Path, minimum = 1, description = "The import's id.")),
     responses(
-        (status = 200, description = "The import.", body = ImportView),
+        (status = 200, description = "The import.", body = DossierImportView),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such import (`not_found`)."),
     ),
@@ -200,17 +200,17 @@ pub async fn get_dossier_import(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let import = db::run(&state.pool, move |conn| imports::get(conn, id)).await?;
-    Ok(HttpResponse::Ok().json(ImportView::from(&import)))
+    Ok(HttpResponse::Ok().json(DossierImportView::from(&import)))
 }
 
-fn row_view(row: ReportRow, lang: Lang) -> ImportRowView {
+fn row_view(row: ReportRow, lang: Lang) -> DossierImportRowView {
     let outcome = match row.outcome.as_str() {
         "creates_dossier" => RowOutcomeView::CreatesDossier,
         "adds_child" => RowOutcomeView::AddsChild,
         "repeats" => RowOutcomeView::Repeats,
         _ => RowOutcomeView::Rejected,
     };
-    ImportRowView {
+    DossierImportRowView {
         line: row.line,
         dossier_number: row.dossier_number,
         outcome,
@@ -241,7 +241,7 @@ fn row_view(row: ReportRow, lang: Lang) -> ImportRowView {
     security(("bearerAuth" = [])),
     params(("importId" = i64, Path, minimum = 1, description = "The import's id."), PageQuery, RowFilter),
     responses(
-        (status = 200, description = "A page of rows, in file order.", body = Page<ImportRowView>),
+        (status = 200, description = "A page of rows, in file order.", body = Page<DossierImportRowView>),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such import (`not_found`)."),
     ),
@@ -280,7 +280,7 @@ pub async fn list_dossier_import_rows(
     security(("bearerAuth" = [])),
     params(("importId" = i64, Path, minimum = 1, description = "The import's id.")),
     responses(
-        (status = 200, description = "Imported.", body = ImportView),
+        (status = 200, description = "Imported.", body = DossierImportView),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such import (`not_found`)."),
         (status = 409, description = "Already confirmed (`import_already_confirmed`), or the dossiers changed since the check (`import_outdated`)."),
@@ -299,5 +299,5 @@ pub async fn confirm_dossier_import(
         imports::confirm(conn, id, now, today)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ImportView::from(&import)))
+    Ok(HttpResponse::Ok().json(DossierImportView::from(&import)))
 }

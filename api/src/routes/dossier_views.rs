@@ -247,7 +247,7 @@ pub struct VaccinationView {
 /// A child's health information (fiche sanitaire).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct HealthView {
+pub struct HealthInfoView {
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000, example = "arachide")]
     pub allergies: String,
@@ -267,7 +267,7 @@ pub struct HealthView {
     pub vaccinations: Vec<VaccinationView>,
 }
 
-impl HealthView {
+impl HealthInfoView {
     pub fn from_stored(health: &HealthFields) -> Self {
         Self {
             allergies: health.allergies.clone(),
@@ -301,7 +301,7 @@ impl HealthView {
 #[serde(rename_all = "camelCase")]
 pub struct ChildHealthView {
     pub child: ChildView,
-    pub health: HealthView,
+    pub health: HealthInfoView,
     /// The vaccinations the city requires (`REQUIRED_VACCINATIONS`) that the record
     /// lacks.
     #[schema(example = json!(["DTP"]))]
@@ -310,7 +310,7 @@ pub struct ChildHealthView {
 
 impl ChildHealthView {
     pub fn new(child: &Child, health: &HealthFields, required: &[String]) -> Self {
-        let health = HealthView::from_stored(health);
+        let health = HealthInfoView::from_stored(health);
         let recorded: Vec<&str> = health
             .vaccinations
             .iter()

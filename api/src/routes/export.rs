@@ -13,7 +13,7 @@ use super::documents::DocumentView;
 use super::dossier_views::{ChildHealthView, DossierView};
 use super::me::AccountView;
 use super::notifications::{NotificationPreference, NotificationView, preference_views};
-use super::requests::RequestView;
+use super::requests::FamilyRequestView;
 use crate::auth::Caller;
 use crate::db;
 use crate::problem::ApiError;
@@ -53,7 +53,7 @@ pub struct DataExport {
     pub dossier: Option<DossierView>,
     /// Each child's health information.
     pub health: Vec<ChildHealthView>,
-    pub requests: Vec<RequestView>,
+    pub requests: Vec<FamilyRequestView>,
     pub documents: Vec<ExportedDocument>,
 }
 
@@ -103,8 +103,8 @@ pub async fn export_my_data(
         notifications: data
             .notifications
             .iter()
-            .map(NotificationView::from)
-            .collect(),
+            .map(NotificationView::try_from)
+            .collect::<Result<_, _>>()?,
         notification_preferences: preference_views(&data.notification_preferences),
         dossier: data.dossier.as_ref().map(|d| DossierView::new(d, today)),
         health: data
@@ -114,7 +114,7 @@ pub async fn export_my_data(
                 ChildHealthView::new(child, health, &state.config.required_vaccinations)
             })
             .collect(),
-        requests: data.requests.iter().map(RequestView::from).collect(),
+        requests: data.requests.iter().map(FamilyRequestView::from).collect(),
         documents: data
             .documents
             .iter()

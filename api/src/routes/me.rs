@@ -27,7 +27,7 @@ pub enum RoleView {
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
-pub enum StatusView {
+pub enum AccountStatusView {
     /// Waiting for its activation link.
     Pending,
     Active,
@@ -45,7 +45,7 @@ pub enum StatusView {
 pub struct AccountView {
     pub id: i64,
     pub role: RoleView,
-    pub status: StatusView,
+    pub status: AccountStatusView,
     pub username: String,
     pub email: String,
     pub first_name: String,
@@ -68,9 +68,9 @@ impl From<AccountWithDossier> for AccountView {
                 _ => RoleView::Family,
             },
             status: match account.status.as_str() {
-                "active" => StatusView::Active,
-                "disabled" => StatusView::Disabled,
-                _ => StatusView::Pending,
+                "active" => AccountStatusView::Active,
+                "disabled" => AccountStatusView::Disabled,
+                _ => AccountStatusView::Pending,
             },
             username: account.username,
             email: account.email,

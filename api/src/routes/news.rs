@@ -173,7 +173,7 @@ pub async fn get_news(
     ),
     responses(
         (status = 200, description = "The file, as an attachment.", content(
-            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"))),
+            ("application/pdf"), ("image/jpeg"), ("image/png"))),
         (status = 404, description = "No such attachment of a published item (`not_found`)."),
     ),
 )]

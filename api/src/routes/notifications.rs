@@ -16,6 +16,7 @@ use crate::auth::Family;
 use crate::db;
 use crate::problem::{ApiError, FieldError};
 use crate::state::AppState;
+use crate::usecases::notice_data::NoticeData;
 use crate::usecases::notifications;
 
 mirror_enum! {
@@ -53,39 +54,35 @@ pub struct NotificationView {
     /// The matching page of the web portal, if any.
     #[schema(example = "https://familles.example.fr/factures/12")]
     pub link: Option<String>,
-    /// What a client acts on, by kind: `registrationId`, `childId`, `activityId`,
-    /// `status`, `reason` (registration_decided); `basketId`, `childId`,
-    /// `activityId`, `weekStart`, `amountCents`, `offerExpiresAt` (waitlist_offer);
-    /// `requestId`, `requestKind`, `status` (request_decided); `invoiceId`,
-    /// `number`, `month`, `totalCents`, `dueOn` (invoice_issued); `invoiceId` or
-    /// `basketId`, `amountCents`, `method` (payment_received); `onlinePaymentId`,
-    /// `idop`, `invoiceId`, `basketId`, `amountCents` (payment_refused);
-    /// `closureDayId`, `day`, `activityId`, `reason`, `bookingsCancelled`
-    /// (closure_day); `activityId`, `opensAt`, `closesAt` (booking windows).
-    #[schema(value_type = Object, example = json!({"invoiceId": 12, "number": "F2026-000012", "month": "2026-11", "totalCents": 5700, "dueOn": "2026-12-31"}))]
-    pub data: serde_json::Value,
+    /// What a client acts on (ids, amounts, dates), typed by `kind`, which it repeats.
+    pub data: NoticeData,
     pub occurred_at: DateTime<Utc>,
     /// When it was first read; null while unread.
     pub read_at: Option<DateTime<Utc>>,
 }
 
-impl From<&Notification> for NotificationView {
-    fn from(n: &Notification) -> Self {
+impl TryFrom<&Notification> for NotificationView {
+    type Error = ApiError;
+
+    /// Fails only on data the event's writer did not type (a bug, logged as a 500).
+    fn try_from(n: &Notification) -> Result<Self, ApiError> {
         let event = &n.event;
-        Self {
+        let data = NoticeData::read(&event.kind, &event.data).map_err(|e| {
+            ApiError::internal(anyhow::anyhow!(
+                "event {} has unreadable data: {e}",
+                event.id
+            ))
+        })?;
+        Ok(Self {
             id: n.id,
-            kind: event
-                .kind
-                .parse::<NoticeKind>()
-                .map(NoticeKindView::from)
-                .unwrap_or(NoticeKindView::RegistrationDecided),
+            kind: data.kind().into(),
             title: event.title.clone(),
             body: event.body.clone(),
             link: event.link.clone(),
-            data: serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null),
+            data,
             occurred_at: utc(event.occurred_at),
             read_at: n.read_at.map(utc),
-        }
+        })
     }
 }
 
@@ -124,7 +121,10 @@ pub async fn list_my_notifications(
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: items.iter().map(NotificationView::from).collect(),
+        items: items
+            .iter()
+            .map(NotificationView::try_from)
+            .collect::<Result<_, _>>()?,
         page,
         page_size: size,
         total,
@@ -183,7 +183,7 @@ pub async fn read_my_notification(
         notifications::read(conn, account, id, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(NotificationView::from(&read)))
+    Ok(HttpResponse::Ok().json(NotificationView::try_from(&read)?))
 }
 
 /// Marks every notification read.

@@ -153,7 +153,7 @@ pub async fn get_online_payment(
 /// What PayFiP posts: the idop, under one name or the other, and nothing else.
 #[derive(Debug, serde::Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NotificationForm {
+pub struct PayFipNotificationForm {
     #[schema(max_length = 64)]
     pub idop: Option<String>,
     #[serde(rename = "idOp")]
@@ -177,7 +177,7 @@ pub struct NotificationForm {
         ("idop" = Option<String>, Query, max_length = 64, description = "The payment's idop (or in a form body)."),
         ("idOp" = Option<String>, Query, max_length = 64, description = "The payment's idop, under the other name PayFiP uses."),
     ),
-    request_body(content = Option<NotificationForm>, content_type = "application/x-www-form-urlencoded", description = "The idop, when not in the query (optional)."),
+    request_body(content = Option<PayFipNotificationForm>, content_type = "application/x-www-form-urlencoded", description = "The idop, when not in the query (optional)."),
     responses(
         (status = 200, description = "Received.", content_type = "text/plain", body = String),
         (status = 400, description = "An idop over 64 characters, or a body that is not a form of idop or idOp alone (`validation_failed`)."),
@@ -214,7 +214,7 @@ pub async fn receive_payfip_notification(
     } else {
         let text = std::str::from_utf8(&body).map_err(|_| malformed())?;
         Some(
-            web::Query::<NotificationForm>::from_query(text)
+            web::Query::<PayFipNotificationForm>::from_query(text)
                 .map_err(|_| malformed())?
                 .into_inner(),
         )

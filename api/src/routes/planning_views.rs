@@ -97,21 +97,21 @@ pub(crate) fn out_of_calendar(field: &str) -> ApiError {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ActionView {
+pub enum DayActionView {
     Book,
     Cancel,
 }
 
-impl From<ActionView> for Action {
-    fn from(action: ActionView) -> Self {
+impl From<DayActionView> for Action {
+    fn from(action: DayActionView) -> Self {
         match action {
-            ActionView::Book => Self::Book,
-            ActionView::Cancel => Self::Cancel,
+            DayActionView::Book => Self::Book,
+            DayActionView::Cancel => Self::Cancel,
         }
     }
 }
 
-impl From<Action> for ActionView {
+impl From<Action> for DayActionView {
     fn from(action: Action) -> Self {
         match action {
             Action::Book => Self::Book,
@@ -237,7 +237,7 @@ impl From<DayRefusal> for DayRefusalView {
 #[serde(rename_all = "camelCase")]
 pub struct ChangeStateView {
     /// What a tick would do: `cancel` a booked day, `book` another.
-    pub action: ActionView,
+    pub action: DayActionView,
     pub allowed: bool,
     /// Until when it is allowed (absent for agents, who have no deadline).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -289,7 +289,7 @@ pub struct DayView {
     /// The saved booking, if any.
     pub booking: Option<BookingStatusView>,
     /// The draft's pending change of that day, if any.
-    pub pending: Option<ActionView>,
+    pub pending: Option<DayActionView>,
     /// The family's price that day (its quotient bracket, sibling rate).
     pub price_cents: Option<i64>,
     pub change: ChangeStateView,
@@ -474,7 +474,7 @@ pub struct ChangeForm {
     #[schema(minimum = 1)]
     pub unit_id: i64,
     pub date: NaiveDate,
-    pub action: ActionView,
+    pub action: DayActionView,
 }
 
 /// Every `weekdays` of `from..=to` the unit runs on (closed days are left out).
@@ -493,7 +493,7 @@ pub struct PatternForm {
     #[validate(length(min = 1, max = 7))]
     #[schema(min_items = 1, max_items = 7, value_type = Vec<u32>)]
     pub weekdays: Vec<u32>,
-    pub action: ActionView,
+    pub action: DayActionView,
 }
 
 /// Days and patterns to change, at most 1,000 days in all.
@@ -568,7 +568,7 @@ pub struct JudgedChangeView {
     pub child_id: i64,
     pub unit_id: i64,
     pub date: NaiveDate,
-    pub action: ActionView,
+    pub action: DayActionView,
     pub allowed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<DateTime<Utc>>,
@@ -630,7 +630,7 @@ pub struct AppliedChangeView {
     pub child_id: i64,
     pub unit_id: i64,
     pub date: NaiveDate,
-    pub action: ActionView,
+    pub action: DayActionView,
 }
 
 /// What a validation did: every allowed change applied, the others reported.

@@ -26,14 +26,14 @@ use crate::usecases::requests::{self, Decision, NewRequest, RequestRecord};
 
 mirror_enum! {
     /// `contact_change` requests are filed by changing the contact details.
-    RequestKindView => RequestKind {
+    FamilyRequestKindView => RequestKind {
         SituationChange = "situation_change", FamilyQuotient = "family_quotient",
         ContactChange = "contact_change", Other = "other",
     }
 }
 
 mirror_enum! {
-    RequestStatusView => RequestStatus { Pending = "pending", Accepted = "accepted", Refused = "refused" }
+    FamilyRequestStatusView => RequestStatus { Pending = "pending", Accepted = "accepted", Refused = "refused" }
 }
 
 /// The details a contact change proposes.
@@ -48,12 +48,12 @@ pub struct ProposalView {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct RequestView {
+pub struct FamilyRequestView {
     /// Also the request's number, as the emails say it.
     pub id: i64,
-    pub kind: RequestKindView,
+    pub kind: FamilyRequestKindView,
     pub message: String,
-    pub status: RequestStatusView,
+    pub status: FamilyRequestStatusView,
     /// The agent's comment on the decision.
     pub decision_comment: Option<String>,
     pub proposal: Option<ProposalView>,
@@ -65,7 +65,7 @@ pub struct RequestView {
     pub dossier_name: String,
 }
 
-impl From<&RequestRecord> for RequestView {
+impl From<&RequestRecord> for FamilyRequestView {
     fn from(r: &RequestRecord) -> Self {
         let q = &r.request;
         let proposal = q
@@ -78,9 +78,10 @@ impl From<&RequestRecord> for RequestView {
             });
         Self {
             id: q.id,
-            kind: RequestKindView::stored(&q.kind).unwrap_or(RequestKindView::Other),
+            kind: FamilyRequestKindView::stored(&q.kind).unwrap_or(FamilyRequestKindView::Other),
             message: q.message.clone(),
-            status: RequestStatusView::stored(&q.status).unwrap_or(RequestStatusView::Pending),
+            status: FamilyRequestStatusView::stored(&q.status)
+                .unwrap_or(FamilyRequestStatusView::Pending),
             decision_comment: q.decision_comment.clone(),
             proposal,
             documents: r.documents.iter().map(DocumentView::from).collect(),
@@ -97,9 +98,9 @@ impl From<&RequestRecord> for RequestView {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"kind": "family_quotient", "message": "Voici notre nouvel avis d'imposition.", "documentIds": [12]}))]
-pub struct RequestForm {
+pub struct FamilyRequestForm {
     /// `situation_change`, `family_quotient` (with a proof of income) or `other`.
-    pub kind: RequestKindView,
+    pub kind: FamilyRequestKindView,
     #[validate(length(min = 1, max = 2000))]
     #[schema(min_length = 1, max_length = 2000)]
     pub message: String,
@@ -118,9 +119,9 @@ pub struct RequestForm {
     tag = "requests",
     operation_id = "fileRequest",
     security(("bearerAuth" = [])),
-    request_body = RequestForm,
+    request_body = FamilyRequestForm,
     responses(
-        (status = 201, description = "Filed, pending.", body = RequestView,
+        (status = 201, description = "Filed, pending.", body = FamilyRequestView,
             headers(("Location" = String, description = "The request's address."))),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
     ),
@@ -129,11 +130,11 @@ pub struct RequestForm {
 pub async fn file_request(
     state: web::Data<AppState>,
     family: Family,
-    body: Json<RequestForm>,
+    body: Json<FamilyRequestForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let body = body.into_inner();
-    if body.kind == RequestKindView::ContactChange {
+    if body.kind == FamilyRequestKindView::ContactChange {
         return Err(ApiError::validation(vec![FieldError::new(
             "kind",
             "invalid",
@@ -164,12 +165,17 @@ pub async fn file_request(
             header::LOCATION,
             format!("/api/v1/requests/{}", record.request.id),
         ))
-        .json(RequestView::from(&record)))
+        .json(FamilyRequestView::from(&record)))
 }
 
-fn page_of(records: &[RequestRecord], page: i64, page_size: i64, total: i64) -> Page<RequestView> {
+fn page_of(
+    records: &[RequestRecord],
+    page: i64,
+    page_size: i64,
+    total: i64,
+) -> Page<FamilyRequestView> {
     Page {
-        items: records.iter().map(RequestView::from).collect(),
+        items: records.iter().map(FamilyRequestView::from).collect(),
         page,
         page_size,
         total,
@@ -185,7 +191,7 @@ fn page_of(records: &[RequestRecord], page: i64, page_size: i64, total: i64) -> 
     security(("bearerAuth" = [])),
     params(PageQuery),
     responses(
-        (status = 200, description = "A page of requests.", body = Page<RequestView>),
+        (status = 200, description = "A page of requests.", body = Page<FamilyRequestView>),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
     ),
 )]
@@ -213,7 +219,7 @@ pub async fn list_my_requests(
     security(("bearerAuth" = [])),
     params(("requestId" = i64, Path, minimum = 1, description = "The request's id.")),
     responses(
-        (status = 200, description = "The request.", body = RequestView),
+        (status = 200, description = "The request.", body = FamilyRequestView),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such request in the family's dossier (`not_found`)."),
     ),
@@ -227,14 +233,14 @@ pub async fn get_my_request(
     let dossier_id = Some(family.dossier_id()?);
     let id = id.into_inner();
     let record = db::run(&state.pool, move |conn| requests::get(conn, id, dossier_id)).await?;
-    Ok(HttpResponse::Ok().json(RequestView::from(&record)))
+    Ok(HttpResponse::Ok().json(FamilyRequestView::from(&record)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RequestQueue {
     /// Only the requests with this status (`pending` for the queue to work).
-    pub status: Option<RequestStatusView>,
+    pub status: Option<FamilyRequestStatusView>,
 }
 
 /// Lists requests, oldest first.
@@ -246,7 +252,7 @@ pub struct RequestQueue {
     security(("bearerAuth" = [])),
     params(PageQuery, RequestQueue),
     responses(
-        (status = 200, description = "A page of requests.", body = Page<RequestView>),
+        (status = 200, description = "A page of requests.", body = Page<FamilyRequestView>),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
     ),
 )]
@@ -275,7 +281,7 @@ pub async fn list_requests(
     security(("bearerAuth" = [])),
     params(("requestId" = i64, Path, minimum = 1, description = "The request's id.")),
     responses(
-        (status = 200, description = "The request.", body = RequestView),
+        (status = 200, description = "The request.", body = FamilyRequestView),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such request (`not_found`)."),
     ),
@@ -288,12 +294,12 @@ pub async fn get_request(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let record = db::run(&state.pool, move |conn| requests::get(conn, id, None)).await?;
-    Ok(HttpResponse::Ok().json(RequestView::from(&record)))
+    Ok(HttpResponse::Ok().json(FamilyRequestView::from(&record)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum DecisionView {
+pub enum FamilyRequestDecisionView {
     Accept,
     Refuse,
 }
@@ -302,8 +308,8 @@ pub enum DecisionView {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"decision": "accept", "comment": "Quotient mis à jour.", "familyQuotient": {"quotient": 620, "validFrom": "2026-09-01", "validUntil": "2027-08-31", "proofDocumentId": null}}))]
-pub struct DecisionForm {
-    pub decision: DecisionView,
+pub struct FamilyRequestDecisionForm {
+    pub decision: FamilyRequestDecisionView,
     /// Shown to the family; required to refuse.
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
@@ -323,9 +329,9 @@ pub struct DecisionForm {
     operation_id = "decideRequest",
     security(("bearerAuth" = [])),
     params(("requestId" = i64, Path, minimum = 1, description = "The request's id.")),
-    request_body = DecisionForm,
+    request_body = FamilyRequestDecisionForm,
     responses(
-        (status = 200, description = "Decided.", body = RequestView),
+        (status = 200, description = "Decided.", body = FamilyRequestView),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such request (`not_found`)."),
         (status = 409, description = "Already decided (`request_already_decided`)."),
@@ -336,7 +342,7 @@ pub async fn decide_request(
     state: web::Data<AppState>,
     staff: Staff,
     id: web::Path<i64>,
-    body: Json<DecisionForm>,
+    body: Json<FamilyRequestDecisionForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let body = body.into_inner();
@@ -344,7 +350,7 @@ pub async fn decide_request(
         .comment
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty());
-    if body.decision == DecisionView::Refuse && comment.is_none() {
+    if body.decision == FamilyRequestDecisionView::Refuse && comment.is_none() {
         return Err(ApiError::validation(vec![FieldError::new(
             "comment",
             "required",
@@ -354,8 +360,8 @@ pub async fn decide_request(
     }
     let decision = Decision {
         decision: match body.decision {
-            DecisionView::Accept => RequestDecision::Accept,
-            DecisionView::Refuse => RequestDecision::Refuse,
+            FamilyRequestDecisionView::Accept => RequestDecision::Accept,
+            FamilyRequestDecisionView::Refuse => RequestDecision::Refuse,
         },
         comment,
         quotient: body
@@ -374,5 +380,5 @@ pub async fn decide_request(
         requests::decide(conn, &st.config.frontend_url, actor, id, &decision, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(RequestView::from(&record)))
+    Ok(HttpResponse::Ok().json(FamilyRequestView::from(&record)))
 }

@@ -157,13 +157,13 @@ pub struct SchoolCalendarRecord {
 #[serde(untagged)]
 pub enum SchoolCalendarJson {
     Records(Vec<SchoolCalendarRecord>),
-    Page(SchoolCalendarPage),
+    Results(SchoolCalendarResults),
 }
 
 /// A page of the dataset's API (`/records`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SchoolCalendarPage {
+pub struct SchoolCalendarResults {
     /// How many records the whole query matched (not read).
     #[serde(default)]
     #[allow(dead_code)]
@@ -240,7 +240,7 @@ pub async fn import_school_calendar(
             let records = match serde_json::from_value::<SchoolCalendarJson>(value) {
                 Ok(
                     SchoolCalendarJson::Records(records)
-                    | SchoolCalendarJson::Page(SchoolCalendarPage {
+                    | SchoolCalendarJson::Results(SchoolCalendarResults {
                         results: records, ..
                     }),
                 ) => records,

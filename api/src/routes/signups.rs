@@ -96,7 +96,7 @@ pub struct AcceptanceRequest {
 
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Step {
+pub enum SignupStepView {
     PersonalDetails,
     DossierReferences,
     TermsOfUse,
@@ -104,7 +104,7 @@ pub enum Step {
     Recap,
 }
 
-impl From<SignupStep> for Step {
+impl From<SignupStep> for SignupStepView {
     fn from(step: SignupStep) -> Self {
         match step {
             SignupStep::PersonalDetails => Self::PersonalDetails,
@@ -154,9 +154,9 @@ pub struct Signup {
     pub terms_of_use: Option<Acceptance>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy_policy: Option<Acceptance>,
-    pub completed_steps: Vec<Step>,
+    pub completed_steps: Vec<SignupStepView>,
     /// The step to show; `recap` when everything is there.
-    pub next_step: Step,
+    pub next_step: SignupStepView,
     /// The draft is discarded after this instant.
     pub expires_at: DateTime<Utc>,
 }
@@ -180,7 +180,11 @@ impl From<SignupView> for Signup {
                 .map(|(number, name)| DossierReference { number, name }),
             terms_of_use: acceptance(view.terms),
             privacy_policy: acceptance(view.privacy),
-            completed_steps: view.completed_steps.into_iter().map(Step::from).collect(),
+            completed_steps: view
+                .completed_steps
+                .into_iter()
+                .map(SignupStepView::from)
+                .collect(),
             next_step: view.next_step.into(),
             expires_at: view.expires_at,
         }

@@ -8,7 +8,6 @@ use diesel::Connection;
 use domain::activity::{HolidayWeek, RegistrationMode, holiday_weeks, unit_price};
 use domain::calendar::{HolidayRegion, french_date, french_instant};
 use domain::dossier::SchoolLevel;
-use domain::notification::NoticeKind;
 use persistence::activities::{Activity, Group};
 use persistence::baskets::{self, Basket, BasketItem};
 use persistence::{AnyConnection, activities, children};
@@ -16,6 +15,7 @@ use persistence::{AnyConnection, activities, children};
 use super::activities as catalogue;
 use super::dossiers::gone;
 use super::invoices;
+use super::notice_data::{NoticeData, PaymentReceivedData, WaitlistOfferData};
 use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
 use crate::problem::FieldError;
@@ -390,7 +390,6 @@ pub fn settle(
                 baskets::close_offer(conn, basket.id, "taken")?;
                 let total = basket.total_cents;
                 let notice = Notice {
-                    kind: NoticeKind::PaymentReceived,
                     dossier_id: basket.dossier_id,
                     title: format!("Paiement reçu : inscriptions n° {}", basket.id),
                     paragraphs: vec![format!(
@@ -402,10 +401,12 @@ pub fn settle(
                         "Voir mes inscriptions".to_owned(),
                         format!("{frontend_url}/inscriptions"),
                     )),
-                    data: serde_json::json!({
-                        "basketId": basket.id,
-                        "amountCents": total,
-                        "method": "card",
+                    data: NoticeData::PaymentReceived(PaymentReceivedData {
+                        invoice_id: None,
+                        number: None,
+                        basket_id: Some(basket.id),
+                        amount_cents: total,
+                        method: "card".to_owned(),
                     }),
                     dedupe_key: None,
                 };
@@ -509,7 +510,6 @@ fn offer_next(
     baskets::offer_week(conn, entry.id, basket_id, until)?;
     let child = children::find(conn, entry.child_id, None)?.ok_or_else(|| gone("child"))?;
     let notice = Notice {
-        kind: NoticeKind::WaitlistOffer,
         dossier_id: entry.dossier_id,
         title: format!("Une place s'est libérée pour {}", child.first_name),
         paragraphs: vec![
@@ -528,13 +528,13 @@ fn offer_next(
             "Régler la semaine".to_owned(),
             format!("{frontend_url}/panier/{basket_id}"),
         )),
-        data: serde_json::json!({
-            "basketId": basket_id,
-            "childId": entry.child_id,
-            "activityId": entry.activity_id,
-            "weekStart": week_start,
-            "amountCents": item.amount_cents,
-            "offerExpiresAt": until,
+        data: NoticeData::WaitlistOffer(WaitlistOfferData {
+            basket_id,
+            child_id: entry.child_id,
+            activity_id: entry.activity_id,
+            week_start,
+            amount_cents: item.amount_cents,
+            offer_expires_at: until,
         }),
         dedupe_key: None,
     };

@@ -17,11 +17,11 @@ use domain::activity::{PriceBracket, RegistrationMode, unit_price};
 use domain::billing::{self, BillableKind, Entry, Line};
 use domain::calendar::french_date;
 use domain::dossier::QuotientPeriod;
-use domain::notification::NoticeKind;
 use domain::planning::AttendanceStatus;
 use persistence::billing::{self as store, BillingRun, InvoiceLine, NewInvoice, PricedActivity};
 use persistence::{AnyConnection, db_time};
 
+use super::notice_data::{InvoiceIssuedData, NoticeData};
 use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, unique_as};
 
@@ -410,7 +410,6 @@ fn write_chunk(
 fn issued_notice(id: i64, invoice: &NewInvoice, portal: &str) -> Notice {
     let month = super::invoices::month_label(invoice.month);
     Notice {
-        kind: NoticeKind::InvoiceIssued,
         dossier_id: invoice.dossier_id,
         title: format!("Votre facture de {month} est disponible"),
         paragraphs: vec![
@@ -425,12 +424,12 @@ fn issued_notice(id: i64, invoice: &NewInvoice, portal: &str) -> Notice {
             "Voir la facture".to_owned(),
             format!("{portal}/factures/{id}"),
         )),
-        data: serde_json::json!({
-            "invoiceId": id,
-            "number": invoice.number,
-            "month": invoice.month.format("%Y-%m").to_string(),
-            "totalCents": invoice.total_cents,
-            "dueOn": invoice.due_on,
+        data: NoticeData::InvoiceIssued(InvoiceIssuedData {
+            invoice_id: id,
+            number: invoice.number.clone(),
+            month: invoice.month.format("%Y-%m").to_string(),
+            total_cents: invoice.total_cents,
+            due_on: invoice.due_on,
         }),
         dedupe_key: None,
     }

@@ -16,9 +16,10 @@ use crate::problem::FieldError;
 /// (Europe/Paris), told apart by `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[schema(as = DeadlineRule)]
 pub enum Rule {
     /// Until the unit starts.
-    UntilStart,
+    UntilStart(UntilStartRule),
     /// A delay before the start.
     Before(BeforeRule),
     /// Until a day of the month before.
@@ -28,6 +29,11 @@ pub enum Rule {
     /// A window opening when classes resume after the previous holidays.
     AfterReturn(AfterReturnRule),
 }
+
+/// Until the unit starts: no delay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UntilStartRule {}
 
 /// `amount` hours (elapsed time), days, weeks or months (calendar) before the start;
 /// at `cutoff` on the deadline's day when given (for hours: the latest cut-off not
@@ -96,7 +102,7 @@ pub enum RuleUnit {
 impl From<&Rule> for DeadlineRule {
     fn from(rule: &Rule) -> Self {
         match *rule {
-            Rule::UntilStart => Self::UntilStart,
+            Rule::UntilStart(UntilStartRule {}) => Self::UntilStart,
             Rule::Before(BeforeRule {
                 amount,
                 unit,
@@ -125,7 +131,7 @@ impl From<&Rule> for DeadlineRule {
 impl From<&DeadlineRule> for Rule {
     fn from(rule: &DeadlineRule) -> Self {
         match *rule {
-            DeadlineRule::UntilStart => Self::UntilStart,
+            DeadlineRule::UntilStart => Self::UntilStart(UntilStartRule {}),
             DeadlineRule::Before {
                 amount,
                 unit,

@@ -6,12 +6,12 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::Connection;
 use domain::billing::{self, InvoiceStatus};
-use domain::notification::NoticeKind;
 use persistence::billing::{
     self as store, CreditNote, Invoice, InvoiceFilter, InvoiceLine, NewPayment, Payment,
 };
 use persistence::{AnyConnection, db_time, utc};
 
+use super::notice_data::{NoticeData, PaymentReceivedData};
 use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError, unique_as};
 
@@ -405,7 +405,6 @@ pub fn payment_received(
     portal: &str,
 ) -> Notice {
     Notice {
-        kind: NoticeKind::PaymentReceived,
         dossier_id: invoice.dossier_id,
         title: format!("Paiement reçu : facture n° {}", invoice.number),
         paragraphs: vec![format!(
@@ -417,11 +416,12 @@ pub fn payment_received(
             "Voir la facture".to_owned(),
             format!("{portal}/factures/{}", invoice.id),
         )),
-        data: serde_json::json!({
-            "invoiceId": invoice.id,
-            "number": invoice.number,
-            "amountCents": amount_cents,
-            "method": method,
+        data: NoticeData::PaymentReceived(PaymentReceivedData {
+            invoice_id: Some(invoice.id),
+            number: Some(invoice.number.clone()),
+            basket_id: None,
+            amount_cents,
+            method: method.to_owned(),
         }),
         dedupe_key: None,
     }

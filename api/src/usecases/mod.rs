@@ -21,6 +21,7 @@ pub mod imports;
 pub mod invoices;
 pub mod legal;
 pub mod news;
+pub mod notice_data;
 pub mod notifications;
 pub mod online_payments;
 pub mod planning;

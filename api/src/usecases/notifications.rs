@@ -10,15 +10,14 @@ use domain::notification::NoticeKind;
 use persistence::notifications::{self as store, NewEvent, Notification};
 use persistence::outbox::{self, NewEmail};
 use persistence::{AnyConnection, accounts, db_time, webhooks};
-use serde_json::Value;
 
-use super::{Outcome, Refusal};
+use super::notice_data::NoticeData;
+use super::{Outcome, Refusal, UseCaseError};
 use crate::email::templates;
 
-/// Something to tell a family.
+/// Something to tell a family; its kind is its data's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
-    pub kind: NoticeKind,
     pub dossier_id: i64,
     /// French; the email's subject.
     pub title: String,
@@ -26,10 +25,16 @@ pub struct Notice {
     pub paragraphs: Vec<String>,
     /// The button of the email and the notification's link: (label, web portal URL).
     pub link: Option<(String, String)>,
-    /// What a client or another system acts on (ids, amounts), as a JSON object.
-    pub data: Value,
+    /// What a client or another system acts on (ids, amounts, dates).
+    pub data: NoticeData,
     /// A notice with a key already used is not told again (a job's reminders).
     pub dedupe_key: Option<String>,
+}
+
+impl Notice {
+    pub fn kind(&self) -> NoticeKind {
+        self.data.kind()
+    }
 }
 
 /// Tells the families, in the caller's transaction; returns how many notices were
@@ -61,9 +66,9 @@ pub fn notify(conn: &mut AnyConnection, notices: &[Notice], now: DateTime<Utc>) 
     for (notice, event_id) in &events {
         for account in accounts_of.get(&notice.dossier_id).into_iter().flatten() {
             pairs.push((account.id, *event_id));
-            if !emails_off.contains(&(account.id, notice.kind.as_str().to_owned())) {
+            if !emails_off.contains(&(account.id, notice.kind().as_str().to_owned())) {
                 messages.push(templates::notice(
-                    notice.kind.as_str(),
+                    notice.kind().as_str(),
                     &account.email,
                     &account.first_name,
                     &notice.title,
@@ -91,7 +96,7 @@ pub fn notify(conn: &mut AnyConnection, notices: &[Notice], now: DateTime<Utc>) 
         .flat_map(|(notice, event_id)| {
             endpoints
                 .iter()
-                .filter(|e| e.wants(notice.kind.as_str()))
+                .filter(|e| e.wants(notice.kind().as_str()))
                 .map(move |e| (e.id, *event_id))
         })
         .collect();
@@ -110,7 +115,7 @@ fn insert_events<'a>(
     let mut rounds: Vec<Vec<&Notice>> = Vec::new();
     let mut seen: HashMap<(i64, NoticeKind), usize> = HashMap::new();
     for notice in notices {
-        let round = seen.entry((notice.dossier_id, notice.kind)).or_insert(0);
+        let round = seen.entry((notice.dossier_id, notice.kind())).or_insert(0);
         if rounds.len() <= *round {
             rounds.push(Vec::new());
         }
@@ -123,23 +128,26 @@ fn insert_events<'a>(
     for round in rounds {
         let new: Vec<NewEvent> = round
             .iter()
-            .map(|n| NewEvent {
-                kind: n.kind.as_str().to_owned(),
-                dossier_id: n.dossier_id,
-                title: n.title.clone(),
-                body: n.paragraphs.join("\n\n"),
-                link: n.link.as_ref().map(|(_, url)| url.clone()),
-                data: n.data.to_string(),
-                dedupe_key: n.dedupe_key.clone(),
-                occurred_at: db_time(now),
+            .map(|n| {
+                Ok(NewEvent {
+                    kind: n.kind().as_str().to_owned(),
+                    dossier_id: n.dossier_id,
+                    title: n.title.clone(),
+                    body: n.paragraphs.join("\n\n"),
+                    link: n.link.as_ref().map(|(_, url)| url.clone()),
+                    data: serde_json::to_string(&n.data)
+                        .map_err(|e| UseCaseError::Internal(e.into()))?,
+                    dedupe_key: n.dedupe_key.clone(),
+                    occurred_at: db_time(now),
+                })
             })
-            .collect();
+            .collect::<Outcome<_>>()?;
         let ids: HashMap<(i64, String), i64> = store::insert_events(conn, &new)?
             .into_iter()
             .map(|(dossier, kind, id)| ((dossier, kind), id))
             .collect();
         events.extend(round.into_iter().filter_map(|notice| {
-            ids.get(&(notice.dossier_id, notice.kind.as_str().to_owned()))
+            ids.get(&(notice.dossier_id, notice.kind().as_str().to_owned()))
                 .map(|id| (notice, *id))
         }));
     }

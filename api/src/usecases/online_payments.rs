@@ -5,11 +5,11 @@
 use chrono::{DateTime, Datelike, Utc};
 use diesel::Connection;
 use domain::billing::payfip;
-use domain::notification::NoticeKind;
 use persistence::billing::{self as bills, NewPayment};
 use persistence::online_payments::{self as store, NewOnlinePayment, OnlinePayment, Target};
 use persistence::{AnyConnection, accounts, db_time};
 
+use super::notice_data::{NoticeData, PaymentRefusedData};
 use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
 
@@ -326,7 +326,6 @@ fn refused_notice(
         (None, None) => ("en ligne".to_owned(), format!("{portal}/factures")),
     };
     Ok(Notice {
-        kind: NoticeKind::PaymentRefused,
         dossier_id: payment.dossier_id,
         title: "Paiement en ligne refusé".to_owned(),
         paragraphs: vec![format!(
@@ -334,12 +333,12 @@ fn refused_notice(
             super::invoices::euros(payment.amount_cents)
         )],
         link: Some(("Payer à nouveau".to_owned(), link)),
-        data: serde_json::json!({
-            "onlinePaymentId": payment.id,
-            "idop": payment.idop,
-            "invoiceId": payment.invoice_id,
-            "basketId": payment.basket_id,
-            "amountCents": payment.amount_cents,
+        data: NoticeData::PaymentRefused(PaymentRefusedData {
+            online_payment_id: payment.id,
+            idop: payment.idop.clone(),
+            invoice_id: payment.invoice_id,
+            basket_id: payment.basket_id,
+            amount_cents: payment.amount_cents,
         }),
         dedupe_key: None,
     })

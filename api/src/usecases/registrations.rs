@@ -10,13 +10,13 @@ use domain::activity::{
     transition,
 };
 use domain::dossier::{DocumentKind, SchoolLevel};
-use domain::notification::NoticeKind;
 use persistence::activities::{Activity, Group};
 use persistence::registrations::{self, NewRegistration, Registration};
 use persistence::{AnyConnection, activities, children, documents};
 
 use super::activities as catalogue;
 use super::dossiers::gone;
+use super::notice_data::{NoticeData, RegistrationDecidedData};
 use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
 use crate::problem::FieldError;
@@ -391,7 +391,6 @@ fn tell_family(
         paragraphs.push(format!("Motif : « {reason} »"));
     }
     let notice = Notice {
-        kind: NoticeKind::RegistrationDecided,
         dossier_id: registration.dossier_id,
         title: format!("Inscription de {} : {activity}", child.first_name),
         paragraphs,
@@ -399,12 +398,12 @@ fn tell_family(
             "Voir l'inscription".to_owned(),
             format!("{frontend_url}/inscriptions/{}", registration.id),
         )),
-        data: serde_json::json!({
-            "registrationId": registration.id,
-            "childId": registration.child_id,
-            "activityId": registration.activity_id,
-            "status": registration.status,
-            "reason": registration.reason,
+        data: NoticeData::RegistrationDecided(RegistrationDecidedData {
+            registration_id: registration.id,
+            child_id: registration.child_id,
+            activity_id: registration.activity_id,
+            status: registration.status.clone(),
+            reason: registration.reason.clone(),
         }),
         dedupe_key: None,
     };

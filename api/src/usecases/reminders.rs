@@ -15,6 +15,7 @@ use persistence::{
 
 use super::Outcome;
 use super::deadline_rules;
+use super::notice_data::{BookingWindowClosingData, BookingWindowOpeningData, NoticeData};
 use super::notifications::{self, Notice};
 
 /// How long before a window closes the families are reminded.
@@ -90,7 +91,8 @@ fn remind(
     if now < opens_at || now >= closes_at {
         return Ok(0);
     }
-    let (kind, title, paragraph) = if now >= closes_at - CLOSING_NOTICE {
+    let closing = now >= closes_at - CLOSING_NOTICE;
+    let (kind, title, paragraph) = if closing {
         (
             NoticeKind::BookingWindowClosing,
             format!("Plus que deux jours pour réserver : {}", activity.name),
@@ -116,16 +118,23 @@ fn remind(
         let notices: Vec<Notice> = dossiers
             .into_iter()
             .map(|dossier_id| Notice {
-                kind,
                 dossier_id,
                 title: title.clone(),
                 paragraphs: vec![paragraph.clone()],
                 link: Some(("Réserver".to_owned(), format!("{portal}/planning"))),
-                data: serde_json::json!({
-                    "activityId": activity.id,
-                    "opensAt": opens_at,
-                    "closesAt": closes_at,
-                }),
+                data: if closing {
+                    NoticeData::BookingWindowClosing(BookingWindowClosingData {
+                        activity_id: activity.id,
+                        opens_at,
+                        closes_at,
+                    })
+                } else {
+                    NoticeData::BookingWindowOpening(BookingWindowOpeningData {
+                        activity_id: activity.id,
+                        opens_at,
+                        closes_at,
+                    })
+                },
                 dedupe_key: Some(format!(
                     "{}:{}:{}:{dossier_id}",
                     kind.as_str(),

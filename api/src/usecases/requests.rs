@@ -4,13 +4,13 @@
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use domain::dossier::{DocumentKind, RequestDecision, RequestKind, RequestStatus};
-use domain::notification::NoticeKind;
 use persistence::documents::Document;
 use persistence::dossiers::ContactDetails;
 use persistence::requests::{self, Request};
 use persistence::{AnyConnection, accounts, city, documents, dossiers};
 
 use super::dossiers::{Actor, Proposal, QuotientInput, gone, insert_quotient};
+use super::notice_data::{NoticeData, RequestDecidedData};
 use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
 use crate::email::templates;
@@ -214,7 +214,6 @@ pub fn decide(
             paragraphs.push(format!("Commentaire du service : « {comment} »"));
         }
         let notice = Notice {
-            kind: NoticeKind::RequestDecided,
             dossier_id: request.dossier_id,
             title: format!("Votre démarche n° {id} a été {verdict}"),
             paragraphs,
@@ -222,10 +221,10 @@ pub fn decide(
                 "Voir ma démarche".to_owned(),
                 format!("{frontend_url}/demarches/{id}"),
             )),
-            data: serde_json::json!({
-                "requestId": id,
-                "requestKind": kind.as_str(),
-                "status": next.as_str(),
+            data: NoticeData::RequestDecided(RequestDecidedData {
+                request_id: id,
+                request_kind: kind.as_str().to_owned(),
+                status: next.as_str().to_owned(),
             }),
             dedupe_key: None,
         };

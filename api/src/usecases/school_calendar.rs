@@ -10,11 +10,11 @@ use domain::calendar::{
     CalendarProblem, SchoolCalendarRow, SchoolHolidayPeriod, columns_for, french_date,
     school_year_span, zone_holiday_periods,
 };
-use domain::notification::NoticeKind;
 use persistence::calendar::{self, ClosureDay, SchoolHoliday};
 use persistence::{AnyConnection, activities, children, city};
 
 use super::imports;
+use super::notice_data::{ClosureDayData, NoticeData};
 use super::notifications::{self, Notice};
 use super::{Outcome, Refusal, UseCaseError};
 use crate::problem::FieldError;
@@ -205,17 +205,16 @@ pub fn close_day(
                 )];
                 paragraphs.extend(lines.iter().map(|b| format!("— {b}")));
                 Notice {
-                    kind: NoticeKind::ClosureDay,
                     dossier_id: *dossier_id,
                     title: format!("Fermeture le {date}"),
                     paragraphs,
                     link: Some(("Voir le planning".to_owned(), planning_link.to_owned())),
-                    data: serde_json::json!({
-                        "closureDayId": closure.id,
-                        "day": day,
-                        "activityId": activity_id,
-                        "reason": reason,
-                        "bookingsCancelled": closed
+                    data: NoticeData::ClosureDay(ClosureDayData {
+                        closure_day_id: closure.id,
+                        day,
+                        activity_id,
+                        reason: reason.to_owned(),
+                        bookings_cancelled: closed
                             .iter()
                             .filter(|b| b.dossier_id == *dossier_id)
                             .count(),
