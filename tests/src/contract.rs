@@ -173,6 +173,39 @@ impl Contract {
         validator
     }
 
+    /// Every example of a request body or an answer that breaks its own schema
+    /// (judged as answers are: closed objects, formats checked).
+    pub fn example_errors(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for o in &self.operations {
+            let operation = self.operation(o);
+            let mut media = Vec::new();
+            for (name, entry) in operation["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                media.push((format!("{} {} request {name}", o.method, o.template), entry));
+            }
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                for (name, entry) in response["content"].as_object().into_iter().flatten() {
+                    media.push((
+                        format!("{} {} {status} {name}", o.method, o.template),
+                        entry,
+                    ));
+                }
+            }
+            for (at, entry) in media {
+                if let Some(example) = entry.get("example") {
+                    for e in self.errors(&format!("{at} example"), &entry["schema"], example) {
+                        found.push(format!("{at}: {e}"));
+                    }
+                }
+            }
+        }
+        found
+    }
+
     fn errors(&self, key: &str, schema: &Value, instance: &Value) -> Vec<String> {
         self.validator(key, schema)
             .iter_errors(instance)

@@ -5,9 +5,11 @@
 //! - [`schemas`]: contract names, pages referring to their items, flattened objects,
 //!   discriminated unions, nullable references;
 //! - [`files`]: files typed as binary or text, whatever the handler wrote;
+//! - [`enums`]: enums whose values are each described;
 //! - [`examples`]: an example for every request body and successful answer;
 //! - [`yaml`]: the YAML text, readable alike by YAML 1.1 and 1.2 readers.
 
+pub mod enums;
 mod examples;
 mod files;
 mod operations;

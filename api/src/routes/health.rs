@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::openapi::enums::api_enum;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -18,17 +19,22 @@ pub struct HealthStatus {
     pub database: Option<DatabaseKind>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum HealthState {
-    Ok,
+api_enum! {
+    /// How the probe found the API.
+    pub enum HealthState {
+        /// It answers (a failure is a problem+json answer instead).
+        Ok = "ok",
+    }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum DatabaseKind {
-    Sqlite,
-    Postgresql,
+api_enum! {
+    /// The database backend the API runs on.
+    pub enum DatabaseKind {
+        /// The embedded SQLite file (the local default).
+        Sqlite = "sqlite",
+        /// A PostgreSQL server (production).
+        Postgresql = "postgresql",
+    }
 }
 
 /// Liveness: the process answers.

@@ -11,20 +11,27 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::dossier_views::mirror_enum;
 use super::pagination::{Page, PageQuery, offset};
 use crate::auth::{Family, Staff};
 use crate::db;
+use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, FieldError, validate};
 use crate::state::AppState;
 use crate::usecases::registrations::{self, Decision, RegistrationRecord, RegistrationRequest};
 
 mirror_enum! {
-    /// `requested` (an agent will decide), `accepted`, `waitlisted` (with its
-    /// position), `refused` (with a reason), `cancelled`.
+    /// Where a registration stands.
     RegistrationStatusView => RegistrationStatus {
-        Requested = "requested", Accepted = "accepted", Waitlisted = "waitlisted",
-        Refused = "refused", Cancelled = "cancelled",
+        /// Asked for: an agent will decide.
+        Requested = "requested",
+        /// Accepted: the child may be booked.
+        Accepted = "accepted",
+        /// On the waiting list, at `waitlistPosition`.
+        Waitlisted = "waitlisted",
+        /// Refused, with a `reason`.
+        Refused = "refused",
+        /// Cancelled by the family or the city.
+        Cancelled = "cancelled",
     }
 }
 

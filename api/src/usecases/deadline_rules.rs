@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Outcome, Refusal, UseCaseError};
+use crate::openapi::enums::api_enum;
 use crate::problem::FieldError;
 
 /// When a booking or a change may be made, relative to the unit's start on the day
@@ -90,13 +91,18 @@ pub struct AfterReturnRule {
     pub days: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RuleUnit {
-    Hours,
-    Days,
-    Weeks,
-    Months,
+api_enum! {
+    /// What a `before` rule's `amount` counts.
+    pub enum RuleUnit {
+        /// Hours of elapsed time before the start.
+        Hours = "hours",
+        /// Calendar days (or working days with `workingDaysOnly`).
+        Days = "days",
+        /// Calendar weeks.
+        Weeks = "weeks",
+        /// Calendar months.
+        Months = "months",
+    }
 }
 
 impl From<&Rule> for DeadlineRule {
