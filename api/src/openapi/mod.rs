@@ -31,6 +31,8 @@ pub use schemas::{contract_name, name_collisions};
 #[openapi(
     info(
         title = "Espace Familles API",
+        // The contract's own version (semantic versioning), as CHANGELOG.md records it.
+        version = "0.2.0",
         description = "The JSON REST API of a city's family portal: accounts, the family file, \
             registrations to school care, canteen and holiday centres, the planning of bookings \
             under deadlines, invoices and online payment through PayFiP.\n\n\
@@ -57,7 +59,7 @@ pub use schemas::{contract_name, name_collisions};
         (name = "requests", description = "The family's requests (démarches) and their answers."),
         (name = "admin-dossiers", description = "Back office: family files, children, health information, quotients, documents, CSV imports."),
         (name = "admin-requests", description = "Back office: the queue of families' requests."),
-        (name = "admin-audit", description = "Back office: the audit log of reads and changes of health data."),
+        (name = "admin-audit", description = "Back office: the audit log of reads and changes of health data, planning changes past deadlines, billing runs, counter payments and credit notes."),
         (name = "registrations", description = "\"Inscription aux activités\": what each child is offered, registrations and their status."),
         (name = "baskets", description = "Holiday weeks paid at once: the weeks on offer, the basket, the checkout and payment."),
         (name = "sandbox", description = "The built-in payment sandbox that stands in for PayFiP on a local run."),
@@ -92,7 +94,7 @@ fn built() -> anyhow::Result<(Value, Vec<String>)> {
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
-    operations::complete(&mut gathered);
+    operations::complete(&mut gathered)?;
     let mut spec = serde_json::to_value(&gathered).context("the gathered document")?;
     schemas::normalise(&mut spec)?;
     files::type_files(&mut spec);

@@ -1,16 +1,19 @@
 //! What every operation shares, filled in so that no handler can forget it.
 
+use utoipa::openapi::Required;
 use utoipa::openapi::content::ContentBuilder;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::{OpenApi, Ref, RefOr, Response};
 
-use crate::problem::PROBLEM_CONTENT_TYPE;
+use crate::problem::{PROBLEM_CONTENT_TYPE, codes_in};
 
 /// Every operation's security and standard error responses, and the bearer scheme.
-pub fn complete(spec: &mut OpenApi) {
-    complete_operations(spec);
+pub fn complete(spec: &mut OpenApi) -> anyhow::Result<()> {
+    complete_operations(spec)?;
     add_security_scheme(spec);
+    Ok(())
 }
 
 /// Access tokens from `POST /api/v1/auth/login`, sent as `Authorization: Bearer`.
@@ -33,7 +36,7 @@ fn add_security_scheme(spec: &mut OpenApi) {
 /// an explicit `security` (public unless the handler says otherwise), the 500 every
 /// operation may answer, the 400/413/415 of a JSON body, the 400 of parameters, and
 /// the `Problem` body of every error response.
-fn complete_operations(spec: &mut OpenApi) {
+fn complete_operations(spec: &mut OpenApi) -> anyhow::Result<()> {
     for (path, item) in spec.paths.paths.iter_mut() {
         // Everything but the liveness probe reads the database.
         let uses_database = path != "/health/live";
@@ -45,16 +48,19 @@ fn complete_operations(spec: &mut OpenApi) {
             &mut item.patch,
         ];
         for operation in operations.into_iter().flatten() {
-            complete_operation(operation, uses_database);
+            complete_operation(operation, uses_database)
+                .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
         }
     }
+    Ok(())
 }
 
-fn complete_operation(operation: &mut Operation, uses_database: bool) {
+/// The error answers an operation can give whatever it does, from what it takes.
+fn standard_errors(
+    operation: &Operation,
+    uses_database: bool,
+) -> Vec<(&'static str, &'static str)> {
     let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
-    if operation.security.is_none() {
-        operation.security = Some(Vec::new());
-    }
     let json_body = operation.request_body.as_ref().map(|body| match body {
         RefOr::T(body) => body
             .content
@@ -62,58 +68,134 @@ fn complete_operation(operation: &mut Operation, uses_database: bool) {
             .any(|media_type| media_type == "application/json"),
         RefOr::Ref(_) => true,
     });
-    let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
-    let mut standard: Vec<(&str, &str)> = vec![(
-        "500",
-        "An unexpected error (`internal_error`); the details are in the server's log.",
-    )];
-    if json_body.is_some() {
-        standard.push((
-            "413",
-            "The body is larger than the server accepts (`payload_too_large`).",
-        ));
-    }
+    let parameters: Vec<&Parameter> = operation
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            RefOr::T(p) => Some(p),
+            RefOr::Ref(_) => None,
+        })
+        .collect();
+    let typed = |p: &&Parameter| {
+        p.schema.as_ref().is_some_and(|schema| {
+            let schema = serde_json::to_value(schema).unwrap_or_default();
+            schema.get("type").is_some_and(|t| t != "string")
+                || schema.get("enum").is_some()
+                || schema.get("$ref").is_some()
+                || schema.get("format").is_some()
+        })
+    };
+    let typed_path = parameters
+        .iter()
+        .filter(|p| p.parameter_in == ParameterIn::Path)
+        .any(typed);
+    let checked_query = parameters
+        .iter()
+        .filter(|p| p.parameter_in == ParameterIn::Query)
+        .any(|p| typed(p) || p.required == Required::True);
+    let mut errors = vec![
+        (
+            "400",
+            "A text of the path or query holds a NUL character (`validation_failed`).",
+        ),
+        (
+            "500",
+            "An unexpected error (`internal_error`); the details are in the server's log.",
+        ),
+    ];
     match json_body {
         Some(true) => {
-            standard.push(("400", "The body is not valid JSON (`malformed_json`), names a field the schema does not (`unknown_field`), does not match the schema (`invalid_body`), or breaks a field rule (`validation_failed`)."));
-            standard.push((
+            errors.push(("400", "The body is not valid JSON (`malformed_json`), names a field the schema does not (`unknown_field`), does not match the schema (`invalid_body`), or breaks a field rule (`validation_failed`)."));
+            errors.push((
+                "413",
+                "The body is larger than the server accepts (`payload_too_large`).",
+            ));
+            errors.push((
                 "415",
                 "The body is not sent as `application/json` (`unsupported_media_type`).",
             ));
         }
         Some(false) => {
-            standard.push((
-                "400",
-                "The body is empty, or a field rule is broken (`validation_failed`).",
+            errors.push((
+                "413",
+                "The body is larger than the server accepts (`payload_too_large`).",
             ));
-            standard.push((
-                "415",
-                "The body is not sent with one of the media types listed for it (`unsupported_media_type`).",
-            ));
+            errors.push(("415", "The body is not sent with one of the media types listed for it (`unsupported_media_type`)."));
         }
         None => {}
     }
-    if uses_database {
-        standard.push(("503", "The database cannot be reached (`database_unavailable`); `Retry-After` says when to try again."));
+    if typed_path {
+        errors.push((
+            "400",
+            "A path parameter is not of its type (`invalid_path_parameter`).",
+        ));
+    }
+    if checked_query {
+        errors.push((
+            "400",
+            "A query parameter is missing or not of its type (`invalid_query_parameter`).",
+        ));
     }
     if secured {
-        standard.push(("401", "No valid access token: missing, malformed, expired, or its session ended (`unauthorized`)."));
+        errors.push(("401", "No valid access token: missing, malformed, expired, or its session ended (`unauthorized`)."));
     }
-    if has_parameters {
-        standard.push(("400", "A path or query parameter is not valid (`invalid_path_parameter`, `invalid_query_parameter`)."));
+    if uses_database {
+        errors.push(("503", "The database cannot be reached (`database_unavailable`); `Retry-After` says when to try again."));
+    }
+    errors
+}
+
+/// Adds the standard errors to the operation's own (a sentence more where the handler
+/// already describes the status), makes every error a `Problem`, and lists the codes
+/// each error response names in its `x-problem-codes`.
+fn complete_operation(operation: &mut Operation, uses_database: bool) -> Result<(), String> {
+    let standard = standard_errors(operation, uses_database);
+    if operation.security.is_none() {
+        operation.security = Some(Vec::new());
     }
     let responses = &mut operation.responses.responses;
-    for (status, description) in standard {
-        responses
-            .entry(status.to_owned())
-            .or_insert_with(|| RefOr::T(ResponseBuilder::new().description(description).build()));
+    for (status, sentence) in standard {
+        match responses.get_mut(status) {
+            Some(RefOr::T(response)) => {
+                let codes = codes_in(sentence);
+                let described = codes_in(&response.description);
+                if !codes.iter().all(|c| described.contains(c)) {
+                    response.description =
+                        format!("{} {sentence}", response.description.trim_end());
+                }
+            }
+            Some(RefOr::Ref(_)) => {}
+            None => {
+                responses.insert(
+                    status.to_owned(),
+                    RefOr::T(ResponseBuilder::new().description(sentence).build()),
+                );
+            }
+        }
     }
     for (status, response) in responses.iter_mut() {
         let is_error = status.starts_with('4') || status.starts_with('5');
         if let (true, RefOr::T(response)) = (is_error, response) {
             attach_problem(response);
+            let codes = codes_in(&response.description);
+            if codes.is_empty() {
+                return Err(format!(
+                    "the {status} answer names no problem code: `{}`",
+                    response.description
+                ));
+            }
+            response
+                .extensions
+                .get_or_insert_with(Default::default)
+                .merge(
+                    ExtensionsBuilder::new()
+                        .add("x-problem-codes", codes)
+                        .build(),
+                );
         }
     }
+    Ok(())
 }
 
 fn attach_problem(response: &mut Response) {

@@ -4,6 +4,7 @@
 //! it in the caller's language with the request id, and turns whatever else the
 //! framework answers with an error status into the same shape.
 
+mod codes;
 mod dossier_messages;
 mod framework;
 mod lang;
@@ -18,6 +19,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use codes::{PROBLEM_CODES, codes_in, is_problem_code};
 pub use dossier_messages::{field_error, row_error};
 pub use framework::{
     RouteTable, generic_problem, json_config, not_found, path_config, payload_too_large,
@@ -46,22 +48,28 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 pub struct Problem {
     /// A URI naming the kind of problem: `urn:espace-familles:problem:` then `code`.
     #[serde(rename = "type")]
+    #[schema(example = "urn:espace-familles:problem:validation_failed")]
     pub type_uri: String,
     /// A short summary of the kind of problem, in the negotiated language.
+    #[schema(example = "Données invalides")]
     pub title: String,
     /// The HTTP status code.
     #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
     /// What went wrong this time, in the negotiated language.
+    #[schema(example = "Certains champs ne sont pas valides.")]
     pub detail: String,
     /// Stable machine code: clients switch on it; it never changes with the language.
     #[schema(example = "validation_failed")]
     pub code: String,
-    /// One entry per invalid field, so a form can show each message next to its field.
+    /// One entry per invalid field, so a form can show each message next to its field;
+    /// absent when no field is at fault.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
-    /// The id of the request, also in the `X-Request-Id` header and in the server's logs.
+    /// The id of the request, also in the `X-Request-Id` header and in the server's logs;
+    /// absent when the request got none.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "5f0c6a0e-3c1f-4b52-9d9e-8d7a3c2b1a00")]
     pub request_id: Option<String>,
 }
 
@@ -70,10 +78,13 @@ pub struct Problem {
 #[serde(rename_all = "camelCase")]
 pub struct FieldProblem {
     /// The field, as named in the request (dotted for nested fields).
+    #[schema(example = "password")]
     pub field: String,
     /// Stable machine code of the rule the field breaks.
+    #[schema(example = "too_short")]
     pub code: String,
     /// The message to show next to the field, in the negotiated language.
+    #[schema(example = "6 caractères au minimum.")]
     pub message: String,
 }
 

@@ -21,7 +21,7 @@ use crate::usecases::activities;
 
 /// Lists the activity kinds.
 ///
-/// The guide's six, and those the city added.
+/// For agents and admins: the guide's six, and those the city added.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "listActivityKinds",
@@ -40,22 +40,30 @@ pub async fn list_activity_kinds(
     Ok(HttpResponse::Ok().json(kinds.iter().map(ActivityKindView::from).collect::<Vec<_>>()))
 }
 
+/// A new kind of activity.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"code": "study_help", "label": "Aide aux devoirs"}))]
 pub struct ActivityKindForm {
-    /// Lowercase letters, digits and `_`.
+    /// A stable code, unique: lowercase letters, digits and `_`.
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50, pattern = "^[a-z0-9_]+$")]
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = "^[a-z0-9_]+$",
+        example = "study_help"
+    )]
     pub code: String,
+    /// The kind's name, as shown.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, example = "Aide aux devoirs")]
     pub label: String,
 }
 
 /// Adds an activity kind.
 ///
-/// Its code is unique.
+/// For agents and admins. Its code is unique; its activities follow the default
+/// deadline rules until the kind gets its own.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "createActivityKind",
@@ -104,7 +112,8 @@ pub struct ActivityFilter {
 
 /// Lists activities, by start date.
 ///
-/// Current and future ones unless `includeEnded`; with each group's places.
+/// For agents and admins: current and future ones unless `includeEnded`, with each
+/// group's places.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "listActivities",
@@ -144,7 +153,8 @@ pub async fn list_activities(
 
 /// Creates an activity.
 ///
-/// With its units (prices by family-quotient bracket) and groups (places).
+/// For agents and admins: the activity with its units (prices by family-quotient
+/// bracket) and groups (places).
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "createActivity",
@@ -183,7 +193,8 @@ pub async fn create_activity(
 
 /// Reads an activity.
 ///
-/// With each group's capacity, places taken and left.
+/// For agents and admins: its settings, units, and each group's capacity, places
+/// taken and left, with its version in `ETag`.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "getActivity",
@@ -211,8 +222,8 @@ pub async fn get_activity(
 
 /// Updates an activity.
 ///
-/// Its settings and units (groups change through their own operations), if nobody
-/// changed it since it was read.
+/// For agents and admins: its settings and units (groups change through their own
+/// operations), if nobody changed it since it was read.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "updateActivity",
@@ -257,7 +268,7 @@ pub async fn update_activity(
 
 /// Adds a group (a centre) to an activity.
 ///
-/// With its capacity.
+/// For agents and admins: the group with its capacity, all places free.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "addActivityGroup",
@@ -292,7 +303,8 @@ pub async fn add_activity_group(
 
 /// Renames a group or changes its capacity.
 ///
-/// Never below the places already taken.
+/// For agents and admins; never below the places already taken. A capacity raised
+/// gives the new places to the children waiting, whose families are emailed.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "updateActivityGroup",
@@ -337,11 +349,16 @@ pub async fn update_activity_group(
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PricedUnitView {
+    /// The unit's id.
     pub id: i64,
+    /// The unit's settings (their fields, flattened).
     #[serde(flatten)]
     pub unit: UnitForm,
-    /// What this family pays for one unit (its quotient bracket, its sibling rate).
+    /// What this family pays for one unit, in cents (its quotient bracket, its sibling
+    /// rate); null when the unit has no price.
     pub price_cents: Option<i64>,
+    /// The currency of `priceCents`: always `EUR`.
+    #[schema(example = "EUR")]
     pub currency: String,
 }
 
@@ -349,14 +366,16 @@ pub struct PricedUnitView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OfferView {
+    /// The activity.
     pub activity: ActivityView,
+    /// Its units, at this family's price.
     pub units: Vec<PricedUnitView>,
 }
 
 /// Lists the activities a child may join.
 ///
-/// The guide's rule: current or future activities matching the child's age band or
-/// school level, not joined yet; each unit at this family's price.
+/// For the child's family. The guide's rule: current or future activities matching the
+/// child's age band or school level, not joined yet; each unit at this family's price.
 #[utoipa::path(
     tag = "registrations",
     operation_id = "listChildOffers",
@@ -410,21 +429,26 @@ pub struct FillPeriod {
     pub to: chrono::NaiveDate,
 }
 
+/// A group's capacity and fill on one day.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DayFillView {
+    /// The day (`YYYY-MM-DD`, in the city's time zone).
     pub day: chrono::NaiveDate,
     /// The day's capacity where the city set one, else the group's.
     pub capacity: i32,
     /// Children registered that day (for a prepaid activity: places held or paid
     /// for the day's week).
     pub registered: i32,
+    /// Places still free that day (never below 0).
     pub places_left: i32,
 }
 
+/// A group's fill, day by day.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupFillView {
+    /// The group, with its places today.
     pub group: GroupView,
     /// The days a unit of the activity runs, within the period.
     pub days: Vec<DayFillView>,
@@ -432,7 +456,7 @@ pub struct GroupFillView {
 
 /// Reads each group's capacity and fill, day by day.
 ///
-/// Over a period of at most 92 days.
+/// For agents and admins, over a period of at most 92 days.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "getActivityFill",
@@ -483,6 +507,7 @@ pub async fn get_activity_fill(
     ))
 }
 
+/// A group's capacity on one day.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"capacity": 20}))]
@@ -495,14 +520,15 @@ pub struct DayCapacityForm {
 
 /// Sets a group's capacity on one day.
 ///
-/// Null returns to the group's capacity; the planning respects it.
+/// For agents and admins. Null returns to the group's capacity; the planning respects
+/// it when families book.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "setGroupDayCapacity",
     security(("bearerAuth" = [])),
     params(
         ("groupId" = i64, Path, minimum = 1, description = "The group's id."),
-        ("day" = chrono::NaiveDate, Path, description = "The day."),
+        ("day" = chrono::NaiveDate, Path, description = "The day (`YYYY-MM-DD`, in the city's time zone)."),
     ),
     request_body = DayCapacityForm,
     responses(

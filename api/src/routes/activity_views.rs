@@ -9,30 +9,46 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::dossier_views::{DocumentKindView, SchoolLevelView, mirror_enum};
+use super::dossier_views::{DocumentKindView, SchoolLevelView};
+use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, FieldError};
 use crate::usecases::activities::{
     ActivityInput, ActivityRecord, StoredBracket, StoredEligibility,
 };
 
 mirror_enum! {
-    /// `request`: an agent decides each registration; `automatic`: accepted while
-    /// places last, then waitlisted; `prepaid`: booked and paid in a basket.
-    RegistrationModeView => RegistrationMode { Request = "request", Automatic = "automatic", Prepaid = "prepaid" }
+    /// How registrations to an activity are decided.
+    RegistrationModeView => RegistrationMode {
+        /// An agent decides each registration.
+        Request = "request",
+        /// Accepted while places last, then waitlisted, first come first served.
+        Automatic = "automatic",
+        /// Holiday weeks booked and paid at once in a basket.
+        Prepaid = "prepaid",
+    }
 }
 
 mirror_enum! {
-    /// `fixed`: the registration starts with the activity ("Non modifiable pour
-    /// cette activité"); `chosen`: the family picks its entry date.
-    EntryDateRuleView => EntryDateRule { Fixed = "fixed", Chosen = "chosen" }
+    /// When a registration starts.
+    EntryDateRuleView => EntryDateRule {
+        /// With the activity ("Non modifiable pour cette activité").
+        Fixed = "fixed",
+        /// On the entry date the family picks.
+        Chosen = "chosen",
+    }
 }
 
+/// A kind of activity (morning care, canteen, holiday centre...), which sets the
+/// default deadline rules.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityKindView {
+    /// The kind's id.
     pub id: i64,
+    /// A stable code: lowercase letters, digits and `_`.
     #[schema(example = "morning_care")]
     pub code: String,
+    /// The kind's name, as shown.
     #[schema(example = "Accueil du matin")]
     pub label: String,
 }
@@ -51,9 +67,12 @@ impl From<&ActivityKind> for ActivityKindView {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PriceBracketView {
+    /// The highest family quotient this price applies to (included); null: any
+    /// quotient, the full price (also paid by families without a quotient).
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000)]
     pub max_quotient: Option<i64>,
+    /// The price of one unit, in cents.
     #[validate(range(min = 0, max = 100000000))]
     #[schema(minimum = 0, maximum = 100000000, example = 350)]
     pub price_cents: i64,
@@ -63,37 +82,47 @@ pub struct PriceBracketView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UnitForm {
+    /// The unit's name, as families read it.
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50, example = "Matin")]
     pub name: String,
-    /// `HH:MM`, in the city's time zone.
+    /// Start time, `HH:MM` in the city's time zone.
     #[schema(example = "07:30", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub starts_at: String,
+    /// End time, `HH:MM` in the city's time zone, after `startsAt`.
     #[schema(example = "08:30", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub ends_at: String,
-    /// ISO weekdays (1 = Monday ... 7 = Sunday).
+    /// ISO weekdays the unit runs on (1 = Monday ... 7 = Sunday).
     #[validate(length(min = 1, max = 7))]
     #[schema(min_items = 1, max_items = 7, example = json!([1, 2, 4, 5]))]
     pub weekdays: Vec<u8>,
+    /// Prices by family-quotient bracket; one without `maxQuotient` (the full price)
+    /// is required.
     #[validate(length(min = 1, max = 20), nested)]
     #[schema(min_items = 1, max_items = 20)]
     pub prices: Vec<PriceBracketView>,
 }
 
+/// A unit of an activity: what is booked (and priced) on a day.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UnitView {
+    /// The unit's id.
     pub id: i64,
+    /// The unit's settings (their fields, flattened).
     #[serde(flatten)]
     pub unit: UnitForm,
 }
 
+/// A group (a centre) of an activity, with its places.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GroupForm {
+    /// The group's name, as families read it.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, example = "Maternelle Robespierre")]
     pub name: String,
+    /// How many children it takes (places).
     #[validate(range(min = 0, max = 100000))]
     #[schema(minimum = 0, maximum = 100000, example = 30)]
     pub capacity: i32,
@@ -103,10 +132,16 @@ pub struct GroupForm {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupView {
+    /// The group's id.
     pub id: i64,
+    /// The group's name.
+    #[schema(example = "Maternelle Robespierre")]
     pub name: String,
+    /// How many children it takes (places).
     pub capacity: i32,
+    /// Places held by accepted registrations.
     pub taken: i32,
+    /// Places still free (never below 0).
     pub places_left: i32,
 }
 
@@ -127,35 +162,49 @@ impl From<&Group> for GroupView {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"kindId": 1, "name": "Accueil matin maternelle", "description": "", "startsOn": "2026-09-01", "endsOn": "2027-07-02", "minAge": null, "maxAge": null, "ageReference": null, "levels": ["PS", "MS", "GS"], "mode": "automatic", "entryRule": "fixed", "familyChoosesGroup": false, "siblingRatePercent": null, "requiredDocuments": [], "cancellable": true, "unbookedSurchargePercent": 0, "units": [{"name": "Matin", "startsAt": "07:30", "endsAt": "08:30", "weekdays": [1, 2, 4, 5], "prices": [{"maxQuotient": null, "priceCents": 350}]}], "groups": [{"name": "Maternelle Robespierre", "capacity": 30}]}))]
 pub struct ActivityForm {
+    /// The activity kind's id.
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub kind_id: i64,
+    /// The activity's name, as families read it.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, example = "Accueil matin maternelle")]
     pub name: String,
+    /// A description for families (empty when left out).
     #[validate(length(max = 5000))]
-    #[schema(max_length = 5000)]
+    #[schema(
+        max_length = 5000,
+        example = "Accueil des enfants de maternelle avant la classe, à l'école Robespierre."
+    )]
     #[serde(default)]
     pub description: String,
+    /// The activity's first day (`YYYY-MM-DD`, in the city's time zone).
     pub starts_on: NaiveDate,
+    /// The activity's last day, included (`YYYY-MM-DD`, not before `startsOn`).
     pub ends_on: NaiveDate,
+    /// The youngest age admitted, in whole years on `ageReference`; null: no minimum.
     #[validate(range(max = 30))]
     #[schema(maximum = 30)]
     pub min_age: Option<u32>,
+    /// The oldest age admitted, in whole years on `ageReference`; null: no maximum.
     #[validate(range(max = 30))]
     #[schema(maximum = 30)]
     pub max_age: Option<u32>,
-    /// The day ages are counted on (the activity's start when null).
+    /// The day ages are counted on (`YYYY-MM-DD`; the activity's start when null).
     pub age_reference: Option<NaiveDate>,
     /// School levels admitted; empty admits every level.
     #[validate(length(max = 8))]
     #[schema(max_items = 8)]
     #[serde(default)]
     pub levels: Vec<SchoolLevelView>,
+    /// How registrations are decided.
     pub mode: RegistrationModeView,
+    /// When a registration starts: with the activity, or on the family's entry date.
     pub entry_rule: EntryDateRuleView,
+    /// Whether the family picks the group (centre) when registering.
     pub family_chooses_group: bool,
-    /// What a sibling pays, in percent of the price (null: the full price).
+    /// What a child pays, in percent of the price, when a brother or sister of the
+    /// dossier is registered too (null: the full price).
     #[validate(range(min = 0, max = 100))]
     #[schema(minimum = 0, maximum = 100)]
     pub sibling_rate_percent: Option<i32>,
@@ -164,6 +213,7 @@ pub struct ActivityForm {
     #[schema(max_items = 6)]
     #[serde(default)]
     pub required_documents: Vec<DocumentKindView>,
+    /// Whether the family may cancel a registration online.
     pub cancellable: bool,
     /// What a child present without a booking pays on top of the price, in percent
     /// (0 by default: the plain price).
@@ -328,26 +378,50 @@ pub fn unit_form(unit: &Unit) -> UnitForm {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityView {
+    /// The activity's id.
     pub id: i64,
+    /// The activity's kind.
     pub kind: ActivityKindView,
+    /// The activity's name, as families read it.
+    #[schema(example = "Accueil matin maternelle")]
     pub name: String,
+    /// A description for families (may be empty).
+    #[schema(
+        example = "Accueil des enfants de maternelle avant la classe, à l'école Robespierre."
+    )]
     pub description: String,
+    /// The activity's first day (`YYYY-MM-DD`, in the city's time zone).
     pub starts_on: NaiveDate,
+    /// The activity's last day, included (`YYYY-MM-DD`, in the city's time zone).
     pub ends_on: NaiveDate,
+    /// The youngest age admitted, in whole years on `ageReference`; null: no minimum.
     pub min_age: Option<u32>,
+    /// The oldest age admitted, in whole years on `ageReference`; null: no maximum.
     pub max_age: Option<u32>,
+    /// The day ages are counted on (`YYYY-MM-DD`); null: the activity's start.
     pub age_reference: Option<NaiveDate>,
+    /// School levels admitted; empty admits every level.
     pub levels: Vec<SchoolLevelView>,
+    /// How registrations are decided.
     pub mode: RegistrationModeView,
+    /// When a registration starts: with the activity, or on the family's entry date.
     pub entry_rule: EntryDateRuleView,
+    /// Whether the family picks the group (centre) when registering.
     pub family_chooses_group: bool,
+    /// What a child pays, in percent of the price, when a brother or sister of the
+    /// dossier is registered too (null: the full price).
     pub sibling_rate_percent: Option<i32>,
+    /// Documents a registration must come with.
     pub required_documents: Vec<DocumentKindView>,
+    /// Whether the family may cancel a registration online.
     pub cancellable: bool,
     /// What a child present without a booking pays on top of the price, in percent.
     pub unbooked_surcharge_percent: i32,
+    /// What is booked (and priced) on a day.
     pub units: Vec<UnitView>,
+    /// The groups (centres) and their places.
     pub groups: Vec<GroupView>,
+    /// When the activity last changed, RFC 3339 in UTC.
     pub updated_at: DateTime<Utc>,
 }
 

@@ -22,30 +22,42 @@ use crate::usecases::accounts::{self, NewStaff};
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct AccountSearch {
+    /// Only the accounts with this role.
     pub role: Option<RoleView>,
+    /// Only the accounts with this status (`pending` for those waiting for their
+    /// activation link).
     pub status: Option<AccountStatusView>,
     /// The start of a username, an email address or a last name, in any case.
     #[param(max_length = 100)]
     pub q: Option<String>,
 }
 
+/// A staff account to open; its owner chooses a password from the emailed link.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schema(example = json!({"role": "agent", "username": "c.dupuis", "email": "c.dupuis@villejuif.example", "firstName": "Claire", "lastName": "Dupuis"}))]
+#[schema(example = json!({"role": "agent", "username": "agent.demo", "email": "agent.demo@villejuif.example", "firstName": "Claire", "lastName": "Dupuis"}))]
 pub struct NewStaffRequest {
-    /// `agent` or `admin`.
+    /// `agent` or `admin` (family accounts come from the online sign-up).
     pub role: RoleView,
+    /// The login name: 3 to 50 letters, digits, `.`, `-` or `_`; unique.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, example = "agent.demo")]
     pub username: String,
+    /// The agent's email address, where the invitation goes; a login too.
     #[validate(length(min = 1, max = 254))]
-    #[schema(min_length = 1, max_length = 254)]
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        example = "agent.demo@villejuif.example"
+    )]
     pub email: String,
+    /// The agent's first name.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, example = "Claire")]
     pub first_name: String,
+    /// The agent's last name.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, example = "Dupuis")]
     pub last_name: String,
 }
 

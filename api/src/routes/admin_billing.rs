@@ -22,7 +22,7 @@ use crate::usecases::invoices::{self, CounterPayment};
 /// Shows what a run of the month would bill now, writing nothing.
 ///
 /// The dossiers with something to bill and no invoice for the month yet, each with
-/// its lines, as a run would issue them today.
+/// its lines, as a run would issue them today. Agents and admins only.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "previewBillingRun",
@@ -74,7 +74,7 @@ pub async fn preview_billing_run(
 /// the month yet: one invoice each, numbered per year with no gap, issued today. Poll
 /// the run for its progress. Running a month again bills only what the last run did
 /// not (after a crash, the rest; otherwise nothing). While a run of the month is
-/// going, starting it again answers that run.
+/// going, starting it again answers that run. Agents and admins only.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "startBillingRun",
@@ -157,7 +157,7 @@ fn spawn_run(state: &AppState, run: BillingRun) -> Result<(), ApiError> {
 
 /// Lists billing runs.
 ///
-/// Latest first.
+/// Every run of every month, latest first, with its progress. Agents and admins only.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "listBillingRuns",
@@ -189,6 +189,9 @@ pub async fn list_billing_runs(
 }
 
 /// Reads a billing run and its progress.
+///
+/// Agents and admins poll it after starting a run: `dossiersDone` of
+/// `dossiersTotal` so far, until it is no longer `running`.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "getBillingRun",
@@ -218,8 +221,8 @@ pub async fn get_billing_run(
 
 /// Lists invoices.
 ///
-/// By dossier, month, or only those with something left to pay (`unpaid=true`);
-/// latest month first.
+/// Any family's invoices, by dossier, month, or only those with something left to
+/// pay (`unpaid=true`); latest month first. Agents and admins only.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "listAdminInvoices",
@@ -260,6 +263,9 @@ pub async fn list_admin_invoices(
 }
 
 /// Reads an invoice.
+///
+/// Any family's invoice, for agents and admins: its lines, the payments received
+/// and the credit notes issued on it, with its status today.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "getAdminInvoice",
@@ -283,6 +289,9 @@ pub async fn get_admin_invoice(
 }
 
 /// Downloads an invoice as a PDF.
+///
+/// Any family's invoice, for agents and admins: as issued, with what is paid,
+/// credited and left to pay today.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "getAdminInvoicePdf",
@@ -306,8 +315,9 @@ pub async fn get_admin_invoice_pdf(
 
 /// Records a payment received at the counter.
 ///
-/// A cheque, cash or CESU vouchers, for at most what is left to pay. With an
-/// `Idempotency-Key`, sending the same payment again answers the one recorded.
+/// A cheque, cash or CESU vouchers, for at most what is left to pay; the family is
+/// notified. With an `Idempotency-Key`, sending the same payment again answers the
+/// one recorded. Agents and admins only.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "recordCounterPayment",
@@ -363,7 +373,8 @@ pub async fn record_counter_payment(
 
 /// Issues a credit note on an invoice.
 ///
-/// The invoice stays as issued; what the family owes goes down by the amount.
+/// The invoice stays as issued; what the family owes goes down by the amount, and
+/// the reason is shown to the family. Agents and admins only.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "issueCreditNote",
@@ -408,7 +419,7 @@ pub async fn issue_credit_note(
 /// Exports the month's invoices as CSV.
 ///
 /// `;`-separated, amounts in euros with a decimal comma, one line per invoice with
-/// what is paid, credited and left.
+/// what is paid, credited and left. Agents and admins only.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "exportInvoices",
@@ -439,6 +450,11 @@ pub async fn export_invoices(
 }
 
 /// Exports the payments received in the month as CSV.
+///
+/// `;`-separated, amounts in euros with a decimal comma, one line per payment
+/// received in the month (online or at the counter): its id, the invoice's number,
+/// the day received, the method, the amount and the reference. Agents and admins
+/// only.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "exportPayments",

@@ -46,22 +46,30 @@ pub struct DossierSearch {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"number": "18", "name": "T I", "email": "famille.ti@exemple.fr", "address": {"line1": "12 rue Jean Jaurès", "line2": "", "postcode": "94800", "city": "Villejuif"}, "phones": {"home": null, "mobile": "0612345678", "work": null}, "guardians": [{"relationship": "mother", "firstName": "Camille", "lastName": "TI", "email": "famille.ti@exemple.fr", "mobilePhone": "0612345678", "workPhone": null}], "contacts": [{"kind": "pickup", "firstName": "Rose", "lastName": "TI", "relationship": "grand-mère", "phone": "0698765432"}]}))]
 pub struct DossierForm {
+    /// The city's number for the dossier, printed on invoices: letters, digits, `-`
+    /// and `/`; unique.
     #[validate(length(min = 1, max = 20))]
-    #[schema(min_length = 1, max_length = 20)]
+    #[schema(min_length = 1, max_length = 20, example = "18")]
     pub number: String,
+    /// The dossier's name (the family's name, as printed on invoices).
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, example = "T I")]
     pub name: String,
+    /// The family's email address; null or empty when unknown.
     #[validate(length(max = 254))]
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, example = "famille.ti@exemple.fr")]
     pub email: Option<String>,
+    /// The family's postal address.
     #[validate(nested)]
     pub address: AddressView,
+    /// The family's phone numbers.
     #[validate(nested)]
     pub phones: PhonesView,
+    /// The children's guardians; replaces the current list.
     #[validate(length(max = 4), nested)]
     #[schema(max_items = 4)]
     pub guardians: Vec<GuardianView>,
+    /// Authorised pick-up persons and emergency contacts; replaces the current list.
     #[validate(length(max = 10), nested)]
     #[schema(max_items = 10)]
     pub contacts: Vec<ContactView>,
@@ -113,17 +121,26 @@ impl DossierForm {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DossierSummary {
+    /// The dossier's id.
     pub id: i64,
+    /// The city's number for the dossier, printed on invoices.
+    #[schema(example = "18")]
     pub number: String,
+    /// The dossier's name (the family's name).
+    #[schema(example = "T I")]
     pub name: String,
+    /// The family's email address; null when unknown.
+    #[schema(example = "famille.ti@exemple.fr")]
     pub email: Option<String>,
+    /// The town of the family's address; empty when unknown.
+    #[schema(example = "Villejuif")]
     pub city: String,
 }
 
-/// Searches dossiers, by number.
+/// Searches dossiers.
 ///
 /// By the start of the number, of the dossier's name, or of a child's first or last
-/// name; paginated.
+/// name, in any case; paginated. Agents and admins only.
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "listDossiers",
@@ -326,6 +343,7 @@ pub async fn add_child(
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StaffChildView {
+    /// The id of the dossier the child belongs to.
     pub dossier_id: i64,
     #[serde(flatten)]
     pub child: ChildView,
@@ -496,13 +514,17 @@ pub async fn update_child_health(
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"quotient": 850, "validFrom": "2026-09-01", "validUntil": "2027-08-31", "proofDocumentId": null}))]
 pub struct QuotientForm {
+    /// The quotient's value, compared with the activities' price brackets
+    /// (`maxQuotient`).
     #[validate(range(min = 0, max = 100000))]
-    #[schema(minimum = 0, maximum = 100000)]
+    #[schema(minimum = 0, maximum = 100000, example = 850)]
     pub quotient: i64,
+    /// The first day of validity (included), in the city's time zone.
     pub valid_from: NaiveDate,
     /// The last day of validity (included), on or after `validFrom`.
     pub valid_until: NaiveDate,
-    /// A document of the dossier proving it (a proof of income).
+    /// A document of the dossier proving it (a proof of income); null when none is
+    /// named.
     #[schema(minimum = 1)]
     pub proof_document_id: Option<i64>,
 }

@@ -28,18 +28,27 @@ use crate::usecases::news::{self, NewsInput};
     "pinned": true
 }))]
 pub struct NewsForm {
+    /// The title (not blank).
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Inscriptions aux centres de loisirs d'hiver"
+    )]
     pub title: String,
-    /// Markdown (CommonMark, tables and strikethrough); raw HTML is dropped when
-    /// rendered.
+    /// The text, in Markdown (CommonMark, tables and strikethrough); raw HTML is
+    /// dropped when rendered.
     #[validate(length(max = 20000))]
-    #[schema(max_length = 20000)]
+    #[schema(
+        max_length = 20000,
+        example = "Les inscriptions ouvrent le **4 janvier**."
+    )]
     pub body_markdown: String,
-    /// When it appears; absent or null: a draft.
+    /// When it appears (RFC 3339); absent or null: a draft.
     pub published_from: Option<DateTime<Utc>>,
-    /// When it disappears; absent or null: never. After `publishedFrom`.
+    /// When it disappears (RFC 3339); absent or null: never. After `publishedFrom`.
     pub published_until: Option<DateTime<Utc>>,
+    /// Whether it comes before the others (false when absent).
     #[serde(default)]
     pub pinned: bool,
 }
@@ -56,8 +65,10 @@ impl From<NewsForm> for NewsInput {
     }
 }
 
-/// Every news item, drafts, scheduled, expired and retired ones included, newest
-/// first.
+/// Lists every news item.
+///
+/// Drafts, scheduled, expired and retired ones included, newest first. Agents and
+/// admins only.
 #[utoipa::path(
     tag = "admin-news",
     operation_id = "listAdminNews",
@@ -84,7 +95,10 @@ pub async fn list_admin_news(
     Ok(HttpResponse::Ok().json(page_of(&items, (page, size, total), now)))
 }
 
-/// Any news item.
+/// Reads any news item.
+///
+/// Whatever its status (a draft's too), with its attachments. Agents and admins
+/// only.
 #[utoipa::path(
     tag = "admin-news",
     operation_id = "getAdminNews",
@@ -107,7 +121,11 @@ pub async fn get_admin_news(
     Ok(HttpResponse::Ok().json(NewsItemView::new(&detail, now)))
 }
 
-/// Writes a news item: a draft without `publishedFrom`, else published from then.
+/// Writes a news item.
+///
+/// A draft without `publishedFrom`, else published from then (until
+/// `publishedUntil`, if given). The Markdown is rendered to sanitised HTML once,
+/// now. Agents and admins only.
 #[utoipa::path(
     tag = "admin-news",
     operation_id = "createNews",
@@ -141,7 +159,10 @@ pub async fn create_news(
         .json(NewsItemView::new(&detail, now)))
 }
 
-/// Rewrites a news item: its text, publication dates and pin.
+/// Rewrites a news item.
+///
+/// Its title, text, publication dates and pin, all replaced; a retired item stays
+/// retired. Agents and admins only.
 #[utoipa::path(
     tag = "admin-news",
     operation_id = "updateNews",
@@ -169,7 +190,10 @@ pub async fn update_news(
     Ok(HttpResponse::Ok().json(NewsItemView::new(&detail, now)))
 }
 
-/// Retires a news item: kept for the record, never shown to families again.
+/// Retires a news item.
+///
+/// Kept for the record, never shown to families again; retiring it twice keeps the
+/// first date. Agents and admins only.
 #[utoipa::path(
     tag = "admin-news",
     operation_id = "retireNews",
@@ -197,12 +221,14 @@ pub async fn retire_news(
 #[into_params(parameter_in = Query)]
 pub struct AttachmentParams {
     /// The file's name on the agent's device (cleaned before use).
-    #[param(max_length = 200)]
+    #[param(max_length = 200, example = "menus-novembre.pdf")]
     pub file_name: Option<String>,
 }
 
-/// Attaches a file (PDF, JPEG or PNG by its content, `UPLOAD_MAX_BYTES` at most; 10
-/// files an item). The body is the file itself.
+/// Attaches a file to a news item.
+///
+/// A PDF, JPEG or PNG by its content, `UPLOAD_MAX_BYTES` at most, 10 files an item.
+/// The body is the file itself; its name comes in `fileName`. Agents and admins only.
 #[utoipa::path(
     tag = "admin-news",
     operation_id = "attachNewsFile",
@@ -244,6 +270,8 @@ pub async fn attach_news_file(
 }
 
 /// Removes an attachment.
+///
+/// The file is deleted with it. Agents and admins only.
 #[utoipa::path(
     tag = "admin-news",
     operation_id = "removeNewsAttachment",
@@ -272,7 +300,10 @@ pub async fn remove_news_attachment(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Downloads an attachment of any item (a draft's too).
+/// Downloads an attachment of any item.
+///
+/// Whatever the item's status (a draft's too), as an attachment named after the
+/// file. Agents and admins only.
 #[utoipa::path(
     tag = "admin-news",
     operation_id = "downloadAdminNewsAttachment",

@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::dossier_views::mirror_enum;
 use super::planning_views::{in_calendar, out_of_calendar};
 use crate::auth::Staff;
 use crate::db;
+use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, FieldError, validate};
 use crate::state::AppState;
 use crate::usecases::attendance::{self, RollCallLine};
@@ -23,8 +23,11 @@ use crate::usecases::deadline_rules::{self, Rule, RulesInput};
 mirror_enum! {
     /// Which days a unit runs: school days, school holidays, or every day of its weekdays.
     RunsOnView => RunsOn {
+        /// School days only: not during school holidays.
         SchoolDays = "school_days",
+        /// During school holidays only (holiday centres, stays).
         SchoolHolidays = "school_holidays",
+        /// Every day of the unit's weekdays, school holidays or not.
         EveryDay = "every_day",
     }
 }
@@ -36,7 +39,9 @@ pub struct DeadlineRulesForm {
     /// Activities only; kinds run on their default (holiday centres and stays during
     /// school holidays, the others on school days).
     pub runs_on: Option<RunsOnView>,
+    /// Until when a day can be booked; null or absent: inherited.
     pub booking_rule: Option<Rule>,
+    /// Until when a booked day can be cancelled; null or absent: inherited.
     pub change_rule: Option<Rule>,
 }
 
@@ -54,6 +59,7 @@ impl DeadlineRulesForm {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeadlineRulesView {
+    /// Which days the units run (for a kind: its activities' default).
     pub runs_on: RunsOnView,
     /// Until when a day can be booked.
     pub booking_rule: Rule,
@@ -63,11 +69,16 @@ pub struct DeadlineRulesView {
     pub own: OwnRulesView,
 }
 
+/// The settings a kind or an activity sets itself; null: inherited.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OwnRulesView {
+    /// The activity's own running days (always null for a kind); null: the kind's
+    /// default.
     pub runs_on: Option<RunsOnView>,
+    /// Its own booking rule; null: inherited (the kind's, then the guide's).
     pub booking_rule: Option<Rule>,
+    /// Its own change rule; null: inherited (the kind's, then the guide's).
     pub change_rule: Option<Rule>,
 }
 
@@ -99,7 +110,8 @@ fn view(kind: &KindRules, own: Option<&ActivityRules>, for_activity: bool) -> De
 
 /// Sets the deadline rules of an activity kind (absent: the guide's default).
 ///
-/// Applies to every activity of the kind that does not set its own rule.
+/// For agents and admins. Applies to every activity of the kind that does not set its
+/// own rule; running days are set per activity only.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "setActivityKindDeadlineRules",
@@ -142,8 +154,8 @@ pub async fn set_activity_kind_deadline_rules(
 
 /// Reads the rules in force for an activity.
 ///
-/// `bookingRule` and `changeRule` are those in force; `own` says which the activity
-/// sets itself.
+/// For agents and admins. `bookingRule` and `changeRule` are those in force; `own`
+/// says which the activity sets itself.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "getActivityDeadlineRules",
@@ -171,7 +183,8 @@ pub async fn get_activity_deadline_rules(
 
 /// Sets an activity's own rules and running days (absent: its kind's).
 ///
-/// An absent rule falls back to the kind's, then to the guide's table.
+/// For agents and admins. An absent rule falls back to the kind's, then to the guide's
+/// table.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "setActivityDeadlineRules",
@@ -206,41 +219,57 @@ pub async fn set_activity_deadline_rules(
 }
 
 mirror_enum! {
-    /// `present`; `absent_justified` (not billed); `absent_unjustified` (billed);
-    /// `present_unbooked` (came without booking: billed with a surcharge).
+    /// Whether a child came to a unit of a day, as billing reads it.
     AttendanceStatusView => AttendanceStatus {
+        /// Booked and present: billed.
         Present = "present",
+        /// Booked, absent with a justification: not billed.
         AbsentJustified = "absent_justified",
+        /// Booked, absent without a justification: billed.
         AbsentUnjustified = "absent_unjustified",
+        /// Came without a booking: billed with the activity's surcharge.
         PresentUnbooked = "present_unbooked",
     }
 }
 
+/// A child's attendance on a unit of a day, as an agent records it.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AttendanceForm {
+    /// The child's id.
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub child_id: i64,
+    /// The unit's id (one of an activity the child is registered with).
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub unit_id: i64,
+    /// The day (`YYYY-MM-DD`, in the city's time zone).
     pub date: NaiveDate,
+    /// Present or absent; `present_unbooked` for a child who came without a booking.
     pub status: AttendanceStatusView,
-    /// A justification (a doctor's note...).
+    /// A justification (a doctor's note...); null or blank: none.
     #[validate(length(max = 500))]
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, example = "Certificat médical du Dr Martin.")]
     pub note: Option<String>,
 }
 
+/// A child's attendance on a unit of a day, as recorded.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttendanceView {
+    /// The child's id.
     pub child_id: i64,
+    /// The unit's id.
     pub unit_id: i64,
+    /// The day (`YYYY-MM-DD`, in the city's time zone).
     pub date: NaiveDate,
+    /// What was recorded (null only for a stored value this version does not know).
     pub status: Option<AttendanceStatusView>,
+    /// The justification; null: none.
+    #[schema(example = "Certificat médical du Dr Martin.")]
     pub note: Option<String>,
+    /// When it was last recorded, RFC 3339 in UTC.
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -259,8 +288,8 @@ impl From<&Attendance> for AttendanceView {
 
 /// Records (or corrects) a child's attendance on a unit of a day.
 ///
-/// A booked child is `present`, `absent_justified` or `absent_unjustified`; a child who
-/// came without booking is `present_unbooked`.
+/// For agents and admins; billing reads it. A booked child is `present`, `absent_justified`
+/// or `absent_unjustified`; a child who came without booking is `present_unbooked`.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "recordAttendance",
@@ -307,6 +336,7 @@ pub async fn record_attendance(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DayQuery {
+    /// The day of the roll call (`YYYY-MM-DD`, in the city's time zone).
     pub date: NaiveDate,
 }
 
@@ -314,11 +344,18 @@ pub struct DayQuery {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RollCallView {
+    /// The child's id.
     pub child_id: i64,
+    /// The child's first name.
+    #[schema(example = "Luc")]
     pub first_name: String,
+    /// The child's last name.
+    #[schema(example = "T I")]
     pub last_name: String,
+    /// The unit's id.
     pub unit_id: i64,
-    /// `booked`, `closed` (the city closed the day), or absent (came unbooked).
+    /// `booked`, `closed` (the city closed the day), or null (came unbooked).
+    #[schema(example = "booked")]
     pub booking: Option<String>,
     /// What was recorded, if anything yet.
     pub attendance: Option<AttendanceView>,
@@ -339,8 +376,8 @@ impl From<&RollCallLine> for RollCallView {
 
 /// The roll call of an activity's day: booked children and what was recorded.
 ///
-/// Children booked that day (or whose booking the city closed) and those recorded
-/// present without booking.
+/// For agents and admins. Children booked that day (or whose booking the city closed) and
+/// those recorded present without booking.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "getRollCall",

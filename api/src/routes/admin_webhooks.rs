@@ -16,6 +16,7 @@ use super::notifications::NoticeKindView;
 use super::pagination::{Page, PageQuery, offset};
 use crate::auth::Admin;
 use crate::db;
+use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::webhooks::{self, EndpointInput, LoggedDelivery};
@@ -39,15 +40,17 @@ pub struct WebhookEndpointForm {
         example = "https://gestion.example.fr/hooks/espace-familles"
     )]
     pub url: String,
+    /// What the endpoint is, for the admins (empty when absent).
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, example = "Logiciel de gestion financière")]
     #[serde(default)]
     pub description: String,
     /// The event kinds it receives.
     #[validate(length(min = 1, max = 20))]
     #[schema(min_items = 1, max_items = 20)]
     pub kinds: Vec<NoticeKindView>,
-    /// An inactive endpoint receives nothing; its deliveries wait.
+    /// Whether it receives events (true when absent). An inactive endpoint receives
+    /// nothing; its deliveries wait.
     #[serde(default = "active_by_default")]
     pub active: bool,
 }
@@ -71,16 +74,27 @@ impl From<WebhookEndpointForm> for EndpointInput {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookEndpointView {
+    /// The endpoint's id.
+    #[schema(example = 1)]
     pub id: i64,
+    /// Where events are posted (HTTPS).
+    #[schema(example = "https://gestion.example.fr/hooks/espace-familles")]
     pub url: String,
+    /// What the endpoint is, for the admins (may be empty).
+    #[schema(example = "Logiciel de gestion financière")]
     pub description: String,
+    /// The event kinds it receives.
     pub kinds: Vec<NoticeKindView>,
+    /// Whether it receives events; an inactive endpoint's deliveries wait.
     pub active: bool,
-    /// The signing secret (`whsec_` and base64), on creation and rotation only:
-    /// the receiver keeps it to check `webhook-signature`.
+    /// The signing secret (`whsec_` and base64), on creation and rotation only
+    /// (absent otherwise): the receiver keeps it to check `webhook-signature`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw3v0rhbPFwBk=")]
     pub secret: Option<String>,
+    /// When it was registered (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// When it was last changed, its secret's rotation included (RFC 3339, UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -103,7 +117,9 @@ impl WebhookEndpointView {
     }
 }
 
-/// The endpoints.
+/// Lists the webhook endpoints.
+///
+/// Every registered endpoint, without its secret. Admins only.
 #[utoipa::path(
     tag = "admin-webhooks",
     operation_id = "listWebhookEndpoints",
@@ -129,7 +145,7 @@ pub async fn list_webhook_endpoints(
 
 /// Registers an endpoint: from now on, each event of its kinds is sent to it.
 ///
-/// The answer holds the signing secret, shown this once.
+/// The answer holds the signing secret, shown this once. Admins only.
 #[utoipa::path(
     tag = "admin-webhooks",
     operation_id = "createWebhookEndpoint",
@@ -138,7 +154,7 @@ pub async fn list_webhook_endpoints(
     responses(
         (status = 201, description = "Registered, with its secret.", body = WebhookEndpointView,
             headers(("Location" = String, description = "The endpoint's address."))),
-        (status = 400, description = "Not an HTTPS address or not a public one (`validation_failed`: `https_required`, `invalid_url`, `credentials_in_url`, `private_address`), or no kind."),
+        (status = 400, description = "Not an HTTPS address or not a public one, or no kind (`validation_failed`; the field's code says which: https_required, invalid_url, credentials_in_url, private_address)."),
         (status = 403, description = "Admins only (`forbidden`)."),
     ),
 )]
@@ -164,7 +180,10 @@ pub async fn create_webhook_endpoint(
         .json(WebhookEndpointView::new(&endpoint, true)))
 }
 
-/// An endpoint (without its secret).
+/// Reads a webhook endpoint.
+///
+/// Its address, kinds and activity, without its secret (shown only on creation and
+/// rotation). Admins only.
 #[utoipa::path(
     tag = "admin-webhooks",
     operation_id = "getWebhookEndpoint",
@@ -187,7 +206,10 @@ pub async fn get_webhook_endpoint(
     Ok(HttpResponse::Ok().json(WebhookEndpointView::new(&endpoint, false)))
 }
 
-/// Changes an endpoint's address, kinds or activity (its secret stays).
+/// Changes a webhook endpoint.
+///
+/// Its address, description, kinds and activity are replaced; its secret stays.
+/// Admins only.
 #[utoipa::path(
     tag = "admin-webhooks",
     operation_id = "updateWebhookEndpoint",
@@ -196,7 +218,7 @@ pub async fn get_webhook_endpoint(
     request_body = WebhookEndpointForm,
     responses(
         (status = 200, description = "Changed.", body = WebhookEndpointView),
-        (status = 400, description = "Not an HTTPS address or not a public one (`validation_failed`: `https_required`, `invalid_url`, `credentials_in_url`, `private_address`), or no kind."),
+        (status = 400, description = "Not an HTTPS address or not a public one, or no kind (`validation_failed`; the field's code says which: https_required, invalid_url, credentials_in_url, private_address)."),
         (status = 403, description = "Admins only (`forbidden`)."),
         (status = 404, description = "No such endpoint (`not_found`)."),
     ),
@@ -222,7 +244,9 @@ pub async fn update_webhook_endpoint(
     Ok(HttpResponse::Ok().json(WebhookEndpointView::new(&endpoint, false)))
 }
 
-/// Deletes an endpoint with its delivery log.
+/// Deletes a webhook endpoint.
+///
+/// With its delivery log: nothing more is sent to it. Admins only.
 #[utoipa::path(
     tag = "admin-webhooks",
     operation_id = "deleteWebhookEndpoint",
@@ -245,8 +269,10 @@ pub async fn delete_webhook_endpoint(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Replaces the signing secret (a leaked one); the answer holds the new one, shown
-/// this once.
+/// Replaces a webhook endpoint's signing secret.
+///
+/// For a leaked secret: deliveries are signed with the new one from now on; the
+/// answer holds it, shown this once. Admins only.
 #[utoipa::path(
     tag = "admin-webhooks",
     operation_id = "rotateWebhookSecret",
@@ -274,25 +300,19 @@ pub async fn rotate_webhook_secret(
         .json(WebhookEndpointView::new(&endpoint, true)))
 }
 
-/// `pending` (waiting for its next try), `delivered` (answered 2xx) or `failed`
-/// (given up after 8 tries; an admin may send it again).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryStatusView {
-    Pending,
-    Delivered,
-    Failed,
+api_enum! {
+    /// Where a webhook delivery stands.
+    pub enum DeliveryStatusView {
+        /// Waiting for its next try.
+        Pending = "pending",
+        /// The endpoint answered 2xx.
+        Delivered = "delivered",
+        /// Given up after 8 tries; an admin may send it again.
+        Failed = "failed",
+    }
 }
 
 impl DeliveryStatusView {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Delivered => "delivered",
-            Self::Failed => "failed",
-        }
-    }
-
     fn stored(text: &str) -> Self {
         match text {
             "delivered" => Self::Delivered,
@@ -306,11 +326,16 @@ impl DeliveryStatusView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryAttemptView {
+    /// When the try was made (RFC 3339, UTC).
     pub attempted_at: DateTime<Utc>,
-    /// What the endpoint answered; null when it could not be reached.
+    /// The HTTP status the endpoint answered; null when it could not be reached.
+    #[schema(example = 503)]
     pub status_code: Option<i32>,
-    /// What went wrong, when it did.
+    /// What went wrong (500 characters at most); null when it was delivered.
+    #[schema(example = "answered 503 Service Unavailable")]
     pub error: Option<String>,
+    /// How long the try took, in milliseconds.
+    #[schema(example = 184)]
     pub duration_ms: i32,
 }
 
@@ -329,18 +354,29 @@ impl From<&Attempt> for DeliveryAttemptView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookDeliveryView {
+    /// The delivery's id.
+    #[schema(example = 57)]
     pub id: i64,
     /// The `webhook-id` the endpoint received (the same at every try).
     #[schema(example = "evt_42")]
     pub message_id: String,
+    /// The event sent.
+    #[schema(example = 42)]
     pub event_id: i64,
+    /// The event's kind.
     pub kind: NoticeKindView,
+    /// Where the delivery stands.
     pub status: DeliveryStatusView,
+    /// Tries made so far.
+    #[schema(example = 1)]
     pub attempts: i32,
-    /// When the next try is due, while pending.
+    /// When the next try is due (RFC 3339, UTC), while pending; null otherwise.
     pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When the endpoint accepted it (RFC 3339, UTC); null until delivered.
     pub delivered_at: Option<DateTime<Utc>>,
+    /// When the delivery was queued (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// Every try, with what the endpoint answered.
     pub log: Vec<DeliveryAttemptView>,
 }
 
@@ -373,10 +409,14 @@ impl From<&LoggedDelivery> for WebhookDeliveryView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct DeliveryFilter {
+    /// Only the deliveries with this status; all of them when absent.
     pub status: Option<DeliveryStatusView>,
 }
 
-/// An endpoint's deliveries, newest first, each with the log of its tries.
+/// Lists a webhook endpoint's deliveries.
+///
+/// Newest first, each with the log of its tries; filtered by status if asked.
+/// Admins only.
 #[utoipa::path(
     tag = "admin-webhooks",
     operation_id = "listWebhookDeliveries",
@@ -416,8 +456,10 @@ pub async fn list_webhook_deliveries(
     }))
 }
 
-/// Sends a delivery again now, whatever its status (a receiver fixed or that lost
-/// it); it keeps its `webhook-id`.
+/// Sends a webhook delivery again.
+///
+/// Now, whatever its status (a receiver fixed, or one that lost it); it keeps its
+/// `webhook-id`. Admins only.
 #[utoipa::path(
     tag = "admin-webhooks",
     operation_id = "redeliverWebhook",

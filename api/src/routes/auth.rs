@@ -23,28 +23,40 @@ use crate::usecases::accounts;
     "description": "6 caractères au minimum, dont 1 majuscule et 1 caractère spécial."
 }))]
 pub struct PasswordPolicyView {
+    /// The fewest characters a password may have.
     pub min_length: usize,
+    /// The most characters a password may have.
     pub max_length: usize,
+    /// Whether a password needs at least one uppercase letter.
     pub require_uppercase: bool,
+    /// Whether a password needs at least one lowercase letter.
     pub require_lowercase: bool,
+    /// Whether a password needs at least one digit.
     pub require_digit: bool,
+    /// Whether a password needs at least one special character (neither a letter, a
+    /// digit nor white space).
     pub require_special: bool,
     /// The most common passwords are refused whatever the other rules say.
     pub reject_common: bool,
     /// The rule in one sentence, in the negotiated language.
+    #[schema(
+        example = "6 caractères au minimum, dont 1 majuscule et 1 caractère spécial, 128 au maximum."
+    )]
     pub description: String,
 }
 
+/// A password to check against the policy.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"password": "Trois-Chats-Verts"}))]
 pub struct PasswordCheckRequest {
     /// The candidate password, as typed (never trimmed or altered).
     #[validate(length(max = 1024))]
-    #[schema(max_length = 1024)]
+    #[schema(max_length = 1024, example = "Trois-Chats-Verts")]
     pub password: String,
 }
 
+/// How a candidate password fares against the policy.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
@@ -58,13 +70,16 @@ pub struct PasswordCheck {
     pub violations: Vec<PasswordRuleViolation>,
 }
 
+/// One rule of the policy that a password breaks.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordRuleViolation {
     /// `too_short`, `too_long`, `missing_uppercase`, `missing_lowercase`, `missing_digit`,
     /// `missing_special` or `too_common`.
+    #[schema(example = "missing_special")]
     pub code: String,
     /// What to show under the password field, in the negotiated language.
+    #[schema(example = "Au moins 1 caractère spécial.")]
     pub message: String,
 }
 
@@ -125,50 +140,70 @@ pub async fn check_password(
     }))
 }
 
+/// The activation of an account, from its emailed link.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ActivationRequest {
     /// The `token` parameter of the emailed link.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "3LTjLj1vr3yy1WiTty2L2kAtem5SIoqWDJx2-ZEELAA"
+    )]
     pub token: String,
     /// Required only for accounts opened by an admin (agents), which choose their
-    /// password here; families chose theirs at sign-up.
+    /// password here; families chose theirs at sign-up (null or left out).
     #[validate(length(max = 1024))]
-    #[schema(max_length = 1024)]
+    #[schema(max_length = 1024, example = "Trois-Chats-Verts!")]
     pub password: Option<String>,
 }
 
+/// An email address to send a link to.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"email": "famille.ti@exemple.fr"}))]
 pub struct EmailRequest {
+    /// The account's email address.
     #[validate(length(min = 1, max = 254))]
-    #[schema(min_length = 1, max_length = 254)]
+    #[schema(min_length = 1, max_length = 254, example = "famille.ti@exemple.fr")]
     pub email: String,
 }
 
+/// A new password, from a reset link.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PasswordResetRequest {
     /// The `token` parameter of the emailed link.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "3LTjLj1vr3yy1WiTty2L2kAtem5SIoqWDJx2-ZEELAA"
+    )]
     pub token: String,
+    /// The new password; must follow the password policy (`GET
+    /// /auth/password-policy`).
     #[validate(length(max = 1024))]
-    #[schema(max_length = 1024)]
+    #[schema(max_length = 1024, example = "Trois-Chats-Verts!")]
     pub password: String,
+    /// The new password again; must be identical.
     #[validate(length(max = 1024))]
-    #[schema(max_length = 1024)]
+    #[schema(max_length = 1024, example = "Trois-Chats-Verts!")]
     pub password_confirmation: String,
 }
 
+/// The token of an emailed link.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TokenRequest {
     /// The `token` parameter of the emailed link.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "3LTjLj1vr3yy1WiTty2L2kAtem5SIoqWDJx2-ZEELAA"
+    )]
     pub token: String,
 }
 
@@ -176,7 +211,11 @@ pub struct TokenRequest {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Accepted {
-    /// The same words whether or not the address has an account.
+    /// The same words whether or not the address has an account, in the negotiated
+    /// language.
+    #[schema(
+        example = "Si un compte correspond à cette adresse, un lien de réinitialisation vient de lui être envoyé. Il est valide 1 heure."
+    )]
     pub message: String,
 }
 

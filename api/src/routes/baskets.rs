@@ -12,6 +12,7 @@ use validator::Validate;
 use super::activity_views::GroupView;
 use crate::auth::Family;
 use crate::db;
+use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::baskets::{self, BasketRecord, NewItem};
@@ -20,7 +21,7 @@ use crate::usecases::baskets::{self, BasketRecord, NewItem};
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct WeeksQuery {
-    /// A prepaid activity (`mode: prepaid`).
+    /// The id of a prepaid activity (`mode: prepaid`), such as a holiday centre.
     #[param(minimum = 1)]
     pub activity_id: i64,
 }
@@ -29,8 +30,14 @@ pub struct WeeksQuery {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WeekGroupView {
+    /// The group's id (`groupId` of a basket item).
+    #[schema(example = 3)]
     pub group_id: i64,
+    /// The group's name (a centre).
+    #[schema(example = "Centre de loisirs Pasteur")]
     pub name: String,
+    /// Places still free in the group that week (0: full, join the waiting line).
+    #[schema(example = 11)]
     pub places_left: i32,
 }
 
@@ -42,18 +49,25 @@ pub struct WeekView {
     pub week_start: NaiveDate,
     /// Its open days (public holidays excluded).
     pub days: Vec<NaiveDate>,
+    /// The family's price of one day, in cents.
+    #[schema(example = 1522)]
     pub day_price_cents: i64,
-    /// The days times the day price: a week with a public holiday costs less.
+    /// The days times the day price, in cents: a week with a public holiday costs
+    /// less.
     #[schema(example = 6088)]
     pub price_cents: i64,
+    /// The currency of the amounts: always `EUR`.
+    #[schema(example = "EUR")]
     pub currency: String,
+    /// The activity's groups (centres), each with its places left that week.
     pub groups: Vec<WeekGroupView>,
 }
 
 /// Lists the holiday weeks a child may take.
 ///
 /// For a prepaid activity: each week still to come, its open days, its price for
-/// this family, and each group's places left.
+/// this family, and each group's places left. Family accounts only, for a child of
+/// the family's dossier.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "listHolidayWeeks",
@@ -113,32 +127,50 @@ pub async fn list_holiday_weeks(
     ))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum BasketStatusView {
-    /// Being filled.
-    Open,
-    /// Checked out: its places are kept until `holdUntil` while the family pays.
-    Held,
-    /// Paid: its weeks are booked.
-    Paid,
-    /// The payment was refused; the places went back.
-    Failed,
-    Abandoned,
-    /// Not paid in time; the places went back.
-    Expired,
+api_enum! {
+    /// Where a basket of holiday weeks stands.
+    pub enum BasketStatusView {
+        /// Being filled.
+        Open = "open",
+        /// Checked out: its places are kept until `holdUntil` while the family pays.
+        Held = "held",
+        /// Paid: its weeks are booked.
+        Paid = "paid",
+        /// The payment was refused; the places went back.
+        Failed = "failed",
+        /// The family left the payment without paying; the places went back.
+        Abandoned = "abandoned",
+        /// Not paid in time; the places went back.
+        Expired = "expired",
+    }
 }
 
+/// A holiday week in a basket, or paid.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BasketItemView {
+    /// The item's id.
+    #[schema(example = 21)]
     pub id: i64,
+    /// The child the week is for.
+    #[schema(example = 3)]
     pub child_id: i64,
+    /// The prepaid activity (a holiday centre).
+    #[schema(example = 3)]
     pub activity_id: i64,
+    /// The group (centre) the child goes to that week.
+    #[schema(example = 3)]
     pub group_id: i64,
+    /// The week's Monday (a date in the city's time zone).
     pub week_start: NaiveDate,
+    /// How many open days the week has (public holidays excluded).
+    #[schema(example = 4)]
     pub days: i32,
+    /// The family's price of one day, in cents.
+    #[schema(example = 1522)]
     pub day_price_cents: i64,
+    /// The days times the day price, in cents.
+    #[schema(example = 6088)]
     pub amount_cents: i64,
 }
 
@@ -161,30 +193,48 @@ impl From<&BasketItem> for BasketItemView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BasketPaymentView {
-    /// The basket's payment reference.
+    /// The basket's payment reference, given at checkout (the sandbox's page is
+    /// named by it).
+    #[schema(example = "5f0c3a9e2b7d4c18a6e1f4b9d2c7a803")]
     pub reference: String,
     /// The page to send the family to while a payment is pending: PayFiP's
     /// (absolute), or the sandbox's (relative to the API). Null when no payment is
     /// under way at PayFiP (a basket offered from the waiting line): start one with
     /// `POST /baskets/{basketId}/online-payments`.
+    #[schema(example = "/api/v1/sandbox/payments/c7ab46b124554d8f8b1a016716bcab8a")]
     pub redirect_url: Option<String>,
-    /// The payment service's reference of the latest attempt.
+    /// The payment service's reference of the latest attempt; null before the first.
+    #[schema(example = "c7ab46b124554d8f8b1a016716bcab8a")]
     pub idop: Option<String>,
+    /// What to pay: the basket's total, in cents.
+    #[schema(example = 6088)]
     pub amount_cents: i64,
+    /// The currency of the amount: always `EUR`.
+    #[schema(example = "EUR")]
     pub currency: String,
 }
 
+/// A basket of holiday weeks, paid at once.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BasketView {
+    /// The basket's id.
+    #[schema(example = 7)]
     pub id: i64,
+    /// Where the basket stands.
     pub status: BasketStatusView,
+    /// Its weeks (left empty in a waiting line's offer).
     pub items: Vec<BasketItemView>,
-    /// Computed by the server from its own prices.
+    /// What the basket costs, in cents: computed by the server from its own prices.
+    #[schema(example = 6088)]
     pub total_cents: i64,
+    /// The currency of the amounts: always `EUR`.
+    #[schema(example = "EUR")]
     pub currency: String,
+    /// Until when its places are held while the family pays (RFC 3339, UTC); null
+    /// before checkout.
     pub hold_until: Option<DateTime<Utc>>,
-    /// Once checked out.
+    /// Where to pay it, once checked out; null before.
     pub payment: Option<BasketPaymentView>,
 }
 
@@ -230,7 +280,8 @@ fn view(state: &AppState, record: &BasketRecord) -> BasketView {
 
 /// Reads the family's basket.
 ///
-/// The open one (empty if nothing was added yet).
+/// The open one, being filled (empty if nothing was added yet; made on first use).
+/// Family accounts only.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "getMyBasket",
@@ -260,11 +311,13 @@ pub async fn get_my_basket(
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"childId": 3, "activityId": 3, "weekStart": "2027-07-12", "groupId": null}))]
 pub struct BasketItemForm {
+    /// The child, of the family's dossier.
     #[schema(minimum = 1)]
     pub child_id: i64,
+    /// The prepaid activity (a holiday centre).
     #[schema(minimum = 1)]
     pub activity_id: i64,
-    /// The week's Monday.
+    /// The week's Monday (a date in the city's time zone).
     pub week_start: NaiveDate,
     /// The group (centre); the activity's first when null.
     #[schema(minimum = 1)]
@@ -273,7 +326,8 @@ pub struct BasketItemForm {
 
 /// Adds a week to the basket.
 ///
-/// Priced by the server: the family's day price times the week's open days.
+/// Priced by the server: the family's day price times the week's open days. A full
+/// week cannot be added: join its waiting line instead. Family accounts only.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "addBasketItem",
@@ -312,7 +366,7 @@ pub async fn add_basket_item(
 
 /// Removes a week from the open basket.
 ///
-/// Before checkout only.
+/// Before checkout only; the basket is answered without it. Family accounts only.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "removeBasketItem",
@@ -344,7 +398,8 @@ pub async fn remove_basket_item(
 /// Every week's place is held (all or none) for `BASKET_HOLD_MINUTES` while the
 /// family pays at `payment.redirectUrl`; the payment's result confirms the weeks or
 /// gives the places back, as does the end of the hold. Needs an `Idempotency-Key`:
-/// the same key again answers the same basket, never a second payment.
+/// the same key again answers the same basket, never a second payment. Family
+/// accounts only.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "checkoutBasket",
@@ -403,6 +458,7 @@ pub async fn checkout_basket(
 /// For a basket offered from the waiting line, or to try again after PayFiP could
 /// not be reached: its total (any amount sent is ignored), at PayFiP or in the
 /// sandbox; send the family to `redirectUrl`. One attempt per `Idempotency-Key`.
+/// Family accounts only, for the family's own baskets.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "startBasketPayment",
@@ -451,7 +507,8 @@ pub async fn start_basket_payment(
 
 /// Reads one of the family's baskets.
 ///
-/// After a payment: whether it was paid, refused, abandoned or expired.
+/// After a payment: whether it was paid, refused, abandoned or expired. Family
+/// accounts only, for the family's own baskets.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "getBasket",
@@ -482,7 +539,8 @@ pub async fn get_basket(
 
 /// Lists the family's paid holiday weeks.
 ///
-/// Latest week first.
+/// Every week of the family's paid baskets, for all its children, latest week
+/// first. Family accounts only.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "listMyHolidayWeeks",
@@ -505,31 +563,49 @@ pub async fn list_my_holiday_weeks(
     Ok(HttpResponse::Ok().json(items.iter().map(BasketItemView::from).collect::<Vec<_>>()))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum HolidayWaitlistStatusView {
-    /// In line, at `position`.
-    Waiting,
-    /// A place was freed and is held for the family until `offerUntil`: pay it
-    /// through `offer` (a basket with its payment link).
-    Offered,
-    /// Paid: the week is booked.
-    Taken,
-    /// Not paid in time: the place went to the next child.
-    Lapsed,
+api_enum! {
+    /// Where a child stands in the waiting line of a full holiday week.
+    pub enum HolidayWaitlistStatusView {
+        /// In line, at `position`.
+        Waiting = "waiting",
+        /// A place was freed and is held for the family until `offerUntil`: pay it
+        /// through `offer` (a basket with its payment link).
+        Offered = "offered",
+        /// Paid: the week is booked.
+        Taken = "taken",
+        /// Not paid in time: the place went to the next child.
+        Lapsed = "lapsed",
+    }
 }
 
+/// A child's place in the waiting line of a full holiday week.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HolidayWaitlistEntryView {
+    /// The entry's id.
+    #[schema(example = 6)]
     pub id: i64,
+    /// The child waiting.
+    #[schema(example = 3)]
     pub child_id: i64,
+    /// The prepaid activity (a holiday centre).
+    #[schema(example = 3)]
     pub activity_id: i64,
+    /// The group (centre) waited for.
+    #[schema(example = 3)]
     pub group_id: i64,
+    /// The week's Monday (a date in the city's time zone).
     pub week_start: NaiveDate,
+    /// Where the child stands in the line.
     pub status: HolidayWaitlistStatusView,
+    /// Place in the week's line (1 for the first) while waiting; null otherwise.
+    #[schema(example = 2)]
     pub position: Option<i64>,
+    /// Until when the freed place is held for the family (RFC 3339, UTC); null until
+    /// a place is offered.
     pub offer_until: Option<DateTime<Utc>>,
+    /// The basket held for the family once a place was offered, with its payment
+    /// link (its `items` left empty here); null before.
     pub offer: Option<BasketView>,
 }
 
@@ -567,6 +643,7 @@ fn waiting_view(state: &AppState, record: &baskets::WaitingRecord) -> HolidayWai
 /// First come, first served: when a place frees, the first child waiting is offered
 /// it for 24 hours (a basket held for the family, with its payment link) and the
 /// family is emailed. A week with places left is added to the basket instead.
+/// Family accounts only.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "joinHolidayWeekWaitlist",
@@ -614,7 +691,8 @@ pub async fn join_holiday_week_waitlist(
 
 /// Lists the family's places in the lines of full weeks.
 ///
-/// With the offers made to it.
+/// Each child's entries, waiting or not any more, with the offers made to the
+/// family. Family accounts only.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "listMyHolidayWeekWaitlist",

@@ -7,17 +7,24 @@ use domain::calendar::{self, HolidayRegion, PublicHolidayKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, FieldError, Text};
 
-/// Which list of public holidays applies.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Region {
+api_enum! {
+    /// Which list of public holidays applies.
+    pub enum Region {
+        /// Metropolitan France.
+        Metropole = "metropole",
+        /// Bas-Rhin, Haut-Rhin and Moselle, which add Good Friday and 26 December.
+        AlsaceMoselle = "alsace-moselle",
+    }
+}
+
+impl Default for Region {
     /// Metropolitan France.
-    #[default]
-    Metropole,
-    /// Bas-Rhin, Haut-Rhin and Moselle, which add Good Friday and 26 December.
-    AlsaceMoselle,
+    fn default() -> Self {
+        Self::Metropole
+    }
 }
 
 impl From<Region> for HolidayRegion {
@@ -45,38 +52,57 @@ pub struct PublicHolidaysQuery {
     "holidays": [{"date": "2027-07-14", "kind": "bastille_day", "name": "Fête nationale"}]
 }))]
 pub struct PublicHolidays {
+    /// The calendar year.
     pub year: i32,
+    /// The region whose list this is.
     pub region: Region,
     /// In date order; two holidays on one date (Ascension on 1 May) are two entries.
     pub holidays: Vec<PublicHoliday>,
 }
 
+/// One public holiday.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicHoliday {
+    /// The holiday's date (`YYYY-MM-DD`).
     pub date: NaiveDate,
+    /// Which holiday it is.
     pub kind: HolidayKind,
     /// The holiday's French name, as families read it.
+    #[schema(example = "Fête nationale")]
     pub name: String,
 }
 
-/// A stable name for each French public holiday.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HolidayKind {
-    NewYearsDay,
-    GoodFriday,
-    EasterMonday,
-    LabourDay,
-    VictoryInEuropeDay,
-    AscensionDay,
-    WhitMonday,
-    BastilleDay,
-    AssumptionDay,
-    AllSaintsDay,
-    ArmisticeDay,
-    ChristmasDay,
-    SaintStephensDay,
+api_enum! {
+    /// A stable name for each French public holiday.
+    pub enum HolidayKind {
+        /// 1 January, Jour de l'an.
+        NewYearsDay = "new_years_day",
+        /// Good Friday, Vendredi saint (Alsace-Moselle only).
+        GoodFriday = "good_friday",
+        /// Easter Monday, Lundi de Pâques.
+        EasterMonday = "easter_monday",
+        /// 1 May, Fête du Travail.
+        LabourDay = "labour_day",
+        /// 8 May, Victoire 1945.
+        VictoryInEuropeDay = "victory_in_europe_day",
+        /// Ascension Day, Ascension (39 days after Easter).
+        AscensionDay = "ascension_day",
+        /// Whit Monday, Lundi de Pentecôte.
+        WhitMonday = "whit_monday",
+        /// 14 July, Fête nationale.
+        BastilleDay = "bastille_day",
+        /// 15 August, Assomption.
+        AssumptionDay = "assumption_day",
+        /// 1 November, Toussaint.
+        AllSaintsDay = "all_saints_day",
+        /// 11 November, Armistice 1918.
+        ArmisticeDay = "armistice_day",
+        /// 25 December, Noël.
+        ChristmasDay = "christmas_day",
+        /// 26 December, Saint-Étienne (Alsace-Moselle only).
+        SaintStephensDay = "saint_stephens_day",
+    }
 }
 
 impl From<PublicHolidayKind> for HolidayKind {
@@ -102,8 +128,9 @@ impl From<PublicHolidayKind> for HolidayKind {
 
 /// The public holidays of a year.
 ///
-/// Computed (fixed dates and Easter-based ones), for 1900 to 2100. The answer never
-/// changes for a given year and region, so it may be cached for a day.
+/// Public, no sign-in needed. Computed (fixed dates and Easter-based ones), for 1900 to
+/// 2100. The answer never changes for a given year and region, so it may be cached for a
+/// day.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "listPublicHolidays",

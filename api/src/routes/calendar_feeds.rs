@@ -20,14 +20,16 @@ use crate::usecases::planning::CityData;
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"path": "/api/v1/calendar-feeds/3q2-7wEvr1yZf0Gc5c9yJ6qN0m7z9m3Jx2r0kQd8YtA"}))]
 pub struct CalendarFeedView {
-    /// Relative to the API's origin; a phone subscribes to the absolute address
-    /// (`https://` or `webcal://`).
+    /// The feed's address, relative to the API's origin; a phone subscribes to the
+    /// absolute address (`https://` or `webcal://`).
+    #[schema(example = "/api/v1/calendar-feeds/3q2-7wEvr1yZf0Gc5c9yJ6qN0m7z9m3Jx2r0kQd8YtA")]
     pub path: String,
 }
 
 /// Creates the child's feed link, replacing (and so revoking) the previous one.
 ///
-/// The answer holds the only copy of the secret address; the server keeps its SHA-256.
+/// For the child's family. The answer holds the only copy of the secret address; the server
+/// keeps its SHA-256.
 #[utoipa::path(
     tag = "planning",
     operation_id = "createCalendarFeed",
@@ -61,7 +63,7 @@ pub async fn create_calendar_feed(
 
 /// Revokes the child's feed link.
 ///
-/// A phone subscribed to it stops receiving the bookings.
+/// For the child's family. A phone subscribed to it stops receiving the bookings.
 #[utoipa::path(
     tag = "planning",
     operation_id = "revokeCalendarFeed",
@@ -88,15 +90,15 @@ pub async fn revoke_calendar_feed(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The child's booked units, from 30 days ago to 11 months ahead, as iCalendar
-/// (times in UTC). No bearer token: the secret in the address is the credential.
+/// The child's booked units as an iCalendar feed.
 ///
-/// One event per booked unit, with a stable UID so that phones update rather than
-/// duplicate events.
+/// From 30 days ago to 11 months ahead, times in UTC. No bearer token: the secret in
+/// the address is the credential. One event per booked unit, with a stable UID so that
+/// phones update rather than duplicate events.
 #[utoipa::path(
     tag = "planning",
     operation_id = "getCalendarFeed",
-    params(("secret" = String, Path, description = "The feed's secret, from its address.")),
+    params(("secret" = String, Path, description = "The feed's secret, the last segment of the address `createCalendarFeed` answered.")),
     responses(
         (status = 200, description = "The feed.", content_type = "text/calendar", body = String),
         (status = 404, description = "No such feed, or revoked (`not_found`)."),

@@ -10,6 +10,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases;
 
+/// The city running the portal.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
@@ -22,20 +23,30 @@ use crate::usecases;
 }))]
 pub struct City {
     /// The city's name, as shown on the portal.
+    #[schema(example = "Villejuif")]
     pub name: String,
     /// IANA time zone in which dates and deadlines are counted.
+    #[schema(example = "Europe/Paris")]
     pub time_zone: String,
     /// The national school-holiday zone (A, B, C or Corse).
+    #[schema(example = "C")]
     pub school_zone: String,
-    /// The académie the city's schools belong to.
+    /// The académie the city's schools belong to; absent when not configured.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Créteil")]
     pub academy: Option<String>,
-    /// Where families can write to the city's family services.
+    /// Where families can write to the city's family services; absent when not
+    /// configured.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "espace.familles@villejuif.example")]
     pub contact_email: Option<String>,
+    /// The phone number of the city's family services; absent when not configured.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "0145592000")]
     pub contact_phone: Option<String>,
+    /// The city's website; absent when not configured.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "https://www.villejuif.fr")]
     pub website_url: Option<String>,
 }
 

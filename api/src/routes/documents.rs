@@ -23,22 +23,35 @@ use crate::state::AppState;
 use crate::usecases::documents::{self, Upload};
 use crate::usecases::dossiers::Actor;
 
+/// A document of a family's dossier: its description, the file being at
+/// `/content`.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentView {
+    /// The document's id.
     pub id: i64,
+    /// What the document is.
     pub kind: DocumentKindView,
+    /// Whether the family uploaded it or the city issued it.
     pub origin: DocumentOriginView,
     /// The name it downloads under (cleaned, with the extension of its real type).
     #[schema(example = "fiche sanitaire.pdf")]
     pub file_name: String,
+    /// The file's media type, read from its content: `application/pdf`,
+    /// `image/jpeg` or `image/png`.
     #[schema(example = "application/pdf")]
     pub content_type: String,
+    /// The file's size, in bytes.
     pub size_bytes: i64,
     /// SHA-256 of the content, hex.
+    #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     pub sha256: String,
+    /// The child it concerns (a health form's child); null when it concerns the
+    /// whole family.
     pub child_id: Option<i64>,
+    /// The request it is attached to; null when it is attached to none.
     pub request_id: Option<i64>,
+    /// When it was stored (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
 }
 
@@ -64,6 +77,8 @@ impl From<&Document> for DocumentView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
+    /// What the document is (a family cannot upload an `invoice` or a
+    /// `certificate`).
     pub kind: DocumentKindView,
     /// The child it concerns (a health form's child), if any.
     #[param(minimum = 1)]

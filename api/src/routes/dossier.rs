@@ -45,11 +45,14 @@ pub async fn get_my_dossier(
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"email": "famille.ti@exemple.fr", "address": {"line1": "12 rue Jean Jaurès", "line2": "", "postcode": "94800", "city": "Villejuif"}, "phones": {"home": null, "mobile": "0612345678", "work": null}}))]
 pub struct ContactDetailsForm {
+    /// The family's email address; null or empty erases it.
     #[validate(length(max = 254))]
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, example = "famille.ti@exemple.fr")]
     pub email: Option<String>,
+    /// The family's postal address.
     #[validate(nested)]
     pub address: AddressView,
+    /// The family's phone numbers; a null or empty number erases it.
     #[validate(nested)]
     pub phones: PhonesView,
 }
@@ -62,6 +65,8 @@ pub struct ContactChangeView {
     pub applied: Vec<ContactFieldView>,
     /// Waiting for an agent's approval, through the request `requestId`.
     pub pending_approval: Vec<ContactFieldView>,
+    /// The `contact_change` request filed for the groups waiting for approval; null
+    /// when everything was applied.
     pub request_id: Option<i64>,
     /// The dossier as it is now.
     pub dossier: DossierView,

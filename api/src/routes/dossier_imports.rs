@@ -13,32 +13,44 @@ use utoipa::{IntoParams, ToSchema};
 use super::pagination::{Page, PageQuery, offset};
 use crate::auth::Staff;
 use crate::db;
+use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, FieldError, FieldProblem, Lang, row_error, unsupported_media_type};
 use crate::state::AppState;
 use crate::usecases::Refusal;
 use crate::usecases::imports::{self, ReportRow};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum DossierImportStatusView {
-    /// Checked (the dry run): nothing imported yet.
-    Checked,
-    Imported,
+api_enum! {
+    /// Where a CSV import of dossiers stands.
+    pub enum DossierImportStatusView {
+        /// Checked (the dry run): nothing imported yet.
+        Checked = "checked",
+        /// Confirmed: what the dry run planned was created.
+        Imported = "imported",
+    }
 }
 
+/// A CSV import of dossiers: its dry run's summary, and whether it was confirmed.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DossierImportView {
+    /// The import's id.
     pub id: i64,
+    /// Checked only, or imported.
     pub status: DossierImportStatusView,
+    /// The name the file was uploaded under (`import.csv` when none was given).
+    #[schema(example = "dossiers-2026.csv")]
     pub file_name: String,
     /// Data rows (the header excluded).
     pub rows_total: i64,
+    /// Data rows rejected, each with its reasons in the report.
     pub rows_rejected: i64,
     /// What confirming creates.
     pub dossiers_planned: i64,
+    /// The children confirming creates.
     pub children_planned: i64,
+    /// When the file was checked (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// When the import was confirmed (RFC 3339, UTC); null while it is not.
     pub imported_at: Option<DateTime<Utc>>,
 }
 
@@ -62,24 +74,30 @@ impl From<&DossierImport> for DossierImportView {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RowOutcomeView {
-    /// Creates the dossier (and the row's child, if any).
-    CreatesDossier,
-    /// Adds a child to the dossier of an earlier row.
-    AddsChild,
-    /// Repeats an earlier row's dossier, adding nothing.
-    Repeats,
-    Rejected,
+api_enum! {
+    /// What confirming the import does with a row.
+    pub enum RowOutcomeView {
+        /// Creates the dossier (and the row's child, if any).
+        CreatesDossier = "creates_dossier",
+        /// Adds a child to the dossier of an earlier row.
+        AddsChild = "adds_child",
+        /// Repeats an earlier row's dossier, adding nothing.
+        Repeats = "repeats",
+        /// Rejected: nothing is created from it (see `errors`).
+        Rejected = "rejected",
+    }
 }
 
+/// One data row of an import's report.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DossierImportRowView {
     /// The line in the file (the header is line 1).
     pub line: u64,
+    /// The row's `numero_dossier`.
+    #[schema(example = "18")]
     pub dossier_number: String,
+    /// What confirming does with the row.
     pub outcome: RowOutcomeView,
     /// Why the row is rejected: the column (`field`), a code and a message.
     pub errors: Vec<FieldProblem>,

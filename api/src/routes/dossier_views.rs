@@ -14,76 +14,109 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::openapi::enums::mirror_enum;
 use crate::problem::{FieldError, field_error};
 use crate::usecases::dossiers::DossierRecord;
 
-/// Declares a client-facing enum that mirrors a domain one, value for value.
-macro_rules! mirror_enum {
-    ($(#[$meta:meta])* $name:ident => $domain:ident { $($variant:ident = $text:tt),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
-
-        impl From<$name> for $domain {
-            fn from(value: $name) -> Self {
-                match value { $($name::$variant => $domain::$variant),+ }
-            }
-        }
-
-        impl From<$domain> for $name {
-            fn from(value: $domain) -> Self {
-                match value { $($domain::$variant => $name::$variant),+ }
-            }
-        }
-
-        impl $name {
-            /// Reads a stored value (the database's CHECK keeps it in the list).
-            pub fn stored(text: &str) -> Option<Self> {
-                text.parse::<$domain>().ok().map(Self::from)
-            }
-        }
-    };
-}
-
-pub(crate) use mirror_enum;
-
 mirror_enum! {
-    /// Maternelle: `PS`, `MS`, `GS`; élémentaire: `CP` to `CM2`.
+    /// A French school level: maternelle (`PS` to `GS`), then élémentaire (`CP` to `CM2`).
     SchoolLevelView => SchoolLevel {
-        Ps = "PS", Ms = "MS", Gs = "GS", Cp = "CP", Ce1 = "CE1", Ce2 = "CE2", Cm1 = "CM1", Cm2 = "CM2",
+        /// Petite section de maternelle (about 3 years old).
+        Ps = "PS",
+        /// Moyenne section de maternelle (about 4).
+        Ms = "MS",
+        /// Grande section de maternelle (about 5).
+        Gs = "GS",
+        /// Cours préparatoire, the first year of élémentaire (about 6).
+        Cp = "CP",
+        /// Cours élémentaire 1re année (about 7).
+        Ce1 = "CE1",
+        /// Cours élémentaire 2e année (about 8).
+        Ce2 = "CE2",
+        /// Cours moyen 1re année (about 9).
+        Cm1 = "CM1",
+        /// Cours moyen 2e année, the last year of élémentaire (about 10).
+        Cm2 = "CM2",
     }
 }
 
 mirror_enum! {
-    /// Canteen meals: standard, vegetarian, without meat, or a packed meal brought
-    /// from home under a care plan.
-    DietView => Diet { Standard = "standard", Vegetarian = "vegetarian", NoMeat = "no_meat", PackedMeal = "packed_meal" }
+    /// The meals the canteen serves a child (a non-religious list: the city's rule).
+    DietView => Diet {
+        /// The standard menu.
+        Standard = "standard",
+        /// The vegetarian menu, without meat or fish.
+        Vegetarian = "vegetarian",
+        /// The standard menu without its meat (sans viande).
+        NoMeat = "no_meat",
+        /// A packed meal brought from home, under a care plan (PAI).
+        PackedMeal = "packed_meal",
+    }
 }
 
 mirror_enum! {
-    RelationshipView => Relationship { Mother = "mother", Father = "father", Guardian = "guardian", Other = "other" }
+    /// A guardian's tie to the children.
+    RelationshipView => Relationship {
+        /// The children's mother.
+        Mother = "mother",
+        /// The children's father.
+        Father = "father",
+        /// A legal guardian (tuteur, tutrice).
+        Guardian = "guardian",
+        /// Another tie.
+        Other = "other",
+    }
 }
 
 mirror_enum! {
-    /// `pickup`: may collect the children; `emergency`: to call first.
-    ContactKindView => ContactKind { Pickup = "pickup", Emergency = "emergency" }
+    /// What a person the family names is for.
+    ContactKindView => ContactKind {
+        /// Authorised to collect the children.
+        Pickup = "pickup",
+        /// To call first in an emergency.
+        Emergency = "emergency",
+    }
 }
 
 mirror_enum! {
+    /// What a document is.
     DocumentKindView => DocumentKind {
-        HealthForm = "health_form", IncomeProof = "income_proof", AddressProof = "address_proof",
-        Invoice = "invoice", Certificate = "certificate", Other = "other",
+        /// A health form (fiche sanitaire); agents' downloads of it are audited.
+        HealthForm = "health_form",
+        /// A proof of income, for the family quotient (avis d'imposition, CAF
+        /// statement).
+        IncomeProof = "income_proof",
+        /// A proof of address (justificatif de domicile).
+        AddressProof = "address_proof",
+        /// An invoice; issued by the city only.
+        Invoice = "invoice",
+        /// A certificate (attestation); issued by the city only.
+        Certificate = "certificate",
+        /// Any other document.
+        Other = "other",
     }
 }
 
 mirror_enum! {
-    /// `family`: uploaded by the family; `city`: issued by the city (the family's
-    /// dematerialised documents).
-    DocumentOriginView => DocumentOrigin { Family = "family", City = "city" }
+    /// Who put a document in the dossier.
+    DocumentOriginView => DocumentOrigin {
+        /// Uploaded by the family.
+        Family = "family",
+        /// Issued by the city (the family's dematerialised documents).
+        City = "city",
+    }
 }
 
 mirror_enum! {
-    ContactFieldView => ContactField { Address = "address", Phones = "phones", Email = "email" }
+    /// A group of contact details that a family changes as a whole.
+    ContactFieldView => ContactField {
+        /// The postal address (both lines, postcode, city).
+        Address = "address",
+        /// The home, mobile and work phone numbers.
+        Phones = "phones",
+        /// The dossier's email address.
+        Email = "email",
+    }
 }
 
 /// Collects field errors while converting a form.
@@ -133,20 +166,25 @@ impl Checks {
     }
 }
 
+/// A postal address in France.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AddressView {
+    /// The number and street; empty while unknown.
     #[validate(length(max = 200))]
     #[schema(max_length = 200, example = "12 rue Jean Jaurès")]
     pub line1: String,
+    /// The rest of the address (building, floor, letterbox); empty when there is
+    /// none, and when left out.
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, example = "Bâtiment B, 3e étage")]
     #[serde(default)]
     pub line2: String,
     /// Five digits; empty while unknown.
     #[validate(length(max = 5))]
     #[schema(max_length = 5, example = "94800")]
     pub postcode: String,
+    /// The town; empty while unknown.
     #[validate(length(max = 100))]
     #[schema(max_length = 100, example = "Villejuif")]
     pub city: String,
@@ -156,35 +194,45 @@ pub struct AddressView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PhonesView {
+    /// The home (landline) number; null when there is none.
     #[validate(length(max = 30))]
     #[schema(max_length = 30, example = "0145592000")]
     pub home: Option<String>,
+    /// The mobile number; null when there is none.
     #[validate(length(max = 30))]
     #[schema(max_length = 30, example = "0612345678")]
     pub mobile: Option<String>,
+    /// The work number; null when there is none.
     #[validate(length(max = 30))]
-    #[schema(max_length = 30)]
+    #[schema(max_length = 30, example = "0143901234")]
     pub work: Option<String>,
 }
 
+/// A guardian of the children (responsable légal), named on the dossier.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GuardianView {
+    /// Their tie to the children.
     pub relationship: RelationshipView,
+    /// Their first name.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, example = "Camille")]
     pub first_name: String,
+    /// Their last name.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, example = "TI")]
     pub last_name: String,
+    /// Their email address, lowercased; null when unknown.
     #[validate(length(max = 254))]
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, example = "famille.ti@exemple.fr")]
     pub email: Option<String>,
+    /// Their mobile number (digits, optional leading `+`); null when unknown.
     #[validate(length(max = 30))]
-    #[schema(max_length = 30)]
+    #[schema(max_length = 30, example = "0612345678")]
     pub mobile_phone: Option<String>,
+    /// Their work number (digits, optional leading `+`); null when unknown.
     #[validate(length(max = 30))]
-    #[schema(max_length = 30)]
+    #[schema(max_length = 30, example = "0143901234")]
     pub work_phone: Option<String>,
 }
 
@@ -192,31 +240,46 @@ pub struct GuardianView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ContactView {
+    /// Whether they may collect the children or are to be called in an emergency.
     pub kind: ContactKindView,
+    /// Their first name.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, example = "Rose")]
     pub first_name: String,
+    /// Their last name.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, example = "TI")]
     pub last_name: String,
     /// Their tie to the family, in words ("grand-mère", "voisin").
     #[validate(length(min = 1, max = 50))]
     #[schema(min_length = 1, max_length = 50, example = "grand-mère")]
     pub relationship: String,
+    /// The number to call (digits, optional leading `+`).
     #[validate(length(min = 1, max = 30))]
-    #[schema(min_length = 1, max_length = 30, example = "0612345678")]
+    #[schema(min_length = 1, max_length = 30, example = "0698765432")]
     pub phone: String,
 }
 
+/// A child of a family's dossier.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChildView {
+    /// The child's id.
     pub id: i64,
+    /// The child's first name.
+    #[schema(example = "Luc")]
     pub first_name: String,
+    /// The child's last name.
+    #[schema(example = "TI")]
     pub last_name: String,
+    /// The date of birth.
     pub birth_date: NaiveDate,
+    /// The school the child attends; null when unknown.
+    #[schema(example = "École maternelle Robespierre")]
     pub school: Option<String>,
+    /// The class level this school year; null when unknown or not at school yet.
     pub school_level: Option<SchoolLevelView>,
+    /// What the canteen serves the child.
     pub diet: DietView,
 }
 
@@ -234,9 +297,11 @@ impl From<&Child> for ChildView {
     }
 }
 
+/// A vaccination recorded on a child's health form.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct VaccinationView {
+    /// The vaccine, as the city names it (compared with `REQUIRED_VACCINATIONS`).
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, example = "DTP")]
     pub vaccine: String,
@@ -248,20 +313,29 @@ pub struct VaccinationView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HealthInfoView {
+    /// Known allergies, in free text; empty when none.
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000, example = "arachide")]
     pub allergies: String,
     /// Whether a care plan (PAI) is in place.
     pub care_plan: bool,
+    /// What the care plan provides, in free text; empty when there is none.
     #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[schema(
+        max_length = 2000,
+        example = "PAI alimentaire : trousse d'urgence à la cantine."
+    )]
     pub care_plan_details: String,
+    /// The family doctor's name; empty when unknown.
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, example = "Dr Martin")]
     pub doctor_name: String,
+    /// The family doctor's phone number (digits, optional leading `+`); empty when
+    /// unknown.
     #[validate(length(max = 30))]
-    #[schema(max_length = 30)]
+    #[schema(max_length = 30, example = "0146771234")]
     pub doctor_phone: String,
+    /// The vaccinations recorded, each with the day of its last injection.
     #[validate(length(max = 50), nested)]
     #[schema(max_items = 50)]
     pub vaccinations: Vec<VaccinationView>,
@@ -300,7 +374,9 @@ impl HealthInfoView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChildHealthView {
+    /// The child.
     pub child: ChildView,
+    /// The child's health information.
     pub health: HealthInfoView,
     /// The vaccinations the city requires (`REQUIRED_VACCINATIONS`) that the record
     /// lacks.
@@ -324,16 +400,25 @@ impl ChildHealthView {
     }
 }
 
+/// A family quotient (quotient familial) recorded for a period: it sets the price
+/// bracket of the family's activities.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotientView {
+    /// The record's id.
     pub id: i64,
+    /// The quotient's value, compared with the activities' price brackets
+    /// (`maxQuotient`).
     #[schema(example = 850)]
     pub quotient: i64,
+    /// The first day of validity (included), in the city's time zone.
     pub valid_from: NaiveDate,
+    /// The last day of validity (included), in the city's time zone.
     pub valid_until: NaiveDate,
-    /// The proof (a document of the dossier) it was recorded from.
+    /// The proof (a document of the dossier) it was recorded from; null when none
+    /// was named.
     pub proof_document_id: Option<i64>,
+    /// When it was recorded (RFC 3339, UTC).
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -354,23 +439,33 @@ impl From<&FamilyQuotient> for QuotientView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DossierView {
+    /// The dossier's id.
     pub id: i64,
     /// The city's number, printed on invoices.
     #[schema(example = "18")]
     pub number: String,
+    /// The dossier's name (the family's name, as printed on invoices).
     #[schema(example = "T I")]
     pub name: String,
+    /// The family's email address, lowercased; null when unknown.
+    #[schema(example = "famille.ti@exemple.fr")]
     pub email: Option<String>,
+    /// The family's postal address.
     pub address: AddressView,
+    /// The family's phone numbers.
     pub phones: PhonesView,
+    /// The children's guardians (at most 4).
     pub guardians: Vec<GuardianView>,
+    /// Authorised pick-up persons and emergency contacts (at most 10).
     pub contacts: Vec<ContactView>,
     /// Eldest first.
     pub children: Vec<ChildView>,
-    /// The family quotient in force today, if any.
+    /// The family quotient in force today (in the city's time zone); null when none
+    /// covers today.
     pub family_quotient: Option<QuotientView>,
     /// Every recorded quotient, latest period first.
     pub family_quotients: Vec<QuotientView>,
+    /// When the dossier last changed (RFC 3339, UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -489,17 +584,23 @@ pub fn contact_details(
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"firstName": "Luc", "lastName": "TI", "birthDate": "2023-03-14", "school": "École maternelle Robespierre", "schoolLevel": "PS", "diet": "standard"}))]
 pub struct ChildForm {
+    /// The child's first name.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, example = "Luc")]
     pub first_name: String,
+    /// The child's last name.
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, example = "TI")]
     pub last_name: String,
+    /// The date of birth: not after today, and less than 26 years ago.
     pub birth_date: NaiveDate,
+    /// The school the child attends; null or empty when unknown.
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, example = "École maternelle Robespierre")]
     pub school: Option<String>,
+    /// The class level this school year; null when unknown or not at school yet.
     pub school_level: Option<SchoolLevelView>,
+    /// What the canteen serves the child.
     pub diet: DietView,
 }
 

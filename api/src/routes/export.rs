@@ -20,22 +20,30 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::export;
 
+/// A version of the terms of use or of the privacy policy the account accepted.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsentView {
-    /// `terms` or `privacy`.
+    /// Which text: `terms` (terms of use) or `privacy` (privacy policy).
+    #[schema(example = "terms")]
     pub kind: String,
+    /// The version accepted, as published.
+    #[schema(example = "1.0")]
     pub version: String,
+    /// When the account accepted it (RFC 3339, UTC).
     pub accepted_at: DateTime<Utc>,
 }
 
+/// A document of the dossier, with its file.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportedDocument {
+    /// The document's description, as listed.
     #[serde(flatten)]
     pub document: DocumentView,
     /// The file itself, base64; null if it could not be read from storage (the
     /// city's services are alerted by the log).
+    #[schema(example = "JVBERi0xLjcKJcfsj6IKMSAwIG9iago8PC9UeXBlL0NhdGFsb2c+PgplbmRvYmoK")]
     pub content_base64: Option<String>,
 }
 
@@ -43,27 +51,34 @@ pub struct ExportedDocument {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DataExport {
+    /// When the export was made (RFC 3339, UTC).
     pub exported_at: DateTime<Utc>,
+    /// The account itself.
     pub account: AccountView,
+    /// The versions of the terms of use and privacy policy the account accepted.
     pub consents: Vec<ConsentView>,
     /// Every notification of the account, newest first.
     pub notifications: Vec<NotificationView>,
     /// For each kind, whether an email comes too.
     pub notification_preferences: Vec<NotificationPreference>,
+    /// The family's dossier, with its children; null for an account without a
+    /// dossier (an agent's or an admin's).
     pub dossier: Option<DossierView>,
     /// Each child's health information.
     pub health: Vec<ChildHealthView>,
+    /// Every request (démarche) of the dossier, with its answer.
     pub requests: Vec<FamilyRequestView>,
+    /// Every document of the dossier, with its file.
     pub documents: Vec<ExportedDocument>,
 }
 
 /// Exports all the caller's data (RGPD).
 ///
 /// One JSON document: the account, its consents, notifications and email choices
-/// and, for a family, the dossier,
-/// the children with their health information, the requests, and every document
-/// with its file (base64). Served as an attachment. Open to an account with terms
-/// still to accept: the right of access does not wait.
+/// and, for a family, the dossier, the children with their health information, the
+/// requests, and every document with its file (base64). Served as an attachment.
+/// Open to any signed-in account, even one with terms still to accept: the right of
+/// access does not wait.
 #[utoipa::path(
     tag = "me",
     operation_id = "exportMyData",

@@ -9,52 +9,66 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::dossier_views::mirror_enum;
 use super::pagination::Page;
+use crate::openapi::enums::{api_enum, mirror_enum};
 use crate::problem::{ApiError, FieldError};
 use crate::usecases::billing::{self, DossierBill};
 use crate::usecases::invoices::{self, InvoiceDetail, Movement, MovementKind};
 
 mirror_enum! {
-    /// `to_pay`; `partly_paid`; `paid` (nothing left to pay, credit notes included);
-    /// `overdue` (something left to pay after the due date).
+    /// Where an invoice stands for the family today.
     InvoiceStatusView => InvoiceStatus {
+        /// Nothing paid yet (a credit note may have taken some off), and the due
+        /// date not passed.
         ToPay = "to_pay",
+        /// Some paid, some left to pay, and the due date not passed.
         PartlyPaid = "partly_paid",
+        /// Nothing left to pay (credit notes included).
         Paid = "paid",
+        /// Something left to pay after the due date.
         Overdue = "overdue",
     }
 }
 
 mirror_enum! {
-    /// `booked`: a booked day (present, or absent without a justification);
-    /// `unbooked`: the child came without a booking (the price with the activity's
-    /// surcharge).
+    /// Why the days of an invoice line are billed.
     LineKindView => BillableKind {
+        /// Booked days: the child came, or was absent without a justification.
         Booked = "booked",
+        /// Days the child came without a booking, billed at the price with the
+        /// activity's surcharge.
         Unbooked = "unbooked",
     }
 }
 
 mirror_enum! {
     /// How a payment was made: at the counter (`cheque`, `cash`, `cesu`) or online
-    /// (`card`, `direct_debit`).
+    /// through PayFiP (`card`, `direct_debit`).
     PaymentMethodView => PaymentMethod {
+        /// A cheque, at the counter.
         Cheque = "cheque",
+        /// Cash, at the counter.
         Cash = "cash",
+        /// CESU vouchers (chèques emploi service universel), at the counter.
         Cesu = "cesu",
+        /// A bank card, online through PayFiP.
         Card = "card",
+        /// A direct debit, online through PayFiP.
         DirectDebit = "direct_debit",
     }
 }
 
-/// How a payment was made at the counter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CounterMethodView {
-    Cheque,
-    Cash,
-    Cesu,
+api_enum! {
+    /// How a payment was made at the counter.
+    pub enum CounterMethodView {
+        /// A cheque (its number in `reference`).
+        Cheque = "cheque",
+        /// Cash.
+        Cash = "cash",
+        /// CESU vouchers (chèques emploi service universel; their reference in
+        /// `reference`).
+        Cesu = "cesu",
+    }
 }
 
 impl From<CounterMethodView> for PaymentMethod {
@@ -91,23 +105,41 @@ pub fn parse_month(field: &str, text: &str) -> Result<NaiveDate, ApiError> {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceSummaryView {
+    /// The invoice's id.
+    #[schema(example = 12)]
     pub id: i64,
-    /// Runs per year with no gap: `F2026-000042`.
+    /// The invoice's number, as printed: `F`, the year, then a sequence that runs per
+    /// year with no gap.
+    #[schema(example = "F2026-000012")]
     pub number: String,
+    /// The family's dossier billed.
+    #[schema(example = 18)]
     pub dossier_id: i64,
     /// The month billed, `YYYY-MM`.
     #[schema(example = "2026-10")]
     pub month: String,
+    /// The day it was issued (a date in the city's time zone).
     pub issued_on: NaiveDate,
+    /// The last day to pay it (a date in the city's time zone); after it, what is
+    /// left is overdue.
     pub due_on: NaiveDate,
+    /// What it bills: the sum of its lines, in cents.
+    #[schema(example = 6220)]
     pub total_cents: i64,
+    /// What was paid on it so far (online and at the counter), in cents.
+    #[schema(example = 0)]
     pub paid_cents: i64,
-    /// What credit notes took off.
+    /// What its credit notes took off, in cents.
+    #[schema(example = 0)]
     pub credited_cents: i64,
-    /// What is left to pay (negative: the city owes the family).
+    /// What is left to pay, in cents: total minus paid minus credited (negative: the
+    /// city owes the family).
+    #[schema(example = 6220)]
     pub balance_cents: i64,
+    /// The currency of the amounts: always `EUR`.
     #[schema(example = "EUR")]
     pub currency: String,
+    /// Where it stands for the family today.
     pub status: InvoiceStatusView,
 }
 
@@ -134,19 +166,44 @@ impl InvoiceSummaryView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceLineView {
+    /// The line's rank on the invoice, from 1.
+    #[schema(example = 1)]
     pub position: i32,
-    /// Null once the child's record is gone; the name stays as printed.
+    /// The child billed. Null once the child's record is gone; the name stays as
+    /// printed.
+    #[schema(example = 2)]
     pub child_id: Option<i64>,
+    /// The child's first name, as printed on the invoice.
+    #[schema(example = "Eliot")]
     pub child_name: String,
+    /// The activity billed. Null once the activity is gone; the name stays as printed.
+    #[schema(example = 2)]
     pub activity_id: Option<i64>,
+    /// The activity's name, as printed on the invoice.
+    #[schema(example = "Restauration scolaire maternelle")]
     pub activity_name: String,
+    /// The unit (time slot) billed. Null once the unit is gone; the name stays as
+    /// printed.
+    #[schema(example = 2)]
     pub unit_id: Option<i64>,
+    /// The unit's name, as printed on the invoice.
+    #[schema(example = "Repas")]
     pub unit_name: String,
+    /// Why these days are billed.
     pub kind: LineKindView,
+    /// The first day billed on this line (a date in the city's time zone).
     pub first_day: NaiveDate,
+    /// The last day billed on this line (a date in the city's time zone).
     pub last_day: NaiveDate,
+    /// How many days (units) are billed.
+    #[schema(example = 12)]
     pub quantity: i32,
+    /// The price of one, in cents (the family's price for its quotient, with the
+    /// surcharge for unbooked days).
+    #[schema(example = 285)]
     pub unit_price_cents: i64,
+    /// Quantity times unit price, in cents.
+    #[schema(example = 3420)]
     pub amount_cents: i64,
 }
 
@@ -170,16 +227,28 @@ impl From<&InvoiceLine> for InvoiceLineView {
     }
 }
 
+/// A payment received on an invoice, online or at the counter.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentView {
+    /// The payment's id.
+    #[schema(example = 9)]
     pub id: i64,
+    /// The invoice it pays.
+    #[schema(example = 12)]
     pub invoice_id: i64,
+    /// How it was made.
     pub method: PaymentMethodView,
+    /// The amount received, in cents.
+    #[schema(example = 6220)]
     pub amount_cents: i64,
-    /// A cheque's number, a CESU voucher's reference.
+    /// A cheque's number, a CESU voucher's reference; null when there is none (cash,
+    /// online payments).
+    #[schema(example = "0001234")]
     pub reference: Option<String>,
+    /// The day it was received (a date in the city's time zone).
     pub received_on: NaiveDate,
+    /// When it was recorded (RFC 3339, UTC).
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -197,15 +266,28 @@ impl From<&Payment> for PaymentView {
     }
 }
 
+/// A credit note: a correction taking an amount off an invoice, which stays as
+/// issued.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreditNoteView {
+    /// The credit note's id.
+    #[schema(example = 3)]
     pub id: i64,
-    /// Runs per year with no gap: `AV2026-000007`.
+    /// Its number, as printed: `AV`, the year, then a sequence that runs per year with
+    /// no gap.
+    #[schema(example = "AV2026-000003")]
     pub number: String,
+    /// The invoice it corrects.
+    #[schema(example = 12)]
     pub invoice_id: i64,
+    /// What it takes off the invoice, in cents.
+    #[schema(example = 570)]
     pub amount_cents: i64,
+    /// Why it was issued, as the agent wrote it (shown to the family).
+    #[schema(example = "Repas du 12 juin non servi (sortie scolaire)")]
     pub reason: String,
+    /// When it was issued (RFC 3339, UTC).
     pub issued_at: DateTime<Utc>,
 }
 
@@ -226,10 +308,14 @@ impl From<&CreditNote> for CreditNoteView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceView {
+    /// The invoice's figures and status, as in a list.
     #[serde(flatten)]
     pub summary: InvoiceSummaryView,
+    /// What it bills, line by line, in the order printed.
     pub lines: Vec<InvoiceLineView>,
+    /// The payments received on it.
     pub payments: Vec<PaymentView>,
+    /// The credit notes issued on it.
     pub credit_notes: Vec<CreditNoteView>,
 }
 
@@ -248,29 +334,43 @@ impl InvoiceView {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MovementKindView {
-    Invoice,
-    Payment,
-    CreditNote,
+api_enum! {
+    /// What a movement of the family's account is.
+    pub enum MovementKindView {
+        /// An invoice issued: adds to the balance.
+        Invoice = "invoice",
+        /// A payment received: takes from the balance.
+        Payment = "payment",
+        /// A credit note issued: takes from the balance.
+        CreditNote = "credit_note",
+    }
 }
 
 /// One movement of the family's account.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MovementView {
+    /// What the movement is.
     pub kind: MovementKindView,
     /// The invoice's, payment's or credit note's id.
+    #[schema(example = 12)]
     pub id: i64,
+    /// When it happened (a date in the city's time zone): an invoice's issue date, a
+    /// payment's day of receipt, a credit note's issue date.
     pub date: NaiveDate,
     /// The invoice's or credit note's number; for a payment, its invoice's.
+    #[schema(example = "F2026-000012")]
     pub reference: String,
-    /// What it adds to the balance: positive for an invoice, negative for a payment
-    /// or a credit note.
+    /// What it adds to the balance, in cents: positive for an invoice, negative for a
+    /// payment or a credit note.
+    #[schema(example = 6220)]
     pub amount_cents: i64,
+    /// The invoice it concerns (the invoice itself, or the one paid or credited).
+    #[schema(example = 12)]
     pub invoice_id: i64,
-    /// For a payment: how it was made.
+    /// For a payment: how it was made (a `PaymentMethod` value: `cheque`, `cash`,
+    /// `cesu`, `card`, `direct_debit`); null for an invoice or a credit note.
+    #[schema(example = "card")]
     pub method: Option<String>,
 }
 
@@ -296,41 +396,62 @@ impl From<&Movement> for MovementView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountStatementView {
-    /// Invoices minus payments and credit notes (negative: the city owes the family).
+    /// Invoices minus payments and credit notes, in cents (negative: the city owes the
+    /// family).
+    #[schema(example = 6220)]
     pub balance_cents: i64,
+    /// The currency of the amounts: always `EUR`.
     #[schema(example = "EUR")]
     pub currency: String,
+    /// A page of the account's movements, latest first.
     pub movements: Page<MovementView>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum BillingRunStatusView {
-    /// Billing now; `dossiersDone` of `dossiersTotal` so far.
-    Running,
-    Completed,
-    /// Its server stopped; the next run of the month takes over.
-    Interrupted,
-    /// Stopped on an error (logged); a new run resumes it.
-    Failed,
+api_enum! {
+    /// Where a billing run stands.
+    pub enum BillingRunStatusView {
+        /// Billing now; `dossiersDone` of `dossiersTotal` so far.
+        Running = "running",
+        /// Every dossier of the month billed.
+        Completed = "completed",
+        /// Its server stopped; the next run of the month takes over.
+        Interrupted = "interrupted",
+        /// Stopped on an error (logged); a new run resumes it.
+        Failed = "failed",
+    }
 }
 
 /// One run of a month's billing and its progress.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BillingRunView {
+    /// The run's id.
+    #[schema(example = 4)]
     pub id: i64,
+    /// The month billed, `YYYY-MM`.
     #[schema(example = "2026-10")]
     pub month: String,
+    /// Where the run stands.
     pub status: BillingRunStatusView,
     /// Dossiers this run bills (0 until it has read the month).
+    #[schema(example = 412)]
     pub dossiers_total: i32,
+    /// Dossiers billed so far.
+    #[schema(example = 412)]
     pub dossiers_done: i32,
+    /// Invoices this run created so far.
+    #[schema(example = 398)]
     pub invoices_created: i32,
+    /// The total of the invoices this run created so far, in cents.
+    #[schema(example = 2456780)]
     pub total_cents: i64,
+    /// The currency of the amounts: always `EUR`.
     #[schema(example = "EUR")]
     pub currency: String,
+    /// When the run started (RFC 3339, UTC).
     pub started_at: DateTime<Utc>,
+    /// When it ended (completed, interrupted or failed; RFC 3339, UTC); null while
+    /// running.
     pub finished_at: Option<DateTime<Utc>>,
 }
 
@@ -360,9 +481,16 @@ impl From<&BillingRun> for BillingRunView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DossierBillView {
+    /// The dossier billed.
+    #[schema(example = 18)]
     pub dossier_id: i64,
+    /// The dossier's number, as the family knows it.
+    #[schema(example = "18")]
     pub dossier_number: String,
+    /// What its invoice would bill, in cents.
+    #[schema(example = 6220)]
     pub total_cents: i64,
+    /// The invoice's lines, as a run would write them.
     pub lines: Vec<InvoiceLineView>,
 }
 
@@ -385,15 +513,21 @@ impl From<&DossierBill> for DossierBillView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BillingPreviewView {
+    /// The month previewed, `YYYY-MM`.
     #[schema(example = "2026-10")]
     pub month: String,
     /// Invoices a run would create (dossiers with something to bill and no invoice
     /// for the month yet).
+    #[schema(example = 398)]
     pub invoices: i64,
+    /// The total of those invoices, in cents.
+    #[schema(example = 2456780)]
     pub total_cents: i64,
+    /// The currency of the amounts: always `EUR`.
     #[schema(example = "EUR")]
     pub currency: String,
     /// Dossiers that already have their invoice for the month.
+    #[schema(example = 0)]
     pub already_invoiced: i64,
     /// A page of the invoices, by dossier.
     pub bills: Page<DossierBillView>,
@@ -412,6 +546,7 @@ pub struct MonthQuery {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct InvoiceQuery {
+    /// Only the invoices of this dossier (its id).
     #[param(minimum = 1)]
     pub dossier_id: Option<i64>,
     /// The month billed, `YYYY-MM`.
@@ -425,7 +560,7 @@ pub struct InvoiceQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BillingRunForm {
-    /// `YYYY-MM`.
+    /// The month to bill, `YYYY-MM` (2000 to 2100).
     #[schema(example = "2026-10", pattern = r"^\d{4}-\d{2}$")]
     pub month: String,
 }
@@ -434,15 +569,18 @@ pub struct BillingRunForm {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CounterPaymentForm {
+    /// How it was paid.
     pub method: CounterMethodView,
-    /// At most what is left to pay on the invoice.
+    /// The amount received, in cents: at most what is left to pay on the invoice.
     #[validate(range(min = 1, max = 10_000_000))]
     #[schema(minimum = 1, maximum = 10_000_000)]
     pub amount_cents: i64,
-    /// A cheque's number, a CESU voucher's reference.
+    /// A cheque's number, a CESU voucher's reference; null or absent when there is
+    /// none (cash).
     #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, example = "0001234")]
     pub reference: Option<String>,
+    /// The day it was received at the counter (a date in the city's time zone).
     pub received_on: NaiveDate,
 }
 
@@ -450,12 +588,17 @@ pub struct CounterPaymentForm {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreditNoteForm {
-    /// Credit notes of an invoice add up to at most its total.
+    /// What to take off the invoice, in cents; the credit notes of an invoice add up
+    /// to at most its total.
     #[validate(range(min = 1, max = 10_000_000))]
     #[schema(minimum = 1, maximum = 10_000_000)]
     pub amount_cents: i64,
-    /// Why: shown to the family.
+    /// Why it is issued: shown to the family.
     #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        example = "Repas du 12 juin non servi (sortie scolaire)"
+    )]
     pub reason: String,
 }

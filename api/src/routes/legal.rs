@@ -12,27 +12,22 @@ use validator::Validate;
 
 use crate::auth::Admin;
 use crate::db;
+use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::legal;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LegalKind {
-    /// Conditions générales d'utilisation.
-    Terms,
-    /// Politique de confidentialité.
-    Privacy,
+api_enum! {
+    /// Which legal document: every family must accept the current version of each.
+    pub enum LegalKind {
+        /// The terms of use (conditions générales d'utilisation).
+        Terms = "terms",
+        /// The privacy policy (politique de confidentialité).
+        Privacy = "privacy",
+    }
 }
 
 impl LegalKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Terms => "terms",
-            Self::Privacy => "privacy",
-        }
-    }
-
     pub fn from_stored(kind: &str) -> Self {
         if kind == "privacy" {
             Self::Privacy
@@ -50,11 +45,20 @@ impl LegalKind {
     "body": "ARTICLE 1 : PRÉAMBULE ...", "publishedAt": "2026-09-01T00:00:00Z"
 }))]
 pub struct LegalDocumentView {
+    /// Which document.
     pub kind: LegalKind,
+    /// The version label, to send back when accepting it.
+    #[schema(example = "1.0")]
     pub version: String,
+    /// The document's title.
+    #[schema(example = "Conditions générales d'utilisation")]
     pub title: String,
     /// Plain text with blank lines between paragraphs.
+    #[schema(
+        example = "ARTICLE 1 : PRÉAMBULE\n\nLes présentes conditions régissent l'utilisation de l'Espace Familles de la ville de Villejuif."
+    )]
     pub body: String,
+    /// When this version was published (RFC 3339, UTC).
     pub published_at: DateTime<Utc>,
 }
 
@@ -70,20 +74,31 @@ impl From<LegalDocument> for LegalDocumentView {
     }
 }
 
+/// A new version of a legal document.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PublishLegalDocumentRequest {
+    /// Which document.
     pub kind: LegalKind,
     /// A new version label, such as `2.0` or `2027-01`.
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(min_length = 1, max_length = 50, example = "2.0")]
     pub version: String,
+    /// The document's title.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Conditions générales d'utilisation"
+    )]
     pub title: String,
-    /// Plain text, at most 50,000 characters.
+    /// Plain text with blank lines between paragraphs, at most 50,000 characters.
     #[validate(length(min = 1, max = 50000))]
-    #[schema(min_length = 1, max_length = 50000)]
+    #[schema(
+        min_length = 1,
+        max_length = 50000,
+        example = "ARTICLE 1 : PRÉAMBULE\n\nLes présentes conditions régissent l'utilisation de l'Espace Familles de la ville de Villejuif."
+    )]
     pub body: String,
 }
 

@@ -12,26 +12,35 @@ use validator::Validate;
 use super::legal::{LegalDocumentView, LegalKind};
 use crate::auth::{Caller, Consented};
 use crate::db;
+use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::accounts;
 use crate::usecases::{UseCaseError, legal};
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum RoleView {
-    Family,
-    Agent,
-    Admin,
+api_enum! {
+    /// What an account may do.
+    pub enum RoleView {
+        /// A family: its own dossier, registrations, planning and invoices.
+        Family = "family",
+        /// A city agent: the back office.
+        Agent = "agent",
+        /// An administrator: the back office, staff accounts, legal documents, the
+        /// audit log.
+        Admin = "admin",
+    }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum AccountStatusView {
-    /// Waiting for its activation link.
-    Pending,
-    Active,
-    Disabled,
+api_enum! {
+    /// Whether an account can sign in.
+    pub enum AccountStatusView {
+        /// Waiting for its activation link.
+        Pending = "pending",
+        /// Activated: it can sign in.
+        Active = "active",
+        /// Disabled by the city: it cannot sign in.
+        Disabled = "disabled",
+    }
 }
 
 /// An account as its owner and the back office see it.
@@ -43,17 +52,31 @@ pub enum AccountStatusView {
     "dossierNumber": "18", "createdAt": "2026-09-01T08:00:00Z", "activatedAt": "2026-09-01T08:05:00Z"
 }))]
 pub struct AccountView {
+    /// The account's id.
     pub id: i64,
+    /// What the account may do.
     pub role: RoleView,
+    /// Whether it can sign in.
     pub status: AccountStatusView,
+    /// The login name (signing in also accepts the email address).
+    #[schema(example = "famille.ti")]
     pub username: String,
+    /// The account's email address: a login too, and where its emails go.
+    #[schema(example = "famille.ti@exemple.fr")]
     pub email: String,
+    /// The owner's first name.
+    #[schema(example = "Camille")]
     pub first_name: String,
+    /// The owner's last name.
+    #[schema(example = "TI")]
     pub last_name: String,
-    /// The dossier of a family account.
+    /// The number of a family account's dossier; absent for staff accounts.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "18")]
     pub dossier_number: Option<String>,
+    /// When the account was created (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// When it was activated (RFC 3339, UTC); absent while it is not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<DateTime<Utc>>,
 }
@@ -87,44 +110,55 @@ impl From<AccountWithDossier> for AccountView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Me {
+    /// The signed-in account.
     pub account: AccountView,
     /// Current versions of the terms of use or privacy policy not accepted yet. While
     /// a family's list is not empty, its other requests answer `consent_required`.
     pub pending_consents: Vec<LegalDocumentView>,
 }
 
+/// A new password for the signed-in account.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ChangePasswordRequest {
+    /// The account's current password, as typed.
     #[validate(length(min = 1, max = 1024))]
-    #[schema(min_length = 1, max_length = 1024)]
+    #[schema(min_length = 1, max_length = 1024, example = "Trois-Chats-Verts!")]
     pub current_password: String,
+    /// The new password; must follow the password policy (`GET
+    /// /auth/password-policy`).
     #[validate(length(max = 1024))]
-    #[schema(max_length = 1024)]
+    #[schema(max_length = 1024, example = "Quatre-Lapins-Bleus!")]
     pub password: String,
+    /// The new password again; must be identical.
     #[validate(length(max = 1024))]
-    #[schema(max_length = 1024)]
+    #[schema(max_length = 1024, example = "Quatre-Lapins-Bleus!")]
     pub password_confirmation: String,
 }
 
+/// A new email address for the signed-in account.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EmailChangeRequest {
+    /// The new address; a confirmation link is sent to it.
     #[validate(length(min = 1, max = 254))]
-    #[schema(min_length = 1, max_length = 254)]
+    #[schema(min_length = 1, max_length = 254, example = "camille.ti@exemple.fr")]
     pub new_email: String,
+    /// The account's current password, as typed.
     #[validate(length(min = 1, max = 1024))]
-    #[schema(min_length = 1, max_length = 1024)]
+    #[schema(min_length = 1, max_length = 1024, example = "Trois-Chats-Verts!")]
     pub current_password: String,
 }
 
+/// The acceptance of a legal document's current version.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ConsentRequest {
+    /// Which document is accepted.
     pub kind: LegalKind,
     /// The version read; must be the current one.
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(min_length = 1, max_length = 50, example = "1.0")]
     pub version: String,
 }
 

@@ -6,12 +6,12 @@ use chrono::{DateTime, Utc};
 use domain::news::NewsStatus;
 use persistence::news::Attachment;
 use persistence::utc;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::dossier_views::mirror_enum;
 use super::pagination::{Page, PageQuery, offset};
 use crate::db;
+use crate::openapi::enums::mirror_enum;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::news::{self, NewsDetail};
@@ -20,11 +20,18 @@ use crate::usecases::news::{self, NewsDetail};
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewsAttachmentView {
+    /// The attachment's id.
+    #[schema(example = 7)]
     pub id: i64,
+    /// The file's name, cleaned on upload; the download is named after it.
     #[schema(example = "menus-novembre.pdf")]
     pub file_name: String,
+    /// The file's type, from its content: `application/pdf`, `image/jpeg` or
+    /// `image/png`.
     #[schema(example = "application/pdf")]
     pub content_type: String,
+    /// The file's size, in bytes.
+    #[schema(example = 184320)]
     pub size_bytes: i64,
     /// Where to download it (relative to the API's origin).
     #[schema(example = "/api/v1/news/3/attachments/7")]
@@ -44,13 +51,17 @@ impl From<&Attachment> for NewsAttachmentView {
 }
 
 mirror_enum! {
-    /// Where an item stands: `draft` (no publication date), `scheduled` (published
-    /// later), `published`, `expired` (its publication ended) or `retired`.
+    /// Where a news item stands now.
     NewsStatusView => NewsStatus {
+        /// No publication date: only agents see it.
         Draft = "draft",
+        /// Published later, from `publishedFrom`.
         Scheduled = "scheduled",
+        /// Shown to everyone.
         Published = "published",
+        /// Its publication ended at `publishedUntil`.
         Expired = "expired",
+        /// Retired by an agent: kept for the record, never shown again.
         Retired = "retired",
     }
 }
@@ -59,7 +70,10 @@ mirror_enum! {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewsItemView {
+    /// The item's id.
+    #[schema(example = 3)]
     pub id: i64,
+    /// The title, as the agent wrote it.
     #[schema(example = "Inscriptions aux centres de loisirs d'hiver")]
     pub title: String,
     /// The text as the agent wrote it, in Markdown (CommonMark, tables and
@@ -70,14 +84,21 @@ pub struct NewsItemView {
     /// event handler or `javascript:` link): safe to insert into a page as is.
     #[schema(example = "<p>Les inscriptions ouvrent le <strong>4 janvier</strong>.</p>\n")]
     pub body_html: String,
+    /// When it appears (RFC 3339, UTC); null for a draft.
     pub published_from: Option<DateTime<Utc>>,
+    /// When it disappears (RFC 3339, UTC, excluded); null: never.
     pub published_until: Option<DateTime<Utc>>,
     /// Pinned items come first.
     pub pinned: bool,
+    /// Where it stands now.
     pub status: NewsStatusView,
+    /// When an agent retired it (RFC 3339, UTC); null unless retired.
     pub retired_at: Option<DateTime<Utc>>,
+    /// Its attached files (10 at most).
     pub attachments: Vec<NewsAttachmentView>,
+    /// When it was written (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// When it was last changed (RFC 3339, UTC).
     pub updated_at: DateTime<Utc>,
 }
 
@@ -119,7 +140,10 @@ pub fn page_of(
     }
 }
 
-/// The published news, pinned items first, then newest first.
+/// Lists the published news.
+///
+/// The items published now, pinned first, then newest first; drafts, scheduled,
+/// expired and retired items are left out. Public: no sign-in needed.
 #[utoipa::path(
     tag = "news",
     operation_id = "listNews",
@@ -143,7 +167,10 @@ pub async fn list_news(
     Ok(HttpResponse::Ok().json(page_of(&items, (page, size, total), now)))
 }
 
-/// A published news item.
+/// Reads a published news item.
+///
+/// With its attachments. Public: no sign-in needed; an item not published now
+/// (draft, scheduled, expired or retired) is `not_found`.
 #[utoipa::path(
     tag = "news",
     operation_id = "getNews",
@@ -164,6 +191,9 @@ pub async fn get_news(
 }
 
 /// Downloads an attachment of a published item.
+///
+/// The file itself, as an attachment named after it. Public: no sign-in needed; an
+/// item not published now hides its attachments.
 #[utoipa::path(
     tag = "news",
     operation_id = "downloadNewsAttachment",

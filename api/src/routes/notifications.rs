@@ -10,32 +10,37 @@ use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::dossier_views::mirror_enum;
 use super::pagination::{Page, PageQuery, offset};
 use crate::auth::Family;
 use crate::db;
+use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, FieldError};
 use crate::state::AppState;
 use crate::usecases::notice_data::NoticeData;
 use crate::usecases::notifications;
 
 mirror_enum! {
-    /// What happened: `registration_decided` (a registration accepted, refused,
-    /// waitlisted or cancelled, or a freed place given), `waitlist_offer` (a freed
-    /// holiday week held for the family until a deadline), `request_decided`,
-    /// `invoice_issued`, `payment_received` (online or at the counter),
-    /// `payment_refused` (online), `closure_day` (the city closed a day: its bookings
-    /// are cancelled, not billed), `booking_window_opening`, `booking_window_closing`
-    /// (two days before).
+    /// What happened: the kind of a notification, of an email choice, and of a
+    /// webhook event.
     NoticeKindView => NoticeKind {
+        /// A registration accepted, refused, waitlisted or cancelled, or a freed place
+        /// given.
         RegistrationDecided = "registration_decided",
+        /// A freed holiday week held for the family until a deadline.
         WaitlistOffer = "waitlist_offer",
+        /// A request (démarche) accepted or refused.
         RequestDecided = "request_decided",
+        /// The invoice of a month is out.
         InvoiceIssued = "invoice_issued",
+        /// A payment received, online or at the counter.
         PaymentReceived = "payment_received",
+        /// An online payment refused by the bank.
         PaymentRefused = "payment_refused",
+        /// The city closed a day: its bookings are cancelled, not billed.
         ClosureDay = "closure_day",
+        /// An activity's booking window opened.
         BookingWindowOpening = "booking_window_opening",
+        /// An activity's booking window closes in two days.
         BookingWindowClosing = "booking_window_closing",
     }
 }
@@ -44,20 +49,27 @@ mirror_enum! {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationView {
+    /// The notification's id.
+    #[schema(example = 31)]
     pub id: i64,
+    /// What happened.
     pub kind: NoticeKindView,
     /// French; the email's subject too.
     #[schema(example = "Votre facture de novembre 2026 est disponible")]
     pub title: String,
     /// French plain text, paragraphs separated by a blank line.
+    #[schema(
+        example = "La facture n° F2026-000012 de novembre 2026, d'un montant de 62,20 EUR, est disponible dans votre espace. Vous pouvez la régler en ligne :\n\nDate limite de paiement : 31 décembre 2026."
+    )]
     pub body: String,
-    /// The matching page of the web portal, if any.
+    /// The matching page of the web portal; null when there is none.
     #[schema(example = "https://familles.example.fr/factures/12")]
     pub link: Option<String>,
     /// What a client acts on (ids, amounts, dates), typed by `kind`, which it repeats.
     pub data: NoticeData,
+    /// When it happened (RFC 3339, UTC).
     pub occurred_at: DateTime<Utc>,
-    /// When it was first read; null while unread.
+    /// When it was first read (RFC 3339, UTC); null while unread.
     pub read_at: Option<DateTime<Utc>>,
 }
 
@@ -90,12 +102,15 @@ impl TryFrom<&Notification> for NotificationView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct NotificationFilter {
-    /// Only the unread ones.
+    /// Only the unread ones when `true`; all of them by default.
     #[serde(default)]
     pub unread: bool,
 }
 
-/// The account's notifications, newest first.
+/// Lists the account's notifications.
+///
+/// Newest first, read or not (or only the unread ones with `unread=true`). Family
+/// accounts only.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "listMyNotifications",
@@ -131,13 +146,18 @@ pub async fn list_my_notifications(
     }))
 }
 
+/// How many of the account's notifications are unread.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UnreadCountView {
+    /// Notifications not read yet (0: none).
+    #[schema(example = 2)]
     pub unread: i64,
 }
 
-/// How many notifications are unread (the badge on the bell).
+/// Counts the account's unread notifications.
+///
+/// The number for the badge on the bell. Family accounts only.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "countMyUnreadNotifications",
@@ -160,7 +180,10 @@ pub async fn count_my_unread_notifications(
     Ok(HttpResponse::Ok().json(UnreadCountView { unread }))
 }
 
-/// Marks a notification read (reading it again keeps the first time).
+/// Marks a notification read.
+///
+/// Answers the notification with its `readAt`; reading it again keeps the first
+/// time. Family accounts only, for the account's own notifications.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "readMyNotification",
@@ -187,6 +210,9 @@ pub async fn read_my_notification(
 }
 
 /// Marks every notification read.
+///
+/// Every unread notification of the account gets `readAt` now; the answer is the
+/// unread count, 0. Family accounts only.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "readAllMyNotifications",
@@ -214,11 +240,16 @@ pub async fn read_all_my_notifications(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NotificationPreference {
+    /// The kind of notification.
     pub kind: NoticeKindView,
+    /// Whether an email comes too.
     pub email: bool,
 }
 
-/// For each kind, whether an email comes too (by default it does).
+/// Reads the account's email choices.
+///
+/// For each kind of notification, whether an email comes too (by default it does);
+/// the notification in the portal is always made. Family accounts only.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "getMyNotificationPreferences",
@@ -251,7 +282,10 @@ pub(crate) fn preference_views(choices: &[(NoticeKind, bool)]) -> Vec<Notificati
         .collect()
 }
 
-/// Changes the email choice of the kinds sent (the others keep theirs).
+/// Changes the account's email choices.
+///
+/// Only the kinds sent change; the others keep theirs. Each kind at most once.
+/// Family accounts only.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "setMyNotificationPreferences",

@@ -12,44 +12,64 @@ use utoipa::ToSchema;
 
 use crate::auth::Family;
 use crate::db;
+use crate::openapi::enums::api_enum;
 use crate::payments;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::online_payments;
 
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OnlinePaymentStatusView {
-    /// Being created at the payment service.
-    Creating,
-    /// Waiting for the family to pay, or for the service's result.
-    Pending,
-    Paid,
-    Refused,
-    Abandoned,
-    /// The service could not create it; start another.
-    Failed,
+api_enum! {
+    /// Where an attempt at paying online stands.
+    pub enum OnlinePaymentStatusView {
+        /// Being created at the payment service.
+        Creating = "creating",
+        /// Waiting for the family to pay, or for the service's result.
+        Pending = "pending",
+        /// Paid: the payment is recorded on the invoice (or the basket's weeks are
+        /// booked).
+        Paid = "paid",
+        /// The bank refused the payment; nothing was debited.
+        Refused = "refused",
+        /// The family left the payment page without paying (or the service no longer
+        /// knows the attempt).
+        Abandoned = "abandoned",
+        /// The service could not create it, or its record of the payment did not
+        /// match the attempt (nothing is paid; an agent reconciles); start another.
+        Failed = "failed",
+    }
 }
 
 /// One attempt at paying an invoice online.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OnlinePaymentView {
+    /// The attempt's id.
+    #[schema(example = 5)]
     pub id: i64,
-    /// The payment service's reference of the attempt.
+    /// The payment service's reference of the attempt (`GET /online-payments/{idop}`
+    /// reads it); null until the service has created it.
+    #[schema(example = "c7ab46b124554d8f8b1a016716bcab8a")]
     pub idop: Option<String>,
-    /// What it pays: an invoice, or a basket of holiday weeks.
+    /// The invoice it pays; null when it pays a basket of holiday weeks.
+    #[schema(example = 12)]
     pub invoice_id: Option<i64>,
+    /// The basket of holiday weeks it pays; null when it pays an invoice.
+    #[schema(example = json!(null))]
     pub basket_id: Option<i64>,
     /// What was left to pay on the invoice (or the basket's total) when the attempt
-    /// started: the server's figure, never the client's.
+    /// started, in cents: the server's figure, never the client's.
+    #[schema(example = 6220)]
     pub amount_cents: i64,
+    /// The currency of the amount: always `EUR`.
     #[schema(example = "EUR")]
     pub currency: String,
+    /// Where the attempt stands.
     pub status: OnlinePaymentStatusView,
     /// Where to send the family to pay, while pending: PayFiP's page (absolute) or the
-    /// sandbox's (relative to the API).
+    /// sandbox's (relative to the API); null once the attempt is no longer pending.
+    #[schema(example = "/api/v1/sandbox/payments/c7ab46b124554d8f8b1a016716bcab8a")]
     pub redirect_url: Option<String>,
+    /// When the attempt started (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
 }
 
@@ -81,7 +101,8 @@ pub fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
 /// read the attempt afterwards. One attempt per `Idempotency-Key`: the same key again
 /// answers the same attempt; a new attempt needs a new key. While an attempt of the
 /// invoice is still payable (15 minutes), starting another answers that one (200), so
-/// the invoice cannot be paid twice from two tabs.
+/// the invoice cannot be paid twice from two tabs. Family accounts only, for the
+/// family's own invoices.
 #[utoipa::path(
     tag = "billing",
     operation_id = "startInvoicePayment",
@@ -154,10 +175,12 @@ pub async fn get_online_payment(
 #[derive(Debug, serde::Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PayFipNotificationForm {
-    #[schema(max_length = 64)]
+    /// The payment's idop, PayFiP's reference of the attempt.
+    #[schema(max_length = 64, example = "c7ab46b124554d8f8b1a016716bcab8a")]
     pub idop: Option<String>,
+    /// The payment's idop, under the other name PayFiP uses.
     #[serde(rename = "idOp")]
-    #[schema(max_length = 64)]
+    #[schema(max_length = 64, example = "c7ab46b124554d8f8b1a016716bcab8a")]
     pub id_op: Option<String>,
 }
 

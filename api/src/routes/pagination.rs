@@ -57,9 +57,15 @@ pub fn offset(page: i64, page_size: i64) -> i64 {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T: ToSchema> {
+    /// The items of this page, in the list's order.
     pub items: Vec<T>,
+    /// This page's number, from 1.
+    #[schema(minimum = 1, example = 1)]
     pub page: i64,
+    /// The most items a page holds (the `pageSize` asked for, 50 by default).
+    #[schema(minimum = 1, maximum = 200, example = 50)]
     pub page_size: i64,
     /// Items in the whole list.
+    #[schema(minimum = 0, example = 1)]
     pub total: i64,
 }

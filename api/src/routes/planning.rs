@@ -61,8 +61,9 @@ async fn family_planning_of(
 
 /// The planning of all the family's children over a range.
 ///
-/// Every child of the dossier, each with its accepted registrations and their days: the
-/// same content as a child's planning, with the family's total cost of the range.
+/// For family accounts. Every child of the dossier, each with its accepted registrations
+/// and their days: the same content as a child's planning, with the family's total cost of
+/// the range.
 #[utoipa::path(
     tag = "planning",
     operation_id = "getMyPlanning",
@@ -85,10 +86,10 @@ pub async fn get_my_planning(
 
 /// One child's planning over a range ("Eliot : Septembre - Coût de la période").
 ///
-/// Every day of the range the unit's weekdays fall on: whether it is open (or why not),
-/// the saved booking, the draft's pending change, the price that day, and whether a
-/// tick is allowed now (`change`: until when, or the refusal with its deadline).
-/// `costCents` is the guide's "Coût de la période".
+/// For the child's family. Every day of the range the unit's weekdays fall on: whether it
+/// is open (or why not), the saved booking, the draft's pending change, the price that day,
+/// and whether a tick is allowed now (`change`: until when, or the refusal with its
+/// deadline). `costCents` is the guide's "Coût de la période".
 #[utoipa::path(
     tag = "planning",
     operation_id = "getMyChildPlanning",
@@ -113,8 +114,8 @@ pub async fn get_my_child_planning(
 
 /// The draft: changes ticked and not validated yet, each judged now.
 ///
-/// The draft is kept on the server, so a family can leave and finish on another device;
-/// each change says whether it would be applied now.
+/// For family accounts. The draft is kept on the server, so a family can leave and finish
+/// on another device; each change says whether it would be applied now.
 #[utoipa::path(
     tag = "planning",
     operation_id = "getMyPlanningDraft",
@@ -138,10 +139,10 @@ pub async fn get_my_planning_draft(
     Ok(HttpResponse::Ok().json(DraftView::new(&judged)))
 }
 
-/// Adds days (one by one or as weekday patterns) to the draft. A day ticked back to
-/// its saved state leaves the draft.
+/// Adds days (one by one or as weekday patterns) to the draft.
 ///
-/// Days the unit does not run, or units the child is not registered with, are left out
+/// For family accounts. A day ticked back to its saved state leaves the draft. Days
+/// the unit does not run, or units the child is not registered with, are left out
 /// and listed in `ignored`. Deadlines are judged at validation; each change shows its
 /// verdict now.
 #[utoipa::path(
@@ -178,7 +179,7 @@ pub async fn add_planning_draft_changes(
 
 /// Discards the draft ("quitter sans enregistrer").
 ///
-/// Nothing of the draft is applied; saved bookings are unchanged.
+/// For family accounts. Nothing of the draft is applied; saved bookings are unchanged.
 #[utoipa::path(
     tag = "planning",
     operation_id = "discardMyPlanningDraft",
@@ -201,12 +202,12 @@ pub async fn discard_my_planning_draft(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Validates the draft: applies, in one transaction, every change the deadlines,
-/// the calendar and the places allow; reports each other day with its reason and
-/// deadline. The draft is then empty.
+/// Validates the draft: applies what is allowed, reports the rest.
 ///
-/// Refused days are reported with their code (`deadline_passed` with the `deadline`,
-/// `window_not_open` with `opensAt`, `day_full`, ...) and a French message.
+/// For family accounts. Applies, in one transaction, every change the deadlines, the
+/// calendar and the places allow; reports each other day with its reason and deadline. The
+/// draft is then empty. Refused days are reported with their code (`deadline_passed` with
+/// the `deadline`, `window_not_open` with `opensAt`, `day_full`, ...) and a French message.
 #[utoipa::path(
     tag = "planning",
     operation_id = "validateMyPlanningDraft",
@@ -232,8 +233,8 @@ pub async fn validate_my_planning_draft(
 
 /// Any child's planning, as an agent sees it (no deadlines).
 ///
-/// Agents see every day's booking and can change any of them: `change.allowed` ignores
-/// the deadlines, never the calendar or the places.
+/// For agents and admins. Agents see every day's booking and can change any of them:
+/// `change.allowed` ignores the deadlines, never the calendar or the places.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "getChildPlanning",
@@ -256,11 +257,11 @@ pub async fn get_child_planning(
     planning_of(&state, Viewer::Agent, Some(id.into_inner()), &query).await
 }
 
-/// Books or cancels days of a child at once, past the deadlines too (each change is
-/// audited); the calendar and the places still apply.
+/// Books or cancels days of a child at once, past the deadlines too.
 ///
-/// The same days and patterns as a family's draft, applied at once. Days past their
-/// deadline are applied too and counted in the audit entry.
+/// For agents and admins: the same days and patterns as a family's draft, applied at
+/// once; the calendar and the places still apply. Days past their deadline are applied
+/// too and counted in the audit entry (each change is audited).
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "changeChildPlanning",

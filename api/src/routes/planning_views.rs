@@ -7,22 +7,23 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, FieldError};
 use crate::usecases::planning::{
     Action, ActivityPlanning, ChildPlanning, DayEntry, DayRefusal, DraftCounts, Planning, Verdict,
 };
 use crate::usecases::planning_changes::{Applied, Change, Judged, Pattern};
 
-/// A calendar view's length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Period {
-    /// The calendar month holding `date`.
-    Month,
-    /// Two weeks from the Monday of `date`'s week.
-    Fortnight,
-    /// Monday to Sunday of `date`'s week.
-    Week,
+api_enum! {
+    /// A calendar view's length.
+    pub enum Period {
+        /// The calendar month holding `date`.
+        Month = "month",
+        /// Two weeks from the Monday of `date`'s week.
+        Fortnight = "fortnight",
+        /// Monday to Sunday of `date`'s week.
+        Week = "week",
+    }
 }
 
 /// Either `from` and `to`, or a `period` around `date` (default: the current month).
@@ -30,14 +31,15 @@ pub enum Period {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RangeQuery {
-    /// First day (with `to`), at most 366 days.
+    /// First day of the range (`YYYY-MM-DD`, with `to`); the range spans at most 366
+    /// days.
     pub from: Option<NaiveDate>,
-    /// Last day, included (with `from`).
+    /// Last day of the range, included (`YYYY-MM-DD`, with `from`).
     pub to: Option<NaiveDate>,
-    /// A view around `date` (when `from`/`to` are not given).
+    /// A view around `date`, when `from` and `to` are not given (default `month`).
     #[param(inline)]
     pub period: Option<Period>,
-    /// A day of the view (default: today).
+    /// A day of the `period` view (`YYYY-MM-DD`, default: today in the city's time zone).
     pub date: Option<NaiveDate>,
 }
 
@@ -95,11 +97,14 @@ pub(crate) fn out_of_calendar(field: &str) -> ApiError {
     )])
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DayActionView {
-    Book,
-    Cancel,
+api_enum! {
+    /// What a change does to a day's unit.
+    pub enum DayActionView {
+        /// Books the unit that day.
+        Book = "book",
+        /// Cancels the unit's booking that day.
+        Cancel = "cancel",
+    }
 }
 
 impl From<DayActionView> for Action {
@@ -120,17 +125,26 @@ impl From<Action> for DayActionView {
     }
 }
 
-/// Why a unit does not run on a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ClosedReasonView {
-    NotAWeekdayOfTheUnit,
-    PublicHoliday,
-    SchoolHoliday,
-    OutsideSchoolHolidays,
-    OutsideActivity,
-    BeforeEntryDate,
-    ClosureDay,
+api_enum! {
+    /// Why a unit does not run on a day (the first reason found, in this order:
+    /// outside the activity, before the entry date, weekday, public holiday, closure
+    /// day, school holidays).
+    pub enum ClosedReasonView {
+        /// The unit does not run on that day of the week.
+        NotAWeekdayOfTheUnit = "not_a_weekday_of_the_unit",
+        /// A public holiday.
+        PublicHoliday = "public_holiday",
+        /// A school holiday, for a unit that runs on school days.
+        SchoolHoliday = "school_holiday",
+        /// A school day, for a unit that runs during school holidays only.
+        OutsideSchoolHolidays = "outside_school_holidays",
+        /// Before the activity starts or after it ends.
+        OutsideActivity = "outside_activity",
+        /// Before the registration's entry date.
+        BeforeEntryDate = "before_entry_date",
+        /// A closure day the city decided (a strike, a closed school).
+        ClosureDay = "closure_day",
+    }
 }
 
 impl From<ClosedReason> for ClosedReasonView {
@@ -164,21 +178,27 @@ fn closed_label(reason: ClosedReason) -> &'static str {
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
     "code": "deadline_passed",
-    "message": "Le délai de modification est passé depuis le 06/09/2026 à 07:30.",
+    "message": "Le délai est passé depuis le 06/09/2026 à 07:30.",
     "deadline": "2026-09-06T05:30:00Z"
 }))]
 pub struct DayRefusalView {
-    /// `deadline_passed`, `window_not_open`, `no_booking_window`, `day_not_open`,
-    /// `day_full`, `not_registered`, `prepaid_activity` or `booking_closed`.
+    /// Why the day cannot change: `deadline_passed`, `window_not_open`,
+    /// `no_booking_window`, `day_not_open`, `day_full`, `not_registered`,
+    /// `prepaid_activity` or `booking_closed`.
+    #[schema(example = "deadline_passed")]
     pub code: String,
+    /// The refusal in French, as shown to the family.
+    #[schema(example = "Le délai est passé depuis le 06/09/2026 à 07:30.")]
     pub message: String,
-    /// The deadline that passed (`deadline_passed`).
+    /// The deadline that passed, RFC 3339 in UTC (`deadline_passed` only; absent
+    /// otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<DateTime<Utc>>,
-    /// When the booking window opens (`window_not_open`).
+    /// When the booking window opens, RFC 3339 in UTC (`window_not_open` only; absent
+    /// otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opens_at: Option<DateTime<Utc>>,
-    /// Why the unit does not run (`day_not_open`).
+    /// Why the unit does not run that day (`day_not_open` only; absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_reason: Option<ClosedReasonView>,
 }
@@ -235,13 +255,17 @@ impl From<DayRefusal> for DayRefusalView {
 /// Whether a day can change now: a booked day be cancelled, another be booked.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"action": "cancel", "allowed": true, "until": "2026-09-06T09:30:00Z"}))]
 pub struct ChangeStateView {
     /// What a tick would do: `cancel` a booked day, `book` another.
     pub action: DayActionView,
+    /// Whether that change may be made now.
     pub allowed: bool,
-    /// Until when it is allowed (absent for agents, who have no deadline).
+    /// Until when it is allowed, RFC 3339 in UTC (absent when refused, and for agents,
+    /// who have no deadline).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<DateTime<Utc>>,
+    /// Why it is refused (absent when allowed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refusal: Option<DayRefusalView>,
 }
@@ -265,33 +289,49 @@ impl ChangeStateView {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum BookingStatusView {
-    /// Booked: billed as the rules say.
-    Booked,
-    /// The city closed the day: not billed.
-    Closed,
+api_enum! {
+    /// A saved booking of a day's unit.
+    pub enum BookingStatusView {
+        /// Booked: billed as the rules say.
+        Booked = "booked",
+        /// The city closed the day: not billed.
+        Closed = "closed",
+    }
 }
 
 /// One unit of one day.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "date": "2026-09-21",
+    "unitId": 2,
+    "startsAt": "2026-09-21T09:30:00Z",
+    "open": true,
+    "booking": "booked",
+    "pending": null,
+    "priceCents": 285,
+    "change": {"action": "cancel", "allowed": true, "until": "2026-09-06T09:30:00Z"}
+}))]
 pub struct DayView {
+    /// The day (`YYYY-MM-DD`, in the city's time zone).
     pub date: NaiveDate,
+    /// The unit's id (see `units`).
     pub unit_id: i64,
-    /// The unit's start that day.
+    /// The unit's start that day, RFC 3339 in UTC.
     pub starts_at: DateTime<Utc>,
     /// Whether the unit runs that day for this child.
     pub open: bool,
+    /// Why the unit does not run that day (absent when `open`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_reason: Option<ClosedReasonView>,
-    /// The saved booking, if any.
+    /// The saved booking (null: not booked).
     pub booking: Option<BookingStatusView>,
-    /// The draft's pending change of that day, if any.
+    /// The draft's pending change of that day (null: none).
     pub pending: Option<DayActionView>,
-    /// The family's price that day (its quotient bracket, sibling rate).
+    /// The family's price that day, in cents (its quotient bracket, sibling rate);
+    /// null when the unit has no price.
     pub price_cents: Option<i64>,
+    /// Whether the day can change now, and how.
     pub change: ChangeStateView,
 }
 
@@ -326,32 +366,49 @@ impl From<&DayEntry> for DayView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UnitSummaryView {
+    /// The unit's id.
     pub unit_id: i64,
+    /// The unit's name.
+    #[schema(example = "Repas")]
     pub name: String,
-    /// Local start time, `HH:MM`.
+    /// Start time, `HH:MM` in the city's time zone.
+    #[schema(example = "11:30")]
     pub starts_at: String,
+    /// End time, `HH:MM` in the city's time zone.
+    #[schema(example = "13:30")]
     pub ends_at: String,
     /// Saved bookings in the range.
     pub booked: i64,
+    /// What the saved bookings of the range cost, in cents.
     pub amount_cents: i64,
     /// Bookings once the draft is validated.
     pub booked_with_draft: i64,
+    /// What the bookings cost once the draft is validated, in cents.
     pub amount_with_draft_cents: i64,
 }
 
+/// One accepted registration of a child over the range: its units and days.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityPlanningView {
+    /// The registration's id.
     pub registration_id: i64,
+    /// The activity's id.
     pub activity_id: i64,
+    /// The activity's name.
+    #[schema(example = "Restauration scolaire maternelle")]
     pub activity_name: String,
     /// Holiday weeks paid at once: shown, changed through the basket.
     pub prepaid: bool,
-    /// The first day of the range the activity is open for the child.
+    /// The first day of the range the activity is open for the child (null: none).
     pub first_open_day: Option<NaiveDate>,
+    /// Each unit of the activity, with its bookings and amounts over the range.
     pub units: Vec<UnitSummaryView>,
+    /// What the saved bookings of the range cost, in cents.
     pub cost_cents: i64,
+    /// What the range costs once the draft is validated, in cents.
     pub cost_with_draft_cents: i64,
+    /// Every day of the range a unit's weekday falls on, by day then unit.
     pub days: Vec<DayView>,
 }
 
@@ -394,15 +451,23 @@ impl From<&ActivityPlanning> for ActivityPlanningView {
     }
 }
 
+/// One child's planning over the range.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChildPlanningView {
+    /// The child's id.
     pub child_id: i64,
+    /// The child's first name.
+    #[schema(example = "Luc")]
     pub first_name: String,
+    /// The child's last name.
+    #[schema(example = "T I")]
     pub last_name: String,
-    /// "Coût de la période": the saved bookings of the range.
+    /// "Coût de la période": the saved bookings of the range, in cents.
     pub cost_cents: i64,
+    /// The range's cost once the draft is validated, in cents.
     pub cost_with_draft_cents: i64,
+    /// The child's accepted registrations with their days.
     pub activities: Vec<ActivityPlanningView>,
 }
 
@@ -423,7 +488,9 @@ impl From<&ChildPlanning> for ChildPlanningView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DraftCountsView {
+    /// Days the draft books.
     pub bookings: usize,
+    /// Days the draft cancels.
     pub cancellations: usize,
 }
 
@@ -440,13 +507,17 @@ impl From<DraftCounts> for DraftCountsView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanningView {
+    /// The range's first day (`YYYY-MM-DD`, in the city's time zone).
     pub from: NaiveDate,
+    /// The range's last day, included (`YYYY-MM-DD`, in the city's time zone).
     pub to: NaiveDate,
-    /// All the children's saved bookings of the range.
+    /// All the children's saved bookings of the range, in cents.
     pub cost_cents: i64,
+    /// All the children's bookings of the range once the draft is validated, in cents.
     pub cost_with_draft_cents: i64,
     /// The whole draft, every range included.
     pub draft: DraftCountsView,
+    /// The children shown: the one asked for, or every child of the dossier.
     pub children: Vec<ChildPlanningView>,
 }
 
@@ -467,13 +538,17 @@ impl From<&Planning> for PlanningView {
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChangeForm {
+    /// The child's id.
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub child_id: i64,
+    /// The unit's id (one of an activity the child is registered with).
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub unit_id: i64,
+    /// The day (`YYYY-MM-DD`, in the city's time zone).
     pub date: NaiveDate,
+    /// Book or cancel the unit that day.
     pub action: DayActionView,
 }
 
@@ -481,18 +556,23 @@ pub struct ChangeForm {
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PatternForm {
+    /// The child's id.
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub child_id: i64,
+    /// The unit's id (one of an activity the child is registered with).
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub unit_id: i64,
+    /// The pattern's first day (`YYYY-MM-DD`, in the city's time zone).
     pub from: NaiveDate,
+    /// The pattern's last day, included (`YYYY-MM-DD`, in the city's time zone).
     pub to: NaiveDate,
     /// ISO weekdays, 1 = Monday to 7 = Sunday.
     #[validate(length(min = 1, max = 7))]
     #[schema(min_items = 1, max_items = 7, value_type = Vec<u32>)]
     pub weekdays: Vec<u32>,
+    /// Book or cancel the unit on those days.
     pub action: DayActionView,
 }
 
@@ -500,10 +580,12 @@ pub struct PatternForm {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChangesForm {
+    /// Single days to change (empty when left out).
     #[serde(default)]
     #[validate(length(max = 1000), nested)]
     #[schema(max_items = 1000)]
     pub changes: Vec<ChangeForm>,
+    /// Weekday patterns over a period (empty when left out).
     #[serde(default)]
     #[validate(length(max = 50), nested)]
     #[schema(max_items = 50)]
@@ -565,13 +647,21 @@ impl ChangesForm {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct JudgedChangeView {
+    /// The child's id.
     pub child_id: i64,
+    /// The unit's id.
     pub unit_id: i64,
+    /// The day (`YYYY-MM-DD`, in the city's time zone).
     pub date: NaiveDate,
+    /// Book or cancel the unit that day.
     pub action: DayActionView,
+    /// Whether the change may be made now.
     pub allowed: bool,
+    /// Until when it may be made, RFC 3339 in UTC (absent when refused, and for
+    /// agents, who have no deadline).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<DateTime<Utc>>,
+    /// Why it may not be made (absent when allowed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refusal: Option<DayRefusalView>,
 }
@@ -595,8 +685,11 @@ impl From<&Judged> for JudgedChangeView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DraftView {
+    /// Days the draft books.
     pub bookings: usize,
+    /// Days the draft cancels.
     pub cancellations: usize,
+    /// Each pending change, judged now.
     pub changes: Vec<JudgedChangeView>,
 }
 
@@ -618,6 +711,7 @@ impl DraftView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DraftUpdateView {
+    /// The whole draft after the changes were added.
     pub draft: DraftView,
     /// Days left out: the unit does not run or the child is not registered.
     pub ignored: Vec<JudgedChangeView>,
@@ -627,9 +721,13 @@ pub struct DraftUpdateView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AppliedChangeView {
+    /// The child's id.
     pub child_id: i64,
+    /// The unit's id.
     pub unit_id: i64,
+    /// The day (`YYYY-MM-DD`, in the city's time zone).
     pub date: NaiveDate,
+    /// Booked or cancelled.
     pub action: DayActionView,
 }
 
@@ -637,7 +735,9 @@ pub struct AppliedChangeView {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangesResultView {
+    /// The changes applied.
     pub applied: Vec<AppliedChangeView>,
+    /// The changes not applied, each with its refusal.
     pub refused: Vec<JudgedChangeView>,
 }
 

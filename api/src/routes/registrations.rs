@@ -14,7 +14,7 @@ use validator::Validate;
 use super::pagination::{Page, PageQuery, offset};
 use crate::auth::{Family, Staff};
 use crate::db;
-use crate::openapi::enums::mirror_enum;
+use crate::openapi::enums::{api_enum, mirror_enum};
 use crate::problem::{ApiError, FieldError, validate};
 use crate::state::AppState;
 use crate::usecases::registrations::{self, Decision, RegistrationRecord, RegistrationRequest};
@@ -35,23 +35,38 @@ mirror_enum! {
     }
 }
 
+/// A child's registration to an activity, and where it stands.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationView {
+    /// The registration's id.
     pub id: i64,
+    /// The child's id.
     pub child_id: i64,
+    /// The activity's id.
     pub activity_id: i64,
+    /// The activity's name.
+    #[schema(example = "Restauration scolaire maternelle")]
     pub activity_name: String,
+    /// The group's (centre's) id.
     pub group_id: i64,
+    /// The group's (centre's) name.
+    #[schema(example = "Maternelle Robespierre")]
     pub group_name: String,
+    /// Where the registration stands.
     pub status: RegistrationStatusView,
-    /// Place in the waiting line (1 for the first), when waitlisted.
+    /// Place in the waiting line (1 for the first), when waitlisted; null otherwise.
     pub waitlist_position: Option<i64>,
-    /// Why it was refused (or the agent's note).
+    /// Why it was refused (or the agent's note); null when none was given.
+    #[schema(example = "Dossier incomplet : fiche sanitaire manquante.")]
     pub reason: Option<String>,
+    /// The first day the child attends (`YYYY-MM-DD`, in the city's time zone).
     pub entry_date: NaiveDate,
+    /// The health form (document) sent with the registration; null when none.
     pub health_form_id: Option<i64>,
+    /// When the family registered, RFC 3339 in UTC.
     pub created_at: DateTime<Utc>,
+    /// When the registration last changed, RFC 3339 in UTC.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -82,14 +97,18 @@ impl From<&RegistrationRecord> for RegistrationView {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"activityId": 1, "entryDate": null, "groupId": null, "healthFormId": null}))]
 pub struct RegistrationForm {
+    /// The activity's id (one of the child's offers).
     #[schema(minimum = 1)]
     pub activity_id: i64,
-    /// Where the activity lets the family choose it; otherwise the activity's start.
+    /// The first day the child attends (`YYYY-MM-DD`), where the activity lets the
+    /// family choose it; null: the activity's start.
     pub entry_date: Option<NaiveDate>,
-    /// Where the activity lets the family choose its group (centre).
+    /// The group (centre), where the activity lets the family choose it (required
+    /// there); null: the first group with a place left.
     #[schema(minimum = 1)]
     pub group_id: Option<i64>,
-    /// The child's health form (a document uploaded first), where required.
+    /// The child's health form (a document uploaded first), where required; null:
+    /// none.
     #[schema(minimum = 1)]
     pub health_form_id: Option<i64>,
 }
@@ -149,7 +168,8 @@ pub async fn register_child(
 
 /// Lists a child's registrations, newest first.
 ///
-/// With each one's status, waiting position or refusal reason.
+/// For the child's family: each registration with its status, waiting position or
+/// refusal reason.
 #[utoipa::path(
     tag = "registrations",
     operation_id = "listChildRegistrations",
@@ -183,7 +203,8 @@ pub async fn list_child_registrations(
 
 /// Lists the registrations of all the family's children, newest first.
 ///
-/// "Visualiser les activités de mes enfants".
+/// The guide's "Visualiser les activités de mes enfants", for the family: each
+/// registration with its status, waiting position or refusal reason.
 #[utoipa::path(
     tag = "registrations",
     operation_id = "listMyRegistrations",
@@ -213,7 +234,8 @@ pub async fn list_my_registrations(
 
 /// Reads one of the family's registrations.
 ///
-/// With its status, waiting position or refusal reason.
+/// For the family whose dossier holds it: its status, waiting position or refusal
+/// reason.
 #[utoipa::path(
     tag = "registrations",
     operation_id = "getMyRegistration",
@@ -242,8 +264,8 @@ pub async fn get_my_registration(
 
 /// Cancels a registration.
 ///
-/// Where the activity allows it. A place it held goes to the first child waiting,
-/// whose family is emailed.
+/// For the family, where the activity allows it. A place it held goes to the first
+/// child waiting, whose family is emailed.
 #[utoipa::path(
     tag = "registrations",
     operation_id = "cancelRegistration",
@@ -286,8 +308,10 @@ pub async fn cancel_registration(
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RegistrationQueue {
-    /// Only those with this status (`requested`: the queue to work).
+    /// Only those with this status (`requested`: the queue to work); every status when
+    /// left out.
     pub status: Option<RegistrationStatusView>,
+    /// Only the registrations to this activity; every activity when left out.
     #[param(minimum = 1)]
     pub activity_id: Option<i64>,
 }
@@ -296,15 +320,21 @@ pub struct RegistrationQueue {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueuedRegistrationView {
+    /// The registration (its fields, flattened).
     #[serde(flatten)]
     pub registration: RegistrationView,
+    /// The child's first name.
+    #[schema(example = "Luc")]
     pub child_first_name: String,
+    /// The child's last name.
+    #[schema(example = "T I")]
     pub child_last_name: String,
 }
 
 /// Lists registrations, first come first served.
 ///
-/// With `status=requested`, the queue to work.
+/// For agents and admins, with each child's name; with `status=requested`, the queue
+/// to work.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "listRegistrations",
@@ -362,29 +392,38 @@ pub async fn list_registrations(
     }))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum RegistrationDecisionView {
-    Accept,
-    Refuse,
-    Waitlist,
+api_enum! {
+    /// What an agent decides about a registration.
+    pub enum RegistrationDecisionView {
+        /// Accept it: takes a place in the group.
+        Accept = "accept",
+        /// Refuse it, with a `reason` for the family.
+        Refuse = "refuse",
+        /// Put it on the waiting list, last in line.
+        Waitlist = "waitlist",
+    }
 }
 
+/// An agent's decision about a registration.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"decision": "refuse", "reason": "Dossier incomplet : fiche sanitaire manquante."}))]
 pub struct RegistrationDecisionForm {
+    /// Accept, refuse or waitlist.
     pub decision: RegistrationDecisionView,
-    /// Shown to the family; required to refuse.
+    /// Shown to the family; required to refuse (null or blank: none).
     #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[schema(
+        max_length = 2000,
+        example = "Dossier incomplet : fiche sanitaire manquante."
+    )]
     pub reason: Option<String>,
 }
 
 /// Decides a registration.
 ///
-/// Accepting takes a place (422 `activity_full` when none is left: waitlist it
-/// instead); refusing needs a reason. The family is emailed.
+/// For agents and admins. Accepting takes a place (422 `activity_full` when none is left:
+/// waitlist it instead); refusing needs a reason. The family is emailed.
 #[utoipa::path(
     tag = "admin-activities",
     operation_id = "decideRegistration",

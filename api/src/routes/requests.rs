@@ -15,53 +15,90 @@ use validator::Validate;
 
 use super::admin_dossiers::QuotientForm;
 use super::documents::DocumentView;
-use super::dossier_views::{ContactFieldView, mirror_enum};
+use super::dossier_views::ContactFieldView;
 use super::pagination::{Page, PageQuery, offset};
 use crate::auth::{Family, Staff};
 use crate::db;
+use crate::openapi::enums::{api_enum, mirror_enum};
 use crate::problem::{ApiError, FieldError, validate};
 use crate::state::AppState;
 use crate::usecases::dossiers::{Actor, Proposal};
 use crate::usecases::requests::{self, Decision, NewRequest, RequestRecord};
 
 mirror_enum! {
+    /// What a request asks for.
     /// `contact_change` requests are filed by changing the contact details.
     FamilyRequestKindView => RequestKind {
-        SituationChange = "situation_change", FamilyQuotient = "family_quotient",
-        ContactChange = "contact_change", Other = "other",
+        /// A change in the family's situation (a move, a birth, a separation...),
+        /// described in the message.
+        SituationChange = "situation_change",
+        /// An update of the family quotient, with a proof of income attached.
+        FamilyQuotient = "family_quotient",
+        /// A change of contact details that the city checks before applying it
+        /// (filed through `PUT /dossier/contact-details`, never directly).
+        ContactChange = "contact_change",
+        /// Anything else, described in the message.
+        Other = "other",
     }
 }
 
 mirror_enum! {
-    FamilyRequestStatusView => RequestStatus { Pending = "pending", Accepted = "accepted", Refused = "refused" }
+    /// Where a request stands: it is decided once.
+    FamilyRequestStatusView => RequestStatus {
+        /// Filed, waiting for an agent's decision.
+        Pending = "pending",
+        /// Accepted by an agent (a contact change is applied, a quotient recorded).
+        Accepted = "accepted",
+        /// Refused by an agent, with a comment.
+        Refused = "refused",
+    }
 }
 
 /// The details a contact change proposes.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProposalView {
+    /// The groups of contact details the change concerns.
     pub fields: Vec<ContactFieldView>,
-    /// The proposed values, by name (`addressLine1`, `postcode`, `mobilePhone`,
-    /// `email`...); null erases.
+    /// The proposed values, by name (`addressLine1`, `addressLine2`, `postcode`,
+    /// `city`, `homePhone`, `mobilePhone`, `workPhone`, `email`); null erases.
+    #[schema(example = json!({"addressLine1": "5 avenue de la République", "addressLine2": "", "postcode": "94800", "city": "Villejuif"}))]
     pub values: HashMap<String, Option<String>>,
 }
 
+/// A family's request (démarche) and its answer.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FamilyRequestView {
     /// Also the request's number, as the emails say it.
     pub id: i64,
+    /// What the request asks for.
     pub kind: FamilyRequestKindView,
+    /// The family's message, as filed (for a contact change, the text the API wrote).
+    #[schema(example = "Voici notre nouvel avis d'imposition.")]
     pub message: String,
+    /// Where the request stands.
     pub status: FamilyRequestStatusView,
-    /// The agent's comment on the decision.
+    /// The agent's comment on the decision; null while pending, or when the agent
+    /// accepted without one.
+    #[schema(example = "Quotient mis à jour.")]
     pub decision_comment: Option<String>,
+    /// The proposed contact details of a `contact_change` request; null for the
+    /// other kinds.
     pub proposal: Option<ProposalView>,
+    /// The documents attached to the request.
     pub documents: Vec<DocumentView>,
+    /// When it was filed (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// When it was decided (RFC 3339, UTC); null while pending.
     pub decided_at: Option<DateTime<Utc>>,
+    /// The id of the family's dossier.
     pub dossier_id: i64,
+    /// The city's number of the family's dossier.
+    #[schema(example = "18")]
     pub dossier_number: String,
+    /// The name of the family's dossier.
+    #[schema(example = "T I")]
     pub dossier_name: String,
 }
 
@@ -101,8 +138,13 @@ impl From<&RequestRecord> for FamilyRequestView {
 pub struct FamilyRequestForm {
     /// `situation_change`, `family_quotient` (with a proof of income) or `other`.
     pub kind: FamilyRequestKindView,
+    /// What the family asks, for the agent who reads it.
     #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        example = "Voici notre nouvel avis d'imposition."
+    )]
     pub message: String,
     /// The family's documents to attach (not attached to another request).
     #[validate(length(max = 10))]
@@ -297,11 +339,14 @@ pub async fn get_request(
     Ok(HttpResponse::Ok().json(FamilyRequestView::from(&record)))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum FamilyRequestDecisionView {
-    Accept,
-    Refuse,
+api_enum! {
+    /// An agent's answer to a request.
+    pub enum FamilyRequestDecisionView {
+        /// Accept it: a contact change is applied, a family quotient recorded.
+        Accept = "accept",
+        /// Refuse it, with a `comment` for the family.
+        Refuse = "refuse",
+    }
 }
 
 /// An agent's answer.
@@ -309,10 +354,11 @@ pub enum FamilyRequestDecisionView {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"decision": "accept", "comment": "Quotient mis à jour.", "familyQuotient": {"quotient": 620, "validFrom": "2026-09-01", "validUntil": "2027-08-31", "proofDocumentId": null}}))]
 pub struct FamilyRequestDecisionForm {
+    /// Accept or refuse.
     pub decision: FamilyRequestDecisionView,
-    /// Shown to the family; required to refuse.
+    /// Shown to the family; required to refuse (null or blank: no comment).
     #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, example = "Quotient mis à jour.")]
     pub comment: Option<String>,
     /// Required to accept a `family_quotient` request: the quotient and its period
     /// (its proof is the request's proof of income).

@@ -9,13 +9,16 @@ use utoipa::ToSchema;
 
 use crate::db;
 use crate::email::templates::escape;
+use crate::openapi::enums::api_enum;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::online_payments;
 
 /// Shows the sandbox's payment page.
 ///
-/// An HTML page with the amount and three buttons: paid, refused, abandoned.
+/// An HTML page with the amount and three buttons: paid, refused, abandoned. Public
+/// (the payment's reference is the key); only when the sandbox stands in for PayFiP,
+/// else `not_found`.
 #[utoipa::path(
     tag = "sandbox",
     operation_id = "showSandboxPayment",
@@ -65,17 +68,23 @@ pub async fn show_sandbox_payment(
         .body(body))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SandboxResult {
-    Paid,
-    Refused,
-    Abandoned,
+api_enum! {
+    /// How the person testing chooses the sandbox payment ends.
+    pub enum SandboxResult {
+        /// Paid: as PayFiP's `P` (a card payment accepted).
+        Paid = "paid",
+        /// Refused by the bank: as PayFiP's `R`.
+        Refused = "refused",
+        /// Left without paying: as PayFiP's `A`.
+        Abandoned = "abandoned",
+    }
 }
 
+/// The sandbox page's form: the chosen ending.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SandboxForm {
+    /// How the payment ends.
     pub result: SandboxResult,
 }
 
@@ -84,7 +93,8 @@ pub struct SandboxForm {
 /// As the person chose, then PayFiP's path: the choice becomes the sandbox's answer
 /// about the payment, which the notification reads and settles (an invoice paid; a
 /// basket's weeks confirmed, or their places given back). Then the browser goes back
-/// to the frontend (`FRONTEND_URL/paiement/retour`).
+/// to the frontend (`FRONTEND_URL/paiement/retour`). Public, like the page; only
+/// when the sandbox stands in for PayFiP, else `not_found`.
 #[utoipa::path(
     tag = "sandbox",
     operation_id = "endSandboxPayment",

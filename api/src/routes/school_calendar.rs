@@ -25,9 +25,11 @@ use crate::usecases::school_calendar;
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct DaysQuery {
-    /// Periods ending on or after this day.
+    /// Only the periods ending on or after this day (`YYYY-MM-DD`); no lower bound
+    /// when left out.
     pub from: Option<NaiveDate>,
-    /// Periods starting on or before this day.
+    /// Only the periods starting on or before this day (`YYYY-MM-DD`); no upper bound
+    /// when left out.
     pub to: Option<NaiveDate>,
 }
 
@@ -36,9 +38,15 @@ pub struct DaysQuery {
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"schoolYear": "2026-2027", "description": "Vacances de la Toussaint", "firstDay": "2026-10-17", "lastDay": "2026-11-01"}))]
 pub struct SchoolHolidayView {
+    /// The school year it belongs to, as the dataset labels it.
+    #[schema(example = "2026-2027")]
     pub school_year: String,
+    /// The holiday's name, as the dataset gives it.
+    #[schema(example = "Vacances de la Toussaint")]
     pub description: String,
+    /// The first day without school (`YYYY-MM-DD`, in the city's time zone).
     pub first_day: NaiveDate,
+    /// The last day without school, included (`YYYY-MM-DD`, in the city's time zone).
     pub last_day: NaiveDate,
 }
 
@@ -55,8 +63,8 @@ impl From<&SchoolHolidayPeriod> for SchoolHolidayView {
 
 /// Lists the school holidays of the city's zone, as last imported.
 ///
-/// `firstDay` and `lastDay` are both days without school (the dataset's end date is the
-/// day classes resume).
+/// Public, no sign-in needed. `firstDay` and `lastDay` are both days without school (the
+/// dataset's end date is the day classes resume).
 #[utoipa::path(
     tag = "calendar",
     operation_id = "listSchoolHolidays",
@@ -86,18 +94,21 @@ pub async fn list_school_holidays(
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"schoolYear": "2026-2027", "firstDay": "2026-09-01", "lastDay": "2027-07-02", "holidays": []}))]
 pub struct SchoolYearView {
+    /// The school year, as the dataset labels it.
+    #[schema(example = "2026-2027")]
     pub school_year: String,
     /// The first day of class (null until the previous summer is imported).
     pub first_day: Option<NaiveDate>,
     /// The last day of class (null until the summer is imported).
     pub last_day: Option<NaiveDate>,
+    /// The year's holidays, in date order.
     pub holidays: Vec<SchoolHolidayView>,
 }
 
 /// Reads a school year of the city's zone ("2026-2027").
 ///
-/// Classes start the day after the previous summer holidays and end the day before the
-/// next ones.
+/// Public, no sign-in needed. Classes start the day after the previous summer holidays and
+/// end the day before the next ones.
 #[utoipa::path(
     tag = "calendar",
     operation_id = "getSchoolYear",
@@ -133,21 +144,36 @@ pub async fn get_school_year(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SchoolCalendarRecord {
+    /// The period's name (empty when left out).
     #[serde(default)]
+    #[schema(example = "Vacances de la Toussaint")]
     pub description: String,
+    /// Whom the row is for: `-` or `Élèves` are followed, `Enseignants` rows are
+    /// skipped (empty when left out).
     #[serde(default)]
+    #[schema(example = "-")]
     pub population: String,
-    /// As exported: `2026-10-16T22:00:00+00:00` (midnight in Paris) or a date.
+    /// The first day without school, as exported: `2026-10-16T22:00:00+00:00`
+    /// (midnight in Paris) or a date.
     #[serde(default)]
+    #[schema(example = "2026-10-16T22:00:00+00:00")]
     pub start_date: String,
+    /// The day classes resume, as exported (the same forms as `start_date`).
     #[serde(default)]
+    #[schema(example = "2026-11-01T23:00:00+00:00")]
     pub end_date: String,
     /// The académie.
     #[serde(default)]
+    #[schema(example = "Créteil")]
     pub location: String,
+    /// The zone (`Zone A`, `Zone B`, `Zone C`, `Corse`...); rows of other zones are
+    /// skipped.
     #[serde(default)]
+    #[schema(example = "Zone C")]
     pub zones: String,
+    /// The school year (`2026-2027`).
     #[serde(default)]
+    #[schema(example = "2026-2027")]
     pub annee_scolaire: String,
 }
 
@@ -176,19 +202,26 @@ pub struct SchoolCalendarResults {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SchoolCalendarImportView {
+    /// The city's school zone, whose rows were imported.
+    #[schema(example = "C")]
     pub zone: String,
+    /// The city's académie, whose rows were imported; null: the city set none (every
+    /// académie of the zone was read).
+    #[schema(example = "Créteil")]
     pub academy: Option<String>,
     /// The school years replaced.
+    #[schema(example = json!(["2025-2026", "2026-2027"]))]
     pub school_years: Vec<String>,
+    /// The periods now in force for those years, in date order.
     pub periods: Vec<SchoolHolidayView>,
 }
 
-/// Imports the national school calendar (`fr-en-calendrier-scolaire`) for the city's
-/// zone and académie.
+/// Imports the national school calendar (`fr-en-calendrier-scolaire`).
 ///
-/// The CSV export (`;`, code or labelled headers) or the JSON export. The school years
-/// the file holds replace those already imported; other zones are ignored. Nothing is
-/// written if a row of the zone is wrong: each problem names its line.
+/// For agents and admins, for the city's zone and académie. The CSV export (`;`, code or
+/// labelled headers) or the JSON export. The school years the file holds replace those
+/// already imported; other zones are ignored. Nothing is written if a row of the zone is
+/// wrong: each problem names its line.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "importSchoolCalendar",
@@ -297,6 +330,7 @@ pub async fn import_school_calendar(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClosureDayForm {
+    /// The day closed (`YYYY-MM-DD`, in the city's time zone).
     pub date: NaiveDate,
     /// One activity; absent: every activity.
     #[validate(range(min = 1))]
@@ -304,17 +338,28 @@ pub struct ClosureDayForm {
     pub activity_id: Option<i64>,
     /// Told to the families, e.g. « grève ».
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "Grève du personnel de restauration"
+    )]
     pub reason: String,
 }
 
+/// A day the city closed.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClosureDayView {
+    /// The closure's id.
     pub id: i64,
+    /// The day closed (`YYYY-MM-DD`, in the city's time zone).
     pub date: NaiveDate,
+    /// The activity closed; null: every activity.
     pub activity_id: Option<i64>,
+    /// Told to the families.
+    #[schema(example = "Grève du personnel de restauration")]
     pub reason: String,
+    /// When an agent closed the day, RFC 3339 in UTC.
     pub created_at: DateTime<Utc>,
     /// Bookings of the day it cancelled (not billed); on creation only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -341,8 +386,9 @@ impl From<&ClosureDay> for ClosureDayView {
 
 /// Closes a day: its bookings are cancelled without billing and each family told.
 ///
-/// The day's bookings become `closed` (kept, not billed), pending draft changes of the
-/// day are dropped, and each family with a booking that day is emailed.
+/// For agents and admins. The day's bookings become `closed` (kept, not billed), pending
+/// draft changes of the day are dropped, and each family with a booking that day is
+/// emailed.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "createClosureDay",
@@ -394,13 +440,16 @@ pub async fn create_closure_day(
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct ClosureRange {
+    /// The range's first day (`YYYY-MM-DD`, in the city's time zone).
     pub from: NaiveDate,
+    /// The range's last day, included (`YYYY-MM-DD`, in the city's time zone).
     pub to: NaiveDate,
 }
 
 /// Lists the closure days of a range.
 ///
-/// Every activity's closures and those of one activity.
+/// For agents and admins: closures of every activity and those of one activity, in
+/// date order.
 #[utoipa::path(
     tag = "admin-planning",
     operation_id = "listClosureDays",

@@ -13,16 +13,18 @@ use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::sessions::{self, Credentials, Tokens};
 
+/// A sign-in.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"login": "famille.ti", "password": "Famille-TI-2026!", "rememberMe": false}))]
 pub struct LoginRequest {
     /// The username or the email address.
     #[validate(length(min = 1, max = 254))]
-    #[schema(min_length = 1, max_length = 254)]
+    #[schema(min_length = 1, max_length = 254, example = "famille.ti")]
     pub login: String,
+    /// The account's password, as typed.
     #[validate(length(min = 1, max = 1024))]
-    #[schema(min_length = 1, max_length = 1024)]
+    #[schema(min_length = 1, max_length = 1024, example = "Famille-TI-2026!")]
     pub password: String,
     /// "Se rappeler de moi": a longer session on this device (30-day refresh tokens
     /// within a 90-day limit, instead of 12 hours within 24).
@@ -30,12 +32,17 @@ pub struct LoginRequest {
     pub remember_me: bool,
 }
 
+/// A refresh token to exchange.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RefreshRequest {
     /// The refresh token of the last sign-in or refresh; it can be used once.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "bhBGYxWH9e1NOoW8i3hzTSFYN3y4Z-B47h7xIUGsvro"
+    )]
     pub refresh_token: String,
 }
 
@@ -50,16 +57,22 @@ pub struct RefreshRequest {
 }))]
 pub struct TokenPair {
     /// Send as `Authorization: Bearer <accessToken>`.
+    #[schema(example = "eyJhbGciOiJIUzI1NiJ9...")]
     pub access_token: String,
     /// Always `Bearer`.
+    #[schema(example = "Bearer")]
     pub token_type: String,
     /// Seconds until the access token expires.
     pub expires_in: i64,
+    /// When the access token expires (RFC 3339, UTC).
     pub access_token_expires_at: DateTime<Utc>,
     /// Opaque; exchange it at `/auth/refresh` for a new pair. Rotated at every use.
+    #[schema(example = "bhBGYxWH9e1NOoW8i3hzTSFYN3y4Z-B47h7xIUGsvro")]
     pub refresh_token: String,
+    /// When the refresh token expires (RFC 3339, UTC), unless the session ends
+    /// first.
     pub refresh_token_expires_at: DateTime<Utc>,
-    /// No refresh extends the session beyond this instant.
+    /// No refresh extends the session beyond this instant (RFC 3339, UTC).
     pub session_expires_at: DateTime<Utc>,
 }
 

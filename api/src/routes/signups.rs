@@ -12,6 +12,7 @@ use validator::Validate;
 
 use crate::auth::ClientIp;
 use crate::db;
+use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::signup::{self, DossierReferencesInput, PersonalDetailsInput, SignupView};
@@ -25,28 +26,34 @@ use crate::usecases::signup::{self, DossierReferencesInput, PersonalDetailsInput
     "password": "Trois-Chats-Verts!", "passwordConfirmation": "Trois-Chats-Verts!"
 }))]
 pub struct PersonalDetailsRequest {
+    /// The account holder's last name (required).
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, example = "TI")]
     pub last_name: String,
+    /// The account holder's first name (required).
     #[validate(length(max = 200))]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, example = "Sam")]
     pub first_name: String,
+    /// The email address: the account's login and contact, where the activation link
+    /// goes.
     #[validate(length(max = 254))]
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, example = "sam.ti@exemple.fr")]
     pub email: String,
+    /// The email address again; must be the same (case aside).
     #[validate(length(max = 254))]
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, example = "sam.ti@exemple.fr")]
     pub email_confirmation: String,
     /// 3 to 50 letters, digits, `.`, `-` or `_` (no `@`: logins accept usernames and emails).
     #[validate(length(max = 100))]
-    #[schema(max_length = 100)]
+    #[schema(max_length = 100, example = "sam.ti")]
     pub username: String,
     /// Must follow the password policy (`GET /auth/password-policy`).
     #[validate(length(max = 1024))]
-    #[schema(max_length = 1024)]
+    #[schema(max_length = 1024, example = "Trois-Chats-Verts!")]
     pub password: String,
+    /// The password again; must be identical.
     #[validate(length(max = 1024))]
-    #[schema(max_length = 1024)]
+    #[schema(max_length = 1024, example = "Trois-Chats-Verts!")]
     pub password_confirmation: String,
 }
 
@@ -69,15 +76,17 @@ impl From<PersonalDetailsRequest> for PersonalDetailsInput {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schema(example = json!({"dossierNumber": "18", "dossierName": "T I", "email": "famille.ti@exemple.fr"}))]
 pub struct DossierReferencesRequest {
+    /// The dossier number printed on the family's invoices.
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(min_length = 1, max_length = 50, example = "18")]
     pub dossier_number: String,
+    /// The dossier's name printed on the family's invoices.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, example = "T I")]
     pub dossier_name: String,
     /// The address the city holds for the dossier.
     #[validate(length(min = 1, max = 254))]
-    #[schema(min_length = 1, max_length = 254)]
+    #[schema(min_length = 1, max_length = 254, example = "famille.ti@exemple.fr")]
     pub email: String,
 }
 
@@ -88,20 +97,26 @@ pub struct DossierReferencesRequest {
 pub struct AcceptanceRequest {
     /// The version read (`GET /legal/terms` or `/legal/privacy`); must be the current one.
     #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(min_length = 1, max_length = 50, example = "1.0")]
     pub version: String,
     /// Must be true.
     pub accepted: bool,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SignupStepView {
-    PersonalDetails,
-    DossierReferences,
-    TermsOfUse,
-    PrivacyPolicy,
-    Recap,
+api_enum! {
+    /// A step of the sign-up wizard, in the guide's order.
+    pub enum SignupStepView {
+        /// Step 1, "Mes informations": name, email, username and password.
+        PersonalDetails = "personal_details",
+        /// Step 2, "Mes références dossier": the dossier's number, name and email.
+        DossierReferences = "dossier_references",
+        /// Step 3, "Conditions d'utilisation": accepting the terms of use.
+        TermsOfUse = "terms_of_use",
+        /// Step 4, "Confidentialité": accepting the privacy policy.
+        PrivacyPolicy = "privacy_policy",
+        /// Step 5, "Valider mon inscription": the recap, then the confirmation.
+        Recap = "recap",
+    }
 }
 
 impl From<SignupStep> for SignupStepView {
@@ -116,17 +131,26 @@ impl From<SignupStep> for SignupStepView {
     }
 }
 
+/// The dossier a sign-up is linked to (step 2).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DossierReference {
+    /// The dossier's number, as the city holds it.
+    #[schema(example = "18")]
     pub number: String,
+    /// The dossier's name, as the city holds it.
+    #[schema(example = "T I")]
     pub name: String,
 }
 
+/// The acceptance of a legal document during the sign-up (steps 3 and 4).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Acceptance {
+    /// The version accepted.
+    #[schema(example = "1.0")]
     pub version: String,
+    /// When it was accepted (RFC 3339, UTC).
     pub accepted_at: DateTime<Utc>,
 }
 
@@ -143,21 +167,36 @@ pub struct Acceptance {
 }))]
 pub struct Signup {
     /// The draft's id: a secret, keep it to come back to the sign-up.
+    #[schema(example = "9OJxdAEjBegyDMfSWD81ieoY78gHpcio15G3HbyaeUE")]
     pub id: String,
+    /// The last name given at step 1.
+    #[schema(example = "TI")]
     pub last_name: String,
+    /// The first name given at step 1.
+    #[schema(example = "Sam")]
     pub first_name: String,
+    /// The email address given at step 1.
+    #[schema(example = "sam.ti@exemple.fr")]
     pub email: String,
+    /// The username chosen at step 1.
+    #[schema(example = "sam.ti")]
     pub username: String,
+    /// The dossier matched at step 2; absent until then.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dossier: Option<DossierReference>,
+    /// The terms of use accepted at step 3; absent until then, or when a newer
+    /// version was published since (to accept again).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_use: Option<Acceptance>,
+    /// The privacy policy accepted at step 4; absent until then, or when a newer
+    /// version was published since (to accept again).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy_policy: Option<Acceptance>,
+    /// The steps done, in the guide's order.
     pub completed_steps: Vec<SignupStepView>,
     /// The step to show; `recap` when everything is there.
     pub next_step: SignupStepView,
-    /// The draft is discarded after this instant.
+    /// The draft is discarded after this instant (RFC 3339, UTC).
     pub expires_at: DateTime<Utc>,
 }
 
@@ -196,16 +235,18 @@ impl From<SignupView> for Signup {
 #[serde(rename_all = "camelCase")]
 pub struct SignupConfirmation {
     /// Where the activation link was sent.
+    #[schema(example = "sam.ti@exemple.fr")]
     pub email: String,
-    /// The activation link is valid until then (72 hours).
+    /// The activation link is valid until then (72 hours; RFC 3339, UTC).
     pub activation_link_expires_at: DateTime<Utc>,
 }
 
 /// Starts a sign-up with step 1, "Mes informations".
 ///
 /// Checks every field and answers all the field errors at once (`validation_failed`),
-/// among them a username already taken. Whether an email address already has an
-/// account is never said here.
+/// among them a username already taken (`taken`), as the guide's form needs. Those
+/// answers are throttled per client address, so usernames cannot be listed by trying
+/// them; whether an email address already has an account is never said here.
 #[utoipa::path(
     tag = "signup",
     operation_id = "startSignup",
@@ -213,11 +254,14 @@ pub struct SignupConfirmation {
     responses(
         (status = 201, description = "The draft, waiting for step 2.", body = Signup,
             headers(("Location" = String, description = "The draft's address."))),
+        (status = 400, description = "A field is wrong, the username is taken among them (`validation_failed`)."),
+        (status = 429, description = "Too many taken usernames tried from this address (`too_many_attempts`); see `Retry-After`."),
     ),
 )]
 #[post("/signups")]
 pub async fn start_signup(
     state: web::Data<AppState>,
+    ip: ClientIp,
     body: Json<PersonalDetailsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
@@ -225,7 +269,8 @@ pub async fn start_signup(
     let st = state.clone();
     let input = PersonalDetailsInput::from(body.into_inner());
     let view = db::run_pooled(&state.pool, move |pool| {
-        signup::start(pool, &st.config.password_policy, &st.lifetimes, &input, now)
+        let policies = (&st.config.password_policy, &st.throttle);
+        signup::start(pool, policies, &st.lifetimes, &input, &ip.0, now)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -259,7 +304,8 @@ pub async fn get_signup(
 
 /// Step 1 again: replaces the personal details.
 ///
-/// For a family that went back to correct them; the same checks as when starting.
+/// For a family that went back to correct them; the same checks, and the same throttle
+/// of taken usernames, as when starting.
 #[utoipa::path(
     tag = "signup",
     operation_id = "updateSignupPersonalDetails",
@@ -267,12 +313,15 @@ pub async fn get_signup(
     request_body = PersonalDetailsRequest,
     responses(
         (status = 200, description = "The draft.", body = Signup),
+        (status = 400, description = "A field is wrong, the username is taken among them (`validation_failed`)."),
         (status = 404, description = "No such draft, or it expired (`signup_not_found`)."),
+        (status = 429, description = "Too many taken usernames tried from this address (`too_many_attempts`); see `Retry-After`."),
     ),
 )]
 #[put("/signups/{signupId}/personal-details")]
 pub async fn update_signup_personal_details(
     state: web::Data<AppState>,
+    ip: ClientIp,
     id: web::Path<String>,
     body: Json<PersonalDetailsRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -282,7 +331,8 @@ pub async fn update_signup_personal_details(
     let id = id.into_inner();
     let input = PersonalDetailsInput::from(body.into_inner());
     let view = db::run_pooled(&state.pool, move |pool| {
-        signup::update_personal_details(pool, &st.config.password_policy, &id, &input, now)
+        let policies = (&st.config.password_policy, &st.throttle);
+        signup::update_personal_details(pool, policies, &id, &input, &ip.0, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Signup::from(view)))

@@ -162,8 +162,8 @@ pub struct PaymentReceivedData {
     /// The amount received, in cents.
     #[schema(example = 5700)]
     pub amount_cents: i64,
-    /// How it was paid: `card`, `direct_debit`, `cash`, `cheque`, `cesu`,
-    /// `bank_transfer` (the values of `PaymentMethod`).
+    /// How it was paid: `card`, `direct_debit`, `cash`, `cheque` or `cesu` (the
+    /// values of `PaymentMethod`).
     #[schema(example = "card")]
     pub method: String,
 }

@@ -107,10 +107,16 @@ struct ValidDetails {
     username: Username,
 }
 
+/// Step 1's checks. A username already taken is said so (the guide's form needs it), so
+/// those answers are throttled per client address as step 2's mismatches are: usernames
+/// cannot be listed by trying them (security.md).
 fn validate_details(
     conn: &mut AnyConnection,
     policy: &PasswordPolicy,
+    throttle: &ThrottlePolicy,
     input: &PersonalDetailsInput,
+    client_ip: &str,
+    now: DateTime<Utc>,
 ) -> Outcome<ValidDetails> {
     let mut errors = Vec::new();
     let last_name = PersonName::parse(&input.last_name)
@@ -157,9 +163,15 @@ fn validate_details(
             ))
         })
         .ok();
+    let by_address = [Counter::new("signup_username_address", client_ip)];
+    let address_policy = super::sessions::per_address(throttle);
+    if username.is_some() {
+        throttling::check(conn, &address_policy, &by_address, now)?;
+    }
     if let Some(username) = &username
         && accounts::username_taken(conn, username.as_str())?
     {
+        throttling::record_failure(conn, &address_policy, &by_address, now)?;
         errors.push(FieldError::new(
             "username",
             "taken",
@@ -192,12 +204,13 @@ fn validate_details(
 /// Step 1: checks the personal details and starts a draft.
 pub fn start(
     pool: &DbPool,
-    policy: &PasswordPolicy,
+    (policy, throttle): (&PasswordPolicy, &ThrottlePolicy),
     lifetimes: &Lifetimes,
     input: &PersonalDetailsInput,
+    client_ip: &str,
     now: DateTime<Utc>,
 ) -> Outcome<SignupView> {
-    let valid = validate_details(&mut *pool.get()?, policy, input)?;
+    let valid = validate_details(&mut *pool.get()?, policy, throttle, input, client_ip, now)?;
     // No connection is held while argon2 works.
     let hash = passwords::hash(&input.password)?;
     let conn = &mut *pool.get()?;
@@ -228,14 +241,17 @@ fn details<'a>(valid: &'a ValidDetails, hash: &'a str) -> PersonalDetails<'a> {
 /// Step 1 again (the family went back): replaces the personal details.
 pub fn update_personal_details(
     pool: &DbPool,
-    policy: &PasswordPolicy,
+    (policy, throttle): (&PasswordPolicy, &ThrottlePolicy),
     id: &str,
     input: &PersonalDetailsInput,
+    client_ip: &str,
     now: DateTime<Utc>,
 ) -> Outcome<SignupView> {
     let (draft, valid) = {
         let conn = &mut *pool.get()?;
-        (live(conn, id, now)?, validate_details(conn, policy, input)?)
+        let draft = live(conn, id, now)?;
+        let valid = validate_details(conn, policy, throttle, input, client_ip, now)?;
+        (draft, valid)
     };
     let hash = passwords::hash(&input.password)?;
     let conn = &mut *pool.get()?;

@@ -511,6 +511,31 @@ async fn payments_and_credit_notes_settle_an_invoice_and_the_statement_adds_up()
         "{csv}"
     );
 
+    // The money agents touched is in the audit log, each as what it was.
+    let admin = app.token_of("admin").await;
+    let log = body_of(
+        app.get_authed("/api/v1/admin/audit-log", &admin).await,
+        StatusCode::OK,
+    )
+    .await;
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["record_payment", "issue_credit_note", "start_billing_run"]
+    );
+    let payments = body_of(
+        app.get_authed("/api/v1/admin/audit-log?action=record_payment", &admin)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(payments["total"], 1);
+
     // Another family sees none of it.
     let (other, _) = app.create_families(1, "MS").await.remove(0);
     problem(

@@ -6,6 +6,7 @@ mod billing;
 mod calendar;
 mod city;
 mod contract;
+mod contract_docs;
 mod contract_shape;
 mod cors;
 mod cross_family;

@@ -537,3 +537,44 @@ async fn signing_up_with_an_address_that_has_an_account_answers_the_same_and_tel
         .await;
     problem(refused, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
 }
+
+#[tokio::test]
+async fn trying_taken_usernames_in_step_1_is_throttled_per_address() {
+    let app = spawn_app().await;
+    let details = |username: &str| {
+        json!({"lastName": "TI", "firstName": "Sam", "email": EMAIL, "emailConfirmation": EMAIL,
+               "username": username, "password": PASSWORD, "passwordConfirmation": PASSWORD})
+    };
+    // A family told its username is taken may try others; a script listing accounts is
+    // held back after the address's free attempts.
+    let mut tried = 0;
+    let throttled = loop {
+        tried += 1;
+        assert!(tried <= 30, "never throttled");
+        let response = app
+            .post_json("/api/v1/signups", &details("famille.ti"))
+            .await;
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            break response;
+        }
+        let answer = problem(response, StatusCode::BAD_REQUEST, "validation_failed").await;
+        assert_eq!(answer["errors"][0]["code"], "taken", "{answer}");
+    };
+    assert!(
+        tried > 20,
+        "the first 20 taken answers are free, throttled after {tried}"
+    );
+    assert!(throttled.headers().contains_key("retry-after"));
+    problem(
+        throttled,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    // Even a free username waits, from this address, until the delay is over.
+    let blocked = app.post_json("/api/v1/signups", &details("sam.ti")).await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    app.clock.advance(chrono::Duration::minutes(16));
+    let started = app.post_json("/api/v1/signups", &details("sam.ti")).await;
+    assert_eq!(started.status(), StatusCode::CREATED);
+}
