@@ -18,7 +18,9 @@ use crate::config::Config;
 use crate::email::OutboxWorker;
 use crate::middleware::{problems, request_gate, request_id, security_headers};
 use crate::openapi;
-use crate::problem::{RouteTable, json_config, path_config, query_config, unmatched_route};
+use crate::problem::{
+    RouteTable, form_config, json_config, path_config, query_config, unmatched_route,
+};
 use crate::routes::{self, docs};
 use crate::state::AppState;
 use crate::storage::FileStore;
@@ -159,6 +161,7 @@ impl Application {
                         .upload_max_bytes
                         .max(config.files.import_max_bytes),
                 ))
+                .app_data(form_config())
                 .app_data(path_config())
                 .app_data(query_config())
                 .configure(docs::configure)

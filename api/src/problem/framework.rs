@@ -1,6 +1,6 @@
 //! The framework's own rejections, answered as problem+json like everything else.
 
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -12,6 +12,47 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
         .error_handler(|error, _req| json_error(&error).into())
+}
+
+/// Form bodies (the payment sandbox's page): as JSON bodies are answered.
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default().error_handler(|error, _req| form_error(&error).into())
+}
+
+fn form_error(error: &UrlencodedError) -> ApiError {
+    match error {
+        UrlencodedError::ContentType => {
+            super::unsupported_media_type("application/x-www-form-urlencoded")
+        }
+        UrlencodedError::Overflow { limit, .. } => payload_too_large(*limit),
+        UrlencodedError::Parse(cause) => {
+            let message = cause.to_string();
+            match message
+                .strip_prefix("unknown field `")
+                .and_then(|m| m.split_once('`'))
+            {
+                Some((field, _)) => ApiError::unknown_field(field),
+                None => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    Text::new("Corps de requête invalide", "Invalid request body"),
+                    Text::new(
+                        format!("Le formulaire ne correspond pas au format attendu : {message}."),
+                        format!("The form does not match the expected shape: {message}."),
+                    ),
+                ),
+            }
+        }
+        other => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            Text::new("Corps de requête invalide", "Invalid request body"),
+            Text::new(
+                format!("Le formulaire n'a pas pu être lu : {other}."),
+                format!("The form could not be read: {other}."),
+            ),
+        ),
+    }
 }
 
 pub fn path_config() -> web::PathConfig {

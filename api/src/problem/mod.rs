@@ -22,8 +22,8 @@ use utoipa::ToSchema;
 pub use codes::{PROBLEM_CODES, codes_in, is_problem_code};
 pub use dossier_messages::{field_error, row_error};
 pub use framework::{
-    RouteTable, generic_problem, json_config, not_found, path_config, payload_too_large,
-    query_config, unmatched_route, unsupported_media_type,
+    RouteTable, form_config, generic_problem, json_config, not_found, path_config,
+    payload_too_large, query_config, unmatched_route, unsupported_media_type,
 };
 pub use lang::{Lang, Text};
 pub use password_messages::password_violation_message;
@@ -171,6 +171,20 @@ impl ApiError {
             ),
         )
         .with_errors(errors)
+    }
+
+    /// 400: the body names a field the operation does not take (nothing is saved).
+    pub fn unknown_field(field: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "unknown_field",
+            Text::new("Champ inconnu", "Unknown field"),
+            Text::new(
+                format!("Le champ « {field} » n'existe pas pour cette opération : retirez-le ou corrigez son nom."),
+                format!("Field `{field}` does not exist for this operation: remove it or fix its name."),
+            ),
+        )
+        .with_errors(vec![FieldError::new(field, "unknown", "Champ inconnu.", "Unknown field.")])
     }
 
     /// 500: a bug or a broken invariant. The cause goes to the log, not to the client.

@@ -39,12 +39,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let value = web::Json::<Value>::from_request(req, payload);
         Box::pin(async move {
             let web::Json(value) = value.await?;
-            refuse_nul_in_json(&value)?;
-            serde_path_to_error::deserialize(value)
-                .map(Json)
-                .map_err(|e| body_error(&e).into())
+            Ok(Json(from_value(value)?))
         })
     }
+}
+
+/// A JSON value as the operation's type, checked as every JSON body is: no NUL
+/// character in its text, no field the type does not name.
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    refuse_nul_in_json(&value)?;
+    serde_path_to_error::deserialize(value).map_err(|e| body_error(&e))
 }
 
 /// A JSON value that does not fit the operation's type: a field it does not name
@@ -58,21 +62,7 @@ fn body_error(error: &serde_path_to_error::Error<serde_json::Error>) -> ApiError
             parent if parent.ends_with(name) => parent.to_owned(),
             parent => format!("{parent}.{name}"),
         };
-        return ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "unknown_field",
-            Text::new("Champ inconnu", "Unknown field"),
-            Text::new(
-                format!("Le champ « {field} » n'existe pas pour cette opération : retirez-le ou corrigez son nom."),
-                format!("Field `{field}` does not exist for this operation: remove it or fix its name."),
-            ),
-        )
-        .with_errors(vec![FieldError::new(
-            &field,
-            "unknown",
-            "Champ inconnu.",
-            "Unknown field.",
-        )]);
+        return ApiError::unknown_field(&field);
     }
     let field = if path == "." { String::new() } else { path };
     ApiError::new(

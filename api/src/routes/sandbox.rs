@@ -103,7 +103,7 @@ pub struct SandboxForm {
     responses(
         (status = 303, description = "Back to the frontend, with what the payment is now.",
             headers(("Location" = String, description = "`FRONTEND_URL/paiement/retour?idop=IDOP&resultat=paid|refused|abandoned|...` for an invoice, `?panier=ID&resultat=...` for a basket."))),
-        (status = 400, description = "No result chosen (`validation_failed`)."),
+        (status = 400, description = "No result chosen, or one the page does not offer (`invalid_body`), or a field the page does not send (`unknown_field`)."),
         (status = 404, description = "No such payment (`not_found`)."),
         (status = 409, description = "A basket no longer held for payment (`basket_not_open`)."),
     ),

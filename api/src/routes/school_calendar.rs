@@ -14,9 +14,7 @@ use validator::Validate;
 use super::planning_views::{in_calendar, out_of_calendar};
 use crate::auth::Staff;
 use crate::db;
-use crate::problem::{
-    ApiError, FieldError, refuse_nul, refuse_nul_in_json, unsupported_media_type, validate,
-};
+use crate::problem::{ApiError, FieldError, refuse_nul, unsupported_media_type, validate};
 use crate::state::AppState;
 use crate::usecases::UseCaseError;
 use crate::usecases::school_calendar;
@@ -269,15 +267,18 @@ pub async fn import_school_calendar(
         Some("application/json") => {
             let value: serde_json::Value =
                 serde_json::from_slice(&body).map_err(|_| unreadable())?;
-            refuse_nul_in_json(&value)?;
-            let records = match serde_json::from_value::<SchoolCalendarJson>(value) {
-                Ok(
-                    SchoolCalendarJson::Records(records)
-                    | SchoolCalendarJson::Results(SchoolCalendarResults {
-                        results: records, ..
-                    }),
-                ) => records,
-                Err(_) => return Err(unreadable()),
+            // Read by shape rather than as the untagged enum, whose errors would not
+            // name the field at fault.
+            let json = if value.is_array() {
+                SchoolCalendarJson::Records(super::json::from_value(value)?)
+            } else {
+                SchoolCalendarJson::Results(super::json::from_value(value)?)
+            };
+            let records = match json {
+                SchoolCalendarJson::Records(records)
+                | SchoolCalendarJson::Results(SchoolCalendarResults {
+                    results: records, ..
+                }) => records,
             };
             records
                 .into_iter()

@@ -3,6 +3,7 @@
 
 mod baskets;
 mod billing;
+mod boundary;
 mod calendar;
 mod city;
 mod contract;
