@@ -295,6 +295,20 @@ impl Contract {
                 }
                 Err(e) => refusals.push(format!("the body is not JSON: {e}")),
             }
+        } else if media == "application/x-www-form-urlencoded" {
+            // A form's fields as the strings they are.
+            let form: Map<String, Value> = String::from_utf8_lossy(bytes)
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                    (percent_decode(k), Value::String(percent_decode(v)))
+                })
+                .collect();
+            let value = Value::Object(form);
+            for e in self.errors(&format!("{key} form"), &documented["schema"], &value) {
+                refusals.push(format!("form: {e}"));
+            }
         }
         refusals
     }
@@ -404,6 +418,12 @@ impl Contract {
             ));
         };
         if problem {
+            if let Some(code) = serde_json::from_slice::<Value>(received.body)
+                .ok()
+                .and_then(|b| b["code"].as_str().map(str::to_owned))
+            {
+                observe(&format!("{} {} {status} {code}", o.method, o.template));
+            }
             let codes = response["x-problem-codes"].as_array().map(|codes| {
                 codes
                     .iter()
@@ -460,6 +480,46 @@ impl Contract {
                 codes.join(", ")
             );
         }
+    }
+}
+
+/// Where the problem codes answered during a test run are written, one
+/// `METHOD /path/{template} STATUS code` a line (`PROBLEM_CODES_SEEN` to move it): the
+/// coverage test reads them back to check every documented code is answered somewhere.
+pub fn observations_path() -> std::path::PathBuf {
+    std::env::var_os("PROBLEM_CODES_SEEN").map_or_else(
+        || {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../target/problem-codes-seen.txt")
+        },
+        std::path::PathBuf::from,
+    )
+}
+
+/// Records an answered code once per process (appended: several test binaries and
+/// both databases' runs add to one file).
+fn observe(line: &str) {
+    static SEEN: OnceLock<Mutex<std::collections::HashSet<String>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if !seen.insert(line.to_owned()) {
+        return;
+    }
+    use std::io::Write;
+    let path = observations_path();
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    // A test run without the file (read-only checkout) still judges; only the coverage
+    // test needs it, and says so when it is missing.
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        let _ = writeln!(file, "{line}");
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod contract;
 mod database;
+pub mod operations;
 pub mod payfip;
 pub mod webhook_receiver;
 

@@ -7,7 +7,7 @@ use std::pin::Pin;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use domain::account::Role;
 use persistence::{accounts, legal};
 
@@ -116,8 +116,15 @@ enum Requirement {
     ConsentsIfFamily,
 }
 
-/// The access token's account and session, checked for signature and expiry only.
-fn token_of(req: &HttpRequest) -> Result<(web::Data<AppState>, i64, i64), ApiError> {
+/// The access token's account, session and role, checked for signature and expiry only.
+struct Token {
+    state: web::Data<AppState>,
+    account_id: i64,
+    session_id: i64,
+    role: Role,
+}
+
+fn token_of(req: &HttpRequest) -> Result<Token, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -126,7 +133,25 @@ fn token_of(req: &HttpRequest) -> Result<(web::Data<AppState>, i64, i64), ApiErr
         .and_then(|t| state.jwt.verify(&t, state.clock.now()))
         .ok_or_else(unauthorized)?;
     let account_id: i64 = claims.sub.parse().map_err(|_| unauthorized())?;
-    Ok((state, account_id, claims.sid))
+    let role: Role = claims.role.parse().map_err(|_| unauthorized())?;
+    Ok(Token {
+        state,
+        account_id,
+        session_id: claims.sid,
+        role,
+    })
+}
+
+/// A token of a role that `allowed`, or the refusal: decided from the token alone, so
+/// the answer (401, then 403) comes before anything else of the request is read. The
+/// database confirms the session and the account afterwards.
+fn token_allowed(req: &HttpRequest, allowed: fn(Role) -> bool) -> Result<Token, ApiError> {
+    let token = token_of(req)?;
+    if allowed(token.role) {
+        Ok(token)
+    } else {
+        Err(forbidden())
+    }
 }
 
 /// What the database must confirm: the session open, the account active, and (as
@@ -159,37 +184,39 @@ fn confirm(
     })
 }
 
-fn authenticate(req: &HttpRequest, requirement: Requirement) -> Pending<Caller> {
-    let token = token_of(req);
+fn authenticate(
+    req: &HttpRequest,
+    requirement: Requirement,
+    allowed: fn(Role) -> bool,
+) -> Pending<Caller> {
+    let token = token_allowed(req, allowed);
     Box::pin(async move {
-        let (state, account_id, session_id) = token?;
-        let now = state.clock.now();
-        db::run(&state.pool, move |conn| {
-            confirm(conn, (account_id, session_id), requirement, now)
+        let token = token?;
+        let now = token.state.clock.now();
+        let ids = (token.account_id, token.session_id);
+        db::run(&token.state.pool, move |conn| {
+            confirm(conn, ids, requirement, now)
         })
         .await
     })
 }
 
-/// The staff caller [`staff_gate`] confirmed, kept in the request's extensions for the
-/// `Staff` and `Admin` extractors.
-#[derive(Debug, Clone)]
-struct GatedStaff(Caller);
-
-/// Confirms, before the request is routed, that the caller is an agent or an admin
-/// (401 otherwise, 403 for a family), and keeps the caller for the extractors: the
-/// back office's role check then always comes before any input is read.
-pub async fn staff_gate(req: &HttpRequest) -> Result<(), ApiError> {
-    let caller = authenticate(req, Requirement::ConsentsIfFamily).await?;
-    if !caller.role.is_staff() {
-        return Err(forbidden());
-    }
-    req.extensions_mut().insert(GatedStaff(caller));
-    Ok(())
+/// What is settled before a back office request is routed: a token of an agent or an
+/// admin (401, else 403), whatever the query or body.
+pub fn staff_gate(req: &HttpRequest) -> Result<(), ApiError> {
+    token_allowed(req, Role::is_staff).map(|_| ())
 }
 
-fn gated(req: &HttpRequest) -> Option<Caller> {
-    req.extensions().get::<GatedStaff>().map(|g| g.0.clone())
+fn any_role(_: Role) -> bool {
+    true
+}
+
+fn family_role(role: Role) -> bool {
+    role == Role::Family
+}
+
+fn admin_role(role: Role) -> bool {
+    role == Role::Admin
 }
 
 /// A family's access token whose signature and expiry are checked, the rest (session,
@@ -226,9 +253,9 @@ impl FromRequest for FamilyToken {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(token_of(req).map(|(_, account_id, session_id)| Self {
-            account_id,
-            session_id,
+        std::future::ready(token_allowed(req, family_role).map(|token| Self {
+            account_id: token.account_id,
+            session_id: token.session_id,
         }))
     }
 }
@@ -238,7 +265,7 @@ impl FromRequest for Caller {
     type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        authenticate(req, Requirement::SignedIn)
+        authenticate(req, Requirement::SignedIn, any_role)
     }
 }
 
@@ -247,7 +274,7 @@ impl FromRequest for Family {
     type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let pending = authenticate(req, Requirement::ConsentsIfFamily);
+        let pending = authenticate(req, Requirement::ConsentsIfFamily, family_role);
         Box::pin(async move {
             let caller = pending.await?;
             if caller.role != Role::Family {
@@ -263,7 +290,7 @@ impl FromRequest for Consented {
     type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let pending = authenticate(req, Requirement::ConsentsIfFamily);
+        let pending = authenticate(req, Requirement::ConsentsIfFamily, any_role);
         Box::pin(async move { Ok(Self(pending.await?)) })
     }
 }
@@ -273,10 +300,7 @@ impl FromRequest for Staff {
     type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if let Some(caller) = gated(req) {
-            return Box::pin(std::future::ready(Ok(Self(caller))));
-        }
-        let pending = authenticate(req, Requirement::ConsentsIfFamily);
+        let pending = authenticate(req, Requirement::ConsentsIfFamily, Role::is_staff);
         Box::pin(async move {
             let caller = pending.await?;
             if !caller.role.is_staff() {
@@ -292,15 +316,7 @@ impl FromRequest for Admin {
     type Future = Pending<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if let Some(caller) = gated(req) {
-            let admin = if caller.role == Role::Admin {
-                Ok(Self(caller))
-            } else {
-                Err(forbidden())
-            };
-            return Box::pin(std::future::ready(admin));
-        }
-        let pending = authenticate(req, Requirement::SignedIn);
+        let pending = authenticate(req, Requirement::SignedIn, admin_role);
         Box::pin(async move {
             let caller = pending.await?;
             if caller.role != Role::Admin {

@@ -22,7 +22,7 @@ pub async fn request_gate(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     if req.path().starts_with(ADMIN_PREFIX)
         && req.method() != Method::OPTIONS
-        && let Err(error) = staff_gate(req.request()).await
+        && let Err(error) = staff_gate(req.request())
     {
         return Ok(req.error_response(error));
     }

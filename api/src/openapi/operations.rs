@@ -60,7 +60,15 @@ fn standard_errors(
     operation: &Operation,
     uses_database: bool,
 ) -> Vec<(&'static str, &'static str)> {
-    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    // `security: [{}]` (anyone) is not secured either.
+    let secured = operation.security.as_ref().is_some_and(|s| {
+        serde_json::to_value(s).is_ok_and(|v| {
+            v.as_array().is_some_and(|a| {
+                a.iter()
+                    .any(|r| r.as_object().is_some_and(|r| !r.is_empty()))
+            })
+        })
+    });
     let json_body = operation.request_body.as_ref().map(|body| match body {
         RefOr::T(body) => body
             .content

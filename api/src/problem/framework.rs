@@ -88,23 +88,7 @@ fn json_error(error: &JsonPayloadError) -> ApiError {
                 format!("The request body does not match the expected shape: {cause}."),
             ),
         ),
-        JsonPayloadError::Deserialize(cause) => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            Text::new("JSON mal formé", "Malformed JSON"),
-            Text::new(
-                format!(
-                    "Le corps de la requête n'est pas un JSON valide (ligne {}, colonne {}).",
-                    cause.line(),
-                    cause.column()
-                ),
-                format!(
-                    "The request body is not valid JSON (line {}, column {}).",
-                    cause.line(),
-                    cause.column()
-                ),
-            ),
-        ),
+        JsonPayloadError::Deserialize(cause) => malformed_json(cause),
         other => ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_body",
@@ -115,6 +99,27 @@ fn json_error(error: &JsonPayloadError) -> ApiError {
             ),
         ),
     }
+}
+
+/// A body that is not JSON at all.
+pub fn malformed_json(cause: &serde_json::Error) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "malformed_json",
+        Text::new("JSON mal formé", "Malformed JSON"),
+        Text::new(
+            format!(
+                "Le corps de la requête n'est pas un JSON valide (ligne {}, colonne {}).",
+                cause.line(),
+                cause.column()
+            ),
+            format!(
+                "The request body is not valid JSON (line {}, column {}).",
+                cause.line(),
+                cause.column()
+            ),
+        ),
+    )
 }
 
 pub fn payload_too_large(limit: usize) -> ApiError {

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 pub use codes::{PROBLEM_CODES, codes_in, is_problem_code};
 pub use dossier_messages::{field_error, row_error};
 pub use framework::{
-    RouteTable, form_config, generic_problem, json_config, not_found, path_config,
+    RouteTable, form_config, generic_problem, json_config, malformed_json, not_found, path_config,
     payload_too_large, query_config, unmatched_route, unsupported_media_type,
 };
 pub use lang::{Lang, Text};

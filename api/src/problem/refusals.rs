@@ -236,15 +236,6 @@ impl From<Refusal> for ApiError {
                         "This version was already published.",
                     ),
                 ),
-                R::NoLegalDocument => (
-                    S::NOT_FOUND,
-                    "not_found",
-                    ("Ressource introuvable", "Not found"),
-                    (
-                        "Aucune version de ce document n'a été publiée.",
-                        "No version of this document was published.",
-                    ),
-                ),
                 R::NotFound => (
                     S::NOT_FOUND,
                     "not_found",

@@ -117,7 +117,10 @@ fn view(kind: &KindRules, own: Option<&ActivityRules>, for_activity: bool) -> De
     operation_id = "setActivityKindDeadlineRules",
     security(("bearerAuth" = [])),
     params(("kindId" = i64, Path, minimum = 1, description = "The kind's id.")),
-    request_body = DeadlineRulesForm,
+    request_body(content = DeadlineRulesForm, example = json!({
+        "bookingRule": {"kind": "before", "amount": 2, "unit": "days", "cutoff": "10:00:00", "workingDaysOnly": true},
+        "changeRule": {"kind": "before", "amount": 2, "unit": "days", "cutoff": "10:00:00", "workingDaysOnly": true}
+    })),
     responses(
         (status = 200, description = "The rules now in force for the kind.", body = DeadlineRulesView),
         (status = 400, description = "A rule out of its limits, or `runsOn` on a kind (`validation_failed`)."),

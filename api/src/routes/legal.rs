@@ -110,7 +110,6 @@ pub struct PublishLegalDocumentRequest {
     operation_id = "getCurrentTerms",
     responses(
         (status = 200, description = "The newest published version.", body = LegalDocumentView),
-        (status = 404, description = "None was published (`not_found`)."),
     ),
 )]
 #[get("/legal/terms")]
@@ -126,7 +125,6 @@ pub async fn get_current_terms(state: web::Data<AppState>) -> Result<HttpRespons
     operation_id = "getCurrentPrivacyPolicy",
     responses(
         (status = 200, description = "The newest published version.", body = LegalDocumentView),
-        (status = 404, description = "None was published (`not_found`)."),
     ),
 )]
 #[get("/legal/privacy")]

@@ -570,7 +570,7 @@ pub struct PatternForm {
     pub to: NaiveDate,
     /// ISO weekdays, 1 = Monday to 7 = Sunday.
     #[validate(length(min = 1, max = 7))]
-    #[schema(min_items = 1, max_items = 7, value_type = Vec<u32>)]
+    #[schema(min_items = 1, max_items = 7, value_type = Vec<u32>, example = json!([1, 2, 4, 5]))]
     pub weekdays: Vec<u32>,
     /// Book or cancel the unit on those days.
     pub action: DayActionView,

@@ -266,7 +266,7 @@ pub async fn import_school_calendar(
         }
         Some("application/json") => {
             let value: serde_json::Value =
-                serde_json::from_slice(&body).map_err(|_| unreadable())?;
+                serde_json::from_slice(&body).map_err(|e| crate::problem::malformed_json(&e))?;
             // Read by shape rather than as the untagged enum, whose errors would not
             // name the field at fault.
             let json = if value.is_array() {

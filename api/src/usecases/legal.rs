@@ -8,8 +8,14 @@ use super::{Outcome, Refusal, UseCaseError};
 
 pub const KINDS: [&str; 2] = ["terms", "privacy"];
 
+/// The version in force: the start of the app publishes a first one, so none is a
+/// broken invariant, not something a caller could ask for.
 pub fn current(conn: &mut AnyConnection, kind: &str) -> Outcome<LegalDocument> {
-    legal::current(conn, kind)?.ok_or(UseCaseError::Refused(Refusal::NoLegalDocument))
+    legal::current(conn, kind)?.ok_or_else(|| {
+        UseCaseError::Internal(anyhow::anyhow!(
+            "no {kind} document in force: the start publishes one"
+        ))
+    })
 }
 
 pub fn publish(

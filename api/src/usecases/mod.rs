@@ -96,7 +96,6 @@ pub enum Refusal {
     CannotDisableSelf,
     StaffOnlyByAdmin,
     LegalVersionExists,
-    NoLegalDocument,
     /// A dossier, child, document, request or import that does not exist, or not
     /// for this caller.
     NotFound,

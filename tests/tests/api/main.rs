@@ -25,6 +25,7 @@ mod passwords;
 mod payments;
 mod planning;
 mod planning_admin;
+mod problem_codes;
 mod races;
 mod registrations;
 mod retention;
