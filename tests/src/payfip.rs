@@ -28,6 +28,8 @@ struct Ledger {
     calls: Vec<String>,
     /// Answer every call with a technical fault (an outage).
     down: bool,
+    /// Refuse every payment to create with a functional fault.
+    refusing: bool,
 }
 
 pub struct FakePayFip {
@@ -85,6 +87,12 @@ impl FakePayFip {
 
     pub fn set_down(&self, down: bool) {
         self.ledger.lock().unwrap().down = down;
+    }
+
+    /// Makes `creerPaiementSecurise` refuse every payment (a functional fault, as for
+    /// a client number the service no longer takes payments for), or take them again.
+    pub fn set_refusing(&self, refusing: bool) {
+        self.ledger.lock().unwrap().refusing = refusing;
     }
 
     pub async fn stop(self) {
@@ -166,6 +174,13 @@ async fn soap(ledger: web::Data<Arc<Mutex<Ledger>>>, body: String) -> HttpRespon
     }
     match operation.as_str() {
         "creerPaiementSecurise" => {
+            if ledger.refusing {
+                return fault(
+                    "FonctionnelleErreur",
+                    "N1",
+                    "Le client n'est pas autorisé à utiliser le service.",
+                );
+            }
             let refdet = fields.get("refdet").cloned().unwrap_or_default();
             if refdet.len() < 6 || !refdet.chars().all(|c| c.is_ascii_alphanumeric()) {
                 return fault(

@@ -24,6 +24,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::problem::{FieldProblem, Problem};
 use crate::routes;
+use crate::routes::planning_views::PlanningPeriod;
 
 pub use schemas::{contract_name, name_collisions};
 
@@ -73,7 +74,9 @@ pub use schemas::{contract_name, name_collisions};
         (name = "notifications", description = "What the family is told in the portal (registration and request decisions, waitlist offers, invoices, payments, closure days, booking windows), the unread count, and which kinds also come by email."),
         (name = "admin-webhooks", description = "Back office (admins): endpoints of the city's other systems receiving events, signed per the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`), retried with backoff, every attempt logged."),
     ),
-    components(schemas(Problem, FieldProblem)),
+    // The problem types every error refers to, and the enums only parameters take
+    // (utoipa inlines those; schemas::refer_parameter_enums points them here).
+    components(schemas(Problem, FieldProblem, PlanningPeriod)),
 )]
 struct ApiDoc;
 

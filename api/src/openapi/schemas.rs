@@ -90,6 +90,7 @@ pub fn normalise(spec: &mut Value) -> anyhow::Result<()> {
     untagged_unions(spec)?;
     optional_request_bodies(spec);
     refer_page_items(spec)?;
+    refer_parameter_enums(spec)?;
     rename_components(spec)?;
     drop_unreferenced(spec)?;
     Ok(())
@@ -406,6 +407,37 @@ fn refer_page_items(spec: &mut Value) -> anyhow::Result<()> {
         }
         if let Some(items) = schemas[&page].pointer_mut("/properties/items/items") {
             *items = reference(&item);
+        }
+    }
+    Ok(())
+}
+
+/// A query or path parameter whose schema is a copy of an enum component (utoipa
+/// inlines `Option<Enum>` parameters) refers to the component instead, so clients get
+/// one type for it wherever it is taken.
+fn refer_parameter_enums(spec: &mut Value) -> anyhow::Result<()> {
+    let enums: Vec<(String, Value)> = components(spec)?
+        .iter()
+        .filter(|(_, schema)| schema.get("enum").is_some())
+        .map(|(name, schema)| (name.clone(), schema.clone()))
+        .collect();
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    for parameter in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| {
+            operation
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut)
+        })
+        .flatten()
+    {
+        let schema = &mut parameter["schema"];
+        if let Some((name, _)) = enums.iter().find(|(_, component)| component == schema) {
+            *schema = reference(name);
         }
     }
     Ok(())

@@ -1,5 +1,5 @@
 //! Every problem `code` the API answers, with its status and meaning: what client
-//! developers switch on (README, "Error codes"), and all that an operation's
+//! developers switch on (README, "For client developers"), and all that an operation's
 //! `x-problem-codes` may name (the document is not built with another one).
 
 /// `(code, HTTP status, meaning)`, grouped as the README lists them.

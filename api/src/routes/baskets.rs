@@ -410,8 +410,8 @@ pub async fn remove_basket_item(
         (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
         (status = 503, description = "Held, but PayFiP does not answer (`payment_service_unavailable`): start the payment again with `POST /baskets/{basketId}/online-payments`."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
-        (status = 409, description = "The basket is already being paid (`basket_not_open`)."),
-        (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), a key used for another checkout (`idempotency_key_reused`), no payment service (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`)."),
+        (status = 409, description = "The basket was checked out under another key at the same moment (`basket_not_open`)."),
+        (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), a key already used for another payment, of an invoice or a basket (`idempotency_key_reused`), no payment service (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`: held all the same, start another with `POST /baskets/{basketId}/online-payments`)."),
     ),
 )]
 #[post("/basket/checkout")]

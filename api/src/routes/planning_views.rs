@@ -16,7 +16,7 @@ use crate::usecases::planning_changes::{Applied, Change, Judged, Pattern};
 
 api_enum! {
     /// A calendar view's length.
-    pub enum Period {
+    pub enum PlanningPeriod {
         /// The calendar month holding `date`.
         Month = "month",
         /// Two weeks from the Monday of `date`'s week.
@@ -38,7 +38,7 @@ pub struct RangeQuery {
     pub to: Option<NaiveDate>,
     /// A view around `date`, when `from` and `to` are not given (default `month`).
     #[param(inline)]
-    pub period: Option<Period>,
+    pub period: Option<PlanningPeriod>,
     /// A day of the `period` view (`YYYY-MM-DD`, default: today in the city's time zone).
     pub date: Option<NaiveDate>,
 }
@@ -66,18 +66,20 @@ impl RangeQuery {
         let date = self.date.unwrap_or(today);
         let monday =
             date.checked_sub_days(Days::new(u64::from(date.weekday().num_days_from_monday())));
-        let range = match self.period.unwrap_or(Period::Month) {
-            Period::Month => {
+        let range = match self.period.unwrap_or(PlanningPeriod::Month) {
+            PlanningPeriod::Month => {
                 let first = date.with_day(1);
                 let last = first
                     .and_then(|f| f.checked_add_months(Months::new(1)))
                     .and_then(|n| n.pred_opt());
                 first.zip(last)
             }
-            Period::Fortnight => {
+            PlanningPeriod::Fortnight => {
                 monday.and_then(|m| m.checked_add_days(Days::new(13)).map(|l| (m, l)))
             }
-            Period::Week => monday.and_then(|m| m.checked_add_days(Days::new(6)).map(|l| (m, l))),
+            PlanningPeriod::Week => {
+                monday.and_then(|m| m.checked_add_days(Days::new(6)).map(|l| (m, l)))
+            }
         };
         range.ok_or_else(|| out_of_calendar("date"))
     }

@@ -234,7 +234,7 @@ pub struct SchoolCalendarImportView {
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 413, description = "Larger than the import limit (`payload_too_large`)."),
         (status = 415, description = "Neither CSV nor JSON (`unsupported_media_type`)."),
-        (status = 422, description = "CSV records the reader cannot split (`import_unreadable`)."),
+        (status = 422, description = "A CSV with no line naming the columns (`import_unreadable`)."),
     ),
 )]
 #[post("/admin/school-calendar/imports")]
@@ -262,7 +262,12 @@ pub async fn import_school_calendar(
         Some("text/csv") => {
             let content = String::from_utf8(body.to_vec()).map_err(|_| unreadable())?;
             refuse_nul("body", &content)?;
-            school_calendar::rows_from_csv(&content)?
+            // Nothing at all is an empty file (below), not an unreadable one.
+            if content.trim_start_matches('\u{feff}').trim().is_empty() {
+                Vec::new()
+            } else {
+                school_calendar::rows_from_csv(&content)?
+            }
         }
         Some("application/json") => {
             let value: serde_json::Value =

@@ -351,7 +351,6 @@ pub async fn update_signup_personal_details(
     responses(
         (status = 200, description = "The draft, linked to the dossier.", body = Signup),
         (status = 404, description = "No such draft, or it expired (`signup_not_found`)."),
-        (status = 409, description = "Step 1 is not done (`signup_step_out_of_order`)."),
         (status = 422, description = "The references match no dossier (`dossier_references_mismatch`)."),
         (status = 429, description = "Too many mismatches (`too_many_attempts`); see `Retry-After`."),
     ),

@@ -275,6 +275,11 @@ pub fn checkout(
     if let Some(done) = baskets::find_by_key(conn, dossier_id, key)? {
         return record(conn, done);
     }
+    // The key also names the basket's payment: one another payment (an invoice's,
+    // another basket's) already has is refused before any place is held.
+    if persistence::online_payments::find_by_key(conn, dossier_id, key)?.is_some() {
+        return Err(Refusal::IdempotencyKeyReused.into());
+    }
     let basket = baskets::open_of(conn, dossier_id)?.ok_or(Refusal::BasketEmpty)?;
     let reference = uuid::Uuid::new_v4().simple().to_string();
     let held = conn.transaction(|conn| {

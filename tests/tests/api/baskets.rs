@@ -7,9 +7,28 @@ use api::clock::Clock;
 use chrono::{Duration, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use tests::payfip::FakePayFip;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 const SUMMER: &str = "Accueil Vacances élémentaire — été";
+
+/// The app on 26 November 2026, taking payments at PayFiP (the fake).
+async fn payfip_app(fake: &FakePayFip) -> TestApp {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
+        .single()
+        .unwrap();
+    TestAppBuilder::default()
+        .clock(Clock::fixed_at(now))
+        .setting("PAYFIP_NUMCLI", "012345")
+        .setting("PAYFIP_URL", &fake.url)
+        .setting(
+            "PAYFIP_NOTIFICATION_URL",
+            "https://api.familles.example.fr/api/v1/payfip/notifications",
+        )
+        .spawn()
+        .await
+}
 
 async fn app() -> TestApp {
     let now = Utc
@@ -22,7 +41,7 @@ async fn app() -> TestApp {
         .await
 }
 
-async fn thomas_and_summer(app: &TestApp, token: &str) -> (i64, i64) {
+pub async fn thomas_and_summer(app: &TestApp, token: &str) -> (i64, i64) {
     let children = body_of(
         app.get_authed("/api/v1/children", token).await,
         StatusCode::OK,
@@ -53,7 +72,7 @@ async fn thomas_and_summer(app: &TestApp, token: &str) -> (i64, i64) {
     (thomas, summer)
 }
 
-async fn weeks(app: &TestApp, token: &str, child: i64, activity: i64) -> Value {
+pub async fn weeks(app: &TestApp, token: &str, child: i64, activity: i64) -> Value {
     body_of(
         app.get_authed(
             &format!("/api/v1/children/{child}/holiday-weeks?activityId={activity}"),
@@ -65,7 +84,7 @@ async fn weeks(app: &TestApp, token: &str, child: i64, activity: i64) -> Value {
     .await
 }
 
-fn week<'a>(weeks: &'a Value, start: &str) -> &'a Value {
+pub fn week<'a>(weeks: &'a Value, start: &str) -> &'a Value {
     weeks
         .as_array()
         .unwrap()
@@ -74,12 +93,12 @@ fn week<'a>(weeks: &'a Value, start: &str) -> &'a Value {
         .unwrap()
 }
 
-async fn add(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+pub async fn add(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
     app.send_json(Method::POST, "/api/v1/basket/items", Some(token), &body)
         .await
 }
 
-async fn checkout(app: &TestApp, token: &str, key: &str) -> reqwest::Response {
+pub async fn checkout(app: &TestApp, token: &str, key: &str) -> reqwest::Response {
     app.authed(Method::POST, "/api/v1/basket/checkout", token)
         .header("Idempotency-Key", key)
         .send()
@@ -88,12 +107,33 @@ async fn checkout(app: &TestApp, token: &str, key: &str) -> reqwest::Response {
 }
 
 async fn end_payment(app: &TestApp, basket: &Value, result: &str) -> reqwest::Response {
-    app.request(
+    let page = basket["payment"]["redirectUrl"].as_str().unwrap();
+    sandbox_form(app, page, &format!("result={result}")).await
+}
+
+/// Posts a form to a sandbox payment page, as its buttons do.
+async fn sandbox_form(app: &TestApp, page: &str, form: &str) -> reqwest::Response {
+    app.request(Method::POST, page)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn join_line(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {
+    app.send_json(Method::POST, "/api/v1/basket/waitlist", Some(token), body)
+        .await
+}
+
+/// Starts paying a basket under `key`.
+async fn pay_basket(app: &TestApp, token: &str, basket: &Value, key: &str) -> reqwest::Response {
+    app.authed(
         Method::POST,
-        basket["payment"]["redirectUrl"].as_str().unwrap(),
+        &format!("/api/v1/baskets/{}/online-payments", basket["id"]),
+        token,
     )
-    .header("Content-Type", "application/x-www-form-urlencoded")
-    .body(format!("result={result}"))
+    .header("Idempotency-Key", key)
     .send()
     .await
     .unwrap()
@@ -189,11 +229,43 @@ async fn thomas_takes_two_july_weeks_in_one_basket_pays_in_the_sandbox_and_is_bo
     );
 
     // The sandbox's page, then "paid": booked, emailed, and a replay changes nothing.
-    let page = app
-        .get(held["payment"]["redirectUrl"].as_str().unwrap())
-        .await;
+    let page_path = held["payment"]["redirectUrl"].as_str().unwrap();
+    let page = app.get(page_path).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("136,98 EUR"));
+    // Only the page's own form ends it: no other ending, no other field, no other payment.
+    for (form, code) in [
+        ("result=free", "invalid_body"),
+        ("", "invalid_body"),
+        ("result=paid&amountCents=1", "unknown_field"),
+    ] {
+        problem(
+            sandbox_form(&app, page_path, form).await,
+            StatusCode::BAD_REQUEST,
+            code,
+        )
+        .await;
+    }
+    problem(
+        sandbox_form(
+            &app,
+            "/api/v1/sandbox/payments/0123456789abcdef",
+            "result=paid",
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        body_of(
+            app.get_authed(&format!("/api/v1/baskets/{}", held["id"]), &family)
+                .await,
+            StatusCode::OK,
+        )
+        .await["status"],
+        "held"
+    );
     let back = end_payment(&app, &held, "paid").await;
     assert_eq!(back.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -509,6 +581,20 @@ async fn a_freed_week_is_offered_to_the_first_waiting_then_to_the_next_when_unpa
     )
     .await;
     assert_eq!(b_line[0]["status"], "lapsed");
+    // B's link no longer pays: the basket it offered is no longer held.
+    let b_offer = b_line[0]["offer"]["payment"]["reference"].as_str().unwrap();
+    assert_eq!(b_line[0]["offer"]["status"], "expired");
+    problem(
+        sandbox_form(
+            &app,
+            &format!("/api/v1/sandbox/payments/{b_offer}"),
+            "result=paid",
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "basket_not_open",
+    )
+    .await;
     let back = end_payment(&app, &c_line[0]["offer"], "paid").await;
     assert_eq!(back.status(), StatusCode::SEE_OTHER);
     let booked = body_of(
@@ -587,6 +673,18 @@ async fn without_the_sandbox_nothing_can_be_paid_for_free() {
         "payments_unavailable",
     )
     .await;
+    let basket = body_of(
+        app.get_authed("/api/v1/basket", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(basket["status"], "open");
+    problem(
+        pay_basket(&app, &family, &basket, "paiement-no-sandbox").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "payments_unavailable",
+    )
+    .await;
     problem(
         app.get("/api/v1/sandbox/payments/0123456789abcdef").await,
         StatusCode::NOT_FOUND,
@@ -597,21 +695,8 @@ async fn without_the_sandbox_nothing_can_be_paid_for_free() {
 
 #[tokio::test]
 async fn a_basket_is_paid_on_payfip_and_only_payfips_answer_books_its_week() {
-    let fake = tests::payfip::FakePayFip::start().await;
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
-        .single()
-        .unwrap();
-    let app = TestAppBuilder::default()
-        .clock(Clock::fixed_at(now))
-        .setting("PAYFIP_NUMCLI", "012345")
-        .setting("PAYFIP_URL", &fake.url)
-        .setting(
-            "PAYFIP_NOTIFICATION_URL",
-            "https://api.familles.example.fr/api/v1/payfip/notifications",
-        )
-        .spawn()
-        .await;
+    let fake = FakePayFip::start().await;
+    let app = payfip_app(&fake).await;
     let family = app.token_of("family").await;
     let (thomas, summer) = thomas_and_summer(&app, &family).await;
     add(
@@ -672,5 +757,255 @@ async fn a_basket_is_paid_on_payfip_and_only_payfips_answer_books_its_week() {
     .await;
     assert_eq!(booked.as_array().unwrap().len(), 1);
     assert_eq!(app.emails_to("famille.ti@exemple.fr").len(), 1);
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn the_summer_of_the_primary_school_is_not_eliots_and_a_week_with_places_has_no_line() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let (thomas, summer) = thomas_and_summer(&app, &family).await;
+    let eliot = super::planning::child_id(&app, &family, "Eliot").await;
+
+    // Eliot is at nursery school: no weeks, no basket, no line for him.
+    problem(
+        app.get_authed(
+            &format!("/api/v1/children/{eliot}/holiday-weeks?activityId={summer}"),
+            &family,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_eligible",
+    )
+    .await;
+    let eliots = json!({"childId": eliot, "activityId": summer, "weekStart": "2027-07-12"});
+    problem(
+        add(&app, &family, eliots.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_eligible",
+    )
+    .await;
+    problem(
+        join_line(&app, &family, &eliots).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_eligible",
+    )
+    .await;
+
+    // Thomas's week has places left: it goes in the basket, there is no line to wait in.
+    let thomass = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-12"});
+    problem(
+        join_line(&app, &family, &thomass).await,
+        StatusCode::CONFLICT,
+        "places_left",
+    )
+    .await;
+    // Nor a line for an activity that does not exist.
+    problem(
+        join_line(
+            &app,
+            &family,
+            &json!({"childId": thomas, "activityId": 999_999, "weekStart": "2027-07-12"}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        body_of(
+            app.get_authed("/api/v1/holiday-waitlist", &family).await,
+            StatusCode::OK,
+        )
+        .await,
+        json!([])
+    );
+    let basket = body_of(
+        app.get_authed("/api/v1/basket", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(basket["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_basket_checked_out_from_two_tabs_at_once_under_two_keys_is_held_once() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let (thomas, summer) = thomas_and_summer(&app, &family).await;
+    let basket = body_of(
+        add(
+            &app,
+            &family,
+            json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-19"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+
+    // Both checkouts read the basket open, then wait for the database, which another
+    // writer holds for a moment: the first to write holds the basket, the second finds
+    // it held.
+    let mut writer = super::billing::another_writer(&app);
+    writer.run(&format!(
+        "UPDATE baskets SET updated_at = updated_at WHERE id = {}",
+        basket["id"]
+    ));
+    let mut tabs = tokio::task::JoinSet::new();
+    for key in ["checkout-tab-one", "checkout-tab-two"] {
+        let request = app
+            .authed(Method::POST, "/api/v1/basket/checkout", &family)
+            .header("Idempotency-Key", key);
+        tabs.spawn(async move { request.send().await.unwrap() });
+    }
+    super::billing::until_waiting(&app, 2).await;
+    writer.release();
+    let mut answers = Vec::new();
+    while let Some(answer) = tabs.join_next().await {
+        answers.push(answer.unwrap());
+    }
+    answers.sort_by_key(reqwest::Response::status);
+    let second = answers.pop().unwrap();
+    let first = answers.pop().unwrap();
+    let held = body_of(first, StatusCode::OK).await;
+    assert_eq!(held["id"], basket["id"]);
+    assert_eq!(held["status"], "held");
+    problem(second, StatusCode::CONFLICT, "basket_not_open").await;
+    assert_eq!(
+        week(&weeks(&app, &family, thomas, summer).await, "2027-07-19")["groups"][0]["placesLeft"],
+        23
+    );
+}
+
+#[tokio::test]
+async fn when_payfip_is_down_or_refuses_the_weeks_stay_held_and_their_payment_starts_again() {
+    let fake = FakePayFip::start().await;
+    let app = payfip_app(&fake).await;
+    let family = app.token_of("family").await;
+    let (thomas, summer) = thomas_and_summer(&app, &family).await;
+    let places = |weeks: Value, start: &str| {
+        week(&weeks, start)["groups"][0]["placesLeft"]
+            .as_i64()
+            .unwrap()
+    };
+    add(
+        &app,
+        &family,
+        json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-19"}),
+    )
+    .await;
+
+    // PayFiP does not answer: the family is told to try again; the week is held.
+    fake.set_down(true);
+    problem(
+        checkout(&app, &family, "checkout-pendant-la-panne").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "payment_service_unavailable",
+    )
+    .await;
+    assert_eq!(
+        places(weeks(&app, &family, thomas, summer).await, "2027-07-19"),
+        23
+    );
+    // The same checkout again answers the held basket, with nowhere to pay yet.
+    let held = body_of(
+        checkout(&app, &family, "checkout-pendant-la-panne").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(held["status"], "held");
+    assert_eq!(held["payment"]["redirectUrl"], Value::Null);
+    problem(
+        pay_basket(&app, &family, &held, "paiement-encore-en-panne").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "payment_service_unavailable",
+    )
+    .await;
+    // Back, but refusing the payment.
+    fake.set_down(false);
+    fake.set_refusing(true);
+    problem(
+        pay_basket(&app, &family, &held, "paiement-refuse-par-payfip").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "payment_refused_by_service",
+    )
+    .await;
+    fake.set_refusing(false);
+    let started = body_of(
+        pay_basket(&app, &family, &held, "paiement-enfin-cree").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let idop = started["idop"].as_str().unwrap().to_owned();
+    assert_eq!(started["basketId"], held["id"]);
+    assert_eq!(started["amountCents"], 7610);
+    assert_eq!(
+        started["redirectUrl"],
+        format!("https://www.payfip.gouv.fr/tpa/paiementws.web?idop={idop}")
+    );
+    assert_eq!(
+        fake.calls(),
+        [
+            "creerPaiementSecurise",
+            "creerPaiementSecurise",
+            "creerPaiementSecurise",
+            "creerPaiementSecurise"
+        ]
+    );
+
+    // Paid: the basket is no longer held, nothing more to start.
+    fake.end(&idop, "P");
+    let notified = app
+        .request(Method::POST, "/api/v1/payfip/notifications")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("idOp={idop}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(notified.status(), StatusCode::OK);
+    problem(
+        pay_basket(&app, &family, &held, "paiement-apres-coup").await,
+        StatusCode::CONFLICT,
+        "basket_not_open",
+    )
+    .await;
+    // Nor can a basket still being filled be paid.
+    let open = body_of(
+        add(
+            &app,
+            &family,
+            json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-26"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    problem(
+        pay_basket(&app, &family, &open, "paiement-panier-ouvert").await,
+        StatusCode::CONFLICT,
+        "basket_not_open",
+    )
+    .await;
+
+    // A checkout PayFiP refuses holds its week all the same, to be paid again.
+    fake.set_refusing(true);
+    problem(
+        checkout(&app, &family, "checkout-refuse-par-payfip").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "payment_refused_by_service",
+    )
+    .await;
+    assert_eq!(
+        places(weeks(&app, &family, thomas, summer).await, "2027-07-26"),
+        23
+    );
+    let refused = body_of(
+        app.get_authed(&format!("/api/v1/baskets/{}", open["id"]), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(refused["status"], "held");
     fake.stop().await;
 }

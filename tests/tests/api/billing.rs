@@ -697,6 +697,101 @@ async fn a_run_whose_server_stopped_holds_its_month_until_its_lease_runs_out() {
     assert_eq!(before["status"], "interrupted");
 }
 
+/// Another writer of the app's database, its transaction open: on SQLite it holds the
+/// database's write lock, on PostgreSQL the rows it wrote, until released.
+pub struct Writer {
+    pub conn: persistence::AnyConnection,
+}
+
+/// Opens another writer's transaction.
+pub fn another_writer(app: &TestApp) -> Writer {
+    let mut conn = app.database.connect();
+    conn.batch_execute("BEGIN").unwrap();
+    Writer { conn }
+}
+
+impl Writer {
+    pub fn run(&mut self, sql: &str) {
+        self.conn.batch_execute(sql).unwrap();
+    }
+
+    /// Commits.
+    pub fn release(mut self) {
+        self.conn.batch_execute("COMMIT").unwrap();
+    }
+}
+
+/// Waits until `n` of the app's statements wait for a lock another writer holds: seen
+/// on PostgreSQL; on SQLite, whose waiting writers cannot be seen, three seconds' grace
+/// (they wait up to five, the busy timeout; the requests reach the database long before
+/// even on a loaded machine).
+pub async fn until_waiting(app: &TestApp, n: i64) {
+    let persistence::AnyConnection::Postgresql(mut pg) = app.database.connect() else {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        return;
+    };
+    for _ in 0..400 {
+        let waiting: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock')",
+        ))
+        .get_result(&mut pg)
+        .unwrap();
+        if waiting >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{n} statements of the app never waited for the other writer");
+}
+
+#[tokio::test]
+async fn a_month_another_server_starts_billing_at_the_same_moment_is_not_billed_twice() {
+    let app = app_at("2026-10-02T08:00:00Z").await;
+    let agent = app.token_of("agent").await;
+    let agent_id: i64 = {
+        use persistence::schema::accounts;
+        accounts::table
+            .filter(accounts::username.eq("agent.demo"))
+            .select(accounts::id)
+            .get_result(&mut app.database.connect())
+            .unwrap()
+    };
+    // Another server of the city starts September, its transaction not yet committed.
+    let mut other = another_writer(&app);
+    let now = app.clock.now();
+    let theirs = persistence::billing::start_run(
+        &mut other.conn,
+        chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+        agent_id,
+        now,
+        now + chrono::Duration::minutes(5),
+    )
+    .unwrap();
+    let ours = app
+        .authed(Method::POST, "/api/v1/admin/billing-runs", &agent)
+        .json(&json!({"month": "2026-09"}));
+    let ours = tokio::spawn(async move { ours.send().await.unwrap() });
+    until_waiting(&app, 1).await;
+    other.release();
+    let answer = ours.await.unwrap();
+    if app.database.is_postgres() {
+        // PostgreSQL read no running run, and met the other one's as it wrote its own.
+        problem(answer, StatusCode::CONFLICT, "billing_run_in_progress").await;
+    } else {
+        // SQLite makes the request wait for the other writer, then read its run.
+        let run = body_of(answer, StatusCode::OK).await;
+        assert_eq!(run["id"], theirs);
+        assert_eq!(run["status"], "running");
+    }
+    let runs = body_of(
+        app.get_authed("/api/v1/admin/billing-runs", &agent).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(runs["total"], 1, "{runs}");
+}
+
 #[tokio::test]
 async fn an_invoice_downloads_as_a_pdf_for_its_family_and_the_agents_only() {
     let app = app_at("2026-07-20T08:00:00Z").await;

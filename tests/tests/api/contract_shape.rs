@@ -217,3 +217,19 @@ fn files_are_typed_as_files() {
     }
     assert!(files >= 20, "{files}");
 }
+
+#[test]
+fn parameters_refer_to_their_enums() {
+    let spec = spec();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                assert!(
+                    parameter["schema"].get("enum").is_none(),
+                    "{method} {path}: parameter {} copies an enum instead of referring to it",
+                    parameter["name"]
+                );
+            }
+        }
+    }
+}

@@ -389,3 +389,55 @@ async fn a_dossier_cannot_store_more_than_its_quota() {
         .count();
     assert_eq!(stored, 1);
 }
+
+#[tokio::test]
+async fn the_documents_the_city_issues_are_checked_by_content_and_count_in_the_quota() {
+    let app = TestAppBuilder::default()
+        .setting("DOSSIER_STORAGE_MAX_BYTES", "200")
+        .spawn()
+        .await;
+    let family = app.token_of("family").await;
+    let agent = app.token_of("agent").await;
+    let dossier = body_of(
+        app.get_authed("/api/v1/dossier", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    let issue = |content: Vec<u8>| {
+        let (app, agent) = (&app, agent.clone());
+        let path = format!(
+            "/api/v1/admin/dossiers/{}/documents?kind=certificate",
+            dossier["id"]
+        );
+        async move {
+            app.authed(Method::POST, &path, &agent)
+                .header("Content-Type", "application/pdf")
+                .body(content)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Named a PDF, but a program by its content.
+    problem(
+        issue(b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0This program".to_vec()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unsupported_file_type",
+    )
+    .await;
+    // The family's upload and the city's share the dossier's room.
+    let first = upload(&app, &family, "kind=other", "application/pdf", pdf()).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let mut certificate = pdf();
+    certificate.resize(150, b' ');
+    problem(
+        issue(certificate).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "storage_quota_exceeded",
+    )
+    .await;
+    let stored = std::fs::read_dir(app.database.storage_dir())
+        .unwrap()
+        .count();
+    assert_eq!(stored, 1);
+}

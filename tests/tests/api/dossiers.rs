@@ -553,3 +553,38 @@ async fn updates_need_the_version_read_and_refuse_a_stale_one() {
     assert_eq!(refused["errors"][0]["field"], "birthDate");
     assert_eq!(refused["errors"][0]["code"], "in_future");
 }
+
+#[tokio::test]
+async fn a_dossier_cannot_take_the_number_of_another() {
+    let (app, admin) = empty_city().await;
+    create_dossier_18(&app, &admin).await;
+    let mut durand = dossier_18();
+    durand["number"] = json!("19");
+    durand["name"] = json!("DURAND");
+    let created = body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/dossiers",
+            Some(&admin),
+            &durand,
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let path = format!("/api/v1/admin/dossiers/{}", created["id"]);
+
+    // Renumbered by mistake with dossier 18's number.
+    durand["number"] = json!("18");
+    let taken = app
+        .authed(Method::PUT, &path, &admin)
+        .header("If-Match", "\"1\"")
+        .json(&durand)
+        .send()
+        .await
+        .unwrap();
+    problem(taken, StatusCode::CONFLICT, "dossier_number_taken").await;
+    let read = app.get_authed(&path, &admin).await;
+    assert_eq!(read.headers()["etag"], "\"1\"", "unchanged");
+    assert_eq!(body_of(read, StatusCode::OK).await["number"], "19");
+}

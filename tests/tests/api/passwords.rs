@@ -300,3 +300,153 @@ async fn a_client_address_guessing_many_accounts_is_throttled_too() {
         .await;
     problem(blocked, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
 }
+
+#[tokio::test]
+async fn one_client_address_asking_for_many_links_is_throttled() {
+    let app = spawn_app().await;
+    // Every request counts, whatever the address asked about: a script cannot
+    // spray emails, nor time the answers, for long.
+    let mut tried = 0;
+    let throttled = loop {
+        tried += 1;
+        assert!(tried <= 30, "never throttled");
+        let response = app
+            .post_json(
+                "/api/v1/auth/activation-requests",
+                &json!({"email": format!("inconnu{tried}@exemple.fr")}),
+            )
+            .await;
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            break response;
+        }
+        body_of(response, StatusCode::ACCEPTED).await;
+    };
+    assert!(tried > 20, "throttled after {tried}");
+    assert!(throttled.headers().contains_key("retry-after"));
+    problem(
+        throttled,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    // Forgotten passwords are asked through the same door.
+    let reset = app
+        .post_json(
+            "/api/v1/auth/password-reset-requests",
+            &json!({ "email": FAMILY }),
+        )
+        .await;
+    assert!(reset.headers().contains_key("retry-after"));
+    problem(reset, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+    let resets = |app: &TestApp| {
+        app.emails_to(FAMILY)
+            .iter()
+            .filter(|e| e.kind == "password_reset")
+            .count()
+    };
+    assert_eq!(resets(&app), 0);
+    app.clock.advance(Duration::minutes(1));
+    ask_reset(&app, FAMILY).await;
+    assert_eq!(resets(&app), 1);
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_are_throttled_per_account() {
+    let app = spawn_app().await;
+    let token = app.token_of("family").await;
+    let wrong = json!({"currentPassword": "Pas-Le-Bon-1!", "password": NEW_PASSWORD, "passwordConfirmation": NEW_PASSWORD});
+    let tried = crate::tokens::until_throttled(
+        &app,
+        (Method::PUT, "/api/v1/me/password", Some(&token)),
+        &wrong,
+        (StatusCode::UNPROCESSABLE_ENTITY, "wrong_current_password"),
+    )
+    .await;
+    assert_eq!(tried, 7, "five free failures, the sixth starts the delay");
+    // The same guess through the email change waits too, even with the right password.
+    let change = json!({"newEmail": "camille.ti@nouveau.fr", "currentPassword": PASSWORD});
+    problem(
+        app.send_json(
+            Method::POST,
+            "/api/v1/me/email-change",
+            Some(&token),
+            &change,
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    app.clock.advance(Duration::minutes(1));
+    let response = app
+        .send_json(
+            Method::POST,
+            "/api/v1/me/email-change",
+            Some(&token),
+            &change,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn an_email_change_link_is_refused_unknown_expired_or_for_an_address_taken_meanwhile() {
+    let app = spawn_app().await;
+    let token = app.token_of("family").await;
+    let confirm = |link: String| {
+        let app = &app;
+        async move {
+            app.post_json(
+                "/api/v1/auth/email-change/confirmation",
+                &json!({ "token": link }),
+            )
+            .await
+        }
+    };
+    problem(
+        confirm("3LTjLj1vr3yy1WiTty2L2kAtem5SIoqWDJx2-ZEELAA".into()).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_token",
+    )
+    .await;
+
+    // Camille asks for a new address; another guardian signs up with it first.
+    let new_email = "camille.ti@nouveau.fr";
+    let body = json!({"newEmail": new_email, "currentPassword": PASSWORD});
+    let asked = app
+        .send_json(Method::POST, "/api/v1/me/email-change", Some(&token), &body)
+        .await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let link = app.link_token(new_email, "email_change");
+    app.sign_up_family(
+        ("18", "T I", "famille.ti@exemple.fr"),
+        "camille.autre",
+        new_email,
+    )
+    .await;
+    problem(
+        confirm(link.clone()).await,
+        StatusCode::CONFLICT,
+        "email_taken",
+    )
+    .await;
+    let me = body_of(app.get_authed("/api/v1/me", &token).await, StatusCode::OK).await;
+    assert_eq!(me["account"]["email"], FAMILY);
+
+    // A link lives 24 hours.
+    let body = json!({"newEmail": "camille@ailleurs.fr", "currentPassword": PASSWORD});
+    let asked = app
+        .send_json(Method::POST, "/api/v1/me/email-change", Some(&token), &body)
+        .await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let link = app.link_token("camille@ailleurs.fr", "email_change");
+    app.clock
+        .advance(Duration::hours(24) + Duration::minutes(1));
+    problem(
+        confirm(link).await,
+        StatusCode::GONE,
+        "email_change_link_expired",
+    )
+    .await;
+    app.login(FAMILY, PASSWORD).await;
+}

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use tests::payfip::FakePayFip;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
+use super::baskets;
 use super::billing::{book, run_month};
 use super::planning::{child_id, register};
 
@@ -347,7 +348,7 @@ async fn a_payment_never_notified_is_caught_by_the_recheck_job_and_a_mismatch_ne
 }
 
 #[tokio::test]
-async fn when_payfip_is_down_the_family_is_told_to_try_again_later() {
+async fn when_payfip_is_down_or_refuses_the_payment_the_family_is_told_and_may_try_again() {
     let fake = FakePayFip::start().await;
     let (app, family, id) = invoiced(Some(&fake)).await;
     fake.set_down(true);
@@ -358,6 +359,15 @@ async fn when_payfip_is_down_the_family_is_told_to_try_again_later() {
     )
     .await;
     fake.set_down(false);
+    fake.set_refusing(true);
+    problem(
+        start(&app, &family, id, "refuse-par-payfip").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "payment_refused_by_service",
+    )
+    .await;
+    fake.set_refusing(false);
+    assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
     let started = body_of(
         start(&app, &family, id, "apres-la-panne").await,
         StatusCode::CREATED,
@@ -425,4 +435,97 @@ async fn the_demo_family_pays_its_demo_invoice_in_the_sandbox() {
     let paid = invoice(&app, &family, id).await;
     assert_eq!(paid["status"], "paid");
     assert_eq!(paid["payments"][0]["method"], "card");
+}
+
+#[tokio::test]
+async fn a_key_names_one_payment_never_an_invoices_and_a_baskets_both() {
+    let (app, family, id) = invoiced(None).await;
+    body_of(
+        start(&app, &family, id, "cle-de-la-facture").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let (thomas, summer) = baskets::thomas_and_summer(&app, &family).await;
+    let item = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-19"});
+    assert_eq!(
+        baskets::add(&app, &family, item).await.status(),
+        StatusCode::OK
+    );
+
+    // The invoice's key does not check a basket out, and nothing is held under it.
+    problem(
+        baskets::checkout(&app, &family, "cle-de-la-facture").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    )
+    .await;
+    let open = body_of(
+        app.get_authed("/api/v1/basket", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(open["status"], "open");
+    assert_eq!(open["items"][0]["weekStart"], "2027-07-19");
+    let offered = baskets::weeks(&app, &family, thomas, summer).await;
+    assert_eq!(
+        baskets::week(&offered, "2027-07-19")["groups"][0]["placesLeft"],
+        24
+    );
+
+    // Under a key of its own it is held; then neither key pays the other's.
+    let held = body_of(
+        baskets::checkout(&app, &family, "cle-du-panier").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(held["id"], open["id"]);
+    let basket_payment = app
+        .authed(
+            Method::POST,
+            &format!("/api/v1/baskets/{}/online-payments", held["id"]),
+            &family,
+        )
+        .header("Idempotency-Key", "cle-de-la-facture")
+        .send()
+        .await
+        .unwrap();
+    problem(
+        basket_payment,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    )
+    .await;
+    problem(
+        start(&app, &family, id, "cle-du-panier").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn where_the_city_takes_no_payment_online_an_invoice_is_paid_at_the_counter() {
+    let app = TestAppBuilder::default()
+        .setting("SEED_DEMO_INVOICE", "true")
+        .setting("PAYMENT_SANDBOX", "false")
+        .clock(api::clock::Clock::fixed_at(
+            "2026-11-27T09:00:00Z".parse().unwrap(),
+        ))
+        .spawn()
+        .await;
+    let family = app.token_of("family").await;
+    let list = body_of(
+        app.get_authed("/api/v1/invoices", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    problem(
+        start(&app, &family, id, "pas-de-paiement-en-ligne").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "payments_unavailable",
+    )
+    .await;
+    assert!(payments_in_db(&app).is_empty());
+    assert_eq!(invoice(&app, &family, id).await["status"], "overdue");
 }

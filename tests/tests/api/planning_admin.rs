@@ -245,6 +245,32 @@ async fn agents_import_the_national_school_calendar_as_csv_or_json_and_bad_rows_
     )
     .await;
     assert_eq!(again.as_array().unwrap().len(), 2);
+    // A CSV without a header cannot be read; an empty one is said so.
+    let csv_import = |body: &'static str| {
+        app.authed(
+            Method::POST,
+            "/api/v1/admin/school-calendar/imports",
+            &agent,
+        )
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+    };
+    problem(
+        csv_import(";;;;;;\n;;;\n").await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "import_unreadable",
+    )
+    .await;
+    for empty in ["", "\u{feff}\n\n"] {
+        let refused = problem(
+            csv_import(empty).await.unwrap(),
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(refused["errors"][0]["code"], "empty", "{refused}");
+    }
     problem(
         app.authed(
             Method::POST,
@@ -514,6 +540,20 @@ async fn agents_record_attendance_which_must_match_the_booking() {
     let luc_line = lines.iter().find(|l| l["childId"] == luc).unwrap();
     assert_eq!(luc_line["booking"], json!(null));
     assert_eq!(luc_line["attendance"]["status"], "present_unbooked");
+
+    // A child the city does not know.
+    problem(
+        app.send_json(
+            Method::PUT,
+            "/api/v1/admin/attendance",
+            Some(&agent),
+            &record(999_999, "present"),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }
 
 #[tokio::test]

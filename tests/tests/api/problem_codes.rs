@@ -480,3 +480,15 @@ fn every_known_code_is_documented_by_some_operation() {
         "codes no operation documents: {unused:?}"
     );
 }
+
+#[test]
+fn the_readme_lists_every_problem_code_with_its_status() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    for (code, status, _) in api::problem::PROBLEM_CODES {
+        assert!(
+            readme.contains(&format!("| `{code}` | {status} |")),
+            "README's error codes lack {code} ({status})"
+        );
+    }
+}

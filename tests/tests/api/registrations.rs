@@ -52,24 +52,43 @@ async fn register(app: &TestApp, token: &str, child: i64, body: Value) -> reqwes
 
 /// An activity decided by agents with one group of `capacity` places, for CP children.
 async fn primary_activity(app: &TestApp, agent: &str, mode: &str, capacity: i32) -> (i64, i64) {
-    let body = json!({
+    let created = create_activity(app, agent, primary_body(mode, capacity)).await;
+    (
+        created["id"].as_i64().unwrap(),
+        created["groups"][0]["id"].as_i64().unwrap(),
+    )
+}
+
+/// The form of [`primary_activity`], to change before creating it.
+fn primary_body(mode: &str, capacity: i32) -> Value {
+    json!({
         "kindId": 3, "name": "Accueil du mercredi élémentaire", "startsOn": "2026-09-02", "endsOn": "2027-06-30",
         "levels": ["CP", "CE1", "CE2", "CM1", "CM2"], "mode": mode, "entryRule": "chosen",
         "familyChoosesGroup": false, "siblingRatePercent": null, "cancellable": true,
         "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [3],
                    "prices": [{"maxQuotient": 500, "priceCents": 600}, {"maxQuotient": null, "priceCents": 1400}]}],
         "groups": [{"name": "Centre Pasteur", "capacity": capacity}]
-    });
-    let created = body_of(
+    })
+}
+
+async fn create_activity(app: &TestApp, agent: &str, body: Value) -> Value {
+    body_of(
         app.send_json(Method::POST, "/api/v1/admin/activities", Some(agent), &body)
             .await,
         StatusCode::CREATED,
     )
-    .await;
-    (
-        created["id"].as_i64().unwrap(),
-        created["groups"][0]["id"].as_i64().unwrap(),
+    .await
+}
+
+async fn cancel(app: &TestApp, token: &str, registration: i64) -> reqwest::Response {
+    app.authed(
+        Method::POST,
+        &format!("/api/v1/registrations/{registration}/cancellation"),
+        token,
     )
+    .send()
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -328,6 +347,109 @@ async fn agents_accept_refuse_and_waitlist_and_a_freed_place_goes_to_the_first_w
     )
     .await;
     assert_eq!(read["groups"][0]["taken"], 1);
+
+    // A cancelled or refused registration cannot be cancelled (again).
+    problem(
+        cancel(&app, first_token, ids[0]).await,
+        StatusCode::CONFLICT,
+        "registration_already_decided",
+    )
+    .await;
+    problem(
+        cancel(&app, &families[2].0, ids[2]).await,
+        StatusCode::CONFLICT,
+        "registration_already_decided",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_activity_without_a_group_has_no_place_and_one_not_cancellable_online_keeps_its_children()
+ {
+    let app = spawn_app().await;
+    let agent = app.token_of("agent").await;
+    let families = app.create_families(1, "CP").await;
+    let (family, child) = (&families[0].0, families[0].1);
+
+    let mut no_group = primary_body("automatic", 0);
+    no_group["groups"] = json!([]);
+    let created = create_activity(&app, &agent, no_group).await;
+    problem(
+        register(&app, family, child, json!({"activityId": created["id"]})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "activity_full",
+    )
+    .await;
+
+    let mut kept = primary_body("automatic", 10);
+    kept["name"] = json!("Classe de découverte");
+    kept["cancellable"] = json!(false);
+    let created = create_activity(&app, &agent, kept).await;
+    let registration = body_of(
+        register(&app, family, child, json!({"activityId": created["id"]})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(registration["status"], "accepted");
+    let id = registration["id"].as_i64().unwrap();
+    problem(
+        cancel(&app, family, id).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_cancellable",
+    )
+    .await;
+    let read = body_of(
+        app.get_authed(&format!("/api/v1/registrations/{id}"), family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(read["status"], "accepted");
+}
+
+#[tokio::test]
+async fn agents_add_activity_kinds_whose_codes_are_unique() {
+    let app = spawn_app().await;
+    let agent = app.token_of("agent").await;
+    let kind = json!({"code": "study_help", "label": "Aide aux devoirs"});
+    let added = body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/activity-kinds",
+            Some(&agent),
+            &kind,
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(added["code"], "study_help");
+    let again = json!({"code": "study_help", "label": "Études surveillées"});
+    problem(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/activity-kinds",
+            Some(&agent),
+            &again,
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "activity_kind_taken",
+    )
+    .await;
+    let kinds = body_of(
+        app.get_authed("/api/v1/admin/activity-kinds", &agent).await,
+        StatusCode::OK,
+    )
+    .await;
+    let labels: Vec<&str> = kinds
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["code"] == "study_help")
+        .map(|k| k["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Aide aux devoirs"]);
 }
 
 #[tokio::test]

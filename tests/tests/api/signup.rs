@@ -398,12 +398,14 @@ async fn steps_come_in_order_and_documents_must_be_the_current_versions_and_acce
     .await;
     let path = format!("/api/v1/signups/{}", started["id"].as_str().unwrap());
     let accept = json!({"version": "1.0", "accepted": true});
-    problem(
-        put(&app, &format!("{path}/terms-acceptance"), &accept).await,
-        StatusCode::CONFLICT,
-        "signup_step_out_of_order",
-    )
-    .await;
+    for step in ["terms-acceptance", "privacy-acceptance"] {
+        problem(
+            put(&app, &format!("{path}/{step}"), &accept).await,
+            StatusCode::CONFLICT,
+            "signup_step_out_of_order",
+        )
+        .await;
+    }
     let confirm = app
         .request(Method::POST, &format!("{path}/confirmation"))
         .send()
@@ -431,6 +433,33 @@ async fn steps_come_in_order_and_documents_must_be_the_current_versions_and_acce
         "legal_version_outdated",
     )
     .await;
+
+    // Step 4 waits for step 3, then wants the current privacy policy too.
+    problem(
+        put(&app, &format!("{path}/privacy-acceptance"), &accept).await,
+        StatusCode::CONFLICT,
+        "signup_step_out_of_order",
+    )
+    .await;
+    let terms = body_of(app.get("/api/v1/legal/terms").await, StatusCode::OK).await;
+    body_of(
+        put(
+            &app,
+            &format!("{path}/terms-acceptance"),
+            &json!({"version": terms["version"], "accepted": true}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    problem(
+        put(&app, &format!("{path}/privacy-acceptance"), &outdated).await,
+        StatusCode::CONFLICT,
+        "legal_version_outdated",
+    )
+    .await;
+    let draft = body_of(app.get(&path).await, StatusCode::OK).await;
+    assert_eq!(draft["nextStep"], "privacy_policy");
 }
 
 #[tokio::test]
@@ -447,6 +476,27 @@ async fn cancelling_discards_the_draft_and_drafts_expire() {
     );
     problem(
         app.get(&path).await,
+        StatusCode::NOT_FOUND,
+        "signup_not_found",
+    )
+    .await;
+    // Nothing of it can be filled in or cancelled again.
+    let acceptance = json!({"version": "1.0", "accepted": true});
+    for (step, body) in [
+        ("personal-details", personal_details()),
+        ("dossier-references", dossier_18()),
+        ("terms-acceptance", acceptance.clone()),
+        ("privacy-acceptance", acceptance),
+    ] {
+        problem(
+            put(&app, &format!("{path}/{step}"), &body).await,
+            StatusCode::NOT_FOUND,
+            "signup_not_found",
+        )
+        .await;
+    }
+    problem(
+        app.request(Method::DELETE, &path).send().await.unwrap(),
         StatusCode::NOT_FOUND,
         "signup_not_found",
     )
@@ -576,5 +626,86 @@ async fn trying_taken_usernames_in_step_1_is_throttled_per_address() {
     assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
     app.clock.advance(chrono::Duration::minutes(16));
     let started = app.post_json("/api/v1/signups", &details("sam.ti")).await;
-    assert_eq!(started.status(), StatusCode::CREATED);
+    let started = body_of(started, StatusCode::CREATED).await;
+
+    // Going back to step 1 is held back the same way.
+    let path = format!(
+        "/api/v1/signups/{}/personal-details",
+        started["id"].as_str().unwrap()
+    );
+    let mut tried = 0;
+    let throttled = loop {
+        tried += 1;
+        assert!(tried <= 30, "never throttled");
+        let response = put(&app, &path, &details("famille.ti")).await;
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            break response;
+        }
+        let answer = problem(response, StatusCode::BAD_REQUEST, "validation_failed").await;
+        assert_eq!(answer["errors"][0]["code"], "taken", "{answer}");
+    };
+    assert!(tried > 20, "throttled after {tried}");
+    assert!(throttled.headers().contains_key("retry-after"));
+    problem(
+        throttled,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    let blocked = put(&app, &path, &details("sam.ti")).await;
+    problem(blocked, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+}
+
+#[tokio::test]
+async fn a_username_taken_by_another_sign_up_meanwhile_is_refused_at_confirmation() {
+    let app = spawn_app().await;
+    // Two drafts choose "sam.ti" while it is free, with different addresses.
+    let first = fill_steps(&app).await;
+    let mut details = personal_details();
+    details["email"] = json!("sam.ti@ailleurs.fr");
+    details["emailConfirmation"] = json!("sam.ti@ailleurs.fr");
+    let started = body_of(
+        app.post_json("/api/v1/signups", &details).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let second = format!("/api/v1/signups/{}", started["id"].as_str().unwrap());
+    body_of(
+        put(&app, &format!("{second}/dossier-references"), &dossier_18()).await,
+        StatusCode::OK,
+    )
+    .await;
+    for step in ["terms-acceptance", "privacy-acceptance"] {
+        body_of(
+            put(
+                &app,
+                &format!("{second}/{step}"),
+                &json!({"version": "1.0", "accepted": true}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+
+    let confirm = |path: String| {
+        let app = &app;
+        async move {
+            app.request(Method::POST, &format!("{path}/confirmation"))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    body_of(confirm(first).await, StatusCode::ACCEPTED).await;
+    problem(
+        confirm(second.clone()).await,
+        StatusCode::CONFLICT,
+        "username_taken",
+    )
+    .await;
+    // The draft stays, to choose another username; no email went to its address.
+    let draft = body_of(app.get(&second).await, StatusCode::OK).await;
+    assert_eq!(draft["nextStep"], "recap");
+    assert!(app.emails_to("sam.ti@ailleurs.fr").is_empty());
 }

@@ -318,3 +318,80 @@ async fn logout_everywhere_ends_every_session() {
         problem(refresh, StatusCode::UNAUTHORIZED, "invalid_refresh_token").await;
     }
 }
+
+/// Sends the same refused request until the client address is held back; checks
+/// each refusal on the way and the `Retry-After` of the 429. Returns how many
+/// requests it took.
+pub async fn until_throttled(
+    app: &TestApp,
+    (method, path, token): (Method, &str, Option<&str>),
+    body: &Value,
+    (status, code): (StatusCode, &str),
+) -> u32 {
+    let mut tried = 0;
+    let throttled = loop {
+        tried += 1;
+        assert!(tried <= 30, "{path}: never throttled");
+        let response = app.send_json(method.clone(), path, token, body).await;
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            break response;
+        }
+        problem(response, status, code).await;
+    };
+    let retry_after: i64 = throttled.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 0, "{path}: {retry_after}");
+    problem(
+        throttled,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    tried
+}
+
+#[tokio::test]
+async fn guessing_the_tokens_of_emailed_links_is_throttled_per_client_address() {
+    let app = spawn_app().await;
+    let guess = json!({"token": "3LTjLj1vr3yy1WiTty2L2kAtem5SIoqWDJx2-ZEELAA"});
+    let with_password = json!({"token": guess["token"], "password": "Trois-Chats-Verts!",
+                               "passwordConfirmation": "Trois-Chats-Verts!"});
+    for (path, body) in [
+        ("/api/v1/auth/activation", &guess),
+        ("/api/v1/auth/password-reset", &with_password),
+        ("/api/v1/auth/email-change/confirmation", &guess),
+    ] {
+        let tried = until_throttled(
+            &app,
+            (Method::POST, path, None),
+            body,
+            (StatusCode::BAD_REQUEST, "invalid_token"),
+        )
+        .await;
+        // An address shared by families gets more free failures than an account.
+        assert!(tried > 20, "{path}: throttled after {tried}");
+    }
+
+    // Even a real link waits, from this address, until the delay is over.
+    let asked = app
+        .post_json(
+            "/api/v1/auth/password-reset-requests",
+            &json!({"email": "famille.ti@exemple.fr"}),
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let real = json!({"token": app.link_token("famille.ti@exemple.fr", "password_reset"),
+                      "password": "Trois-Chats-Verts!", "passwordConfirmation": "Trois-Chats-Verts!"});
+    problem(
+        app.post_json("/api/v1/auth/password-reset", &real).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    app.clock.advance(Duration::minutes(1));
+    let reset = app.post_json("/api/v1/auth/password-reset", &real).await;
+    assert_eq!(reset.status(), StatusCode::NO_CONTENT);
+}
