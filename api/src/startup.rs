@@ -7,7 +7,7 @@ use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, web};
 use anyhow::Context;
 use persistence::{DatabaseUrl, DbPool, PoolOptions, run_migrations};
 use utoipa_actix_web::AppExt;
@@ -146,7 +146,8 @@ impl Application {
         };
         let data = web::Data::new(state.clone());
 
-        let server = HttpServer::new(move || {
+        let (workers, shutdown) = (state.config.workers, state.config.shutdown_timeout);
+        let server = crate::server::serve(listener, workers, shutdown, move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .configure(routes::configure)
@@ -171,11 +172,7 @@ impl Application {
                 .wrap(from_fn(problems))
                 .wrap(security_headers())
                 .wrap(from_fn(request_id))
-        })
-        .workers(state.config.workers)
-        .shutdown_timeout(state.config.shutdown_timeout.as_secs())
-        .listen(listener)?
-        .run();
+        })?;
         Ok(Self {
             server,
             port,

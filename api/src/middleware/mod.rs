@@ -9,4 +9,4 @@ mod security_headers;
 pub use problems::problems;
 pub use request_gate::request_gate;
 pub use request_id::{RequestId, request_id};
-pub use security_headers::security_headers;
+pub use security_headers::{SECURITY_HEADERS, security_headers};

@@ -1,17 +1,26 @@
 use actix_web::middleware::DefaultHeaders;
 
 /// Headers on every response (security.md): personal data is never cached, content
-/// types are not sniffed, no page of ours is framed. A handler may set its own
-/// `Cache-Control` (DefaultHeaders only adds what is missing).
+/// types are not sniffed, no page of ours is framed. Also sent on the refusals of
+/// request heads (crate::request_heads), which no middleware sees.
+pub const SECURITY_HEADERS: &[(&str, &str)] = &[
+    ("cache-control", "no-store"),
+    ("x-content-type-options", "nosniff"),
+    ("content-security-policy", "frame-ancestors 'none'"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    (
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    ),
+];
+
+/// [`SECURITY_HEADERS`] on every answer. A handler may set its own `Cache-Control`
+/// (DefaultHeaders only adds what is missing).
 pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add(("Cache-Control", "no-store"))
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("Content-Security-Policy", "frame-ancestors 'none'"))
-        .add(("X-Frame-Options", "DENY"))
-        .add(("Referrer-Policy", "no-referrer"))
-        .add((
-            "Strict-Transport-Security",
-            "max-age=31536000; includeSubDomains",
-        ))
+    SECURITY_HEADERS
+        .iter()
+        .fold(DefaultHeaders::new(), |headers, (name, value)| {
+            headers.add((*name, *value))
+        })
 }

@@ -212,3 +212,95 @@ async fn head_answers_as_get_without_a_body() {
     let missing = app.request(Method::HEAD, "/nowhere").send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+/// Sends raw bytes on a new connection and reads everything the server answers.
+async fn raw(app: &tests::TestApp, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .expect("the server closes the connection")
+    .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The problem of an HTTP answer, checked to be problem+json with our headers.
+fn problem_of(answer: &str, status: &str) -> serde_json::Value {
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("{answer}"));
+    assert!(head.starts_with(&format!("HTTP/1.1 {status} ")), "{head}");
+    let head = head.to_ascii_lowercase();
+    assert!(
+        head.contains("content-type: application/problem+json"),
+        "{head}"
+    );
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    assert!(
+        head.contains("content-security-policy: frame-ancestors 'none'"),
+        "{head}"
+    );
+    assert!(head.contains("x-request-id: "), "{head}");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+#[tokio::test]
+async fn what_the_http_parser_refuses_is_answered_as_problem_json_too() {
+    let app = spawn_app().await;
+    let long_path = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000));
+    let query: Vec<String> = (0..10_000).map(|i| format!("p{i}=1")).collect();
+    let long_query = format!(
+        "GET /api/v1/city?{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        query.join("&")
+    );
+    let headers: String = (0..100).map(|i| format!("X-Header-{i}: v\r\n")).collect();
+    let many_headers = format!("GET /api/v1/city HTTP/1.1\r\nHost: x\r\n{headers}\r\n");
+    let large_header = format!(
+        "GET /api/v1/city HTTP/1.1\r\nHost: x\r\nX-Large: {}\r\n\r\n",
+        "v".repeat(100_000)
+    );
+    for (request, status, code) in [
+        (long_path.as_bytes(), "414", "uri_too_long"),
+        (long_query.as_bytes(), "414", "uri_too_long"),
+        (many_headers.as_bytes(), "431", "headers_too_large"),
+        (large_header.as_bytes(), "431", "headers_too_large"),
+        (b"NOT HTTP AT ALL\r\n\r\n".as_slice(), "400", "bad_request"),
+        (
+            b"GET /api/v1/city HTTP/1.1\r\n\r\n".as_slice(),
+            "400",
+            "bad_request",
+        ),
+    ] {
+        let problem = problem_of(&raw(&app, request).await, status);
+        assert_eq!(problem["code"], code);
+        assert_eq!(problem["status"].to_string(), status);
+        assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+}
+
+#[tokio::test]
+async fn a_head_refused_after_requests_on_one_connection_is_answered_after_them() {
+    let app = spawn_app().await;
+    let body = r#"{"password": "Trois-Chats-Verts!"}"#;
+    let pipelined = format!(
+        "GET /api/v1/city HTTP/1.1\r\nHost: x\r\n\r\n\
+         POST {CHECK} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}\
+         GET /{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        body.len(),
+        "a".repeat(20_000)
+    );
+    let answer = raw(&app, pipelined.as_bytes()).await;
+    let statuses: Vec<&str> = answer
+        .match_indices("HTTP/1.1 ")
+        .map(|(i, _)| &answer[i + 9..i + 12])
+        .collect();
+    assert_eq!(statuses, ["200", "200", "414"], "{answer}");
+    let last = &answer[answer.rfind("HTTP/1.1 414").unwrap()..];
+    assert_eq!(problem_of(last, "414")["code"], "uri_too_long");
+}
