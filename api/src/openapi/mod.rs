@@ -41,7 +41,9 @@ pub use schemas::{contract_name, name_collisions};
             instants RFC 3339 in UTC; money in integer cents (`...Cents`). Every error is \
             `application/problem+json` with a stable `code`; messages are in French, or in \
             English with `Accept-Language: en`. Lists take `page` (from 1) and `pageSize` \
-            (default 50, at most 200).",
+            (default 50, at most 200). No text accepts the NUL character (U+0000), which \
+            PostgreSQL cannot store: a body, path or query holding one is answered \
+            `400 validation_failed`.",
         license(name = "MIT", identifier = "MIT"),
         contact(name = "Espace Familles maintainers", email = "espace-familles@villejuif.example", url = "https://www.villejuif.fr"),
     ),
