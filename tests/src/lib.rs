@@ -13,6 +13,8 @@ pub mod payfip;
 pub mod webhook_receiver;
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use api::clock::Clock;
 use api::config::Config;
@@ -32,6 +34,8 @@ pub struct TestApp {
     /// Private: every request goes through [`ApiRequest`], which checks it and its
     /// answer against the contract.
     client: reqwest::Client,
+    /// How many of this app's exchanges the contract judged.
+    judged: Arc<AtomicUsize>,
     /// The app's clock: tests set and advance it.
     pub clock: Clock,
     pub state: AppState,
@@ -129,6 +133,7 @@ impl TestAppBuilder {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
+            judged: Arc::default(),
             clock,
             state,
             database,
@@ -152,6 +157,7 @@ impl TestApp {
     pub fn request(&self, method: Method, path: &str) -> ApiRequest {
         ApiRequest {
             client: self.client.clone(),
+            judged: self.judged.clone(),
             builder: self
                 .client
                 .request(method, format!("{}{path}", self.address)),
@@ -185,6 +191,11 @@ impl TestApp {
             request = request.bearer_auth(token);
         }
         request.send().await.expect("request sent")
+    }
+
+    /// How many of this app's exchanges were judged against the contract.
+    pub fn exchanges_judged(&self) -> usize {
+        self.judged.load(Ordering::Relaxed)
     }
 
     /// A request with an access token.
@@ -403,6 +414,7 @@ impl TestApp {
 #[derive(Debug)]
 pub struct ApiRequest {
     client: reqwest::Client,
+    judged: Arc<AtomicUsize>,
     builder: RequestBuilder,
 }
 
@@ -458,7 +470,7 @@ impl ApiRequest {
         let version = response.version();
         let headers = response.headers().clone();
         let bytes = response.bytes().await?;
-        contract::contract().judge(
+        let judged = contract::contract().judge(
             &contract::Sent {
                 method: &method,
                 path: url.path(),
@@ -472,6 +484,9 @@ impl ApiRequest {
                 body: &bytes,
             },
         );
+        if judged {
+            self.judged.fetch_add(1, Ordering::Relaxed);
+        }
         let mut rebuilt = http::Response::builder()
             .status(status)
             .version(version)

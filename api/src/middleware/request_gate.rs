@@ -20,7 +20,8 @@ pub async fn request_gate(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    if req.path().starts_with(ADMIN_PREFIX)
+    // The path as the router reads it (`%61dmin` is `admin`), not as it came.
+    if req.match_info().as_str().starts_with(ADMIN_PREFIX)
         && req.method() != Method::OPTIONS
         && let Err(error) = staff_gate(req.request())
     {

@@ -1,7 +1,7 @@
 //! The boundary holds for every operation, table-driven from the contract: a NUL
 //! character in any text input is refused the same on both databases, a field the
 //! contract does not name is refused in every body, and a family is refused every back
-//! office operation before anything it sent is read.
+//! office operation before anything it sent is read, however its path is encoded.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -203,8 +203,12 @@ async fn a_family_is_refused_every_back_office_operation_whatever_it_sends() {
         let body = Some(("application/json", b"{not json".to_vec()));
         let response = send(&app, &operation, &path, Some(&family), body.clone()).await;
         problem(response, StatusCode::FORBIDDEN, "forbidden").await;
-        let anonymous = send(&app, &operation, &path, None, body).await;
+        let anonymous = send(&app, &operation, &path, None, body.clone()).await;
         problem(anonymous, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        // The same with `admin` percent-encoded (the router decodes it) and a NUL.
+        let encoded = format!("{}&nul=%00", path.replacen("/admin/", "/%61dmin/", 1));
+        let response = send(&app, &operation, &encoded, Some(&family), body).await;
+        problem(response, StatusCode::FORBIDDEN, "forbidden").await;
         checked += 1;
     }
     assert!(checked > 60, "{checked}");
