@@ -1,4 +1,5 @@
-//! An example for every JSON request body and successful JSON answer, composed from the
+//! An example for every JSON or form request body and successful JSON answer (files and
+//! text carry theirs on their handlers), composed from the
 //! examples the schemas carry: an operation's own example when it has one, else each
 //! property's (`#[schema(example = ...)]`), a component's, an enum's first value, a
 //! format's usual value. Text has no usual value: a string property without an example,
@@ -57,14 +58,16 @@ pub fn attach(spec: &mut Value) -> Vec<String> {
     missing
 }
 
-/// Gives each JSON media type of `content` an example, unless it has one.
+/// Gives each JSON or form media type of `content` an example, unless it has one.
 fn fill(content: &mut Value, components: &Value, place: &str, missing: &mut Vec<String>) {
     let Some(content) = content.as_object_mut() else {
         return;
     };
     for (media, entry) in content.iter_mut() {
-        let is_json = media == "application/json" || media.ends_with("+json");
-        if !is_json || entry.get("example").is_some() || entry.get("examples").is_some() {
+        let structured = media == "application/json"
+            || media.ends_with("+json")
+            || media == "application/x-www-form-urlencoded";
+        if !structured || entry.get("example").is_some() || entry.get("examples").is_some() {
             continue;
         }
         let mut composer = Composer {

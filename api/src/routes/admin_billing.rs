@@ -426,7 +426,8 @@ pub async fn issue_credit_note(
     security(("bearerAuth" = [])),
     params(MonthQuery),
     responses(
-        (status = 200, description = "The CSV.", content_type = "text/csv", body = String),
+        (status = 200, description = "The CSV.", content_type = "text/csv", body = String,
+            example = json!(INVOICES_CSV_EXAMPLE)),
         (status = 400, description = "A bad month (`validation_failed`)."),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
     ),
@@ -461,7 +462,8 @@ pub async fn export_invoices(
     security(("bearerAuth" = [])),
     params(MonthQuery),
     responses(
-        (status = 200, description = "The CSV.", content_type = "text/csv", body = String),
+        (status = 200, description = "The CSV.", content_type = "text/csv", body = String,
+            example = json!(PAYMENTS_CSV_EXAMPLE)),
         (status = 400, description = "A bad month (`validation_failed`)."),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
     ),
@@ -479,6 +481,14 @@ pub async fn export_payments(
         csv,
     ))
 }
+
+/// The invoices export's example (the contract test checks its header is the answer's).
+const INVOICES_CSV_EXAMPLE: &str = "numero;dossier;mois;emise_le;echeance;montant;paye;avoirs;reste_a_payer;statut\r\n\
+    F2026-000001;18;2026-06;2026-07-01;2026-07-31;62,20;20,00;0,00;42,20;overdue\r\n";
+
+/// The payments export's example (the contract test checks its header is the answer's).
+const PAYMENTS_CSV_EXAMPLE: &str = "id;facture;recu_le;moyen;montant;reference\r\n\
+    1;F2026-000001;2026-12-01;cash;20,00;\r\n";
 
 fn csv_response(file_name: &str, csv: String) -> HttpResponse {
     HttpResponse::Ok()

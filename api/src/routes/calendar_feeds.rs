@@ -90,6 +90,14 @@ pub async fn revoke_calendar_feed(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// A feed with one booked unit (the contract test checks its calendar lines are the
+/// answer's).
+const FEED_EXAMPLE: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:ICALENDAR-RS\r\n\
+    CALSCALE:GREGORIAN\r\nNAME:Planning d'Eliot\r\nX-WR-CALNAME:Planning d'Eliot\r\n\
+    BEGIN:VEVENT\r\nDTSTAMP:20261206T092200Z\r\nDTEND:20261207T123000Z\r\n\
+    DTSTART:20261207T103000Z\r\nSUMMARY:Eliot — Restauration scolaire maternelle (Repas)\r\n\
+    UID:booking-2-4-2026-12-07@espace-familles\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
 /// The child's booked units as an iCalendar feed.
 ///
 /// From 30 days ago to 11 months ahead, times in UTC. No bearer token: the secret in
@@ -100,7 +108,8 @@ pub async fn revoke_calendar_feed(
     operation_id = "getCalendarFeed",
     params(("secret" = String, Path, description = "The feed's secret, the last segment of the address `createCalendarFeed` answered.")),
     responses(
-        (status = 200, description = "The feed.", content_type = "text/calendar", body = String),
+        (status = 200, description = "The feed.", content_type = "text/calendar", body = String,
+            example = json!(FEED_EXAMPLE)),
         (status = 404, description = "No such feed, or revoked (`not_found`)."),
     ),
 )]
@@ -118,7 +127,14 @@ pub async fn get_calendar_feed(
     })
     .await?;
     let mut calendar = Calendar::new();
-    calendar.name(&format!("Planning de {name}"));
+    // French elides "de" before a vowel: "Planning d'Eliot", "Planning de Thomas".
+    let of = if name.starts_with(['A', 'E', 'I', 'O', 'U', 'Y', 'É', 'È', 'Ê', 'Î', 'Ô', 'Â'])
+    {
+        "d'"
+    } else {
+        "de "
+    };
+    calendar.name(&format!("Planning {of}{name}"));
     for event in &events {
         calendar.push(
             Event::new()

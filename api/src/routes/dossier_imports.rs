@@ -120,6 +120,12 @@ pub struct RowFilter {
     pub rejected_only: Option<bool>,
 }
 
+/// A family of two children (the contract test checks the server accepts it).
+const IMPORT_EXAMPLE: &str = "numero_dossier;nom_dossier;courriel;code_postal;ville;responsable_prenom;\
+    responsable_nom;responsable_lien;enfant_prenom;enfant_naissance;enfant_niveau;enfant_regime\n\
+    4217;MARTIN;famille.martin@exemple.fr;94800;Villejuif;Inès;MARTIN;mere;Léa;2019-11-20;CP;standard\n\
+    4217;;;;;;;;Noé;03/05/2022;PS;vegetarien\n";
+
 /// Checks a CSV of dossiers (the dry run).
 ///
 /// One row per child, `;` or `,` separated, UTF-8, first line naming the columns:
@@ -137,7 +143,7 @@ pub struct RowFilter {
     operation_id = "checkDossierImport",
     security(("bearerAuth" = [])),
     params(UploadName),
-    request_body(description = "The CSV file.", content(("text/csv"))),
+    request_body(description = "The CSV file.", content(("text/csv", example = json!(IMPORT_EXAMPLE)))),
     responses(
         (status = 201, description = "Checked; the report is at `/rows`.", body = DossierImportView,
             headers(("Location" = String, description = "The import's address."))),

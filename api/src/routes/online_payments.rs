@@ -200,9 +200,11 @@ pub struct PayFipNotificationForm {
         ("idop" = Option<String>, Query, max_length = 64, description = "The payment's idop (or in a form body)."),
         ("idOp" = Option<String>, Query, max_length = 64, description = "The payment's idop, under the other name PayFiP uses."),
     ),
-    request_body(content = Option<PayFipNotificationForm>, content_type = "application/x-www-form-urlencoded", description = "The idop, when not in the query (optional)."),
+    request_body(content = Option<PayFipNotificationForm>, content_type = "application/x-www-form-urlencoded", description = "The idop, when not in the query (optional).",
+        example = json!({"idOp": "c7ab46b124554d8f8b1a016716bcab8a"})),
     responses(
-        (status = 200, description = "Received.", content_type = "text/plain", body = String),
+        (status = 200, description = "Received.", content_type = "text/plain", body = String,
+            example = json!("OK")),
         (status = 400, description = "An idop over 64 characters, or a body that is not a form of idop or idOp alone (`validation_failed`)."),
         (status = 415, description = "A body that is not `application/x-www-form-urlencoded` (`unsupported_media_type`)."),
     ),

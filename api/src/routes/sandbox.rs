@@ -14,6 +14,13 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::online_payments;
 
+/// The page's example (the contract test checks its head is the answer's).
+const PAGE_EXAMPLE: &str = "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\
+    <title>Paiement (bac à sable)</title></head><body><h1>Paiement de test</h1>\
+    <p>Montant : 62,20 EUR. Ce bac à sable remplace PayFiP en local : choisissez l'issue du paiement.</p>\
+    <form method=\"post\" action=\"/api/v1/sandbox/payments/c7ab46b1\"><input type=\"hidden\" name=\"result\" value=\"paid\"><button>Payer</button></form>\
+    </body></html>";
+
 /// Shows the sandbox's payment page.
 ///
 /// An HTML page with the amount and three buttons: paid, refused, abandoned. Public
@@ -24,7 +31,8 @@ use crate::usecases::online_payments;
     operation_id = "showSandboxPayment",
     params(("reference" = String, Path, max_length = 64, description = "The payment's reference.")),
     responses(
-        (status = 200, description = "The payment page.", content_type = "text/html", body = String),
+        (status = 200, description = "The payment page.", content_type = "text/html", body = String,
+            example = json!(PAGE_EXAMPLE)),
         (status = 404, description = "No such payment (`not_found`)."),
     ),
 )]

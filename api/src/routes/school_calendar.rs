@@ -214,6 +214,11 @@ pub struct SchoolCalendarImportView {
     pub periods: Vec<SchoolHolidayView>,
 }
 
+/// Two periods of the CSV export (the contract test checks the server accepts it).
+const CALENDAR_EXAMPLE: &str = "description;population;start_date;end_date;location;zones;annee_scolaire\n\
+    Vacances de Noël;-;2026-12-18T23:00:00+00:00;2027-01-03T23:00:00+00:00;Créteil;Zone C;2026-2027\n\
+    Vacances de Printemps;-;2027-04-02T22:00:00+00:00;2027-04-18T22:00:00+00:00;Créteil;Zone C;2026-2027\n";
+
 /// Imports the national school calendar (`fr-en-calendrier-scolaire`).
 ///
 /// For agents and admins, for the city's zone and académie. The CSV export (`;`, code or
@@ -225,7 +230,7 @@ pub struct SchoolCalendarImportView {
     operation_id = "importSchoolCalendar",
     security(("bearerAuth" = [])),
     request_body(description = "The dataset's export.", content(
-        ("text/csv"),
+        ("text/csv", example = json!(CALENDAR_EXAMPLE)),
         (SchoolCalendarJson = "application/json"),
     )),
     responses(

@@ -1,6 +1,8 @@
 //! What a notification gives a client or another system to act on, typed by kind: the
 //! ids to open, the amounts and dates to show. Stored with the event as JSON (the
-//! `kind` tag included), served in the notification and in webhook payloads.
+//! `kind` tag included), served in the notification and in webhook payloads. Statuses
+//! and methods stay text here, written from the domain's enums, so stored rows always
+//! read back; the contract names their enum (`value_type`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::notification::NoticeKind;
@@ -63,6 +65,7 @@ impl NoticeData {
 /// About a registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"kind": "registration_decided", "registrationId": 12, "childId": 3, "activityId": 1, "status": "refused", "reason": "Groupe complet"}))]
 pub struct RegistrationDecidedData {
     /// The registration (`GET /registrations/{registrationId}`).
     #[schema(example = 12)]
@@ -73,9 +76,8 @@ pub struct RegistrationDecidedData {
     /// The activity.
     #[schema(example = 1)]
     pub activity_id: i64,
-    /// Where the registration stands now: `requested`, `accepted`, `waitlisted`,
-    /// `refused` or `cancelled` (the values of `RegistrationStatus`).
-    #[schema(example = "accepted")]
+    /// Where the registration stands now.
+    #[schema(value_type = crate::routes::registrations::RegistrationStatusView, example = "accepted")]
     pub status: String,
     /// Why, when the city refused or cancelled it.
     #[schema(example = "Groupe complet")]
@@ -113,11 +115,11 @@ pub struct RequestDecidedData {
     /// The request (`GET /requests/{requestId}`).
     #[schema(example = 4)]
     pub request_id: i64,
-    /// Its kind: `situation_change`, `family_quotient`, `contact_change` or `other`.
-    #[schema(example = "family_quotient")]
+    /// Its kind.
+    #[schema(value_type = crate::routes::requests::FamilyRequestKindView, example = "family_quotient")]
     pub request_kind: String,
     /// The decision: `accepted` or `refused`.
-    #[schema(example = "accepted")]
+    #[schema(value_type = crate::routes::requests::FamilyRequestStatusView, example = "accepted")]
     pub status: String,
 }
 
@@ -162,9 +164,8 @@ pub struct PaymentReceivedData {
     /// The amount received, in cents.
     #[schema(example = 5700)]
     pub amount_cents: i64,
-    /// How it was paid: `card`, `direct_debit`, `cash`, `cheque` or `cesu` (the
-    /// values of `PaymentMethod`).
-    #[schema(example = "card")]
+    /// How it was paid.
+    #[schema(value_type = crate::routes::invoice_views::PaymentMethodView, example = "card")]
     pub method: String,
 }
 
