@@ -107,9 +107,10 @@ struct ValidDetails {
     username: Username,
 }
 
-/// Step 1's checks. A username already taken is said so (the guide's form needs it), so
-/// those answers are throttled per client address as step 2's mismatches are: usernames
-/// cannot be listed by trying them (security.md).
+/// Step 1's checks. A username already taken is said so (the guide's form needs it,
+/// where security.md would keep sign-up silent about accounts), so those answers are
+/// throttled per client address as step 2's mismatches are: usernames cannot be listed
+/// by trying them (README, "Signing in, from a client").
 fn validate_details(
     conn: &mut AnyConnection,
     policy: &PasswordPolicy,
