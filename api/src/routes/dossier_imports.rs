@@ -10,6 +10,7 @@ use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::documents::check_file;
 use super::pagination::{Page, PageQuery, offset};
 use crate::auth::Staff;
 use crate::db;
@@ -147,6 +148,7 @@ const IMPORT_EXAMPLE: &str = "numero_dossier;nom_dossier;courriel;code_postal;vi
     responses(
         (status = 201, description = "Checked; the report is at `/rows`.", body = DossierImportView,
             headers(("Location" = String, description = "The import's address."))),
+        (status = 400, description = "An empty file, a file name over 200 characters, or a column the import does not know (`validation_failed`)."),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 422, description = "Not a readable UTF-8 CSV (`import_unreadable`)."),
     ),
@@ -159,30 +161,16 @@ pub async fn check_dossier_import(
     name: web::Query<UploadName>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    if body.is_empty() {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "body",
-            "empty",
-            "Le fichier est vide.",
-            "The file is empty.",
-        )]));
-    }
+    let name = name.into_inner().file_name;
+    check_file(name.as_deref(), &body, state.config.files.import_max_bytes)?;
     let declared = super::media_type(&req);
     if declared.as_deref() != Some("text/csv") {
         return Err(unsupported_media_type("text/csv"));
     }
-    if body.len() > state.config.files.import_max_bytes {
-        return Err(crate::problem::payload_too_large(
-            state.config.files.import_max_bytes,
-        ));
-    }
     let file_name: String = name
-        .into_inner()
-        .file_name
         .unwrap_or_else(|| "import.csv".to_owned())
         .chars()
         .filter(|c| !c.is_control())
-        .take(200)
         .collect();
     let content =
         String::from_utf8(body.to_vec()).map_err(|_| ApiError::from(Refusal::ImportUnreadable))?;

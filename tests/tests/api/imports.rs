@@ -204,6 +204,27 @@ async fn a_check_that_became_outdated_is_refused_and_bad_files_are_explained() {
     .await;
     assert_eq!(header["errors"][0]["field"], "age");
     assert_eq!(header["errors"][0]["code"], "unknown_column");
+    let empty = problem(
+        check(&app, &admin, "").await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(empty["errors"][0]["code"], "empty");
+    let long_name = format!(
+        "/api/v1/admin/dossier-imports?fileName={}.csv",
+        "a".repeat(200)
+    );
+    let named = app
+        .authed(Method::POST, &long_name, &admin)
+        .header("Content-Type", "text/csv")
+        .body(CSV)
+        .send()
+        .await
+        .unwrap();
+    let named = problem(named, StatusCode::BAD_REQUEST, "validation_failed").await;
+    assert_eq!(named["errors"][0]["field"], "fileName");
+    assert_eq!(named["errors"][0]["code"], "too_long");
     let latin1 = app
         .authed(Method::POST, "/api/v1/admin/dossier-imports", &admin)
         .header("Content-Type", "text/csv")
