@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use domain::accounts::password::PasswordPolicy;
 use domain::city::SchoolZone;
-use domain::dossier::ContactField;
-use domain::password::PasswordPolicy;
+use domain::dossiers::ContactField;
 
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -4,7 +4,7 @@
 use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::usecases::reminders;
+use crate::usecases::planning::reminders;
 
 /// Sends the booking-window reminders due now; returns how many families were told.
 pub async fn remind(state: &AppState) -> Result<usize, ApiError> {

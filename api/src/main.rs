@@ -101,9 +101,9 @@ fn purge() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
     let (pool, _, _) = prepare_database(&config, &Clock::system())?;
-    let store = api::storage::FileStore::open(config.files.storage_dir.clone())?;
+    let store = api::adapters::storage::FileStore::open(config.files.storage_dir.clone())?;
     let mut conn = pool.get()?;
-    let purged = api::usecases::retention::purge(
+    let purged = api::usecases::accounts::retention::purge(
         &mut conn,
         &store,
         &config.retention,

@@ -12,22 +12,22 @@ use anyhow::Context;
 use persistence::{DatabaseUrl, DbPool, PoolOptions, run_migrations};
 use utoipa_actix_web::AppExt;
 
+use crate::adapters::email::OutboxWorker;
+use crate::adapters::storage::FileStore;
 use crate::auth::{JwtKeys, passwords, secrets};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::email::OutboxWorker;
 use crate::middleware::{problems, request_gate, request_id, security_headers};
 use crate::openapi;
 use crate::problem::{
     RouteTable, form_config, json_config, path_config, query_config, unmatched_route,
 };
 use crate::routes::{self, docs};
+use crate::seed::bootstrap;
 use crate::state::AppState;
-use crate::storage::FileStore;
-use crate::usecases::bootstrap;
 use crate::usecases::city::{Bootstrap, ensure_city};
-use domain::account::Lifetimes;
-use domain::throttle::ThrottlePolicy;
+use domain::accounts::Lifetimes;
+use domain::accounts::throttle::ThrottlePolicy;
 
 /// A built server, listening but not yet serving.
 #[allow(missing_debug_implementations)] // actix's Server has no Debug
@@ -58,7 +58,7 @@ pub fn prepare_database(
     let outcome = ensure_city(&mut conn, &config.city, config.seed_demo, now)?;
     if outcome == Bootstrap::DemoSeeded && config.seed_demo_invoice {
         let files = FileStore::open(config.files.storage_dir.clone())?;
-        crate::usecases::demo::seed_invoice(&mut conn, &files, now)?;
+        crate::seed::demo::seed_invoice(&mut conn, &files, now)?;
     }
     if let Some(admin) = &config.bootstrap_admin
         && bootstrap::ensure_admin(&mut conn, admin, now)?
@@ -137,7 +137,7 @@ impl Application {
             ),
             payfip: match &config.payments {
                 crate::config::Payments::PayFip(settings) => {
-                    Some(crate::payfip::PayFipClient::new(&settings.url)?)
+                    Some(crate::adapters::payfip::PayFipClient::new(&settings.url)?)
                 }
                 _ => None,
             },
@@ -189,7 +189,7 @@ impl Application {
         &self.state
     }
 
-    pub fn outbox_stopper(&self) -> crate::email::WorkerStopper {
+    pub fn outbox_stopper(&self) -> crate::adapters::email::WorkerStopper {
         self.outbox.stopper()
     }
 
@@ -208,8 +208,12 @@ impl Application {
             ..
         } = self;
         let jobs = [
-            tokio::spawn(crate::payments::recheck_every(state.clone())),
-            tokio::spawn(crate::webhooks::deliver_every(state.clone())),
+            tokio::spawn(crate::usecases::billing::payments::recheck_every(
+                state.clone(),
+            )),
+            tokio::spawn(crate::adapters::webhook_delivery::deliver_every(
+                state.clone(),
+            )),
             tokio::spawn(crate::jobs::remind_every(state)),
         ];
         let result = server.await;

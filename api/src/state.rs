@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
-use domain::account::Lifetimes;
-use domain::throttle::ThrottlePolicy;
+use domain::accounts::Lifetimes;
+use domain::accounts::throttle::ThrottlePolicy;
 use persistence::DbPool;
 
 use crate::auth::JwtKeys;
@@ -17,18 +17,18 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub lifetimes: Lifetimes,
     pub throttle: ThrottlePolicy,
-    pub files: Arc<crate::storage::FileStore>,
+    pub files: Arc<crate::adapters::storage::FileStore>,
     /// PayFiP's client, when `config.payments` says PayFiP.
-    pub payfip: Option<crate::payfip::PayFipClient>,
+    pub payfip: Option<crate::adapters::payfip::PayFipClient>,
     /// The school holidays and closure days planning reads use.
     pub calendar: Arc<Snapshot<CityCalendar>>,
     /// The activities, their rules, units and groups planning reads use.
     pub catalog: Arc<Snapshot<ActivityCatalog>>,
 }
 
-use crate::usecases::activity_catalog::ActivityCatalog;
-use crate::usecases::city_calendar::CityCalendar;
-use crate::usecases::snapshot::Snapshot;
+use crate::snapshot::Snapshot;
+use crate::usecases::planning::activity_catalog::ActivityCatalog;
+use crate::usecases::planning::city_calendar::CityCalendar;
 
 impl AppState {
     /// Today's date in the city (dates of birth, quotient periods).

@@ -4,15 +4,13 @@
 //! needs (the current instant included) and returns a decision, so the rules can be
 //! unit- and property-tested without a database.
 
-pub mod account;
-pub mod activity;
+pub mod accounts;
+pub mod activities;
 pub mod billing;
 pub mod calendar;
 pub mod city;
-pub mod dossier;
+pub mod dossiers;
 pub mod news;
-pub mod notification;
+pub mod notifications;
 pub mod outbox;
-pub mod password;
 pub mod planning;
-pub mod throttle;

@@ -3,36 +3,19 @@
 
 pub mod accounts;
 pub mod activities;
-pub mod attendance;
 pub mod audit;
-pub mod baskets;
 pub mod billing;
-pub mod calendar;
-pub mod calendar_feeds;
-pub mod children;
 pub mod city;
 mod connection;
-pub mod deadline_rules;
-pub mod documents;
 pub mod dossiers;
 mod error;
-pub mod imports;
-pub mod legal;
 mod migrations;
 mod native;
 pub mod news;
 pub mod notifications;
-pub mod online_payments;
-pub mod outbox;
 pub mod planning;
 mod pool;
-pub mod quotients;
-pub mod registrations;
-pub mod requests;
 pub mod schema;
-pub mod signups;
-pub mod throttles;
-pub mod webhooks;
 
 pub use connection::{AnyConnection, Backend, DatabaseUrl};
 pub use error::DbError;

@@ -41,7 +41,7 @@ pub struct TestApp {
     pub state: AppState,
     pub database: TestDatabase,
     handle: actix_web::dev::ServerHandle,
-    outbox: api::email::WorkerStopper,
+    outbox: api::adapters::email::WorkerStopper,
 }
 
 impl Drop for TestApp {
@@ -230,8 +230,9 @@ impl TestApp {
     }
 
     /// The emails queued to an address, newest first.
-    pub fn emails_to(&self, address: &str) -> Vec<persistence::outbox::OutboxEmail> {
-        persistence::outbox::to_address(&mut self.database.connect(), address).unwrap()
+    pub fn emails_to(&self, address: &str) -> Vec<persistence::notifications::outbox::OutboxEmail> {
+        persistence::notifications::outbox::to_address(&mut self.database.connect(), address)
+            .unwrap()
     }
 
     /// The `token` of the link in the newest email of `kind` sent to `address`.
@@ -344,7 +345,7 @@ impl TestApp {
         let mut conn = self.database.connect();
         let documents: Vec<i64> = ["terms", "privacy"]
             .into_iter()
-            .filter_map(|kind| persistence::legal::current(&mut conn, kind).unwrap())
+            .filter_map(|kind| persistence::accounts::legal::current(&mut conn, kind).unwrap())
             .map(|d| d.id)
             .collect();
         let mut families = Vec::new();
@@ -352,10 +353,10 @@ impl TestApp {
             let number = format!("T{i:04}");
             let dossier =
                 persistence::dossiers::insert(&mut conn, &number, "TEST", None, now).unwrap();
-            let child = persistence::children::insert(
+            let child = persistence::dossiers::children::insert(
                 &mut conn,
                 dossier,
-                &persistence::children::ChildFields {
+                &persistence::dossiers::children::ChildFields {
                     first_name: format!("Enfant{i}"),
                     last_name: "TEST".into(),
                     birth_date: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
@@ -384,7 +385,7 @@ impl TestApp {
             )
             .unwrap();
             for document in &documents {
-                persistence::legal::accept(&mut conn, account, *document, now).unwrap();
+                persistence::accounts::legal::accept(&mut conn, account, *document, now).unwrap();
             }
             families.push((username, child));
         }

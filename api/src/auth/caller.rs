@@ -8,8 +8,8 @@ use std::pin::Pin;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use domain::account::Role;
-use persistence::{accounts, legal};
+use domain::accounts::Role;
+use persistence::{accounts, accounts::legal};
 
 use crate::db;
 use crate::problem::{ApiError, FieldError, Text};

@@ -24,7 +24,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::problem::{FieldProblem, Problem};
 use crate::routes;
-use crate::routes::planning_views::PlanningPeriod;
+use crate::routes::planning::views::PlanningPeriod;
 
 pub use schemas::{contract_name, name_collisions};
 

@@ -1,8 +1,8 @@
 //! What agents and families read about a dossier value or an import row that breaks
 //! its rule.
 
-use domain::dossier::FieldProblem;
-use domain::dossier::import::RowProblem;
+use domain::dossiers::FieldProblem;
+use domain::dossiers::import::RowProblem;
 
 use super::{FieldError, Text};
 

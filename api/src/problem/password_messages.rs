@@ -1,6 +1,6 @@
 //! What families read about a password that breaks the policy.
 
-use domain::password::PasswordViolation;
+use domain::accounts::password::PasswordViolation;
 
 use super::Text;
 

@@ -4,9 +4,10 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use persistence::city::{self, CitySettings, NewCitySettings};
 use persistence::{AnyConnection, DbError};
 
-use super::{Outcome, UseCaseError, demo};
+use super::{Outcome, UseCaseError};
 use crate::config::CityDefaults;
 use crate::problem::ApiError;
+use crate::seed::demo;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CityError {

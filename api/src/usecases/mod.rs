@@ -4,38 +4,12 @@
 
 pub mod accounts;
 pub mod activities;
-pub mod activity_catalog;
-pub mod attendance;
-pub mod baskets;
 pub mod billing;
-pub mod bootstrap;
-pub mod calendar_feeds;
 pub mod city;
-pub mod city_calendar;
-pub mod deadline_rules;
-pub mod demo;
-pub mod documents;
 pub mod dossiers;
-pub mod export;
-pub mod imports;
-pub mod invoices;
-pub mod legal;
 pub mod news;
-pub mod notice_data;
 pub mod notifications;
-pub mod online_payments;
 pub mod planning;
-pub mod planning_changes;
-pub mod registrations;
-pub mod reminders;
-pub mod requests;
-pub mod retention;
-pub mod school_calendar;
-pub mod sessions;
-pub mod signup;
-pub mod snapshot;
-pub mod throttling;
-pub mod webhooks;
 
 use persistence::DbError;
 
@@ -168,9 +142,9 @@ pub(crate) fn unique_as(refusal: Refusal) -> impl Fn(DbError) -> UseCaseError {
 /// The city's rules the account use cases apply, from configuration.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules<'a> {
-    pub throttle: &'a domain::throttle::ThrottlePolicy,
-    pub passwords: &'a domain::password::PasswordPolicy,
-    pub lifetimes: &'a domain::account::Lifetimes,
+    pub throttle: &'a domain::accounts::throttle::ThrottlePolicy,
+    pub passwords: &'a domain::accounts::password::PasswordPolicy,
+    pub lifetimes: &'a domain::accounts::Lifetimes,
     /// Where emailed links lead (`FRONTEND_URL`).
     pub frontend_url: &'a str,
 }

@@ -4,14 +4,14 @@
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
-use domain::dossier::{FileType, safe_file_name};
+use domain::dossiers::{FileType, safe_file_name};
 use domain::news::NewsStatus;
 use persistence::news::{self as store, Attachment, NewAttachment, NewsFields, NewsItem};
 use persistence::{AnyConnection, db_time, utc};
 
 use super::{Outcome, Refusal, UseCaseError};
+use crate::adapters::storage::FileStore;
 use crate::problem::FieldError;
-use crate::storage::FileStore;
 
 /// Files one item may carry.
 pub const MAX_ATTACHMENTS: i64 = 10;

@@ -1,5 +1,5 @@
 //! How an order is named to the treasury's PayFiP service, within the formats its web
-//! service accepts (`creerPaiementSecurise`; see `api::payfip`): `refdet`, 6 to 30 letters and digits, is the
+//! service accepts (`creerPaiementSecurise`; see `api::adapters::payfip`): `refdet`, 6 to 30 letters and digits, is the
 //! reference the treasury files the payment under; `objet`, at most 100 ASCII letters,
 //! digits and spaces, is what the payer reads on its page.
 

@@ -1,6 +1,6 @@
 //! Billing's stored words.
 
-use crate::dossier::vocabulary::stored_enum;
+use crate::dossiers::vocabulary::stored_enum;
 
 stored_enum! {
     /// Why a day is billed: it was booked (and the child came, or missed it without a

@@ -1,6 +1,6 @@
 //! What agents record of a booked (or unbooked) day, which decides its billing.
 
-use crate::dossier::vocabulary::stored_enum;
+use crate::dossiers::vocabulary::stored_enum;
 
 stored_enum! {
     /// Who came: booked and present or absent without justification are billed; a

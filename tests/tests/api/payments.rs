@@ -326,7 +326,12 @@ async fn a_payment_never_notified_is_caught_by_the_recheck_job_and_a_mismatch_ne
 
     // Only the attempt older than a minute is asked about: PayFiP's record of it does
     // not match (another amount), so it pays nothing and fails for an agent to see.
-    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        api::usecases::billing::payments::recheck(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
     let attempt = body_of(
         app.get_authed(&format!("/api/v1/online-payments/{wrong}"), &family)
@@ -338,12 +343,22 @@ async fn a_payment_never_notified_is_caught_by_the_recheck_job_and_a_mismatch_ne
 
     // The other one, never notified, is caught a few minutes later.
     app.clock.set("2026-10-02T08:20:00Z".parse().unwrap());
-    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        api::usecases::billing::payments::recheck(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
     let family = app.token_of("family").await;
     let paid = invoice(&app, &family, id).await;
     assert_eq!(paid["paidCents"], 570);
     assert_eq!(payments_in_db(&app), [("card".to_owned(), 570)]);
-    assert_eq!(api::payments::recheck(&app.state).await.unwrap(), 0);
+    assert_eq!(
+        api::usecases::billing::payments::recheck(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
     fake.stop().await;
 }
 

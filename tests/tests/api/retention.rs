@@ -70,7 +70,7 @@ async fn the_purge_deletes_old_decided_requests_with_their_files_and_old_audit_e
         .as_i64()
         .unwrap();
 
-    let purged = api::usecases::retention::purge(
+    let purged = api::usecases::accounts::retention::purge(
         &mut app.database.connect(),
         &app.state.files,
         &app.state.config.retention,
@@ -104,7 +104,7 @@ async fn the_purge_deletes_old_decided_requests_with_their_files_and_old_audit_e
     assert_eq!(files, 0);
 
     // Run again, it finds nothing more.
-    let again = api::usecases::retention::purge(
+    let again = api::usecases::accounts::retention::purge(
         &mut app.database.connect(),
         &app.state.files,
         &app.state.config.retention,

@@ -1,0 +1,9 @@
+//! Adapters to the outside world, apart from the use cases that call them: the
+//! treasury's PayFiP service, email, webhook delivery, the invoice PDF and the file store.
+
+pub mod email;
+pub(crate) mod invoice_pdf;
+pub(crate) mod outbound;
+pub mod payfip;
+pub mod storage;
+pub mod webhook_delivery;

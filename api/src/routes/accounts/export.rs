@@ -1,0 +1,153 @@
+//! RGPD self-service: the caller downloads everything the city holds about it.
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpResponse, get, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use persistence::utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::db;
+use crate::problem::ApiError;
+use crate::routes::accounts::me::AccountView;
+use crate::routes::dossiers::documents::DocumentView;
+use crate::routes::dossiers::requests::FamilyRequestView;
+use crate::routes::dossiers::views::{ChildHealthView, DossierView};
+use crate::routes::notifications::inbox::{
+    NotificationPreference, NotificationView, preference_views,
+};
+use crate::state::AppState;
+use crate::usecases::accounts::export;
+
+/// A version of the terms of use or of the privacy policy the account accepted.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentView {
+    /// Which text: `terms` (terms of use) or `privacy` (privacy policy).
+    #[schema(example = "terms")]
+    pub kind: String,
+    /// The version accepted, as published.
+    #[schema(example = "1.0")]
+    pub version: String,
+    /// When the account accepted it (RFC 3339, UTC).
+    pub accepted_at: DateTime<Utc>,
+}
+
+/// A document of the dossier, with its file.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedDocument {
+    /// The document's description, as listed.
+    #[serde(flatten)]
+    pub document: DocumentView,
+    /// The file itself, base64; null if it could not be read from storage (the
+    /// city's services are alerted by the log).
+    #[schema(example = "JVBERi0xLjcKJcfsj6IKMSAwIG9iago8PC9UeXBlL0NhdGFsb2c+PgplbmRvYmoK")]
+    pub content_base64: Option<String>,
+}
+
+/// Everything the city holds about an account and, for a family, its dossier.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DataExport {
+    /// When the export was made (RFC 3339, UTC).
+    pub exported_at: DateTime<Utc>,
+    /// The account itself.
+    pub account: AccountView,
+    /// The versions of the terms of use and privacy policy the account accepted.
+    pub consents: Vec<ConsentView>,
+    /// Every notification of the account, newest first.
+    pub notifications: Vec<NotificationView>,
+    /// For each kind, whether an email comes too.
+    pub notification_preferences: Vec<NotificationPreference>,
+    /// The family's dossier, with its children; null for an account without a
+    /// dossier (an agent's or an admin's).
+    pub dossier: Option<DossierView>,
+    /// Each child's health information.
+    pub health: Vec<ChildHealthView>,
+    /// Every request (démarche) of the dossier, with its answer.
+    pub requests: Vec<FamilyRequestView>,
+    /// Every document of the dossier, with its file.
+    pub documents: Vec<ExportedDocument>,
+}
+
+/// Exports all the caller's data (RGPD).
+///
+/// One JSON document: the account, its consents, notifications and email choices
+/// and, for a family, the dossier, the children with their health information, the
+/// requests, and every document with its file (base64). Served as an attachment.
+/// Open to any signed-in account, even one with terms still to accept: the right of
+/// access does not wait.
+#[utoipa::path(
+    tag = "me",
+    operation_id = "exportMyData",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The export.", body = DataExport,
+            headers(("Content-Disposition" = String, description = "`attachment`, `espace-familles-export.json`."))),
+    ),
+)]
+#[get("/me/export")]
+pub async fn export_my_data(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let account_id = caller.account_id;
+    let files = state.files.clone();
+    let data = db::run(&state.pool, move |conn| {
+        let data = export::gather(conn, &files, account_id)?;
+        let dossier_number = data.dossier.as_ref().map(|d| d.dossier.number.clone());
+        Ok::<_, crate::usecases::UseCaseError>((data, dossier_number))
+    })
+    .await?;
+    let (data, dossier_number) = data;
+    let today = state.today();
+    let body = DataExport {
+        exported_at: state.clock.now(),
+        account: AccountView::from((data.account, dossier_number)),
+        consents: data
+            .consents
+            .into_iter()
+            .map(|(document, at)| ConsentView {
+                kind: document.kind,
+                version: document.version,
+                accepted_at: utc(at),
+            })
+            .collect(),
+        notifications: data
+            .notifications
+            .iter()
+            .map(NotificationView::try_from)
+            .collect::<Result<_, _>>()?,
+        notification_preferences: preference_views(&data.notification_preferences),
+        dossier: data.dossier.as_ref().map(|d| DossierView::new(d, today)),
+        health: data
+            .health
+            .iter()
+            .map(|(child, health)| {
+                ChildHealthView::new(child, health, &state.config.required_vaccinations)
+            })
+            .collect(),
+        requests: data.requests.iter().map(FamilyRequestView::from).collect(),
+        documents: data
+            .documents
+            .iter()
+            .map(|(document, bytes)| ExportedDocument {
+                document: DocumentView::from(document),
+                content_base64: bytes.as_ref().map(|b| STANDARD.encode(b)),
+            })
+            .collect(),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(
+                "espace-familles-export.json".into(),
+            )],
+        })
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body))
+}

@@ -1,0 +1,31 @@
+//! Billing: invoices and the account statement, online payment through PayFiP (or
+//! its sandbox), and the agents' billing runs, counter payments, credit notes and exports.
+
+pub mod invoices;
+pub mod online_payments;
+pub mod sandbox;
+pub mod staff;
+pub mod views;
+
+super::operations! {
+    sandbox::show_sandbox_payment,
+    sandbox::end_sandbox_payment,
+    invoices::list_invoices,
+    invoices::get_invoice,
+    invoices::get_invoice_pdf,
+    invoices::get_account_statement,
+    online_payments::start_invoice_payment,
+    online_payments::get_online_payment,
+    online_payments::receive_payfip_notification,
+    staff::preview_billing_run,
+    staff::start_billing_run,
+    staff::list_billing_runs,
+    staff::get_billing_run,
+    staff::list_admin_invoices,
+    staff::get_admin_invoice,
+    staff::get_admin_invoice_pdf,
+    staff::record_counter_payment,
+    staff::issue_credit_note,
+    staff::export_invoices,
+    staff::export_payments,
+}

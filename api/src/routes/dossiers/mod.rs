@@ -1,0 +1,45 @@
+//! The family file: the dossier, its children and their health information, its
+//! documents and requests (démarches), and the import of the city's existing dossiers.
+
+pub mod documents;
+pub mod family;
+pub mod imports;
+pub mod requests;
+pub mod staff;
+pub mod views;
+
+super::operations! {
+    family::get_my_dossier,
+    family::change_my_contact_details,
+    family::list_my_children,
+    family::get_my_child,
+    family::get_my_child_health,
+    documents::upload_my_document,
+    documents::list_my_documents,
+    documents::get_my_document,
+    documents::download_my_document,
+    requests::file_request,
+    requests::list_my_requests,
+    requests::get_my_request,
+    staff::list_dossiers,
+    staff::create_dossier,
+    staff::get_dossier,
+    staff::update_dossier,
+    staff::add_child,
+    staff::get_child,
+    staff::update_child,
+    staff::get_child_health,
+    staff::update_child_health,
+    staff::record_family_quotient,
+    documents::upload_dossier_document,
+    documents::list_dossier_documents,
+    documents::get_document,
+    documents::download_document,
+    imports::check_dossier_import,
+    imports::get_dossier_import,
+    imports::list_dossier_import_rows,
+    imports::confirm_dossier_import,
+    requests::list_requests,
+    requests::get_request,
+    requests::decide_request,
+}

@@ -1,0 +1,512 @@
+//! The demo city seeded in an empty database by the local default run (domain.md,
+//! "Demo data"; the credentials are in the README). It grows as the portal does.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use persistence::accounts::{self, NewAccount};
+use persistence::city::{self, NewCitySettings};
+use persistence::dossiers::children::ChildFields;
+use persistence::dossiers::{DossierFields, NewGuardian};
+use persistence::{AnyConnection, accounts::legal, dossiers};
+
+use crate::auth::passwords;
+use crate::usecases::Outcome;
+
+/// A demo account: username, email, password, first and last name.
+#[derive(Debug)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+}
+
+/// The family "T I" of the guide, linked to dossier 18.
+pub const FAMILY: DemoAccount = DemoAccount {
+    username: "famille.ti",
+    email: "famille.ti@exemple.fr",
+    password: "Famille-TI-2026!",
+    first_name: "Camille",
+    last_name: "TI",
+};
+
+pub const AGENT: DemoAccount = DemoAccount {
+    username: "agent.demo",
+    email: "agent.demo@villejuif.example",
+    password: "Agent-Villejuif-2026!",
+    first_name: "Alex",
+    last_name: "Martin",
+};
+
+pub const ADMIN: DemoAccount = DemoAccount {
+    username: "admin.demo",
+    email: "admin.demo@villejuif.example",
+    password: "Admin-Villejuif-2026!",
+    first_name: "Dominique",
+    last_name: "Bernard",
+};
+
+/// A demo child: first name, birth date, school level, school.
+type DemoChild = (&'static str, (i32, u32, u32), &'static str, &'static str);
+
+/// A demo dossier: number, name, email, address line, guardian's first name,
+/// children.
+type DemoDossier = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [DemoChild],
+);
+
+/// The demo dossiers: 18 "T I" (the guide's, with Luc and Eliot at nursery school
+/// and Thomas at primary school), and 19 for a second family.
+pub const DOSSIERS: [DemoDossier; 2] = [
+    (
+        "18",
+        "T I",
+        "famille.ti@exemple.fr",
+        "12 rue Jean Jaurès",
+        "Camille",
+        &[
+            ("Luc", (2023, 3, 14), "PS", "École maternelle Robespierre"),
+            ("Eliot", (2021, 6, 1), "GS", "École maternelle Robespierre"),
+            (
+                "Thomas",
+                (2017, 9, 2),
+                "CM1",
+                "École élémentaire Robespierre",
+            ),
+        ],
+    ),
+    (
+        "19",
+        "DURAND",
+        "famille.durand@exemple.fr",
+        "4 avenue de Paris",
+        "Sophie",
+        &[(
+            "Léa",
+            (2019, 11, 20),
+            "CP",
+            "École élémentaire Paul Vaillant-Couturier",
+        )],
+    ),
+];
+
+pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
+    city::insert(
+        conn,
+        &NewCitySettings {
+            name: "Villejuif".to_owned(),
+            time_zone: "Europe/Paris".to_owned(),
+            school_zone: "C".to_owned(),
+            academy: Some("Créteil".to_owned()),
+            contact_email: Some("espace.familles@villejuif.example".to_owned()),
+            contact_phone: None,
+            website_url: Some("https://www.villejuif.fr".to_owned()),
+        },
+        now,
+    )?;
+    let mut dossier_18 = None;
+    for (number, name, email, street, guardian, children) in DOSSIERS {
+        let id = dossiers::create(
+            conn,
+            &DossierFields {
+                number: number.to_owned(),
+                name: name.to_owned(),
+                email: Some(email.to_owned()),
+                address_line1: street.to_owned(),
+                postcode: "94800".to_owned(),
+                city: "Villejuif".to_owned(),
+                mobile_phone: Some("0612345678".to_owned()),
+                ..DossierFields::default()
+            },
+            now,
+        )?;
+        dossier_18.get_or_insert(id);
+        dossiers::replace_guardians(
+            conn,
+            id,
+            &[NewGuardian {
+                relationship: "mother".to_owned(),
+                first_name: guardian.to_owned(),
+                last_name: name.to_owned(),
+                email: Some(email.to_owned()),
+                mobile_phone: Some("0612345678".to_owned()),
+                work_phone: None,
+            }],
+        )?;
+        for (first_name, (y, m, d), level, school) in children {
+            let birth_date = NaiveDate::from_ymd_opt(*y, *m, *d)
+                .ok_or_else(|| anyhow::anyhow!("a demo birth date is not a date"))?;
+            persistence::dossiers::children::insert(
+                conn,
+                id,
+                &ChildFields {
+                    first_name: (*first_name).to_owned(),
+                    last_name: name.to_owned(),
+                    birth_date,
+                    school: Some((*school).to_owned()),
+                    school_level: Some((*level).to_owned()),
+                    diet: "standard".to_owned(),
+                },
+                now,
+            )?;
+        }
+    }
+    if let Some(dossier_18) = dossier_18 {
+        seed_dossier_18_extras(conn, dossier_18, now)?;
+    }
+    seed_activities(conn, now)?;
+    // The académie de Créteil's holidays (Zone C), imported as an agent would.
+    let rows = crate::usecases::planning::school_calendar::rows_from_csv(include_str!(
+        "../../../domain/src/calendar/fixtures/creteil-zone-c-2024-2027.csv"
+    ))?;
+    crate::usecases::planning::school_calendar::import(conn, &rows, None, now)?;
+    let documents: Vec<i64> = ["terms", "privacy"]
+        .into_iter()
+        .map(|kind| legal::current(conn, kind).map(|d| d.map(|d| d.id)))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    for (account, role, dossier) in [
+        (&FAMILY, "family", dossier_18),
+        (&AGENT, "agent", None),
+        (&ADMIN, "admin", None),
+    ] {
+        let hash = passwords::hash(account.password)?;
+        let is_agent = role == "agent";
+        let id = accounts::insert(
+            conn,
+            &NewAccount {
+                role,
+                status: "active",
+                username: account.username,
+                email: account.email,
+                first_name: account.first_name,
+                last_name: account.last_name,
+                password_hash: Some(&hash),
+                dossier_id: dossier,
+            },
+            now,
+        )?;
+        for document in &documents {
+            legal::accept(conn, id, *document, now)?;
+        }
+        if is_agent {
+            seed_news(conn, id, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// A few news items, as the city's agent would write them: one pinned, one
+/// plain, one scheduled for next week.
+fn seed_news(conn: &mut AnyConnection, agent_id: i64, now: DateTime<Utc>) -> Outcome<()> {
+    let items = [
+        (
+            "Inscriptions aux centres de loisirs des vacances d'hiver",
+            "Les inscriptions aux centres de loisirs des **vacances d'hiver** se font dans \
+             l'Espace Familles, rubrique *Inscriptions*, pendant les 15 jours qui suivent \
+             la rentrée de janvier.\n\nLes places sont attribuées dans l'ordre des paiements.",
+            now - chrono::Duration::days(3),
+            true,
+        ),
+        (
+            "Nouveaux menus de la restauration scolaire",
+            "Les menus de la période sont en ligne. Un repas végétarien est servi chaque \
+             semaine ; les menus sans viande restent proposés chaque jour.",
+            now - chrono::Duration::days(10),
+            false,
+        ),
+        (
+            "Fermeture exceptionnelle des accueils",
+            "Les accueils du soir fermeront à 18 h le dernier jour avant les vacances.",
+            now + chrono::Duration::days(7),
+            false,
+        ),
+    ];
+    for (title, body, from, pinned) in items {
+        crate::usecases::news::create(
+            conn,
+            agent_id,
+            &crate::usecases::news::NewsInput {
+                title: title.to_owned(),
+                body_markdown: body.to_owned(),
+                published_from: Some(from),
+                published_until: None,
+                pinned,
+            },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// Dossier 18's family quotient for the current school year and its grandmother as
+/// an authorised pick-up person.
+fn seed_dossier_18_extras(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Outcome<()> {
+    use chrono::Datelike;
+    let today = now.date_naive();
+    let start_year = if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    let (Some(valid_from), Some(valid_until)) = (
+        NaiveDate::from_ymd_opt(start_year, 9, 1),
+        NaiveDate::from_ymd_opt(start_year + 1, 8, 31),
+    ) else {
+        return Err(anyhow::anyhow!("no school year starting in {start_year}").into());
+    };
+    persistence::dossiers::quotients::insert(
+        conn,
+        &persistence::dossiers::quotients::NewFamilyQuotient {
+            dossier_id: id,
+            quotient: 850,
+            valid_from,
+            valid_until,
+            proof_document_id: None,
+            recorded_by: None,
+        },
+        now,
+    )?;
+    dossiers::replace_contacts(
+        conn,
+        id,
+        &[persistence::dossiers::NewContact {
+            kind: "pickup".to_owned(),
+            first_name: "Rose".to_owned(),
+            last_name: "TI".to_owned(),
+            relationship: "grand-mère".to_owned(),
+            phone: "0698765432".to_owned(),
+        }],
+    )?;
+    Ok(())
+}
+
+/// The first day of the current school year (1 September).
+fn school_year_start(now: DateTime<Utc>) -> i32 {
+    use chrono::Datelike;
+    let today = now.date_naive();
+    if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    }
+}
+
+/// The guide's activities, moved to the current school year with the same prices:
+/// morning care for nursery children (3.50 EUR, entry date fixed), the nursery
+/// canteen (2.85 EUR a meal at quotient 850) and the summer holiday centre for
+/// primary children (15.22 EUR a day, paid at once).
+fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
+    use persistence::activities::{self, ActivityFields, NewUnit};
+    let year = school_year_start(now);
+    let day = |y: i32, m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("no such demo date"))
+    };
+    let kinds = activities::kinds(conn)?;
+    let kind = |code: &str| -> Outcome<i64> {
+        Ok(kinds
+            .iter()
+            .find(|k| k.code == code)
+            .ok_or_else(|| anyhow::anyhow!("no activity kind {code}"))?
+            .id)
+    };
+    let nursery = r#"{"minAge":null,"maxAge":null,"ageReference":null,"levels":["PS","MS","GS"]}"#;
+    let primary = r#"{"minAge":null,"maxAge":null,"ageReference":null,"levels":["CP","CE1","CE2","CM1","CM2"]}"#;
+    let demo = [
+        (
+            kind("morning_care")?,
+            "Accueil matin maternelle",
+            day(year, 9, 1)?,
+            day(year + 1, 7, 2)?,
+            nursery,
+            "automatic",
+            "fixed",
+            (
+                "Matin",
+                "07:30",
+                "08:30",
+                "1,2,4,5",
+                r#"[{"maxQuotient":null,"priceCents":350}]"#,
+            ),
+            ("Maternelle Robespierre", 60),
+        ),
+        (
+            kind("school_catering")?,
+            "Restauration scolaire maternelle",
+            day(year, 9, 1)?,
+            day(year + 1, 7, 2)?,
+            nursery,
+            "automatic",
+            "chosen",
+            (
+                "Repas",
+                "11:30",
+                "13:30",
+                "1,2,4,5",
+                r#"[{"maxQuotient":500,"priceCents":150},{"maxQuotient":1000,"priceCents":285},{"maxQuotient":null,"priceCents":420}]"#,
+            ),
+            ("Restaurant Robespierre", 120),
+        ),
+        (
+            kind("holiday_centre")?,
+            "Accueil Vacances élémentaire — été",
+            day(year + 1, 7, 5)?,
+            day(year + 1, 8, 27)?,
+            primary,
+            "prepaid",
+            "chosen",
+            (
+                "Journée",
+                "08:30",
+                "17:30",
+                "1,2,3,4,5",
+                r#"[{"maxQuotient":null,"priceCents":1522}]"#,
+            ),
+            ("Centre de loisirs Pasteur", 24),
+        ),
+    ];
+    for (kind_id, name, starts_on, ends_on, eligibility, mode, entry_rule, unit, group) in demo {
+        let id = activities::insert(
+            conn,
+            &ActivityFields {
+                kind_id,
+                name: name.to_owned(),
+                description: String::new(),
+                starts_on,
+                ends_on,
+                eligibility: eligibility.to_owned(),
+                mode: mode.to_owned(),
+                entry_rule: entry_rule.to_owned(),
+                family_chooses_group: false,
+                sibling_rate_percent: None,
+                required_documents: String::new(),
+                cancellable: true,
+                // The canteen charges a meal taken without a booking 20 % more.
+                unbooked_surcharge_percent: if name.starts_with("Restauration") {
+                    20
+                } else {
+                    0
+                },
+            },
+            now,
+        )?;
+        let (unit_name, starts_at, ends_at, weekdays, prices) = unit;
+        activities::replace_units(
+            conn,
+            id,
+            &[NewUnit {
+                name: unit_name.to_owned(),
+                starts_at: starts_at.to_owned(),
+                ends_at: ends_at.to_owned(),
+                weekdays: weekdays.to_owned(),
+                prices: prices.to_owned(),
+            }],
+        )?;
+        activities::insert_group(conn, id, group.0, group.1)?;
+    }
+    Ok(())
+}
+
+/// Dossier 18's invoice of June of the previous school year, as the city's former
+/// system issued it and left unpaid (so the demo family has an invoice to pay in the
+/// sandbox): Eliot's 12 meals and Luc's 8 mornings, 62.20 EUR.
+pub fn seed_invoice(
+    conn: &mut AnyConnection,
+    files: &crate::adapters::storage::FileStore,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    use diesel::Connection;
+    use persistence::billing::{self as bills, InvoiceLine, NewInvoice};
+    use persistence::{activities, dossiers::children};
+    let year = school_year_start(now);
+    let day = |m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(year, m, d).ok_or_else(|| anyhow::anyhow!("no {year}-{m}-{d}"))
+    };
+    let dossier = dossiers::find_by_number(conn, "18")?
+        .ok_or_else(|| anyhow::anyhow!("the demo has no dossier 18"))?;
+    let kids = children::of_dossier(conn, dossier.id)?;
+    let child = |name: &str| {
+        kids.iter()
+            .find(|c| c.first_name == name)
+            .map(|c| c.id)
+            .ok_or_else(|| anyhow::anyhow!("the demo has no {name}"))
+    };
+    let mut line =
+        |position, child_name: &str, activity_name: &str, days: (u32, u32), quantity, price| {
+            let activity = activities::list(conn, None, 0, 100)?
+                .0
+                .into_iter()
+                .find(|a| a.name == activity_name)
+                .ok_or_else(|| anyhow::anyhow!("the demo has no {activity_name}"))?;
+            let unit = activities::units_of(conn, activity.id)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("{activity_name} has no unit"))?;
+            Ok::<_, crate::usecases::UseCaseError>(InvoiceLine {
+                invoice_id: 0,
+                position,
+                child_id: Some(child(child_name)?),
+                child_name: child_name.to_owned(),
+                activity_id: Some(activity.id),
+                activity_name: activity.name,
+                unit_id: Some(unit.id),
+                unit_name: unit.name,
+                kind: "booked".to_owned(),
+                first_day: day(6, days.0)?,
+                last_day: day(6, days.1)?,
+                quantity,
+                unit_price_cents: price,
+                amount_cents: i64::from(quantity) * price,
+            })
+        };
+    let mut lines = vec![
+        line(
+            1,
+            "Eliot",
+            "Restauration scolaire maternelle",
+            (1, 30),
+            12,
+            285,
+        )?,
+        line(2, "Luc", "Accueil matin maternelle", (2, 26), 8, 350)?,
+    ];
+    let issued_on = day(7, 1)?;
+    bills::ensure_counter(conn, "invoice", year)?;
+    conn.transaction(|conn| {
+        let n = bills::take_numbers(conn, "invoice", year, 1)?;
+        let ids = bills::insert_invoices(
+            conn,
+            &[NewInvoice {
+                number: domain::billing::invoice_number(year, n),
+                dossier_id: dossier.id,
+                month: day(6, 1)?,
+                run_id: None,
+                issued_on,
+                due_on: domain::billing::due_on(issued_on),
+                total_cents: lines.iter().map(|l| l.amount_cents).sum(),
+                created_at: persistence::db_time(now),
+            }],
+        )?;
+        let id = ids.first().map(|(_, id)| *id).unwrap_or_default();
+        for l in &mut lines {
+            l.invoice_id = id;
+        }
+        bills::insert_lines(conn, &lines)?;
+        let detail = crate::usecases::billing::invoices::detail(conn, id, None)?;
+        crate::usecases::billing::invoices::file_pdf(
+            conn,
+            files,
+            "Villejuif",
+            &dossier.number,
+            &detail,
+            now,
+        )
+    })
+}

@@ -1,0 +1,83 @@
+//! RGPD: everything the city holds about the caller, as one document.
+
+use chrono::NaiveDateTime;
+use domain::notifications::NoticeKind;
+use persistence::accounts::Account;
+use persistence::accounts::legal::LegalDocument;
+use persistence::dossiers::children::{Child, HealthFields};
+use persistence::dossiers::documents::Document;
+use persistence::notifications::Notification;
+use persistence::{
+    AnyConnection, accounts, accounts::legal, dossiers::children, dossiers::documents,
+};
+
+use crate::adapters::storage::FileStore;
+use crate::usecases::Outcome;
+use crate::usecases::dossiers::requests::{self, RequestRecord};
+use crate::usecases::dossiers::{self, DossierRecord, gone};
+
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub account: Account,
+    pub consents: Vec<(LegalDocument, NaiveDateTime)>,
+    /// Every notification of the account, newest first.
+    pub notifications: Vec<Notification>,
+    pub notification_preferences: Vec<(NoticeKind, bool)>,
+    pub dossier: Option<DossierRecord>,
+    pub health: Vec<(Child, HealthFields)>,
+    pub requests: Vec<RequestRecord>,
+    /// Each document with its file (`None` if the file is missing from storage:
+    /// the rest of the export must not be withheld for it).
+    pub documents: Vec<(Document, Option<Vec<u8>>)>,
+}
+
+/// Gathers the caller's data: its account, consents, notifications and email choices
+/// and, for a family, its dossier, children with their health, requests and documents
+/// with their files.
+/// Only ids from the caller's own account and dossier are ever read.
+pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> Outcome<Export> {
+    let account = accounts::find(conn, account_id)?.ok_or_else(|| gone("account"))?;
+    let consents = legal::consents_of(conn, account_id)?;
+    let (notifications, _) =
+        crate::usecases::notifications::list(conn, account_id, false, (0, i64::MAX))?;
+    let notification_preferences = crate::usecases::notifications::preferences(conn, account_id)?;
+    let Some(dossier_id) = account.dossier_id else {
+        return Ok(Export {
+            account,
+            consents,
+            notifications,
+            notification_preferences,
+            dossier: None,
+            health: Vec::new(),
+            requests: Vec::new(),
+            documents: Vec::new(),
+        });
+    };
+    let record = dossiers::load(conn, dossier_id)?;
+    let mut health = Vec::new();
+    for child in &record.children {
+        health.push((child.clone(), children::health(conn, child.id)?));
+    }
+    let (requests, _) = requests::list(conn, Some(dossier_id), None, 0, i64::MAX)?;
+    let mut files = Vec::new();
+    for document in documents::all_of_dossier(conn, dossier_id)? {
+        let bytes = match store.read(&document.storage_key) {
+            Ok(bytes) => Some(bytes),
+            Err(error) => {
+                tracing::error!(document = document.id, error = %error, "a document's file is missing from storage");
+                None
+            }
+        };
+        files.push((document, bytes));
+    }
+    Ok(Export {
+        account,
+        consents,
+        notifications,
+        notification_preferences,
+        dossier: Some(record),
+        health,
+        requests,
+        documents: files,
+    })
+}

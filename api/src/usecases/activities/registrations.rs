@@ -1,0 +1,433 @@
+//! Registrations: a family asks, the rules and the places decide. A place is taken
+//! by one conditional update before the registration is written, in one
+//! transaction whose first statement writes (so SQLite's writers queue rather than
+//! fail); the unique index keeps one live registration per child and activity.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::Connection;
+use domain::activities::{
+    EntryDateRule, RegistrationMode, RegistrationStatus, Transition, entry_date, on_request,
+    transition,
+};
+use domain::dossiers::{DocumentKind, SchoolLevel};
+use persistence::activities::registrations::{self, NewRegistration, Registration};
+use persistence::activities::{Activity, Group};
+use persistence::{AnyConnection, activities, dossiers::children, dossiers::documents};
+
+use crate::problem::FieldError;
+use crate::usecases::activities as catalogue;
+use crate::usecases::dossiers::gone;
+use crate::usecases::notifications::notice_data::{NoticeData, RegistrationDecidedData};
+use crate::usecases::notifications::{self, Notice};
+use crate::usecases::{Outcome, Refusal, UseCaseError};
+
+/// A family's registration request.
+#[derive(Debug, Clone)]
+pub struct RegistrationRequest {
+    pub account_id: i64,
+    pub dossier_id: i64,
+    pub child_id: i64,
+    pub activity_id: i64,
+    pub entry_date: Option<NaiveDate>,
+    pub group_id: Option<i64>,
+    pub health_form_id: Option<i64>,
+}
+
+/// A registration with where it stands.
+#[derive(Debug, Clone)]
+pub struct RegistrationRecord {
+    pub registration: Registration,
+    pub activity_name: String,
+    pub group_name: String,
+    /// Place in the waiting line (1 for the first), when waitlisted.
+    pub position: Option<i64>,
+}
+
+fn invalid(field: &str, code: &str, fr: &str, en: &str) -> UseCaseError {
+    UseCaseError::Invalid(vec![FieldError::new(field, code, fr, en)])
+}
+
+fn status_of(registration: &Registration) -> Outcome<RegistrationStatus> {
+    Ok(registration.status.parse().map_err(anyhow::Error::msg)?)
+}
+
+pub fn record(conn: &mut AnyConnection, registration: Registration) -> Outcome<RegistrationRecord> {
+    let activity =
+        activities::find(conn, registration.activity_id)?.ok_or_else(|| gone("activity"))?;
+    let group =
+        activities::find_group(conn, registration.group_id)?.ok_or_else(|| gone("group"))?;
+    let position = if registration.status == RegistrationStatus::Waitlisted.as_str() {
+        Some(registrations::waitlist_position(conn, &registration)?)
+    } else {
+        None
+    };
+    Ok(RegistrationRecord {
+        registration,
+        activity_name: activity.name,
+        group_name: group.name,
+        position,
+    })
+}
+
+/// Checks a request against the activity's rules; returns the entry date and the
+/// groups to try, in order.
+fn check(
+    conn: &mut AnyConnection,
+    request: &RegistrationRequest,
+    activity: &Activity,
+    groups: &[Group],
+    today: NaiveDate,
+) -> Outcome<(NaiveDate, Vec<Group>)> {
+    let child = children::find(conn, request.child_id, Some(request.dossier_id))?
+        .ok_or(Refusal::NotFound)?;
+    let mode: RegistrationMode = activity.mode.parse().map_err(anyhow::Error::msg)?;
+    if mode == RegistrationMode::Prepaid {
+        return Err(Refusal::PrepaidActivity.into());
+    }
+    let level: Option<SchoolLevel> = child.school_level.as_deref().and_then(|l| l.parse().ok());
+    if !catalogue::eligible(activity, child.birth_date, level, today) {
+        return Err(Refusal::NotEligible.into());
+    }
+    let rule: EntryDateRule = activity.entry_rule.parse().map_err(anyhow::Error::msg)?;
+    let entry = entry_date(
+        rule,
+        activity.starts_on,
+        activity.ends_on,
+        request.entry_date,
+        today,
+    )
+    .ok_or_else(|| match rule {
+        EntryDateRule::Fixed => invalid(
+            "entryDate",
+            "fixed",
+            "Non modifiable pour cette activité : l'inscription commence au début de l'activité.",
+            "Fixed for this activity: the registration starts with the activity.",
+        ),
+        EntryDateRule::Chosen => invalid(
+            "entryDate",
+            "out_of_range",
+            "La date d'entrée doit tomber pendant l'activité, et pas avant aujourd'hui.",
+            "The entry date must fall within the activity, and not before today.",
+        ),
+    })?;
+    let groups: Vec<Group> = match request.group_id {
+        Some(group) if groups.iter().any(|g| g.id == group) => {
+            groups.iter().filter(|g| g.id == group).cloned().collect()
+        }
+        Some(_) => {
+            return Err(invalid(
+                "groupId",
+                "unknown_group",
+                "Ce groupe n'appartient pas à cette activité.",
+                "This group does not belong to this activity.",
+            ));
+        }
+        None if activity.family_chooses_group => {
+            return Err(invalid(
+                "groupId",
+                "required",
+                "Choisissez un groupe (un accueil).",
+                "Choose a group.",
+            ));
+        }
+        None => groups.to_vec(),
+    };
+    if groups.is_empty() {
+        return Err(Refusal::ActivityFull.into());
+    }
+    let needs_health_form = activity
+        .required_documents
+        .split(',')
+        .any(|k| k.trim() == DocumentKind::HealthForm.as_str());
+    match request.health_form_id {
+        Some(id) => {
+            let form = documents::find(conn, id, Some(request.dossier_id))?;
+            let fits = form.is_some_and(|d| {
+                d.kind == DocumentKind::HealthForm.as_str()
+                    && d.child_id.is_none_or(|c| c == child.id)
+            });
+            if !fits {
+                return Err(invalid(
+                    "healthFormId",
+                    "unknown_document",
+                    "Cette fiche sanitaire n'est pas un document de cet enfant.",
+                    "This health form is not a document of this child.",
+                ));
+            }
+        }
+        None if needs_health_form => {
+            return Err(invalid(
+                "healthFormId",
+                "required",
+                "Cette activité demande la fiche sanitaire de l'enfant.",
+                "This activity needs the child's health form.",
+            ));
+        }
+        None => {}
+    }
+    Ok((entry, groups))
+}
+
+/// Registers a child: checked against the rules, then, for an automatic activity,
+/// a place taken in the first group that has one (or the child waits in the first
+/// group's line); for one decided by agents, a request.
+pub fn register(
+    conn: &mut AnyConnection,
+    request: &RegistrationRequest,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<RegistrationRecord> {
+    let activity = activities::find(conn, request.activity_id)?.ok_or(Refusal::NotFound)?;
+    let all_groups = activities::groups_of(conn, activity.id)?;
+    let (entry, groups) = check(conn, request, &activity, &all_groups, today)?;
+    let mode: RegistrationMode = activity.mode.parse().map_err(anyhow::Error::msg)?;
+    let (registration, group) = conn
+        .transaction(|conn| {
+            let mut group = &groups[0];
+            let mut placed = false;
+            if mode == RegistrationMode::Automatic {
+                for candidate in &groups {
+                    if activities::take_place(conn, candidate.id)? {
+                        group = candidate;
+                        placed = true;
+                        break;
+                    }
+                }
+            }
+            let new = NewRegistration {
+                activity_id: request.activity_id,
+                child_id: request.child_id,
+                dossier_id: request.dossier_id,
+                group_id: group.id,
+                status: on_request(mode, placed).as_str().to_owned(),
+                entry_date: entry,
+                health_form_id: request.health_form_id,
+                requested_by: Some(request.account_id),
+            };
+            registrations::insert(conn, &new, now)
+                .map_err(crate::usecases::unique_as(Refusal::AlreadyRegistered))
+                .map(|id| (id, new, group.name.clone()))
+        })
+        .map(|(id, new, group)| {
+            // What was just written, without reading it back (the rush's hot path).
+            let stamp = persistence::db_time(now);
+            let registration = Registration {
+                id,
+                activity_id: new.activity_id,
+                child_id: new.child_id,
+                dossier_id: new.dossier_id,
+                group_id: new.group_id,
+                status: new.status,
+                entry_date: new.entry_date,
+                health_form_id: new.health_form_id,
+                reason: None,
+                requested_by: new.requested_by,
+                decided_by: None,
+                created_at: stamp,
+                updated_at: stamp,
+            };
+            (registration, group)
+        })?;
+    let position = if registration.status == RegistrationStatus::Waitlisted.as_str() {
+        Some(registrations::waitlist_position(conn, &registration)?)
+    } else {
+        None
+    };
+    Ok(RegistrationRecord {
+        registration,
+        activity_name: activity.name,
+        group_name: group,
+        position,
+    })
+}
+
+/// An agent's decision on a registration.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub action: Transition,
+    pub reason: Option<String>,
+    pub agent_id: i64,
+}
+
+/// Accepts (taking a place: 422 `activity_full` when none is left), refuses or
+/// waitlists a registration; the family is emailed.
+pub fn decide(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    id: i64,
+    decision: &Decision,
+    now: DateTime<Utc>,
+) -> Outcome<RegistrationRecord> {
+    let current = registrations::find(conn, id, None)?.ok_or(Refusal::NotFound)?;
+    let from = status_of(&current)?;
+    let to = transition(from, decision.action).ok_or(Refusal::RegistrationAlreadyDecided)?;
+    conn.transaction(|conn| {
+        if to.holds_place() && !activities::take_place(conn, current.group_id)? {
+            return Err(UseCaseError::from(Refusal::ActivityFull));
+        }
+        if !registrations::set_status(
+            conn,
+            id,
+            from.as_str(),
+            to.as_str(),
+            decision.reason.as_deref(),
+            Some(decision.agent_id),
+            now,
+        )? {
+            return Err(Refusal::RegistrationAlreadyDecided.into());
+        }
+        let registration =
+            registrations::find(conn, id, None)?.ok_or_else(|| gone("registration"))?;
+        let record = record(conn, registration)?;
+        tell_family(conn, frontend_url, &record, now)?;
+        Ok(record)
+    })
+}
+
+/// Cancels a registration (the family's, when `dossier_id` is given: the activity
+/// must allow it). A place it held goes to the first child waiting, whose family is
+/// emailed.
+pub fn cancel(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    id: i64,
+    dossier_id: Option<i64>,
+    actor_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<RegistrationRecord> {
+    let current = registrations::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?;
+    if dossier_id.is_some() {
+        let activity =
+            activities::find(conn, current.activity_id)?.ok_or_else(|| gone("activity"))?;
+        if !activity.cancellable {
+            return Err(Refusal::NotCancellable.into());
+        }
+    }
+    let from = status_of(&current)?;
+    let to = transition(from, Transition::Cancel).ok_or(Refusal::RegistrationAlreadyDecided)?;
+    conn.transaction(|conn| {
+        if !registrations::set_status(
+            conn,
+            id,
+            from.as_str(),
+            to.as_str(),
+            None,
+            Some(actor_id),
+            now,
+        )? {
+            return Err(UseCaseError::from(Refusal::RegistrationAlreadyDecided));
+        }
+        if from.holds_place() {
+            activities::release_place(conn, current.group_id)?;
+            promote_first_waiting(conn, frontend_url, current.group_id, now)?;
+        }
+        // Days still to come are no longer booked (nor billed), their places freed.
+        persistence::planning::cancel_bookings_from(conn, id, now.date_naive())?;
+        let registration =
+            registrations::find(conn, id, None)?.ok_or_else(|| gone("registration"))?;
+        record(conn, registration)
+    })
+}
+
+/// Gives a freed place to the first child waiting in the group (first come, first
+/// served), in the caller's transaction.
+pub(crate) fn promote_first_waiting(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    group_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<bool> {
+    let to = transition(RegistrationStatus::Waitlisted, Transition::Promote)
+        .ok_or_else(|| gone("promotion"))?;
+    // A place is taken first (none left: nothing to give); then it goes to the
+    // first child still waiting (one moved meanwhile is skipped), or back.
+    if !activities::take_place(conn, group_id)? {
+        return Ok(false);
+    }
+    while let Some(first) = registrations::first_waiting(conn, group_id)? {
+        let moved = registrations::set_status(
+            conn,
+            first.id,
+            RegistrationStatus::Waitlisted.as_str(),
+            to.as_str(),
+            None,
+            None,
+            now,
+        )?;
+        if moved {
+            let registration =
+                registrations::find(conn, first.id, None)?.ok_or_else(|| gone("registration"))?;
+            let record = record(conn, registration)?;
+            tell_family(conn, frontend_url, &record, now)?;
+            return Ok(true);
+        }
+    }
+    activities::release_place(conn, group_id)?;
+    Ok(false)
+}
+
+/// Tells the family where a registration stands after a decision or a freed place.
+fn tell_family(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    record: &RegistrationRecord,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let registration = &record.registration;
+    let child = children::find(conn, registration.child_id, None)?.ok_or_else(|| gone("child"))?;
+    let activity = &record.activity_name;
+    let verdict = match registration.status.as_str() {
+        "accepted" => "est acceptée",
+        "refused" => "est refusée",
+        "waitlisted" => "est en liste d'attente",
+        "cancelled" => "est annulée",
+        _ => "a été mise à jour",
+    };
+    let mut paragraphs = vec![format!(
+        "L'inscription de {} à « {activity} » {verdict}. Le détail est dans votre espace :",
+        child.first_name
+    )];
+    if let Some(reason) = &registration.reason {
+        paragraphs.push(format!("Motif : « {reason} »"));
+    }
+    let notice = Notice {
+        dossier_id: registration.dossier_id,
+        title: format!("Inscription de {} : {activity}", child.first_name),
+        paragraphs,
+        link: Some((
+            "Voir l'inscription".to_owned(),
+            format!("{frontend_url}/inscriptions/{}", registration.id),
+        )),
+        data: NoticeData::RegistrationDecided(RegistrationDecidedData {
+            registration_id: registration.id,
+            child_id: registration.child_id,
+            activity_id: registration.activity_id,
+            status: registration.status.clone(),
+            reason: registration.reason.clone(),
+        }),
+        dedupe_key: None,
+    };
+    notifications::notify(conn, &[notice], now)?;
+    Ok(())
+}
+
+/// A dossier's registrations (one child's when given), newest first.
+pub fn of_dossier(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    child_id: Option<i64>,
+) -> Outcome<Vec<RegistrationRecord>> {
+    if let Some(child) = child_id {
+        children::find(conn, child, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    }
+    registrations::of_dossier(conn, dossier_id, child_id)?
+        .into_iter()
+        .map(|r| record(conn, r))
+        .collect()
+}
+
+/// One of the family's registrations.
+pub fn get(conn: &mut AnyConnection, id: i64, dossier_id: i64) -> Outcome<RegistrationRecord> {
+    let registration = registrations::find(conn, id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    record(conn, registration)
+}

@@ -1,0 +1,128 @@
+//! Documents: uploads checked by content and stored under server names; downloads
+//! scoped to the family; agents' reads of health forms audited.
+
+use chrono::{DateTime, Utc};
+use diesel::Connection;
+use domain::dossiers::{DocumentKind, DocumentOrigin, FileType, safe_file_name};
+use persistence::audit::{self, NewAuditEntry};
+use persistence::dossiers::documents::{self, Document, NewDocument};
+use persistence::{AnyConnection, dossiers, dossiers::children};
+
+use crate::adapters::storage::FileStore;
+use crate::usecases::dossiers::{Actor, gone};
+use crate::usecases::{Outcome, Refusal, UseCaseError};
+
+/// A file to add to a dossier.
+#[derive(Debug)]
+pub struct Upload<'a> {
+    pub dossier_id: i64,
+    pub child_id: Option<i64>,
+    pub kind: DocumentKind,
+    pub origin: DocumentOrigin,
+    /// The name the client gave, cleaned before use.
+    pub file_name: Option<&'a str>,
+    pub content: &'a [u8],
+    pub uploaded_by: i64,
+}
+
+/// Stores an upload: what it is comes from its first bytes; the dossier's files may
+/// take `quota_bytes` at most. The file is written first and removed again if the
+/// transaction that records it fails, so no row ever names a missing file.
+pub fn upload(
+    conn: &mut AnyConnection,
+    store: &FileStore,
+    quota_bytes: i64,
+    upload: &Upload,
+    now: DateTime<Utc>,
+) -> Outcome<Document> {
+    if upload.origin == DocumentOrigin::Family && upload.kind.issued_by_city_only() {
+        return Err(Refusal::DocumentKindReserved.into());
+    }
+    let file_type = FileType::sniff(upload.content).ok_or(Refusal::UnsupportedFileType)?;
+    dossiers::find(conn, upload.dossier_id)?.ok_or(Refusal::NotFound)?;
+    if let Some(child) = upload.child_id
+        && children::find(conn, child, Some(upload.dossier_id))?.is_none()
+    {
+        return Err(Refusal::NotFound.into());
+    }
+    let size = i64::try_from(upload.content.len()).map_err(|e| UseCaseError::Internal(e.into()))?;
+    if documents::bytes_of_dossier(conn, upload.dossier_id)? + size > quota_bytes {
+        return Err(Refusal::StorageQuotaExceeded.into());
+    }
+    let stored = store
+        .save(upload.content)
+        .map_err(|e| UseCaseError::Internal(anyhow::Error::new(e).context("storing a document")))?;
+    let new = NewDocument {
+        dossier_id: upload.dossier_id,
+        child_id: upload.child_id,
+        kind: upload.kind.as_str().to_owned(),
+        origin: upload.origin.as_str().to_owned(),
+        file_name: safe_file_name(upload.file_name, upload.kind.as_str(), file_type),
+        content_type: file_type.content_type().to_owned(),
+        size_bytes: size,
+        sha256: stored.sha256,
+        storage_key: stored.key.clone(),
+        uploaded_by: Some(upload.uploaded_by),
+    };
+    let written = conn.transaction(|conn| {
+        let id = documents::insert(conn, &new, now)?;
+        documents::find(conn, id, None)?.ok_or_else(|| gone("document"))
+    });
+    if written.is_err()
+        && let Err(error) = store.remove(&stored.key)
+    {
+        tracing::warn!(error = %error, "could not remove the file of a refused document");
+    }
+    written
+}
+
+/// The document's metadata, within the family's dossier when `dossier_id` is given.
+pub fn get(conn: &mut AnyConnection, id: i64, dossier_id: Option<i64>) -> Outcome<Document> {
+    Ok(documents::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?)
+}
+
+pub fn list(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Outcome<(Vec<Document>, i64)> {
+    dossiers::find(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+    Ok(documents::of_dossier(conn, dossier_id, offset, limit)?)
+}
+
+/// A document and its content. A staff member's read of a health form is audited,
+/// in the same transaction as the read.
+pub fn content(
+    conn: &mut AnyConnection,
+    store: &FileStore,
+    actor: Actor,
+    id: i64,
+    dossier_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Outcome<(Document, Vec<u8>)> {
+    conn.transaction(|conn| {
+        let document = documents::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?;
+        let holds_health = document
+            .kind
+            .parse::<DocumentKind>()
+            .is_ok_and(DocumentKind::holds_health_data);
+        if actor.is_staff && holds_health {
+            audit::record(
+                conn,
+                &NewAuditEntry {
+                    actor_id: actor.account_id,
+                    action: "read_health_document",
+                    dossier_id: Some(document.dossier_id),
+                    child_id: document.child_id,
+                    detail: &format!("document {} téléchargé", document.id),
+                },
+                now,
+            )?;
+        }
+        let bytes = store.read(&document.storage_key).map_err(|e| {
+            UseCaseError::Internal(anyhow::Error::new(e).context("reading a stored document"))
+        })?;
+        Ok((document, bytes))
+    })
+}

@@ -1,0 +1,475 @@
+//! The family file: agents create and edit dossiers, children and their health
+//! information, and record family quotients; families read theirs and change their
+//! contact details (at once or through an agent, per field, as the city chose).
+
+pub mod documents;
+pub mod imports;
+pub mod requests;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::Connection;
+use domain::dossiers::{ContactField, QuotientPeriod, RequestKind};
+use persistence::AnyConnection;
+use persistence::audit::{self, NewAuditEntry};
+use persistence::dossiers::children::{self, Child, ChildFields, HealthFields};
+use persistence::dossiers::quotients::{self, FamilyQuotient, NewFamilyQuotient};
+use persistence::dossiers::{
+    self, Contact, ContactDetails, Dossier, DossierFields, Guardian, NewContact, NewGuardian,
+};
+
+use crate::usecases::{Outcome, Refusal, UseCaseError};
+
+/// A dossier with everything shown on its page.
+#[derive(Debug, Clone)]
+pub struct DossierRecord {
+    pub dossier: Dossier,
+    pub guardians: Vec<Guardian>,
+    pub contacts: Vec<Contact>,
+    pub children: Vec<Child>,
+    pub quotients: Vec<FamilyQuotient>,
+}
+
+impl DossierRecord {
+    /// The family quotient in force on `day`.
+    pub fn quotient_on(&self, day: chrono::NaiveDate) -> Option<&FamilyQuotient> {
+        let periods: Vec<QuotientPeriod> = self
+            .quotients
+            .iter()
+            .map(|q| QuotientPeriod {
+                id: q.id,
+                quotient: q.quotient,
+                valid_from: q.valid_from,
+                valid_until: q.valid_until,
+            })
+            .collect();
+        let current = domain::dossiers::current_quotient(&periods, day)?;
+        self.quotients.iter().find(|q| q.id == current.id)
+    }
+}
+
+/// What an agent writes on a dossier: its details, guardians and named contacts.
+#[derive(Debug, Clone)]
+pub struct DossierInput {
+    pub fields: DossierFields,
+    pub guardians: Vec<NewGuardian>,
+    pub contacts: Vec<NewContact>,
+}
+
+/// Who acts, for the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub account_id: i64,
+    pub is_staff: bool,
+}
+
+pub fn load(conn: &mut AnyConnection, id: i64) -> Outcome<DossierRecord> {
+    let dossier = dossiers::find(conn, id)?.ok_or(Refusal::NotFound)?;
+    Ok(DossierRecord {
+        guardians: dossiers::guardians_of(conn, id)?,
+        contacts: dossiers::contacts_of(conn, id)?,
+        children: children::of_dossier(conn, id)?,
+        quotients: quotients::of_dossier(conn, id)?,
+        dossier,
+    })
+}
+
+pub fn create(
+    conn: &mut AnyConnection,
+    input: &DossierInput,
+    now: DateTime<Utc>,
+) -> Outcome<DossierRecord> {
+    conn.transaction(|conn| {
+        let id = dossiers::create(conn, &input.fields, now)
+            .map_err(crate::usecases::unique_as(Refusal::DossierNumberTaken))?;
+        dossiers::replace_guardians(conn, id, &input.guardians)?;
+        dossiers::replace_contacts(conn, id, &input.contacts)?;
+        load(conn, id)
+    })
+}
+
+/// Replaces the dossier's details if nobody changed it since `version` was read.
+pub fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    input: &DossierInput,
+    now: DateTime<Utc>,
+) -> Outcome<DossierRecord> {
+    conn.transaction(|conn| {
+        if !dossiers::update(conn, id, version, &input.fields, now)
+            .map_err(crate::usecases::unique_as(Refusal::DossierNumberTaken))?
+        {
+            return Err(match dossiers::find(conn, id)? {
+                None => Refusal::NotFound,
+                Some(_) => Refusal::VersionMismatch,
+            }
+            .into());
+        }
+        dossiers::replace_guardians(conn, id, &input.guardians)?;
+        dossiers::replace_contacts(conn, id, &input.contacts)?;
+        load(conn, id)
+    })
+}
+
+pub fn add_child(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    fields: &ChildFields,
+    now: DateTime<Utc>,
+) -> Outcome<Child> {
+    conn.transaction(|conn| {
+        dossiers::find(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+        let id = children::insert(conn, dossier_id, fields, now)?;
+        children::find(conn, id, None)?.ok_or_else(|| gone("child"))
+    })
+}
+
+/// The child, within the family's dossier when `dossier_id` is given.
+pub fn child(conn: &mut AnyConnection, id: i64, dossier_id: Option<i64>) -> Outcome<Child> {
+    Ok(children::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?)
+}
+
+pub fn update_child(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    fields: &ChildFields,
+    now: DateTime<Utc>,
+) -> Outcome<Child> {
+    conn.transaction(|conn| {
+        if !children::update(conn, id, version, fields, now)? {
+            return Err(missing_or_moved(conn, id)?.into());
+        }
+        children::find(conn, id, None)?.ok_or_else(|| gone("child"))
+    })
+}
+
+/// Why a conditional update of a child changed nothing: it does not exist, or its
+/// version moved on.
+fn missing_or_moved(conn: &mut AnyConnection, id: i64) -> Outcome<Refusal> {
+    Ok(match children::find(conn, id, None)? {
+        None => Refusal::NotFound,
+        Some(_) => Refusal::VersionMismatch,
+    })
+}
+
+/// A child's health information. A staff member's read is written to the audit
+/// log in the same transaction: no read without its trace.
+pub fn health(
+    conn: &mut AnyConnection,
+    actor: Actor,
+    child_id: i64,
+    dossier_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Outcome<(Child, HealthFields)> {
+    conn.transaction(|conn| {
+        let child = children::find(conn, child_id, dossier_id)?.ok_or(Refusal::NotFound)?;
+        let health = children::health(conn, child_id)?;
+        if actor.is_staff {
+            audit::record(
+                conn,
+                &NewAuditEntry {
+                    actor_id: actor.account_id,
+                    action: "read_health",
+                    dossier_id: Some(child.dossier_id),
+                    child_id: Some(child.id),
+                    detail: "fiche sanitaire consultée",
+                },
+                now,
+            )?;
+        }
+        Ok((child, health))
+    })
+}
+
+pub fn update_health(
+    conn: &mut AnyConnection,
+    actor: Actor,
+    child_id: i64,
+    version: i64,
+    health: &HealthFields,
+    now: DateTime<Utc>,
+) -> Outcome<(Child, HealthFields)> {
+    conn.transaction(|conn| {
+        if !children::update_health(conn, child_id, version, health, now)? {
+            return Err(missing_or_moved(conn, child_id)?.into());
+        }
+        let child = children::find(conn, child_id, None)?.ok_or_else(|| gone("child"))?;
+        audit::record(
+            conn,
+            &NewAuditEntry {
+                actor_id: actor.account_id,
+                action: "update_health",
+                dossier_id: Some(child.dossier_id),
+                child_id: Some(child.id),
+                detail: "fiche sanitaire modifiée",
+            },
+            now,
+        )?;
+        let child = children::find(conn, child_id, None)?.ok_or_else(|| gone("child"))?;
+        Ok((child, children::health(conn, child_id)?))
+    })
+}
+
+/// A quotient the city records (from a proof, or a request's decision).
+#[derive(Debug, Clone, Copy)]
+pub struct QuotientInput {
+    pub quotient: i64,
+    pub valid_from: chrono::NaiveDate,
+    pub valid_until: chrono::NaiveDate,
+    pub proof_document_id: Option<i64>,
+}
+
+pub fn record_quotient(
+    conn: &mut AnyConnection,
+    actor: Actor,
+    dossier_id: i64,
+    input: &QuotientInput,
+    now: DateTime<Utc>,
+) -> Outcome<FamilyQuotient> {
+    conn.transaction(|conn| {
+        dossiers::find(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+        insert_quotient(conn, actor, dossier_id, input, now)
+    })
+}
+
+pub(super) fn insert_quotient(
+    conn: &mut AnyConnection,
+    actor: Actor,
+    dossier_id: i64,
+    input: &QuotientInput,
+    now: DateTime<Utc>,
+) -> Outcome<FamilyQuotient> {
+    if let Some(proof) = input.proof_document_id
+        && persistence::dossiers::documents::find(conn, proof, Some(dossier_id))?.is_none()
+    {
+        return Err(UseCaseError::Invalid(vec![
+            crate::problem::FieldError::new(
+                "proofDocumentId",
+                "unknown_document",
+                "Ce justificatif n'appartient pas à ce dossier.",
+                "This proof does not belong to this dossier.",
+            ),
+        ]));
+    }
+    let id = quotients::insert(
+        conn,
+        &NewFamilyQuotient {
+            dossier_id,
+            quotient: input.quotient,
+            valid_from: input.valid_from,
+            valid_until: input.valid_until,
+            proof_document_id: input.proof_document_id,
+            recorded_by: Some(actor.account_id),
+        },
+        now,
+    )?;
+    quotients::of_dossier(conn, dossier_id)?
+        .into_iter()
+        .find(|q| q.id == id)
+        .ok_or_else(|| gone("family quotient"))
+}
+
+/// How the city handles a family's change of contact details.
+#[derive(Debug, Clone, Copy)]
+pub struct ContactRules<'a> {
+    /// The fields whose change waits for an agent.
+    pub needing_approval: &'a [ContactField],
+    /// Where emailed links lead.
+    pub frontend_url: &'a str,
+}
+
+/// What became of a family's change of contact details.
+#[derive(Debug, Clone)]
+pub struct ContactChange {
+    pub applied: Vec<ContactField>,
+    pub pending: Vec<ContactField>,
+    /// The request an agent decides, when some fields wait for approval.
+    pub request_id: Option<i64>,
+    pub record: DossierRecord,
+}
+
+/// The fields of `details` that differ from `current`.
+fn changed_fields(current: &ContactDetails, details: &ContactDetails) -> Vec<ContactField> {
+    let mut changed = Vec::new();
+    if (
+        &current.address_line1,
+        &current.address_line2,
+        &current.postcode,
+        &current.city,
+    ) != (
+        &details.address_line1,
+        &details.address_line2,
+        &details.postcode,
+        &details.city,
+    ) {
+        changed.push(ContactField::Address);
+    }
+    if (
+        &current.home_phone,
+        &current.mobile_phone,
+        &current.work_phone,
+    ) != (
+        &details.home_phone,
+        &details.mobile_phone,
+        &details.work_phone,
+    ) {
+        changed.push(ContactField::Phones);
+    }
+    if current.email != details.email {
+        changed.push(ContactField::Email);
+    }
+    changed
+}
+
+/// `base` with the `fields` groups taken from `from`.
+pub(super) fn merge(
+    base: &ContactDetails,
+    from: &ContactDetails,
+    fields: &[ContactField],
+) -> ContactDetails {
+    let mut merged = base.clone();
+    for field in fields {
+        match field {
+            ContactField::Address => {
+                merged.address_line1.clone_from(&from.address_line1);
+                merged.address_line2.clone_from(&from.address_line2);
+                merged.postcode.clone_from(&from.postcode);
+                merged.city.clone_from(&from.city);
+            }
+            ContactField::Phones => {
+                merged.home_phone.clone_from(&from.home_phone);
+                merged.mobile_phone.clone_from(&from.mobile_phone);
+                merged.work_phone.clone_from(&from.work_phone);
+            }
+            ContactField::Email => merged.email.clone_from(&from.email),
+        }
+    }
+    merged
+}
+
+/// The proposal a contact-change request carries: the fields and their values.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Proposal {
+    pub fields: Vec<String>,
+    pub details: HashMap<String, Option<String>>,
+}
+
+impl Proposal {
+    pub fn new(details: &ContactDetails, fields: &[ContactField]) -> Self {
+        let mut values = HashMap::new();
+        for field in fields {
+            let pairs: Vec<(&str, Option<String>)> = match field {
+                ContactField::Address => vec![
+                    ("addressLine1", Some(details.address_line1.clone())),
+                    ("addressLine2", Some(details.address_line2.clone())),
+                    ("postcode", Some(details.postcode.clone())),
+                    ("city", Some(details.city.clone())),
+                ],
+                ContactField::Phones => vec![
+                    ("homePhone", details.home_phone.clone()),
+                    ("mobilePhone", details.mobile_phone.clone()),
+                    ("workPhone", details.work_phone.clone()),
+                ],
+                ContactField::Email => vec![("email", details.email.clone())],
+            };
+            values.extend(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        }
+        Self {
+            fields: fields.iter().map(|f| f.as_str().to_owned()).collect(),
+            details: values,
+        }
+    }
+
+    pub fn contact_fields(&self) -> Vec<ContactField> {
+        self.fields.iter().filter_map(|f| f.parse().ok()).collect()
+    }
+
+    /// The details the proposal describes, the rest taken from `base`.
+    pub fn details(&self, base: &ContactDetails) -> ContactDetails {
+        let text = |key: &str| self.details.get(key).cloned().flatten().unwrap_or_default();
+        let proposed = ContactDetails {
+            email: self.details.get("email").cloned().flatten(),
+            address_line1: text("addressLine1"),
+            address_line2: text("addressLine2"),
+            postcode: text("postcode"),
+            city: text("city"),
+            home_phone: self.details.get("homePhone").cloned().flatten(),
+            mobile_phone: self.details.get("mobilePhone").cloned().flatten(),
+            work_phone: self.details.get("workPhone").cloned().flatten(),
+        };
+        merge(base, &proposed, &self.contact_fields())
+    }
+}
+
+/// A family changes its contact details: the fields the city lets change freely
+/// are applied now; the others become a request for an agent.
+pub fn change_contact_details(
+    conn: &mut AnyConnection,
+    rules: &ContactRules,
+    account_id: i64,
+    dossier_id: i64,
+    details: &ContactDetails,
+    now: DateTime<Utc>,
+) -> Outcome<ContactChange> {
+    conn.transaction(|conn| {
+        let dossier = dossiers::find(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+        let current = ContactDetails::from(&dossier);
+        let changed = changed_fields(&current, details);
+        let (pending, applied): (Vec<_>, Vec<_>) = changed
+            .into_iter()
+            .partition(|f| rules.needing_approval.contains(f));
+        if !applied.is_empty() {
+            dossiers::update_contact_details(
+                conn,
+                dossier_id,
+                &merge(&current, details, &applied),
+                now,
+            )?;
+        }
+        let request_id = if pending.is_empty() {
+            None
+        } else {
+            let proposal = serde_json::to_string(&Proposal::new(details, &pending))
+                .map_err(|e| UseCaseError::Internal(e.into()))?;
+            let names: Vec<&str> = pending.iter().map(|f| french_name(*f)).collect();
+            let request = crate::usecases::dossiers::requests::file_request(
+                conn,
+                rules.frontend_url,
+                &crate::usecases::dossiers::requests::NewRequest {
+                    account_id,
+                    dossier_id,
+                    kind: RequestKind::ContactChange,
+                    message: format!("Modification des coordonnées : {}.", names.join(", ")),
+                    proposal: Some(proposal),
+                    document_ids: Vec::new(),
+                },
+                now,
+            )?;
+            Some(request.id)
+        };
+        Ok(ContactChange {
+            applied,
+            pending,
+            request_id,
+            record: load(conn, dossier_id)?,
+        })
+    })
+}
+
+fn french_name(field: ContactField) -> &'static str {
+    match field {
+        ContactField::Address => "adresse",
+        ContactField::Phones => "téléphones",
+        ContactField::Email => "courriel",
+    }
+}
+
+/// A row written a moment ago cannot be read back: the database misbehaves.
+pub(super) fn gone(what: &str) -> UseCaseError {
+    UseCaseError::Internal(anyhow::anyhow!(
+        "the {what} just written cannot be read back"
+    ))
+}

@@ -1,0 +1,307 @@
+//! Deadline rules as the city writes them (JSON, stored as written) and which one
+//! applies: the activity's own, else its kind's, else the guide's default for the kind.
+
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
+use diesel::Connection;
+use domain::planning::{self, DeadlineRule, RunsOn, TimeUnit};
+use persistence::planning::deadline_rules::{self as store, ActivityRules, KindRules};
+use persistence::{AnyConnection, activities};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::openapi::enums::api_enum;
+use crate::problem::FieldError;
+use crate::usecases::{Outcome, Refusal, UseCaseError};
+
+/// When a booking or a change may be made, relative to the unit's start on the day
+/// (Europe/Paris), told apart by `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[schema(as = DeadlineRule)]
+pub enum Rule {
+    /// Until the unit starts.
+    UntilStart(UntilStartRule),
+    /// A delay before the start.
+    Before(BeforeRule),
+    /// Until a day of the month before.
+    PreviousMonth(PreviousMonthRule),
+    /// A fixed window of dates and times.
+    Window(WindowRule),
+    /// A window opening when classes resume after the previous holidays.
+    AfterReturn(AfterReturnRule),
+}
+
+/// Until the unit starts: no delay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UntilStartRule {}
+
+/// `amount` hours (elapsed time), days, weeks or months (calendar) before the start;
+/// at `cutoff` on the deadline's day when given (for hours: the latest cut-off not
+/// after it); `workingDaysOnly` skips weekends and public holidays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BeforeRule {
+    /// How many units before the start.
+    #[schema(minimum = 0, maximum = 10000, example = 2)]
+    pub amount: u32,
+    /// What `amount` counts.
+    pub unit: RuleUnit,
+    /// The time of day (`HH:MM:SS`, Paris) the deadline falls at on its day; null for
+    /// the start's own time.
+    #[schema(value_type = Option<String>, example = "10:00:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+    pub cutoff: Option<NaiveTime>,
+    /// Counts working days only (no weekend, no public holiday); false when left out.
+    #[serde(default)]
+    pub working_days_only: bool,
+}
+
+/// Until `day` of the month before the unit's day (clamped to the month's end), at
+/// `cutoff`, else until that day ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviousMonthRule {
+    /// The day of the previous month.
+    #[schema(minimum = 1, maximum = 31, example = 20)]
+    pub day: u32,
+    /// The time of day (`HH:MM:SS`, Paris); null for the end of that day.
+    #[schema(value_type = Option<String>, example = "12:00:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
+    pub cutoff: Option<NaiveTime>,
+}
+
+/// A window of Paris local date-times: open from `opens`, closed from `closes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WindowRule {
+    /// When it opens (`YYYY-MM-DDTHH:MM:SS`, Paris time, no offset).
+    #[schema(value_type = String, example = "2027-05-03T08:00:00")]
+    pub opens: NaiveDateTime,
+    /// When it closes (`YYYY-MM-DDTHH:MM:SS`, Paris time, no offset).
+    #[schema(value_type = String, example = "2027-05-24T00:00:00")]
+    pub closes: NaiveDateTime,
+}
+
+/// Holiday centres, short holidays: opens the day classes resume after the previous
+/// school holidays and lasts `days` days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AfterReturnRule {
+    /// How many days the window lasts.
+    #[schema(minimum = 1, maximum = 366, example = 21)]
+    pub days: u32,
+}
+
+api_enum! {
+    /// What a `before` rule's `amount` counts.
+    pub enum RuleUnit {
+        /// Hours of elapsed time before the start.
+        Hours = "hours",
+        /// Calendar days (or working days with `workingDaysOnly`).
+        Days = "days",
+        /// Calendar weeks.
+        Weeks = "weeks",
+        /// Calendar months.
+        Months = "months",
+    }
+}
+
+impl From<&Rule> for DeadlineRule {
+    fn from(rule: &Rule) -> Self {
+        match *rule {
+            Rule::UntilStart(UntilStartRule {}) => Self::UntilStart,
+            Rule::Before(BeforeRule {
+                amount,
+                unit,
+                cutoff,
+                working_days_only,
+            }) => Self::Before {
+                amount,
+                unit: match unit {
+                    RuleUnit::Hours => TimeUnit::Hours,
+                    RuleUnit::Days => TimeUnit::Days,
+                    RuleUnit::Weeks => TimeUnit::Weeks,
+                    RuleUnit::Months => TimeUnit::Months,
+                },
+                cutoff,
+                working_days_only,
+            },
+            Rule::PreviousMonth(PreviousMonthRule { day, cutoff }) => {
+                Self::PreviousMonth { day, cutoff }
+            }
+            Rule::Window(WindowRule { opens, closes }) => Self::Window { opens, closes },
+            Rule::AfterReturn(AfterReturnRule { days }) => Self::AfterReturn { days },
+        }
+    }
+}
+
+impl From<&DeadlineRule> for Rule {
+    fn from(rule: &DeadlineRule) -> Self {
+        match *rule {
+            DeadlineRule::UntilStart => Self::UntilStart(UntilStartRule {}),
+            DeadlineRule::Before {
+                amount,
+                unit,
+                cutoff,
+                working_days_only,
+            } => Self::Before(BeforeRule {
+                amount,
+                unit: match unit {
+                    TimeUnit::Hours => RuleUnit::Hours,
+                    TimeUnit::Days => RuleUnit::Days,
+                    TimeUnit::Weeks => RuleUnit::Weeks,
+                    TimeUnit::Months => RuleUnit::Months,
+                },
+                cutoff,
+                working_days_only,
+            }),
+            DeadlineRule::PreviousMonth { day, cutoff } => {
+                Self::PreviousMonth(PreviousMonthRule { day, cutoff })
+            }
+            DeadlineRule::Window { opens, closes } => Self::Window(WindowRule { opens, closes }),
+            DeadlineRule::AfterReturn { days } => Self::AfterReturn(AfterReturnRule { days }),
+        }
+    }
+}
+
+impl Rule {
+    /// The rule's own limits, as field errors under `field`.
+    pub fn check(&self, field: &str) -> Vec<FieldError> {
+        let bad = |(fr, en): (&str, &str)| vec![FieldError::new(field, "invalid_rule", fr, en)];
+        match self {
+            Self::Before(BeforeRule { amount, .. }) if *amount > 10_000 => bad((
+                "Un délai ne dépasse pas 10 000 unités.",
+                "A deadline is at most 10,000 units.",
+            )),
+            Self::PreviousMonth(PreviousMonthRule { day, .. }) if !(1..=31).contains(day) => bad((
+                "Le jour du mois précédent va de 1 à 31.",
+                "The day of the previous month runs from 1 to 31.",
+            )),
+            Self::Window(WindowRule { opens, closes }) if opens >= closes => bad((
+                "La fenêtre doit s'ouvrir avant de se fermer.",
+                "The window must open before it closes.",
+            )),
+            Self::AfterReturn(AfterReturnRule { days }) if !(1..=366).contains(days) => bad((
+                "La fenêtre dure de 1 à 366 jours.",
+                "The window lasts 1 to 366 days.",
+            )),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// What runs the planning of one activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EffectiveRules {
+    pub runs_on: RunsOn,
+    pub booking: DeadlineRule,
+    pub change: DeadlineRule,
+}
+
+fn parse(stored: Option<&str>) -> Option<DeadlineRule> {
+    stored
+        .and_then(|json| serde_json::from_str::<Rule>(json).ok())
+        .map(|rule| DeadlineRule::from(&rule))
+}
+
+/// The kind's rules: as the city set them, else the guide's.
+pub fn of_kind(kind: &KindRules) -> (DeadlineRule, DeadlineRule) {
+    let (booking, change) = planning::default_rules(&kind.code)
+        .unwrap_or((DeadlineRule::UntilStart, DeadlineRule::UntilStart));
+    (
+        parse(kind.booking_rule.as_deref()).unwrap_or(booking),
+        parse(kind.change_rule.as_deref()).unwrap_or(change),
+    )
+}
+
+/// The rules that apply to an activity of `kind` with its own settings `own`.
+pub fn effective(kind: &KindRules, own: Option<&ActivityRules>) -> EffectiveRules {
+    let (booking, change) = of_kind(kind);
+    EffectiveRules {
+        runs_on: own
+            .and_then(|o| o.runs_on.as_deref())
+            .and_then(|r| r.parse().ok())
+            .unwrap_or_else(|| planning::default_runs_on(&kind.code)),
+        booking: own
+            .and_then(|o| parse(o.booking_rule.as_deref()))
+            .unwrap_or(booking),
+        change: own
+            .and_then(|o| parse(o.change_rule.as_deref()))
+            .unwrap_or(change),
+    }
+}
+
+/// Rules a city writes: each `None` falls back (activity → kind → guide).
+#[derive(Debug, Clone, Default)]
+pub struct RulesInput {
+    pub runs_on: Option<RunsOn>,
+    pub booking: Option<Rule>,
+    pub change: Option<Rule>,
+}
+
+impl RulesInput {
+    fn check(&self) -> Outcome<()> {
+        let mut errors = Vec::new();
+        if let Some(rule) = &self.booking {
+            errors.extend(rule.check("bookingRule"));
+        }
+        if let Some(rule) = &self.change {
+            errors.extend(rule.check("changeRule"));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(UseCaseError::Invalid(errors))
+        }
+    }
+}
+
+fn to_json(rule: Option<&Rule>) -> Outcome<Option<String>> {
+    rule.map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| UseCaseError::Internal(e.into()))
+}
+
+/// Sets a kind's rules and returns what now applies to its activities.
+pub fn set_for_kind(
+    conn: &mut AnyConnection,
+    kind_id: i64,
+    input: &RulesInput,
+) -> Outcome<(KindRules, (DeadlineRule, DeadlineRule))> {
+    input.check()?;
+    let booking = to_json(input.booking.as_ref())?;
+    let change = to_json(input.change.as_ref())?;
+    if !store::set_kind(conn, kind_id, booking.as_deref(), change.as_deref())? {
+        return Err(Refusal::NotFound.into());
+    }
+    let kind = store::of_kind(conn, kind_id)?.ok_or(Refusal::NotFound)?;
+    let rules = of_kind(&kind);
+    Ok((kind, rules))
+}
+
+/// The kind and own settings of an activity.
+pub fn of_activity(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+) -> Outcome<(KindRules, Option<ActivityRules>)> {
+    let activity = activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
+    let kind = store::of_kind(conn, activity.kind_id)?.ok_or(Refusal::NotFound)?;
+    Ok((kind, store::of_activity(conn, activity_id)?))
+}
+
+/// Sets an activity's own rules and returns what now applies.
+pub fn set_for_activity(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+    input: &RulesInput,
+    now: DateTime<Utc>,
+) -> Outcome<(KindRules, Option<ActivityRules>)> {
+    input.check()?;
+    activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
+    let own = ActivityRules {
+        runs_on: input.runs_on.map(|r| r.as_str().to_owned()),
+        booking_rule: to_json(input.booking.as_ref())?,
+        change_rule: to_json(input.change.as_ref())?,
+    };
+    conn.transaction(|conn| store::set_activity(conn, activity_id, &own, now))?;
+    of_activity(conn, activity_id)
+}
