@@ -1,6 +1,7 @@
 //! Running database work from async handlers.
 
 use actix_web::web;
+pub use persistence::Backend;
 use persistence::{AnyConnection, DbPool};
 
 use crate::problem::ApiError;
@@ -50,4 +51,15 @@ where
         outcome
     })
     .await?
+}
+
+/// Whether the database answers now, and which one it is: the readiness probe's check,
+/// run on the blocking pool like any database work.
+pub async fn check_ready(pool: &DbPool) -> Result<Backend, ApiError> {
+    let backend = pool.backend();
+    let pool = pool.clone();
+    web::block(move || pool.check_ready())
+        .await?
+        .map_err(ApiError::database_unavailable)?;
+    Ok(backend)
 }

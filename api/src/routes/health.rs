@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db;
 use crate::openapi::enums::api_enum;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -68,13 +69,9 @@ pub async fn get_liveness() -> HttpResponse {
 )]
 #[get("/health/ready")]
 pub async fn get_readiness(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let pool = state.pool.clone();
-    web::block(move || pool.check_ready())
-        .await?
-        .map_err(ApiError::database_unavailable)?;
-    let database = match state.pool.backend() {
-        persistence::Backend::Sqlite => DatabaseKind::Sqlite,
-        persistence::Backend::Postgres => DatabaseKind::Postgresql,
+    let database = match db::check_ready(&state.pool).await? {
+        db::Backend::Sqlite => DatabaseKind::Sqlite,
+        db::Backend::Postgres => DatabaseKind::Postgresql,
     };
     Ok(HttpResponse::Ok().json(HealthStatus {
         status: HealthState::Ok,

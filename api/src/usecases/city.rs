@@ -1,7 +1,9 @@
+pub use persistence::city::CitySettings;
+
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use persistence::city::{self, CitySettings, NewCitySettings};
+use persistence::city::{self, NewCitySettings};
 use persistence::{AnyConnection, DbError};
 
 use super::{Outcome, UseCaseError};

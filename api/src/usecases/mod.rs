@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod audit;
 pub mod billing;
 pub mod city;
 pub mod dossiers;
@@ -12,6 +13,7 @@ pub mod notifications;
 pub mod planning;
 
 use persistence::DbError;
+pub use persistence::utc;
 
 use crate::problem::FieldError;
 

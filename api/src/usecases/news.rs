@@ -2,11 +2,13 @@
 //! them; everyone reads the published ones. The Markdown is rendered to HTML and
 //! sanitised once, when written, so clients may insert `bodyHtml` as is.
 
+pub use persistence::news::Attachment;
+
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use domain::dossiers::{FileType, safe_file_name};
 use domain::news::NewsStatus;
-use persistence::news::{self as store, Attachment, NewAttachment, NewsFields, NewsItem};
+use persistence::news::{self as store, NewAttachment, NewsFields, NewsItem};
 use persistence::{AnyConnection, db_time, utc};
 
 use super::{Outcome, Refusal, UseCaseError};

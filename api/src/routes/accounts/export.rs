@@ -1,11 +1,11 @@
 //! RGPD self-service: the caller downloads everything the city holds about it.
 
+use crate::usecases::utc;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use persistence::utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -1,11 +1,11 @@
 //! The terms of use and the privacy policy: read by anyone, published by admins.
 
 use crate::routes::Json;
+use crate::usecases::accounts::legal::LegalDocument;
+use crate::usecases::utc;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use persistence::accounts::legal::LegalDocument;
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;

@@ -1,10 +1,10 @@
 //! The signed-in account: its profile, its password and email, its consents.
 
 use crate::routes::Json;
+use crate::usecases::accounts::AccountWithDossier;
+use crate::usecases::utc;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
-use persistence::accounts::AccountWithDossier;
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;

@@ -2,10 +2,10 @@
 //! resend activation links; admins open agent accounts.
 
 use crate::routes::Json;
+use crate::usecases::accounts::AccountFilter;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use domain::accounts::{Party, Role};
-use persistence::accounts::AccountFilter;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

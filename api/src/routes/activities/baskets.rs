@@ -1,10 +1,10 @@
 //! Holiday weeks paid at once: the weeks on offer, the basket, the checkout.
 
 use crate::routes::Json;
+use crate::usecases::activities::baskets::{Basket, BasketItem};
+use crate::usecases::utc;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use persistence::activities::baskets::{Basket, BasketItem};
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

@@ -36,7 +36,7 @@ pub async fn list_activity_kinds(
     state: web::Data<AppState>,
     _staff: Staff,
 ) -> Result<HttpResponse, ApiError> {
-    let kinds = db::run(&state.pool, persistence::activities::kinds).await?;
+    let kinds = db::run(&state.pool, activities::kinds).await?;
     Ok(HttpResponse::Ok().json(kinds.iter().map(ActivityKindView::from).collect::<Vec<_>>()))
 }
 
@@ -134,13 +134,7 @@ pub async fn list_activities(
     let (page, page_size) = page.into_inner().resolve()?;
     let from = (!filter.include_ended.unwrap_or(false)).then(|| state.today());
     let (records, total) = db::run(&state.pool, move |conn| {
-        let (rows, total) =
-            persistence::activities::list(conn, from, offset(page, page_size), page_size)?;
-        let records = rows
-            .iter()
-            .map(|a| activities::load(conn, a.id))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok::<_, crate::usecases::UseCaseError>((records, total))
+        activities::list(conn, from, offset(page, page_size), page_size)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page {

@@ -2,11 +2,11 @@
 //! work the queue.
 
 use crate::routes::Json;
+use crate::usecases::utc;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::activities::{RegistrationStatus, Transition};
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -367,22 +367,21 @@ pub async fn list_registrations(
     let status = queue.status.map(|s| RegistrationStatus::from(s).as_str());
     let activity_id = queue.activity_id;
     let (items, total) = db::run(&state.pool, move |conn| {
-        let (rows, total) = persistence::activities::registrations::queue(
+        let (rows, total) = registrations::queue(
             conn,
             status,
             activity_id,
             offset(page, page_size),
             page_size,
         )?;
-        let mut items = Vec::with_capacity(rows.len());
-        for (registration, _, first, last) in rows {
-            let record = registrations::record(conn, registration)?;
-            items.push(QueuedRegistrationView {
+        let items: Vec<_> = rows
+            .into_iter()
+            .map(|(record, first, last)| QueuedRegistrationView {
                 registration: RegistrationView::from(&record),
                 child_first_name: first,
                 child_last_name: last,
-            });
-        }
+            })
+            .collect();
         Ok::<_, crate::usecases::UseCaseError>((items, total))
     })
     .await?;

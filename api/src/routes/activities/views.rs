@@ -1,10 +1,10 @@
 //! The activity catalogue as clients see it, and the forms agents fill in.
 
+use crate::usecases::activities::{ActivityFields, ActivityKind, Group, NewUnit, Unit};
+use crate::usecases::utc;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::activities::{EntryDateRule, RegistrationMode};
 use domain::dossiers::{DocumentKind, SchoolLevel};
-use persistence::activities::{ActivityFields, ActivityKind, Group, NewUnit, Unit};
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;

@@ -2,10 +2,9 @@
 //! planning past its deadlines, or touched the money (billing runs, counter payments,
 //! credit notes).
 
+use crate::usecases::utc;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
-use persistence::audit::{AuditEntry, AuditFilter};
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -15,6 +14,7 @@ use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, FieldError};
 use crate::routes::pagination::{Page, PageQuery, offset};
 use crate::state::AppState;
+use crate::usecases::audit::{self, AuditEntry, AuditFilter};
 
 api_enum! {
     /// What an audited agent did.
@@ -165,7 +165,7 @@ pub async fn list_audit_entries(
         until: q.until,
     };
     let (rows, total) = db::run(&state.pool, move |conn| {
-        persistence::audit::list(conn, &filter, offset(page, page_size), page_size)
+        audit::list(conn, &filter, offset(page, page_size), page_size)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page {

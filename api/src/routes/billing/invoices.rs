@@ -1,8 +1,8 @@
 //! A family's invoices and account statement ("Facturation": pay my invoices, see my
 //! account history).
 
+use crate::usecases::billing::InvoiceFilter;
 use actix_web::{HttpResponse, get, web};
-use persistence::billing::InvoiceFilter;
 
 use crate::auth::Family;
 use crate::db;

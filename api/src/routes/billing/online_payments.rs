@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
+use crate::usecases::billing::online_payments::OnlinePayment;
+use crate::usecases::utc;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use persistence::billing::online_payments::OnlinePayment;
-use persistence::utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -8,11 +8,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::adapters::email::templates::escape;
-use crate::db;
 use crate::openapi::enums::api_enum;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::usecases::billing::online_payments;
+use crate::usecases::billing::sandbox;
 
 /// The page's example (the contract test checks its head is the answer's).
 const PAGE_EXAMPLE: &str = "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\
@@ -45,13 +44,7 @@ pub async fn show_sandbox_payment(
         return Err(crate::problem::not_found());
     }
     let reference = reference.into_inner();
-    let lookup = reference.clone();
-    let total_cents = db::run(&state.pool, move |conn| {
-        sandbox_amount(conn, &lookup)?.ok_or(crate::usecases::UseCaseError::Refused(
-            crate::usecases::Refusal::NotFound,
-        ))
-    })
-    .await?;
+    let total_cents = sandbox::amount(&state, reference.clone()).await?;
     let amount = format!(
         "{} EUR",
         crate::usecases::billing::invoices::euros(total_cents)
@@ -134,56 +127,11 @@ pub async fn end_sandbox_payment(
         SandboxResult::Refused => ("refused", "R"),
         SandboxResult::Abandoned => ("abandoned", "A"),
     };
-    let lookup = reference.clone();
-    let (payment, basket) = db::run(&state.pool, move |conn| {
-        let payment = persistence::billing::online_payments::find_by_idop(conn, &lookup)?
-            .filter(|p| p.provider == "sandbox");
-        let basket = match &payment {
-            Some(_) => None,
-            None => persistence::activities::baskets::find_by_reference(conn, &lookup)?,
-        };
-        Ok::<_, persistence::DbError>((payment, basket))
-    })
-    .await?;
-    // A basket held without an attempt yet (offered from the waiting line): its
-    // first attempt is opened now, named by the basket's reference.
-    let payment = match (payment, basket) {
-        (Some(payment), _) => payment,
-        (None, Some(basket)) => {
-            let key = format!("sandbox-{reference}");
-            crate::usecases::billing::payments::start_for_basket(
-                &state,
-                basket.dossier_id,
-                basket.id,
-                Some(reference.clone()),
-                key,
-            )
-            .await?
-            .0
-        }
-        (None, None) => return Err(crate::problem::not_found()),
-    };
-    let idop = payment.idop.clone().unwrap_or_default();
-    let chosen = idop.clone();
-    db::run(&state.pool, move |conn| {
-        online_payments::choose_in_sandbox(conn, &chosen, code)
-    })
-    .await?;
-    // As PayFiP would: the choice is now the service's answer, which the
-    // notification asks for like any other.
-    crate::usecases::billing::payments::notify(&state, idop.clone()).await?;
-    // What the payment is now (a replayed choice on a settled payment changes
-    // nothing and says so).
-    let lookup = idop.clone();
-    let word = db::run(&state.pool, move |conn| {
-        persistence::billing::online_payments::find_by_idop(conn, &lookup)
-    })
-    .await?
-    .map(|p| p.status)
-    .unwrap_or_else(|| word.to_owned());
-    let back = match payment.basket_id {
+    let ending = sandbox::end(&state, reference, code).await?;
+    let word = ending.status.unwrap_or_else(|| word.to_owned());
+    let back = match ending.basket_id {
         Some(basket) => format!("panier={basket}"),
-        None => format!("idop={idop}"),
+        None => format!("idop={}", ending.idop),
     };
     Ok(HttpResponse::SeeOther()
         .insert_header((
@@ -194,21 +142,4 @@ pub async fn end_sandbox_payment(
             ),
         ))
         .finish())
-}
-
-/// The amount of the sandbox payment `reference`: an invoice's pending attempt, or a
-/// basket being paid.
-fn sandbox_amount(
-    conn: &mut persistence::AnyConnection,
-    reference: &str,
-) -> Result<Option<i64>, persistence::DbError> {
-    if let Some(payment) = persistence::billing::online_payments::find_by_idop(conn, reference)?
-        .filter(|p| p.provider == "sandbox")
-    {
-        return Ok(Some(payment.amount_cents));
-    }
-    Ok(
-        persistence::activities::baskets::find_by_reference(conn, reference)?
-            .map(|b| b.total_cents),
-    )
 }

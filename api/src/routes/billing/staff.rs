@@ -2,9 +2,9 @@
 //! counter payments, credit notes and the month's CSV exports.
 
 use crate::routes::Json;
+use crate::usecases::billing::{BillingRun, InvoiceFilter};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use persistence::billing::{BillingRun, InvoiceFilter};
 
 use crate::auth::Staff;
 use crate::db;
@@ -177,7 +177,7 @@ pub async fn list_billing_runs(
 ) -> Result<HttpResponse, ApiError> {
     let (page, page_size) = page.into_inner().resolve()?;
     let (rows, total) = db::run(&state.pool, move |conn| {
-        persistence::billing::list_runs(conn, offset(page, page_size), page_size)
+        billing::runs(conn, offset(page, page_size), page_size)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page {
@@ -210,12 +210,7 @@ pub async fn get_billing_run(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let run = db::run(&state.pool, move |conn| {
-        persistence::billing::find_run(conn, id)?.ok_or(crate::usecases::UseCaseError::Refused(
-            crate::usecases::Refusal::NotFound,
-        ))
-    })
-    .await?;
+    let run = db::run(&state.pool, move |conn| billing::run(conn, id)).await?;
     Ok(HttpResponse::Ok().json(BillingRunView::from(&run)))
 }
 

@@ -1,10 +1,10 @@
 //! The DTOs of billing: invoices, their lines, payments, credit notes, the account
 //! statement, billing runs and their preview.
 
+use crate::usecases::billing::{BillingRun, CreditNote, Invoice, InvoiceLine, Payment};
+use crate::usecases::utc;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::billing::{BillableKind, InvoiceStatus, PaymentMethod};
-use persistence::billing::{BillingRun, CreditNote, Invoice, InvoiceLine, Payment};
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

@@ -1,7 +1,7 @@
 //! The city running the portal, as families and clients see it.
 
+use crate::usecases::city::CitySettings;
 use actix_web::{HttpResponse, get, web};
-use persistence::city::CitySettings;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -3,14 +3,14 @@
 //! audited). Files are checked by content, stored under server names and served
 //! back as attachments.
 
+use crate::usecases::dossiers::documents::Document;
+use crate::usecases::utc;
 use actix_web::http::header::{
     self, ContentDisposition, DispositionParam, DispositionType, HeaderValue,
 };
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::dossiers::{DocumentKind, DocumentOrigin};
-use persistence::dossiers::documents::Document;
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

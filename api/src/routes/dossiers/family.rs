@@ -141,7 +141,7 @@ pub async fn list_my_children(
 ) -> Result<HttpResponse, ApiError> {
     let dossier_id = family.dossier_id()?;
     let children = db::run(&state.pool, move |conn| {
-        persistence::dossiers::children::of_dossier(conn, dossier_id)
+        dossiers::children_of(conn, dossier_id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(children.iter().map(ChildView::from).collect::<Vec<_>>()))

@@ -1,12 +1,12 @@
 //! Importing the city's existing dossiers from CSV: upload (the dry run), read the
 //! report, confirm.
 
+use crate::usecases::dossiers::imports::DossierImport;
+use crate::usecases::utc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::dossiers::import::RowProblem;
-use persistence::dossiers::imports::DossierImport;
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

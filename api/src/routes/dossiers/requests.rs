@@ -4,11 +4,11 @@
 use crate::routes::Json;
 use std::collections::HashMap;
 
+use crate::usecases::utc;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::dossiers::{RequestDecision, RequestKind, RequestStatus};
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

@@ -3,11 +3,11 @@
 //! Records several agents edit carry an `ETag`; updates need `If-Match`.
 
 use crate::routes::Json;
+use crate::usecases::dossiers::DossierFields;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::NaiveDate;
 use domain::dossiers::check_dossier_number;
-use persistence::dossiers::DossierFields;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -173,7 +173,7 @@ pub async fn list_dossiers(
         )]));
     }
     let (rows, total) = db::run(&state.pool, move |conn| {
-        persistence::dossiers::search(conn, q.as_deref(), offset(page, page_size), page_size)
+        dossiers::search(conn, q.as_deref(), offset(page, page_size), page_size)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page {

@@ -1,15 +1,15 @@
 //! The family file as clients see it: the views and forms shared by the family's
 //! pages and the back office, and their conversion to and from the store.
 
+use crate::usecases::dossiers::FamilyQuotient;
+use crate::usecases::dossiers::{Child, ChildFields, HealthFields};
+use crate::usecases::dossiers::{Contact, ContactDetails, Guardian, NewContact, NewGuardian};
+use crate::usecases::utc;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::dossiers::{
     ContactField, ContactKind, Diet, DocumentKind, DocumentOrigin, FieldProblem, Relationship,
     SchoolLevel, normalise_phone,
 };
-use persistence::dossiers::children::{Child, ChildFields, HealthFields};
-use persistence::dossiers::quotients::FamilyQuotient;
-use persistence::dossiers::{Contact, ContactDetails, Guardian, NewContact, NewGuardian};
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;

@@ -1,11 +1,11 @@
 //! News ("Actualités") as everyone reads them: the published items, pinned first,
 //! then newest first, and their attachments. No sign-in needed.
 
+use crate::usecases::news::Attachment;
+use crate::usecases::utc;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use domain::news::NewsStatus;
-use persistence::news::Attachment;
-use persistence::utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -2,11 +2,11 @@
 //! also come by email.
 
 use crate::routes::Json;
+use crate::usecases::notifications::Notification;
+use crate::usecases::utc;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::notifications::NoticeKind;
-use persistence::notifications::Notification;
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -174,7 +174,7 @@ pub async fn count_my_unread_notifications(
 ) -> Result<HttpResponse, ApiError> {
     let account = family.0.account_id;
     let unread = db::run(&state.pool, move |conn| {
-        persistence::notifications::unread_count(conn, account)
+        notifications::unread_count(conn, account)
     })
     .await?;
     Ok(HttpResponse::Ok().json(UnreadCountView { unread }))
@@ -229,7 +229,7 @@ pub async fn read_all_my_notifications(
 ) -> Result<HttpResponse, ApiError> {
     let (account, now) = (family.0.account_id, state.clock.now());
     db::run(&state.pool, move |conn| {
-        persistence::notifications::mark_read(conn, account, None, now)
+        notifications::read_all(conn, account, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(UnreadCountView { unread: 0 }))

@@ -2,12 +2,12 @@
 //! signing secrets, and the log of every delivery attempt.
 
 use crate::routes::Json;
+use crate::usecases::notifications::webhooks::{Attempt, Endpoint};
+use crate::usecases::utc;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::notifications::NoticeKind;
-use persistence::notifications::webhooks::{Attempt, Endpoint};
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

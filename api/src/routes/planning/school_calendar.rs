@@ -2,11 +2,11 @@
 //! the national dataset) and the closure days agents decide.
 
 use crate::routes::Json;
+use crate::usecases::planning::school_calendar::ClosureDay;
+use crate::usecases::utc;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::{SchoolCalendarRow, SchoolHolidayPeriod};
-use persistence::planning::calendar::ClosureDay;
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

@@ -1,12 +1,12 @@
 //! Back office for the planning: deadline rules per kind and activity, attendance.
 
 use crate::routes::Json;
+use crate::usecases::planning::attendance::Attendance;
+use crate::usecases::planning::deadline_rules::{ActivityRules, KindRules};
+use crate::usecases::utc;
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::planning::{AttendanceStatus, RunsOn};
-use persistence::planning::attendance::Attendance;
-use persistence::planning::deadline_rules::{ActivityRules, KindRules};
-use persistence::utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;

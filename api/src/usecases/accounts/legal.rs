@@ -1,8 +1,10 @@
 //! Terms of use and privacy policy: versions published by admins, accepted by families.
 
+pub use persistence::accounts::legal::LegalDocument;
+
 use chrono::{DateTime, Utc};
 use persistence::AnyConnection;
-use persistence::accounts::legal::{self, LegalDocument};
+use persistence::accounts::legal;
 
 use crate::usecases::{Outcome, Refusal, UseCaseError};
 

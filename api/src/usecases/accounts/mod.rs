@@ -8,6 +8,8 @@ pub mod sessions;
 pub mod signups;
 pub mod throttling;
 
+pub use persistence::accounts::{AccountFilter, AccountWithDossier};
+
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -17,7 +19,7 @@ use domain::accounts::{
     AccountStatus, AdministrationRefusal, Email, Party, PersonName, Role, TokenPurpose, Username,
     may_disable, may_enable, status_when_enabled,
 };
-use persistence::accounts::{self, Account, AccountFilter, AccountWithDossier, NewAccount};
+use persistence::accounts::{self, Account, NewAccount};
 use persistence::{AnyConnection, DbError, DbPool, utc};
 
 use self::throttling::Counter;

@@ -3,12 +3,14 @@
 //! server, a checkout that holds the places while the family pays, and the
 //! payment's result that confirms the weeks or gives the places back.
 
+pub use persistence::activities::baskets::{Basket, BasketItem};
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::Connection;
 use domain::activities::{HolidayWeek, RegistrationMode, holiday_weeks, unit_price};
 use domain::calendar::{HolidayRegion, french_date, french_instant};
 use domain::dossiers::SchoolLevel;
-use persistence::activities::baskets::{self, Basket, BasketItem};
+use persistence::activities::baskets;
 use persistence::activities::{Activity, Group};
 use persistence::{AnyConnection, activities, dossiers::children};
 

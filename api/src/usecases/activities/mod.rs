@@ -4,11 +4,13 @@
 pub mod baskets;
 pub mod registrations;
 
+pub use persistence::activities::{ActivityFields, ActivityKind, Group, NewUnit, Unit};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
 use domain::activities::{Eligibility, PriceBracket, check_eligibility, unit_price};
 use domain::dossiers::SchoolLevel;
-use persistence::activities::{self, Activity, ActivityFields, ActivityKind, Group, NewUnit, Unit};
+use persistence::activities::{self, Activity};
 use persistence::{AnyConnection, dossiers::children, dossiers::quotients};
 use serde::{Deserialize, Serialize};
 
@@ -359,4 +361,25 @@ pub fn set_day_capacity(
 ) -> Outcome<()> {
     activities::find_group(conn, group_id)?.ok_or(Refusal::NotFound)?;
     Ok(activities::set_day_capacity(conn, group_id, day, capacity)?)
+}
+
+/// The kinds of activity.
+pub fn kinds(conn: &mut AnyConnection) -> Outcome<Vec<ActivityKind>> {
+    Ok(activities::kinds(conn)?)
+}
+
+/// The activities not ended before `from` (all with `None`), each with its units,
+/// prices and groups, and their total.
+pub fn list(
+    conn: &mut AnyConnection,
+    from: Option<NaiveDate>,
+    offset: i64,
+    limit: i64,
+) -> Outcome<(Vec<ActivityRecord>, i64)> {
+    let (rows, total) = activities::list(conn, from, offset, limit)?;
+    let records = rows
+        .iter()
+        .map(|a| load(conn, a.id))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((records, total))
 }

@@ -431,3 +431,24 @@ pub fn get(conn: &mut AnyConnection, id: i64, dossier_id: i64) -> Outcome<Regist
     let registration = registrations::find(conn, id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
     record(conn, registration)
 }
+
+/// A registration in the back office's queue, with its child's first and last names.
+pub type QueuedRegistration = (RegistrationRecord, String, String);
+
+/// The back office's queue: registrations, by status and activity when asked, each
+/// with its child's first and last names, and their total.
+pub fn queue(
+    conn: &mut AnyConnection,
+    status: Option<&str>,
+    activity_id: Option<i64>,
+    offset: i64,
+    limit: i64,
+) -> Outcome<(Vec<QueuedRegistration>, i64)> {
+    let (rows, total) =
+        persistence::activities::registrations::queue(conn, status, activity_id, offset, limit)?;
+    let mut items = Vec::with_capacity(rows.len());
+    for (registration, _, first, last) in rows {
+        items.push((record(conn, registration)?, first, last));
+    }
+    Ok((items, total))
+}

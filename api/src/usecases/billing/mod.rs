@@ -12,6 +12,11 @@
 pub mod invoices;
 pub mod online_payments;
 pub mod payments;
+pub mod sandbox;
+
+pub use persistence::billing::{
+    BillingRun, CreditNote, Invoice, InvoiceFilter, InvoiceLine, Payment,
+};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -22,7 +27,7 @@ use domain::billing::{self, BillableKind, Entry, Line};
 use domain::calendar::french_date;
 use domain::dossiers::QuotientPeriod;
 use domain::planning::AttendanceStatus;
-use persistence::billing::{self as store, BillingRun, InvoiceLine, NewInvoice, PricedActivity};
+use persistence::billing::{self as store, NewInvoice, PricedActivity};
 use persistence::{AnyConnection, db_time};
 
 use crate::usecases::notifications::notice_data::{InvoiceIssuedData, NoticeData};
@@ -475,4 +480,14 @@ pub fn invoice_line(invoice_id: i64, position: i32, named: &NamedLine) -> Invoic
         unit_price_cents: line.unit_price_cents,
         amount_cents: line.amount_cents,
     }
+}
+
+/// The billing runs, newest first, and their total.
+pub fn runs(conn: &mut AnyConnection, offset: i64, limit: i64) -> Outcome<(Vec<BillingRun>, i64)> {
+    Ok(store::list_runs(conn, offset, limit)?)
+}
+
+/// One billing run and its progress.
+pub fn run(conn: &mut AnyConnection, id: i64) -> Outcome<BillingRun> {
+    Ok(store::find_run(conn, id)?.ok_or(Refusal::NotFound)?)
 }

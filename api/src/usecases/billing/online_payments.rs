@@ -2,12 +2,12 @@
 //! left to pay (the server's amount, never the client's), given the idop the
 //! provider returned, and settled once from the provider's own answer.
 
+pub use persistence::billing::online_payments::OnlinePayment;
+
 use chrono::{DateTime, Datelike, Utc};
 use diesel::Connection;
 use domain::billing::payfip;
-use persistence::billing::online_payments::{
-    self as store, NewOnlinePayment, OnlinePayment, Target,
-};
+use persistence::billing::online_payments::{self as store, NewOnlinePayment, Target};
 use persistence::billing::{self as bills, NewPayment};
 use persistence::{AnyConnection, accounts, db_time};
 

@@ -1,11 +1,13 @@
 //! Documents: uploads checked by content and stored under server names; downloads
 //! scoped to the family; agents' reads of health forms audited.
 
+pub use persistence::dossiers::documents::Document;
+
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use domain::dossiers::{DocumentKind, DocumentOrigin, FileType, safe_file_name};
 use persistence::audit::{self, NewAuditEntry};
-use persistence::dossiers::documents::{self, Document, NewDocument};
+use persistence::dossiers::documents::{self, NewDocument};
 use persistence::{AnyConnection, dossiers, dossiers::children};
 
 use crate::adapters::storage::FileStore;

@@ -2,6 +2,8 @@
 //! its row-by-row report; nothing is imported until an agent confirms, and then in
 //! one transaction, only if the plan is still the one the agent saw.
 
+pub use persistence::dossiers::imports::DossierImport;
+
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,7 +11,7 @@ use diesel::Connection;
 use domain::dossiers::import::{self, HeaderProblem, ImportPlan, RowOutcome};
 use persistence::AnyConnection;
 use persistence::dossiers::children::{self, ChildFields};
-use persistence::dossiers::imports::{self, DossierImport, NewImport};
+use persistence::dossiers::imports::{self, NewImport};
 use persistence::dossiers::{self, DossierFields, NewGuardian};
 use serde::{Deserialize, Serialize};
 

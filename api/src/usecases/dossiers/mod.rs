@@ -6,6 +6,12 @@ pub mod documents;
 pub mod imports;
 pub mod requests;
 
+pub use persistence::dossiers::children::{Child, ChildFields, HealthFields};
+pub use persistence::dossiers::quotients::FamilyQuotient;
+pub use persistence::dossiers::{
+    Contact, ContactDetails, DossierFields, Guardian, NewContact, NewGuardian,
+};
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -13,11 +19,9 @@ use diesel::Connection;
 use domain::dossiers::{ContactField, QuotientPeriod, RequestKind};
 use persistence::AnyConnection;
 use persistence::audit::{self, NewAuditEntry};
-use persistence::dossiers::children::{self, Child, ChildFields, HealthFields};
-use persistence::dossiers::quotients::{self, FamilyQuotient, NewFamilyQuotient};
-use persistence::dossiers::{
-    self, Contact, ContactDetails, Dossier, DossierFields, Guardian, NewContact, NewGuardian,
-};
+use persistence::dossiers::children;
+use persistence::dossiers::quotients::{self, NewFamilyQuotient};
+use persistence::dossiers::{self, Dossier};
 
 use crate::usecases::{Outcome, Refusal, UseCaseError};
 
@@ -472,4 +476,19 @@ pub(super) fn gone(what: &str) -> UseCaseError {
     UseCaseError::Internal(anyhow::anyhow!(
         "the {what} just written cannot be read back"
     ))
+}
+
+/// The children of a dossier.
+pub fn children_of(conn: &mut AnyConnection, dossier_id: i64) -> Outcome<Vec<Child>> {
+    Ok(children::of_dossier(conn, dossier_id)?)
+}
+
+/// Dossiers whose number, name or children's names contain `search`, and their total.
+pub fn search(
+    conn: &mut AnyConnection,
+    search: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Outcome<(Vec<Dossier>, i64)> {
+    Ok(persistence::dossiers::search(conn, search, offset, limit)?)
 }

@@ -6,12 +6,14 @@
 pub mod notice_data;
 pub mod webhooks;
 
+pub use persistence::notifications::Notification;
+
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use domain::notifications::NoticeKind;
 use persistence::notifications::outbox::{self, NewEmail};
-use persistence::notifications::{self as store, NewEvent, Notification};
+use persistence::notifications::{self as store, NewEvent};
 use persistence::{AnyConnection, accounts, db_time};
 
 use crate::adapters::email::templates;
@@ -200,4 +202,15 @@ pub fn set_preferences(
         }
         preferences(conn, account_id)
     })
+}
+
+/// How many of an account's notifications are unread.
+pub fn unread_count(conn: &mut AnyConnection, account_id: i64) -> Outcome<i64> {
+    Ok(store::unread_count(conn, account_id)?)
+}
+
+/// Marks every notification of an account read.
+pub fn read_all(conn: &mut AnyConnection, account_id: i64, now: DateTime<Utc>) -> Outcome<()> {
+    store::mark_read(conn, account_id, None, now)?;
+    Ok(())
 }

@@ -1,14 +1,14 @@
 //! Webhook endpoints as admins register them, and their delivery log.
 
+pub use persistence::notifications::webhooks::{Attempt, Endpoint};
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use domain::notifications::NoticeKind;
 use persistence::AnyConnection;
-use persistence::notifications::webhooks::{
-    self as store, Attempt, Delivery, Endpoint, EndpointFields,
-};
+use persistence::notifications::webhooks::{self as store, Delivery, EndpointFields};
 
 use crate::adapters::outbound;
 use crate::config::WebhookTargets;

@@ -2,13 +2,15 @@
 //! absent without justification: billed; justified absence or closure: not billed;
 //! present without booking: billed with a surcharge).
 
+pub use persistence::planning::attendance::Attendance;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
 use domain::planning::AttendanceStatus;
 use persistence::dossiers::children::Child;
-use persistence::planning::attendance::{self, Attendance};
+use persistence::planning::attendance;
 use persistence::{AnyConnection, activities, dossiers::children};
 
 use crate::problem::FieldError;

@@ -1,10 +1,12 @@
 //! Deadline rules as the city writes them (JSON, stored as written) and which one
 //! applies: the activity's own, else its kind's, else the guide's default for the kind.
 
+pub use persistence::planning::deadline_rules::{ActivityRules, KindRules};
+
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use diesel::Connection;
 use domain::planning::{self, DeadlineRule, RunsOn, TimeUnit};
-use persistence::planning::deadline_rules::{self as store, ActivityRules, KindRules};
+use persistence::planning::deadline_rules::{self as store};
 use persistence::{AnyConnection, activities};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

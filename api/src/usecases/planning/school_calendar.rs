@@ -1,6 +1,8 @@
 //! The calendar agents keep: school holidays imported from the national open dataset
 //! for the city's zone, and closure days that cancel a day's bookings without billing.
 
+pub use persistence::planning::calendar::ClosureDay;
+
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,7 +12,7 @@ use domain::calendar::{
     CalendarProblem, SchoolCalendarRow, SchoolHolidayPeriod, columns_for, french_date,
     school_year_span, zone_holiday_periods,
 };
-use persistence::planning::calendar::{self, ClosureDay, SchoolHoliday};
+use persistence::planning::calendar::{self, SchoolHoliday};
 use persistence::{AnyConnection, activities, city, dossiers::children};
 
 use crate::problem::FieldError;
