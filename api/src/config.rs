@@ -225,35 +225,8 @@ impl Config {
     /// Reads configuration through `lookup`, so tests can pass a map.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let vars = Vars(&lookup);
-        let cors_allowed_origins = vars.list(
-            "CORS_ALLOWED_ORIGINS",
-            "http://localhost:5173,http://localhost:3000",
-        );
-        if let Some(bad) = cors_allowed_origins.iter().find(|o| !is_origin(o)) {
-            return Err(ConfigError {
-                variable: "CORS_ALLOWED_ORIGINS",
-                value: bad.clone(),
-                reason: "each origin must be scheme://host[:port] (a wildcard is refused)".into(),
-            });
-        }
-        let defaults = PasswordPolicy::default();
-        let password_policy = PasswordPolicy {
-            min_length: vars.parse("PASSWORD_MIN_LENGTH", defaults.min_length)?,
-            max_length: vars.parse("PASSWORD_MAX_LENGTH", defaults.max_length)?,
-            require_uppercase: vars
-                .flag("PASSWORD_REQUIRE_UPPERCASE", defaults.require_uppercase)?,
-            require_lowercase: vars
-                .flag("PASSWORD_REQUIRE_LOWERCASE", defaults.require_lowercase)?,
-            require_digit: vars.flag("PASSWORD_REQUIRE_DIGIT", defaults.require_digit)?,
-            require_special: vars.flag("PASSWORD_REQUIRE_SPECIAL", defaults.require_special)?,
-            reject_common: vars.flag("PASSWORD_REJECT_COMMON", defaults.reject_common)?,
-        }
-        .validated()
-        .map_err(|e| ConfigError {
-            variable: "PASSWORD_MIN_LENGTH",
-            value: String::new(),
-            reason: e.to_string(),
-        })?;
+        let cors_allowed_origins = cors_allowed_origins(&vars)?;
+        let password_policy = password_policy(&vars)?;
         Ok(Self {
             bind_addr: vars.text("BIND_ADDR", "127.0.0.1:8080"),
             database_url: vars.text("DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -303,30 +276,7 @@ impl Config {
             },
             access_token_minutes: vars.parse("ACCESS_TOKEN_MINUTES", 15)?,
             trust_proxy_headers: vars.flag("TRUST_PROXY_HEADERS", false)?,
-            mail: MailConfig {
-                transport: match vars.text("MAIL_TRANSPORT", "file").as_str() {
-                    "file" => MailTransport::File(vars.text("MAIL_DIR", "./data/mail").into()),
-                    "smtp" => {
-                        MailTransport::Smtp(vars.raw("SMTP_URL").ok_or_else(|| ConfigError {
-                            variable: "SMTP_URL",
-                            value: String::new(),
-                            reason: "required when MAIL_TRANSPORT=smtp".into(),
-                        })?)
-                    }
-                    other => {
-                        return Err(ConfigError {
-                            variable: "MAIL_TRANSPORT",
-                            value: other.to_owned(),
-                            reason: "expected file or smtp".into(),
-                        });
-                    }
-                },
-                from: vars.text(
-                    "MAIL_FROM",
-                    "Espace Familles <espace.familles@villejuif.example>",
-                ),
-                poll_interval: Duration::from_millis(vars.parse("OUTBOX_POLL_MILLIS", 1000)?),
-            },
+            mail: mail(&vars)?,
             bootstrap_admin: vars
                 .raw("BOOTSTRAP_ADMIN_PASSWORD")
                 .map(|password| BootstrapAdmin {
@@ -334,12 +284,7 @@ impl Config {
                     email: vars.text("BOOTSTRAP_ADMIN_EMAIL", "admin@villejuif.example"),
                     password,
                 }),
-            files: FilesConfig {
-                storage_dir: vars.text("STORAGE_DIR", "./data/files").into(),
-                upload_max_bytes: vars.parse("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)?,
-                import_max_bytes: vars.parse("IMPORT_MAX_BYTES", 20 * 1024 * 1024)?,
-                dossier_max_bytes: vars.parse("DOSSIER_STORAGE_MAX_BYTES", 100 * 1024 * 1024)?,
-            },
+            files: files(&vars)?,
             contact_changes_needing_approval: vars
                 .list("CONTACT_CHANGES_NEEDING_APPROVAL", "address")
                 .iter()
@@ -353,21 +298,7 @@ impl Config {
                 .collect::<Result<_, _>>()?,
             required_vaccinations: vars.list("REQUIRED_VACCINATIONS", "DTP"),
             payments: payments(&vars)?,
-            jobs: JobsConfig {
-                webhook_poll: Duration::from_millis(
-                    vars.parse::<u64>("WEBHOOK_POLL_MILLIS", 1000)?
-                        .clamp(10, 60_000),
-                ),
-                webhook_targets: WebhookTargets {
-                    allow_http: vars.flag("WEBHOOK_ALLOW_HTTP", false)?,
-                    allow_private: vars.flag("WEBHOOK_ALLOW_PRIVATE", false)?,
-                },
-                reminders_every: Duration::from_secs(
-                    60 * vars
-                        .parse::<u64>("REMINDERS_EVERY_MINUTES", 15)?
-                        .clamp(1, 24 * 60),
-                ),
-            },
+            jobs: jobs(&vars)?,
             basket_hold_minutes: vars
                 .parse::<i64>("BASKET_HOLD_MINUTES", 20)?
                 .clamp(1, 24 * 60),
@@ -380,14 +311,7 @@ impl Config {
                         .clamp(5, 3600),
                 ),
             },
-            retention: Retention {
-                audit_days: vars.days("RETENTION_AUDIT_DAYS", 365)?,
-                decided_requests_days: vars.days("RETENTION_DECIDED_REQUESTS_DAYS", 3 * 365)?,
-                imports_days: vars.days("RETENTION_IMPORTS_DAYS", 30)?,
-                sent_emails_days: vars.days("RETENTION_SENT_EMAILS_DAYS", 90)?,
-                ended_sessions_days: vars.days("RETENTION_ENDED_SESSIONS_DAYS", 30)?,
-                notifications_days: vars.days("RETENTION_NOTIFICATIONS_DAYS", 365)?,
-            },
+            retention: retention(&vars)?,
         })
     }
 }
@@ -454,6 +378,113 @@ impl<F: Fn(&str) -> Option<String>> Vars<'_, F> {
             }),
         }
     }
+}
+
+/// The browser origins allowed to call the API: each `scheme://host[:port]`.
+fn cors_allowed_origins<F: Fn(&str) -> Option<String>>(
+    vars: &Vars<'_, F>,
+) -> Result<Vec<String>, ConfigError> {
+    let cors_allowed_origins = vars.list(
+        "CORS_ALLOWED_ORIGINS",
+        "http://localhost:5173,http://localhost:3000",
+    );
+    if let Some(bad) = cors_allowed_origins.iter().find(|o| !is_origin(o)) {
+        return Err(ConfigError {
+            variable: "CORS_ALLOWED_ORIGINS",
+            value: bad.clone(),
+            reason: "each origin must be scheme://host[:port] (a wildcard is refused)".into(),
+        });
+    }
+    Ok(cors_allowed_origins)
+}
+
+/// Where files are kept and how large they may be.
+fn files<F: Fn(&str) -> Option<String>>(vars: &Vars<'_, F>) -> Result<FilesConfig, ConfigError> {
+    Ok(FilesConfig {
+        storage_dir: vars.text("STORAGE_DIR", "./data/files").into(),
+        upload_max_bytes: vars.parse("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)?,
+        import_max_bytes: vars.parse("IMPORT_MAX_BYTES", 20 * 1024 * 1024)?,
+        dossier_max_bytes: vars.parse("DOSSIER_STORAGE_MAX_BYTES", 100 * 1024 * 1024)?,
+    })
+}
+
+/// The password policy: the defaults, each rule overridable.
+fn password_policy<F: Fn(&str) -> Option<String>>(
+    vars: &Vars<'_, F>,
+) -> Result<PasswordPolicy, ConfigError> {
+    let defaults = PasswordPolicy::default();
+    PasswordPolicy {
+        min_length: vars.parse("PASSWORD_MIN_LENGTH", defaults.min_length)?,
+        max_length: vars.parse("PASSWORD_MAX_LENGTH", defaults.max_length)?,
+        require_uppercase: vars.flag("PASSWORD_REQUIRE_UPPERCASE", defaults.require_uppercase)?,
+        require_lowercase: vars.flag("PASSWORD_REQUIRE_LOWERCASE", defaults.require_lowercase)?,
+        require_digit: vars.flag("PASSWORD_REQUIRE_DIGIT", defaults.require_digit)?,
+        require_special: vars.flag("PASSWORD_REQUIRE_SPECIAL", defaults.require_special)?,
+        reject_common: vars.flag("PASSWORD_REJECT_COMMON", defaults.reject_common)?,
+    }
+    .validated()
+    .map_err(|e| ConfigError {
+        variable: "PASSWORD_MIN_LENGTH",
+        value: String::new(),
+        reason: e.to_string(),
+    })
+}
+
+/// Where and how emails go.
+fn mail<F: Fn(&str) -> Option<String>>(vars: &Vars<'_, F>) -> Result<MailConfig, ConfigError> {
+    Ok(MailConfig {
+        transport: match vars.text("MAIL_TRANSPORT", "file").as_str() {
+            "file" => MailTransport::File(vars.text("MAIL_DIR", "./data/mail").into()),
+            "smtp" => MailTransport::Smtp(vars.raw("SMTP_URL").ok_or_else(|| ConfigError {
+                variable: "SMTP_URL",
+                value: String::new(),
+                reason: "required when MAIL_TRANSPORT=smtp".into(),
+            })?),
+            other => {
+                return Err(ConfigError {
+                    variable: "MAIL_TRANSPORT",
+                    value: other.to_owned(),
+                    reason: "expected file or smtp".into(),
+                });
+            }
+        },
+        from: vars.text(
+            "MAIL_FROM",
+            "Espace Familles <espace.familles@villejuif.example>",
+        ),
+        poll_interval: Duration::from_millis(vars.parse("OUTBOX_POLL_MILLIS", 1000)?),
+    })
+}
+
+/// How often the background jobs run, and where webhooks may go.
+fn jobs<F: Fn(&str) -> Option<String>>(vars: &Vars<'_, F>) -> Result<JobsConfig, ConfigError> {
+    Ok(JobsConfig {
+        webhook_poll: Duration::from_millis(
+            vars.parse::<u64>("WEBHOOK_POLL_MILLIS", 1000)?
+                .clamp(10, 60_000),
+        ),
+        webhook_targets: WebhookTargets {
+            allow_http: vars.flag("WEBHOOK_ALLOW_HTTP", false)?,
+            allow_private: vars.flag("WEBHOOK_ALLOW_PRIVATE", false)?,
+        },
+        reminders_every: Duration::from_secs(
+            60 * vars
+                .parse::<u64>("REMINDERS_EVERY_MINUTES", 15)?
+                .clamp(1, 24 * 60),
+        ),
+    })
+}
+
+/// How long each kind of record is kept.
+fn retention<F: Fn(&str) -> Option<String>>(vars: &Vars<'_, F>) -> Result<Retention, ConfigError> {
+    Ok(Retention {
+        audit_days: vars.days("RETENTION_AUDIT_DAYS", 365)?,
+        decided_requests_days: vars.days("RETENTION_DECIDED_REQUESTS_DAYS", 3 * 365)?,
+        imports_days: vars.days("RETENTION_IMPORTS_DAYS", 30)?,
+        sent_emails_days: vars.days("RETENTION_SENT_EMAILS_DAYS", 90)?,
+        ended_sessions_days: vars.days("RETENTION_ENDED_SESSIONS_DAYS", 30)?,
+        notifications_days: vars.days("RETENTION_NOTIFICATIONS_DAYS", 365)?,
+    })
 }
 
 fn payments<F: Fn(&str) -> Option<String>>(vars: &Vars<'_, F>) -> Result<Payments, ConfigError> {

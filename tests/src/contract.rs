@@ -400,7 +400,25 @@ impl Contract {
         let Some(media) = media else {
             fail("a body without a Content-Type".into());
         };
-        let Some(documented) = content.get(&media) else {
+        self.judge_body(o, response, &media, received, &exchange);
+        true
+    }
+
+    /// Judges a body of `media` against what the operation's `response` documents.
+    fn judge_body(
+        &self,
+        o: &Operation,
+        response: &Value,
+        media: &str,
+        received: &Received<'_>,
+        exchange: &dyn Fn() -> String,
+    ) {
+        let fail =
+            |why: String| -> ! { panic!("contract broken: {why}\n  exchange: {}", exchange()) };
+        let status = received.status;
+        let content = &response["content"];
+        let problem = media == "application/problem+json";
+        let Some(documented) = content.get(media) else {
             fail(format!(
                 "media type {media} is not documented for status {status} (documented: {})",
                 content
@@ -423,8 +441,8 @@ impl Contract {
                     .map(str::to_owned)
                     .collect::<Vec<_>>()
             });
-            self.check_problem_body(&exchange(), Some(&media), received.body, codes.as_deref());
-        } else if is_json(&media) {
+            self.check_problem_body(&exchange(), Some(media), received.body, codes.as_deref());
+        } else if is_json(media) {
             let value: Value = serde_json::from_slice(received.body)
                 .unwrap_or_else(|e| fail(format!("the {media} body is not JSON: {e}")));
             let errors = self.errors(
@@ -446,7 +464,6 @@ impl Contract {
                 ));
             }
         }
-        true
     }
 
     fn check_problem_body(

@@ -33,6 +33,10 @@ pub fn throttled(wait: chrono::Duration) -> ApiError {
 }
 
 impl From<Refusal> for ApiError {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "a table: one arm per refusal, each read on its own"
+    )]
     fn from(refusal: Refusal) -> Self {
         use Refusal as R;
         use StatusCode as S;

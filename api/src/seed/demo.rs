@@ -109,53 +109,7 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
         },
         now,
     )?;
-    let mut dossier_18 = None;
-    for (number, name, email, street, guardian, children) in DOSSIERS {
-        let id = dossiers::create(
-            conn,
-            &DossierFields {
-                number: number.to_owned(),
-                name: name.to_owned(),
-                email: Some(email.to_owned()),
-                address_line1: street.to_owned(),
-                postcode: "94800".to_owned(),
-                city: "Villejuif".to_owned(),
-                mobile_phone: Some("0612345678".to_owned()),
-                ..DossierFields::default()
-            },
-            now,
-        )?;
-        dossier_18.get_or_insert(id);
-        dossiers::replace_guardians(
-            conn,
-            id,
-            &[NewGuardian {
-                relationship: "mother".to_owned(),
-                first_name: guardian.to_owned(),
-                last_name: name.to_owned(),
-                email: Some(email.to_owned()),
-                mobile_phone: Some("0612345678".to_owned()),
-                work_phone: None,
-            }],
-        )?;
-        for (first_name, (y, m, d), level, school) in children {
-            let birth_date = NaiveDate::from_ymd_opt(*y, *m, *d)
-                .ok_or_else(|| anyhow::anyhow!("a demo birth date is not a date"))?;
-            persistence::dossiers::children::insert(
-                conn,
-                id,
-                &ChildFields {
-                    first_name: (*first_name).to_owned(),
-                    last_name: name.to_owned(),
-                    birth_date,
-                    school: Some((*school).to_owned()),
-                    school_level: Some((*level).to_owned()),
-                    diet: "standard".to_owned(),
-                },
-                now,
-            )?;
-        }
-    }
+    let dossier_18 = seed_dossiers(conn, now)?;
     if let Some(dossier_18) = dossier_18 {
         seed_dossier_18_extras(conn, dossier_18, now)?;
     }
@@ -299,12 +253,64 @@ fn school_year_start(now: DateTime<Utc>) -> i32 {
     }
 }
 
+/// The demo dossiers, their guardian and children; returns the first one's id (dossier 18).
+fn seed_dossiers(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<Option<i64>> {
+    let mut dossier_18 = None;
+    for (number, name, email, street, guardian, children) in DOSSIERS {
+        let id = dossiers::create(
+            conn,
+            &DossierFields {
+                number: number.to_owned(),
+                name: name.to_owned(),
+                email: Some(email.to_owned()),
+                address_line1: street.to_owned(),
+                postcode: "94800".to_owned(),
+                city: "Villejuif".to_owned(),
+                mobile_phone: Some("0612345678".to_owned()),
+                ..DossierFields::default()
+            },
+            now,
+        )?;
+        dossier_18.get_or_insert(id);
+        dossiers::replace_guardians(
+            conn,
+            id,
+            &[NewGuardian {
+                relationship: "mother".to_owned(),
+                first_name: guardian.to_owned(),
+                last_name: name.to_owned(),
+                email: Some(email.to_owned()),
+                mobile_phone: Some("0612345678".to_owned()),
+                work_phone: None,
+            }],
+        )?;
+        for (first_name, (y, m, d), level, school) in children {
+            let birth_date = NaiveDate::from_ymd_opt(*y, *m, *d)
+                .ok_or_else(|| anyhow::anyhow!("a demo birth date is not a date"))?;
+            persistence::dossiers::children::insert(
+                conn,
+                id,
+                &ChildFields {
+                    first_name: (*first_name).to_owned(),
+                    last_name: name.to_owned(),
+                    birth_date,
+                    school: Some((*school).to_owned()),
+                    school_level: Some((*level).to_owned()),
+                    diet: "standard".to_owned(),
+                },
+                now,
+            )?;
+        }
+    }
+    Ok(dossier_18)
+}
+
 /// The guide's activities, moved to the current school year with the same prices:
 /// morning care for nursery children (3.50 EUR, entry date fixed), the nursery
 /// canteen (2.85 EUR a meal at quotient 850) and the summer holiday centre for
 /// primary children (15.22 EUR a day, paid at once).
 fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
-    use persistence::activities::{self, ActivityFields, NewUnit};
+    use persistence::activities;
     let year = school_year_start(now);
     let day = |y: i32, m: u32, d: u32| {
         NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("no such demo date"))
@@ -372,45 +378,70 @@ fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> 
             ("Centre de loisirs Pasteur", 24),
         ),
     ];
-    for (kind_id, name, starts_on, ends_on, eligibility, mode, entry_rule, unit, group) in demo {
-        let id = activities::insert(
-            conn,
-            &ActivityFields {
-                kind_id,
-                name: name.to_owned(),
-                description: String::new(),
-                starts_on,
-                ends_on,
-                eligibility: eligibility.to_owned(),
-                mode: mode.to_owned(),
-                entry_rule: entry_rule.to_owned(),
-                family_chooses_group: false,
-                sibling_rate_percent: None,
-                required_documents: String::new(),
-                cancellable: true,
-                // The canteen charges a meal taken without a booking 20 % more.
-                unbooked_surcharge_percent: if name.starts_with("Restauration") {
-                    20
-                } else {
-                    0
-                },
-            },
-            now,
-        )?;
-        let (unit_name, starts_at, ends_at, weekdays, prices) = unit;
-        activities::replace_units(
-            conn,
-            id,
-            &[NewUnit {
-                name: unit_name.to_owned(),
-                starts_at: starts_at.to_owned(),
-                ends_at: ends_at.to_owned(),
-                weekdays: weekdays.to_owned(),
-                prices: prices.to_owned(),
-            }],
-        )?;
-        activities::insert_group(conn, id, group.0, group.1)?;
+    for activity in demo {
+        insert_activity(conn, activity, now)?;
     }
+    Ok(())
+}
+
+/// A demo activity: kind, name, dates, eligibility, mode, entry rule, its one unit
+/// (name, hours, weekdays, prices) and its one group (name, capacity).
+type DemoActivity<'a> = (
+    i64,
+    &'a str,
+    NaiveDate,
+    NaiveDate,
+    &'a str,
+    &'a str,
+    &'a str,
+    (&'a str, &'a str, &'a str, &'a str, &'a str),
+    (&'a str, i32),
+);
+
+fn insert_activity(
+    conn: &mut AnyConnection,
+    activity: DemoActivity<'_>,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    use persistence::activities::{self, ActivityFields, NewUnit};
+    let (kind_id, name, starts_on, ends_on, eligibility, mode, entry_rule, unit, group) = activity;
+    let id = activities::insert(
+        conn,
+        &ActivityFields {
+            kind_id,
+            name: name.to_owned(),
+            description: String::new(),
+            starts_on,
+            ends_on,
+            eligibility: eligibility.to_owned(),
+            mode: mode.to_owned(),
+            entry_rule: entry_rule.to_owned(),
+            family_chooses_group: false,
+            sibling_rate_percent: None,
+            required_documents: String::new(),
+            cancellable: true,
+            // The canteen charges a meal taken without a booking 20 % more.
+            unbooked_surcharge_percent: if name.starts_with("Restauration") {
+                20
+            } else {
+                0
+            },
+        },
+        now,
+    )?;
+    let (unit_name, starts_at, ends_at, weekdays, prices) = unit;
+    activities::replace_units(
+        conn,
+        id,
+        &[NewUnit {
+            name: unit_name.to_owned(),
+            starts_at: starts_at.to_owned(),
+            ends_at: ends_at.to_owned(),
+            weekdays: weekdays.to_owned(),
+            prices: prices.to_owned(),
+        }],
+    )?;
+    activities::insert_group(conn, id, group.0, group.1)?;
     Ok(())
 }
 

@@ -381,95 +381,8 @@ pub fn zone_holiday_periods(
     let mut kept = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         let line = index as u64 + 2;
-        let mut problem = |code, message: String| {
-            problems.push(CalendarProblem {
-                line: Some(line),
-                code,
-                message,
-            });
-        };
-        let missing = |label: &str| format!("{label} manquante");
-        if row.zones.trim().is_empty() {
-            problem(CalendarProblemCode::MissingField, missing("zone"));
-            continue;
-        }
-        if zone_key(&row.zones) != zone_wanted {
-            continue;
-        }
-        if row.location.trim().is_empty() {
-            problem(CalendarProblemCode::MissingField, missing("académie"));
-            continue;
-        }
-        if academy_wanted
-            .as_ref()
-            .is_some_and(|wanted| fold(&row.location) != *wanted)
-        {
-            continue;
-        }
-        match audience(&row.population) {
-            Audience::Families => {}
-            Audience::Others => continue,
-            Audience::Unknown => {
-                problem(
-                    CalendarProblemCode::UnknownPopulation,
-                    format!(
-                        "population « {} » inconnue (attendu « Élèves », « Enseignants » ou « - »)",
-                        row.population.trim()
-                    ),
-                );
-                continue;
-            }
-        }
-        let description = row.description.trim();
-        let school_year = row.school_year.trim();
-        let mut complete = true;
-        for (value, label) in [
-            (description, "description"),
-            (school_year, "année scolaire"),
-            (row.start.trim(), "date de début"),
-            (row.end.trim(), "date de fin"),
-        ] {
-            if value.is_empty() {
-                problem(CalendarProblemCode::MissingField, missing(label));
-                complete = false;
-            }
-        }
-        if !complete {
-            continue;
-        }
-        if !valid_school_year(school_year) {
-            problem(
-                CalendarProblemCode::InvalidSchoolYear,
-                format!("année scolaire « {school_year} » illisible (attendu 2026-2027)"),
-            );
-            continue;
-        }
-        let start = read_date(&row.start)
-            .map_err(|why| format!("date de début « {} » {why}", row.start.trim()));
-        let end =
-            read_date(&row.end).map_err(|why| format!("date de fin « {} » {why}", row.end.trim()));
-        let (start, end) = match (start, end) {
-            (Ok(start), Ok(end)) => (start, end),
-            (start, end) => {
-                for message in [start.err(), end.err()].into_iter().flatten() {
-                    problem(CalendarProblemCode::InvalidDate, message);
-                }
-                continue;
-            }
-        };
-        match days_off(description, start, end) {
-            Ok((first_day, last_day)) => kept.push(Kept {
-                line,
-                academy: row.location.trim(),
-                period: SchoolHolidayPeriod {
-                    school_year: school_year.to_owned(),
-                    description: description.to_owned(),
-                    first_day,
-                    last_day,
-                },
-            }),
-            Err((code, message)) => problem(code, message),
-        }
+        let wanted = (zone_wanted.as_str(), academy_wanted.as_deref());
+        kept.extend(read_row(row, line, wanted, &mut problems));
     }
     if academy.is_none() {
         problems.extend(disagreements(&kept, zone));
@@ -484,27 +397,134 @@ pub fn zone_holiday_periods(
         .into_iter()
         .collect();
     if periods.is_empty() {
-        let message = match academy {
-            Some(academy) => format!(
-                "aucune période de vacances pour l'académie « {} » en zone « {} »",
-                academy,
-                zone.trim()
-            ),
-            None => format!(
-                "aucune période de vacances pour la zone « {} »",
-                zone.trim()
-            ),
-        };
-        return Err(vec![CalendarProblem {
-            line: None,
-            code: CalendarProblemCode::NoPeriodForZone,
-            message,
-        }]);
+        return Err(vec![no_period(academy, zone)]);
     }
     periods.sort_by(|a, b| {
         (a.first_day, a.last_day, &a.description).cmp(&(b.first_day, b.last_day, &b.description))
     });
     Ok(periods)
+}
+
+/// The row on line `line`, kept when it is of the wanted zone (and académie) and for
+/// families; every problem it has is added to `problems`.
+fn read_row<'a>(
+    row: &'a SchoolCalendarRow,
+    line: u64,
+    (zone_wanted, academy_wanted): (&str, Option<&str>),
+    problems: &mut Vec<CalendarProblem>,
+) -> Option<Kept<'a>> {
+    let mut problem = |code, message: String| {
+        problems.push(CalendarProblem {
+            line: Some(line),
+            code,
+            message,
+        });
+    };
+    let missing = |label: &str| format!("{label} manquante");
+    if row.zones.trim().is_empty() {
+        problem(CalendarProblemCode::MissingField, missing("zone"));
+        return None;
+    }
+    if zone_key(&row.zones) != zone_wanted {
+        return None;
+    }
+    if row.location.trim().is_empty() {
+        problem(CalendarProblemCode::MissingField, missing("académie"));
+        return None;
+    }
+    if academy_wanted
+        .as_ref()
+        .is_some_and(|wanted| fold(&row.location) != *wanted)
+    {
+        return None;
+    }
+    match audience(&row.population) {
+        Audience::Families => {}
+        Audience::Others => return None,
+        Audience::Unknown => {
+            problem(
+                CalendarProblemCode::UnknownPopulation,
+                format!(
+                    "population « {} » inconnue (attendu « Élèves », « Enseignants » ou « - »)",
+                    row.population.trim()
+                ),
+            );
+            return None;
+        }
+    }
+    let description = row.description.trim();
+    let school_year = row.school_year.trim();
+    let mut complete = true;
+    for (value, label) in [
+        (description, "description"),
+        (school_year, "année scolaire"),
+        (row.start.trim(), "date de début"),
+        (row.end.trim(), "date de fin"),
+    ] {
+        if value.is_empty() {
+            problem(CalendarProblemCode::MissingField, missing(label));
+            complete = false;
+        }
+    }
+    if !complete {
+        return None;
+    }
+    if !valid_school_year(school_year) {
+        problem(
+            CalendarProblemCode::InvalidSchoolYear,
+            format!("année scolaire « {school_year} » illisible (attendu 2026-2027)"),
+        );
+        return None;
+    }
+    let start = read_date(&row.start)
+        .map_err(|why| format!("date de début « {} » {why}", row.start.trim()));
+    let end =
+        read_date(&row.end).map_err(|why| format!("date de fin « {} » {why}", row.end.trim()));
+    let (start, end) = match (start, end) {
+        (Ok(start), Ok(end)) => (start, end),
+        (start, end) => {
+            for message in [start.err(), end.err()].into_iter().flatten() {
+                problem(CalendarProblemCode::InvalidDate, message);
+            }
+            return None;
+        }
+    };
+    match days_off(description, start, end) {
+        Ok((first_day, last_day)) => Some(Kept {
+            line,
+            academy: row.location.trim(),
+            period: SchoolHolidayPeriod {
+                school_year: school_year.to_owned(),
+                description: description.to_owned(),
+                first_day,
+                last_day,
+            },
+        }),
+        Err((code, message)) => {
+            problem(code, message);
+            None
+        }
+    }
+}
+
+/// The problem of a file with no holiday period for the zone (or académie) asked.
+fn no_period(academy: Option<&str>, zone: &str) -> CalendarProblem {
+    let message = match academy {
+        Some(academy) => format!(
+            "aucune période de vacances pour l'académie « {} » en zone « {} »",
+            academy,
+            zone.trim()
+        ),
+        None => format!(
+            "aucune période de vacances pour la zone « {} »",
+            zone.trim()
+        ),
+    };
+    CalendarProblem {
+        line: None,
+        code: CalendarProblemCode::NoPeriodForZone,
+        message,
+    }
 }
 
 /// One `academy_required` problem per period (school year and description) on which the

@@ -457,6 +457,55 @@ fn agrees(first: &Cells, later: &Cells) -> bool {
         .all(|c| later.get(c).is_empty() || later.get(c) == first.get(c))
 }
 
+/// A later row of a dossier already planned at `position` (its first row `first`):
+/// another guardian or child, once each, if its dossier columns agree.
+fn later_row(
+    (dossiers, children_seen): (&mut [PlannedDossier], &mut HashSet<ChildKey>),
+    position: usize,
+    (first, cells): (&Cells, &Cells),
+    mut errors: Errors,
+    today: NaiveDate,
+) -> RowOutcome {
+    if !agrees(first, cells) {
+        errors.0.push(RowError {
+            column: "ligne",
+            problem: RowProblem::DossierConflict,
+        });
+    }
+    let guardian = read_guardian(cells, &mut errors);
+    let family_name = dossiers[position].name.clone();
+    let child = read_child(cells, &mut errors, &family_name, today);
+    if let Some(Some(child)) = &child
+        && children_seen.contains(&child_key(position, child))
+    {
+        errors.0.push(RowError {
+            column: "enfant_prenom",
+            problem: RowProblem::DuplicateChild,
+        });
+    }
+    match (guardian, child) {
+        (Some(guardian), Some(child)) if errors.0.is_empty() => {
+            let dossier = &mut dossiers[position];
+            if let Some(guardian) = guardian
+                && !dossier.guardians.iter().any(|g| {
+                    g.first_name == guardian.first_name && g.last_name == guardian.last_name
+                })
+            {
+                dossier.guardians.push(guardian);
+            }
+            match child {
+                Some(child) => {
+                    children_seen.insert(child_key(position, &child));
+                    dossier.children.push(child);
+                    RowOutcome::AddsChild
+                }
+                None => RowOutcome::Repeats,
+            }
+        }
+        _ => RowOutcome::Rejected(errors.0),
+    }
+}
+
 /// Plans the import of `records` (each with its line number) read under `header`.
 /// `exists` tells whether the city already holds a dossier number.
 pub fn plan(
@@ -468,7 +517,7 @@ pub fn plan(
     let mut plan = ImportPlan::default();
     // Dossier number -> (index in plan.dossiers, or None if rejected; first row).
     let mut seen: HashMap<String, (Option<usize>, usize)> = HashMap::new();
-    let mut children_seen: HashSet<(usize, String, String, NaiveDate)> = HashSet::new();
+    let mut children_seen: HashSet<ChildKey> = HashSet::new();
     for (row_index, (line, record)) in records.iter().enumerate() {
         let cells = Cells {
             index: header,
@@ -523,45 +572,8 @@ pub fn plan(
                     index: header,
                     record: &records[first_row].1,
                 };
-                if !agrees(&first, &cells) {
-                    errors.0.push(RowError {
-                        column: "ligne",
-                        problem: RowProblem::DossierConflict,
-                    });
-                }
-                let guardian = read_guardian(&cells, &mut errors);
-                let family_name = plan.dossiers[position].name.clone();
-                let child = read_child(&cells, &mut errors, &family_name, today);
-                if let Some(Some(child)) = &child
-                    && children_seen.contains(&child_key(position, child))
-                {
-                    errors.0.push(RowError {
-                        column: "enfant_prenom",
-                        problem: RowProblem::DuplicateChild,
-                    });
-                }
-                match (guardian, child) {
-                    (Some(guardian), Some(child)) if errors.0.is_empty() => {
-                        let dossier = &mut plan.dossiers[position];
-                        if let Some(guardian) = guardian
-                            && !dossier.guardians.iter().any(|g| {
-                                g.first_name == guardian.first_name
-                                    && g.last_name == guardian.last_name
-                            })
-                        {
-                            dossier.guardians.push(guardian);
-                        }
-                        match child {
-                            Some(child) => {
-                                children_seen.insert(child_key(position, &child));
-                                dossier.children.push(child);
-                                RowOutcome::AddsChild
-                            }
-                            None => RowOutcome::Repeats,
-                        }
-                    }
-                    _ => RowOutcome::Rejected(errors.0),
-                }
+                let known = (plan.dossiers.as_mut_slice(), &mut children_seen);
+                later_row(known, position, (&first, &cells), errors, today)
             }
         };
         plan.rows.push(RowReport {
@@ -573,7 +585,10 @@ pub fn plan(
     plan
 }
 
-fn child_key(dossier: usize, child: &PlannedChild) -> (usize, String, String, NaiveDate) {
+/// A child as the import tells duplicates apart: dossier, names (any case), birth date.
+type ChildKey = (usize, String, String, NaiveDate);
+
+fn child_key(dossier: usize, child: &PlannedChild) -> ChildKey {
     (
         dossier,
         child.first_name.to_lowercase(),

@@ -237,7 +237,8 @@ fn is_time(text: &str) -> bool {
 }
 
 impl ActivityForm {
-    pub fn into_input(self) -> Result<ActivityInput, ApiError> {
+    /// What is wrong with the form beyond each field's own limits.
+    fn errors(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if self.ends_on < self.starts_on {
             errors.push(FieldError::new(
@@ -286,6 +287,11 @@ impl ActivityForm {
                 ));
             }
         }
+        errors
+    }
+
+    pub fn into_input(self) -> Result<ActivityInput, ApiError> {
+        let errors = self.errors();
         if !errors.is_empty() {
             return Err(ApiError::validation(errors));
         }
