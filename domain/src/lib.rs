@@ -14,3 +14,4 @@ pub mod news;
 pub mod notifications;
 pub mod outbox;
 pub mod planning;
+pub mod stored;

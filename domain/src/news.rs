@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::dossiers::vocabulary::stored_enum;
+use crate::stored::stored_enum;
 
 stored_enum! {
     /// `draft` (no publication date), `scheduled` (published later), `published`,

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::dossiers::vocabulary::stored_enum;
+use crate::stored::stored_enum;
 
 stored_enum! {
     /// The events that concern a family: each makes an in-portal notification, an
@@ -60,4 +60,10 @@ mod tests {
             .sum();
         assert!(total >= 44 * 60, "{total} minutes of retries");
     }
+}
+
+stored_enum! {
+    /// A webhook delivery: pending (tried again with backoff), delivered, or failed
+    /// once its attempts ran out.
+    DeliveryStatus { Pending => "pending", Delivered => "delivered", Failed => "failed" }
 }

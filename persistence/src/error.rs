@@ -14,6 +14,10 @@ pub enum DbError {
     Migration(String),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
+    /// A stored value that does not read (or a value that cannot be written) in its
+    /// column's format: a bug, never a default.
+    #[error("stored value: {0}")]
+    Stored(String),
 }
 
 impl DbError {

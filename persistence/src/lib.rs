@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod planning;
 mod pool;
 pub mod schema;
+pub mod stored;
 
 pub use connection::{AnyConnection, Backend, DatabaseUrl};
 pub use error::DbError;

@@ -361,8 +361,8 @@ impl TestApp {
                     last_name: "TEST".into(),
                     birth_date: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
                     school: None,
-                    school_level: Some(level.into()),
-                    diet: "standard".into(),
+                    school_level: Some(level.parse().unwrap()),
+                    diet: domain::dossiers::Diet::Standard,
                 },
                 now,
             )
@@ -372,8 +372,8 @@ impl TestApp {
             let account = persistence::accounts::insert(
                 &mut conn,
                 &persistence::accounts::NewAccount {
-                    role: "family",
-                    status: "active",
+                    role: domain::accounts::Role::Family,
+                    status: domain::accounts::AccountStatus::Active,
                     username: &username,
                     email: &email,
                     first_name: "Test",

@@ -44,7 +44,7 @@ pub fn render(city: &str, dossier_number: &str, detail: &InvoiceDetail) -> Vec<u
         Row::Bold("Détail".into()),
     ];
     for l in &detail.lines {
-        let kind = if l.kind == "unbooked" {
+        let kind = if l.kind == domain::billing::BillableKind::Unbooked {
             " (sans réservation)"
         } else {
             ""

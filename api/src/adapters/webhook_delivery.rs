@@ -31,7 +31,7 @@ const BATCH: i64 = 20;
 /// The body an endpoint receives; `data` is the notification's (`NotificationData`).
 pub fn payload(claimed: &Claimed) -> String {
     let event = &claimed.event;
-    let data = NoticeData::read(&event.kind, &event.data)
+    let data = NoticeData::read(event.kind, &event.data)
         .and_then(serde_json::to_value)
         .unwrap_or_else(|error| {
             // Sent as stored rather than held back: the receiver still gets the event.
@@ -40,7 +40,7 @@ pub fn payload(claimed: &Claimed) -> String {
         });
     serde_json::json!({
         "id": message_id(event.id),
-        "type": event.kind,
+        "type": event.kind.as_str(),
         "timestamp": utc(event.occurred_at),
         "dossierId": event.dossier_id,
         "data": data,

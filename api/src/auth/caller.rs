@@ -165,7 +165,7 @@ fn confirm(
     let session = accounts::find_active_session(conn, session_id, account_id, now)?
         .ok_or_else(unauthorized)?;
     let account = session.account;
-    let role: Role = account.role.parse().map_err(ApiError::internal)?;
+    let role = account.role;
     if requirement == Requirement::ConsentsIfFamily
         && role == Role::Family
         && session.consents_missing

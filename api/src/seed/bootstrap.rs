@@ -2,6 +2,7 @@
 //! privacy policy, and an admin to run the rest.
 
 use chrono::{DateTime, Utc};
+use domain::accounts::{AccountStatus, Role};
 use persistence::accounts::{self, NewAccount};
 use persistence::{AnyConnection, accounts::legal};
 
@@ -58,8 +59,8 @@ pub fn ensure_admin(
     accounts::insert(
         conn,
         &NewAccount {
-            role: "admin",
-            status: "active",
+            role: Role::Admin,
+            status: AccountStatus::Active,
             username: &admin.username,
             email: &admin.email,
             first_name: "Administrateur",

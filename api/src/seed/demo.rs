@@ -2,6 +2,7 @@
 //! "Demo data"; the credentials are in the README). It grows as the portal does.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::accounts::{AccountStatus, Role};
 use persistence::accounts::{self, NewAccount};
 use persistence::city::{self, NewCitySettings};
 use persistence::dossiers::children::ChildFields;
@@ -127,17 +128,17 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
         .flatten()
         .collect();
     for (account, role, dossier) in [
-        (&FAMILY, "family", dossier_18),
-        (&AGENT, "agent", None),
-        (&ADMIN, "admin", None),
+        (&FAMILY, Role::Family, dossier_18),
+        (&AGENT, Role::Agent, None),
+        (&ADMIN, Role::Admin, None),
     ] {
         let hash = passwords::hash(account.password)?;
-        let is_agent = role == "agent";
+        let is_agent = role == Role::Agent;
         let id = accounts::insert(
             conn,
             &NewAccount {
                 role,
-                status: "active",
+                status: AccountStatus::Active,
                 username: account.username,
                 email: account.email,
                 first_name: account.first_name,
@@ -232,7 +233,7 @@ fn seed_dossier_18_extras(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>)
         conn,
         id,
         &[persistence::dossiers::NewContact {
-            kind: "pickup".to_owned(),
+            kind: domain::dossiers::ContactKind::Pickup,
             first_name: "Rose".to_owned(),
             last_name: "TI".to_owned(),
             relationship: "grand-mère".to_owned(),
@@ -276,7 +277,7 @@ fn seed_dossiers(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<Option
             conn,
             id,
             &[NewGuardian {
-                relationship: "mother".to_owned(),
+                relationship: domain::dossiers::Relationship::Mother,
                 first_name: guardian.to_owned(),
                 last_name: name.to_owned(),
                 email: Some(email.to_owned()),
@@ -295,8 +296,8 @@ fn seed_dossiers(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<Option
                     last_name: name.to_owned(),
                     birth_date,
                     school: Some((*school).to_owned()),
-                    school_level: Some((*level).to_owned()),
-                    diet: "standard".to_owned(),
+                    school_level: Some(level.parse().map_err(anyhow::Error::msg)?),
+                    diet: domain::dossiers::Diet::Standard,
                 },
                 now,
             )?;
@@ -323,105 +324,95 @@ fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> 
             .ok_or_else(|| anyhow::anyhow!("no activity kind {code}"))?
             .id)
     };
-    let nursery = r#"{"minAge":null,"maxAge":null,"ageReference":null,"levels":["PS","MS","GS"]}"#;
-    let primary = r#"{"minAge":null,"maxAge":null,"ageReference":null,"levels":["CP","CE1","CE2","CM1","CM2"]}"#;
+    use domain::activities::{EntryDateRule as Entry, RegistrationMode as Mode};
+    use domain::dossiers::SchoolLevel as L;
+    let nursery = &[L::Ps, L::Ms, L::Gs];
+    let primary = &[L::Cp, L::Ce1, L::Ce2, L::Cm1, L::Cm2];
     let demo = [
-        (
-            kind("morning_care")?,
-            "Accueil matin maternelle",
-            day(year, 9, 1)?,
-            day(year + 1, 7, 2)?,
-            nursery,
-            "automatic",
-            "fixed",
-            (
-                "Matin",
-                "07:30",
-                "08:30",
-                "1,2,4,5",
-                r#"[{"maxQuotient":null,"priceCents":350}]"#,
-            ),
-            ("Maternelle Robespierre", 60),
-        ),
-        (
-            kind("school_catering")?,
-            "Restauration scolaire maternelle",
-            day(year, 9, 1)?,
-            day(year + 1, 7, 2)?,
-            nursery,
-            "automatic",
-            "chosen",
-            (
-                "Repas",
-                "11:30",
-                "13:30",
-                "1,2,4,5",
-                r#"[{"maxQuotient":500,"priceCents":150},{"maxQuotient":1000,"priceCents":285},{"maxQuotient":null,"priceCents":420}]"#,
-            ),
-            ("Restaurant Robespierre", 120),
-        ),
-        (
-            kind("holiday_centre")?,
-            "Accueil Vacances élémentaire — été",
-            day(year + 1, 7, 5)?,
-            day(year + 1, 8, 27)?,
-            primary,
-            "prepaid",
-            "chosen",
-            (
-                "Journée",
-                "08:30",
-                "17:30",
-                "1,2,3,4,5",
-                r#"[{"maxQuotient":null,"priceCents":1522}]"#,
-            ),
-            ("Centre de loisirs Pasteur", 24),
-        ),
+        DemoActivity {
+            kind_id: kind("morning_care")?,
+            name: "Accueil matin maternelle",
+            dates: (day(year, 9, 1)?, day(year + 1, 7, 2)?),
+            levels: nursery,
+            rules: (Mode::Automatic, Entry::Fixed),
+            unit: ("Matin", "07:30", "08:30"),
+            weekdays: &[1, 2, 4, 5],
+            prices: &[(None, 350)],
+            group: ("Maternelle Robespierre", 60),
+        },
+        DemoActivity {
+            kind_id: kind("school_catering")?,
+            name: "Restauration scolaire maternelle",
+            dates: (day(year, 9, 1)?, day(year + 1, 7, 2)?),
+            levels: nursery,
+            rules: (Mode::Automatic, Entry::Chosen),
+            unit: ("Repas", "11:30", "13:30"),
+            weekdays: &[1, 2, 4, 5],
+            prices: &[(Some(500), 150), (Some(1000), 285), (None, 420)],
+            group: ("Restaurant Robespierre", 120),
+        },
+        DemoActivity {
+            kind_id: kind("holiday_centre")?,
+            name: "Accueil Vacances élémentaire — été",
+            dates: (day(year + 1, 7, 5)?, day(year + 1, 8, 27)?),
+            levels: primary,
+            rules: (Mode::Prepaid, Entry::Chosen),
+            unit: ("Journée", "08:30", "17:30"),
+            weekdays: &[1, 2, 3, 4, 5],
+            prices: &[(None, 1522)],
+            group: ("Centre de loisirs Pasteur", 24),
+        },
     ];
     for activity in demo {
-        insert_activity(conn, activity, now)?;
+        insert_activity(conn, &activity, now)?;
     }
     Ok(())
 }
 
-/// A demo activity: kind, name, dates, eligibility, mode, entry rule, its one unit
-/// (name, hours, weekdays, prices) and its one group (name, capacity).
-type DemoActivity<'a> = (
-    i64,
-    &'a str,
-    NaiveDate,
-    NaiveDate,
-    &'a str,
-    &'a str,
-    &'a str,
-    (&'a str, &'a str, &'a str, &'a str, &'a str),
-    (&'a str, i32),
-);
+/// A demo activity, for the school levels `levels`, with its one unit (name, hours,
+/// weekdays, price brackets as (ceiling, price)) and its one group (name, capacity).
+struct DemoActivity {
+    kind_id: i64,
+    name: &'static str,
+    dates: (NaiveDate, NaiveDate),
+    levels: &'static [domain::dossiers::SchoolLevel],
+    rules: (
+        domain::activities::RegistrationMode,
+        domain::activities::EntryDateRule,
+    ),
+    unit: (&'static str, &'static str, &'static str),
+    weekdays: &'static [u32],
+    prices: &'static [(Option<i64>, i64)],
+    group: (&'static str, i32),
+}
 
 fn insert_activity(
     conn: &mut AnyConnection,
-    activity: DemoActivity<'_>,
+    demo: &DemoActivity,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
+    use domain::activities::{Admission, PriceBracket};
     use persistence::activities::{self, ActivityFields, NewUnit};
-    let (kind_id, name, starts_on, ends_on, eligibility, mode, entry_rule, unit, group) = activity;
     let id = activities::insert(
         conn,
         &ActivityFields {
-            kind_id,
-            name: name.to_owned(),
+            kind_id: demo.kind_id,
+            name: demo.name.to_owned(),
             description: String::new(),
-            starts_on,
-            ends_on,
-            eligibility: eligibility.to_owned(),
-            mode: mode.to_owned(),
-            entry_rule: entry_rule.to_owned(),
+            starts_on: demo.dates.0,
+            ends_on: demo.dates.1,
+            eligibility: Admission {
+                levels: demo.levels.to_vec(),
+                ..Admission::default()
+            },
+            mode: demo.rules.0,
+            entry_rule: demo.rules.1,
             family_chooses_group: false,
             sibling_rate_percent: None,
-            required_documents: String::new(),
+            required_documents: Vec::new(),
             cancellable: true,
             // The canteen charges a meal taken without a booking 20 % more.
-            unbooked_surcharge_percent: if name.starts_with("Restauration") {
+            unbooked_surcharge_percent: if demo.name.starts_with("Restauration") {
                 20
             } else {
                 0
@@ -429,7 +420,7 @@ fn insert_activity(
         },
         now,
     )?;
-    let (unit_name, starts_at, ends_at, weekdays, prices) = unit;
+    let (unit_name, starts_at, ends_at) = demo.unit;
     activities::replace_units(
         conn,
         id,
@@ -437,11 +428,18 @@ fn insert_activity(
             name: unit_name.to_owned(),
             starts_at: starts_at.to_owned(),
             ends_at: ends_at.to_owned(),
-            weekdays: weekdays.to_owned(),
-            prices: prices.to_owned(),
+            weekdays: demo.weekdays.to_vec(),
+            prices: demo
+                .prices
+                .iter()
+                .map(|&(max_quotient, price_cents)| PriceBracket {
+                    max_quotient,
+                    price_cents,
+                })
+                .collect(),
         }],
     )?;
-    activities::insert_group(conn, id, group.0, group.1)?;
+    activities::insert_group(conn, id, demo.group.0, demo.group.1)?;
     Ok(())
 }
 
@@ -489,7 +487,7 @@ pub fn seed_invoice(
                 activity_name: activity.name,
                 unit_id: Some(unit.id),
                 unit_name: unit.name,
-                kind: "booked".to_owned(),
+                kind: domain::billing::BillableKind::Booked,
                 first_day: day(6, days.0)?,
                 last_day: day(6, days.1)?,
                 quantity,

@@ -67,6 +67,23 @@ impl AccountStatus {
 #[error("unknown value {0:?}")]
 pub struct UnknownValue(pub String);
 
+/// A stored value outside the list is an error naming it, never a default.
+impl TryFrom<String> for Role {
+    type Error = UnknownValue;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+impl TryFrom<String> for AccountStatus {
+    type Error = UnknownValue;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
 impl FromStr for Role {
     type Err = UnknownValue;
 

@@ -19,6 +19,30 @@ pub struct Eligibility {
     pub levels: Vec<SchoolLevel>,
 }
 
+/// Who an activity admits, as the city sets it: an age band (on a reference day) and
+/// school levels; what is unset admits everyone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Admission {
+    pub min_age: Option<u32>,
+    pub max_age: Option<u32>,
+    pub age_reference: Option<NaiveDate>,
+    pub levels: Vec<SchoolLevel>,
+}
+
+impl Eligibility {
+    /// The rule of an activity running `starts_on..=ends_on` that admits `admission`.
+    pub fn new(starts_on: NaiveDate, ends_on: NaiveDate, admission: &Admission) -> Self {
+        Self {
+            starts_on,
+            ends_on,
+            min_age: admission.min_age,
+            max_age: admission.max_age,
+            age_reference: admission.age_reference,
+            levels: admission.levels.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ineligible {
     /// The activity ended before today.

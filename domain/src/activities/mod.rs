@@ -1,12 +1,16 @@
 //! Activities and registrations: who may join an activity, at what price, and what
 //! becomes of a registration (requested, accepted, waitlisted, refused, cancelled).
 
+mod baskets;
 mod eligibility;
+mod places;
 mod pricing;
 mod registration;
 mod weeks;
 
-pub use eligibility::{Eligibility, Ineligible, age_on, check_eligibility};
+pub use baskets::{BasketStatus, PaymentResult, WeekWaitlistStatus};
+pub use eligibility::{Admission, Eligibility, Ineligible, age_on, check_eligibility};
+pub use places::places_left;
 pub use pricing::{PriceBracket, unit_price};
 pub use registration::{
     EntryDateRule, RegistrationMode, RegistrationStatus, Transition, entry_date, on_request,

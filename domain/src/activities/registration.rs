@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::dossiers::vocabulary::stored_enum;
+use crate::stored::stored_enum;
 
 stored_enum! {
     /// How a registration is decided: an agent decides each request, or the

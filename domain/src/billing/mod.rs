@@ -9,6 +9,9 @@ mod vocabulary;
 
 pub use lines::{Entry, Line, billable, lines, surcharged};
 pub use status::{
-    PAYMENT_TERM_DAYS, credit_note_number, due_on, invoice_number, month_span, status,
+    PAYMENT_TERM_DAYS, balance, credit_note_number, due_on, invoice_number, month_span, status,
 };
-pub use vocabulary::{BillableKind, InvoiceStatus, PaymentMethod};
+pub use vocabulary::{
+    BillableKind, BillingRunStatus, InvoiceStatus, OnlinePaymentStatus, PaymentMethod,
+    PaymentProvider,
+};

@@ -32,6 +32,11 @@ pub fn credit_note_number(year: i32, n: i64) -> String {
     format!("AV{year}-{n:06}")
 }
 
+/// What is left to pay on an invoice (negative: the city owes the family).
+pub fn balance(total_cents: i64, paid_cents: i64, credited_cents: i64) -> i64 {
+    total_cents - paid_cents - credited_cents
+}
+
 /// Nothing left to pay (paid or credited): paid; past its due date: overdue; some
 /// paid: partly paid; else to pay.
 pub fn status(
@@ -41,7 +46,7 @@ pub fn status(
     due_on: NaiveDate,
     today: NaiveDate,
 ) -> InvoiceStatus {
-    if total_cents - paid_cents - credited_cents <= 0 {
+    if balance(total_cents, paid_cents, credited_cents) <= 0 {
         InvoiceStatus::Paid
     } else if today > due_on {
         InvoiceStatus::Overdue

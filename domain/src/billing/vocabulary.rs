@@ -1,6 +1,6 @@
 //! Billing's stored words.
 
-use crate::dossiers::vocabulary::stored_enum;
+use crate::stored::stored_enum;
 
 stored_enum! {
     /// Why a day is billed: it was booked (and the child came, or missed it without a
@@ -30,5 +30,38 @@ stored_enum! {
         Cesu => "cesu",
         Card => "card",
         DirectDebit => "direct_debit",
+    }
+}
+
+stored_enum! {
+    /// Who takes an online payment: the treasury's PayFiP, or the built-in sandbox
+    /// that stands in for it locally.
+    PaymentProvider {
+        Sandbox => "sandbox",
+        PayFip => "payfip",
+    }
+}
+
+stored_enum! {
+    /// An online payment attempt: being created at the provider, then pending until
+    /// the provider says how it ended.
+    OnlinePaymentStatus {
+        Creating => "creating",
+        Pending => "pending",
+        Paid => "paid",
+        Refused => "refused",
+        Abandoned => "abandoned",
+        Failed => "failed",
+    }
+}
+
+stored_enum! {
+    /// A month's billing run: running (one at a time), then completed, or interrupted
+    /// (a crash: the next run goes on) or failed.
+    BillingRunStatus {
+        Running => "running",
+        Completed => "completed",
+        Interrupted => "interrupted",
+        Failed => "failed",
     }
 }

@@ -17,4 +17,6 @@ pub use files::{FileType, safe_file_name};
 pub use health::missing_vaccinations;
 pub use quotient::{QuotientPeriod, current_quotient};
 pub use request::{RequestDecision, RequestKind, RequestStatus, decide};
-pub use vocabulary::{ContactKind, Diet, DocumentKind, DocumentOrigin, Relationship, SchoolLevel};
+pub use vocabulary::{
+    ContactKind, Diet, DocumentKind, DocumentOrigin, ImportStatus, Relationship, SchoolLevel,
+};

@@ -1,6 +1,6 @@
 //! A family's request (démarche): filed, then accepted or refused once by an agent.
 
-use super::vocabulary::stored_enum;
+use crate::stored::stored_enum;
 
 stored_enum! {
     /// What a request asks for.

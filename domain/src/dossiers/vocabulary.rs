@@ -1,34 +1,6 @@
 //! The closed lists a dossier uses, each stored and served as a stable string.
 
-/// Declares an enum stored as text: `as_str`, `FromStr`, and the list of values.
-macro_rules! stored_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = String;
-
-            fn from_str(text: &str) -> Result<Self, Self::Err> {
-                match text {
-                    $($text => Ok(Self::$variant),)+
-                    other => Err(format!("unknown {}: {other}", stringify!($name))),
-                }
-            }
-        }
-    };
-}
-
-pub(crate) use stored_enum;
+use crate::stored::stored_enum;
 
 stored_enum! {
     /// French school levels: maternelle (PS, MS, GS) then élémentaire (CP to CM2).
@@ -113,4 +85,9 @@ mod tests {
             [&SchoolLevel::Ps, &SchoolLevel::Ms, &SchoolLevel::Gs]
         );
     }
+}
+
+stored_enum! {
+    /// A CSV import of dossiers: checked (the dry run's report kept), then imported.
+    ImportStatus { Checked => "checked", Imported => "imported" }
 }

@@ -1,6 +1,6 @@
 //! What agents record of a booked (or unbooked) day, which decides its billing.
 
-use crate::dossiers::vocabulary::stored_enum;
+use crate::stored::stored_enum;
 
 stored_enum! {
     /// Who came: booked and present or absent without justification are billed; a
@@ -18,5 +18,14 @@ impl AttendanceStatus {
     /// Whether the status is for a child who was booked that day.
     pub fn expects_booking(self) -> bool {
         self != Self::PresentUnbooked
+    }
+}
+
+stored_enum! {
+    /// A booked day: booked by the family or an agent, or closed (the city closed the
+    /// day: the booking stays, unbilled).
+    BookingStatus {
+        Booked => "booked",
+        Closed => "closed",
     }
 }

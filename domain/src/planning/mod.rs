@@ -12,10 +12,10 @@ mod defaults;
 mod properties;
 mod rules;
 
-pub use attendance::AttendanceStatus;
+pub use attendance::{AttendanceStatus, BookingStatus};
 pub use days::{ClosedReason, DaySetting, RunsOn, UnknownRunsOn, day_state};
 pub use deadline::{
     ChangeDecision, ChangeWindow, booking_windows, change_window, decide, paris_instant,
 };
-pub use defaults::{default_rules, default_runs_on};
+pub use defaults::{EffectiveRules, WrittenRules, default_rules, default_runs_on, effective_rules};
 pub use rules::{Calendar, DeadlineRule, TimeUnit};

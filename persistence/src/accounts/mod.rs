@@ -6,6 +6,7 @@ pub mod throttles;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::accounts::{AccountStatus, Role};
 
 use crate::schema::{account_tokens, accounts, dossiers, refresh_tokens, sessions};
 use crate::{AnyConnection, DbError, db_time};
@@ -14,8 +15,10 @@ use crate::{AnyConnection, DbError, db_time};
 #[diesel(table_name = accounts)]
 pub struct Account {
     pub id: i64,
-    pub role: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
+    #[diesel(deserialize_as = String)]
+    pub status: AccountStatus,
     pub username: String,
     pub email: String,
     pub first_name: String,
@@ -29,8 +32,8 @@ pub struct Account {
 
 #[derive(Debug, Clone)]
 pub struct NewAccount<'a> {
-    pub role: &'a str,
-    pub status: &'a str,
+    pub role: Role,
+    pub status: AccountStatus,
     pub username: &'a str,
     pub email: &'a str,
     pub first_name: &'a str,
@@ -46,11 +49,11 @@ pub fn insert(
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
     let now = db_time(now);
-    let activated_at = (new.status == "active").then_some(now);
+    let activated_at = (new.status == AccountStatus::Active).then_some(now);
     Ok(diesel::insert_into(accounts::table)
         .values((
-            accounts::role.eq(new.role),
-            accounts::status.eq(new.status),
+            accounts::role.eq(new.role.as_str()),
+            accounts::status.eq(new.status.as_str()),
             accounts::username.eq(new.username),
             accounts::username_key.eq(new.username.to_lowercase()),
             accounts::email.eq(new.email),
@@ -116,12 +119,12 @@ pub fn any_with_role(conn: &mut AnyConnection, role: &str) -> Result<bool, DbErr
 pub fn set_status(
     conn: &mut AnyConnection,
     id: i64,
-    status: &str,
+    status: AccountStatus,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     diesel::update(accounts::table.find(id))
         .set((
-            accounts::status.eq(status),
+            accounts::status.eq(status.as_str()),
             accounts::updated_at.eq(db_time(now)),
         ))
         .execute(conn)?;
@@ -139,11 +142,11 @@ pub fn activate(
     let now = db_time(now);
     let target = accounts::table
         .find(id)
-        .filter(accounts::status.eq("pending"));
+        .filter(accounts::status.eq(AccountStatus::Pending.as_str()));
     let changed = match password_hash {
         Some(hash) => diesel::update(target)
             .set((
-                accounts::status.eq("active"),
+                accounts::status.eq(AccountStatus::Active.as_str()),
                 accounts::activated_at.eq(now),
                 accounts::updated_at.eq(now),
                 accounts::password_hash.eq(hash),
@@ -151,7 +154,7 @@ pub fn activate(
             .execute(conn)?,
         None => diesel::update(target)
             .set((
-                accounts::status.eq("active"),
+                accounts::status.eq(AccountStatus::Active.as_str()),
                 accounts::activated_at.eq(now),
                 accounts::updated_at.eq(now),
             ))
@@ -484,7 +487,7 @@ pub fn find_active_session(
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
-        .filter(accounts::status.eq("active"))
+        .filter(accounts::status.eq(AccountStatus::Active.as_str()))
         .select((
             Account::as_select(),
             diesel::dsl::exists(crate::accounts::legal::unaccepted_current!(account_id)),
@@ -530,7 +533,7 @@ pub fn active_of_dossiers(
 ) -> Result<Vec<Account>, DbError> {
     Ok(accounts::table
         .filter(accounts::dossier_id.eq_any(dossier_ids))
-        .filter(accounts::status.eq("active"))
+        .filter(accounts::status.eq(AccountStatus::Active.as_str()))
         .order(accounts::id)
         .select(Account::as_select())
         .load(conn)?)

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date};
+use domain::activities::{BasketStatus, WeekWaitlistStatus};
 
 use crate::schema::{basket_items, baskets, week_places};
 use crate::{AnyConnection, DbError, db_time};
@@ -15,7 +16,8 @@ pub struct Basket {
     pub id: i64,
     pub dossier_id: i64,
     pub account_id: Option<i64>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: BasketStatus,
     pub total_cents: i64,
     pub hold_until: Option<NaiveDateTime>,
     pub idempotency_key: Option<String>,
@@ -43,7 +45,7 @@ pub struct BasketItem {
 pub fn open_of(conn: &mut AnyConnection, dossier_id: i64) -> Result<Option<Basket>, DbError> {
     Ok(baskets::table
         .filter(baskets::dossier_id.eq(dossier_id))
-        .filter(baskets::status.eq("open"))
+        .filter(baskets::status.eq(BasketStatus::Open.as_str()))
         .select(Basket::as_select())
         .first(conn)
         .optional()?)
@@ -61,7 +63,7 @@ pub fn open(
         .values((
             baskets::dossier_id.eq(dossier_id),
             baskets::account_id.eq(account_id),
-            baskets::status.eq("open"),
+            baskets::status.eq(BasketStatus::Open.as_str()),
             baskets::created_at.eq(now),
             baskets::updated_at.eq(now),
         ))
@@ -165,7 +167,7 @@ pub fn week_booked(
             .filter(basket_items::child_id.eq(child_id))
             .filter(basket_items::activity_id.eq(activity_id))
             .filter(basket_items::week_start.eq(week_start))
-            .filter(baskets::status.eq_any(["held", "paid"])),
+            .filter(baskets::status.eq_any(BasketStatus::HOLDING.map(BasketStatus::as_str))),
     ))
     .get_result(conn)?)
 }
@@ -174,16 +176,19 @@ pub fn week_booked(
 pub fn set_status(
     conn: &mut AnyConnection,
     id: i64,
-    from: &str,
-    to: &str,
+    from: BasketStatus,
+    to: BasketStatus,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     let changed = diesel::update(
         baskets::table
             .filter(baskets::id.eq(id))
-            .filter(baskets::status.eq(from)),
+            .filter(baskets::status.eq(from.as_str())),
     )
-    .set((baskets::status.eq(to), baskets::updated_at.eq(db_time(now))))
+    .set((
+        baskets::status.eq(to.as_str()),
+        baskets::updated_at.eq(db_time(now)),
+    ))
     .execute(conn)?;
     Ok(changed == 1)
 }
@@ -201,10 +206,10 @@ pub fn hold(
     let changed = diesel::update(
         baskets::table
             .filter(baskets::id.eq(id))
-            .filter(baskets::status.eq("open")),
+            .filter(baskets::status.eq(BasketStatus::Open.as_str())),
     )
     .set((
-        baskets::status.eq("held"),
+        baskets::status.eq(BasketStatus::Held.as_str()),
         baskets::idempotency_key.eq(key),
         baskets::payment_reference.eq(reference),
         baskets::hold_until.eq(db_time(hold_until)),
@@ -217,7 +222,7 @@ pub fn hold(
 /// Held baskets whose hold ran out before `now`.
 pub fn expired_holds(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Vec<Basket>, DbError> {
     Ok(baskets::table
-        .filter(baskets::status.eq("held"))
+        .filter(baskets::status.eq(BasketStatus::Held.as_str()))
         .filter(baskets::hold_until.lt(db_time(now)))
         .select(Basket::as_select())
         .load(conn)?)
@@ -231,7 +236,7 @@ pub fn paid_items_of(
     Ok(basket_items::table
         .inner_join(baskets::table)
         .filter(baskets::dossier_id.eq(dossier_id))
-        .filter(baskets::status.eq("paid"))
+        .filter(baskets::status.eq(BasketStatus::Paid.as_str()))
         .order(basket_items::week_start.desc())
         .select(BasketItem::as_select())
         .load(conn)?)
@@ -312,7 +317,7 @@ pub fn week_booked_elsewhere(
             .filter(basket_items::activity_id.eq(item.activity_id))
             .filter(basket_items::week_start.eq(item.week_start))
             .filter(baskets::id.ne(basket_id))
-            .filter(baskets::status.eq_any(["held", "paid"])),
+            .filter(baskets::status.eq_any(BasketStatus::HOLDING.map(BasketStatus::as_str))),
     ))
     .get_result(conn)?)
 }
@@ -331,7 +336,8 @@ pub struct WaitingEntry {
     pub activity_id: i64,
     pub group_id: i64,
     pub week_start: NaiveDate,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: WeekWaitlistStatus,
     pub basket_id: Option<i64>,
     pub offer_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -353,7 +359,7 @@ pub fn wait_for_week(
             week_waitlist::activity_id.eq(item.activity_id),
             week_waitlist::group_id.eq(item.group_id),
             week_waitlist::week_start.eq(item.week_start),
-            week_waitlist::status.eq("waiting"),
+            week_waitlist::status.eq(WeekWaitlistStatus::Waiting.as_str()),
             week_waitlist::created_at.eq(db_time(now)),
         ))
         .returning(week_waitlist::id)
@@ -380,7 +386,7 @@ pub fn first_waiting_for_week(
     Ok(week_waitlist::table
         .filter(week_waitlist::group_id.eq(group_id))
         .filter(week_waitlist::week_start.eq(week_start))
-        .filter(week_waitlist::status.eq("waiting"))
+        .filter(week_waitlist::status.eq(WeekWaitlistStatus::Waiting.as_str()))
         .order(week_waitlist::id)
         .select(WaitingEntry::as_select())
         .first(conn)
@@ -392,7 +398,7 @@ pub fn week_position(conn: &mut AnyConnection, entry: &WaitingEntry) -> Result<i
     Ok(week_waitlist::table
         .filter(week_waitlist::group_id.eq(entry.group_id))
         .filter(week_waitlist::week_start.eq(entry.week_start))
-        .filter(week_waitlist::status.eq("waiting"))
+        .filter(week_waitlist::status.eq(WeekWaitlistStatus::Waiting.as_str()))
         .filter(week_waitlist::id.le(entry.id))
         .count()
         .get_result(conn)?)
@@ -408,10 +414,10 @@ pub fn offer_week(
     let changed = diesel::update(
         week_waitlist::table
             .filter(week_waitlist::id.eq(entry_id))
-            .filter(week_waitlist::status.eq("waiting")),
+            .filter(week_waitlist::status.eq(WeekWaitlistStatus::Waiting.as_str())),
     )
     .set((
-        week_waitlist::status.eq("offered"),
+        week_waitlist::status.eq(WeekWaitlistStatus::Offered.as_str()),
         week_waitlist::basket_id.eq(basket_id),
         week_waitlist::offer_until.eq(db_time(until)),
     ))
@@ -420,13 +426,17 @@ pub fn offer_week(
 }
 
 /// Closes the offer made through `basket_id`: taken (paid) or lapsed.
-pub fn close_offer(conn: &mut AnyConnection, basket_id: i64, status: &str) -> Result<(), DbError> {
+pub fn close_offer(
+    conn: &mut AnyConnection,
+    basket_id: i64,
+    status: WeekWaitlistStatus,
+) -> Result<(), DbError> {
     diesel::update(
         week_waitlist::table
             .filter(week_waitlist::basket_id.eq(basket_id))
-            .filter(week_waitlist::status.eq("offered")),
+            .filter(week_waitlist::status.eq(WeekWaitlistStatus::Offered.as_str())),
     )
-    .set(week_waitlist::status.eq(status))
+    .set(week_waitlist::status.eq(status.as_str()))
     .execute(conn)?;
     Ok(())
 }
@@ -446,7 +456,7 @@ pub fn insert_held(
         .values((
             baskets::dossier_id.eq(dossier_id),
             baskets::account_id.eq(account_id),
-            baskets::status.eq("held"),
+            baskets::status.eq(BasketStatus::Held.as_str()),
             baskets::total_cents.eq(item.amount_cents),
             baskets::hold_until.eq(db_time(until)),
             baskets::payment_reference.eq(reference),
@@ -475,7 +485,7 @@ pub fn claim_open(
     let changed = diesel::update(
         baskets::table
             .filter(baskets::dossier_id.eq(dossier_id))
-            .filter(baskets::status.eq("open")),
+            .filter(baskets::status.eq(BasketStatus::Open.as_str())),
     )
     .set(baskets::updated_at.eq(db_time(now)))
     .execute(conn)?;
@@ -499,9 +509,9 @@ pub fn lapse_waiting(conn: &mut AnyConnection, entry_id: i64) -> Result<(), DbEr
     diesel::update(
         week_waitlist::table
             .filter(week_waitlist::id.eq(entry_id))
-            .filter(week_waitlist::status.eq("waiting")),
+            .filter(week_waitlist::status.eq(WeekWaitlistStatus::Waiting.as_str())),
     )
-    .set(week_waitlist::status.eq("lapsed"))
+    .set(week_waitlist::status.eq(WeekWaitlistStatus::Lapsed.as_str()))
     .execute(conn)?;
     Ok(())
 }

@@ -8,7 +8,11 @@ pub mod registrations;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use domain::activities::{Admission, EntryDateRule, PriceBracket, RegistrationMode};
+use domain::dossiers::DocumentKind;
+
 use crate::schema::{activities, activity_groups, activity_kinds, activity_units};
+use crate::stored::{Stored, StoredText};
 use crate::{AnyConnection, DbError, db_time};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -54,12 +58,16 @@ pub struct Activity {
     pub description: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
-    pub eligibility: String,
-    pub mode: String,
-    pub entry_rule: String,
+    #[diesel(deserialize_as = StoredText<Admission>)]
+    pub eligibility: Admission,
+    #[diesel(deserialize_as = String)]
+    pub mode: RegistrationMode,
+    #[diesel(deserialize_as = String)]
+    pub entry_rule: EntryDateRule,
     pub family_chooses_group: bool,
     pub sibling_rate_percent: Option<i32>,
-    pub required_documents: String,
+    #[diesel(deserialize_as = StoredText<Vec<DocumentKind>>)]
+    pub required_documents: Vec<DocumentKind>,
     pub cancellable: bool,
     pub version: i64,
     pub created_at: NaiveDateTime,
@@ -69,22 +77,60 @@ pub struct Activity {
 }
 
 /// What the city sets on an activity.
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = activities, treat_none_as_null = true)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityFields {
     pub kind_id: i64,
     pub name: String,
     pub description: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
-    pub eligibility: String,
-    pub mode: String,
-    pub entry_rule: String,
+    pub eligibility: Admission,
+    pub mode: RegistrationMode,
+    pub entry_rule: EntryDateRule,
     pub family_chooses_group: bool,
     pub sibling_rate_percent: Option<i32>,
-    pub required_documents: String,
+    pub required_documents: Vec<DocumentKind>,
     pub cancellable: bool,
     pub unbooked_surcharge_percent: i32,
+}
+
+/// [`ActivityFields`] as the table stores them.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = activities, treat_none_as_null = true)]
+struct ActivityRow<'a> {
+    kind_id: i64,
+    name: &'a str,
+    description: &'a str,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    eligibility: String,
+    mode: &'static str,
+    entry_rule: &'static str,
+    family_chooses_group: bool,
+    sibling_rate_percent: Option<i32>,
+    required_documents: String,
+    cancellable: bool,
+    unbooked_surcharge_percent: i32,
+}
+
+impl ActivityFields {
+    fn row(&self) -> Result<ActivityRow<'_>, DbError> {
+        Ok(ActivityRow {
+            kind_id: self.kind_id,
+            name: &self.name,
+            description: &self.description,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            eligibility: self.eligibility.encode()?,
+            mode: self.mode.as_str(),
+            entry_rule: self.entry_rule.as_str(),
+            family_chooses_group: self.family_chooses_group,
+            sibling_rate_percent: self.sibling_rate_percent,
+            required_documents: self.required_documents.encode()?,
+            cancellable: self.cancellable,
+            unbooked_surcharge_percent: self.unbooked_surcharge_percent,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -96,8 +142,11 @@ pub struct Unit {
     pub name: String,
     pub starts_at: String,
     pub ends_at: String,
-    pub weekdays: String,
-    pub prices: String,
+    /// 1 (Monday) to 7.
+    #[diesel(deserialize_as = StoredText<Vec<u32>>)]
+    pub weekdays: Vec<u32>,
+    #[diesel(deserialize_as = StoredText<Vec<PriceBracket>>)]
+    pub prices: Vec<PriceBracket>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,8 +154,8 @@ pub struct NewUnit {
     pub name: String,
     pub starts_at: String,
     pub ends_at: String,
-    pub weekdays: String,
-    pub prices: String,
+    pub weekdays: Vec<u32>,
+    pub prices: Vec<PriceBracket>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -127,7 +176,7 @@ pub fn insert(
     let now = db_time(now);
     Ok(diesel::insert_into(activities::table)
         .values((
-            fields,
+            fields.row()?,
             activities::created_at.eq(now),
             activities::updated_at.eq(now),
         ))
@@ -181,7 +230,7 @@ pub fn update(
             .filter(activities::version.eq(version)),
     )
     .set((
-        fields,
+        fields.row()?,
         activities::version.eq(activities::version + 1),
         activities::updated_at.eq(db_time(now)),
     ))
@@ -212,12 +261,13 @@ pub fn replace_units(
     )
     .execute(conn)?;
     for (position, unit) in (0..).zip(units) {
+        let (weekdays, prices) = (unit.weekdays.encode()?, unit.prices.encode()?);
         let changes = (
             activity_units::name.eq(&unit.name),
             activity_units::starts_at.eq(&unit.starts_at),
             activity_units::ends_at.eq(&unit.ends_at),
-            activity_units::weekdays.eq(&unit.weekdays),
-            activity_units::prices.eq(&unit.prices),
+            activity_units::weekdays.eq(&weekdays),
+            activity_units::prices.eq(&prices),
         );
         let updated = diesel::update(
             activity_units::table

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-
 use domain::activities::RegistrationStatus;
 
 use crate::schema::{activities, children, registrations};
@@ -17,7 +16,8 @@ pub struct Registration {
     pub child_id: i64,
     pub dossier_id: i64,
     pub group_id: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: RegistrationStatus,
     pub entry_date: NaiveDate,
     pub health_form_id: Option<i64>,
     pub reason: Option<String>,
@@ -34,7 +34,8 @@ pub struct NewRegistration {
     pub child_id: i64,
     pub dossier_id: i64,
     pub group_id: i64,
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: RegistrationStatus,
     pub entry_date: NaiveDate,
     pub health_form_id: Option<i64>,
     pub requested_by: Option<i64>,
@@ -50,7 +51,7 @@ pub fn insert(
     let now = db_time(now);
     Ok(diesel::insert_into(registrations::table)
         .values((
-            new,
+            new.clone(),
             registrations::created_at.eq(now),
             registrations::updated_at.eq(now),
         ))
@@ -136,8 +137,8 @@ pub fn queue(
 pub fn set_status(
     conn: &mut AnyConnection,
     id: i64,
-    from: &str,
-    to: &str,
+    from: RegistrationStatus,
+    to: RegistrationStatus,
     reason: Option<&str>,
     decided_by: Option<i64>,
     now: DateTime<Utc>,
@@ -145,10 +146,10 @@ pub fn set_status(
     let changed = diesel::update(
         registrations::table
             .filter(registrations::id.eq(id))
-            .filter(registrations::status.eq(from)),
+            .filter(registrations::status.eq(from.as_str())),
     )
     .set((
-        registrations::status.eq(to),
+        registrations::status.eq(to.as_str()),
         registrations::reason.eq(reason),
         registrations::decided_by.eq(decided_by),
         registrations::updated_at.eq(db_time(now)),
@@ -164,7 +165,7 @@ pub fn first_waiting(
 ) -> Result<Option<Registration>, DbError> {
     Ok(registrations::table
         .filter(registrations::group_id.eq(group_id))
-        .filter(registrations::status.eq("waitlisted"))
+        .filter(registrations::status.eq(RegistrationStatus::Waitlisted.as_str()))
         .order(registrations::id)
         .select(Registration::as_select())
         .first(conn)
@@ -178,7 +179,7 @@ pub fn waitlist_position(
 ) -> Result<i64, DbError> {
     Ok(registrations::table
         .filter(registrations::group_id.eq(registration.group_id))
-        .filter(registrations::status.eq("waitlisted"))
+        .filter(registrations::status.eq(RegistrationStatus::Waitlisted.as_str()))
         .filter(registrations::id.le(registration.id))
         .count()
         .get_result(conn)?)
@@ -221,7 +222,7 @@ pub fn has_live_sibling(
 pub fn accepted_dossiers(conn: &mut AnyConnection, activity_id: i64) -> Result<Vec<i64>, DbError> {
     Ok(registrations::table
         .filter(registrations::activity_id.eq(activity_id))
-        .filter(registrations::status.eq("accepted"))
+        .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
         .select(registrations::dossier_id)
         .distinct()
         .order(registrations::dossier_id)
@@ -248,7 +249,7 @@ pub fn accepted_entry_dates(
 ) -> Result<Vec<NaiveDate>, DbError> {
     Ok(registrations::table
         .filter(registrations::group_id.eq(group_id))
-        .filter(registrations::status.eq("accepted"))
+        .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
         .select(registrations::entry_date)
         .load(conn)?)
 }

@@ -7,12 +7,16 @@ pub mod online_payments;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::billing::{BillableKind, BillingRunStatus, PaymentMethod};
+use domain::planning::BookingStatus;
 
 use crate::schema::{
     activities, activity_units, attendances, billing_runs, bookings, children, credit_notes,
     document_numbers, dossiers, family_quotients, invoice_lines, invoices, payments, registrations,
 };
+use crate::stored::Stored;
 use crate::{AnyConnection, DbError, db_time};
+use domain::activities::PriceBracket;
 
 // --- what a run reads ---
 
@@ -27,7 +31,7 @@ pub fn booked_between(
 ) -> Result<Vec<BookedUnit>, DbError> {
     Ok(bookings::table
         .filter(bookings::day.between(first, last))
-        .filter(bookings::status.eq("booked"))
+        .filter(bookings::status.eq(BookingStatus::Booked.as_str()))
         .select((
             bookings::dossier_id,
             bookings::child_id,
@@ -63,7 +67,8 @@ pub fn attendance_between(
 pub struct PricedActivity {
     pub id: i64,
     pub name: String,
-    pub mode: String,
+    #[diesel(deserialize_as = String)]
+    pub mode: domain::activities::RegistrationMode,
     pub sibling_rate_percent: Option<i32>,
     pub unbooked_surcharge_percent: i32,
 }
@@ -74,16 +79,22 @@ pub fn priced_activities(conn: &mut AnyConnection) -> Result<Vec<PricedActivity>
         .load(conn)?)
 }
 
-/// Every unit: (id, activity, name, prices as stored).
-pub fn units(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String, String)>, DbError> {
-    Ok(activity_units::table
+/// A unit of an activity and its price brackets.
+pub type PricedUnit = (i64, i64, String, Vec<PriceBracket>);
+
+/// Every unit: (id, activity, name, prices).
+pub fn units(conn: &mut AnyConnection) -> Result<Vec<PricedUnit>, DbError> {
+    let rows: Vec<(i64, i64, String, String)> = activity_units::table
         .select((
             activity_units::id,
             activity_units::activity_id,
             activity_units::name,
             activity_units::prices,
         ))
-        .load(conn)?)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, activity, name, prices)| Ok((id, activity, name, Stored::read(&prices)?)))
+        .collect()
 }
 
 /// The registrations that make a sibling (requested, accepted or waitlisted):
@@ -201,7 +212,8 @@ pub fn take_numbers(
 pub struct BillingRun {
     pub id: i64,
     pub month: NaiveDate,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: BillingRunStatus,
     pub dossiers_total: i32,
     pub dossiers_done: i32,
     pub invoices_created: i32,
@@ -219,7 +231,7 @@ pub fn running_of(
 ) -> Result<Option<BillingRun>, DbError> {
     Ok(billing_runs::table
         .filter(billing_runs::month.eq(month))
-        .filter(billing_runs::status.eq("running"))
+        .filter(billing_runs::status.eq(BillingRunStatus::Running.as_str()))
         .select(BillingRun::as_select())
         .get_result(conn)
         .optional()?)
@@ -236,7 +248,7 @@ pub fn start_run(
     Ok(diesel::insert_into(billing_runs::table)
         .values((
             billing_runs::month.eq(month),
-            billing_runs::status.eq("running"),
+            billing_runs::status.eq(BillingRunStatus::Running.as_str()),
             billing_runs::started_by.eq(started_by),
             billing_runs::started_at.eq(db_time(now)),
             billing_runs::lease_until.eq(db_time(lease_until)),
@@ -249,16 +261,16 @@ pub fn start_run(
 pub fn end_run(
     conn: &mut AnyConnection,
     id: i64,
-    status: &str,
+    status: BillingRunStatus,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     diesel::update(
         billing_runs::table
             .find(id)
-            .filter(billing_runs::status.eq("running")),
+            .filter(billing_runs::status.eq(BillingRunStatus::Running.as_str())),
     )
     .set((
-        billing_runs::status.eq(status),
+        billing_runs::status.eq(status.as_str()),
         billing_runs::finished_at.eq(db_time(now)),
     ))
     .execute(conn)?;
@@ -295,7 +307,7 @@ pub fn advance_run(
     let updated = diesel::update(
         billing_runs::table
             .find(id)
-            .filter(billing_runs::status.eq("running")),
+            .filter(billing_runs::status.eq(BillingRunStatus::Running.as_str())),
     )
     .set((
         billing_runs::dossiers_done.eq(billing_runs::dossiers_done + dossiers),
@@ -373,7 +385,8 @@ pub struct InvoiceLine {
     pub activity_name: String,
     pub unit_id: Option<i64>,
     pub unit_name: String,
-    pub kind: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub kind: BillableKind,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     pub quantity: i32,
@@ -407,7 +420,7 @@ pub fn insert_invoices(
 
 pub fn insert_lines(conn: &mut AnyConnection, lines: &[InvoiceLine]) -> Result<(), DbError> {
     for chunk in lines.chunks(ROWS_PER_INSERT) {
-        let query = diesel::insert_into(invoice_lines::table).values(chunk);
+        let query = diesel::insert_into(invoice_lines::table).values(chunk.to_vec());
         match conn {
             AnyConnection::Postgresql(c) => query.execute(c)?,
             AnyConnection::Sqlite(c) => query.execute(c)?,
@@ -599,7 +612,8 @@ pub struct Payment {
     pub id: i64,
     pub dossier_id: i64,
     pub invoice_id: i64,
-    pub method: String,
+    #[diesel(deserialize_as = String)]
+    pub method: PaymentMethod,
     pub amount_cents: i64,
     pub reference: Option<String>,
     pub received_on: NaiveDate,
@@ -615,7 +629,8 @@ pub struct Payment {
 pub struct NewPayment {
     pub dossier_id: i64,
     pub invoice_id: i64,
-    pub method: String,
+    #[diesel(serialize_as = String)]
+    pub method: PaymentMethod,
     pub amount_cents: i64,
     pub reference: Option<String>,
     pub received_on: NaiveDate,
@@ -653,7 +668,7 @@ pub fn pay_invoice(
 /// `UniqueViolation`.
 pub fn insert_payment(conn: &mut AnyConnection, new: &NewPayment) -> Result<i64, DbError> {
     Ok(diesel::insert_into(payments::table)
-        .values(new)
+        .values(new.clone())
         .returning(payments::id)
         .get_result(conn)?)
 }

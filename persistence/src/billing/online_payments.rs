@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::billing::{OnlinePaymentStatus, PaymentProvider};
 
 use crate::schema::online_payments;
 use crate::{AnyConnection, DbError, db_time};
@@ -17,11 +18,13 @@ pub struct OnlinePayment {
     pub invoice_id: Option<i64>,
     pub basket_id: Option<i64>,
     pub account_id: Option<i64>,
-    pub provider: String,
+    #[diesel(deserialize_as = String)]
+    pub provider: PaymentProvider,
     pub idop: Option<String>,
     pub refdet: String,
     pub amount_cents: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: OnlinePaymentStatus,
     pub result_code: Option<String>,
     pub sandbox_result: Option<String>,
     pub idempotency_key: String,
@@ -36,17 +39,19 @@ pub struct NewOnlinePayment<'a> {
     pub invoice_id: Option<i64>,
     pub basket_id: Option<i64>,
     pub account_id: Option<i64>,
-    pub provider: &'a str,
+    #[diesel(serialize_as = String)]
+    pub provider: PaymentProvider,
     pub refdet: &'a str,
     pub amount_cents: i64,
-    pub status: &'a str,
+    #[diesel(serialize_as = String)]
+    pub status: OnlinePaymentStatus,
     pub idempotency_key: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 /// Inserts an attempt; the dossier's `Idempotency-Key` twice is a `UniqueViolation`.
-pub fn insert(conn: &mut AnyConnection, new: &NewOnlinePayment<'_>) -> Result<i64, DbError> {
+pub fn insert(conn: &mut AnyConnection, new: NewOnlinePayment<'_>) -> Result<i64, DbError> {
     Ok(diesel::insert_into(online_payments::table)
         .values(new)
         .returning(online_payments::id)
@@ -115,7 +120,7 @@ pub fn pending_for(
     since: DateTime<Utc>,
 ) -> Result<Option<OnlinePayment>, DbError> {
     let mut query = online_payments::table
-        .filter(online_payments::status.eq("pending"))
+        .filter(online_payments::status.eq(OnlinePaymentStatus::Pending.as_str()))
         .filter(online_payments::created_at.gt(db_time(since)))
         .into_boxed();
     query = match target {
@@ -154,11 +159,11 @@ pub fn set_idop(
     diesel::update(
         online_payments::table
             .find(id)
-            .filter(online_payments::status.eq("creating")),
+            .filter(online_payments::status.eq(OnlinePaymentStatus::Creating.as_str())),
     )
     .set((
         online_payments::idop.eq(idop),
-        online_payments::status.eq("pending"),
+        online_payments::status.eq(OnlinePaymentStatus::Pending.as_str()),
         online_payments::updated_at.eq(db_time(now)),
     ))
     .execute(conn)?;
@@ -169,18 +174,18 @@ pub fn set_idop(
 pub fn set_status(
     conn: &mut AnyConnection,
     id: i64,
-    from: &str,
-    to: &str,
+    from: OnlinePaymentStatus,
+    to: OnlinePaymentStatus,
     result_code: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     let updated = diesel::update(
         online_payments::table
             .find(id)
-            .filter(online_payments::status.eq(from)),
+            .filter(online_payments::status.eq(from.as_str())),
     )
     .set((
-        online_payments::status.eq(to),
+        online_payments::status.eq(to.as_str()),
         online_payments::result_code.eq(result_code),
         online_payments::updated_at.eq(db_time(now)),
     ))
@@ -197,8 +202,8 @@ pub fn set_sandbox_result(
     let updated = diesel::update(
         online_payments::table
             .find(id)
-            .filter(online_payments::status.eq("pending"))
-            .filter(online_payments::provider.eq("sandbox")),
+            .filter(online_payments::status.eq(OnlinePaymentStatus::Pending.as_str()))
+            .filter(online_payments::provider.eq(PaymentProvider::Sandbox.as_str())),
     )
     .set(online_payments::sandbox_result.eq(result))
     .execute(conn)?;
@@ -212,7 +217,7 @@ pub fn pending_before(
     limit: i64,
 ) -> Result<Vec<OnlinePayment>, DbError> {
     Ok(online_payments::table
-        .filter(online_payments::status.eq("pending"))
+        .filter(online_payments::status.eq(OnlinePaymentStatus::Pending.as_str()))
         .filter(online_payments::created_at.lt(db_time(before)))
         .order(online_payments::id)
         .limit(limit)

@@ -4,7 +4,10 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use domain::dossiers::{Diet, SchoolLevel};
+
 use crate::schema::{child_health, children};
+use crate::stored::NullableText;
 use crate::{AnyConnection, DbError, db_time};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -16,23 +19,49 @@ pub struct Child {
     pub last_name: String,
     pub birth_date: NaiveDate,
     pub school: Option<String>,
-    pub school_level: Option<String>,
-    pub diet: String,
+    #[diesel(deserialize_as = NullableText)]
+    pub school_level: Option<SchoolLevel>,
+    #[diesel(deserialize_as = String)]
+    pub diet: Diet,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 /// What identifies a child and how the school and the canteen see it.
-#[derive(Debug, Clone, PartialEq, Eq, AsChangeset, Insertable)]
-#[diesel(table_name = children, treat_none_as_null = true)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChildFields {
     pub first_name: String,
     pub last_name: String,
     pub birth_date: NaiveDate,
     pub school: Option<String>,
-    pub school_level: Option<String>,
-    pub diet: String,
+    pub school_level: Option<SchoolLevel>,
+    pub diet: Diet,
+}
+
+/// [`ChildFields`] as the table stores them.
+#[derive(AsChangeset, Insertable)]
+#[diesel(table_name = children, treat_none_as_null = true)]
+struct ChildRow<'a> {
+    first_name: &'a str,
+    last_name: &'a str,
+    birth_date: NaiveDate,
+    school: Option<&'a str>,
+    school_level: Option<&'static str>,
+    diet: &'static str,
+}
+
+impl ChildFields {
+    fn row(&self) -> ChildRow<'_> {
+        ChildRow {
+            first_name: &self.first_name,
+            last_name: &self.last_name,
+            birth_date: self.birth_date,
+            school: self.school.as_deref(),
+            school_level: self.school_level.map(SchoolLevel::as_str),
+            diet: self.diet.as_str(),
+        }
+    }
 }
 
 /// Health information: allergies, care plan (PAI), doctor, vaccinations (JSON).
@@ -57,7 +86,7 @@ pub fn insert(
     Ok(diesel::insert_into(children::table)
         .values((
             children::dossier_id.eq(dossier_id),
-            fields,
+            fields.row(),
             children::created_at.eq(now),
             children::updated_at.eq(now),
         ))
@@ -110,7 +139,7 @@ pub fn update(
             .filter(children::version.eq(version)),
     )
     .set((
-        fields,
+        fields.row(),
         children::version.eq(children::version + 1),
         children::updated_at.eq(db_time(now)),
     ))
@@ -174,7 +203,7 @@ pub fn insert_many(
             .map(|(dossier_id, fields)| {
                 (
                     children::dossier_id.eq(*dossier_id),
-                    fields.clone(),
+                    fields.row(),
                     children::created_at.eq(now),
                     children::updated_at.eq(now),
                 )

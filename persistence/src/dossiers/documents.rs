@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::dossiers::{DocumentKind, DocumentOrigin};
 
 use crate::schema::documents;
 use crate::{AnyConnection, DbError, db_time};
@@ -14,8 +15,10 @@ pub struct Document {
     pub dossier_id: i64,
     pub child_id: Option<i64>,
     pub request_id: Option<i64>,
-    pub kind: String,
-    pub origin: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: DocumentKind,
+    #[diesel(deserialize_as = String)]
+    pub origin: DocumentOrigin,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -30,8 +33,10 @@ pub struct Document {
 pub struct NewDocument {
     pub dossier_id: i64,
     pub child_id: Option<i64>,
-    pub kind: String,
-    pub origin: String,
+    #[diesel(serialize_as = String)]
+    pub kind: DocumentKind,
+    #[diesel(serialize_as = String)]
+    pub origin: DocumentOrigin,
     pub file_name: String,
     pub content_type: String,
     pub size_bytes: i64,
@@ -46,7 +51,7 @@ pub fn insert(
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
     Ok(diesel::insert_into(documents::table)
-        .values((new, documents::created_at.eq(db_time(now))))
+        .values((new.clone(), documents::created_at.eq(db_time(now))))
         .returning(documents::id)
         .get_result(conn)?)
 }
@@ -118,7 +123,7 @@ pub fn attach_to_request(
         documents::table
             .filter(documents::dossier_id.eq(dossier_id))
             .filter(documents::id.eq_any(ids))
-            .filter(documents::origin.eq("family"))
+            .filter(documents::origin.eq(DocumentOrigin::Family.as_str()))
             .filter(documents::request_id.is_null()),
     )
     .set(documents::request_id.eq(request_id))

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::dossiers::ImportStatus;
 
 use crate::schema::dossier_imports;
 use crate::{AnyConnection, DbError, db_time};
@@ -10,7 +11,8 @@ use crate::{AnyConnection, DbError, db_time};
 #[diesel(table_name = dossier_imports)]
 pub struct DossierImport {
     pub id: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: ImportStatus,
     pub file_name: String,
     pub content: String,
     pub rows_total: i64,
@@ -65,10 +67,10 @@ pub fn mark_imported(
     let changed = diesel::update(
         dossier_imports::table
             .filter(dossier_imports::id.eq(id))
-            .filter(dossier_imports::status.eq("checked")),
+            .filter(dossier_imports::status.eq(ImportStatus::Checked.as_str())),
     )
     .set((
-        dossier_imports::status.eq("imported"),
+        dossier_imports::status.eq(ImportStatus::Imported.as_str()),
         dossier_imports::imported_at.eq(db_time(now)),
     ))
     .execute(conn)?;

@@ -10,6 +10,8 @@ pub mod requests;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use domain::dossiers::{ContactKind, Relationship};
+
 use crate::schema::{dossier_contacts, dossiers, guardians};
 use crate::{AnyConnection, DbError, db_time};
 
@@ -83,7 +85,8 @@ pub struct Guardian {
     pub id: i64,
     pub dossier_id: i64,
     pub position: i32,
-    pub relationship: String,
+    #[diesel(deserialize_as = String)]
+    pub relationship: Relationship,
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
@@ -93,7 +96,7 @@ pub struct Guardian {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewGuardian {
-    pub relationship: String,
+    pub relationship: Relationship,
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
@@ -107,7 +110,8 @@ pub struct Contact {
     pub id: i64,
     pub dossier_id: i64,
     pub position: i32,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: ContactKind,
     pub first_name: String,
     pub last_name: String,
     pub relationship: String,
@@ -116,7 +120,7 @@ pub struct Contact {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewContact {
-    pub kind: String,
+    pub kind: ContactKind,
     pub first_name: String,
     pub last_name: String,
     pub relationship: String,
@@ -270,7 +274,7 @@ pub fn insert_guardians(
             (
                 guardians::dossier_id.eq(*dossier_id),
                 guardians::position.eq(*position),
-                guardians::relationship.eq(g.relationship.clone()),
+                guardians::relationship.eq(g.relationship.as_str()),
                 guardians::first_name.eq(g.first_name.clone()),
                 guardians::last_name.eq(g.last_name.clone()),
                 guardians::email.eq(g.email.clone()),
@@ -302,7 +306,7 @@ pub fn replace_contacts(
             .values((
                 dossier_contacts::dossier_id.eq(dossier_id),
                 dossier_contacts::position.eq(position),
-                dossier_contacts::kind.eq(&c.kind),
+                dossier_contacts::kind.eq(c.kind.as_str()),
                 dossier_contacts::first_name.eq(&c.first_name),
                 dossier_contacts::last_name.eq(&c.last_name),
                 dossier_contacts::relationship.eq(&c.relationship),

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::dossiers::{RequestKind, RequestStatus};
 
 use crate::schema::{dossiers, requests};
 use crate::{AnyConnection, DbError, db_time};
@@ -11,10 +12,12 @@ use crate::{AnyConnection, DbError, db_time};
 pub struct Request {
     pub id: i64,
     pub dossier_id: i64,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: RequestKind,
     pub message: String,
     pub proposal: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: RequestStatus,
     pub decision_comment: Option<String>,
     pub filed_by: Option<i64>,
     pub decided_by: Option<i64>,
@@ -25,7 +28,7 @@ pub struct Request {
 pub fn insert(
     conn: &mut AnyConnection,
     dossier_id: i64,
-    kind: &str,
+    kind: RequestKind,
     message: &str,
     proposal: Option<&str>,
     filed_by: i64,
@@ -34,10 +37,10 @@ pub fn insert(
     Ok(diesel::insert_into(requests::table)
         .values((
             requests::dossier_id.eq(dossier_id),
-            requests::kind.eq(kind),
+            requests::kind.eq(kind.as_str()),
             requests::message.eq(message),
             requests::proposal.eq(proposal),
-            requests::status.eq("pending"),
+            requests::status.eq(RequestStatus::Pending.as_str()),
             requests::filed_by.eq(filed_by),
             requests::created_at.eq(db_time(now)),
         ))
@@ -103,7 +106,7 @@ pub fn list(
 pub fn decide(
     conn: &mut AnyConnection,
     id: i64,
-    status: &str,
+    status: RequestStatus,
     comment: Option<&str>,
     decided_by: i64,
     now: DateTime<Utc>,
@@ -111,10 +114,10 @@ pub fn decide(
     let changed = diesel::update(
         requests::table
             .filter(requests::id.eq(id))
-            .filter(requests::status.eq("pending")),
+            .filter(requests::status.eq(RequestStatus::Pending.as_str())),
     )
     .set((
-        requests::status.eq(status),
+        requests::status.eq(status.as_str()),
         requests::decision_comment.eq(comment),
         requests::decided_by.eq(decided_by),
         requests::decided_at.eq(db_time(now)),

@@ -6,6 +6,7 @@ pub mod webhooks;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::notifications::{DeliveryStatus, NoticeKind};
 
 use crate::schema::{events, notification_preferences, notifications, webhook_deliveries};
 use crate::{AnyConnection, DbError, db_time};
@@ -14,7 +15,8 @@ use crate::{AnyConnection, DbError, db_time};
 #[diesel(table_name = events)]
 pub struct Event {
     pub id: i64,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: NoticeKind,
     pub dossier_id: i64,
     pub title: String,
     pub body: String,
@@ -28,7 +30,8 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
 #[diesel(table_name = events, treat_none_as_default_value = false)]
 pub struct NewEvent {
-    pub kind: String,
+    #[diesel(serialize_as = String)]
+    pub kind: NoticeKind,
     pub dossier_id: i64,
     pub title: String,
     pub body: String,
@@ -52,7 +55,7 @@ pub fn insert_events(
     let mut ids = Vec::with_capacity(new.len());
     for chunk in new.chunks(ROWS_PER_INSERT) {
         let query = diesel::insert_into(events::table)
-            .values(chunk)
+            .values(chunk.to_vec())
             .on_conflict_do_nothing()
             .returning((events::dossier_id, events::kind, events::id));
         let rows: Vec<(i64, String, i64)> = match conn {
@@ -248,7 +251,7 @@ pub fn delete_events_before(
     before: DateTime<Utc>,
 ) -> Result<usize, DbError> {
     let waited_on = webhook_deliveries::table
-        .filter(webhook_deliveries::status.eq("pending"))
+        .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
         .select(webhook_deliveries::event_id);
     Ok(diesel::delete(
         events::table

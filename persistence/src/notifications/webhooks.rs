@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::notifications::{DeliveryStatus, NoticeKind};
 
 use crate::notifications::Event;
 use crate::schema::{events, webhook_attempts, webhook_deliveries, webhook_endpoints};
+use crate::stored::{Stored, StoredText};
 use crate::{AnyConnection, DbError, db_time};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -14,8 +16,9 @@ pub struct Endpoint {
     pub id: i64,
     pub url: String,
     pub description: String,
-    /// Comma-separated event kinds.
-    pub kinds: String,
+    /// The event kinds it takes.
+    #[diesel(deserialize_as = StoredText<Vec<NoticeKind>>)]
+    pub kinds: Vec<NoticeKind>,
     pub secret: String,
     pub active: bool,
     pub created_at: NaiveDateTime,
@@ -23,19 +26,39 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    pub fn wants(&self, kind: &str) -> bool {
-        self.active && self.kinds.split(',').any(|k| k == kind)
+    pub fn wants(&self, kind: NoticeKind) -> bool {
+        self.active && self.kinds.contains(&kind)
     }
 }
 
 /// What an admin sets on an endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
-#[diesel(table_name = webhook_endpoints)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointFields {
     pub url: String,
     pub description: String,
-    pub kinds: String,
+    pub kinds: Vec<NoticeKind>,
     pub active: bool,
+}
+
+/// [`EndpointFields`] as the table stores them.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = webhook_endpoints)]
+struct EndpointRow<'a> {
+    url: &'a str,
+    description: &'a str,
+    kinds: String,
+    active: bool,
+}
+
+impl EndpointFields {
+    fn row(&self) -> Result<EndpointRow<'_>, DbError> {
+        Ok(EndpointRow {
+            url: &self.url,
+            description: &self.description,
+            kinds: self.kinds.encode()?,
+            active: self.active,
+        })
+    }
 }
 
 pub fn insert_endpoint(
@@ -47,7 +70,7 @@ pub fn insert_endpoint(
     let now = db_time(now);
     Ok(diesel::insert_into(webhook_endpoints::table)
         .values((
-            fields,
+            fields.row()?,
             webhook_endpoints::secret.eq(secret),
             webhook_endpoints::created_at.eq(now),
             webhook_endpoints::updated_at.eq(now),
@@ -64,7 +87,10 @@ pub fn update_endpoint(
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     Ok(diesel::update(webhook_endpoints::table.find(id))
-        .set((fields, webhook_endpoints::updated_at.eq(db_time(now))))
+        .set((
+            fields.row()?,
+            webhook_endpoints::updated_at.eq(db_time(now)),
+        ))
         .execute(conn)?
         == 1)
 }
@@ -129,7 +155,7 @@ pub fn queue(
             (
                 webhook_deliveries::endpoint_id.eq(*endpoint),
                 webhook_deliveries::event_id.eq(*event),
-                webhook_deliveries::status.eq("pending"),
+                webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
                 webhook_deliveries::next_attempt_at.eq(now),
                 webhook_deliveries::created_at.eq(now),
             )
@@ -151,8 +177,8 @@ pub struct Delivery {
     pub id: i64,
     pub endpoint_id: i64,
     pub event_id: i64,
-    /// `pending`, `delivered` or `failed` (given up).
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -179,7 +205,7 @@ pub fn claim_due(
     let stamp = db_time(now);
     let due = || {
         webhook_deliveries::table
-            .filter(webhook_deliveries::status.eq("pending"))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
             .filter(webhook_deliveries::next_attempt_at.le(stamp))
             .filter(
                 webhook_deliveries::locked_until
@@ -258,7 +284,7 @@ pub fn record_attempt(
             (true, _) => diesel::update(target)
                 .set((
                     common,
-                    webhook_deliveries::status.eq("delivered"),
+                    webhook_deliveries::status.eq(DeliveryStatus::Delivered.as_str()),
                     webhook_deliveries::delivered_at.eq(stamp),
                 ))
                 .execute(conn)?,
@@ -266,7 +292,10 @@ pub fn record_attempt(
                 .set((common, webhook_deliveries::next_attempt_at.eq(db_time(at))))
                 .execute(conn)?,
             (false, None) => diesel::update(target)
-                .set((common, webhook_deliveries::status.eq("failed")))
+                .set((
+                    common,
+                    webhook_deliveries::status.eq(DeliveryStatus::Failed.as_str()),
+                ))
                 .execute(conn)?,
         };
         Ok(())
@@ -288,7 +317,7 @@ pub fn redeliver(
             .filter(webhook_deliveries::endpoint_id.eq(endpoint_id)),
     )
     .set((
-        webhook_deliveries::status.eq("pending"),
+        webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
         webhook_deliveries::next_attempt_at.eq(db_time(now)),
         webhook_deliveries::locked_until.eq(None::<NaiveDateTime>),
     ))
@@ -312,26 +341,30 @@ pub struct Attempt {
 pub fn deliveries_of(
     conn: &mut AnyConnection,
     endpoint_id: i64,
-    status: Option<&str>,
+    status: Option<DeliveryStatus>,
     (offset, limit): (i64, i64),
-) -> Result<(Vec<(Delivery, String)>, i64), DbError> {
+) -> Result<(Vec<(Delivery, NoticeKind)>, i64), DbError> {
     let filtered = || {
         let mut query = webhook_deliveries::table
             .inner_join(events::table)
             .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
             .into_boxed();
         if let Some(status) = status {
-            query = query.filter(webhook_deliveries::status.eq(status.to_owned()));
+            query = query.filter(webhook_deliveries::status.eq(status.as_str()));
         }
         query
     };
     let total: i64 = filtered().count().get_result(conn)?;
-    let rows = filtered()
+    let rows: Vec<(Delivery, String)> = filtered()
         .order(webhook_deliveries::id.desc())
         .offset(offset)
         .limit(limit)
         .select((Delivery::as_select(), events::kind))
         .load(conn)?;
+    let rows = rows
+        .into_iter()
+        .map(|(delivery, kind)| Ok((delivery, kind.parse().map_err(DbError::Stored)?)))
+        .collect::<Result<_, DbError>>()?;
     Ok((rows, total))
 }
 

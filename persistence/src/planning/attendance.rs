@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::schema::{activity_units, attendances};
 use crate::{AnyConnection, DbError, db_time};
+use domain::planning::AttendanceStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = attendances)]
@@ -13,7 +14,8 @@ pub struct Attendance {
     pub unit_id: i64,
     pub day: NaiveDate,
     pub dossier_id: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: AttendanceStatus,
     pub note: Option<String>,
     pub recorded_by: Option<i64>,
     pub recorded_at: NaiveDateTime,
@@ -23,7 +25,7 @@ pub struct Attendance {
 pub fn record(
     conn: &mut AnyConnection,
     entry: (i64, i64, NaiveDate, i64),
-    status: &str,
+    status: AttendanceStatus,
     note: Option<&str>,
     recorded_by: Option<i64>,
     now: DateTime<Utc>,
@@ -43,7 +45,7 @@ pub fn record(
             attendances::unit_id.eq(unit_id),
             attendances::day.eq(day),
             attendances::dossier_id.eq(dossier_id),
-            attendances::status.eq(status),
+            attendances::status.eq(status.as_str()),
             attendances::note.eq(note),
             attendances::recorded_by.eq(recorded_by),
             attendances::recorded_at.eq(recorded_at),
@@ -54,7 +56,7 @@ pub fn record(
         unit_id,
         day,
         dossier_id,
-        status: status.to_owned(),
+        status,
         note: note.map(str::to_owned),
         recorded_by,
         recorded_at,

@@ -10,6 +10,8 @@ pub mod deadline_rules;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Nullable};
+use domain::activities::RegistrationStatus;
+use domain::planning::BookingStatus;
 
 use crate::schema::{
     activities, activity_groups, activity_kinds, activity_rules, activity_units, booking_counts,
@@ -37,7 +39,8 @@ pub struct ActivitySlot {
     pub name: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
-    pub mode: String,
+    #[diesel(deserialize_as = String)]
+    pub mode: domain::activities::RegistrationMode,
     pub sibling_rate_percent: Option<i32>,
 }
 
@@ -130,7 +133,7 @@ pub fn accepted_registrations(
         let siblings = diesel::alias!(registrations as siblings);
         let query = registrations::table
             .filter(registrations::dossier_id.eq(scope.dossier_id))
-            .filter(registrations::status.eq("accepted"))
+            .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
             .order((registrations::child_id, registrations::activity_id))
             .select((
                 RegistrationSlot::as_select(),
@@ -176,7 +179,7 @@ type AcceptedOf<Column> = diesel::dsl::Select<AcceptedRegistrations, Column>;
 fn accepted_activities(dossier_id: i64) -> AcceptedOf<registrations::activity_id> {
     registrations::table
         .filter(registrations::dossier_id.eq(dossier_id))
-        .filter(registrations::status.eq("accepted"))
+        .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
         .select(registrations::activity_id)
 }
 
@@ -184,7 +187,7 @@ fn accepted_activities(dossier_id: i64) -> AcceptedOf<registrations::activity_id
 fn accepted_groups(dossier_id: i64) -> AcceptedOf<registrations::group_id> {
     registrations::table
         .filter(registrations::dossier_id.eq(dossier_id))
-        .filter(registrations::status.eq("accepted"))
+        .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
         .select(registrations::group_id)
 }
 
@@ -299,7 +302,7 @@ pub fn insert_booking(
             bookings::unit_id.eq(new.unit_id),
             bookings::group_id.eq(new.group_id),
             bookings::day.eq(new.day),
-            bookings::status.eq("booked"),
+            bookings::status.eq(BookingStatus::Booked.as_str()),
             bookings::source.eq(new.source),
             bookings::created_at.eq(now),
             bookings::updated_at.eq(now),
@@ -320,7 +323,7 @@ pub fn delete_booking(
             .filter(bookings::child_id.eq(child_id))
             .filter(bookings::unit_id.eq(unit_id))
             .filter(bookings::day.eq(day))
-            .filter(bookings::status.eq("booked")),
+            .filter(bookings::status.eq(BookingStatus::Booked.as_str())),
     )
     .execute(conn)?;
     Ok(deleted == 1)
@@ -336,7 +339,7 @@ pub fn close_day(
     let mut query = bookings::table
         .inner_join(activity_units::table)
         .filter(bookings::day.eq(day))
-        .filter(bookings::status.eq("booked"))
+        .filter(bookings::status.eq(BookingStatus::Booked.as_str()))
         .select(Booking::as_select())
         .into_boxed();
     if let Some(activity_id) = activity_id {
@@ -347,7 +350,7 @@ pub fn close_day(
     for chunk in ids.chunks(500) {
         diesel::update(bookings::table.filter(bookings::id.eq_any(chunk)))
             .set((
-                bookings::status.eq("closed"),
+                bookings::status.eq(BookingStatus::Closed.as_str()),
                 bookings::updated_at.eq(db_time(now)),
             ))
             .execute(conn)?;
@@ -588,7 +591,7 @@ pub fn cancel_bookings_from(
     let live: Vec<(i64, i64, NaiveDate)> = bookings::table
         .filter(bookings::registration_id.eq(registration_id))
         .filter(bookings::day.ge(from))
-        .filter(bookings::status.eq("booked"))
+        .filter(bookings::status.eq(BookingStatus::Booked.as_str()))
         .order((bookings::day, bookings::unit_id))
         .select((bookings::group_id, bookings::unit_id, bookings::day))
         .load(conn)?;
@@ -596,7 +599,7 @@ pub fn cancel_bookings_from(
         bookings::table
             .filter(bookings::registration_id.eq(registration_id))
             .filter(bookings::day.ge(from))
-            .filter(bookings::status.eq("booked")),
+            .filter(bookings::status.eq(BookingStatus::Booked.as_str())),
     )
     .execute(conn)?;
     for (group_id, unit_id, day) in &live {

@@ -5,6 +5,7 @@ use crate::usecases::accounts::AccountWithDossier;
 use crate::usecases::utc;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
+use domain::accounts::{AccountStatus, Role};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -85,15 +86,15 @@ impl From<AccountWithDossier> for AccountView {
     fn from((account, dossier_number): AccountWithDossier) -> Self {
         Self {
             id: account.id,
-            role: match account.role.as_str() {
-                "admin" => RoleView::Admin,
-                "agent" => RoleView::Agent,
-                _ => RoleView::Family,
+            role: match account.role {
+                Role::Admin => RoleView::Admin,
+                Role::Agent => RoleView::Agent,
+                Role::Family => RoleView::Family,
             },
-            status: match account.status.as_str() {
-                "active" => AccountStatusView::Active,
-                "disabled" => AccountStatusView::Disabled,
-                _ => AccountStatusView::Pending,
+            status: match account.status {
+                AccountStatus::Active => AccountStatusView::Active,
+                AccountStatus::Disabled => AccountStatusView::Disabled,
+                AccountStatus::Pending => AccountStatusView::Pending,
             },
             username: account.username,
             email: account.email,

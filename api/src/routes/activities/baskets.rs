@@ -1,7 +1,7 @@
 //! Holiday weeks paid at once: the weeks on offer, the basket, the checkout.
 
 use crate::routes::Json;
-use crate::usecases::activities::baskets::{Basket, BasketItem};
+use crate::usecases::activities::baskets::{Basket, BasketItem, BasketStatus, WeekWaitlistStatus};
 use crate::usecases::utc;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,7 +11,7 @@ use validator::Validate;
 
 use crate::auth::Family;
 use crate::db;
-use crate::openapi::enums::api_enum;
+use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, validate};
 use crate::routes::activities::views::GroupView;
 use crate::state::AppState;
@@ -127,9 +127,9 @@ pub async fn list_holiday_weeks(
     ))
 }
 
-api_enum! {
+mirror_enum! {
     /// Where a basket of holiday weeks stands.
-    pub enum BasketStatusView {
+    BasketStatusView => BasketStatus {
         /// Being filled.
         Open = "open",
         /// Checked out: its places are kept until `holdUntil` while the family pays.
@@ -239,14 +239,7 @@ pub struct BasketView {
 }
 
 fn status(basket: &Basket) -> BasketStatusView {
-    match basket.status.as_str() {
-        "held" => BasketStatusView::Held,
-        "paid" => BasketStatusView::Paid,
-        "failed" => BasketStatusView::Failed,
-        "abandoned" => BasketStatusView::Abandoned,
-        "expired" => BasketStatusView::Expired,
-        _ => BasketStatusView::Open,
-    }
+    basket.status.into()
 }
 
 fn view(state: &AppState, record: &BasketRecord) -> BasketView {
@@ -268,7 +261,7 @@ fn view(state: &AppState, record: &BasketRecord) -> BasketView {
             .map(|reference| BasketPaymentView {
                 reference: reference.clone(),
                 redirect_url: pending.clone().or_else(|| {
-                    (b.status == "held" && state.config.payments.sandbox())
+                    (b.status == BasketStatus::Held && state.config.payments.sandbox())
                         .then(|| format!("/api/v1/sandbox/payments/{reference}"))
                 }),
                 idop: record.payment.as_ref().and_then(|p| p.idop.clone()),
@@ -442,7 +435,7 @@ pub async fn checkout_basket(
     })
     .await?;
     let basket_id = held.basket.id;
-    if held.basket.status == "held" {
+    if held.basket.status == BasketStatus::Held {
         let reference = held.basket.payment_reference.clone();
         crate::usecases::billing::payments::start_for_basket(
             &state, dossier_id, basket_id, reference, key,
@@ -570,9 +563,9 @@ pub async fn list_my_holiday_weeks(
     Ok(HttpResponse::Ok().json(items.iter().map(BasketItemView::from).collect::<Vec<_>>()))
 }
 
-api_enum! {
+mirror_enum! {
     /// Where a child stands in the waiting line of a full holiday week.
-    pub enum HolidayWaitlistStatusView {
+    HolidayWaitlistStatusView => WeekWaitlistStatus {
         /// In line, at `position`.
         Waiting = "waiting",
         /// A place was freed and is held for the family until `offerUntil`: pay it
@@ -624,12 +617,7 @@ fn waiting_view(state: &AppState, record: &baskets::WaitingRecord) -> HolidayWai
         activity_id: e.activity_id,
         group_id: e.group_id,
         week_start: e.week_start,
-        status: match e.status.as_str() {
-            "offered" => HolidayWaitlistStatusView::Offered,
-            "taken" => HolidayWaitlistStatusView::Taken,
-            "lapsed" => HolidayWaitlistStatusView::Lapsed,
-            _ => HolidayWaitlistStatusView::Waiting,
-        },
+        status: e.status.into(),
         position: record.position,
         offer_until: e.offer_until.map(utc),
         offer: record.offer.as_ref().map(|basket| {

@@ -493,7 +493,7 @@ pub async fn get_activity_fill(
                         day: d.day,
                         capacity: d.capacity,
                         registered: d.registered,
-                        places_left: (d.capacity - d.registered).max(0),
+                        places_left: domain::activities::places_left(d.capacity, d.registered),
                     })
                     .collect(),
             })

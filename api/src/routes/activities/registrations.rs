@@ -82,8 +82,7 @@ impl From<&RegistrationRecord> for RegistrationView {
             activity_name: r.activity_name.clone(),
             group_id: g.group_id,
             group_name: r.group_name.clone(),
-            status: RegistrationStatusView::stored(&g.status)
-                .unwrap_or(RegistrationStatusView::Requested),
+            status: g.status.into(),
             waitlist_position: r.position,
             reason: g.reason.clone(),
             entry_date: g.entry_date,

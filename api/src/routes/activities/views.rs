@@ -3,7 +3,7 @@
 use crate::usecases::activities::{ActivityFields, ActivityKind, Group, NewUnit, Unit};
 use crate::usecases::utc;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::activities::{EntryDateRule, RegistrationMode};
+use domain::activities::{Admission, EntryDateRule, PriceBracket, RegistrationMode};
 use domain::dossiers::{DocumentKind, SchoolLevel};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,9 +12,7 @@ use validator::Validate;
 use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, FieldError};
 use crate::routes::dossiers::views::{DocumentKindView, SchoolLevelView};
-use crate::usecases::activities::{
-    ActivityInput, ActivityRecord, StoredBracket, StoredEligibility,
-};
+use crate::usecases::activities::{ActivityInput, ActivityRecord};
 
 mirror_enum! {
     /// How registrations to an activity are decided.
@@ -152,7 +150,7 @@ impl From<&Group> for GroupView {
             name: g.name.clone(),
             capacity: g.capacity,
             taken: g.taken,
-            places_left: (g.capacity - g.taken).max(0),
+            places_left: domain::activities::places_left(g.capacity, g.taken),
         }
     }
 }
@@ -295,40 +293,35 @@ impl ActivityForm {
         if !errors.is_empty() {
             return Err(ApiError::validation(errors));
         }
-        let eligibility = StoredEligibility {
+        let eligibility = Admission {
             min_age: self.min_age,
             max_age: self.max_age,
             age_reference: self.age_reference,
-            levels: self
-                .levels
-                .iter()
-                .map(|l| SchoolLevel::from(*l).as_str().to_owned())
-                .collect(),
+            levels: self.levels.iter().map(|l| SchoolLevel::from(*l)).collect(),
         };
         let units = self
             .units
             .iter()
             .map(|u| {
-                let mut days = u.weekdays.clone();
+                let mut days: Vec<u32> = u.weekdays.iter().map(|d| u32::from(*d)).collect();
                 days.sort_unstable();
                 days.dedup();
-                let prices: Vec<StoredBracket> = u
-                    .prices
-                    .iter()
-                    .map(|p| StoredBracket {
-                        max_quotient: p.max_quotient,
-                        price_cents: p.price_cents,
-                    })
-                    .collect();
-                Ok(NewUnit {
+                NewUnit {
                     name: u.name.trim().to_owned(),
                     starts_at: u.starts_at.clone(),
                     ends_at: u.ends_at.clone(),
-                    weekdays: days.iter().map(u8::to_string).collect::<Vec<_>>().join(","),
-                    prices: serde_json::to_string(&prices).map_err(ApiError::internal)?,
-                })
+                    weekdays: days,
+                    prices: u
+                        .prices
+                        .iter()
+                        .map(|p| PriceBracket {
+                            max_quotient: p.max_quotient,
+                            price_cents: p.price_cents,
+                        })
+                        .collect(),
+                }
             })
-            .collect::<Result<Vec<_>, ApiError>>()?;
+            .collect();
         Ok(ActivityInput {
             fields: ActivityFields {
                 kind_id: self.kind_id,
@@ -336,17 +329,16 @@ impl ActivityForm {
                 description: self.description.trim().to_owned(),
                 starts_on: self.starts_on,
                 ends_on: self.ends_on,
-                eligibility: serde_json::to_string(&eligibility).map_err(ApiError::internal)?,
-                mode: RegistrationMode::from(self.mode).as_str().to_owned(),
-                entry_rule: EntryDateRule::from(self.entry_rule).as_str().to_owned(),
+                eligibility,
+                mode: RegistrationMode::from(self.mode),
+                entry_rule: EntryDateRule::from(self.entry_rule),
                 family_chooses_group: self.family_chooses_group,
                 sibling_rate_percent: self.sibling_rate_percent,
                 required_documents: self
                     .required_documents
                     .iter()
-                    .map(|k| DocumentKind::from(*k).as_str())
-                    .collect::<Vec<_>>()
-                    .join(","),
+                    .map(|k| DocumentKind::from(*k))
+                    .collect(),
                 cancellable: self.cancellable,
                 unbooked_surcharge_percent: self.unbooked_surcharge_percent,
             },
@@ -367,11 +359,12 @@ pub fn unit_form(unit: &Unit) -> UnitForm {
         ends_at: unit.ends_at.clone(),
         weekdays: unit
             .weekdays
-            .split(',')
-            .filter_map(|d| d.parse().ok())
+            .iter()
+            .filter_map(|d| u8::try_from(*d).ok())
             .collect(),
-        prices: crate::usecases::activities::brackets(unit)
-            .into_iter()
+        prices: unit
+            .prices
+            .iter()
             .map(|b| PriceBracketView {
                 max_quotient: b.max_quotient,
                 price_cents: b.price_cents,
@@ -434,7 +427,7 @@ pub struct ActivityView {
 impl From<&ActivityRecord> for ActivityView {
     fn from(r: &ActivityRecord) -> Self {
         let a = &r.activity;
-        let eligibility = r.eligibility();
+        let eligibility = &a.eligibility;
         Self {
             id: a.id,
             kind: ActivityKindView::from(&r.kind),
@@ -448,17 +441,16 @@ impl From<&ActivityRecord> for ActivityView {
             levels: eligibility
                 .levels
                 .iter()
-                .filter_map(|l| SchoolLevelView::stored(l))
+                .map(|l| SchoolLevelView::from(*l))
                 .collect(),
-            mode: RegistrationModeView::stored(&a.mode).unwrap_or(RegistrationModeView::Request),
-            entry_rule: EntryDateRuleView::stored(&a.entry_rule)
-                .unwrap_or(EntryDateRuleView::Chosen),
+            mode: a.mode.into(),
+            entry_rule: a.entry_rule.into(),
             family_chooses_group: a.family_chooses_group,
             sibling_rate_percent: a.sibling_rate_percent,
             required_documents: a
                 .required_documents
-                .split(',')
-                .filter_map(DocumentKindView::stored)
+                .iter()
+                .map(|k| DocumentKindView::from(*k))
                 .collect(),
             cancellable: a.cancellable,
             unbooked_surcharge_percent: a.unbooked_surcharge_percent,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::usecases::billing::online_payments::OnlinePayment;
+use crate::usecases::billing::online_payments::{OnlinePayment, OnlinePaymentStatus};
 use crate::usecases::utc;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -12,15 +12,15 @@ use utoipa::ToSchema;
 
 use crate::auth::Family;
 use crate::db;
-use crate::openapi::enums::api_enum;
+use crate::openapi::enums::mirror_enum;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::billing::online_payments;
 use crate::usecases::billing::payments;
 
-api_enum! {
+mirror_enum! {
     /// Where an attempt at paying online stands.
-    pub enum OnlinePaymentStatusView {
+    OnlinePaymentStatusView => OnlinePaymentStatus {
         /// Being created at the payment service.
         Creating = "creating",
         /// Waiting for the family to pay, or for the service's result.
@@ -81,14 +81,7 @@ pub fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
         basket_id: p.basket_id,
         amount_cents: p.amount_cents,
         currency: "EUR".into(),
-        status: match p.status.as_str() {
-            "creating" => OnlinePaymentStatusView::Creating,
-            "pending" => OnlinePaymentStatusView::Pending,
-            "paid" => OnlinePaymentStatusView::Paid,
-            "refused" => OnlinePaymentStatusView::Refused,
-            "abandoned" => OnlinePaymentStatusView::Abandoned,
-            _ => OnlinePaymentStatusView::Failed,
-        },
+        status: p.status.into(),
         redirect_url: payments::redirect_url(state, p),
         created_at: utc(p.created_at),
     }

@@ -128,7 +128,7 @@ pub async fn end_sandbox_payment(
         SandboxResult::Abandoned => ("abandoned", "A"),
     };
     let ending = sandbox::end(&state, reference, code).await?;
-    let word = ending.status.unwrap_or_else(|| word.to_owned());
+    let word = ending.status.map_or(word, |s| s.as_str());
     let back = match ending.basket_id {
         Some(basket) => format!("panier={basket}"),
         None => format!("idop={}", ending.idop),

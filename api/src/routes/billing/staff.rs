@@ -343,7 +343,7 @@ pub async fn record_counter_payment(
     let key = crate::routes::headers::idempotency_key(&req)?;
     let body = body.into_inner();
     let payment = CounterPayment {
-        method: domain::billing::PaymentMethod::from(body.method).as_str(),
+        method: domain::billing::PaymentMethod::from(body.method),
         amount_cents: body.amount_cents,
         reference: body
             .reference

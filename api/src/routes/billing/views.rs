@@ -4,6 +4,7 @@
 use crate::usecases::billing::{BillingRun, CreditNote, Invoice, InvoiceLine, Payment};
 use crate::usecases::utc;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::billing::BillingRunStatus;
 use domain::billing::{BillableKind, InvoiceStatus, PaymentMethod};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -217,7 +218,7 @@ impl From<&InvoiceLine> for InvoiceLineView {
             activity_name: l.activity_name.clone(),
             unit_id: l.unit_id,
             unit_name: l.unit_name.clone(),
-            kind: LineKindView::stored(&l.kind).unwrap_or(LineKindView::Booked),
+            kind: l.kind.into(),
             first_day: l.first_day,
             last_day: l.last_day,
             quantity: l.quantity,
@@ -257,7 +258,7 @@ impl From<&Payment> for PaymentView {
         Self {
             id: p.id,
             invoice_id: p.invoice_id,
-            method: PaymentMethodView::stored(&p.method).unwrap_or(PaymentMethodView::Cash),
+            method: p.method.into(),
             amount_cents: p.amount_cents,
             reference: p.reference.clone(),
             received_on: p.received_on,
@@ -387,7 +388,7 @@ impl From<&Movement> for MovementView {
             reference: m.reference.clone(),
             amount_cents: m.amount_cents,
             invoice_id: m.invoice_id,
-            method: m.method.clone(),
+            method: m.method.map(|m| m.as_str().to_owned()),
         }
     }
 }
@@ -460,11 +461,11 @@ impl From<&BillingRun> for BillingRunView {
         Self {
             id: r.id,
             month: month_text(r.month),
-            status: match r.status.as_str() {
-                "running" => BillingRunStatusView::Running,
-                "completed" => BillingRunStatusView::Completed,
-                "interrupted" => BillingRunStatusView::Interrupted,
-                _ => BillingRunStatusView::Failed,
+            status: match r.status {
+                BillingRunStatus::Running => BillingRunStatusView::Running,
+                BillingRunStatus::Completed => BillingRunStatusView::Completed,
+                BillingRunStatus::Interrupted => BillingRunStatusView::Interrupted,
+                BillingRunStatus::Failed => BillingRunStatusView::Failed,
             },
             dossiers_total: r.dossiers_total,
             dossiers_done: r.dossiers_done,

@@ -59,8 +59,8 @@ impl From<&Document> for DocumentView {
     fn from(d: &Document) -> Self {
         Self {
             id: d.id,
-            kind: DocumentKindView::stored(&d.kind).unwrap_or(DocumentKindView::Other),
-            origin: DocumentOriginView::stored(&d.origin).unwrap_or(DocumentOriginView::Family),
+            kind: d.kind.into(),
+            origin: d.origin.into(),
             file_name: d.file_name.clone(),
             content_type: d.content_type.clone(),
             size_bytes: d.size_bytes,

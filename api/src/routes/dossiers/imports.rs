@@ -6,6 +6,7 @@ use crate::usecases::utc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
+use domain::dossiers::ImportStatus;
 use domain::dossiers::import::RowProblem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -59,10 +60,9 @@ impl From<&DossierImport> for DossierImportView {
     fn from(i: &DossierImport) -> Self {
         Self {
             id: i.id,
-            status: if i.status == "imported" {
-                DossierImportStatusView::Imported
-            } else {
-                DossierImportStatusView::Checked
+            status: match i.status {
+                ImportStatus::Imported => DossierImportStatusView::Imported,
+                ImportStatus::Checked => DossierImportStatusView::Checked,
             },
             file_name: i.file_name.clone(),
             rows_total: i.rows_total,

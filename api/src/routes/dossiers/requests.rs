@@ -115,10 +115,9 @@ impl From<&RequestRecord> for FamilyRequestView {
             });
         Self {
             id: q.id,
-            kind: FamilyRequestKindView::stored(&q.kind).unwrap_or(FamilyRequestKindView::Other),
+            kind: q.kind.into(),
             message: q.message.clone(),
-            status: FamilyRequestStatusView::stored(&q.status)
-                .unwrap_or(FamilyRequestStatusView::Pending),
+            status: q.status.into(),
             decision_comment: q.decision_comment.clone(),
             proposal,
             documents: r.documents.iter().map(DocumentView::from).collect(),

@@ -291,8 +291,8 @@ impl From<&Child> for ChildView {
             last_name: c.last_name.clone(),
             birth_date: c.birth_date,
             school: c.school.clone(),
-            school_level: c.school_level.as_deref().and_then(SchoolLevelView::stored),
-            diet: DietView::stored(&c.diet).unwrap_or(DietView::Standard),
+            school_level: c.school_level.map(SchoolLevelView::from),
+            diet: c.diet.into(),
         }
     }
 }
@@ -500,7 +500,7 @@ impl DossierView {
 
 fn guardian_view(g: &Guardian) -> GuardianView {
     GuardianView {
-        relationship: RelationshipView::stored(&g.relationship).unwrap_or(RelationshipView::Other),
+        relationship: g.relationship.into(),
         first_name: g.first_name.clone(),
         last_name: g.last_name.clone(),
         email: g.email.clone(),
@@ -511,7 +511,7 @@ fn guardian_view(g: &Guardian) -> GuardianView {
 
 fn contact_view(c: &Contact) -> ContactView {
     ContactView {
-        kind: ContactKindView::stored(&c.kind).unwrap_or(ContactKindView::Emergency),
+        kind: c.kind.into(),
         first_name: c.first_name.clone(),
         last_name: c.last_name.clone(),
         relationship: c.relationship.clone(),
@@ -527,7 +527,7 @@ impl GuardianView {
         let mobile = checks.phone(&format!("{at}.mobilePhone"), self.mobile_phone.as_deref());
         let work = checks.phone(&format!("{at}.workPhone"), self.work_phone.as_deref());
         Some(NewGuardian {
-            relationship: Relationship::from(self.relationship).as_str().to_owned(),
+            relationship: Relationship::from(self.relationship),
             first_name: first_name?,
             last_name: last_name?,
             email: email?,
@@ -543,7 +543,7 @@ impl ContactView {
         let last_name = checks.name(&format!("{at}.lastName"), &self.last_name);
         let phone = checks.check(&format!("{at}.phone"), normalise_phone(&self.phone));
         Some(NewContact {
-            kind: ContactKind::from(self.kind).as_str().to_owned(),
+            kind: ContactKind::from(self.kind),
             first_name: first_name?,
             last_name: last_name?,
             relationship: self.relationship.trim().to_owned(),
@@ -622,10 +622,8 @@ impl ChildForm {
                     .school
                     .map(|s| s.trim().to_owned())
                     .filter(|s| !s.is_empty()),
-                school_level: self
-                    .school_level
-                    .map(|l| SchoolLevel::from(l).as_str().to_owned()),
-                diet: Diet::from(self.diet).as_str().to_owned(),
+                school_level: self.school_level.map(SchoolLevel::from),
+                diet: Diet::from(self.diet),
             })
         })();
         checks.finish(fields)

@@ -79,7 +79,7 @@ impl TryFrom<&Notification> for NotificationView {
     /// Fails only on data the event's writer did not type (a bug, logged as a 500).
     fn try_from(n: &Notification) -> Result<Self, ApiError> {
         let event = &n.event;
-        let data = NoticeData::read(&event.kind, &event.data).map_err(|e| {
+        let data = NoticeData::read(event.kind, &event.data).map_err(|e| {
             ApiError::internal(anyhow::anyhow!(
                 "event {} has unreadable data: {e}",
                 event.id

@@ -2,7 +2,7 @@
 //! signing secrets, and the log of every delivery attempt.
 
 use crate::routes::Json;
-use crate::usecases::notifications::webhooks::{Attempt, Endpoint};
+use crate::usecases::notifications::webhooks::{Attempt, DeliveryStatus, Endpoint};
 use crate::usecases::utc;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, put, web};
@@ -14,7 +14,7 @@ use validator::Validate;
 
 use crate::auth::Admin;
 use crate::db;
-use crate::openapi::enums::api_enum;
+use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, validate};
 use crate::routes::notifications::inbox::NoticeKindView;
 use crate::routes::pagination::{Page, PageQuery, offset};
@@ -106,8 +106,8 @@ impl WebhookEndpointView {
             description: endpoint.description.clone(),
             kinds: endpoint
                 .kinds
-                .split(',')
-                .filter_map(NoticeKindView::stored)
+                .iter()
+                .map(|k| NoticeKindView::from(*k))
                 .collect(),
             active: endpoint.active,
             secret: with_secret.then(|| endpoint.secret.clone()),
@@ -300,25 +300,15 @@ pub async fn rotate_webhook_secret(
         .json(WebhookEndpointView::new(&endpoint, true)))
 }
 
-api_enum! {
+mirror_enum! {
     /// Where a webhook delivery stands.
-    pub enum DeliveryStatusView {
+    DeliveryStatusView => DeliveryStatus {
         /// Waiting for its next try.
         Pending = "pending",
         /// The endpoint answered 2xx.
         Delivered = "delivered",
         /// Given up after 8 tries; an admin may send it again.
         Failed = "failed",
-    }
-}
-
-impl DeliveryStatusView {
-    fn stored(text: &str) -> Self {
-        match text {
-            "delivered" => Self::Delivered,
-            "failed" => Self::Failed,
-            _ => Self::Pending,
-        }
     }
 }
 
@@ -383,13 +373,12 @@ pub struct WebhookDeliveryView {
 impl From<&LoggedDelivery> for WebhookDeliveryView {
     fn from(logged: &LoggedDelivery) -> Self {
         let d = &logged.delivery;
-        let status = DeliveryStatusView::stored(&d.status);
+        let status = DeliveryStatusView::from(d.status);
         Self {
             id: d.id,
             message_id: format!("evt_{}", d.event_id),
             event_id: d.event_id,
-            kind: NoticeKindView::stored(&logged.kind)
-                .unwrap_or(NoticeKindView::RegistrationDecided),
+            kind: logged.kind.into(),
             status,
             attempts: d.attempts,
             next_attempt_at: (status == DeliveryStatusView::Pending)
@@ -443,7 +432,7 @@ pub async fn list_webhook_deliveries(
         webhooks::deliveries(
             conn,
             id,
-            status.map(DeliveryStatusView::as_str),
+            status.map(DeliveryStatus::from),
             (offset(page, size), size),
         )
     })

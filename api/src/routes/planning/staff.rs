@@ -82,30 +82,27 @@ pub struct OwnRulesView {
     pub change_rule: Option<Rule>,
 }
 
-fn stored(rule: Option<&str>) -> Option<Rule> {
-    rule.and_then(|json| serde_json::from_str(json).ok())
-}
-
-fn view(kind: &KindRules, own: Option<&ActivityRules>, for_activity: bool) -> DeadlineRulesView {
-    let effective = deadline_rules::effective(kind, own);
-    DeadlineRulesView {
+fn view(
+    kind: &KindRules,
+    own: Option<&ActivityRules>,
+    for_activity: bool,
+) -> Result<DeadlineRulesView, ApiError> {
+    let effective = deadline_rules::effective(kind, own)?;
+    let written = match (for_activity, own) {
+        (true, Some(own)) => deadline_rules::written_of_activity(own)?,
+        (true, None) => RulesInput::default(),
+        (false, _) => deadline_rules::written_of_kind(kind)?,
+    };
+    Ok(DeadlineRulesView {
         runs_on: effective.runs_on.into(),
         booking_rule: Rule::from(&effective.booking),
         change_rule: Rule::from(&effective.change),
-        own: if for_activity {
-            OwnRulesView {
-                runs_on: own.and_then(|o| RunsOnView::stored(o.runs_on.as_deref()?)),
-                booking_rule: own.and_then(|o| stored(o.booking_rule.as_deref())),
-                change_rule: own.and_then(|o| stored(o.change_rule.as_deref())),
-            }
-        } else {
-            OwnRulesView {
-                runs_on: None,
-                booking_rule: stored(kind.booking_rule.as_deref()),
-                change_rule: stored(kind.change_rule.as_deref()),
-            }
+        own: OwnRulesView {
+            runs_on: written.runs_on.map(RunsOnView::from),
+            booking_rule: written.booking,
+            change_rule: written.change,
         },
-    }
+    })
 }
 
 /// Sets the deadline rules of an activity kind (absent: the guide's default).
@@ -152,7 +149,7 @@ pub async fn set_activity_kind_deadline_rules(
         set
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&kind, None, false)))
+    Ok(HttpResponse::Ok().json(view(&kind, None, false)?))
 }
 
 /// Reads the rules in force for an activity.
@@ -181,7 +178,7 @@ pub async fn get_activity_deadline_rules(
         deadline_rules::of_activity(conn, activity_id)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&kind, own.as_ref(), true)))
+    Ok(HttpResponse::Ok().json(view(&kind, own.as_ref(), true)?))
 }
 
 /// Sets an activity's own rules and running days (absent: its kind's).
@@ -218,7 +215,7 @@ pub async fn set_activity_deadline_rules(
         set
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&kind, own.as_ref(), true)))
+    Ok(HttpResponse::Ok().json(view(&kind, own.as_ref(), true)?))
 }
 
 mirror_enum! {
@@ -282,7 +279,7 @@ impl From<&Attendance> for AttendanceView {
             child_id: recorded.child_id,
             unit_id: recorded.unit_id,
             date: recorded.day,
-            status: AttendanceStatusView::stored(&recorded.status),
+            status: Some(recorded.status.into()),
             note: recorded.note.clone(),
             recorded_at: utc(recorded.recorded_at),
         }
@@ -371,7 +368,7 @@ impl From<&RollCallLine> for RollCallView {
             first_name: line.child.first_name.clone(),
             last_name: line.child.last_name.clone(),
             unit_id: line.unit_id,
-            booking: line.booking.clone(),
+            booking: line.booking.map(|b| b.as_str().to_owned()),
             attendance: line.attendance.as_ref().map(Into::into),
         }
     }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use domain::calendar::french_instant;
+use domain::planning::BookingStatus;
 use domain::planning::ClosedReason;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -350,12 +351,9 @@ impl From<&DayEntry> for DayView {
             starts_at: entry.starts_at,
             open: entry.closed.is_none(),
             closed_reason: entry.closed.map(Into::into),
-            booking: entry.booking.as_deref().map(|b| {
-                if b == "closed" {
-                    BookingStatusView::Closed
-                } else {
-                    BookingStatusView::Booked
-                }
+            booking: entry.booking.map(|b| match b {
+                BookingStatus::Closed => BookingStatusView::Closed,
+                BookingStatus::Booked => BookingStatusView::Booked,
             }),
             pending: entry.pending.map(Into::into),
             price_cents: entry.price_cents,
@@ -423,7 +421,7 @@ impl From<&ActivityPlanning> for ActivityPlanningView {
             registration_id: plan.registration.id,
             activity_id: plan.activity.id,
             activity_name: plan.activity.name.clone(),
-            prepaid: plan.activity.mode == domain::activities::RegistrationMode::Prepaid.as_str(),
+            prepaid: plan.activity.mode == domain::activities::RegistrationMode::Prepaid,
             first_open_day: activity
                 .entries
                 .iter()

@@ -265,7 +265,9 @@ pub fn resend_activation(
     if !email_quota(conn, rules.throttle, "activation_email", email, now)? {
         return Ok(());
     }
-    if let Some(account) = accounts::find_by_email(conn, email)?.filter(|a| a.status == "pending") {
+    if let Some(account) =
+        accounts::find_by_email(conn, email)?.filter(|a| a.status == AccountStatus::Pending)
+    {
         send_activation(conn, &account, rules, now)?;
     }
     Ok(())
@@ -287,7 +289,8 @@ pub fn request_password_reset(
     if !email_quota(conn, rules.throttle, "reset_email", email, now)? {
         return Ok(());
     }
-    let Some(account) = accounts::find_by_email(conn, email)?.filter(|a| a.status == "active")
+    let Some(account) =
+        accounts::find_by_email(conn, email)?.filter(|a| a.status == AccountStatus::Active)
     else {
         return Ok(());
     };
@@ -552,8 +555,8 @@ pub fn create_staff(
     let inserted = accounts::insert(
         conn,
         &NewAccount {
-            role: new.role.as_str(),
-            status: AccountStatus::Pending.as_str(),
+            role: new.role,
+            status: AccountStatus::Pending,
             username: username.as_str(),
             email: email.as_str(),
             first_name: first.as_str(),
@@ -582,7 +585,7 @@ pub fn create_staff(
 /// Disables an account: it cannot sign in and its sessions end at once. Agents may
 /// disable family accounts; only admins may disable staff; nobody disables itself.
 fn party(account: &Account) -> Outcome<Party> {
-    let role = account.role.parse::<Role>().map_err(anyhow::Error::from)?;
+    let role = account.role;
     Ok(Party {
         id: account.id,
         role,
@@ -607,7 +610,7 @@ pub fn disable(
     let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
     may_disable(actor, party(&account)?)?;
     conn.transaction::<_, UseCaseError, _>(|conn| {
-        accounts::set_status(conn, account.id, AccountStatus::Disabled.as_str(), now)?;
+        accounts::set_status(conn, account.id, AccountStatus::Disabled, now)?;
         accounts::revoke_sessions(conn, account.id, None, "disabled", now)?;
         Ok(())
     })?;
@@ -623,9 +626,9 @@ pub fn enable(
 ) -> Outcome<AccountWithDossier> {
     let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
     may_enable(actor, party(&account)?)?;
-    if account.status == AccountStatus::Disabled.as_str() {
+    if account.status == AccountStatus::Disabled {
         let status = status_when_enabled(account.activated_at.is_some());
-        accounts::set_status(conn, account.id, status.as_str(), now)?;
+        accounts::set_status(conn, account.id, status, now)?;
     }
     get(conn, account_id)
 }
@@ -638,7 +641,7 @@ pub fn resend_activation_for(
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
-    if account.status != AccountStatus::Pending.as_str() {
+    if account.status != AccountStatus::Pending {
         return Err(Refusal::AccountNotPending.into());
     }
     send_activation(conn, &account, rules, now)

@@ -69,11 +69,7 @@ pub fn login(
         throttling::record_failure(conn, &per_address(policy), &by_address, now)?;
         return Err(Refusal::InvalidCredentials.into());
     };
-    match account
-        .status
-        .parse::<AccountStatus>()
-        .map_err(anyhow::Error::from)?
-    {
+    match account.status {
         AccountStatus::Pending => return Err(Refusal::AccountNotActivated.into()),
         AccountStatus::Disabled => return Err(Refusal::AccountDisabled.into()),
         AccountStatus::Active => {}
@@ -112,7 +108,7 @@ fn open_session(
         Ok(session_id)
     })?;
     let (access_token, access_expires_at) =
-        keys.issue(account.id, &account.role, session_id, now)?;
+        keys.issue(account.id, account.role.as_str(), session_id, now)?;
     Ok(Tokens {
         access_token,
         access_expires_at,
@@ -149,7 +145,7 @@ pub fn refresh(
             return Ok(Err(Refusal::InvalidRefreshToken));
         }
         let account = accounts::find(conn, session.account_id)?;
-        let Some(account) = account.filter(|a| a.status == AccountStatus::Active.as_str()) else {
+        let Some(account) = account.filter(|a| a.status == AccountStatus::Active) else {
             return Ok(Err(Refusal::InvalidRefreshToken));
         };
         let session_end = utc(session.expires_at);
@@ -165,7 +161,7 @@ pub fn refresh(
     })?;
     let (account, session_id, refresh_expires_at, session_expires_at) = decided?;
     let (access_token, access_expires_at) =
-        keys.issue(account.id, &account.role, session_id, now)?;
+        keys.issue(account.id, account.role.as_str(), session_id, now)?;
     Ok(Tokens {
         access_token,
         access_expires_at,

@@ -6,6 +6,7 @@ use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::accounts::password::PasswordPolicy;
 use domain::accounts::throttle::ThrottlePolicy;
+use domain::accounts::{AccountStatus, Role};
 use domain::accounts::{
     Email, GivenReferences, HeldReferences, IdentityError, Lifetimes, PersonName, SignupProgress,
     SignupStep, TokenPurpose, Username, normalise_number, references_match,
@@ -453,8 +454,8 @@ pub fn confirm(
         let account_id = accounts::insert(
             conn,
             &NewAccount {
-                role: "family",
-                status: "pending",
+                role: Role::Family,
+                status: AccountStatus::Pending,
                 username,
                 email,
                 first_name: &first_name,

@@ -7,9 +7,9 @@ pub use persistence::activities::baskets::{Basket, BasketItem};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::Connection;
-use domain::activities::{HolidayWeek, RegistrationMode, holiday_weeks, unit_price};
+pub use domain::activities::{BasketStatus, PaymentResult, WeekWaitlistStatus};
+use domain::activities::{HolidayWeek, RegistrationMode, holiday_weeks, places_left, unit_price};
 use domain::calendar::{HolidayRegion, french_date, french_instant};
-use domain::dossiers::SchoolLevel;
 use persistence::activities::baskets;
 use persistence::activities::{Activity, Group};
 use persistence::{AnyConnection, activities, dossiers::children};
@@ -51,7 +51,7 @@ fn weeks_of(
 ) -> Outcome<(Activity, Vec<HolidayWeek>, i64)> {
     let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
     let activity = activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
-    if activity.mode != RegistrationMode::Prepaid.as_str() {
+    if activity.mode != RegistrationMode::Prepaid {
         return Err(UseCaseError::Invalid(vec![FieldError::new(
             "activityId",
             "not_prepaid",
@@ -59,7 +59,7 @@ fn weeks_of(
             "This activity is not booked by the week in the basket.",
         )]));
     }
-    let level: Option<SchoolLevel> = child.school_level.as_deref().and_then(|l| l.parse().ok());
+    let level = child.school_level;
     if !catalogue::eligible(&activity, child.birth_date, level, today) {
         return Err(Refusal::NotEligible.into());
     }
@@ -67,13 +67,9 @@ fn weeks_of(
         .into_iter()
         .next()
         .ok_or_else(|| gone("unit of a prepaid activity"))?;
-    let weekdays: Vec<u32> = unit
-        .weekdays
-        .split(',')
-        .filter_map(|d| d.parse().ok())
-        .collect();
+    let weekdays = unit.weekdays.clone();
     let quotient = catalogue::current_quotient(conn, dossier_id, today)?;
-    let price = unit_price(&catalogue::brackets(&unit), quotient, None, false)
+    let price = unit_price(&unit.prices, quotient, None, false)
         .ok_or_else(|| gone("price of a prepaid activity"))?;
     let weeks = holiday_weeks(
         activity.starts_on,
@@ -115,7 +111,7 @@ pub fn week_offers(
                         .iter()
                         .find(|(w, _)| *w == week.start)
                         .map_or(0, |(_, t)| *t);
-                    (group.clone(), (group.capacity - used).max(0))
+                    (group.clone(), places_left(group.capacity, used))
                 })
                 .collect();
             WeekOffer {
@@ -331,14 +327,6 @@ pub fn checkout(
     }
 }
 
-/// How a payment ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentResult {
-    Paid,
-    Refused,
-    Abandoned,
-}
-
 /// Applies a payment's result to the basket it pays, before anything else expires:
 /// paid confirms the weeks and emails the family; refused or abandoned gives the
 /// places back. A held basket changes once: a replayed result changes nothing. A
@@ -354,10 +342,9 @@ pub fn settle(
     let basket = baskets::find_by_reference(conn, reference)?.ok_or(Refusal::NotFound)?;
     // Paid after its places went back (its hold ran out, or an earlier attempt was
     // refused or abandoned): the weeks are taken again if they are still free.
-    let gone_back = matches!(basket.status.as_str(), "expired" | "failed" | "abandoned");
-    if gone_back && result == PaymentResult::Paid {
+    if basket.status.gave_places_back() && result == PaymentResult::Paid {
         let retaken = conn.transaction(|conn| {
-            if !baskets::set_status(conn, basket.id, &basket.status, "paid", now)? {
+            if !baskets::set_status(conn, basket.id, basket.status, BasketStatus::Paid, now)? {
                 return Ok::<_, UseCaseError>(false);
             }
             let mut items = baskets::items_of(conn, basket.id)?;
@@ -388,15 +375,11 @@ pub fn settle(
             }
         }
     }
-    let to = match result {
-        PaymentResult::Paid => "paid",
-        PaymentResult::Refused => "failed",
-        PaymentResult::Abandoned => "abandoned",
-    };
+    let to = BasketStatus::after_payment(result);
     conn.transaction(|conn| {
-        if baskets::set_status(conn, basket.id, "held", to, now)? {
+        if baskets::set_status(conn, basket.id, BasketStatus::Held, to, now)? {
             if result == PaymentResult::Paid {
-                baskets::close_offer(conn, basket.id, "taken")?;
+                baskets::close_offer(conn, basket.id, WeekWaitlistStatus::Taken)?;
                 let total = basket.total_cents;
                 let notice = Notice {
                     dossier_id: basket.dossier_id,
@@ -439,7 +422,7 @@ fn release_items(
     basket_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    baskets::close_offer(conn, basket_id, "lapsed")?;
+    baskets::close_offer(conn, basket_id, WeekWaitlistStatus::Lapsed)?;
     for item in baskets::items_of(conn, basket_id)? {
         baskets::release_week_place(conn, item.group_id, item.week_start)?;
         offer_next(conn, frontend_url, item.group_id, item.week_start, now)?;
@@ -561,7 +544,13 @@ pub fn release_expired(
     let mut released = 0;
     for basket in baskets::expired_holds(conn, now)? {
         let done = conn.transaction(|conn| {
-            if baskets::set_status(conn, basket.id, "held", "expired", now)? {
+            if baskets::set_status(
+                conn,
+                basket.id,
+                BasketStatus::Held,
+                BasketStatus::Expired,
+                now,
+            )? {
                 release_items(conn, frontend_url, basket.id, now)?;
                 return Ok::<_, UseCaseError>(true);
             }
@@ -597,7 +586,7 @@ fn waiting_record(
     conn: &mut AnyConnection,
     entry: baskets::WaitingEntry,
 ) -> Outcome<WaitingRecord> {
-    let position = if entry.status == "waiting" {
+    let position = if entry.status == WeekWaitlistStatus::Waiting {
         Some(baskets::week_position(conn, &entry)?)
     } else {
         None

@@ -8,32 +8,13 @@ pub use persistence::activities::{ActivityFields, ActivityKind, Group, NewUnit, 
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
-use domain::activities::{Eligibility, PriceBracket, check_eligibility, unit_price};
+use domain::activities::{Eligibility, check_eligibility, unit_price};
 use domain::dossiers::SchoolLevel;
 use persistence::activities::{self, Activity};
 use persistence::{AnyConnection, dossiers::children, dossiers::quotients};
-use serde::{Deserialize, Serialize};
 
 use crate::usecases::dossiers::gone;
 use crate::usecases::{Outcome, Refusal, UseCaseError};
-
-/// An activity's eligibility as stored (JSON).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoredEligibility {
-    pub min_age: Option<u32>,
-    pub max_age: Option<u32>,
-    pub age_reference: Option<NaiveDate>,
-    pub levels: Vec<String>,
-}
-
-/// One price bracket as stored (JSON, in a unit's `prices`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoredBracket {
-    pub max_quotient: Option<i64>,
-    pub price_cents: i64,
-}
 
 /// An activity with everything its page shows.
 #[derive(Debug, Clone)]
@@ -44,12 +25,6 @@ pub struct ActivityRecord {
     pub groups: Vec<Group>,
 }
 
-impl ActivityRecord {
-    pub fn eligibility(&self) -> StoredEligibility {
-        serde_json::from_str(&self.activity.eligibility).unwrap_or_default()
-    }
-}
-
 /// What an agent writes: the activity, its units and (at creation) its groups.
 #[derive(Debug, Clone)]
 pub struct ActivityInput {
@@ -57,22 +32,6 @@ pub struct ActivityInput {
     pub units: Vec<NewUnit>,
     /// Name and capacity of each group; used at creation only.
     pub groups: Vec<(String, i32)>,
-}
-
-pub fn brackets(unit: &Unit) -> Vec<PriceBracket> {
-    parse_brackets(&unit.prices)
-}
-
-/// A unit's price brackets as stored (JSON); unreadable ones price nothing.
-pub fn parse_brackets(prices: &str) -> Vec<PriceBracket> {
-    serde_json::from_str::<Vec<StoredBracket>>(prices)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|b| PriceBracket {
-            max_quotient: b.max_quotient,
-            price_cents: b.price_cents,
-        })
-        .collect()
 }
 
 pub fn load(conn: &mut AnyConnection, id: i64) -> Outcome<ActivityRecord> {
@@ -209,7 +168,7 @@ pub fn offers_for_child(
     today: NaiveDate,
 ) -> Outcome<Vec<Offer>> {
     let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
-    let level: Option<SchoolLevel> = child.school_level.as_deref().and_then(|l| l.parse().ok());
+    let level = child.school_level;
     let joined = persistence::activities::registrations::live_activities_of_child(conn, child_id)?;
     let quotient = current_quotient(conn, dossier_id, today)?;
     let (current, _) = activities::list(conn, Some(today), 0, i64::MAX)?;
@@ -232,7 +191,7 @@ pub fn offers_for_child(
         let prices = record
             .units
             .iter()
-            .map(|u| (u.clone(), unit_price(&brackets(u), quotient, rate, sibling)))
+            .map(|u| (u.clone(), unit_price(&u.prices, quotient, rate, sibling)))
             .collect();
         offers.push(Offer { record, prices });
     }
@@ -268,19 +227,7 @@ pub fn eligible(
 
 /// Who may join an activity, as the domain reads it.
 fn rule(activity: &Activity) -> Eligibility {
-    let stored: StoredEligibility = serde_json::from_str(&activity.eligibility).unwrap_or_default();
-    Eligibility {
-        starts_on: activity.starts_on,
-        ends_on: activity.ends_on,
-        min_age: stored.min_age,
-        max_age: stored.max_age,
-        age_reference: stored.age_reference,
-        levels: stored
-            .levels
-            .iter()
-            .filter_map(|l| l.parse().ok())
-            .collect(),
-    }
+    Eligibility::new(activity.starts_on, activity.ends_on, &activity.eligibility)
 }
 
 /// A group's places on one day.
@@ -303,16 +250,11 @@ pub fn fill(
 ) -> Outcome<Vec<(Group, Vec<DayFill>)>> {
     use chrono::Datelike;
     let record = load(conn, activity_id)?;
-    let prepaid = record.activity.mode == domain::activities::RegistrationMode::Prepaid.as_str();
+    let prepaid = record.activity.mode == domain::activities::RegistrationMode::Prepaid;
     let weekdays: Vec<u32> = record
         .units
         .iter()
-        .flat_map(|u| {
-            u.weekdays
-                .split(',')
-                .filter_map(|d| d.parse().ok())
-                .collect::<Vec<u32>>()
-        })
+        .flat_map(|u| u.weekdays.iter().copied())
         .collect();
     let days: Vec<NaiveDate> = from
         .iter_days()

@@ -9,7 +9,7 @@ use domain::activities::{
     EntryDateRule, RegistrationMode, RegistrationStatus, Transition, entry_date, on_request,
     transition,
 };
-use domain::dossiers::{DocumentKind, SchoolLevel};
+use domain::dossiers::DocumentKind;
 use persistence::activities::registrations::{self, NewRegistration, Registration};
 use persistence::activities::{Activity, Group};
 use persistence::{AnyConnection, activities, dossiers::children, dossiers::documents};
@@ -48,7 +48,7 @@ fn invalid(field: &str, code: &str, fr: &str, en: &str) -> UseCaseError {
 }
 
 fn status_of(registration: &Registration) -> Outcome<RegistrationStatus> {
-    Ok(registration.status.parse().map_err(anyhow::Error::msg)?)
+    Ok(registration.status)
 }
 
 pub fn record(conn: &mut AnyConnection, registration: Registration) -> Outcome<RegistrationRecord> {
@@ -56,7 +56,7 @@ pub fn record(conn: &mut AnyConnection, registration: Registration) -> Outcome<R
         activities::find(conn, registration.activity_id)?.ok_or_else(|| gone("activity"))?;
     let group =
         activities::find_group(conn, registration.group_id)?.ok_or_else(|| gone("group"))?;
-    let position = if registration.status == RegistrationStatus::Waitlisted.as_str() {
+    let position = if registration.status == RegistrationStatus::Waitlisted {
         Some(registrations::waitlist_position(conn, &registration)?)
     } else {
         None
@@ -80,15 +80,15 @@ fn check(
 ) -> Outcome<(NaiveDate, Vec<Group>)> {
     let child = children::find(conn, request.child_id, Some(request.dossier_id))?
         .ok_or(Refusal::NotFound)?;
-    let mode: RegistrationMode = activity.mode.parse().map_err(anyhow::Error::msg)?;
+    let mode = activity.mode;
     if mode == RegistrationMode::Prepaid {
         return Err(Refusal::PrepaidActivity.into());
     }
-    let level: Option<SchoolLevel> = child.school_level.as_deref().and_then(|l| l.parse().ok());
+    let level = child.school_level;
     if !catalogue::eligible(activity, child.birth_date, level, today) {
         return Err(Refusal::NotEligible.into());
     }
-    let rule: EntryDateRule = activity.entry_rule.parse().map_err(anyhow::Error::msg)?;
+    let rule = activity.entry_rule;
     let entry = entry_date(
         rule,
         activity.starts_on,
@@ -137,14 +137,12 @@ fn check(
     }
     let needs_health_form = activity
         .required_documents
-        .split(',')
-        .any(|k| k.trim() == DocumentKind::HealthForm.as_str());
+        .contains(&DocumentKind::HealthForm);
     match request.health_form_id {
         Some(id) => {
             let form = documents::find(conn, id, Some(request.dossier_id))?;
             let fits = form.is_some_and(|d| {
-                d.kind == DocumentKind::HealthForm.as_str()
-                    && d.child_id.is_none_or(|c| c == child.id)
+                d.kind == DocumentKind::HealthForm && d.child_id.is_none_or(|c| c == child.id)
             });
             if !fits {
                 return Err(invalid(
@@ -180,7 +178,7 @@ pub fn register(
     let activity = activities::find(conn, request.activity_id)?.ok_or(Refusal::NotFound)?;
     let all_groups = activities::groups_of(conn, activity.id)?;
     let (entry, groups) = check(conn, request, &activity, &all_groups, today)?;
-    let mode: RegistrationMode = activity.mode.parse().map_err(anyhow::Error::msg)?;
+    let mode = activity.mode;
     let (registration, group) = conn
         .transaction(|conn| {
             let mut group = &groups[0];
@@ -199,7 +197,7 @@ pub fn register(
                 child_id: request.child_id,
                 dossier_id: request.dossier_id,
                 group_id: group.id,
-                status: on_request(mode, placed).as_str().to_owned(),
+                status: on_request(mode, placed),
                 entry_date: entry,
                 health_form_id: request.health_form_id,
                 requested_by: Some(request.account_id),
@@ -228,7 +226,7 @@ pub fn register(
             };
             (registration, group)
         })?;
-    let position = if registration.status == RegistrationStatus::Waitlisted.as_str() {
+    let position = if registration.status == RegistrationStatus::Waitlisted {
         Some(registrations::waitlist_position(conn, &registration)?)
     } else {
         None
@@ -268,8 +266,8 @@ pub fn decide(
         if !registrations::set_status(
             conn,
             id,
-            from.as_str(),
-            to.as_str(),
+            from,
+            to,
             decision.reason.as_deref(),
             Some(decision.agent_id),
             now,
@@ -306,15 +304,7 @@ pub fn cancel(
     let from = status_of(&current)?;
     let to = transition(from, Transition::Cancel).ok_or(Refusal::RegistrationAlreadyDecided)?;
     conn.transaction(|conn| {
-        if !registrations::set_status(
-            conn,
-            id,
-            from.as_str(),
-            to.as_str(),
-            None,
-            Some(actor_id),
-            now,
-        )? {
+        if !registrations::set_status(conn, id, from, to, None, Some(actor_id), now)? {
             return Err(UseCaseError::from(Refusal::RegistrationAlreadyDecided));
         }
         if from.holds_place() {
@@ -348,8 +338,8 @@ pub(crate) fn promote_first_waiting(
         let moved = registrations::set_status(
             conn,
             first.id,
-            RegistrationStatus::Waitlisted.as_str(),
-            to.as_str(),
+            RegistrationStatus::Waitlisted,
+            to,
             None,
             None,
             now,
@@ -376,12 +366,12 @@ fn tell_family(
     let registration = &record.registration;
     let child = children::find(conn, registration.child_id, None)?.ok_or_else(|| gone("child"))?;
     let activity = &record.activity_name;
-    let verdict = match registration.status.as_str() {
-        "accepted" => "est acceptée",
-        "refused" => "est refusée",
-        "waitlisted" => "est en liste d'attente",
-        "cancelled" => "est annulée",
-        _ => "a été mise à jour",
+    let verdict = match registration.status {
+        RegistrationStatus::Accepted => "est acceptée",
+        RegistrationStatus::Refused => "est refusée",
+        RegistrationStatus::Waitlisted => "est en liste d'attente",
+        RegistrationStatus::Cancelled => "est annulée",
+        RegistrationStatus::Requested => "a été mise à jour",
     };
     let mut paragraphs = vec![format!(
         "L'inscription de {} à « {activity} » {verdict}. Le détail est dans votre espace :",
@@ -402,7 +392,7 @@ fn tell_family(
             registration_id: registration.id,
             child_id: registration.child_id,
             activity_id: registration.activity_id,
-            status: registration.status.clone(),
+            status: registration.status.as_str().to_owned(),
             reason: registration.reason.clone(),
         }),
         dedupe_key: None,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::Connection;
+pub use domain::billing::PaymentMethod;
 use domain::billing::{self, InvoiceStatus};
 use persistence::billing::{
     self as store, CreditNote, Invoice, InvoiceFilter, InvoiceLine, NewPayment, Payment,
@@ -37,7 +38,11 @@ pub fn status_of(invoice: &Invoice, today: NaiveDate) -> InvoiceStatus {
 
 /// What is left to pay (negative: the city owes the family).
 pub fn balance_of(invoice: &Invoice) -> i64 {
-    invoice.total_cents - invoice.paid_cents - invoice.credited_cents
+    billing::balance(
+        invoice.total_cents,
+        invoice.paid_cents,
+        invoice.credited_cents,
+    )
 }
 
 /// An invoice with its lines, payments and credit notes; another dossier's is
@@ -99,8 +104,8 @@ pub fn file_pdf(
         &persistence::dossiers::documents::NewDocument {
             dossier_id: detail.invoice.dossier_id,
             child_id: None,
-            kind: "invoice".to_owned(),
-            origin: "city".to_owned(),
+            kind: domain::dossiers::DocumentKind::Invoice,
+            origin: domain::dossiers::DocumentOrigin::City,
             file_name: format!("facture-{}.pdf", detail.invoice.number),
             content_type: "application/pdf".to_owned(),
             size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
@@ -125,7 +130,7 @@ pub struct Movement {
     pub amount_cents: i64,
     pub invoice_id: i64,
     /// For a payment: how it was paid.
-    pub method: Option<String>,
+    pub method: Option<PaymentMethod>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,8 +201,8 @@ pub fn statement(conn: &mut AnyConnection, dossier_id: i64, zone: Tz) -> Outcome
 /// A payment received at the counter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CounterPayment {
-    /// `cheque`, `cash` or `cesu`.
-    pub method: &'static str,
+    /// Cheque, cash or CESU.
+    pub method: PaymentMethod,
     pub amount_cents: i64,
     pub reference: Option<String>,
     pub received_on: NaiveDate,
@@ -239,7 +244,7 @@ pub fn record_payment(
             &NewPayment {
                 dossier_id: invoice.dossier_id,
                 invoice_id,
-                method: payment.method.to_owned(),
+                method: payment.method,
                 amount_cents: payment.amount_cents,
                 reference: payment.reference.clone(),
                 received_on: payment.received_on,
@@ -371,7 +376,7 @@ pub fn payments_csv(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<Strin
             payment.id.to_string(),
             number,
             payment.received_on.to_string(),
-            payment.method.clone(),
+            payment.method.as_str().to_owned(),
             euros(payment.amount_cents),
             defused(payment.reference.as_deref().unwrap_or("")),
         ])
@@ -401,7 +406,7 @@ fn internal(error: impl std::error::Error + Send + Sync + 'static) -> UseCaseErr
 pub fn payment_received(
     invoice: &Invoice,
     amount_cents: i64,
-    method: &str,
+    method: PaymentMethod,
     portal: &str,
 ) -> Notice {
     Notice {
@@ -421,7 +426,7 @@ pub fn payment_received(
             number: Some(invoice.number.clone()),
             basket_id: None,
             amount_cents,
-            method: method.to_owned(),
+            method: method.as_str().to_owned(),
         }),
         dedupe_key: None,
     }

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use diesel::Connection;
 use domain::activities::{PriceBracket, RegistrationMode, unit_price};
-use domain::billing::{self, BillableKind, Entry, Line};
+use domain::billing::{self, BillableKind, BillingRunStatus, Entry, Line};
 use domain::calendar::french_date;
 use domain::dossiers::QuotientPeriod;
 use domain::planning::AttendanceStatus;
@@ -87,7 +87,7 @@ impl Prices {
                 let unit = Unit {
                     activity_id,
                     name,
-                    brackets: crate::usecases::activities::parse_brackets(&prices),
+                    brackets: prices,
                 };
                 (id, unit)
             })
@@ -131,7 +131,7 @@ impl Prices {
     ) -> Option<Entry> {
         let unit = self.units.get(&unit_id)?;
         let activity = self.activities.get(&unit.activity_id)?;
-        if activity.mode == RegistrationMode::Prepaid.as_str() {
+        if activity.mode == RegistrationMode::Prepaid {
             return None;
         }
         let quotient = self
@@ -266,7 +266,7 @@ pub fn start(
             if running.lease_until > db_time(now) {
                 return Ok((running, false));
             }
-            store::end_run(conn, running.id, "interrupted", now)?;
+            store::end_run(conn, running.id, BillingRunStatus::Interrupted, now)?;
         }
         let id = store::start_run(conn, month, agent_id, now, now + lease)
             .map_err(unique_as(Refusal::BillingRunInProgress))?;
@@ -297,9 +297,9 @@ pub fn execute(
 ) -> Outcome<()> {
     let outcome = bill(conn, run, issuing, settings, &now);
     let status = if outcome.is_ok() {
-        "completed"
+        BillingRunStatus::Completed
     } else {
-        "failed"
+        BillingRunStatus::Failed
     };
     store::end_run(conn, run.id, status, now())?;
     outcome
@@ -473,7 +473,7 @@ pub fn invoice_line(invoice_id: i64, position: i32, named: &NamedLine) -> Invoic
         activity_name: named.activity_name.clone(),
         unit_id: Some(line.unit_id),
         unit_name: named.unit_name.clone(),
-        kind: line.kind.as_str().to_owned(),
+        kind: line.kind,
         first_day: line.first_day,
         last_day: line.last_day,
         quantity: line.quantity,

@@ -6,7 +6,9 @@ pub use persistence::billing::online_payments::OnlinePayment;
 
 use chrono::{DateTime, Datelike, Utc};
 use diesel::Connection;
-use domain::billing::payfip;
+use domain::activities::BasketStatus;
+pub use domain::billing::OnlinePaymentStatus;
+use domain::billing::{PaymentMethod, PaymentProvider, payfip};
 use persistence::billing::online_payments::{self as store, NewOnlinePayment, Target};
 use persistence::billing::{self as bills, NewPayment};
 use persistence::{AnyConnection, accounts, db_time};
@@ -41,7 +43,7 @@ pub fn open_for_invoice(
     account_id: i64,
     invoice_id: i64,
     key: &str,
-    provider: &str,
+    provider: PaymentProvider,
     now: DateTime<Utc>,
 ) -> Outcome<Opened> {
     let invoice =
@@ -75,7 +77,7 @@ pub fn open_for_invoice(
         }
         let id = store::insert(
             conn,
-            &NewOnlinePayment {
+            NewOnlinePayment {
                 dossier_id,
                 invoice_id: Some(invoice_id),
                 basket_id: None,
@@ -83,7 +85,7 @@ pub fn open_for_invoice(
                 provider,
                 refdet: &refdet,
                 amount_cents: left,
-                status: "creating",
+                status: OnlinePaymentStatus::Creating,
                 idempotency_key: key,
                 created_at: db_time(now),
                 updated_at: db_time(now),
@@ -107,7 +109,10 @@ fn finish_opening(
     same_target: impl Fn(&OnlinePayment) -> bool,
 ) -> Outcome<(OnlinePayment, bool)> {
     match created {
-        Ok(Some(payment)) if payment.idempotency_key == key && payment.status == "creating" => {
+        Ok(Some(payment))
+            if payment.idempotency_key == key
+                && payment.status == OnlinePaymentStatus::Creating =>
+        {
             Ok((payment, true))
         }
         Ok(Some(live)) => Ok((live, false)),
@@ -132,7 +137,7 @@ pub fn open_for_basket(
     dossier_id: i64,
     basket_id: i64,
     key: &str,
-    provider: &str,
+    provider: PaymentProvider,
     now: DateTime<Utc>,
 ) -> Outcome<Opened> {
     let basket = persistence::activities::baskets::find(conn, basket_id, Some(dossier_id))?
@@ -167,12 +172,12 @@ pub fn open_for_basket(
         }
         let basket = persistence::activities::baskets::find(conn, basket_id, None)?
             .ok_or(Refusal::NotFound)?;
-        if basket.status != "held" || basket.total_cents <= 0 {
+        if basket.status != BasketStatus::Held || basket.total_cents <= 0 {
             return Err(Refusal::BasketNotOpen.into());
         }
         let id = store::insert(
             conn,
-            &NewOnlinePayment {
+            NewOnlinePayment {
                 dossier_id,
                 invoice_id: None,
                 basket_id: Some(basket_id),
@@ -180,7 +185,7 @@ pub fn open_for_basket(
                 provider,
                 refdet: &refdet,
                 amount_cents: basket.total_cents,
-                status: "creating",
+                status: OnlinePaymentStatus::Creating,
                 idempotency_key: key,
                 created_at: db_time(now),
                 updated_at: db_time(now),
@@ -212,7 +217,14 @@ pub fn not_created(
     code: Option<&str>,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    store::set_status(conn, id, "creating", "failed", code, now)?;
+    store::set_status(
+        conn,
+        id,
+        OnlinePaymentStatus::Creating,
+        OnlinePaymentStatus::Failed,
+        code,
+        now,
+    )?;
     Ok(())
 }
 
@@ -251,13 +263,20 @@ pub fn settle(
     now: DateTime<Utc>,
 ) -> Outcome<bool> {
     let status = match ending {
-        Ending::Paid { .. } => "paid",
-        Ending::Refused => "refused",
-        Ending::Abandoned => "abandoned",
-        Ending::Mismatch => "failed",
+        Ending::Paid { .. } => OnlinePaymentStatus::Paid,
+        Ending::Refused => OnlinePaymentStatus::Refused,
+        Ending::Abandoned => OnlinePaymentStatus::Abandoned,
+        Ending::Mismatch => OnlinePaymentStatus::Failed,
     };
     conn.transaction(|conn| {
-        if !store::set_status(conn, payment.id, "pending", status, Some(code), now)? {
+        if !store::set_status(
+            conn,
+            payment.id,
+            OnlinePaymentStatus::Pending,
+            status,
+            Some(code),
+            now,
+        )? {
             return Ok::<_, UseCaseError>(false);
         }
         if let (Ending::Paid { direct_debit }, Some(invoice_id)) = (ending, payment.invoice_id) {
@@ -357,13 +376,17 @@ fn pay_invoice(
     today: chrono::NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let method = if direct_debit { "direct_debit" } else { "card" };
+    let method = if direct_debit {
+        PaymentMethod::DirectDebit
+    } else {
+        PaymentMethod::Card
+    };
     bills::insert_payment(
         conn,
         &NewPayment {
             dossier_id: payment.dossier_id,
             invoice_id,
-            method: method.to_owned(),
+            method,
             amount_cents: payment.amount_cents,
             reference: payment.idop.clone(),
             received_on: today,
@@ -399,7 +422,7 @@ pub fn choose_in_sandbox(
     result: &str,
 ) -> Outcome<OnlinePayment> {
     let payment = store::find_by_idop(conn, idop)?
-        .filter(|p| p.provider == "sandbox")
+        .filter(|p| p.provider == PaymentProvider::Sandbox)
         .ok_or(Refusal::NotFound)?;
     store::set_sandbox_result(conn, payment.id, result)?;
     Ok(store::find(conn, payment.id)?.ok_or(Refusal::NotFound)?)

@@ -3,6 +3,7 @@
 //! answer through the same notification path. Only the provider's own answer about an
 //! idop settles a payment: a notification is a hint to go and ask.
 
+use domain::billing::{OnlinePaymentStatus, PaymentProvider};
 use persistence::billing::online_payments::{self as store, OnlinePayment};
 
 use crate::adapters::payfip::{NewPayment, PayFipError};
@@ -64,10 +65,10 @@ pub async fn start_for_basket(
     create_at_provider(state, opened, reference).await
 }
 
-fn provider(state: &AppState) -> Result<&'static str, ApiError> {
+fn provider(state: &AppState) -> Result<PaymentProvider, ApiError> {
     match &state.config.payments {
-        Payments::Sandbox => Ok("sandbox"),
-        Payments::PayFip(_) => Ok("payfip"),
+        Payments::Sandbox => Ok(PaymentProvider::Sandbox),
+        Payments::PayFip(_) => Ok(PaymentProvider::PayFip),
         Payments::Off => Err(Refusal::PaymentsUnavailable.into()),
     }
 }
@@ -131,12 +132,12 @@ pub fn redirect_url(state: &AppState, payment: &OnlinePayment) -> Option<String>
     let idop = payment
         .idop
         .as_ref()
-        .filter(|_| payment.status == "pending")?;
-    match (&state.config.payments, payment.provider.as_str()) {
-        (Payments::PayFip(settings), "payfip") => {
+        .filter(|_| payment.status == OnlinePaymentStatus::Pending)?;
+    match (&state.config.payments, payment.provider) {
+        (Payments::PayFip(settings), PaymentProvider::PayFip) => {
             Some(format!("{}?idop={idop}", settings.payment_url))
         }
-        (_, "sandbox") => Some(format!("/api/v1/sandbox/payments/{idop}")),
+        (_, PaymentProvider::Sandbox) => Some(format!("/api/v1/sandbox/payments/{idop}")),
         _ => None,
     }
 }
@@ -152,7 +153,7 @@ pub async fn notify(state: &AppState, idop: String) -> Result<(), ApiError> {
         tracing::warn!(idop, "a payment notification for an unknown idop");
         return Ok(());
     };
-    if payment.status != "pending" {
+    if payment.status != OnlinePaymentStatus::Pending {
         return Ok(());
     }
     let Some((ending, code)) = ask(state, &payment).await else {
@@ -173,43 +174,41 @@ pub async fn notify(state: &AppState, idop: String) -> Result<(), ApiError> {
 /// What the provider says of a pending attempt, if it says how it ended.
 async fn ask(state: &AppState, payment: &OnlinePayment) -> Option<(Ending, String)> {
     let idop = payment.idop.as_deref()?;
-    match (
-        payment.provider.as_str(),
-        &state.config.payments,
-        &state.payfip,
-    ) {
-        ("sandbox", Payments::Sandbox, _) => {
+    match (payment.provider, &state.config.payments, &state.payfip) {
+        (PaymentProvider::Sandbox, Payments::Sandbox, _) => {
             let code = payment.sandbox_result.clone()?;
             ending(&code).map(|e| (e, code))
         }
-        ("payfip", Payments::PayFip(settings), Some(client)) => match client.details(idop).await {
-            Ok(answer) => {
-                let matches = answer.get("numcli") == Some(settings.numcli.as_str())
-                    && answer.get("refdet") == Some(payment.refdet.as_str())
-                    && answer.get("montant") == Some(payment.amount_cents.to_string().as_str());
-                if !matches {
-                    tracing::error!(
-                        payment = payment.id,
-                        numcli = answer.get("numcli"),
-                        refdet = answer.get("refdet"),
-                        montant = answer.get("montant"),
-                        "PayFiP's answer does not match the payment: not settled, for an agent to reconcile"
-                    );
-                    return Some((Ending::Mismatch, "MISMATCH".to_owned()));
+        (PaymentProvider::PayFip, Payments::PayFip(settings), Some(client)) => {
+            match client.details(idop).await {
+                Ok(answer) => {
+                    let matches = answer.get("numcli") == Some(settings.numcli.as_str())
+                        && answer.get("refdet") == Some(payment.refdet.as_str())
+                        && answer.get("montant") == Some(payment.amount_cents.to_string().as_str());
+                    if !matches {
+                        tracing::error!(
+                            payment = payment.id,
+                            numcli = answer.get("numcli"),
+                            refdet = answer.get("refdet"),
+                            montant = answer.get("montant"),
+                            "PayFiP's answer does not match the payment: not settled, for an agent to reconcile"
+                        );
+                        return Some((Ending::Mismatch, "MISMATCH".to_owned()));
+                    }
+                    let code = answer.get("resultrans")?.to_owned();
+                    ending(&code).map(|e| (e, code))
                 }
-                let code = answer.get("resultrans")?.to_owned();
-                ending(&code).map(|e| (e, code))
+                // An idop PayFiP does not know (purged at night when never used).
+                Err(PayFipError::Refused { code, .. }) if code == "P1" => {
+                    Some((Ending::Abandoned, code))
+                }
+                // P5, "not known yet", other refusals and outages: ask again later.
+                Err(error) => {
+                    tracing::info!(payment = payment.id, %error, "no result from PayFiP yet");
+                    None
+                }
             }
-            // An idop PayFiP does not know (purged at night when never used).
-            Err(PayFipError::Refused { code, .. }) if code == "P1" => {
-                Some((Ending::Abandoned, code))
-            }
-            // P5, "not known yet", other refusals and outages: ask again later.
-            Err(error) => {
-                tracing::info!(payment = payment.id, %error, "no result from PayFiP yet");
-                None
-            }
-        },
+        }
         _ => None,
     }
 }

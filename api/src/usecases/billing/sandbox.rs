@@ -2,6 +2,7 @@
 //! person's choice turned into the sandbox's answer, which then settles through
 //! PayFiP's own path (`payments::notify`), so both providers settle the same way.
 
+use domain::billing::{OnlinePaymentStatus, PaymentProvider};
 use persistence::activities::baskets;
 use persistence::billing::online_payments as store;
 
@@ -20,15 +21,15 @@ pub struct SandboxEnding {
     /// The attempt's idop.
     pub idop: String,
     /// The attempt's status now, when it can be read back.
-    pub status: Option<String>,
+    pub status: Option<OnlinePaymentStatus>,
 }
 
 /// The amount of the sandbox payment `reference`: an invoice's attempt, or a basket
 /// being paid; `not_found` otherwise.
 pub async fn amount(state: &AppState, reference: String) -> Result<i64, ApiError> {
     let amount = db::run(&state.pool, move |conn| {
-        if let Some(payment) =
-            store::find_by_idop(conn, &reference)?.filter(|p| p.provider == "sandbox")
+        if let Some(payment) = store::find_by_idop(conn, &reference)?
+            .filter(|p| p.provider == PaymentProvider::Sandbox)
         {
             return Ok(Some(payment.amount_cents));
         }
@@ -49,7 +50,8 @@ pub async fn end(
 ) -> Result<SandboxEnding, ApiError> {
     let lookup = reference.clone();
     let (payment, basket) = db::run(&state.pool, move |conn| {
-        let payment = store::find_by_idop(conn, &lookup)?.filter(|p| p.provider == "sandbox");
+        let payment =
+            store::find_by_idop(conn, &lookup)?.filter(|p| p.provider == PaymentProvider::Sandbox);
         let basket = match &payment {
             Some(_) => None,
             None => baskets::find_by_reference(conn, &lookup)?,

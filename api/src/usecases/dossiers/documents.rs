@@ -57,8 +57,8 @@ pub fn upload(
     let new = NewDocument {
         dossier_id: upload.dossier_id,
         child_id: upload.child_id,
-        kind: upload.kind.as_str().to_owned(),
-        origin: upload.origin.as_str().to_owned(),
+        kind: upload.kind,
+        origin: upload.origin,
         file_name: safe_file_name(upload.file_name, upload.kind.as_str(), file_type),
         content_type: file_type.content_type().to_owned(),
         size_bytes: size,
@@ -105,10 +105,7 @@ pub fn content(
 ) -> Outcome<(Document, Vec<u8>)> {
     conn.transaction(|conn| {
         let document = documents::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?;
-        let holds_health = document
-            .kind
-            .parse::<DocumentKind>()
-            .is_ok_and(DocumentKind::holds_health_data);
+        let holds_health = document.kind.holds_health_data();
         if actor.is_staff && holds_health {
             audit::record(
                 conn,

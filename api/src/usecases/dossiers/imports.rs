@@ -229,7 +229,7 @@ pub fn confirm(
                 (
                     dossier_id,
                     NewGuardian {
-                        relationship: g.relationship.as_str().to_owned(),
+                        relationship: g.relationship,
                         first_name: g.first_name.clone(),
                         last_name: g.last_name.clone(),
                         email: g.email.clone(),
@@ -246,8 +246,8 @@ pub fn confirm(
                         last_name: child.last_name.clone(),
                         birth_date: child.birth_date,
                         school: child.school.clone(),
-                        school_level: child.school_level.map(|l| l.as_str().to_owned()),
-                        diet: child.diet.as_str().to_owned(),
+                        school_level: child.school_level,
+                        diet: child.diet,
                     },
                 )
             }));

@@ -48,7 +48,7 @@ pub fn file_request(
     let id = requests::insert(
         conn,
         new.dossier_id,
-        new.kind.as_str(),
+        new.kind,
         &new.message,
         new.proposal.as_deref(),
         new.account_id,
@@ -66,7 +66,7 @@ pub fn file_request(
     if new.kind == RequestKind::FamilyQuotient
         && !documents::of_request(conn, id)?
             .iter()
-            .any(|d| d.kind == DocumentKind::IncomeProof.as_str())
+            .any(|d| d.kind == DocumentKind::IncomeProof)
     {
         return Err(UseCaseError::Invalid(vec![FieldError::new(
             "documentIds",
@@ -165,8 +165,8 @@ pub fn decide(
     now: DateTime<Utc>,
 ) -> Outcome<RequestRecord> {
     let request = requests::find(conn, id, None)?.ok_or(Refusal::NotFound)?;
-    let status: RequestStatus = request.status.parse().map_err(anyhow::Error::msg)?;
-    let kind: RequestKind = request.kind.parse().map_err(anyhow::Error::msg)?;
+    let status = request.status;
+    let kind = request.kind;
     let next = domain::dossiers::decide(status, decision.decision)
         .ok_or(Refusal::RequestAlreadyDecided)?;
     let accepted = next == RequestStatus::Accepted;
@@ -189,7 +189,7 @@ pub fn decide(
         if !requests::decide(
             conn,
             id,
-            next.as_str(),
+            next,
             decision.comment.as_deref(),
             actor.account_id,
             now,
@@ -202,7 +202,7 @@ pub fn decide(
         if let Some(mut quotient) = quotient {
             quotient.proof_document_id = documents::of_request(conn, id)?
                 .iter()
-                .find(|d| d.kind == DocumentKind::IncomeProof.as_str())
+                .find(|d| d.kind == DocumentKind::IncomeProof)
                 .map(|d| d.id);
             insert_quotient(conn, actor, request.dossier_id, &quotient, now)?;
         }

@@ -101,7 +101,7 @@ pub fn notify(conn: &mut AnyConnection, notices: &[Notice], now: DateTime<Utc>) 
         .flat_map(|(notice, event_id)| {
             endpoints
                 .iter()
-                .filter(|e| e.wants(notice.kind().as_str()))
+                .filter(|e| e.wants(notice.kind()))
                 .map(move |e| (e.id, *event_id))
         })
         .collect();
@@ -135,7 +135,7 @@ fn insert_events<'a>(
             .iter()
             .map(|n| {
                 Ok(NewEvent {
-                    kind: n.kind().as_str().to_owned(),
+                    kind: n.kind(),
                     dossier_id: n.dossier_id,
                     title: n.title.clone(),
                     body: n.paragraphs.join("\n\n"),

@@ -51,12 +51,12 @@ impl NoticeData {
 
     /// Reads what an event stored; events written before the data carried its `kind`
     /// get it from the event's own kind.
-    pub fn read(kind: &str, stored: &str) -> serde_json::Result<Self> {
+    pub fn read(kind: NoticeKind, stored: &str) -> serde_json::Result<Self> {
         let mut value: serde_json::Value = serde_json::from_str(stored)?;
         if let Some(object) = value.as_object_mut() {
             object
                 .entry("kind")
-                .or_insert_with(|| serde_json::Value::String(kind.to_owned()));
+                .or_insert_with(|| serde_json::Value::String(kind.as_str().to_owned()));
         }
         serde_json::from_value(value)
     }
@@ -248,13 +248,16 @@ mod tests {
     #[test]
     fn data_stored_before_it_carried_its_kind_reads_with_the_events_kind() {
         let read = NoticeData::read(
-            "invoice_issued",
+            NoticeKind::InvoiceIssued,
             r#"{"invoiceId": 1, "number": "F1", "month": "2026-11", "totalCents": 5, "dueOn": "2026-12-31"}"#,
         )
         .unwrap();
         assert_eq!(read.kind(), NoticeKind::InvoiceIssued);
         let written = serde_json::to_string(&read).unwrap();
         assert!(written.contains(r#""kind":"invoice_issued""#), "{written}");
-        assert_eq!(NoticeData::read("closure_day", &written).unwrap(), read);
+        assert_eq!(
+            NoticeData::read(NoticeKind::ClosureDay, &written).unwrap(),
+            read
+        );
     }
 }

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use diesel::Connection;
+pub use domain::notifications::DeliveryStatus;
 use domain::notifications::NoticeKind;
 use persistence::AnyConnection;
 use persistence::notifications::webhooks::{self as store, Delivery, EndpointFields};
@@ -60,13 +61,13 @@ impl EndpointInput {
                 "The address must be public: the server sends no events into its own network.",
             ));
         }
-        let mut kinds: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
-        kinds.sort_unstable();
+        let mut kinds = self.kinds.clone();
+        kinds.sort_unstable_by_key(|k| k.as_str());
         kinds.dedup();
         Ok(EndpointFields {
             url: url.to_string(),
             description: self.description.trim().to_owned(),
-            kinds: kinds.join(","),
+            kinds,
             active: self.active,
         })
     }
@@ -140,7 +141,7 @@ pub fn list(conn: &mut AnyConnection) -> Outcome<Vec<Endpoint>> {
 #[derive(Debug, Clone)]
 pub struct LoggedDelivery {
     pub delivery: Delivery,
-    pub kind: String,
+    pub kind: NoticeKind,
     pub attempts: Vec<Attempt>,
 }
 
@@ -148,7 +149,7 @@ pub struct LoggedDelivery {
 pub fn deliveries(
     conn: &mut AnyConnection,
     endpoint_id: i64,
-    status: Option<&str>,
+    status: Option<DeliveryStatus>,
     page: (i64, i64),
 ) -> Outcome<(Vec<LoggedDelivery>, i64)> {
     get(conn, endpoint_id)?;

@@ -4,6 +4,7 @@
 
 pub use persistence::planning::attendance::Attendance;
 
+use domain::planning::BookingStatus;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -47,7 +48,7 @@ pub fn record(
             "The activity does not run that day.",
         ));
     }
-    let booked = ctx.is_booked(child_id, unit_id, day) == Some("booked");
+    let booked = ctx.is_booked(child_id, unit_id, day) == Some(BookingStatus::Booked);
     if booked != status.expects_booking() {
         return Err(if booked {
             invalid(
@@ -69,7 +70,7 @@ pub fn record(
         attendance::record(
             conn,
             (child_id, unit_id, day, child.dossier_id),
-            status.as_str(),
+            status,
             note,
             Some(agent_id),
             now,
@@ -86,8 +87,8 @@ fn invalid(field: &str, code: &str, fr: &str, en: &str) -> UseCaseError {
 pub struct RollCallLine {
     pub child: Child,
     pub unit_id: i64,
-    /// `booked`, `closed`, or `None` (came without booking).
-    pub booking: Option<String>,
+    /// Booked, closed, or `None` (came without booking).
+    pub booking: Option<BookingStatus>,
     pub attendance: Option<Attendance>,
 }
 
@@ -99,8 +100,10 @@ pub fn roll_call(
     day: NaiveDate,
 ) -> Outcome<Vec<RollCallLine>> {
     activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
-    let mut lines: BTreeMap<(i64, i64), (Option<String>, Option<Attendance>)> = BTreeMap::new();
+    let mut lines: BTreeMap<(i64, i64), (Option<BookingStatus>, Option<Attendance>)> =
+        BTreeMap::new();
     for (child, _, unit, status) in attendance::booked_on(conn, activity_id, day)? {
+        let status = status.parse().map_err(persistence::DbError::Stored)?;
         lines.entry((child, unit)).or_default().0 = Some(status);
     }
     for recorded in attendance::of_activity_day(conn, activity_id, day)? {

@@ -5,9 +5,9 @@ pub use persistence::planning::deadline_rules::{ActivityRules, KindRules};
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use diesel::Connection;
-use domain::planning::{self, DeadlineRule, RunsOn, TimeUnit};
+use domain::planning::{self, DeadlineRule, RunsOn, TimeUnit, WrittenRules};
 use persistence::planning::deadline_rules::{self as store};
-use persistence::{AnyConnection, activities};
+use persistence::{AnyConnection, DbError, activities};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -191,45 +191,63 @@ impl Rule {
     }
 }
 
-/// What runs the planning of one activity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EffectiveRules {
-    pub runs_on: RunsOn,
-    pub booking: DeadlineRule,
-    pub change: DeadlineRule,
+pub use domain::planning::EffectiveRules;
+
+/// A rule as stored (the JSON the city wrote), read back; one that does not read is
+/// an error naming it, never a default.
+fn read_rule(stored: Option<&str>) -> Result<Option<Rule>, DbError> {
+    stored
+        .map(|json| {
+            serde_json::from_str::<Rule>(json)
+                .map_err(|e| DbError::Stored(format!("deadline rule {json:?}: {e}")))
+        })
+        .transpose()
 }
 
-fn parse(stored: Option<&str>) -> Option<DeadlineRule> {
-    stored
-        .and_then(|json| serde_json::from_str::<Rule>(json).ok())
-        .map(|rule| DeadlineRule::from(&rule))
+/// What a kind's row holds: its own booking and change rules.
+pub fn written_of_kind(kind: &KindRules) -> Result<RulesInput, DbError> {
+    Ok(RulesInput {
+        runs_on: None,
+        booking: read_rule(kind.booking_rule.as_deref())?,
+        change: read_rule(kind.change_rule.as_deref())?,
+    })
+}
+
+/// What an activity's own row holds.
+pub fn written_of_activity(own: &ActivityRules) -> Result<RulesInput, DbError> {
+    Ok(RulesInput {
+        runs_on: own
+            .runs_on
+            .as_deref()
+            .map(|r| {
+                r.parse()
+                    .map_err(|_| DbError::Stored(format!("runs on {r:?}")))
+            })
+            .transpose()?,
+        booking: read_rule(own.booking_rule.as_deref())?,
+        change: read_rule(own.change_rule.as_deref())?,
+    })
 }
 
 /// The kind's rules: as the city set them, else the guide's.
-pub fn of_kind(kind: &KindRules) -> (DeadlineRule, DeadlineRule) {
-    let (booking, change) = planning::default_rules(&kind.code)
-        .unwrap_or((DeadlineRule::UntilStart, DeadlineRule::UntilStart));
-    (
-        parse(kind.booking_rule.as_deref()).unwrap_or(booking),
-        parse(kind.change_rule.as_deref()).unwrap_or(change),
-    )
+pub fn of_kind(kind: &KindRules) -> Result<(DeadlineRule, DeadlineRule), DbError> {
+    let rules = effective(kind, None)?;
+    Ok((rules.booking, rules.change))
 }
 
-/// The rules that apply to an activity of `kind` with its own settings `own`.
-pub fn effective(kind: &KindRules, own: Option<&ActivityRules>) -> EffectiveRules {
-    let (booking, change) = of_kind(kind);
-    EffectiveRules {
-        runs_on: own
-            .and_then(|o| o.runs_on.as_deref())
-            .and_then(|r| r.parse().ok())
-            .unwrap_or_else(|| planning::default_runs_on(&kind.code)),
-        booking: own
-            .and_then(|o| parse(o.booking_rule.as_deref()))
-            .unwrap_or(booking),
-        change: own
-            .and_then(|o| parse(o.change_rule.as_deref()))
-            .unwrap_or(change),
-    }
+/// The rules that apply to an activity of `kind` with its own settings `own`
+/// (`domain::planning::effective_rules` decides).
+pub fn effective(kind: &KindRules, own: Option<&ActivityRules>) -> Result<EffectiveRules, DbError> {
+    let written_kind = written_of_kind(kind)?.decided();
+    let written_own = match own {
+        Some(own) => written_of_activity(own)?.decided(),
+        None => WrittenRules::default(),
+    };
+    Ok(planning::effective_rules(
+        &kind.code,
+        &written_kind,
+        &written_own,
+    ))
 }
 
 /// Rules a city writes: each `None` falls back (activity → kind → guide).
@@ -241,6 +259,15 @@ pub struct RulesInput {
 }
 
 impl RulesInput {
+    /// The rules written, as the domain reads them.
+    fn decided(&self) -> WrittenRules {
+        WrittenRules {
+            runs_on: self.runs_on,
+            booking: self.booking.as_ref().map(DeadlineRule::from),
+            change: self.change.as_ref().map(DeadlineRule::from),
+        }
+    }
+
     fn check(&self) -> Outcome<()> {
         let mut errors = Vec::new();
         if let Some(rule) = &self.booking {
@@ -276,7 +303,7 @@ pub fn set_for_kind(
         return Err(Refusal::NotFound.into());
     }
     let kind = store::of_kind(conn, kind_id)?.ok_or(Refusal::NotFound)?;
-    let rules = of_kind(&kind);
+    let rules = of_kind(&kind)?;
     Ok((kind, rules))
 }
 

@@ -18,7 +18,9 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use domain::activities::{PriceBracket, RegistrationMode, unit_price};
 use domain::calendar::{HolidayRegion, SUPPORTED_YEARS, public_holidays};
 use domain::dossiers::QuotientPeriod;
-use domain::planning::{self, Calendar, ChangeDecision, ClosedReason, DaySetting, day_state};
+use domain::planning::{
+    self, BookingStatus, Calendar, ChangeDecision, ClosedReason, DaySetting, day_state,
+};
 use persistence::activities::Unit;
 use persistence::dossiers::children::Child;
 use persistence::planning::{self as store, ActivitySlot, RegistrationSlot, Scope};
@@ -115,13 +117,9 @@ pub struct UnitPlan {
 impl UnitPlan {
     pub fn new(unit: Unit) -> Self {
         Self {
-            weekdays: unit
-                .weekdays
-                .split(',')
-                .filter_map(|d| d.parse().ok())
-                .collect(),
+            weekdays: unit.weekdays.clone(),
             starts_at: parse_time(&unit.starts_at),
-            brackets: crate::usecases::activities::brackets(&unit),
+            brackets: unit.prices.clone(),
             unit,
         }
     }
@@ -163,7 +161,7 @@ pub struct RegistrationPlan {
 
 impl RegistrationPlan {
     fn prepaid(&self) -> bool {
-        self.activity.mode == RegistrationMode::Prepaid.as_str()
+        self.activity.mode == RegistrationMode::Prepaid
     }
 }
 
@@ -173,7 +171,7 @@ pub struct Context {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub registrations: Vec<RegistrationPlan>,
-    bookings: HashMap<(i64, i64, NaiveDate), String>,
+    bookings: HashMap<(i64, i64, NaiveDate), BookingStatus>,
     /// The dossier's pending changes, every range included.
     draft: HashMap<(i64, i64, NaiveDate), Action>,
     public_holidays: &'static BTreeSet<NaiveDate>,
@@ -293,7 +291,8 @@ pub fn load_with(
         if mark.pending {
             draft.insert(key, Action::parse(&mark.value));
         } else {
-            bookings.insert(key, mark.value);
+            let status = mark.value.parse().map_err(DbError::Stored)?;
+            bookings.insert(key, status);
         }
     }
     let mut capacities = HashMap::new();
@@ -336,8 +335,8 @@ pub struct DayEntry {
     pub starts_at: DateTime<Utc>,
     /// Why the unit does not run that day, if it does not.
     pub closed: Option<ClosedReason>,
-    /// `booked`, or `closed` (the city closed the day: not billed).
-    pub booking: Option<String>,
+    /// Booked, or closed (the city closed the day: not billed).
+    pub booking: Option<BookingStatus>,
     pub pending: Option<Action>,
     pub price_cents: Option<i64>,
     /// Whether the day can change now (booked: be cancelled; else: be booked).
@@ -346,7 +345,7 @@ pub struct DayEntry {
 
 impl DayEntry {
     pub fn booked(&self) -> bool {
-        self.booking.as_deref() == Some("booked")
+        self.booking == Some(BookingStatus::Booked)
     }
 
     /// Booked once the draft is validated (as the family sees it while ticking).
@@ -395,10 +394,8 @@ impl Context {
         }
     }
 
-    pub fn is_booked(&self, child_id: i64, unit_id: i64, day: NaiveDate) -> Option<&str> {
-        self.bookings
-            .get(&(child_id, unit_id, day))
-            .map(String::as_str)
+    pub fn is_booked(&self, child_id: i64, unit_id: i64, day: NaiveDate) -> Option<BookingStatus> {
+        self.bookings.get(&(child_id, unit_id, day)).copied()
     }
 
     /// Whether the unit runs that day for the registration's child.
@@ -444,7 +441,7 @@ impl Context {
             return Verdict::Refused(DayRefusal::DayClosed(reason));
         }
         let booking = self.is_booked(plan.registration.child_id, unit.unit.id, day);
-        if booking == Some("closed") {
+        if booking == Some(BookingStatus::Closed) {
             return Verdict::Refused(DayRefusal::BookingClosed);
         }
         if action == Action::Book && booking.is_none() {
@@ -515,7 +512,7 @@ impl Context {
                     unit_id: unit.unit.id,
                     starts_at: planning::paris_instant(NaiveDateTime::new(day, unit.starts_at)),
                     closed: self.closed_reason(plan, unit, day),
-                    booking: booking.map(str::to_owned),
+                    booking,
                     pending: self.draft.get(&(child_id, unit.unit.id, day)).copied(),
                     price_cents: self.price(plan, unit, day),
                     change: self.verdict(plan, unit, day, action, now, agent),

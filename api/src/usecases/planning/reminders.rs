@@ -64,7 +64,7 @@ fn windows_of(
         return Ok(Vec::new());
     };
     let own = rules_store::of_activity(conn, activity.id)?;
-    let rules = deadline_rules::effective(&kind, own.as_ref());
+    let rules = deadline_rules::effective(&kind, own.as_ref())?;
     let units = activities::units_of(conn, activity.id)?;
     let days = activity
         .starts_on
