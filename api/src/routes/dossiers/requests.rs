@@ -22,8 +22,8 @@ use crate::routes::dossiers::staff::QuotientForm;
 use crate::routes::dossiers::views::ContactFieldView;
 use crate::routes::pagination::{Page, PageQuery, offset};
 use crate::state::AppState;
+use crate::usecases::dossiers::Actor;
 use crate::usecases::dossiers::requests::{self, Decision, NewRequest, RequestRecord};
-use crate::usecases::dossiers::{Actor, Proposal};
 
 mirror_enum! {
     /// What a request asks for.
@@ -105,14 +105,10 @@ pub struct FamilyRequestView {
 impl From<&RequestRecord> for FamilyRequestView {
     fn from(r: &RequestRecord) -> Self {
         let q = &r.request;
-        let proposal = q
-            .proposal
-            .as_deref()
-            .and_then(|p| serde_json::from_str::<Proposal>(p).ok())
-            .map(|p| ProposalView {
-                fields: p.contact_fields().into_iter().map(Into::into).collect(),
-                values: p.details,
-            });
+        let proposal = r.proposal.as_ref().map(|p| ProposalView {
+            fields: p.fields.iter().map(|f| (*f).into()).collect(),
+            values: p.details.clone(),
+        });
         Self {
             id: q.id,
             kind: q.kind.into(),

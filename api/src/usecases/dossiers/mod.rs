@@ -17,11 +17,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use domain::dossiers::{ContactField, QuotientPeriod, RequestKind};
-use persistence::AnyConnection;
 use persistence::audit::{self, NewAuditEntry};
 use persistence::dossiers::children;
 use persistence::dossiers::quotients::{self, NewFamilyQuotient};
 use persistence::dossiers::{self, Dossier};
+use persistence::{AnyConnection, DbError};
 
 use crate::usecases::{Outcome, Refusal, UseCaseError};
 
@@ -355,10 +355,17 @@ pub(super) fn merge(
 }
 
 /// The proposal a contact-change request carries: the fields and their values.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
-    pub fields: Vec<String>,
+    pub fields: Vec<ContactField>,
     pub details: HashMap<String, Option<String>>,
+}
+
+/// A [`Proposal`] as stored with its request (JSON).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredProposal {
+    fields: Vec<String>,
+    details: HashMap<String, Option<String>>,
 }
 
 impl Proposal {
@@ -382,13 +389,33 @@ impl Proposal {
             values.extend(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)));
         }
         Self {
-            fields: fields.iter().map(|f| f.as_str().to_owned()).collect(),
+            fields: fields.to_vec(),
             details: values,
         }
     }
 
-    pub fn contact_fields(&self) -> Vec<ContactField> {
-        self.fields.iter().filter_map(|f| f.parse().ok()).collect()
+    /// Reads a stored proposal; one that does not read is an error naming it.
+    pub fn read(stored: &str) -> Result<Self, DbError> {
+        let unreadable = |why: String| DbError::Stored(format!("proposal {stored:?}: {why}"));
+        let read: StoredProposal =
+            serde_json::from_str(stored).map_err(|e| unreadable(e.to_string()))?;
+        Ok(Self {
+            fields: read
+                .fields
+                .iter()
+                .map(|f| f.parse().map_err(unreadable))
+                .collect::<Result<_, _>>()?,
+            details: read.details,
+        })
+    }
+
+    /// The proposal as stored with its request.
+    pub fn write(&self) -> Result<String, DbError> {
+        serde_json::to_string(&StoredProposal {
+            fields: self.fields.iter().map(|f| f.as_str().to_owned()).collect(),
+            details: self.details.clone(),
+        })
+        .map_err(|e| DbError::Stored(e.to_string()))
     }
 
     /// The details the proposal describes, the rest taken from `base`.
@@ -404,7 +431,7 @@ impl Proposal {
             mobile_phone: self.details.get("mobilePhone").cloned().flatten(),
             work_phone: self.details.get("workPhone").cloned().flatten(),
         };
-        merge(base, &proposed, &self.contact_fields())
+        merge(base, &proposed, &self.fields)
     }
 }
 
@@ -436,8 +463,7 @@ pub fn change_contact_details(
         let request_id = if pending.is_empty() {
             None
         } else {
-            let proposal = serde_json::to_string(&Proposal::new(details, &pending))
-                .map_err(|e| UseCaseError::Internal(e.into()))?;
+            let proposal = Proposal::new(details, &pending).write()?;
             let names: Vec<&str> = pending.iter().map(|f| french_name(*f)).collect();
             let request = crate::usecases::dossiers::requests::file_request(
                 conn,

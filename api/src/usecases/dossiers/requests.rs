@@ -35,6 +35,8 @@ pub struct RequestRecord {
     pub dossier_number: String,
     pub dossier_name: String,
     pub documents: Vec<Document>,
+    /// What a contact-change request proposes, read from the stored request.
+    pub proposal: Option<Proposal>,
 }
 
 /// Files a request in the caller's transaction and emails the acknowledgement and
@@ -93,6 +95,11 @@ fn with_dossier(conn: &mut AnyConnection, request: Request) -> Outcome<RequestRe
     let dossier = dossiers::find(conn, request.dossier_id)?.ok_or_else(|| gone("dossier"))?;
     Ok(RequestRecord {
         documents: documents::of_request(conn, request.id)?,
+        proposal: request
+            .proposal
+            .as_deref()
+            .map(Proposal::read)
+            .transpose()?,
         dossier_number: dossier.number,
         dossier_name: dossier.name,
         request,
@@ -137,6 +144,11 @@ pub fn list(
     for (request, dossier_number, dossier_name) in rows {
         records.push(RequestRecord {
             documents: documents::of_request(conn, request.id)?,
+            proposal: request
+                .proposal
+                .as_deref()
+                .map(Proposal::read)
+                .transpose()?,
             request,
             dossier_number,
             dossier_name,
@@ -235,8 +247,12 @@ pub fn decide(
 }
 
 fn apply_proposal(conn: &mut AnyConnection, request: &Request, now: DateTime<Utc>) -> Outcome<()> {
-    let proposal: Proposal = serde_json::from_str(request.proposal.as_deref().unwrap_or("{}"))
-        .map_err(|e| UseCaseError::Internal(e.into()))?;
+    let proposal = Proposal::read(
+        request
+            .proposal
+            .as_deref()
+            .ok_or_else(|| gone("proposal"))?,
+    )?;
     let dossier = dossiers::find(conn, request.dossier_id)?.ok_or_else(|| gone("dossier"))?;
     let details = proposal.details(&ContactDetails::from(&dossier));
     dossiers::update_contact_details(conn, dossier.id, &details, now)?;
