@@ -13,7 +13,7 @@ pub use eligibility::{Admission, Eligibility, Ineligible, age_on, check_eligibil
 pub use places::places_left;
 pub use pricing::{PriceBracket, unit_price};
 pub use registration::{
-    EntryDateRule, RegistrationMode, RegistrationStatus, Transition, entry_date, on_request,
-    transition,
+    EntryDateRule, RegistrationAsk, RegistrationMode, RegistrationProblem, RegistrationStatus,
+    Transition, check_request, entry_date, on_request, transition,
 };
 pub use weeks::{HolidayWeek, holiday_weeks, week_start};

@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use super::eligibility::{Eligibility, Ineligible, check_eligibility};
+use crate::dossiers::SchoolLevel;
 use crate::stored::stored_enum;
 
 stored_enum! {
@@ -94,6 +96,90 @@ pub fn entry_date(
             (day >= starts_on && day <= ends_on && day >= today).then_some(day)
         }
     }
+}
+
+/// A family's request to register a child, with what the rules read of the activity
+/// and of the child.
+#[derive(Debug, Clone)]
+pub struct RegistrationAsk<'a> {
+    pub mode: RegistrationMode,
+    pub eligibility: &'a Eligibility,
+    pub entry_rule: EntryDateRule,
+    pub family_chooses_group: bool,
+    pub needs_health_form: bool,
+    /// The activity's groups, in the order places are tried.
+    pub groups: &'a [i64],
+    pub birth_date: NaiveDate,
+    pub level: Option<SchoolLevel>,
+    /// The entry date asked, if any.
+    pub entry_date: Option<NaiveDate>,
+    /// The group asked, if any.
+    pub group_id: Option<i64>,
+    /// The health form given, if one is: whether it is a health form of this child.
+    pub health_form: Option<bool>,
+}
+
+/// Why a request breaks the activity's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationProblem {
+    /// Holiday weeks paid at once are booked through a basket.
+    Prepaid,
+    NotEligible(Ineligible),
+    /// The activity fixes the entry date at its start; another was asked.
+    EntryDateFixed,
+    /// The entry date asked is outside the activity, or in the past.
+    EntryDateOutOfRange,
+    /// The group asked is not one of the activity's.
+    UnknownGroup,
+    /// The family must choose a group and did not.
+    GroupRequired,
+    /// The activity has no group to take the child.
+    NoGroup,
+    /// The document given is not a health form of this child.
+    NotTheChildsHealthForm,
+    /// The activity needs the child's health form and none was given.
+    HealthFormRequired,
+}
+
+/// Checks a request against the activity's rules, in the order a family reads them:
+/// the mode, who is admitted, the entry date, the group, the health form. Returns the
+/// entry date and the groups to try for a place, in order.
+pub fn check_request(
+    ask: &RegistrationAsk<'_>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, Vec<i64>), RegistrationProblem> {
+    use RegistrationProblem as P;
+    if ask.mode == RegistrationMode::Prepaid {
+        return Err(P::Prepaid);
+    }
+    check_eligibility(ask.eligibility, ask.birth_date, ask.level, today).map_err(P::NotEligible)?;
+    let rule = ask.eligibility;
+    let entry = entry_date(
+        ask.entry_rule,
+        rule.starts_on,
+        rule.ends_on,
+        ask.entry_date,
+        today,
+    )
+    .ok_or(match ask.entry_rule {
+        EntryDateRule::Fixed => P::EntryDateFixed,
+        EntryDateRule::Chosen => P::EntryDateOutOfRange,
+    })?;
+    let groups = match ask.group_id {
+        Some(group) if ask.groups.contains(&group) => vec![group],
+        Some(_) => return Err(P::UnknownGroup),
+        None if ask.family_chooses_group => return Err(P::GroupRequired),
+        None => ask.groups.to_vec(),
+    };
+    if groups.is_empty() {
+        return Err(P::NoGroup);
+    }
+    match ask.health_form {
+        Some(false) => return Err(P::NotTheChildsHealthForm),
+        None if ask.needs_health_form => return Err(P::HealthFormRequired),
+        _ => {}
+    }
+    Ok((entry, groups))
 }
 
 #[cfg(test)]
@@ -188,5 +274,133 @@ mod tests {
             ),
             None
         );
+    }
+
+    fn nursery_canteen() -> Eligibility {
+        Eligibility {
+            starts_on: date(2026, 9, 1),
+            ends_on: date(2027, 7, 2),
+            min_age: None,
+            max_age: None,
+            age_reference: None,
+            levels: vec![SchoolLevel::Ps, SchoolLevel::Ms, SchoolLevel::Gs],
+        }
+    }
+
+    fn ask(rule: &Eligibility) -> RegistrationAsk<'_> {
+        RegistrationAsk {
+            mode: RegistrationMode::Automatic,
+            eligibility: rule,
+            entry_rule: EntryDateRule::Chosen,
+            family_chooses_group: false,
+            needs_health_form: false,
+            groups: &[7, 8],
+            birth_date: date(2023, 3, 14),
+            level: Some(SchoolLevel::Ps),
+            entry_date: None,
+            group_id: None,
+            health_form: None,
+        }
+    }
+
+    #[test]
+    fn a_request_that_keeps_the_rules_gets_its_entry_date_and_groups_in_order() {
+        let rule = nursery_canteen();
+        let today = date(2026, 11, 26);
+        assert_eq!(check_request(&ask(&rule), today), Ok((today, vec![7, 8])));
+        let chosen = RegistrationAsk {
+            group_id: Some(8),
+            entry_date: Some(date(2026, 12, 1)),
+            ..ask(&rule)
+        };
+        assert_eq!(
+            check_request(&chosen, today),
+            Ok((date(2026, 12, 1), vec![8]))
+        );
+    }
+
+    #[test]
+    fn each_broken_rule_is_named_in_the_order_a_family_reads_them() {
+        use RegistrationProblem as P;
+        let rule = nursery_canteen();
+        let today = date(2026, 11, 26);
+        let cases = [
+            (
+                RegistrationAsk {
+                    mode: RegistrationMode::Prepaid,
+                    level: None,
+                    ..ask(&rule)
+                },
+                P::Prepaid,
+            ),
+            (
+                RegistrationAsk {
+                    level: Some(SchoolLevel::Cm1),
+                    ..ask(&rule)
+                },
+                P::NotEligible(Ineligible::WrongLevel),
+            ),
+            (
+                RegistrationAsk {
+                    entry_rule: EntryDateRule::Fixed,
+                    entry_date: Some(date(2026, 12, 1)),
+                    ..ask(&rule)
+                },
+                P::EntryDateFixed,
+            ),
+            (
+                RegistrationAsk {
+                    entry_date: Some(date(2026, 11, 1)),
+                    group_id: Some(99),
+                    ..ask(&rule)
+                },
+                P::EntryDateOutOfRange,
+            ),
+            (
+                RegistrationAsk {
+                    group_id: Some(99),
+                    ..ask(&rule)
+                },
+                P::UnknownGroup,
+            ),
+            (
+                RegistrationAsk {
+                    family_chooses_group: true,
+                    ..ask(&rule)
+                },
+                P::GroupRequired,
+            ),
+            (
+                RegistrationAsk {
+                    groups: &[],
+                    needs_health_form: true,
+                    ..ask(&rule)
+                },
+                P::NoGroup,
+            ),
+            (
+                RegistrationAsk {
+                    health_form: Some(false),
+                    ..ask(&rule)
+                },
+                P::NotTheChildsHealthForm,
+            ),
+            (
+                RegistrationAsk {
+                    needs_health_form: true,
+                    ..ask(&rule)
+                },
+                P::HealthFormRequired,
+            ),
+        ];
+        for (request, problem) in cases {
+            assert_eq!(check_request(&request, today), Err(problem), "{request:?}");
+        }
+        let given = RegistrationAsk {
+            needs_health_form: true,
+            health_form: Some(true),
+            ..ask(&rule)
+        };
+        assert!(check_request(&given, today).is_ok());
     }
 }

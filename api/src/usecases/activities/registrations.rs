@@ -6,8 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
 use domain::activities::{
-    EntryDateRule, RegistrationMode, RegistrationStatus, Transition, entry_date, on_request,
-    transition,
+    Eligibility, RegistrationAsk, RegistrationMode, RegistrationProblem, RegistrationStatus,
+    Transition, check_request, on_request, transition,
 };
 use domain::dossiers::DocumentKind;
 use persistence::activities::registrations::{self, NewRegistration, Registration};
@@ -15,7 +15,6 @@ use persistence::activities::{Activity, Group};
 use persistence::{AnyConnection, activities, dossiers::children, dossiers::documents};
 
 use crate::problem::FieldError;
-use crate::usecases::activities as catalogue;
 use crate::usecases::dossiers::gone;
 use crate::usecases::notifications::notice_data::{NoticeData, RegistrationDecidedData};
 use crate::usecases::notifications::{self, Notice};
@@ -69,8 +68,8 @@ pub fn record(conn: &mut AnyConnection, registration: Registration) -> Outcome<R
     })
 }
 
-/// Checks a request against the activity's rules; returns the entry date and the
-/// groups to try, in order.
+/// Checks a request against the activity's rules (`domain::activities::check_request`
+/// decides); returns the entry date and the groups to try, in order.
 fn check(
     conn: &mut AnyConnection,
     request: &RegistrationRequest,
@@ -80,90 +79,83 @@ fn check(
 ) -> Outcome<(NaiveDate, Vec<Group>)> {
     let child = children::find(conn, request.child_id, Some(request.dossier_id))?
         .ok_or(Refusal::NotFound)?;
-    let mode = activity.mode;
-    if mode == RegistrationMode::Prepaid {
-        return Err(Refusal::PrepaidActivity.into());
-    }
-    let level = child.school_level;
-    if !catalogue::eligible(activity, child.birth_date, level, today) {
-        return Err(Refusal::NotEligible.into());
-    }
-    let rule = activity.entry_rule;
-    let entry = entry_date(
-        rule,
-        activity.starts_on,
-        activity.ends_on,
-        request.entry_date,
-        today,
-    )
-    .ok_or_else(|| match rule {
-        EntryDateRule::Fixed => invalid(
+    let health_form = match request.health_form_id {
+        Some(id) => Some(
+            documents::find(conn, id, Some(request.dossier_id))?.is_some_and(|d| {
+                d.kind == DocumentKind::HealthForm && d.child_id.is_none_or(|c| c == child.id)
+            }),
+        ),
+        None => None,
+    };
+    let group_ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
+    let eligibility = Eligibility::new(activity.starts_on, activity.ends_on, &activity.eligibility);
+    let ask = RegistrationAsk {
+        mode: activity.mode,
+        eligibility: &eligibility,
+        entry_rule: activity.entry_rule,
+        family_chooses_group: activity.family_chooses_group,
+        needs_health_form: activity
+            .required_documents
+            .contains(&DocumentKind::HealthForm),
+        groups: &group_ids,
+        birth_date: child.birth_date,
+        level: child.school_level,
+        entry_date: request.entry_date,
+        group_id: request.group_id,
+        health_form,
+    };
+    let (entry, chosen) = check_request(&ask, today).map_err(refusal)?;
+    let groups = chosen
+        .iter()
+        .filter_map(|id| groups.iter().find(|g| g.id == *id).cloned())
+        .collect();
+    Ok((entry, groups))
+}
+
+/// What a family is told of a request that breaks the activity's rules.
+fn refusal(problem: RegistrationProblem) -> UseCaseError {
+    use RegistrationProblem as P;
+    match problem {
+        P::Prepaid => Refusal::PrepaidActivity.into(),
+        P::NotEligible(_) => Refusal::NotEligible.into(),
+        P::NoGroup => Refusal::ActivityFull.into(),
+        P::EntryDateFixed => invalid(
             "entryDate",
             "fixed",
             "Non modifiable pour cette activité : l'inscription commence au début de l'activité.",
             "Fixed for this activity: the registration starts with the activity.",
         ),
-        EntryDateRule::Chosen => invalid(
+        P::EntryDateOutOfRange => invalid(
             "entryDate",
             "out_of_range",
             "La date d'entrée doit tomber pendant l'activité, et pas avant aujourd'hui.",
             "The entry date must fall within the activity, and not before today.",
         ),
-    })?;
-    let groups: Vec<Group> = match request.group_id {
-        Some(group) if groups.iter().any(|g| g.id == group) => {
-            groups.iter().filter(|g| g.id == group).cloned().collect()
-        }
-        Some(_) => {
-            return Err(invalid(
-                "groupId",
-                "unknown_group",
-                "Ce groupe n'appartient pas à cette activité.",
-                "This group does not belong to this activity.",
-            ));
-        }
-        None if activity.family_chooses_group => {
-            return Err(invalid(
-                "groupId",
-                "required",
-                "Choisissez un groupe (un accueil).",
-                "Choose a group.",
-            ));
-        }
-        None => groups.to_vec(),
-    };
-    if groups.is_empty() {
-        return Err(Refusal::ActivityFull.into());
+        P::UnknownGroup => invalid(
+            "groupId",
+            "unknown_group",
+            "Ce groupe n'appartient pas à cette activité.",
+            "This group does not belong to this activity.",
+        ),
+        P::GroupRequired => invalid(
+            "groupId",
+            "required",
+            "Choisissez un groupe (un accueil).",
+            "Choose a group.",
+        ),
+        P::NotTheChildsHealthForm => invalid(
+            "healthFormId",
+            "unknown_document",
+            "Cette fiche sanitaire n'est pas un document de cet enfant.",
+            "This health form is not a document of this child.",
+        ),
+        P::HealthFormRequired => invalid(
+            "healthFormId",
+            "required",
+            "Cette activité demande la fiche sanitaire de l'enfant.",
+            "This activity needs the child's health form.",
+        ),
     }
-    let needs_health_form = activity
-        .required_documents
-        .contains(&DocumentKind::HealthForm);
-    match request.health_form_id {
-        Some(id) => {
-            let form = documents::find(conn, id, Some(request.dossier_id))?;
-            let fits = form.is_some_and(|d| {
-                d.kind == DocumentKind::HealthForm && d.child_id.is_none_or(|c| c == child.id)
-            });
-            if !fits {
-                return Err(invalid(
-                    "healthFormId",
-                    "unknown_document",
-                    "Cette fiche sanitaire n'est pas un document de cet enfant.",
-                    "This health form is not a document of this child.",
-                ));
-            }
-        }
-        None if needs_health_form => {
-            return Err(invalid(
-                "healthFormId",
-                "required",
-                "Cette activité demande la fiche sanitaire de l'enfant.",
-                "This activity needs the child's health form.",
-            ));
-        }
-        None => {}
-    }
-    Ok((entry, groups))
 }
 
 /// Registers a child: checked against the rules, then, for an automatic activity,
