@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::sql_types::{Nullable, Text};
 use domain::activities::{Admission, PriceBracket};
-use domain::dossiers::{DocumentKind, SchoolLevel};
+use domain::dossiers::{DocumentKind, SchoolLevel, Vaccination};
 use domain::notifications::NoticeKind;
 use serde::{Deserialize, Serialize};
 
@@ -138,6 +138,38 @@ impl Stored for Admission {
             age_reference: self.age_reference,
             levels: self.levels.iter().map(|l| l.as_str().to_owned()).collect(),
         })
+    }
+}
+
+/// A vaccination as stored in a child's health record (JSON).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredVaccination {
+    vaccine: String,
+    date: NaiveDate,
+}
+
+impl Stored for Vec<Vaccination> {
+    fn decode(text: &str) -> Result<Self, String> {
+        let stored: Vec<StoredVaccination> = from_json(text, "vaccinations")?;
+        Ok(stored
+            .into_iter()
+            .map(|v| Vaccination {
+                vaccine: v.vaccine,
+                date: v.date,
+            })
+            .collect())
+    }
+
+    fn encode(&self) -> Result<String, DbError> {
+        let stored: Vec<StoredVaccination> = self
+            .iter()
+            .map(|v| StoredVaccination {
+                vaccine: v.vaccine.clone(),
+                date: v.date,
+            })
+            .collect();
+        to_json(&stored)
     }
 }
 

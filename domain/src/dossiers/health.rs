@@ -1,5 +1,16 @@
 //! Health information the city requires before it looks after a child.
 
+use chrono::NaiveDate;
+
+/// A vaccination recorded on a child's health form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vaccination {
+    /// The vaccine, as the city names it.
+    pub vaccine: String,
+    /// The day of the last injection.
+    pub date: NaiveDate,
+}
+
 /// The vaccinations the city requires that the record lacks, compared ignoring case
 /// and surrounding spaces, in the city's order.
 pub fn missing_vaccinations(required: &[String], recorded: &[&str]) -> Vec<String> {

@@ -14,7 +14,7 @@ pub use contact::{
     normalise_phone,
 };
 pub use files::{FileType, safe_file_name};
-pub use health::missing_vaccinations;
+pub use health::{Vaccination, missing_vaccinations};
 pub use quotient::{QuotientPeriod, current_quotient};
 pub use request::{RequestDecision, RequestKind, RequestStatus, decide};
 pub use vocabulary::{

@@ -4,10 +4,10 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use domain::dossiers::{Diet, SchoolLevel};
+use domain::dossiers::{Diet, SchoolLevel, Vaccination};
 
 use crate::schema::{child_health, children};
-use crate::stored::NullableText;
+use crate::stored::{NullableText, Stored, StoredText};
 use crate::{AnyConnection, DbError, db_time};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -64,8 +64,8 @@ impl ChildFields {
     }
 }
 
-/// Health information: allergies, care plan (PAI), doctor, vaccinations (JSON).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Queryable, Selectable, Insertable)]
+/// Health information: allergies, care plan (PAI), doctor, vaccinations.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Queryable, Selectable)]
 #[diesel(table_name = child_health)]
 pub struct HealthFields {
     pub allergies: String,
@@ -73,7 +73,33 @@ pub struct HealthFields {
     pub care_plan_details: String,
     pub doctor_name: String,
     pub doctor_phone: String,
-    pub vaccinations: String,
+    #[diesel(deserialize_as = StoredText<Vec<Vaccination>>)]
+    pub vaccinations: Vec<Vaccination>,
+}
+
+/// [`HealthFields`] as the table stores them (vaccinations as JSON).
+#[derive(Insertable)]
+#[diesel(table_name = child_health)]
+struct HealthRow<'a> {
+    allergies: &'a str,
+    care_plan: bool,
+    care_plan_details: &'a str,
+    doctor_name: &'a str,
+    doctor_phone: &'a str,
+    vaccinations: String,
+}
+
+impl HealthFields {
+    fn row(&self) -> Result<HealthRow<'_>, DbError> {
+        Ok(HealthRow {
+            allergies: &self.allergies,
+            care_plan: self.care_plan,
+            care_plan_details: &self.care_plan_details,
+            doctor_name: &self.doctor_name,
+            doctor_phone: &self.doctor_phone,
+            vaccinations: self.vaccinations.encode()?,
+        })
+    }
 }
 
 pub fn insert(
@@ -182,7 +208,7 @@ pub fn update_health(
     diesel::insert_into(child_health::table)
         .values((
             child_health::child_id.eq(id),
-            health,
+            health.row()?,
             child_health::updated_at.eq(db_time(now)),
         ))
         .execute(conn)?;

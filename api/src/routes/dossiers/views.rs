@@ -349,15 +349,28 @@ impl HealthInfoView {
             care_plan_details: health.care_plan_details.clone(),
             doctor_name: health.doctor_name.clone(),
             doctor_phone: health.doctor_phone.clone(),
-            vaccinations: serde_json::from_str(&health.vaccinations).unwrap_or_default(),
+            vaccinations: health
+                .vaccinations
+                .iter()
+                .map(|v| VaccinationView {
+                    vaccine: v.vaccine.clone(),
+                    date: v.date,
+                })
+                .collect(),
         }
     }
 
     pub fn into_fields(self) -> Result<HealthFields, crate::problem::ApiError> {
         let mut checks = Checks::default();
         let doctor_phone = checks.phone("doctorPhone", Some(&self.doctor_phone));
-        let vaccinations = serde_json::to_string(&self.vaccinations)
-            .map_err(crate::problem::ApiError::internal)?;
+        let vaccinations = self
+            .vaccinations
+            .iter()
+            .map(|v| domain::dossiers::Vaccination {
+                vaccine: v.vaccine.clone(),
+                date: v.date,
+            })
+            .collect();
         let fields = doctor_phone.map(|phone| HealthFields {
             allergies: self.allergies.trim().to_owned(),
             care_plan: self.care_plan,
