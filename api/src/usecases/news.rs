@@ -142,7 +142,10 @@ pub fn update(
 
 pub fn retire(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Outcome<NewsDetail> {
     conn.transaction(|conn| {
-        store::find(conn, id)?.ok_or(Refusal::NotFound)?;
+        // The write comes first, so SQLite takes its write lock before any read: a
+        // transaction that read first fails (database is locked) at its first write
+        // when another writer committed meanwhile. An unknown id writes nothing and
+        // is not found by the read.
         store::retire(conn, id, now)?;
         get(conn, id, None)
     })
