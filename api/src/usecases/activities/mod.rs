@@ -178,7 +178,14 @@ pub fn offers_for_child(
             continue;
         }
         let record = load(conn, activity.id)?;
-        if check_eligibility(&rule(&record.activity), child.birth_date, level, today).is_err() {
+        if check_eligibility(
+            &eligibility_of(&record.activity),
+            child.birth_date,
+            level,
+            today,
+        )
+        .is_err()
+        {
             continue;
         }
         let sibling = persistence::activities::registrations::has_live_sibling(
@@ -222,11 +229,11 @@ pub fn eligible(
     level: Option<SchoolLevel>,
     today: NaiveDate,
 ) -> bool {
-    check_eligibility(&rule(activity), birth, level, today).is_ok()
+    check_eligibility(&eligibility_of(activity), birth, level, today).is_ok()
 }
 
-/// Who may join an activity, as the domain reads it.
-fn rule(activity: &Activity) -> Eligibility {
+/// Who may join an activity, as the domain reads it (its dates and its admission).
+pub fn eligibility_of(activity: &Activity) -> Eligibility {
     Eligibility::new(activity.starts_on, activity.ends_on, &activity.eligibility)
 }
 

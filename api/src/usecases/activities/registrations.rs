@@ -6,8 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
 use domain::activities::{
-    Eligibility, RegistrationAsk, RegistrationMode, RegistrationProblem, RegistrationStatus,
-    Transition, check_request, on_request, transition,
+    RegistrationAsk, RegistrationMode, RegistrationProblem, RegistrationStatus, Transition,
+    check_request, on_request, transition,
 };
 use domain::dossiers::DocumentKind;
 use persistence::activities::registrations::{self, NewRegistration, Registration};
@@ -88,7 +88,7 @@ fn check(
         None => None,
     };
     let group_ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
-    let eligibility = Eligibility::new(activity.starts_on, activity.ends_on, &activity.eligibility);
+    let eligibility = super::eligibility_of(activity);
     let ask = RegistrationAsk {
         mode: activity.mode,
         eligibility: &eligibility,
