@@ -7,7 +7,7 @@ use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::{OpenApi, Ref, RefOr, Response};
 
-use crate::problem::{PROBLEM_CONTENT_TYPE, codes_in};
+use crate::problem::{PROBLEM_CONTENT_TYPE, codes_in, status_of};
 
 /// Every operation's security and standard error responses, and the bearer scheme.
 pub fn complete(spec: &mut OpenApi) -> anyhow::Result<()> {
@@ -156,7 +156,8 @@ fn standard_errors(
 
 /// Adds the standard errors to the operation's own (a sentence more where the handler
 /// already describes the status), makes every error a `Problem`, and lists the codes
-/// each error response names in its `x-problem-codes`.
+/// each error response names in its `x-problem-codes` (a code answered with another
+/// status than the response's is an error: the refusal types decide each code's status).
 fn complete_operation(operation: &mut Operation, uses_database: bool) -> Result<(), String> {
     let standard = standard_errors(operation, uses_database);
     if operation.security.is_none() {
@@ -193,6 +194,14 @@ fn complete_operation(operation: &mut Operation, uses_database: bool) -> Result<
                     response.description
                 ));
             }
+            if let Some(code) = codes
+                .iter()
+                .find(|code| status_of(code).map(|s| s.to_string()).as_deref() != Some(status))
+            {
+                return Err(format!(
+                    "the {status} answer names `{code}`, a code answered with another status"
+                ));
+            }
             response
                 .extensions
                 .get_or_insert_with(Default::default)
@@ -214,4 +223,40 @@ fn attach_problem(response: &mut Response) {
     response
         .content
         .insert(PROBLEM_CONTENT_TYPE.to_owned(), RefOr::T(content));
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::openapi::path::OperationBuilder;
+    use utoipa::openapi::response::ResponsesBuilder;
+
+    use super::*;
+
+    fn answering(status: &str, description: &str) -> Operation {
+        OperationBuilder::new()
+            .responses(
+                ResponsesBuilder::new()
+                    .response(status, ResponseBuilder::new().description(description))
+                    .build(),
+            )
+            .build()
+    }
+
+    #[test]
+    fn a_response_lists_the_codes_its_description_names() {
+        let mut operation = answering("409", "Already taken (`email_taken`).");
+        complete_operation(&mut operation, false).unwrap();
+        let RefOr::T(response) = &operation.responses.responses["409"] else {
+            panic!("a reference");
+        };
+        let extensions = serde_json::to_value(&response.extensions).unwrap();
+        assert_eq!(extensions["x-problem-codes"], serde_json::json!(["email_taken"]));
+    }
+
+    #[test]
+    fn a_code_documented_under_another_status_than_its_own_is_refused() {
+        let mut operation = answering("422", "Already taken (`email_taken`).");
+        let refused = complete_operation(&mut operation, false).unwrap_err();
+        assert!(refused.contains("`email_taken`"), "{refused}");
+    }
 }

@@ -1,9 +1,18 @@
 //! Every problem `code` the API answers, with its status and meaning: what client
 //! developers switch on (README, "For client developers"), and all that an operation's
-//! `x-problem-codes` may name (the document is not built with another one).
+//! `x-problem-codes` may name, each under its own status only (the document is not
+//! built otherwise). The HTTP layer's codes are listed here; the use cases' refusals
+//! come from their areas' enums (`usecases::refusal`).
 
-/// `(code, HTTP status, meaning)`, grouped as the README lists them.
-pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
+use std::sync::LazyLock;
+
+use crate::usecases::Refusal;
+
+/// `(code, HTTP status, meaning)`.
+pub type ProblemCode = (&'static str, u16, &'static str);
+
+/// The codes the HTTP layer answers itself, whatever the operation.
+const HTTP_CODES: &[ProblemCode] = &[
     // Any operation.
     (
         "validation_failed",
@@ -91,221 +100,6 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
         503,
         "The database cannot be reached: try again after `Retry-After` seconds.",
     ),
-    // Signing in and accounts.
-    ("invalid_credentials", 401, "Wrong username or password."),
-    (
-        "account_not_activated",
-        403,
-        "The account is not activated yet: follow the emailed link or ask for a new one.",
-    ),
-    (
-        "account_disabled",
-        403,
-        "The account was disabled by the city.",
-    ),
-    (
-        "invalid_refresh_token",
-        401,
-        "The refresh token is unknown or expired: sign in again.",
-    ),
-    (
-        "refresh_token_reused",
-        401,
-        "A refresh token was used twice: the whole session was ended for safety.",
-    ),
-    (
-        "invalid_token",
-        400,
-        "The link's token is not valid or was already used.",
-    ),
-    (
-        "activation_link_expired",
-        410,
-        "The activation link expired (72 hours): ask for a new one.",
-    ),
-    (
-        "reset_link_expired",
-        410,
-        "The password reset link expired (1 hour): ask again.",
-    ),
-    (
-        "email_change_link_expired",
-        410,
-        "The email change link expired: change the address again.",
-    ),
-    (
-        "wrong_current_password",
-        422,
-        "The current password given is not the account's.",
-    ),
-    (
-        "email_taken",
-        409,
-        "Another account uses this email address.",
-    ),
-    (
-        "account_not_pending",
-        409,
-        "The account is already activated.",
-    ),
-    (
-        "cannot_disable_self",
-        409,
-        "An admin cannot disable their own account.",
-    ),
-    (
-        "legal_version_exists",
-        409,
-        "This version of the document is already published.",
-    ),
-    (
-        "legal_version_outdated",
-        409,
-        "A newer version of the document was published: accept that one.",
-    ),
-    // Sign-up.
-    (
-        "signup_not_found",
-        404,
-        "The sign-up does not exist or expired: start again.",
-    ),
-    (
-        "signup_step_out_of_order",
-        409,
-        "A previous step of the sign-up is not done.",
-    ),
-    (
-        "signup_incomplete",
-        409,
-        "Some steps of the sign-up are not done yet.",
-    ),
-    ("username_taken", 409, "Another account has this username."),
-    (
-        "dossier_references_mismatch",
-        422,
-        "The dossier references do not match a family file of the city.",
-    ),
-    // The family file.
-    (
-        "dossier_number_taken",
-        409,
-        "Another family file has this number.",
-    ),
-    (
-        "request_already_decided",
-        409,
-        "The request was already accepted or refused.",
-    ),
-    (
-        "unsupported_file_type",
-        422,
-        "The file is not a PDF, JPEG or PNG (by its content).",
-    ),
-    (
-        "document_kind_reserved",
-        422,
-        "Families cannot upload documents of this kind (the city issues them).",
-    ),
-    (
-        "storage_quota_exceeded",
-        422,
-        "The family's documents would exceed their storage quota.",
-    ),
-    (
-        "import_unreadable",
-        422,
-        "The CSV file cannot be read (not UTF-8, records that cannot be split).",
-    ),
-    (
-        "import_already_confirmed",
-        409,
-        "The import was already confirmed.",
-    ),
-    (
-        "import_outdated",
-        409,
-        "The data changed since the import was checked: check it again.",
-    ),
-    // Activities, baskets, payments.
-    (
-        "not_eligible",
-        422,
-        "The activity is not offered to this child (age, school level, dates).",
-    ),
-    (
-        "already_registered",
-        409,
-        "The child already has a live registration to this activity.",
-    ),
-    ("activity_full", 422, "No place is left in the group."),
-    (
-        "registration_already_decided",
-        409,
-        "The registration was already decided.",
-    ),
-    (
-        "not_cancellable",
-        422,
-        "This registration cannot be cancelled online.",
-    ),
-    (
-        "prepaid_activity",
-        422,
-        "The activity is booked and paid by the week, in a basket.",
-    ),
-    (
-        "activity_kind_taken",
-        409,
-        "An activity kind with this code exists.",
-    ),
-    (
-        "places_left",
-        409,
-        "The week still has places: book it rather than join its waiting line.",
-    ),
-    ("basket_empty", 422, "The basket has no week to check out."),
-    (
-        "basket_not_open",
-        409,
-        "The basket is no longer open (held for payment, paid or given up).",
-    ),
-    (
-        "idempotency_key_reused",
-        422,
-        "This `Idempotency-Key` was used with another body.",
-    ),
-    (
-        "payments_unavailable",
-        422,
-        "Online payment is not set up for this city.",
-    ),
-    ("nothing_to_pay", 409, "Nothing is left to pay."),
-    (
-        "payment_service_unavailable",
-        503,
-        "The payment service cannot be reached: try again later.",
-    ),
-    (
-        "payment_refused_by_service",
-        422,
-        "The payment service refused to start the payment.",
-    ),
-    // Billing.
-    (
-        "billing_run_in_progress",
-        409,
-        "A billing run for this month is under way.",
-    ),
-    (
-        "amount_exceeds_balance",
-        422,
-        "The payment is more than what is left to pay.",
-    ),
-    (
-        "credit_exceeds_invoice",
-        422,
-        "The credit note is more than the invoice's lines.",
-    ),
     // Answered by the HTTP layer itself rather than an operation.
     (
         "bad_request",
@@ -324,9 +118,29 @@ pub const PROBLEM_CODES: &[(&str, u16, &str)] = &[
     ),
 ];
 
-/// Whether `code` is one the API answers.
-pub fn is_problem_code(code: &str) -> bool {
-    PROBLEM_CODES.iter().any(|(known, _, _)| *known == code)
+/// Every code the API answers: the HTTP layer's, then each area's refusals (a code
+/// several refusals share is listed once).
+pub fn problem_codes() -> &'static [ProblemCode] {
+    static CODES: LazyLock<Vec<ProblemCode>> = LazyLock::new(|| {
+        let mut codes = HTTP_CODES.to_vec();
+        for text in Refusal::all().map(Refusal::text) {
+            if let Some(meaning) = text.meaning
+                && !codes.iter().any(|(code, _, _)| *code == text.code)
+            {
+                codes.push((text.code, text.status, meaning));
+            }
+        }
+        codes
+    });
+    &CODES
+}
+
+/// The status `code` is answered with, if the API answers it.
+pub fn status_of(code: &str) -> Option<u16> {
+    problem_codes()
+        .iter()
+        .find(|(known, _, _)| *known == code)
+        .map(|(_, status, _)| *status)
 }
 
 /// The problem codes an error response's description names, in backticks (the
@@ -335,7 +149,9 @@ pub fn is_problem_code(code: &str) -> bool {
 pub fn codes_in(description: &str) -> Vec<&'static str> {
     let mut codes = Vec::new();
     for quoted in description.split('`').skip(1).step_by(2) {
-        if let Some((known, _, _)) = PROBLEM_CODES.iter().find(|(known, _, _)| *known == quoted)
+        if let Some((known, _, _)) = problem_codes()
+            .iter()
+            .find(|(known, _, _)| *known == quoted)
             && !codes.contains(known)
         {
             codes.push(*known);
@@ -360,10 +176,26 @@ mod tests {
 
     #[test]
     fn each_code_is_listed_once() {
-        let mut codes: Vec<&str> = PROBLEM_CODES.iter().map(|(c, _, _)| *c).collect();
+        let mut codes: Vec<&str> = problem_codes().iter().map(|(c, _, _)| *c).collect();
         codes.sort_unstable();
         let count = codes.len();
         codes.dedup();
         assert_eq!(codes.len(), count);
+    }
+
+    /// A code means one status, whichever refusal answers it; a refusal without its
+    /// own meaning answers a code the HTTP layer lists.
+    #[test]
+    fn every_refusal_answers_a_listed_code_with_its_status() {
+        for refusal in Refusal::all() {
+            let text = refusal.text();
+            assert_eq!(status_of(text.code), Some(text.status), "{refusal:?}");
+            if text.meaning.is_none() {
+                assert!(
+                    HTTP_CODES.iter().any(|(code, _, _)| *code == text.code),
+                    "{refusal:?}"
+                );
+            }
+        }
     }
 }

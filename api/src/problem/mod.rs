@@ -19,7 +19,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use codes::{PROBLEM_CODES, codes_in, is_problem_code};
+pub use codes::{ProblemCode, codes_in, problem_codes, status_of};
 pub use dossier_messages::{field_error, row_error};
 pub use framework::{
     RouteTable, form_config, generic_problem, json_config, malformed_json, not_found, path_config,

@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 
 use crate::problem::{ApiError, Text};
+use crate::usecases::CommonRefusal;
 
 /// The `ETag` header value of a version.
 pub fn etag(version: i64) -> (header::HeaderName, HeaderValue) {
@@ -21,7 +22,7 @@ pub fn etag(version: i64) -> (header::HeaderName, HeaderValue) {
 /// no version this server gave (a weak or malformed tag included).
 pub fn if_match(req: &HttpRequest, id: i64) -> Result<(i64, i64), ApiError> {
     if id < 1 {
-        return Err(crate::usecases::Refusal::NotFound.into());
+        return Err(CommonRefusal::NotFound.into());
     }
     version(req).map(|version| (id, version))
 }
@@ -42,5 +43,5 @@ fn version(req: &HttpRequest) -> Result<i64, ApiError> {
         .to_str()
         .ok()
         .and_then(|v| v.trim().strip_prefix('"')?.strip_suffix('"')?.parse().ok())
-        .ok_or_else(|| crate::usecases::Refusal::VersionMismatch.into())
+        .ok_or_else(|| CommonRefusal::VersionMismatch.into())
 }

@@ -11,7 +11,7 @@ use domain::news::NewsStatus;
 use persistence::news::{self as store, NewAttachment, NewsFields, NewsItem};
 use persistence::{AnyConnection, db_time, utc};
 
-use super::{Outcome, Refusal, UseCaseError};
+use super::{CommonRefusal, Outcome, UseCaseError};
 use crate::adapters::storage::FileStore;
 use crate::problem::FieldError;
 
@@ -134,7 +134,7 @@ pub fn update(
     let fields = input.fields()?;
     conn.transaction(|conn| {
         if !store::update(conn, id, &fields, now)? {
-            return Err(Refusal::NotFound.into());
+            return Err(CommonRefusal::NotFound.into());
         }
         get(conn, id, None)
     })
@@ -159,9 +159,9 @@ pub fn get(
 ) -> Outcome<NewsDetail> {
     let item = store::find(conn, id)?
         .filter(|item| published_at.is_none_or(|now| status(item, now) == NewsStatus::Published))
-        .ok_or(Refusal::NotFound)?;
+        .ok_or(CommonRefusal::NotFound)?;
     let mut found = with_attachments(conn, vec![item])?;
-    found.pop().ok_or_else(|| Refusal::NotFound.into())
+    found.pop().ok_or_else(|| CommonRefusal::NotFound.into())
 }
 
 /// Published items (pinned first, then newest) when `published_at` is given, else
@@ -184,8 +184,8 @@ pub fn attach(
     content: &[u8],
     now: DateTime<Utc>,
 ) -> Outcome<Attachment> {
-    let file_type = FileType::sniff(content).ok_or(Refusal::UnsupportedFileType)?;
-    store::find(conn, news_id)?.ok_or(Refusal::NotFound)?;
+    let file_type = FileType::sniff(content).ok_or(CommonRefusal::UnsupportedFileType)?;
+    store::find(conn, news_id)?.ok_or(CommonRefusal::NotFound)?;
     if store::attachment_count(conn, news_id)? >= MAX_ATTACHMENTS {
         return Err(UseCaseError::Invalid(vec![FieldError::new(
             "body",
@@ -209,7 +209,7 @@ pub fn attach(
     };
     let written = conn.transaction(|conn| {
         let id = store::insert_attachment(conn, &new)?;
-        store::find_attachment(conn, news_id, id)?.ok_or_else(|| Refusal::NotFound.into())
+        store::find_attachment(conn, news_id, id)?.ok_or_else(|| CommonRefusal::NotFound.into())
     });
     if written.is_err()
         && let Err(error) = files.remove(&stored.key)
@@ -225,7 +225,7 @@ pub fn remove_attachment(
     news_id: i64,
     id: i64,
 ) -> Outcome<()> {
-    let attachment = store::find_attachment(conn, news_id, id)?.ok_or(Refusal::NotFound)?;
+    let attachment = store::find_attachment(conn, news_id, id)?.ok_or(CommonRefusal::NotFound)?;
     store::delete_attachment(conn, id)?;
     if let Err(error) = files.remove(&attachment.storage_key) {
         tracing::warn!(error = %error, "could not remove a detached file");
@@ -243,7 +243,7 @@ pub fn attachment(
     published_at: Option<DateTime<Utc>>,
 ) -> Outcome<(Attachment, Vec<u8>)> {
     get(conn, news_id, published_at)?;
-    let attachment = store::find_attachment(conn, news_id, id)?.ok_or(Refusal::NotFound)?;
+    let attachment = store::find_attachment(conn, news_id, id)?.ok_or(CommonRefusal::NotFound)?;
     let bytes = files.read(&attachment.storage_key).map_err(|e| {
         UseCaseError::Internal(anyhow::Error::new(e).context("reading a news attachment"))
     })?;

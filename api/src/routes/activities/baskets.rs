@@ -15,6 +15,7 @@ use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, validate};
 use crate::routes::activities::views::GroupView;
 use crate::state::AppState;
+use crate::usecases::BillingRefusal;
 use crate::usecases::activities::baskets::{self, BasketRecord, NewItem};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -416,7 +417,7 @@ pub async fn checkout_basket(
     let key = crate::routes::headers::idempotency_key(&req)?
         .ok_or_else(crate::routes::headers::missing_idempotency_key)?;
     if state.config.payments == crate::config::Payments::Off {
-        return Err(crate::usecases::Refusal::PaymentsUnavailable.into());
+        return Err(BillingRefusal::PaymentsUnavailable.into());
     }
     let dossier_id = family.dossier_id()?;
     let hold = state.config.basket_hold_minutes;

@@ -18,7 +18,7 @@ use crate::problem::{ApiError, FieldError, FieldProblem, Lang, row_error, unsupp
 use crate::routes::dossiers::documents::check_file;
 use crate::routes::pagination::{Page, PageQuery, offset};
 use crate::state::AppState;
-use crate::usecases::Refusal;
+use crate::usecases::DossierRefusal;
 use crate::usecases::dossiers::imports::{self, ReportRow};
 
 api_enum! {
@@ -172,8 +172,8 @@ pub async fn check_dossier_import(
         .chars()
         .filter(|c| !c.is_control())
         .collect();
-    let content =
-        String::from_utf8(body.to_vec()).map_err(|_| ApiError::from(Refusal::ImportUnreadable))?;
+    let content = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::from(DossierRefusal::ImportUnreadable))?;
     crate::problem::refuse_nul("body", &content)?;
     let now = state.clock.now();
     let today = state.today();

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use persistence::AnyConnection;
 use persistence::accounts::legal;
 
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{AccountRefusal, Outcome, UseCaseError};
 
 pub const KINDS: [&str; 2] = ["terms", "privacy"];
 
@@ -32,7 +32,7 @@ pub fn publish(
         .iter()
         .any(|d| d.version == version)
     {
-        return Err(Refusal::LegalVersionExists.into());
+        return Err(AccountRefusal::LegalVersionExists.into());
     }
     legal::publish(conn, kind, version, title, body, now)?;
     current(conn, kind)
@@ -48,7 +48,7 @@ pub fn accept(
 ) -> Outcome<()> {
     let document = current(conn, kind)?;
     if document.version != version {
-        return Err(Refusal::LegalVersionOutdated.into());
+        return Err(AccountRefusal::LegalVersionOutdated.into());
     }
     Ok(legal::accept(conn, account_id, document.id, now)?)
 }

@@ -3,10 +3,13 @@
 
 pub mod export;
 pub mod legal;
+mod refusal;
 pub mod retention;
 pub mod sessions;
 pub mod signups;
 pub mod throttling;
+
+pub use refusal::AccountRefusal;
 
 pub use persistence::accounts::{AccountFilter, AccountWithDossier};
 
@@ -106,12 +109,12 @@ fn usable_token(
     conn: &mut AnyConnection,
     purpose: TokenPurpose,
     token: &str,
-    expired: Refusal,
+    expired: AccountRefusal,
     now: DateTime<Utc>,
 ) -> Outcome<accounts::AccountToken> {
     let found = accounts::find_token(conn, purpose.as_str(), &secrets::digest(token))?;
     let Some(found) = found.filter(|t| t.used_at.is_none()) else {
-        return Err(Refusal::InvalidToken.into());
+        return Err(AccountRefusal::InvalidToken.into());
     };
     if utc(found.expires_at) <= now {
         return Err(expired.into());
@@ -132,7 +135,12 @@ fn guarded<T>(
     let policy = crate::usecases::accounts::sessions::per_address(policy);
     throttling::check(&mut *pool.get()?, &policy, &counter, now)?;
     let outcome = work(pool);
-    if matches!(outcome, Err(UseCaseError::Refused(Refusal::InvalidToken))) {
+    if matches!(
+        outcome,
+        Err(UseCaseError::Refused(Refusal::Account(
+            AccountRefusal::InvalidToken
+        )))
+    ) {
         throttling::record_failure(&mut *pool.get()?, &policy, &counter, now)?;
     }
     outcome
@@ -161,11 +169,11 @@ pub fn activate(
                     conn,
                     TokenPurpose::Activation,
                     token,
-                    Refusal::ActivationLinkExpired,
+                    AccountRefusal::ActivationLinkExpired,
                     now,
                 )?;
                 let account =
-                    accounts::find(conn, found.account_id)?.ok_or(Refusal::InvalidToken)?;
+                    accounts::find(conn, found.account_id)?.ok_or(AccountRefusal::InvalidToken)?;
                 (found, account)
             };
             let hash = match (&account.password_hash, password) {
@@ -188,7 +196,7 @@ pub fn activate(
             };
             pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
                 if !accounts::use_token(conn, found.id, now)? {
-                    return Err(Refusal::InvalidToken.into());
+                    return Err(AccountRefusal::InvalidToken.into());
                 }
                 accounts::activate(conn, account.id, hash.as_deref(), now)?;
                 Ok(())
@@ -331,7 +339,7 @@ pub fn reset_password(
                 &mut *pool.get()?,
                 TokenPurpose::PasswordReset,
                 token,
-                Refusal::ResetLinkExpired,
+                AccountRefusal::ResetLinkExpired,
                 now,
             )?;
             let errors = new_password_errors(rules.passwords, password, confirmation);
@@ -341,10 +349,10 @@ pub fn reset_password(
             let hash = passwords::hash(password)?;
             pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
                 if !accounts::use_token(conn, found.id, now)? {
-                    return Err(Refusal::InvalidToken.into());
+                    return Err(AccountRefusal::InvalidToken.into());
                 }
                 let account =
-                    accounts::find(conn, found.account_id)?.ok_or(Refusal::InvalidToken)?;
+                    accounts::find(conn, found.account_id)?.ok_or(AccountRefusal::InvalidToken)?;
                 accounts::set_password_hash(conn, account.id, &hash, now)?;
                 accounts::revoke_sessions(conn, account.id, None, "password_reset", now)?;
                 templates::password_changed(&account.email, &account.first_name, now)
@@ -393,13 +401,13 @@ fn check_current_password(
     let account = {
         let conn = &mut *pool.get()?;
         throttling::check(conn, rules.throttle, &counter, now)?;
-        accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?
+        accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?
     };
     let verified = passwords::verify(account.password_hash.as_deref(), current);
     let conn = &mut *pool.get()?;
     if !verified {
         throttling::record_failure(conn, rules.throttle, &counter, now)?;
-        return Err(Refusal::WrongCurrentPassword.into());
+        return Err(AccountRefusal::WrongCurrentPassword.into());
     }
     throttling::clear(conn, &counter[0])?;
     Ok(account)
@@ -461,16 +469,19 @@ pub fn confirm_email_change(
                 conn,
                 TokenPurpose::EmailChange,
                 token,
-                Refusal::EmailChangeLinkExpired,
+                AccountRefusal::EmailChangeLinkExpired,
                 now,
             )?;
-            let new_email = found.new_email.clone().ok_or(Refusal::InvalidToken)?;
+            let new_email = found
+                .new_email
+                .clone()
+                .ok_or(AccountRefusal::InvalidToken)?;
             let result = conn.transaction::<_, UseCaseError, _>(|conn| {
                 if !accounts::use_token(conn, found.id, now)? {
-                    return Err(Refusal::InvalidToken.into());
+                    return Err(AccountRefusal::InvalidToken.into());
                 }
                 let account =
-                    accounts::find(conn, found.account_id)?.ok_or(Refusal::InvalidToken)?;
+                    accounts::find(conn, found.account_id)?.ok_or(AccountRefusal::InvalidToken)?;
                 accounts::set_email(conn, account.id, &new_email, now)?;
                 templates::email_changed(&account.email, &account.first_name, &new_email)
                     .queue(conn, now)?;
@@ -480,7 +491,7 @@ pub fn confirm_email_change(
                 Err(UseCaseError::Db(DbError::Query(DieselError::DatabaseError(
                     DatabaseErrorKind::UniqueViolation,
                     _,
-                )))) => Err(Refusal::EmailTaken.into()),
+                )))) => Err(AccountRefusal::EmailTaken.into()),
                 other => other,
             }
         },
@@ -505,7 +516,7 @@ pub fn list(
 
 pub fn get(conn: &mut AnyConnection, account_id: i64) -> Outcome<AccountWithDossier> {
     accounts::find_with_dossier(conn, account_id)?
-        .ok_or(UseCaseError::Refused(Refusal::AccountNotFound))
+        .ok_or(UseCaseError::from(AccountRefusal::AccountNotFound))
 }
 
 #[derive(Debug, Clone)]
@@ -577,7 +588,7 @@ pub fn create_staff(
         }
         other => other?,
     };
-    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    let account = accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?;
     send_activation(conn, &account, rules, now)?;
     get(conn, account_id)
 }
@@ -595,8 +606,8 @@ fn party(account: &Account) -> Outcome<Party> {
 impl From<AdministrationRefusal> for UseCaseError {
     fn from(refusal: AdministrationRefusal) -> Self {
         match refusal {
-            AdministrationRefusal::Yourself => Refusal::CannotDisableSelf.into(),
-            AdministrationRefusal::StaffNeedAnAdmin => Refusal::StaffOnlyByAdmin.into(),
+            AdministrationRefusal::Yourself => AccountRefusal::CannotDisableSelf.into(),
+            AdministrationRefusal::StaffNeedAnAdmin => AccountRefusal::StaffOnlyByAdmin.into(),
         }
     }
 }
@@ -607,7 +618,7 @@ pub fn disable(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<AccountWithDossier> {
-    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    let account = accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?;
     may_disable(actor, party(&account)?)?;
     conn.transaction::<_, UseCaseError, _>(|conn| {
         accounts::set_status(conn, account.id, AccountStatus::Disabled, now)?;
@@ -624,7 +635,7 @@ pub fn enable(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<AccountWithDossier> {
-    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    let account = accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?;
     may_enable(actor, party(&account)?)?;
     if account.status == AccountStatus::Disabled {
         let status = status_when_enabled(account.activated_at.is_some());
@@ -640,9 +651,9 @@ pub fn resend_activation_for(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let account = accounts::find(conn, account_id)?.ok_or(Refusal::AccountNotFound)?;
+    let account = accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?;
     if account.status != AccountStatus::Pending {
-        return Err(Refusal::AccountNotPending.into());
+        return Err(AccountRefusal::AccountNotPending.into());
     }
     send_activation(conn, &account, rules, now)
 }

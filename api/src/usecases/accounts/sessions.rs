@@ -10,7 +10,7 @@ use persistence::{AnyConnection, DbPool, utc};
 use crate::auth::JwtKeys;
 use crate::auth::{passwords, secrets};
 use crate::usecases::accounts::throttling::{self, Counter};
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{AccountRefusal, Outcome, UseCaseError};
 
 /// What a successful sign-in or refresh hands the client.
 #[derive(Debug, Clone)]
@@ -67,11 +67,11 @@ pub fn login(
     let Some(account) = account.filter(|_| verified) else {
         throttling::record_failure(conn, policy, &by_login, now)?;
         throttling::record_failure(conn, &per_address(policy), &by_address, now)?;
-        return Err(Refusal::InvalidCredentials.into());
+        return Err(AccountRefusal::InvalidCredentials.into());
     };
     match account.status {
-        AccountStatus::Pending => return Err(Refusal::AccountNotActivated.into()),
-        AccountStatus::Disabled => return Err(Refusal::AccountDisabled.into()),
+        AccountStatus::Pending => return Err(AccountRefusal::AccountNotActivated.into()),
+        AccountStatus::Disabled => return Err(AccountRefusal::AccountDisabled.into()),
         AccountStatus::Active => {}
     }
     throttling::clear(conn, &by_login[0])?;
@@ -132,21 +132,21 @@ pub fn refresh(
     // The transaction commits a revocation even when the answer is a refusal.
     let decided = conn.transaction::<_, UseCaseError, _>(|conn| {
         let Some((token, session)) = accounts::find_refresh_token(conn, &digest)? else {
-            return Ok(Err(Refusal::InvalidRefreshToken));
+            return Ok(Err(AccountRefusal::InvalidRefreshToken));
         };
         if session.revoked_at.is_some() || utc(session.expires_at) <= now {
-            return Ok(Err(Refusal::InvalidRefreshToken));
+            return Ok(Err(AccountRefusal::InvalidRefreshToken));
         }
         if token.used_at.is_some() || !accounts::use_refresh_token(conn, token.id, now)? {
             accounts::revoke_session(conn, session.id, "refresh_token_reuse", now)?;
-            return Ok(Err(Refusal::RefreshTokenReused));
+            return Ok(Err(AccountRefusal::RefreshTokenReused));
         }
         if utc(token.expires_at) <= now {
-            return Ok(Err(Refusal::InvalidRefreshToken));
+            return Ok(Err(AccountRefusal::InvalidRefreshToken));
         }
         let account = accounts::find(conn, session.account_id)?;
         let Some(account) = account.filter(|a| a.status == AccountStatus::Active) else {
-            return Ok(Err(Refusal::InvalidRefreshToken));
+            return Ok(Err(AccountRefusal::InvalidRefreshToken));
         };
         let session_end = utc(session.expires_at);
         let refresh_end = lifetimes.refresh_end(now, session.remember_me, session_end);

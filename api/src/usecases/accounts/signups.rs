@@ -19,7 +19,7 @@ use crate::adapters::email::templates;
 use crate::auth::{passwords, secrets};
 use crate::problem::FieldError;
 use crate::usecases::accounts::throttling::{self, Counter};
-use crate::usecases::{Outcome, Refusal, Rules, UseCaseError};
+use crate::usecases::{AccountRefusal, Outcome, Rules, UseCaseError};
 
 #[derive(Debug, Clone)]
 pub struct PersonalDetailsInput {
@@ -262,7 +262,7 @@ pub fn update_personal_details(
 }
 
 fn live(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> Outcome<SignupDraft> {
-    signups::find_live(conn, id, now)?.ok_or(UseCaseError::Refused(Refusal::SignupNotFound))
+    signups::find_live(conn, id, now)?.ok_or(UseCaseError::from(AccountRefusal::SignupNotFound))
 }
 
 /// Where the draft stands, against the documents current now (a version published
@@ -344,7 +344,7 @@ pub fn set_dossier_references(
 ) -> Outcome<SignupView> {
     let draft = live(conn, id, now)?;
     if !progress(conn, &draft)?.may_fill(SignupStep::DossierReferences) {
-        return Err(Refusal::SignupStepOutOfOrder.into());
+        return Err(AccountRefusal::SignupStepOutOfOrder.into());
     }
     let by_draft = [Counter::new("signup_dossier", draft.public_id.clone())];
     let by_address = [Counter::new(
@@ -372,7 +372,7 @@ pub fn set_dossier_references(
     let Some(dossier) = matching else {
         throttling::record_failure(conn, policy, &by_draft, now)?;
         throttling::record_failure(conn, &address_policy, &by_address, now)?;
-        return Err(Refusal::DossierReferencesMismatch.into());
+        return Err(AccountRefusal::DossierReferencesMismatch.into());
     };
     signups::set_dossier(conn, draft.id, dossier.id)?;
     view(conn, id, now)
@@ -394,7 +394,7 @@ pub fn accept_document(
         SignupStep::PrivacyPolicy
     };
     if !progress(conn, &draft)?.may_fill(step) {
-        return Err(Refusal::SignupStepOutOfOrder.into());
+        return Err(AccountRefusal::SignupStepOutOfOrder.into());
     }
     if !accepted {
         return Err(UseCaseError::Invalid(vec![FieldError::new(
@@ -406,7 +406,7 @@ pub fn accept_document(
     }
     let document = crate::usecases::accounts::legal::current(conn, kind)?;
     if document.version != version {
-        return Err(Refusal::LegalVersionOutdated.into());
+        return Err(AccountRefusal::LegalVersionOutdated.into());
     }
     if kind == "terms" {
         signups::accept_terms(conn, draft.id, document.id, now)?;
@@ -431,7 +431,7 @@ pub fn confirm(
     let result = conn.transaction::<_, UseCaseError, _>(|conn| {
         let draft = live(conn, id, now)?;
         if !progress(conn, &draft)?.is_complete() {
-            return Err(Refusal::SignupIncomplete.into());
+            return Err(AccountRefusal::SignupIncomplete.into());
         }
         let (Some(email), Some(username), Some(hash), Some(dossier_id)) = (
             &draft.email,
@@ -439,7 +439,7 @@ pub fn confirm(
             &draft.password_hash,
             draft.dossier_id,
         ) else {
-            return Err(Refusal::SignupIncomplete.into());
+            return Err(AccountRefusal::SignupIncomplete.into());
         };
         if let Some(existing) = accounts::find_by_email(conn, email)? {
             templates::address_already_registered(
@@ -489,7 +489,7 @@ pub fn confirm(
         Err(UseCaseError::Db(DbError::Query(DieselError::DatabaseError(
             DatabaseErrorKind::UniqueViolation,
             _,
-        )))) => Err(Refusal::UsernameTaken.into()),
+        )))) => Err(AccountRefusal::UsernameTaken.into()),
         other => other.map(|email| (email, valid_until)),
     }
 }

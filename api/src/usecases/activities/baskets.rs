@@ -22,7 +22,7 @@ use crate::usecases::notifications::notice_data::{
     NoticeData, PaymentReceivedData, WaitlistOfferData,
 };
 use crate::usecases::notifications::{self, Notice};
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{ActivityRefusal, CommonRefusal, Outcome, Refusal, UseCaseError};
 
 /// A week on offer: its days, its price for this family, each group's places left.
 #[derive(Debug, Clone)]
@@ -49,8 +49,8 @@ fn weeks_of(
     activity_id: i64,
     today: NaiveDate,
 ) -> Outcome<(Activity, Vec<HolidayWeek>, i64)> {
-    let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
-    let activity = activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
+    let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
+    let activity = activities::find(conn, activity_id)?.ok_or(CommonRefusal::NotFound)?;
     if activity.mode != RegistrationMode::Prepaid {
         return Err(UseCaseError::Invalid(vec![FieldError::new(
             "activityId",
@@ -61,7 +61,7 @@ fn weeks_of(
     }
     let level = child.school_level;
     if !catalogue::eligible(&activity, child.birth_date, level, today) {
-        return Err(Refusal::NotEligible.into());
+        return Err(ActivityRefusal::NotEligible.into());
     }
     let unit = activities::units_of(conn, activity_id)?
         .into_iter()
@@ -173,7 +173,7 @@ pub fn get(
     now: DateTime<Utc>,
 ) -> Outcome<BasketRecord> {
     release_expired(conn, frontend_url, now)?;
-    let basket = baskets::find(conn, id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    let basket = baskets::find(conn, id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
     record(conn, basket)
 }
 
@@ -219,10 +219,10 @@ pub fn add_item(
                 "This group does not belong to this activity.",
             )])
         })?,
-        None => groups.first().ok_or(Refusal::ActivityFull)?,
+        None => groups.first().ok_or(ActivityRefusal::ActivityFull)?,
     };
     if baskets::week_booked(conn, item.child_id, activity.id, week.start)? {
-        return Err(Refusal::AlreadyRegistered.into());
+        return Err(ActivityRefusal::AlreadyRegistered.into());
     }
     let days = i32::try_from(week.days.len()).map_err(|e| UseCaseError::Internal(e.into()))?;
     conn.transaction(|conn| {
@@ -241,7 +241,9 @@ pub fn add_item(
                 amount_cents: week.price_cents(price),
             },
         )
-        .map_err(crate::usecases::unique_as(Refusal::AlreadyRegistered))?;
+        .map_err(crate::usecases::unique_as(
+            ActivityRefusal::AlreadyRegistered,
+        ))?;
         let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
         record(conn, basket)
     })
@@ -252,9 +254,9 @@ pub fn remove_item(
     dossier_id: i64,
     item_id: i64,
 ) -> Outcome<BasketRecord> {
-    let basket = baskets::open_of(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+    let basket = baskets::open_of(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
     if !baskets::remove_item(conn, basket.id, item_id)? {
-        return Err(Refusal::NotFound.into());
+        return Err(CommonRefusal::NotFound.into());
     }
     let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
     record(conn, basket)
@@ -278,9 +280,9 @@ pub fn checkout(
     // The key also names the basket's payment: one another payment (an invoice's,
     // another basket's) already has is refused before any place is held.
     if persistence::billing::online_payments::find_by_key(conn, dossier_id, key)?.is_some() {
-        return Err(Refusal::IdempotencyKeyReused.into());
+        return Err(CommonRefusal::IdempotencyKeyReused.into());
     }
-    let basket = baskets::open_of(conn, dossier_id)?.ok_or(Refusal::BasketEmpty)?;
+    let basket = baskets::open_of(conn, dossier_id)?.ok_or(ActivityRefusal::BasketEmpty)?;
     let reference = uuid::Uuid::new_v4().simple().to_string();
     let held = conn.transaction(|conn| {
         // The claim comes first: a second checkout of the basket finds it taken.
@@ -292,15 +294,16 @@ pub fn checkout(
             now + Duration::minutes(hold_minutes),
             now,
         )
-        .map_err(crate::usecases::unique_as(Refusal::IdempotencyKeyReused))?
-        {
-            return Err(UseCaseError::from(Refusal::BasketNotOpen));
+        .map_err(crate::usecases::unique_as(
+            CommonRefusal::IdempotencyKeyReused,
+        ))? {
+            return Err(UseCaseError::from(ActivityRefusal::BasketNotOpen));
         }
         // Read once the basket is held: nothing can be added or removed any more.
         // Places are taken in one order, so two checkouts never wait on each other.
         let mut items = baskets::items_of(conn, basket.id)?;
         if items.is_empty() {
-            return Err(Refusal::BasketEmpty.into());
+            return Err(ActivityRefusal::BasketEmpty.into());
         }
         items.sort_by_key(|i| (i.group_id, i.week_start));
         for item in &items {
@@ -309,7 +312,7 @@ pub fn checkout(
             if baskets::week_booked_elsewhere(conn, item, basket.id)?
                 || !baskets::take_week_place(conn, item.group_id, item.week_start, group.capacity)?
             {
-                return Err(Refusal::ActivityFull.into());
+                return Err(ActivityRefusal::ActivityFull.into());
             }
         }
         let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
@@ -317,10 +320,10 @@ pub fn checkout(
     });
     match held {
         // The same key sent twice at once: the second answers what the first did.
-        Err(UseCaseError::Refused(Refusal::BasketNotOpen)) => {
+        Err(UseCaseError::Refused(Refusal::Activity(ActivityRefusal::BasketNotOpen))) => {
             match baskets::find_by_key(conn, dossier_id, key)? {
                 Some(done) => record(conn, done),
-                None => Err(Refusal::BasketNotOpen.into()),
+                None => Err(ActivityRefusal::BasketNotOpen.into()),
             }
         }
         other => other,
@@ -339,7 +342,7 @@ pub fn settle(
     result: PaymentResult,
     now: DateTime<Utc>,
 ) -> Outcome<BasketRecord> {
-    let basket = baskets::find_by_reference(conn, reference)?.ok_or(Refusal::NotFound)?;
+    let basket = baskets::find_by_reference(conn, reference)?.ok_or(CommonRefusal::NotFound)?;
     // Paid after its places went back (its hold ran out, or an earlier attempt was
     // refused or abandoned): the weeks are taken again if they are still free.
     if basket.status.gave_places_back() && result == PaymentResult::Paid {
@@ -360,16 +363,18 @@ pub fn settle(
                         group.capacity,
                     )?
                 {
-                    return Err(Refusal::ActivityFull.into());
+                    return Err(ActivityRefusal::ActivityFull.into());
                 }
             }
             Ok(true)
         });
         match retaken {
-            Err(UseCaseError::Refused(Refusal::ActivityFull)) => tracing::error!(
-                basket = basket.id,
-                "a payment arrived after its hold expired and its places went to others: refund it"
-            ),
+            Err(UseCaseError::Refused(Refusal::Activity(ActivityRefusal::ActivityFull))) => {
+                tracing::error!(
+                    basket = basket.id,
+                    "a payment arrived after its hold expired and its places went to others: refund it"
+                )
+            }
             other => {
                 other?;
             }
@@ -646,10 +651,10 @@ pub fn join_waitlist(
         )])
     })?;
     if *left > 0 {
-        return Err(Refusal::PlacesLeft.into());
+        return Err(ActivityRefusal::PlacesLeft.into());
     }
     if baskets::week_booked(conn, item.child_id, item.activity_id, item.week_start)? {
-        return Err(Refusal::AlreadyRegistered.into());
+        return Err(ActivityRefusal::AlreadyRegistered.into());
     }
     let line_item = BasketItem {
         id: 0,
@@ -662,8 +667,9 @@ pub fn join_waitlist(
         day_price_cents: 0,
         amount_cents: 0,
     };
-    let id = baskets::wait_for_week(conn, &line_item, dossier_id, account_id, now)
-        .map_err(crate::usecases::unique_as(Refusal::AlreadyRegistered))?;
+    let id = baskets::wait_for_week(conn, &line_item, dossier_id, account_id, now).map_err(
+        crate::usecases::unique_as(ActivityRefusal::AlreadyRegistered),
+    )?;
     let entry = baskets::waiting_entries_of(conn, dossier_id)?
         .into_iter()
         .find(|e| e.id == id)

@@ -2,7 +2,10 @@
 //! units, prices and groups; and what a child is offered, at this family's prices.
 
 pub mod baskets;
+mod refusal;
 pub mod registrations;
+
+pub use refusal::ActivityRefusal;
 
 pub use persistence::activities::{ActivityFields, ActivityKind, Group, NewUnit, Unit};
 
@@ -14,7 +17,7 @@ use persistence::activities::{self, Activity};
 use persistence::{AnyConnection, dossiers::children, dossiers::quotients};
 
 use crate::usecases::dossiers::gone;
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
 /// An activity with everything its page shows.
 #[derive(Debug, Clone)]
@@ -35,7 +38,7 @@ pub struct ActivityInput {
 }
 
 pub fn load(conn: &mut AnyConnection, id: i64) -> Outcome<ActivityRecord> {
-    let activity = activities::find(conn, id)?.ok_or(Refusal::NotFound)?;
+    let activity = activities::find(conn, id)?.ok_or(CommonRefusal::NotFound)?;
     let kind =
         activities::find_kind(conn, activity.kind_id)?.ok_or_else(|| gone("activity kind"))?;
     Ok(ActivityRecord {
@@ -87,8 +90,8 @@ pub fn update(
     conn.transaction(|conn| {
         if !activities::update(conn, id, version, &input.fields, now)? {
             return Err(match activities::find(conn, id)? {
-                None => Refusal::NotFound,
-                Some(_) => Refusal::VersionMismatch,
+                None => CommonRefusal::NotFound,
+                Some(_) => CommonRefusal::VersionMismatch,
             }
             .into());
         }
@@ -99,8 +102,9 @@ pub fn update(
 }
 
 pub fn add_kind(conn: &mut AnyConnection, code: &str, label: &str) -> Outcome<ActivityKind> {
-    let id = activities::insert_kind(conn, code, label)
-        .map_err(crate::usecases::unique_as(Refusal::ActivityKindTaken))?;
+    let id = activities::insert_kind(conn, code, label).map_err(crate::usecases::unique_as(
+        ActivityRefusal::ActivityKindTaken,
+    ))?;
     activities::find_kind(conn, id)?.ok_or_else(|| gone("activity kind"))
 }
 
@@ -111,7 +115,7 @@ pub fn add_group(
     name: &str,
     capacity: i32,
 ) -> Outcome<Group> {
-    activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
+    activities::find(conn, activity_id)?.ok_or(CommonRefusal::NotFound)?;
     let id = activities::insert_group(conn, activity_id, name, capacity)?;
     activities::find_group(conn, id)?.ok_or_else(|| gone("group"))
 }
@@ -130,7 +134,7 @@ pub fn update_group(
     conn.transaction(|conn| {
         let below_weeks = persistence::activities::baskets::most_taken_week(conn, id)? > capacity;
         if below_weeks || !activities::update_group(conn, id, name, capacity)? {
-            activities::find_group(conn, id)?.ok_or(Refusal::NotFound)?;
+            activities::find_group(conn, id)?.ok_or(CommonRefusal::NotFound)?;
             return Err(UseCaseError::Invalid(vec![
                 crate::problem::FieldError::new(
                     "capacity",
@@ -167,7 +171,7 @@ pub fn offers_for_child(
     child_id: i64,
     today: NaiveDate,
 ) -> Outcome<Vec<Offer>> {
-    let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
     let level = child.school_level;
     let joined = persistence::activities::registrations::live_activities_of_child(conn, child_id)?;
     let quotient = current_quotient(conn, dossier_id, today)?;
@@ -308,7 +312,7 @@ pub fn set_day_capacity(
     day: NaiveDate,
     capacity: Option<i32>,
 ) -> Outcome<()> {
-    activities::find_group(conn, group_id)?.ok_or(Refusal::NotFound)?;
+    activities::find_group(conn, group_id)?.ok_or(CommonRefusal::NotFound)?;
     Ok(activities::set_day_capacity(conn, group_id, day, capacity)?)
 }
 

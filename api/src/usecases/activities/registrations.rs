@@ -18,7 +18,7 @@ use crate::problem::FieldError;
 use crate::usecases::dossiers::gone;
 use crate::usecases::notifications::notice_data::{NoticeData, RegistrationDecidedData};
 use crate::usecases::notifications::{self, Notice};
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{ActivityRefusal, CommonRefusal, Outcome, UseCaseError};
 
 /// A family's registration request.
 #[derive(Debug, Clone)]
@@ -78,7 +78,7 @@ fn check(
     today: NaiveDate,
 ) -> Outcome<(NaiveDate, Vec<Group>)> {
     let child = children::find(conn, request.child_id, Some(request.dossier_id))?
-        .ok_or(Refusal::NotFound)?;
+        .ok_or(CommonRefusal::NotFound)?;
     let health_form = match request.health_form_id {
         Some(id) => Some(
             documents::find(conn, id, Some(request.dossier_id))?.is_some_and(|d| {
@@ -116,9 +116,9 @@ fn check(
 fn refusal(problem: RegistrationProblem) -> UseCaseError {
     use RegistrationProblem as P;
     match problem {
-        P::Prepaid => Refusal::PrepaidActivity.into(),
-        P::NotEligible(_) => Refusal::NotEligible.into(),
-        P::NoGroup => Refusal::ActivityFull.into(),
+        P::Prepaid => ActivityRefusal::PrepaidActivity.into(),
+        P::NotEligible(_) => ActivityRefusal::NotEligible.into(),
+        P::NoGroup => ActivityRefusal::ActivityFull.into(),
         P::EntryDateFixed => invalid(
             "entryDate",
             "fixed",
@@ -167,7 +167,7 @@ pub fn register(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<RegistrationRecord> {
-    let activity = activities::find(conn, request.activity_id)?.ok_or(Refusal::NotFound)?;
+    let activity = activities::find(conn, request.activity_id)?.ok_or(CommonRefusal::NotFound)?;
     let all_groups = activities::groups_of(conn, activity.id)?;
     let (entry, groups) = check(conn, request, &activity, &all_groups, today)?;
     let mode = activity.mode;
@@ -195,7 +195,9 @@ pub fn register(
                 requested_by: Some(request.account_id),
             };
             registrations::insert(conn, &new, now)
-                .map_err(crate::usecases::unique_as(Refusal::AlreadyRegistered))
+                .map_err(crate::usecases::unique_as(
+                    ActivityRefusal::AlreadyRegistered,
+                ))
                 .map(|id| (id, new, group.name.clone()))
         })
         .map(|(id, new, group)| {
@@ -248,12 +250,13 @@ pub fn decide(
     decision: &Decision,
     now: DateTime<Utc>,
 ) -> Outcome<RegistrationRecord> {
-    let current = registrations::find(conn, id, None)?.ok_or(Refusal::NotFound)?;
+    let current = registrations::find(conn, id, None)?.ok_or(CommonRefusal::NotFound)?;
     let from = status_of(&current)?;
-    let to = transition(from, decision.action).ok_or(Refusal::RegistrationAlreadyDecided)?;
+    let to =
+        transition(from, decision.action).ok_or(ActivityRefusal::RegistrationAlreadyDecided)?;
     conn.transaction(|conn| {
         if to.holds_place() && !activities::take_place(conn, current.group_id)? {
-            return Err(UseCaseError::from(Refusal::ActivityFull));
+            return Err(UseCaseError::from(ActivityRefusal::ActivityFull));
         }
         if !registrations::set_status(
             conn,
@@ -264,7 +267,7 @@ pub fn decide(
             Some(decision.agent_id),
             now,
         )? {
-            return Err(Refusal::RegistrationAlreadyDecided.into());
+            return Err(ActivityRefusal::RegistrationAlreadyDecided.into());
         }
         let registration =
             registrations::find(conn, id, None)?.ok_or_else(|| gone("registration"))?;
@@ -285,19 +288,22 @@ pub fn cancel(
     actor_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<RegistrationRecord> {
-    let current = registrations::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?;
+    let current = registrations::find(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
     if dossier_id.is_some() {
         let activity =
             activities::find(conn, current.activity_id)?.ok_or_else(|| gone("activity"))?;
         if !activity.cancellable {
-            return Err(Refusal::NotCancellable.into());
+            return Err(ActivityRefusal::NotCancellable.into());
         }
     }
     let from = status_of(&current)?;
-    let to = transition(from, Transition::Cancel).ok_or(Refusal::RegistrationAlreadyDecided)?;
+    let to =
+        transition(from, Transition::Cancel).ok_or(ActivityRefusal::RegistrationAlreadyDecided)?;
     conn.transaction(|conn| {
         if !registrations::set_status(conn, id, from, to, None, Some(actor_id), now)? {
-            return Err(UseCaseError::from(Refusal::RegistrationAlreadyDecided));
+            return Err(UseCaseError::from(
+                ActivityRefusal::RegistrationAlreadyDecided,
+            ));
         }
         if from.holds_place() {
             activities::release_place(conn, current.group_id)?;
@@ -400,7 +406,7 @@ pub fn of_dossier(
     child_id: Option<i64>,
 ) -> Outcome<Vec<RegistrationRecord>> {
     if let Some(child) = child_id {
-        children::find(conn, child, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+        children::find(conn, child, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
     }
     registrations::of_dossier(conn, dossier_id, child_id)?
         .into_iter()
@@ -410,7 +416,8 @@ pub fn of_dossier(
 
 /// One of the family's registrations.
 pub fn get(conn: &mut AnyConnection, id: i64, dossier_id: i64) -> Outcome<RegistrationRecord> {
-    let registration = registrations::find(conn, id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    let registration =
+        registrations::find(conn, id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
     record(conn, registration)
 }
 

@@ -14,7 +14,7 @@ use persistence::{AnyConnection, db_time, utc};
 
 use crate::usecases::notifications::notice_data::{NoticeData, PaymentReceivedData};
 use crate::usecases::notifications::{self, Notice};
-use crate::usecases::{Outcome, Refusal, UseCaseError, unique_as};
+use crate::usecases::{BillingRefusal, CommonRefusal, Outcome, UseCaseError, unique_as};
 
 /// An invoice with what happened to it since.
 #[derive(Debug, Clone)]
@@ -52,7 +52,7 @@ pub fn detail(
     id: i64,
     dossier_id: Option<i64>,
 ) -> Outcome<InvoiceDetail> {
-    let invoice = store::find_invoice(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?;
+    let invoice = store::find_invoice(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
     Ok(InvoiceDetail {
         lines: store::lines_of(conn, id)?,
         payments: store::payments_of_invoice(conn, id)?,
@@ -222,7 +222,8 @@ pub fn record_payment(
 ) -> Outcome<(Payment, bool)> {
     conn.transaction(|conn| {
         persistence::planning::lock_for_writing(conn)?;
-        let invoice = store::find_invoice(conn, invoice_id, None)?.ok_or(Refusal::NotFound)?;
+        let invoice =
+            store::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
         if let Some(key) = &payment.idempotency_key
             && let Some(earlier) = store::find_payment_by_key(conn, invoice_id, key)?
         {
@@ -233,11 +234,11 @@ pub fn record_payment(
             return if same {
                 Ok((earlier, false))
             } else {
-                Err(Refusal::IdempotencyKeyReused.into())
+                Err(CommonRefusal::IdempotencyKeyReused.into())
             };
         }
         if !store::pay_invoice(conn, invoice_id, payment.amount_cents)? {
-            return Err(Refusal::AmountExceedsBalance.into());
+            return Err(BillingRefusal::AmountExceedsBalance.into());
         }
         let id = store::insert_payment(
             conn,
@@ -254,7 +255,7 @@ pub fn record_payment(
                 created_at: db_time(now),
             },
         )
-        .map_err(unique_as(Refusal::IdempotencyKeyReused))?;
+        .map_err(unique_as(CommonRefusal::IdempotencyKeyReused))?;
         persistence::audit::record(
             conn,
             &persistence::audit::NewAuditEntry {
@@ -272,7 +273,7 @@ pub fn record_payment(
         let recorded = store::payments_of_invoice(conn, invoice_id)?
             .into_iter()
             .find(|p| p.id == id)
-            .ok_or(Refusal::NotFound)?;
+            .ok_or(CommonRefusal::NotFound)?;
         let notice = payment_received(&invoice, payment.amount_cents, payment.method, portal);
         notifications::notify(conn, &[notice], now)?;
         Ok((recorded, true))
@@ -295,9 +296,10 @@ pub fn issue_credit_note(
     conn.transaction(|conn| {
         // First: the counter's update takes the write lock (SQLite) and the row lock.
         let n = store::take_numbers(conn, "credit_note", year, 1)?;
-        let invoice = store::find_invoice(conn, invoice_id, None)?.ok_or(Refusal::NotFound)?;
+        let invoice =
+            store::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
         if !store::credit_invoice(conn, invoice_id, amount_cents)? {
-            return Err(Refusal::CreditExceedsInvoice.into());
+            return Err(BillingRefusal::CreditExceedsInvoice.into());
         }
         let number = billing::credit_note_number(year, n);
         let id = store::insert_credit_note(
@@ -320,7 +322,7 @@ pub fn issue_credit_note(
             },
             now,
         )?;
-        Ok(store::find_credit_note(conn, id)?.ok_or(Refusal::NotFound)?)
+        Ok(store::find_credit_note(conn, id)?.ok_or(CommonRefusal::NotFound)?)
     })
 }
 
@@ -366,7 +368,7 @@ pub fn invoices_csv(
 
 /// The payments received in the month as CSV.
 pub fn payments_csv(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<String> {
-    let (first, last) = billing::month_span(month).ok_or(Refusal::NotFound)?;
+    let (first, last) = billing::month_span(month).ok_or(CommonRefusal::NotFound)?;
     let rows = store::payments_between(conn, first, last)?;
     let mut csv = writer();
     csv.write_record(["id", "facture", "recu_le", "moyen", "montant", "reference"])

@@ -12,7 +12,10 @@
 pub mod invoices;
 pub mod online_payments;
 pub mod payments;
+mod refusal;
 pub mod sandbox;
+
+pub use refusal::BillingRefusal;
 
 pub use persistence::billing::{
     BillingRun, CreditNote, Invoice, InvoiceFilter, InvoiceLine, Payment,
@@ -32,7 +35,7 @@ use persistence::{AnyConnection, db_time};
 
 use crate::usecases::notifications::notice_data::{InvoiceIssuedData, NoticeData};
 use crate::usecases::notifications::{self, Notice};
-use crate::usecases::{Outcome, Refusal, unique_as};
+use crate::usecases::{CommonRefusal, Outcome, unique_as};
 
 /// A line with the names it is printed with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,7 +175,7 @@ impl Prices {
 /// The bills of the month starting on `month` for the dossiers not invoiced for it
 /// yet, by dossier id. Reads the whole month in a fixed handful of queries.
 pub fn compute(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<MonthBills> {
-    let (first, last) = billing::month_span(month).ok_or(Refusal::NotFound)?;
+    let (first, last) = billing::month_span(month).ok_or(CommonRefusal::NotFound)?;
     let prices = Prices::load(conn)?;
     let invoiced: HashSet<i64> = store::invoiced_dossiers(conn, first)?.into_iter().collect();
     let mut attendance: HashMap<(i64, i64, NaiveDate), (i64, AttendanceStatus)> = HashMap::new();
@@ -269,7 +272,7 @@ pub fn start(
             store::end_run(conn, running.id, BillingRunStatus::Interrupted, now)?;
         }
         let id = store::start_run(conn, month, agent_id, now, now + lease)
-            .map_err(unique_as(Refusal::BillingRunInProgress))?;
+            .map_err(unique_as(BillingRefusal::BillingRunInProgress))?;
         persistence::audit::record(
             conn,
             &persistence::audit::NewAuditEntry {
@@ -281,7 +284,7 @@ pub fn start(
             },
             now,
         )?;
-        let run = store::find_run(conn, id)?.ok_or(Refusal::NotFound)?;
+        let run = store::find_run(conn, id)?.ok_or(CommonRefusal::NotFound)?;
         Ok((run, true))
     })
 }
@@ -409,7 +412,7 @@ fn write_chunk(
         let total: i64 = chunk.iter().map(|b| b.total_cents).sum();
         let count = i32::try_from(chunk.len()).unwrap_or(i32::MAX);
         if !store::advance_run(conn, run.id, count, count, total, now + lease)? {
-            return Err(Refusal::BillingRunInProgress.into());
+            return Err(BillingRefusal::BillingRunInProgress.into());
         }
         Ok(())
     })
@@ -489,5 +492,5 @@ pub fn runs(conn: &mut AnyConnection, offset: i64, limit: i64) -> Outcome<(Vec<B
 
 /// One billing run and its progress.
 pub fn run(conn: &mut AnyConnection, id: i64) -> Outcome<BillingRun> {
-    Ok(store::find_run(conn, id)?.ok_or(Refusal::NotFound)?)
+    Ok(store::find_run(conn, id)?.ok_or(CommonRefusal::NotFound)?)
 }

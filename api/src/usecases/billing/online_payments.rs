@@ -15,7 +15,7 @@ use persistence::{AnyConnection, accounts, db_time};
 
 use crate::usecases::notifications::notice_data::{NoticeData, PaymentRefusedData};
 use crate::usecases::notifications::{self, Notice};
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{ActivityRefusal, BillingRefusal, CommonRefusal, Outcome, UseCaseError};
 
 /// How long PayFiP keeps an idop payable: while one is, it is the family's payment
 /// (a second one could be paid in another tab, taking the money twice).
@@ -47,8 +47,8 @@ pub fn open_for_invoice(
     now: DateTime<Utc>,
 ) -> Outcome<Opened> {
     let invoice =
-        bills::find_invoice(conn, invoice_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
-    let account = accounts::find(conn, account_id)?.ok_or(Refusal::NotFound)?;
+        bills::find_invoice(conn, invoice_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
+    let account = accounts::find(conn, account_id)?.ok_or(CommonRefusal::NotFound)?;
     let opened = |payment: OnlinePayment, new: bool| Opened {
         payment,
         new,
@@ -60,7 +60,7 @@ pub fn open_for_invoice(
         return if earlier.invoice_id == Some(invoice_id) {
             Ok(opened(earlier, false))
         } else {
-            Err(Refusal::IdempotencyKeyReused.into())
+            Err(CommonRefusal::IdempotencyKeyReused.into())
         };
     }
     let refdet = payfip::invoice_refdet(&invoice.number);
@@ -70,10 +70,11 @@ pub fn open_for_invoice(
         if let Some(live) = store::pending_for(conn, target, now - idop_lifetime())? {
             return Ok::<_, UseCaseError>(Some(live));
         }
-        let invoice = bills::find_invoice(conn, invoice_id, None)?.ok_or(Refusal::NotFound)?;
+        let invoice =
+            bills::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
         let left = crate::usecases::billing::invoices::balance_of(&invoice);
         if left <= 0 {
-            return Err(Refusal::NothingToPay.into());
+            return Err(BillingRefusal::NothingToPay.into());
         }
         let id = store::insert(
             conn,
@@ -116,7 +117,7 @@ fn finish_opening(
             Ok((payment, true))
         }
         Ok(Some(live)) => Ok((live, false)),
-        Ok(None) => Err(Refusal::NotFound.into()),
+        Ok(None) => Err(CommonRefusal::NotFound.into()),
         Err(UseCaseError::Db(persistence::DbError::Query(
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -124,7 +125,7 @@ fn finish_opening(
             ),
         ))) => match store::find_by_key(conn, dossier_id, key)? {
             Some(earlier) if same_target(&earlier) => Ok((earlier, false)),
-            _ => Err(Refusal::IdempotencyKeyReused.into()),
+            _ => Err(CommonRefusal::IdempotencyKeyReused.into()),
         },
         Err(other) => Err(other),
     }
@@ -141,7 +142,7 @@ pub fn open_for_basket(
     now: DateTime<Utc>,
 ) -> Outcome<Opened> {
     let basket = persistence::activities::baskets::find(conn, basket_id, Some(dossier_id))?
-        .ok_or(Refusal::NotFound)?;
+        .ok_or(CommonRefusal::NotFound)?;
     let account = match basket.account_id {
         Some(id) => accounts::find(conn, id)?,
         None => None,
@@ -160,7 +161,7 @@ pub fn open_for_basket(
         return if earlier.basket_id == Some(basket_id) {
             Ok(opened(earlier, false))
         } else {
-            Err(Refusal::IdempotencyKeyReused.into())
+            Err(CommonRefusal::IdempotencyKeyReused.into())
         };
     }
     let refdet = payfip::basket_refdet(basket_id);
@@ -171,9 +172,9 @@ pub fn open_for_basket(
             return Ok::<_, UseCaseError>(Some(live));
         }
         let basket = persistence::activities::baskets::find(conn, basket_id, None)?
-            .ok_or(Refusal::NotFound)?;
+            .ok_or(CommonRefusal::NotFound)?;
         if basket.status != BasketStatus::Held || basket.total_cents <= 0 {
-            return Err(Refusal::BasketNotOpen.into());
+            return Err(ActivityRefusal::BasketNotOpen.into());
         }
         let id = store::insert(
             conn,
@@ -207,7 +208,7 @@ pub fn created(
     now: DateTime<Utc>,
 ) -> Outcome<OnlinePayment> {
     store::set_idop(conn, id, idop, now)?;
-    Ok(store::find(conn, id)?.ok_or(Refusal::NotFound)?)
+    Ok(store::find(conn, id)?.ok_or(CommonRefusal::NotFound)?)
 }
 
 /// The provider could not create the attempt: it ends there.
@@ -232,7 +233,7 @@ pub fn not_created(
 pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64, idop: &str) -> Outcome<OnlinePayment> {
     store::find_by_idop(conn, idop)?
         .filter(|p| p.dossier_id == dossier_id)
-        .ok_or_else(|| Refusal::NotFound.into())
+        .ok_or_else(|| CommonRefusal::NotFound.into())
 }
 
 /// How an attempt ended, as the provider answered.
@@ -320,8 +321,8 @@ fn settle_basket(
         Ending::Refused => PaymentResult::Refused,
         Ending::Abandoned | Ending::Mismatch => PaymentResult::Abandoned,
     };
-    let basket =
-        persistence::activities::baskets::find(conn, basket_id, None)?.ok_or(Refusal::NotFound)?;
+    let basket = persistence::activities::baskets::find(conn, basket_id, None)?
+        .ok_or(CommonRefusal::NotFound)?;
     let reference = basket.payment_reference.unwrap_or_default();
     crate::usecases::activities::baskets::settle(conn, frontend_url, &reference, result, now)?;
     Ok(())
@@ -397,7 +398,7 @@ fn pay_invoice(
         },
     )?;
     bills::add_paid(conn, invoice_id, payment.amount_cents)?;
-    let invoice = bills::find_invoice(conn, invoice_id, None)?.ok_or(Refusal::NotFound)?;
+    let invoice = bills::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
     let notice = crate::usecases::billing::invoices::payment_received(
         &invoice,
         payment.amount_cents,
@@ -423,7 +424,7 @@ pub fn choose_in_sandbox(
 ) -> Outcome<OnlinePayment> {
     let payment = store::find_by_idop(conn, idop)?
         .filter(|p| p.provider == PaymentProvider::Sandbox)
-        .ok_or(Refusal::NotFound)?;
+        .ok_or(CommonRefusal::NotFound)?;
     store::set_sandbox_result(conn, payment.id, result)?;
-    Ok(store::find(conn, payment.id)?.ok_or(Refusal::NotFound)?)
+    Ok(store::find(conn, payment.id)?.ok_or(CommonRefusal::NotFound)?)
 }

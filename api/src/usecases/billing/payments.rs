@@ -11,7 +11,7 @@ use crate::config::Payments;
 use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::usecases::Refusal;
+use crate::usecases::BillingRefusal;
 use crate::usecases::billing::online_payments::{self as attempts, Ending};
 
 /// How often pending payments are asked about again (a notification may never come).
@@ -69,7 +69,7 @@ fn provider(state: &AppState) -> Result<PaymentProvider, ApiError> {
     match &state.config.payments {
         Payments::Sandbox => Ok(PaymentProvider::Sandbox),
         Payments::PayFip(_) => Ok(PaymentProvider::PayFip),
-        Payments::Off => Err(Refusal::PaymentsUnavailable.into()),
+        Payments::Off => Err(BillingRefusal::PaymentsUnavailable.into()),
     }
 }
 
@@ -111,8 +111,12 @@ async fn create_at_provider(
                     })
                     .await?;
                     return Err(match error {
-                        PayFipError::Refused { .. } => Refusal::PaymentRefusedByService.into(),
-                        PayFipError::Unavailable(_) => Refusal::PaymentServiceUnavailable.into(),
+                        PayFipError::Refused { .. } => {
+                            BillingRefusal::PaymentRefusedByService.into()
+                        }
+                        PayFipError::Unavailable(_) => {
+                            BillingRefusal::PaymentServiceUnavailable.into()
+                        }
                     });
                 }
             }

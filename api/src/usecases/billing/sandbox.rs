@@ -11,7 +11,7 @@ use super::payments;
 use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::usecases::{Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, UseCaseError};
 
 /// What a sandbox payment is once the person's choice has been settled.
 #[derive(Debug)]
@@ -36,7 +36,7 @@ pub async fn amount(state: &AppState, reference: String) -> Result<i64, ApiError
         Ok::<_, UseCaseError>(baskets::find_by_reference(conn, &reference)?.map(|b| b.total_cents))
     })
     .await?;
-    amount.ok_or_else(|| UseCaseError::Refused(Refusal::NotFound).into())
+    amount.ok_or_else(|| UseCaseError::from(CommonRefusal::NotFound).into())
 }
 
 /// Ends the sandbox payment `reference` with PayFiP's result `code` (`P`, `R`, `A`):

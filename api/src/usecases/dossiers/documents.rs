@@ -12,7 +12,7 @@ use persistence::{AnyConnection, dossiers, dossiers::children};
 
 use crate::adapters::storage::FileStore;
 use crate::usecases::dossiers::{Actor, gone};
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, DossierRefusal, Outcome, UseCaseError};
 
 /// A file to add to a dossier.
 #[derive(Debug)]
@@ -38,18 +38,18 @@ pub fn upload(
     now: DateTime<Utc>,
 ) -> Outcome<Document> {
     if upload.origin == DocumentOrigin::Family && upload.kind.issued_by_city_only() {
-        return Err(Refusal::DocumentKindReserved.into());
+        return Err(DossierRefusal::DocumentKindReserved.into());
     }
-    let file_type = FileType::sniff(upload.content).ok_or(Refusal::UnsupportedFileType)?;
-    dossiers::find(conn, upload.dossier_id)?.ok_or(Refusal::NotFound)?;
+    let file_type = FileType::sniff(upload.content).ok_or(CommonRefusal::UnsupportedFileType)?;
+    dossiers::find(conn, upload.dossier_id)?.ok_or(CommonRefusal::NotFound)?;
     if let Some(child) = upload.child_id
         && children::find(conn, child, Some(upload.dossier_id))?.is_none()
     {
-        return Err(Refusal::NotFound.into());
+        return Err(CommonRefusal::NotFound.into());
     }
     let size = i64::try_from(upload.content.len()).map_err(|e| UseCaseError::Internal(e.into()))?;
     if documents::bytes_of_dossier(conn, upload.dossier_id)? + size > quota_bytes {
-        return Err(Refusal::StorageQuotaExceeded.into());
+        return Err(DossierRefusal::StorageQuotaExceeded.into());
     }
     let stored = store
         .save(upload.content)
@@ -80,7 +80,7 @@ pub fn upload(
 
 /// The document's metadata, within the family's dossier when `dossier_id` is given.
 pub fn get(conn: &mut AnyConnection, id: i64, dossier_id: Option<i64>) -> Outcome<Document> {
-    Ok(documents::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?)
+    Ok(documents::find(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?)
 }
 
 pub fn list(
@@ -89,7 +89,7 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> Outcome<(Vec<Document>, i64)> {
-    dossiers::find(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+    dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
     Ok(documents::of_dossier(conn, dossier_id, offset, limit)?)
 }
 
@@ -104,7 +104,7 @@ pub fn content(
     now: DateTime<Utc>,
 ) -> Outcome<(Document, Vec<u8>)> {
     conn.transaction(|conn| {
-        let document = documents::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?;
+        let document = documents::find(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         let holds_health = document.kind.holds_health_data();
         if actor.is_staff && holds_health {
             audit::record(

@@ -16,7 +16,7 @@ use persistence::dossiers::{self, DossierFields, NewGuardian};
 use serde::{Deserialize, Serialize};
 
 use crate::problem::FieldError;
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, DossierRefusal, Outcome, UseCaseError};
 
 /// One row of a stored report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +44,7 @@ pub(crate) fn read(content: &str) -> Outcome<Table> {
     let mut header = None;
     let mut records = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|_| Refusal::ImportUnreadable)?;
+        let record = record.map_err(|_| DossierRefusal::ImportUnreadable)?;
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -56,7 +56,7 @@ pub(crate) fn read(content: &str) -> Outcome<Table> {
             records.push((line, cells));
         }
     }
-    Ok((header.ok_or(Refusal::ImportUnreadable)?, records))
+    Ok((header.ok_or(DossierRefusal::ImportUnreadable)?, records))
 }
 
 fn header_error(problem: HeaderProblem) -> UseCaseError {
@@ -157,7 +157,7 @@ pub fn check(
 }
 
 pub fn get(conn: &mut AnyConnection, id: i64) -> Outcome<DossierImport> {
-    Ok(imports::find(conn, id)?.ok_or(Refusal::NotFound)?)
+    Ok(imports::find(conn, id)?.ok_or(CommonRefusal::NotFound)?)
 }
 
 /// A page of the dry run's report, all rows or only the rejected ones.
@@ -197,14 +197,14 @@ pub fn confirm(
         // on SQLite waits for the write lock instead of failing on a stale read).
         if !imports::mark_imported(conn, id, now)? {
             get(conn, id)?;
-            return Err(Refusal::ImportAlreadyConfirmed.into());
+            return Err(DossierRefusal::ImportAlreadyConfirmed.into());
         }
         let stored = get(conn, id)?;
         let plan = plan_of(conn, &stored.content, today)?;
         if serde_json::to_string(&report(&plan)).map_err(|e| UseCaseError::Internal(e.into()))?
             != stored.report
         {
-            return Err(Refusal::ImportOutdated.into());
+            return Err(DossierRefusal::ImportOutdated.into());
         }
         let mut guardians: Vec<(i64, NewGuardian)> = Vec::new();
         let mut children: Vec<(i64, ChildFields)> = Vec::new();

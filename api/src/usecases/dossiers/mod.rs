@@ -4,7 +4,10 @@
 
 pub mod documents;
 pub mod imports;
+mod refusal;
 pub mod requests;
+
+pub use refusal::DossierRefusal;
 
 pub use persistence::dossiers::children::{Child, ChildFields, HealthFields};
 pub use persistence::dossiers::quotients::FamilyQuotient;
@@ -23,7 +26,7 @@ use persistence::dossiers::quotients::{self, NewFamilyQuotient};
 use persistence::dossiers::{self, Dossier};
 use persistence::{AnyConnection, DbError};
 
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
 /// A dossier with everything shown on its page.
 #[derive(Debug, Clone)]
@@ -69,7 +72,7 @@ pub struct Actor {
 }
 
 pub fn load(conn: &mut AnyConnection, id: i64) -> Outcome<DossierRecord> {
-    let dossier = dossiers::find(conn, id)?.ok_or(Refusal::NotFound)?;
+    let dossier = dossiers::find(conn, id)?.ok_or(CommonRefusal::NotFound)?;
     Ok(DossierRecord {
         guardians: dossiers::guardians_of(conn, id)?,
         contacts: dossiers::contacts_of(conn, id)?,
@@ -85,8 +88,9 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Outcome<DossierRecord> {
     conn.transaction(|conn| {
-        let id = dossiers::create(conn, &input.fields, now)
-            .map_err(crate::usecases::unique_as(Refusal::DossierNumberTaken))?;
+        let id = dossiers::create(conn, &input.fields, now).map_err(crate::usecases::unique_as(
+            DossierRefusal::DossierNumberTaken,
+        ))?;
         dossiers::replace_guardians(conn, id, &input.guardians)?;
         dossiers::replace_contacts(conn, id, &input.contacts)?;
         load(conn, id)
@@ -102,12 +106,12 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Outcome<DossierRecord> {
     conn.transaction(|conn| {
-        if !dossiers::update(conn, id, version, &input.fields, now)
-            .map_err(crate::usecases::unique_as(Refusal::DossierNumberTaken))?
-        {
+        if !dossiers::update(conn, id, version, &input.fields, now).map_err(
+            crate::usecases::unique_as(DossierRefusal::DossierNumberTaken),
+        )? {
             return Err(match dossiers::find(conn, id)? {
-                None => Refusal::NotFound,
-                Some(_) => Refusal::VersionMismatch,
+                None => CommonRefusal::NotFound,
+                Some(_) => CommonRefusal::VersionMismatch,
             }
             .into());
         }
@@ -124,7 +128,7 @@ pub fn add_child(
     now: DateTime<Utc>,
 ) -> Outcome<Child> {
     conn.transaction(|conn| {
-        dossiers::find(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+        dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         let id = children::insert(conn, dossier_id, fields, now)?;
         children::find(conn, id, None)?.ok_or_else(|| gone("child"))
     })
@@ -132,7 +136,7 @@ pub fn add_child(
 
 /// The child, within the family's dossier when `dossier_id` is given.
 pub fn child(conn: &mut AnyConnection, id: i64, dossier_id: Option<i64>) -> Outcome<Child> {
-    Ok(children::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?)
+    Ok(children::find(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?)
 }
 
 pub fn update_child(
@@ -152,10 +156,10 @@ pub fn update_child(
 
 /// Why a conditional update of a child changed nothing: it does not exist, or its
 /// version moved on.
-fn missing_or_moved(conn: &mut AnyConnection, id: i64) -> Outcome<Refusal> {
+fn missing_or_moved(conn: &mut AnyConnection, id: i64) -> Outcome<CommonRefusal> {
     Ok(match children::find(conn, id, None)? {
-        None => Refusal::NotFound,
-        Some(_) => Refusal::VersionMismatch,
+        None => CommonRefusal::NotFound,
+        Some(_) => CommonRefusal::VersionMismatch,
     })
 }
 
@@ -169,7 +173,7 @@ pub fn health(
     now: DateTime<Utc>,
 ) -> Outcome<(Child, HealthFields)> {
     conn.transaction(|conn| {
-        let child = children::find(conn, child_id, dossier_id)?.ok_or(Refusal::NotFound)?;
+        let child = children::find(conn, child_id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         let health = children::health(conn, child_id)?;
         if actor.is_staff {
             audit::record(
@@ -234,7 +238,7 @@ pub fn record_quotient(
     now: DateTime<Utc>,
 ) -> Outcome<FamilyQuotient> {
     conn.transaction(|conn| {
-        dossiers::find(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+        dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         insert_quotient(conn, actor, dossier_id, input, now)
     })
 }
@@ -446,7 +450,7 @@ pub fn change_contact_details(
     now: DateTime<Utc>,
 ) -> Outcome<ContactChange> {
     conn.transaction(|conn| {
-        let dossier = dossiers::find(conn, dossier_id)?.ok_or(Refusal::NotFound)?;
+        let dossier = dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         let current = ContactDetails::from(&dossier);
         let changed = changed_fields(&current, details);
         let (pending, applied): (Vec<_>, Vec<_>) = changed

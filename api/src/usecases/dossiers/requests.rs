@@ -14,7 +14,7 @@ use crate::problem::FieldError;
 use crate::usecases::dossiers::{Actor, Proposal, QuotientInput, gone, insert_quotient};
 use crate::usecases::notifications::notice_data::{NoticeData, RequestDecidedData};
 use crate::usecases::notifications::{self, Notice};
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, DossierRefusal, Outcome, UseCaseError};
 
 #[derive(Debug, Clone)]
 pub struct NewRequest {
@@ -121,7 +121,7 @@ pub fn file(
 
 /// The request, within the family's dossier when `dossier_id` is given.
 pub fn get(conn: &mut AnyConnection, id: i64, dossier_id: Option<i64>) -> Outcome<RequestRecord> {
-    let request = requests::find(conn, id, dossier_id)?.ok_or(Refusal::NotFound)?;
+    let request = requests::find(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
     with_dossier(conn, request)
 }
 
@@ -176,11 +176,11 @@ pub fn decide(
     decision: &Decision,
     now: DateTime<Utc>,
 ) -> Outcome<RequestRecord> {
-    let request = requests::find(conn, id, None)?.ok_or(Refusal::NotFound)?;
+    let request = requests::find(conn, id, None)?.ok_or(CommonRefusal::NotFound)?;
     let status = request.status;
     let kind = request.kind;
     let next = domain::dossiers::decide(status, decision.decision)
-        .ok_or(Refusal::RequestAlreadyDecided)?;
+        .ok_or(DossierRefusal::RequestAlreadyDecided)?;
     let accepted = next == RequestStatus::Accepted;
     let quotient = match (accepted, kind, decision.quotient) {
         (true, RequestKind::FamilyQuotient, None) => {
@@ -206,7 +206,7 @@ pub fn decide(
             actor.account_id,
             now,
         )? {
-            return Err(Refusal::RequestAlreadyDecided.into());
+            return Err(DossierRefusal::RequestAlreadyDecided.into());
         }
         if accepted && kind == RequestKind::ContactChange {
             apply_proposal(conn, &request, now)?;

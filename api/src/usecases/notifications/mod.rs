@@ -18,7 +18,7 @@ use persistence::{AnyConnection, accounts, db_time};
 
 use crate::adapters::email::templates;
 use crate::usecases::notifications::notice_data::NoticeData;
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
 /// Something to tell a family; its kind is its data's.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,7 +177,7 @@ pub fn read(
     now: DateTime<Utc>,
 ) -> Outcome<Notification> {
     store::mark_read(conn, account_id, Some(id), now)?;
-    Ok(store::find_of_account(conn, account_id, id)?.ok_or(Refusal::NotFound)?)
+    Ok(store::find_of_account(conn, account_id, id)?.ok_or(CommonRefusal::NotFound)?)
 }
 
 /// Each kind with whether the account gets an email for it (by default it does).

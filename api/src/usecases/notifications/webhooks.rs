@@ -14,7 +14,7 @@ use persistence::notifications::webhooks::{self as store, Delivery, EndpointFiel
 use crate::adapters::outbound;
 use crate::config::WebhookTargets;
 use crate::problem::FieldError;
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
 /// What an admin sets on an endpoint.
 #[derive(Debug, Clone)]
@@ -105,7 +105,7 @@ pub fn update(
     let fields = input.fields(targets)?;
     conn.transaction(|conn| {
         if !store::update_endpoint(conn, id, &fields, now)? {
-            return Err(Refusal::NotFound.into());
+            return Err(CommonRefusal::NotFound.into());
         }
         get(conn, id)
     })
@@ -115,7 +115,7 @@ pub fn update(
 pub fn rotate_secret(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Outcome<Endpoint> {
     let secret = new_secret()?;
     if !store::set_secret(conn, id, &secret, now)? {
-        return Err(Refusal::NotFound.into());
+        return Err(CommonRefusal::NotFound.into());
     }
     get(conn, id)
 }
@@ -123,14 +123,14 @@ pub fn rotate_secret(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> O
 pub fn delete(conn: &mut AnyConnection, id: i64) -> Outcome<()> {
     conn.transaction(|conn| {
         if !store::delete_endpoint(conn, id)? {
-            return Err(Refusal::NotFound.into());
+            return Err(CommonRefusal::NotFound.into());
         }
         Ok(())
     })
 }
 
 pub fn get(conn: &mut AnyConnection, id: i64) -> Outcome<Endpoint> {
-    Ok(store::find_endpoint(conn, id)?.ok_or(Refusal::NotFound)?)
+    Ok(store::find_endpoint(conn, id)?.ok_or(CommonRefusal::NotFound)?)
 }
 
 pub fn list(conn: &mut AnyConnection) -> Outcome<Vec<Endpoint>> {
@@ -181,7 +181,7 @@ pub fn redeliver(
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     if !store::redeliver(conn, endpoint_id, delivery_id, now)? {
-        return Err(Refusal::NotFound.into());
+        return Err(CommonRefusal::NotFound.into());
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use persistence::{AnyConnection, activities, dossiers::children};
 
 use crate::problem::FieldError;
 use crate::usecases::planning::{self as plan};
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
 /// Records a child's attendance on a unit of a day. The child must be registered
 /// (accepted) with the unit's activity and the unit must run that day; a
@@ -30,7 +30,7 @@ pub fn record(
     now: DateTime<Utc>,
 ) -> Outcome<Attendance> {
     let (child_id, unit_id, day) = entry;
-    let child = children::find(conn, child_id, None)?.ok_or(Refusal::NotFound)?;
+    let child = children::find(conn, child_id, None)?.ok_or(CommonRefusal::NotFound)?;
     let ctx = plan::load(conn, child.dossier_id, Some(child_id), day, day)?;
     let Some((registration, unit)) = ctx.find(child_id, unit_id, day) else {
         return Err(invalid(
@@ -99,7 +99,7 @@ pub fn roll_call(
     activity_id: i64,
     day: NaiveDate,
 ) -> Outcome<Vec<RollCallLine>> {
-    activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
+    activities::find(conn, activity_id)?.ok_or(CommonRefusal::NotFound)?;
     let mut lines: BTreeMap<(i64, i64), (Option<BookingStatus>, Option<Attendance>)> =
         BTreeMap::new();
     for (child, _, unit, status) in attendance::booked_on(conn, activity_id, day)? {

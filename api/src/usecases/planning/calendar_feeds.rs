@@ -8,7 +8,7 @@ use persistence::{AnyConnection, dossiers::children, planning::calendar_feeds};
 
 use crate::auth::secrets;
 use crate::usecases::planning::{self as plan, Viewer};
-use crate::usecases::{Outcome, Refusal};
+use crate::usecases::{CommonRefusal, Outcome};
 
 /// Creates (or replaces, revoking the old link) the child's feed; returns the secret,
 /// shown once.
@@ -18,7 +18,7 @@ pub fn create(
     child_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<String> {
-    children::find(conn, child_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
     let secret = secrets::new_secret();
     let digest = secrets::digest(&secret);
     conn.transaction(|conn| calendar_feeds::replace(conn, child_id, &digest, now))?;
@@ -27,11 +27,11 @@ pub fn create(
 
 /// Revokes the child's feed: its link stops working at once.
 pub fn revoke(conn: &mut AnyConnection, dossier_id: i64, child_id: i64) -> Outcome<()> {
-    children::find(conn, child_id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+    children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
     if calendar_feeds::revoke(conn, child_id)? {
         Ok(())
     } else {
-        Err(Refusal::NotFound.into())
+        Err(CommonRefusal::NotFound.into())
     }
 }
 
@@ -53,7 +53,7 @@ pub fn events(
     now: DateTime<Utc>,
 ) -> Outcome<(String, Vec<FeedEvent>)> {
     let child_id =
-        calendar_feeds::child_of(conn, &secrets::digest(secret))?.ok_or(Refusal::NotFound)?;
+        calendar_feeds::child_of(conn, &secrets::digest(secret))?.ok_or(CommonRefusal::NotFound)?;
     let today = now.date_naive();
     let from = today.checked_sub_days(Days::new(30)).unwrap_or(today);
     let to = today.checked_add_days(Days::new(335)).unwrap_or(today);

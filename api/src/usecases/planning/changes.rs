@@ -11,7 +11,7 @@ use persistence::{AnyConnection, DbError};
 
 use crate::problem::FieldError;
 use crate::usecases::planning::{self as plan, Action, Context, DayRefusal, Verdict, Viewer};
-use crate::usecases::{Outcome, UseCaseError};
+use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
 /// Most days one request may change (a pattern over a school year is about 150).
 pub const MAX_CHANGES: usize = 1000;
@@ -132,7 +132,7 @@ fn own_children(
     if asked.all(|id| kids.iter().any(|k| k.id == id)) {
         Ok(())
     } else {
-        Err(crate::usecases::Refusal::NotFound.into())
+        Err(CommonRefusal::NotFound.into())
     }
 }
 

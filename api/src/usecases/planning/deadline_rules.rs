@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::openapi::enums::api_enum;
 use crate::problem::FieldError;
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
 /// When a booking or a change may be made, relative to the unit's start on the day
 /// (Europe/Paris), told apart by `kind`.
@@ -300,9 +300,9 @@ pub fn set_for_kind(
     let booking = to_json(input.booking.as_ref())?;
     let change = to_json(input.change.as_ref())?;
     if !store::set_kind(conn, kind_id, booking.as_deref(), change.as_deref())? {
-        return Err(Refusal::NotFound.into());
+        return Err(CommonRefusal::NotFound.into());
     }
-    let kind = store::of_kind(conn, kind_id)?.ok_or(Refusal::NotFound)?;
+    let kind = store::of_kind(conn, kind_id)?.ok_or(CommonRefusal::NotFound)?;
     let rules = of_kind(&kind)?;
     Ok((kind, rules))
 }
@@ -312,8 +312,8 @@ pub fn of_activity(
     conn: &mut AnyConnection,
     activity_id: i64,
 ) -> Outcome<(KindRules, Option<ActivityRules>)> {
-    let activity = activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
-    let kind = store::of_kind(conn, activity.kind_id)?.ok_or(Refusal::NotFound)?;
+    let activity = activities::find(conn, activity_id)?.ok_or(CommonRefusal::NotFound)?;
+    let kind = store::of_kind(conn, activity.kind_id)?.ok_or(CommonRefusal::NotFound)?;
     Ok((kind, store::of_activity(conn, activity_id)?))
 }
 
@@ -325,7 +325,7 @@ pub fn set_for_activity(
     now: DateTime<Utc>,
 ) -> Outcome<(KindRules, Option<ActivityRules>)> {
     input.check()?;
-    activities::find(conn, activity_id)?.ok_or(Refusal::NotFound)?;
+    activities::find(conn, activity_id)?.ok_or(CommonRefusal::NotFound)?;
     let own = ActivityRules {
         runs_on: input.runs_on.map(|r| r.as_str().to_owned()),
         booking_rule: to_json(input.booking.as_ref())?,

@@ -31,7 +31,7 @@ use crate::snapshot::Snapshot;
 use crate::usecases::planning::activity_catalog::ActivityCatalog;
 use crate::usecases::planning::city_calendar::CityCalendar;
 use crate::usecases::planning::deadline_rules::EffectiveRules;
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
 /// The longest range one planning request covers.
 pub const MAX_RANGE_DAYS: i64 = 366;
@@ -655,16 +655,17 @@ pub fn children_of(
 ) -> Outcome<(i64, Vec<Child>)> {
     match (viewer, child_id) {
         (Viewer::Family { dossier_id }, Some(id)) => {
-            let child = children::find(conn, id, Some(dossier_id))?.ok_or(Refusal::NotFound)?;
+            let child =
+                children::find(conn, id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
             Ok((dossier_id, vec![child]))
         }
         (Viewer::Family { dossier_id }, None) => {
             Ok((dossier_id, children::of_dossier(conn, dossier_id)?))
         }
         (Viewer::Agent, Some(id)) => {
-            let child = children::find(conn, id, None)?.ok_or(Refusal::NotFound)?;
+            let child = children::find(conn, id, None)?.ok_or(CommonRefusal::NotFound)?;
             Ok((child.dossier_id, vec![child]))
         }
-        (Viewer::Agent, None) => Err(Refusal::NotFound.into()),
+        (Viewer::Agent, None) => Err(CommonRefusal::NotFound.into()),
     }
 }

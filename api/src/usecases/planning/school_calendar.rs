@@ -19,7 +19,7 @@ use crate::problem::FieldError;
 use crate::usecases::dossiers::imports;
 use crate::usecases::notifications::notice_data::{ClosureDayData, NoticeData};
 use crate::usecases::notifications::{self, Notice};
-use crate::usecases::{Outcome, Refusal, UseCaseError};
+use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
 fn problems(found: Vec<CalendarProblem>) -> UseCaseError {
     UseCaseError::Invalid(
@@ -65,7 +65,7 @@ pub fn import(
     imported_by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Outcome<ImportOutcome> {
-    let settings = city::find(conn)?.ok_or(Refusal::NotFound)?;
+    let settings = city::find(conn)?.ok_or(CommonRefusal::NotFound)?;
     let academy = settings.academy.clone().filter(|a| !a.trim().is_empty());
     let periods =
         zone_holiday_periods(rows, &settings.school_zone, academy.as_deref()).map_err(problems)?;
@@ -143,7 +143,7 @@ pub fn school_year(conn: &mut AnyConnection, year: &str) -> Outcome<SchoolYear> 
     let (first_day, last_day) = school_year_span(&periods(&all), year);
     let holidays: Vec<SchoolHoliday> = all.into_iter().filter(|h| h.school_year == year).collect();
     if holidays.is_empty() {
-        return Err(Refusal::NotFound.into());
+        return Err(CommonRefusal::NotFound.into());
     }
     Ok(SchoolYear {
         first_day,
@@ -174,7 +174,7 @@ pub fn close_day(
     conn.transaction(|conn| {
         persistence::planning::lock_for_writing(conn)?;
         if let Some(id) = activity_id {
-            activities::find(conn, id)?.ok_or(Refusal::NotFound)?;
+            activities::find(conn, id)?.ok_or(CommonRefusal::NotFound)?;
         }
         let closure =
             calendar::insert_closure_day(conn, day, activity_id, reason, Some(agent_id), now)?;

@@ -1,0 +1,228 @@
+//! The accounts area's refusals, each with its status, code and words.
+
+use crate::usecases::refusal::refusals;
+
+refusals! {
+    /// What the accounts use cases refuse: signing in, sessions, emailed links, sign-up,
+    /// staff accounts, legal documents.
+    pub enum AccountRefusal in Account {
+        InvalidCredentials => {
+            status: 401,
+            code: "invalid_credentials",
+            meaning: "Wrong username or password.",
+            title: ("Identifiants incorrects", "Invalid credentials"),
+            detail: (
+                "Nom d'utilisateur ou mot de passe incorrect.",
+                "Wrong username or password.",
+            ),
+        },
+        AccountNotActivated => {
+            status: 403,
+            code: "account_not_activated",
+            meaning: "The account is not activated yet: follow the emailed link or ask for a new one.",
+            title: ("Compte non activé", "Account not activated"),
+            detail: (
+                "Votre compte n'est pas encore activé : suivez le lien reçu par e-mail, ou demandez-en un nouveau.",
+                "Your account is not activated yet: follow the emailed link, or ask for a new one.",
+            ),
+        },
+        AccountDisabled => {
+            status: 403,
+            code: "account_disabled",
+            meaning: "The account was disabled by the city.",
+            title: ("Compte désactivé", "Account disabled"),
+            detail: (
+                "Ce compte a été désactivé. Contactez le service Enfance.",
+                "This account was disabled. Contact the city's services.",
+            ),
+        },
+        InvalidRefreshToken => {
+            status: 401,
+            code: "invalid_refresh_token",
+            meaning: "The refresh token is unknown or expired: sign in again.",
+            title: ("Session expirée", "Session expired"),
+            detail: (
+                "Votre session a expiré : reconnectez-vous.",
+                "Your session expired: sign in again.",
+            ),
+        },
+        RefreshTokenReused => {
+            status: 401,
+            code: "refresh_token_reused",
+            meaning: "A refresh token was used twice: the whole session was ended for safety.",
+            title: ("Session révoquée", "Session revoked"),
+            detail: (
+                "Ce jeton a déjà été utilisé : par sécurité, la session a été fermée. Reconnectez-vous.",
+                "This token was already used: the session was closed for safety. Sign in again.",
+            ),
+        },
+        InvalidToken => {
+            status: 400,
+            code: "invalid_token",
+            meaning: "The link's token is not valid or was already used.",
+            title: ("Lien invalide", "Invalid link"),
+            detail: (
+                "Ce lien n'est pas valide ou a déjà été utilisé.",
+                "This link is not valid or was already used.",
+            ),
+        },
+        ActivationLinkExpired => {
+            status: 410,
+            code: "activation_link_expired",
+            meaning: "The activation link expired (72 hours): ask for a new one.",
+            title: ("Lien d'activation expiré", "Activation link expired"),
+            detail: (
+                "Ce lien d'activation a expiré (72 heures) : demandez-en un nouveau.",
+                "This activation link expired (72 hours): ask for a new one.",
+            ),
+        },
+        ResetLinkExpired => {
+            status: 410,
+            code: "reset_link_expired",
+            meaning: "The password reset link expired (1 hour): ask again.",
+            title: ("Lien expiré", "Link expired"),
+            detail: (
+                "Ce lien de réinitialisation a expiré (1 heure) : faites une nouvelle demande.",
+                "This reset link expired (1 hour): make a new request.",
+            ),
+        },
+        EmailChangeLinkExpired => {
+            status: 410,
+            code: "email_change_link_expired",
+            meaning: "The email change link expired: change the address again.",
+            title: ("Lien expiré", "Link expired"),
+            detail: (
+                "Ce lien de confirmation a expiré : recommencez le changement d'adresse.",
+                "This confirmation link expired: change the address again.",
+            ),
+        },
+        SignupNotFound => {
+            status: 404,
+            code: "signup_not_found",
+            meaning: "The sign-up does not exist or expired: start again.",
+            title: ("Inscription introuvable", "Sign-up not found"),
+            detail: (
+                "Cette inscription n'existe pas ou a expiré : recommencez votre inscription.",
+                "This sign-up does not exist or expired: start again.",
+            ),
+        },
+        SignupStepOutOfOrder => {
+            status: 409,
+            code: "signup_step_out_of_order",
+            meaning: "A previous step of the sign-up is not done.",
+            title: ("Étape non disponible", "Step not available"),
+            detail: (
+                "Complétez d'abord les étapes précédentes.",
+                "Complete the previous steps first.",
+            ),
+        },
+        SignupIncomplete => {
+            status: 409,
+            code: "signup_incomplete",
+            meaning: "Some steps of the sign-up are not done yet.",
+            title: ("Inscription incomplète", "Sign-up incomplete"),
+            detail: (
+                "Toutes les étapes doivent être complétées avant de valider.",
+                "Every step must be completed before confirming.",
+            ),
+        },
+        DossierReferencesMismatch => {
+            status: 422,
+            code: "dossier_references_mismatch",
+            meaning: "The dossier references do not match a family file of the city.",
+            title: ("Références du dossier incorrectes", "Dossier references do not match"),
+            detail: (
+                "Ces références ne correspondent à aucun dossier. Vérifiez le numéro de dossier, le nom et l'adresse e-mail indiqués sur vos factures.",
+                "These references match no dossier. Check the dossier number, name and email shown on your invoices.",
+            ),
+        },
+        LegalVersionOutdated => {
+            status: 409,
+            code: "legal_version_outdated",
+            meaning: "A newer version of the document was published: accept that one.",
+            title: ("Version dépassée", "Outdated version"),
+            detail: (
+                "Une nouvelle version de ce document a été publiée : lisez-la et acceptez-la.",
+                "A new version of this document was published: read and accept it.",
+            ),
+        },
+        UsernameTaken => {
+            status: 409,
+            code: "username_taken",
+            meaning: "Another account has this username.",
+            title: ("Nom d'utilisateur pris", "Username taken"),
+            detail: (
+                "Ce nom d'utilisateur vient d'être pris : choisissez-en un autre.",
+                "This username was just taken: choose another one.",
+            ),
+        },
+        EmailTaken => {
+            status: 409,
+            code: "email_taken",
+            meaning: "Another account uses this email address.",
+            title: ("Adresse déjà utilisée", "Email already in use"),
+            detail: (
+                "Cette adresse est déjà celle d'un autre compte.",
+                "This address already belongs to another account.",
+            ),
+        },
+        WrongCurrentPassword => {
+            status: 422,
+            code: "wrong_current_password",
+            meaning: "The current password given is not the account's.",
+            title: ("Mot de passe actuel incorrect", "Wrong current password"),
+            detail: (
+                "Le mot de passe actuel est incorrect.",
+                "The current password is wrong.",
+            ),
+        },
+        AccountNotFound => {
+            status: 404,
+            code: "not_found",
+            title: ("Ressource introuvable", "Not found"),
+            detail: (
+                "Ce compte n'existe pas.",
+                "This account does not exist.",
+            ),
+        },
+        AccountNotPending => {
+            status: 409,
+            code: "account_not_pending",
+            meaning: "The account is already activated.",
+            title: ("Compte déjà activé", "Account already activated"),
+            detail: (
+                "Ce compte n'attend pas d'activation.",
+                "This account is not waiting for activation.",
+            ),
+        },
+        CannotDisableSelf => {
+            status: 409,
+            code: "cannot_disable_self",
+            meaning: "An admin cannot disable their own account.",
+            title: ("Action impossible", "Not possible"),
+            detail: (
+                "Vous ne pouvez pas désactiver votre propre compte.",
+                "You cannot disable your own account.",
+            ),
+        },
+        StaffOnlyByAdmin => {
+            status: 403,
+            code: "forbidden",
+            title: ("Accès refusé", "Forbidden"),
+            detail: (
+                "Seul un administrateur peut modifier un compte agent.",
+                "Only an admin may change a staff account.",
+            ),
+        },
+        LegalVersionExists => {
+            status: 409,
+            code: "legal_version_exists",
+            meaning: "This version of the document is already published.",
+            title: ("Version existante", "Version exists"),
+            detail: (
+                "Cette version a déjà été publiée.",
+                "This version was already published.",
+            ),
+        },
+    }
+}

@@ -1,0 +1,119 @@
+//! The activities area's refusals, each with its status, code and words.
+
+use crate::usecases::refusal::refusals;
+
+refusals! {
+    /// What the activities use cases refuse: registrations, holiday weeks and their
+    /// baskets, activity kinds.
+    pub enum ActivityRefusal in Activity {
+        /// The child does not match the activity's age band or school levels, or the
+        /// activity ended.
+        NotEligible => {
+            status: 422,
+            code: "not_eligible",
+            meaning: "The activity is not offered to this child (age, school level, dates).",
+            title: ("Activité non proposée", "Not eligible"),
+            detail: (
+                "Cette activité n'est pas proposée à cet enfant (âge, niveau scolaire, ou activité terminée).",
+                "This activity is not offered to this child (age, school level, or the activity ended).",
+            ),
+        },
+        /// The child already holds a live registration to the activity.
+        AlreadyRegistered => {
+            status: 409,
+            code: "already_registered",
+            meaning: "The child already has a live registration to this activity.",
+            title: ("Déjà inscrit", "Already registered"),
+            detail: (
+                "Cet enfant est déjà inscrit (ou en attente) à cette activité.",
+                "This child is already registered (or waiting) for this activity.",
+            ),
+        },
+        /// No place is left in the group.
+        ActivityFull => {
+            status: 422,
+            code: "activity_full",
+            meaning: "No place is left in the group.",
+            title: ("Complet", "Full"),
+            detail: (
+                "Il ne reste plus de place dans ce groupe : mettez la demande en liste d'attente.",
+                "No place is left in this group: put the request on the waiting list.",
+            ),
+        },
+        RegistrationAlreadyDecided => {
+            status: 409,
+            code: "registration_already_decided",
+            meaning: "The registration was already decided.",
+            title: ("Inscription déjà traitée", "Registration already decided"),
+            detail: (
+                "Cette inscription n'est plus dans un état qui permet cette action.",
+                "This registration is no longer in a state that allows this action.",
+            ),
+        },
+        /// The activity does not let families cancel.
+        NotCancellable => {
+            status: 422,
+            code: "not_cancellable",
+            meaning: "This registration cannot be cancelled online.",
+            title: ("Annulation impossible", "Cannot cancel"),
+            detail: (
+                "Cette activité ne peut pas être annulée en ligne : contactez le service Enfance.",
+                "This activity cannot be cancelled online: contact the city's services.",
+            ),
+        },
+        /// Prepaid holiday weeks are booked and paid through a basket.
+        PrepaidActivity => {
+            status: 422,
+            code: "prepaid_activity",
+            meaning: "The activity is booked and paid by the week, in a basket.",
+            title: ("Inscription avec paiement", "Prepaid activity"),
+            detail: (
+                "Cette activité se réserve et se paie dans le panier des inscriptions en paiement immédiat.",
+                "This activity is booked and paid through the prepaid basket.",
+            ),
+        },
+        ActivityKindTaken => {
+            status: 409,
+            code: "activity_kind_taken",
+            meaning: "An activity kind with this code exists.",
+            title: ("Type d'activité existant", "Activity kind exists"),
+            detail: (
+                "Un type d'activité porte déjà ce code.",
+                "An activity kind already has this code.",
+            ),
+        },
+        /// A week with places left is booked, not waited for.
+        PlacesLeft => {
+            status: 409,
+            code: "places_left",
+            meaning: "The week still has places: book it rather than join its waiting line.",
+            title: ("Places disponibles", "Places left"),
+            detail: (
+                "Il reste des places cette semaine : ajoutez-la au panier.",
+                "This week has places left: add it to the basket.",
+            ),
+        },
+        /// Checking out a basket with nothing in it.
+        BasketEmpty => {
+            status: 422,
+            code: "basket_empty",
+            meaning: "The basket has no week to check out.",
+            title: ("Panier vide", "Empty basket"),
+            detail: (
+                "Ajoutez au moins une semaine au panier avant de le régler.",
+                "Add at least one week to the basket before paying.",
+            ),
+        },
+        /// The basket is being paid, paid, or closed: it no longer changes.
+        BasketNotOpen => {
+            status: 409,
+            code: "basket_not_open",
+            meaning: "The basket is no longer open (held for payment, paid or given up).",
+            title: ("Panier en cours de paiement", "Basket not open"),
+            detail: (
+                "Ce panier est en cours de paiement ou clos : il ne peut plus changer.",
+                "This basket is being paid or closed: it can no longer change.",
+            ),
+        },
+    }
+}
