@@ -6,10 +6,13 @@
 //! `TEST_LOG=1` adds its other logs (`RUST_LOG`, when set, chooses instead).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed set-up should stop the test loudly
 
+mod apps;
 pub mod contract;
 mod database;
+pub mod locks;
 pub mod operations;
 pub mod payfip;
+pub mod steps;
 pub mod webhook_receiver;
 
 use std::collections::HashMap;
@@ -20,6 +23,7 @@ use api::clock::Clock;
 use api::config::Config;
 use api::startup::Application;
 use api::state::AppState;
+pub use apps::{ADMIN_PASSWORD, app_at, empty_city};
 pub use database::TestDatabase;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, ResponseBuilderExt, StatusCode};

@@ -241,3 +241,16 @@ async fn soap(ledger: web::Data<Arc<Mutex<Ledger>>>, body: String) -> HttpRespon
         _ => fault("TechProtocolaireErreur", "T2", "Opération inconnue."),
     }
 }
+
+impl crate::TestAppBuilder {
+    /// The app taking online payments at `fake`, as a city configured for PayFiP.
+    #[must_use]
+    pub fn paying_at(self, fake: &FakePayFip) -> Self {
+        self.setting("PAYFIP_NUMCLI", "012345")
+            .setting("PAYFIP_URL", &fake.url)
+            .setting(
+                "PAYFIP_NOTIFICATION_URL",
+                "https://api.familles.example.fr/api/v1/payfip/notifications",
+            )
+    }
+}

@@ -8,9 +8,12 @@ use chrono::{Duration, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tests::payfip::FakePayFip;
+use tests::steps::baskets::add;
+use tests::steps::baskets::checkout;
+use tests::steps::baskets::thomas_and_summer;
+use tests::steps::baskets::week;
+use tests::steps::baskets::weeks;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
-
-const SUMMER: &str = "Accueil Vacances élémentaire — été";
 
 /// The app on 26 November 2026, taking payments at PayFiP (the fake).
 async fn payfip_app(fake: &FakePayFip) -> TestApp {
@@ -20,12 +23,7 @@ async fn payfip_app(fake: &FakePayFip) -> TestApp {
         .unwrap();
     TestAppBuilder::default()
         .clock(Clock::fixed_at(now))
-        .setting("PAYFIP_NUMCLI", "012345")
-        .setting("PAYFIP_URL", &fake.url)
-        .setting(
-            "PAYFIP_NOTIFICATION_URL",
-            "https://api.familles.example.fr/api/v1/payfip/notifications",
-        )
+        .paying_at(fake)
         .spawn()
         .await
 }
@@ -39,71 +37,6 @@ async fn app() -> TestApp {
         .clock(Clock::fixed_at(now))
         .spawn()
         .await
-}
-
-pub async fn thomas_and_summer(app: &TestApp, token: &str) -> (i64, i64) {
-    let children = body_of(
-        app.get_authed("/api/v1/children", token).await,
-        StatusCode::OK,
-    )
-    .await;
-    let thomas = children
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["firstName"] == "Thomas")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
-    let offers = body_of(
-        app.get_authed(&format!("/api/v1/children/{thomas}/offers"), token)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let summer = offers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["activity"]["name"] == SUMMER)
-        .unwrap()["activity"]["id"]
-        .as_i64()
-        .unwrap();
-    (thomas, summer)
-}
-
-pub async fn weeks(app: &TestApp, token: &str, child: i64, activity: i64) -> Value {
-    body_of(
-        app.get_authed(
-            &format!("/api/v1/children/{child}/holiday-weeks?activityId={activity}"),
-            token,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await
-}
-
-pub fn week<'a>(weeks: &'a Value, start: &str) -> &'a Value {
-    weeks
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["weekStart"] == start)
-        .unwrap()
-}
-
-pub async fn add(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
-    app.send_json(Method::POST, "/api/v1/basket/items", Some(token), &body)
-        .await
-}
-
-pub async fn checkout(app: &TestApp, token: &str, key: &str) -> reqwest::Response {
-    app.authed(Method::POST, "/api/v1/basket/checkout", token)
-        .header("Idempotency-Key", key)
-        .send()
-        .await
-        .unwrap()
 }
 
 async fn end_payment(app: &TestApp, basket: &Value, result: &str) -> reqwest::Response {
@@ -765,7 +698,7 @@ async fn the_summer_of_the_primary_school_is_not_eliots_and_a_week_with_places_h
     let app = app().await;
     let family = app.token_of("family").await;
     let (thomas, summer) = thomas_and_summer(&app, &family).await;
-    let eliot = super::planning::child_id(&app, &family, "Eliot").await;
+    let eliot = tests::steps::activities::child_named(&app, &family, "Eliot").await;
 
     // Eliot is at nursery school: no weeks, no basket, no line for him.
     problem(
@@ -847,7 +780,7 @@ async fn a_basket_checked_out_from_two_tabs_at_once_under_two_keys_is_held_once(
     // Both checkouts read the basket open, then wait for the database, which another
     // writer holds for a moment: the first to write holds the basket, the second finds
     // it held.
-    let mut writer = super::billing::another_writer(&app);
+    let mut writer = tests::locks::another_writer(&app);
     writer.run(&format!(
         "UPDATE baskets SET updated_at = updated_at WHERE id = {}",
         basket["id"]
@@ -859,7 +792,7 @@ async fn a_basket_checked_out_from_two_tabs_at_once_under_two_keys_is_held_once(
             .header("Idempotency-Key", key);
         tabs.spawn(async move { request.send().await.unwrap() });
     }
-    super::billing::until_waiting(&app, 2).await;
+    tests::locks::until_waiting(&app, 2).await;
     writer.release();
     let mut answers = Vec::new();
     while let Some(answer) = tabs.join_next().await {

@@ -2,28 +2,21 @@
 //! under the city's rules, invoices and their status, counter payments, credit
 //! notes, the account statement, exports, and a run that fails halfway and resumes.
 
-use std::time::Duration;
+use tests::locks::another_writer;
+use tests::locks::until_waiting;
+use tests::steps::billing::{eliots_september_billed, run_month};
+use tests::steps::planning::book;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use tests::steps::activities::CANTEEN;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
-use super::planning::{app_at, change, child_id, draft_changes, register, validate};
-
-const CANTEEN: &str = "Restauration scolaire maternelle";
-
-/// Books the days for the child on the unit, as the family.
-pub async fn book(app: &TestApp, token: &str, child: i64, unit: i64, days: &[&str]) {
-    let changes: Vec<Value> = days
-        .iter()
-        .map(|d| change(child, unit, d, "book"))
-        .collect();
-    draft_changes(app, token, json!({ "changes": changes })).await;
-    let outcome = validate(app, token).await;
-    assert_eq!(outcome["refused"], json!([]), "{outcome}");
-}
+use tests::app_at;
+use tests::steps::activities::child_named;
+use tests::steps::activities::register;
 
 async fn attend(app: &TestApp, agent: &str, child: i64, unit: i64, day: &str, status: &str) {
     body_of(
@@ -37,29 +30,6 @@ async fn attend(app: &TestApp, agent: &str, child: i64, unit: i64, day: &str, st
         StatusCode::OK,
     )
     .await;
-}
-
-/// Starts a run of the month and waits for its end; returns the run.
-pub async fn run_month(app: &TestApp, agent: &str, month: &str) -> Value {
-    let started = app
-        .send_json(
-            Method::POST,
-            "/api/v1/admin/billing-runs",
-            Some(agent),
-            &json!({ "month": month }),
-        )
-        .await;
-    let run = body_of(started, StatusCode::ACCEPTED).await;
-    assert_eq!(run["month"], month);
-    let path = format!("/api/v1/admin/billing-runs/{}", run["id"]);
-    for _ in 0..200 {
-        let run = body_of(app.get_authed(&path, agent).await, StatusCode::OK).await;
-        if run["status"] != "running" {
-            return run;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the run did not end");
 }
 
 /// (dossier, number, total, lines as (child, unit, kind, first, last, quantity,
@@ -113,8 +83,8 @@ async fn a_month_is_billed_under_the_city_rules_once_with_numbers_without_gaps()
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
     let (luc, eliot) = (
-        child_id(&app, &family, "Luc").await,
-        child_id(&app, &family, "Eliot").await,
+        child_named(&app, &family, "Luc").await,
+        child_named(&app, &family, "Eliot").await,
     );
     let meal = register(&app, &family, eliot, CANTEEN).await;
     register(&app, &family, luc, CANTEEN).await;
@@ -332,21 +302,10 @@ async fn a_month_is_billed_under_the_city_rules_once_with_numbers_without_gaps()
 #[tokio::test]
 async fn payments_and_credit_notes_settle_an_invoice_and_the_statement_adds_up() {
     let app = app_at("2026-07-20T08:00:00Z").await;
-    let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
-    let meal = register(&app, &family, eliot, CANTEEN).await;
-    book(&app, &family, eliot, meal, &["2026-09-14", "2026-09-15"]).await;
-    app.clock.set("2026-10-02T08:00:00Z".parse().unwrap());
-    let agent = app.token_of("agent").await;
-    run_month(&app, &agent, "2026-09").await;
-    let family = app.token_of("family").await;
-    let list = body_of(
-        app.get_authed("/api/v1/invoices", &family).await,
-        StatusCode::OK,
-    )
-    .await;
-    let id = list["items"][0]["id"].as_i64().unwrap();
-    assert_eq!(list["items"][0]["totalCents"], 570);
+    let invoice = eliots_september_billed(&app).await;
+    let (family, agent) = (app.token_of("family").await, app.token_of("agent").await);
+    let id = invoice["id"].as_i64().unwrap();
+    assert_eq!(invoice["totalCents"], 570);
     // The family was told, in the portal and by email.
     let told = app.notifications(&family).await;
     assert_eq!(told[0]["kind"], "invoice_issued");
@@ -697,54 +656,6 @@ async fn a_run_whose_server_stopped_holds_its_month_until_its_lease_runs_out() {
     assert_eq!(before["status"], "interrupted");
 }
 
-/// Another writer of the app's database, its transaction open: on SQLite it holds the
-/// database's write lock, on PostgreSQL the rows it wrote, until released.
-pub struct Writer {
-    pub conn: persistence::AnyConnection,
-}
-
-/// Opens another writer's transaction.
-pub fn another_writer(app: &TestApp) -> Writer {
-    let mut conn = app.database.connect();
-    conn.batch_execute("BEGIN").unwrap();
-    Writer { conn }
-}
-
-impl Writer {
-    pub fn run(&mut self, sql: &str) {
-        self.conn.batch_execute(sql).unwrap();
-    }
-
-    /// Commits.
-    pub fn release(mut self) {
-        self.conn.batch_execute("COMMIT").unwrap();
-    }
-}
-
-/// Waits until `n` of the app's statements wait for a lock another writer holds: seen
-/// on PostgreSQL; on SQLite, whose waiting writers cannot be seen, three seconds' grace
-/// (they wait up to five, the busy timeout; the requests reach the database long before
-/// even on a loaded machine).
-pub async fn until_waiting(app: &TestApp, n: i64) {
-    let persistence::AnyConnection::Postgresql(mut pg) = app.database.connect() else {
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        return;
-    };
-    for _ in 0..400 {
-        let waiting: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-            "(SELECT count(*) FROM pg_stat_activity \
-             WHERE datname = current_database() AND wait_event_type = 'Lock')",
-        ))
-        .get_result(&mut pg)
-        .unwrap();
-        if waiting >= n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("{n} statements of the app never waited for the other writer");
-}
-
 #[tokio::test]
 async fn a_month_another_server_starts_billing_at_the_same_moment_is_not_billed_twice() {
     let app = app_at("2026-10-02T08:00:00Z").await;
@@ -795,22 +706,11 @@ async fn a_month_another_server_starts_billing_at_the_same_moment_is_not_billed_
 #[tokio::test]
 async fn an_invoice_downloads_as_a_pdf_for_its_family_and_the_agents_only() {
     let app = app_at("2026-07-20T08:00:00Z").await;
-    let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
-    let meal = register(&app, &family, eliot, CANTEEN).await;
-    book(&app, &family, eliot, meal, &["2026-09-14", "2026-09-15"]).await;
-    app.clock.set("2026-10-02T08:00:00Z".parse().unwrap());
-    let agent = app.token_of("agent").await;
-    run_month(&app, &agent, "2026-09").await;
-    let family = app.token_of("family").await;
-    let list = body_of(
-        app.get_authed("/api/v1/invoices", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let invoice = eliots_september_billed(&app).await;
+    let (family, agent) = (app.token_of("family").await, app.token_of("agent").await);
     let (id, number) = (
-        list["items"][0]["id"].as_i64().unwrap(),
-        list["items"][0]["number"].as_str().unwrap().to_owned(),
+        invoice["id"].as_i64().unwrap(),
+        invoice["number"].as_str().unwrap().to_owned(),
     );
 
     for (path, token) in [

@@ -6,7 +6,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tests::{json as body_of, problem, spawn_app};
 
-use crate::dossiers::{pdf, upload};
+use tests::steps::dossiers::pdf;
+use tests::steps::dossiers::upload;
 
 #[tokio::test]
 async fn another_familys_children_documents_and_requests_answer_404() {
@@ -166,7 +167,7 @@ async fn families_get_403_on_the_back_office_and_staff_on_family_pages() {
             Method::POST,
             "/api/v1/admin/dossiers",
             Some(&family),
-            &crate::dossiers::dossier_18(),
+            &tests::steps::dossiers::dossier_18(),
         )
         .await;
     problem(create, StatusCode::FORBIDDEN, "forbidden").await;

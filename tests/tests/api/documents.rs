@@ -5,7 +5,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tests::{TestAppBuilder, json as body_of, problem, spawn_app};
 
-use crate::dossiers::{pdf, upload};
+use tests::steps::dossiers::pdf;
+use tests::steps::dossiers::upload;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 

@@ -4,91 +4,12 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tests::{TestApp, TestAppBuilder, json as body_of, problem};
-
-pub const ADMIN_PASSWORD: &str = "Admin-Bootstrap-2026!";
-
-/// An app with no demo data and a bootstrap admin; returns it and the admin's token.
-pub async fn empty_city() -> (TestApp, String) {
-    let app = TestAppBuilder::default()
-        .setting("SEED_DEMO", "false")
-        .setting("BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .spawn()
-        .await;
-    let token = app.login("admin", ADMIN_PASSWORD).await["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (app, token)
-}
-
-pub fn dossier_18() -> Value {
-    json!({
-        "number": "18", "name": "T I", "email": "Famille.TI@exemple.fr",
-        "address": {"line1": "12 rue Jean Jaurès", "line2": "", "postcode": "94800", "city": "Villejuif"},
-        "phones": {"home": "01 45 59 20 00", "mobile": null, "work": null},
-        "guardians": [{"relationship": "mother", "firstName": "Camille", "lastName": "TI",
-                       "email": "famille.ti@exemple.fr", "mobilePhone": "06 12 34 56 78", "workPhone": null}],
-        "contacts": [{"kind": "pickup", "firstName": "Rose", "lastName": "TI",
-                      "relationship": "grand-mère", "phone": "06.98.76.54.32"}]
-    })
-}
-
-/// Creates dossier 18 with Luc, Eliot and Thomas; returns the dossier's id.
-pub async fn create_dossier_18(app: &TestApp, token: &str) -> i64 {
-    let created = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/dossiers",
-            Some(token),
-            &dossier_18(),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let id = created["id"].as_i64().unwrap();
-    for (name, birth, level) in [
-        ("Luc", "2023-03-14", "PS"),
-        ("Eliot", "2021-06-01", "GS"),
-        ("Thomas", "2017-09-02", "CM1"),
-    ] {
-        let child = json!({"firstName": name, "lastName": "TI", "birthDate": birth,
-                           "school": "École Robespierre", "schoolLevel": level, "diet": "standard"});
-        body_of(
-            app.send_json(
-                Method::POST,
-                &format!("/api/v1/admin/dossiers/{id}/children"),
-                Some(token),
-                &child,
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
-    }
-    id
-}
-
-pub fn pdf() -> Vec<u8> {
-    b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
-}
-
-/// Uploads `content` as the family; returns the response.
-pub async fn upload(
-    app: &TestApp,
-    token: &str,
-    query: &str,
-    mime: &str,
-    content: Vec<u8>,
-) -> reqwest::Response {
-    app.authed(Method::POST, &format!("/api/v1/documents?{query}"), token)
-        .header("Content-Type", mime)
-        .body(content)
-        .send()
-        .await
-        .unwrap()
-}
+use tests::empty_city;
+use tests::steps::dossiers::create_dossier_18;
+use tests::steps::dossiers::dossier_18;
+use tests::steps::dossiers::pdf;
+use tests::steps::dossiers::upload;
+use tests::{TestAppBuilder, json as body_of, problem};
 
 fn names(children: &Value) -> Vec<&str> {
     children

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tests::{TestApp, json as body_of, problem};
 
-use crate::dossiers::empty_city;
+use tests::empty_city;
 
 const CSV: &str = "\
 numero_dossier;nom_dossier;courriel;adresse;code_postal;ville;responsable_prenom;responsable_nom;responsable_lien;enfant_prenom;enfant_naissance;enfant_niveau;enfant_regime

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tests::{json as body_of, problem};
 
-use super::planning::app_at;
+use tests::app_at;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n0000";
 

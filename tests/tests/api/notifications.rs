@@ -4,27 +4,16 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use tests::steps::activities::CANTEEN;
+use tests::steps::planning::close_day;
 use tests::{TestApp, json as body_of, problem};
 
-use super::planning::{app_at, change, child_id, draft_changes, register, validate};
-
-const CANTEEN: &str = "Restauration scolaire maternelle";
-
-/// An agent closes `day` for every activity (a strike).
-pub async fn close_day(app: &TestApp, day: &str) {
-    let agent = app.token_of("agent").await;
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/closure-days",
-            Some(&agent),
-            &json!({"date": day, "reason": "grève"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-}
+use tests::app_at;
+use tests::steps::activities::child_named;
+use tests::steps::activities::register;
+use tests::steps::planning::change;
+use tests::steps::planning::draft_changes;
+use tests::steps::planning::validate;
 
 async fn unread(app: &TestApp, token: &str) -> i64 {
     body_of(
@@ -41,7 +30,7 @@ async fn unread(app: &TestApp, token: &str) -> i64 {
 async fn a_family_reads_its_notifications_and_chooses_which_kinds_come_by_email() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, CANTEEN).await;
     let days = ["2026-09-10", "2026-09-11", "2026-09-14"];
     let changes: Vec<_> = days
@@ -177,7 +166,7 @@ async fn the_reminder_job_tells_each_family_once_when_a_window_opens_and_two_day
 {
     let app = app_at("2026-11-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     register(&app, &family, eliot, CANTEEN).await;
     let planning = body_of(
         app.get_authed(

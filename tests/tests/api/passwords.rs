@@ -355,7 +355,7 @@ async fn wrong_current_passwords_are_throttled_per_account() {
     let app = spawn_app().await;
     let token = app.token_of("family").await;
     let wrong = json!({"currentPassword": "Pas-Le-Bon-1!", "password": NEW_PASSWORD, "passwordConfirmation": NEW_PASSWORD});
-    let tried = crate::tokens::until_throttled(
+    let tried = tests::steps::accounts::until_throttled(
         &app,
         (Method::PUT, "/api/v1/me/password", Some(&token)),
         &wrong,

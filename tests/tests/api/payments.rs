@@ -9,9 +9,8 @@ use serde_json::{Value, json};
 use tests::payfip::FakePayFip;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
-use super::baskets;
-use super::billing::{book, run_month};
-use super::planning::{child_id, register};
+use tests::steps::baskets;
+use tests::steps::billing::eliots_september_billed;
 
 const PAYMENT_PAGE: &str = "https://www.payfip.gouv.fr/tpa/paiementws.web";
 
@@ -23,31 +22,13 @@ async fn invoiced(payfip: Option<&FakePayFip>) -> (TestApp, String, i64) {
         "2026-11-27T09:00:00Z".parse().unwrap(),
     ));
     if let Some(fake) = payfip {
-        builder = builder
-            .setting("PAYFIP_NUMCLI", "012345")
-            .setting("PAYFIP_URL", &fake.url)
-            .setting(
-                "PAYFIP_NOTIFICATION_URL",
-                "https://api.familles.example.fr/api/v1/payfip/notifications",
-            );
+        builder = builder.paying_at(fake);
     }
     let app = builder.spawn().await;
     app.clock.set("2026-07-20T08:00:00Z".parse().unwrap());
+    let invoice = eliots_september_billed(&app).await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
-    let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
-    book(&app, &family, eliot, meal, &["2026-09-14", "2026-09-15"]).await;
-    app.clock.set("2026-10-02T08:00:00Z".parse().unwrap());
-    let agent = app.token_of("agent").await;
-    run_month(&app, &agent, "2026-09").await;
-    let family = app.token_of("family").await;
-    let list = body_of(
-        app.get_authed("/api/v1/invoices", &family).await,
-        StatusCode::OK,
-    )
-    .await;
-    let id = list["items"][0]["id"].as_i64().unwrap();
-    (app, family, id)
+    (app, family, invoice["id"].as_i64().unwrap())
 }
 
 async fn start(app: &TestApp, token: &str, invoice: i64, key: &str) -> Response {

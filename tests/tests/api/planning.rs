@@ -1,92 +1,19 @@
 //! The guide's chapter IV: the planning, its draft and the deadline table, replayed
 //! over HTTP with the demo family (dossier 18, quotient 850) and the 2026-2027 year.
 
-use api::clock::Clock;
 use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tests::{TestApp, TestAppBuilder, json as body_of, problem};
-
-pub use super::registrations::child_named as child_id;
+use tests::app_at;
+use tests::steps::activities::child_named;
+use tests::steps::activities::register;
+use tests::steps::planning::change;
+use tests::steps::planning::draft_changes;
+use tests::steps::planning::validate;
+use tests::{TestApp, json as body_of, problem};
 
 fn at(instant: &str) -> DateTime<Utc> {
     instant.parse().unwrap()
-}
-
-/// The demo, seeded on 27 November 2026 (school year 2026-2027), then the clock set
-/// to `now`.
-pub async fn app_at(now: &str) -> TestApp {
-    let app = TestAppBuilder::default()
-        .clock(Clock::fixed_at(at("2026-11-27T09:00:00Z")))
-        .spawn()
-        .await;
-    app.clock.set(at(now));
-    app
-}
-
-/// Registers the child to the demo activity named `activity` (automatic: accepted)
-/// and returns the activity's first unit.
-pub async fn register(app: &TestApp, token: &str, child: i64, activity: &str) -> i64 {
-    let offers = body_of(
-        app.get_authed(&format!("/api/v1/children/{child}/offers"), token)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let offer = offers
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["activity"]["name"] == activity)
-        .unwrap_or_else(|| panic!("{activity} offered"))
-        .clone();
-    // The entry date the activity sets: its start, or today once it started.
-    let body = json!({"activityId": offer["activity"]["id"]});
-    let registration = body_of(
-        app.send_json(
-            Method::POST,
-            &format!("/api/v1/children/{child}/registrations"),
-            Some(token),
-            &body,
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    assert_eq!(registration["status"], "accepted", "{registration}");
-    offer["units"][0]["id"].as_i64().unwrap()
-}
-
-pub async fn draft_changes(app: &TestApp, token: &str, body: Value) -> Value {
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/planning/draft/changes",
-            Some(token),
-            &body,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await
-}
-
-pub async fn validate(app: &TestApp, token: &str) -> Value {
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/planning/draft/validation",
-            Some(token),
-            &json!({}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await
-}
-
-pub fn change(child: i64, unit: i64, date: &str, action: &str) -> Value {
-    json!({"childId": child, "unitId": unit, "date": date, "action": action})
 }
 
 fn day<'a>(activity: &'a Value, date: &str) -> &'a Value {
@@ -114,7 +41,7 @@ fn bookings_in_db(app: &TestApp, child: i64) -> i64 {
 async fn eliots_september_opens_on_the_first_school_day_and_two_meals_cost_5_70() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
 
     let path = format!("/api/v1/children/{eliot}/planning?period=month&date=2026-09-15");
@@ -206,7 +133,7 @@ async fn a_morning_care_cancellation_47_hours_before_is_refused_with_its_deadlin
  {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let luc = child_id(&app, &family, "Luc").await;
+    let luc = child_named(&app, &family, "Luc").await;
     let morning = register(&app, &family, luc, "Accueil matin maternelle").await;
     draft_changes(
         &app,
@@ -262,7 +189,7 @@ async fn a_morning_care_cancellation_47_hours_before_is_refused_with_its_deadlin
 async fn a_canteen_booking_29_days_ahead_is_refused_32_days_ahead_accepted() {
     let app = app_at("2026-09-03T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let canteen = "Restauration scolaire maternelle";
     let meal = register(&app, &family, eliot, canteen).await;
     // Friday 2 October is 29 days ahead; Monday 5 October 32.
@@ -288,7 +215,7 @@ async fn a_canteen_booking_29_days_ahead_is_refused_32_days_ahead_accepted() {
 async fn a_draft_survives_signing_out_and_in_and_is_then_validated() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
     draft_changes(
         &app,
@@ -351,7 +278,7 @@ async fn a_draft_survives_signing_out_and_in_and_is_then_validated() {
 async fn validating_a_draft_some_of_whose_days_passed_their_deadline_applies_the_rest() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
     draft_changes(
         &app,
@@ -390,7 +317,7 @@ async fn validating_a_draft_some_of_whose_days_passed_their_deadline_applies_the
 async fn unticking_a_day_leaves_the_draft_and_discarding_empties_it() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
     draft_changes(&app, &family, json!({"changes": [change(eliot, meal, "2026-09-03", "book"), change(eliot, meal, "2026-09-04", "book")]})).await;
     let draft = draft_changes(
@@ -432,7 +359,7 @@ async fn unticking_a_day_leaves_the_draft_and_discarding_empties_it() {
 async fn school_holidays_close_the_canteen_and_another_familys_child_is_not_found() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     register(&app, &family, eliot, "Restauration scolaire maternelle").await;
     let planning = body_of(
         app.get_authed(
@@ -482,7 +409,7 @@ async fn school_holidays_close_the_canteen_and_another_familys_child_is_not_foun
 async fn an_agent_changes_a_planning_past_its_deadline_and_the_audit_log_says_so() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
     app.clock.set(at("2026-09-07T08:00:00Z"));
     let agent = app.token_of("agent").await;
@@ -559,7 +486,7 @@ async fn dates_out_of_the_calendar_are_refused_not_crashed_on() {
             .await;
         assert_eq!(answer.status(), StatusCode::BAD_REQUEST, "{query}");
     }
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     problem(
         app.send_json(
             Method::POST,
@@ -585,7 +512,7 @@ async fn a_pattern_for_another_familys_child_is_not_found_and_new_terms_block_th
     // Not back in July: new terms must be published after the demo's.
     let app = app_at("2026-11-27T10:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
     let (other, _) = app.create_families(1, "GS").await.remove(0);
     problem(
@@ -633,7 +560,7 @@ async fn cancelling_a_registration_cancels_its_days_to_come_and_frees_their_plac
     use persistence::schema::booking_counts;
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
     draft_changes(
         &app,

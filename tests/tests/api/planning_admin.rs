@@ -3,17 +3,21 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use tests::steps::activities::CANTEEN;
 use tests::{json as body_of, problem};
 
-use super::planning::{app_at, change, child_id, draft_changes, register, validate};
-
-const CANTEEN: &str = "Restauration scolaire maternelle";
+use tests::app_at;
+use tests::steps::activities::child_named;
+use tests::steps::activities::register;
+use tests::steps::planning::change;
+use tests::steps::planning::draft_changes;
+use tests::steps::planning::validate;
 
 #[tokio::test]
 async fn a_closure_day_closes_the_bookings_of_that_day_unbilled_and_tells_the_family() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, CANTEEN).await;
     draft_changes(&app, &family, json!({"changes": [change(eliot, meal, "2026-09-10", "book"), change(eliot, meal, "2026-09-11", "book")]})).await;
     validate(&app, &family).await;
@@ -162,7 +166,7 @@ async fn agents_import_the_national_school_calendar_as_csv_or_json_and_bad_rows_
 
     // A planning read over the winter holidays, before the next import drops them.
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     register(&app, &family, eliot, CANTEEN).await;
     let winter = format!("/api/v1/children/{eliot}/planning?from=2027-02-08&to=2027-02-08");
     let monday = |planning: serde_json::Value| {
@@ -306,7 +310,7 @@ async fn a_city_overrides_the_guides_deadlines_per_kind_then_per_activity() {
     let app = app_at("2026-08-20T08:00:00Z").await;
     let family = app.token_of("family").await;
     let agent = app.token_of("agent").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, CANTEEN).await;
     let week = format!("/api/v1/children/{eliot}/planning?period=week&date=2026-09-07");
     let monday = |planning: &serde_json::Value| {
@@ -391,8 +395,8 @@ async fn a_days_places_are_never_overbooked() {
     let family = app.token_of("family").await;
     let agent = app.token_of("agent").await;
     let (luc, eliot) = (
-        child_id(&app, &family, "Luc").await,
-        child_id(&app, &family, "Eliot").await,
+        child_named(&app, &family, "Luc").await,
+        child_named(&app, &family, "Eliot").await,
     );
     let meal = register(&app, &family, luc, CANTEEN).await;
     register(&app, &family, eliot, CANTEEN).await;
@@ -448,8 +452,8 @@ async fn agents_record_attendance_which_must_match_the_booking() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
     let (luc, eliot) = (
-        child_id(&app, &family, "Luc").await,
-        child_id(&app, &family, "Eliot").await,
+        child_named(&app, &family, "Luc").await,
+        child_named(&app, &family, "Eliot").await,
     );
     let meal = register(&app, &family, eliot, CANTEEN).await;
     register(&app, &family, luc, CANTEEN).await;
@@ -560,7 +564,7 @@ async fn agents_record_attendance_which_must_match_the_booking() {
 async fn a_childs_bookings_reach_the_phone_calendar_until_the_link_is_revoked() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    let eliot = child_id(&app, &family, "Eliot").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, CANTEEN).await;
     draft_changes(
         &app,

@@ -6,7 +6,8 @@ use serde_json::json;
 use tests::{TestAppBuilder, json as body_of};
 use tokio::task::JoinSet;
 
-use crate::dossiers::{dossier_18, empty_city};
+use tests::empty_city;
+use tests::steps::dossiers::dossier_18;
 
 /// The statuses of `n` copies of a request sent at once.
 async fn at_once(

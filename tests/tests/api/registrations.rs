@@ -4,24 +4,9 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use tests::steps::activities::child_named;
 use tests::{TestApp, json as body_of, problem, spawn_app};
 use tokio::task::JoinSet;
-
-pub async fn child_named(app: &TestApp, token: &str, name: &str) -> i64 {
-    let children = body_of(
-        app.get_authed("/api/v1/children", token).await,
-        StatusCode::OK,
-    )
-    .await;
-    children
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["firstName"] == name)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
-}
 
 async fn offers(app: &TestApp, token: &str, child: i64) -> Value {
     body_of(

@@ -8,8 +8,12 @@ use serde_json::{Value, json};
 use tests::webhook_receiver::WebhookReceiver;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
-use super::notifications::close_day;
-use super::planning::{change, child_id, draft_changes, register, validate};
+use tests::steps::activities::child_named;
+use tests::steps::activities::register;
+use tests::steps::planning::change;
+use tests::steps::planning::close_day;
+use tests::steps::planning::draft_changes;
+use tests::steps::planning::validate;
 
 /// The receiver runs on this machine: private addresses allowed.
 async fn app() -> TestApp {
@@ -72,7 +76,7 @@ async fn register_endpoint(app: &TestApp, admin: &str, form: Value) -> Value {
 /// Eliot's family registers him to the canteen: (family token, Eliot, the meal unit).
 async fn eliots_meals(app: &TestApp) -> (String, i64, i64) {
     let family = app.token_of("family").await;
-    let eliot = child_id(app, &family, "Eliot").await;
+    let eliot = child_named(app, &family, "Eliot").await;
     let meal = register(app, &family, eliot, "Restauration scolaire maternelle").await;
     (family, eliot, meal)
 }
