@@ -48,6 +48,16 @@ pub struct Consented(pub Caller);
 #[derive(Debug, Clone)]
 pub struct Staff(pub Caller);
 
+impl Staff {
+    /// Who acts, as the accounts rules see them.
+    pub fn party(&self) -> domain::accounts::Party {
+        domain::accounts::Party {
+            id: self.0.account_id,
+            role: self.0.role,
+        }
+    }
+}
+
 /// An admin.
 #[derive(Debug, Clone)]
 pub struct Admin(pub Caller);

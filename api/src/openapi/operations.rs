@@ -250,7 +250,10 @@ mod tests {
             panic!("a reference");
         };
         let extensions = serde_json::to_value(&response.extensions).unwrap();
-        assert_eq!(extensions["x-problem-codes"], serde_json::json!(["email_taken"]));
+        assert_eq!(
+            extensions["x-problem-codes"],
+            serde_json::json!(["email_taken"])
+        );
     }
 
     #[test]

@@ -278,13 +278,7 @@ pub async fn request_activation_email(
     lang: Lang,
     body: Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
-    let now = state.clock.now();
-    let st = state.clone();
-    db::run(&state.pool, move |conn| {
-        accounts::resend_activation(conn, &st.rules(), &body.email, &ip.0, now)
-    })
-    .await?;
+    link_request(&state, ip, body, accounts::resend_activation).await?;
     Ok(accepted(
         lang,
         Text::new(
@@ -292,6 +286,24 @@ pub async fn request_activation_email(
             "If an account waiting for activation matches this address, a new link was just sent to it.",
         ),
     ))
+}
+
+/// A "send me a link" request: the address checked, then `send` (which answers the
+/// same whether or not an account matches).
+async fn link_request(
+    state: &web::Data<AppState>,
+    ip: ClientIp,
+    body: Json<EmailRequest>,
+    send: accounts::LinkRequest,
+) -> Result<(), ApiError> {
+    validate(&*body)?;
+    let now = state.clock.now();
+    let st = state.clone();
+    db::run(&state.pool, move |conn| {
+        send(conn, &st.rules(), &body.email, &ip.0, now)
+    })
+    .await?;
+    Ok(())
 }
 
 fn accepted(lang: Lang, message: Text) -> HttpResponse {
@@ -320,13 +332,7 @@ pub async fn request_password_reset(
     lang: Lang,
     body: Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    validate(&*body)?;
-    let now = state.clock.now();
-    let st = state.clone();
-    db::run(&state.pool, move |conn| {
-        accounts::request_password_reset(conn, &st.rules(), &body.email, &ip.0, now)
-    })
-    .await?;
+    link_request(&state, ip, body, accounts::request_password_reset).await?;
     Ok(accepted(
         lang,
         Text::new(

@@ -5,7 +5,7 @@ use crate::routes::Json;
 use crate::usecases::accounts::AccountFilter;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use domain::accounts::{Party, Role};
+use domain::accounts::Role;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -232,12 +232,7 @@ pub async fn disable_account(
     staff: Staff,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = state.clock.now();
-    let id = id.into_inner();
-    let actor = Party {
-        id: staff.0.account_id,
-        role: staff.0.role,
-    };
+    let (now, id, actor) = (state.clock.now(), id.into_inner(), staff.party());
     let account = db::run(&state.pool, move |conn| {
         accounts::disable(conn, actor, id, now)
     })
@@ -265,12 +260,7 @@ pub async fn enable_account(
     staff: Staff,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = state.clock.now();
-    let id = id.into_inner();
-    let actor = Party {
-        id: staff.0.account_id,
-        role: staff.0.role,
-    };
+    let (now, id, actor) = (state.clock.now(), id.into_inner(), staff.party());
     let account = db::run(&state.pool, move |conn| {
         accounts::enable(conn, actor, id, now)
     })

@@ -318,6 +318,17 @@ pub struct BasketItemForm {
     pub group_id: Option<i64>,
 }
 
+impl BasketItemForm {
+    fn item(&self) -> NewItem {
+        NewItem {
+            child_id: self.child_id,
+            activity_id: self.activity_id,
+            week_start: self.week_start,
+            group_id: self.group_id,
+        }
+    }
+}
+
 /// Adds a week to the basket.
 ///
 /// Priced by the server: the family's day price times the week's open days. A full
@@ -344,12 +355,7 @@ pub async fn add_basket_item(
     validate(&*body)?;
     let dossier_id = family.dossier_id()?;
     let account_id = family.0.account_id;
-    let item = NewItem {
-        child_id: body.child_id,
-        activity_id: body.activity_id,
-        week_start: body.week_start,
-        group_id: body.group_id,
-    };
+    let item = body.item();
     let (today, now) = (state.today(), state.clock.now());
     let record = db::run(&state.pool, move |conn| {
         baskets::add_item(conn, dossier_id, account_id, &item, today, now)
@@ -662,12 +668,7 @@ pub async fn join_holiday_week_waitlist(
     validate(&*body)?;
     let dossier_id = family.dossier_id()?;
     let account_id = family.0.account_id;
-    let item = NewItem {
-        child_id: body.child_id,
-        activity_id: body.activity_id,
-        week_start: body.week_start,
-        group_id: body.group_id,
-    };
+    let item = body.item();
     let (today, now) = (state.today(), state.clock.now());
     let st = state.clone();
     let record = db::run(&state.pool, move |conn| {

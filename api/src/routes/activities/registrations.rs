@@ -189,17 +189,7 @@ pub async fn list_child_registrations(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let dossier_id = family.dossier_id()?;
-    let child_id = id.into_inner();
-    let records = db::run(&state.pool, move |conn| {
-        registrations::of_dossier(conn, dossier_id, Some(child_id))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(
-        records
-            .iter()
-            .map(RegistrationView::from)
-            .collect::<Vec<_>>(),
-    ))
+    of_dossier(&state, dossier_id, Some(id.into_inner())).await
 }
 
 /// Lists the registrations of all the family's children, newest first.
@@ -221,8 +211,17 @@ pub async fn list_my_registrations(
     family: Family,
 ) -> Result<HttpResponse, ApiError> {
     let dossier_id = family.dossier_id()?;
+    of_dossier(&state, dossier_id, None).await
+}
+
+/// The dossier's registrations, of one child or of all, as the family reads them.
+async fn of_dossier(
+    state: &AppState,
+    dossier_id: i64,
+    child_id: Option<i64>,
+) -> Result<HttpResponse, ApiError> {
     let records = db::run(&state.pool, move |conn| {
-        registrations::of_dossier(conn, dossier_id, None)
+        registrations::of_dossier(conn, dossier_id, child_id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(

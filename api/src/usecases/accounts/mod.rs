@@ -257,6 +257,28 @@ fn email_quota(
     Ok(true)
 }
 
+/// A "send me a link" use case (`resend_activation`, `request_password_reset`): the
+/// rules, the address asked for, the client's address, now.
+pub type LinkRequest = fn(&mut AnyConnection, &Rules<'_>, &str, &str, DateTime<Utc>) -> Outcome<()>;
+
+/// Whether a "send me a link" request may email `email`: every such request counts
+/// against the client address (refused past its quota: `Throttled`), and the emails
+/// of one `kind` to one address are rationed (past it, silently nothing is sent).
+fn email_request_allowed(
+    conn: &mut AnyConnection,
+    rules: &Rules<'_>,
+    kind: &'static str,
+    email: &str,
+    client_ip: &str,
+    now: DateTime<Utc>,
+) -> Outcome<bool> {
+    let by_address = [Counter::new("email_request_address", client_ip)];
+    let address_policy = crate::usecases::accounts::sessions::per_address(rules.throttle);
+    throttling::check(conn, &address_policy, &by_address, now)?;
+    throttling::record_failure(conn, &address_policy, &by_address, now)?;
+    email_quota(conn, rules.throttle, kind, email, now)
+}
+
 /// "Send me a new link": answered the same whether or not the address has a
 /// pending account; only a pending account gets an email.
 pub fn resend_activation(
@@ -266,11 +288,7 @@ pub fn resend_activation(
     client_ip: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let by_address = [Counter::new("email_request_address", client_ip)];
-    let address_policy = crate::usecases::accounts::sessions::per_address(rules.throttle);
-    throttling::check(conn, &address_policy, &by_address, now)?;
-    throttling::record_failure(conn, &address_policy, &by_address, now)?;
-    if !email_quota(conn, rules.throttle, "activation_email", email, now)? {
+    if !email_request_allowed(conn, rules, "activation_email", email, client_ip, now)? {
         return Ok(());
     }
     if let Some(account) =
@@ -290,11 +308,7 @@ pub fn request_password_reset(
     client_ip: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    let by_address = [Counter::new("email_request_address", client_ip)];
-    let address_policy = crate::usecases::accounts::sessions::per_address(rules.throttle);
-    throttling::check(conn, &address_policy, &by_address, now)?;
-    throttling::record_failure(conn, &address_policy, &by_address, now)?;
-    if !email_quota(conn, rules.throttle, "reset_email", email, now)? {
+    if !email_request_allowed(conn, rules, "reset_email", email, client_ip, now)? {
         return Ok(());
     }
     let Some(account) =
