@@ -59,3 +59,16 @@ pub async fn register(app: &TestApp, token: &str, child: i64, activity: &str) ->
     assert_eq!(registration["status"], "accepted", "{registration}");
     offer["units"][0]["id"].as_i64().unwrap()
 }
+
+/// Luc and Eliot registered to their school's canteen by their family. Returns the
+/// family's token, Luc, Eliot and the canteen's meal unit.
+pub async fn luc_and_eliot_at_the_canteen(app: &TestApp) -> (String, i64, i64, i64) {
+    let family = app.token_of("family").await;
+    let (luc, eliot) = (
+        child_named(app, &family, "Luc").await,
+        child_named(app, &family, "Eliot").await,
+    );
+    let meal = register(app, &family, eliot, CANTEEN).await;
+    register(app, &family, luc, CANTEEN).await;
+    (family, luc, eliot, meal)
+}

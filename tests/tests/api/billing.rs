@@ -11,11 +11,10 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tests::steps::activities::CANTEEN;
+use tests::steps::activities::{CANTEEN, luc_and_eliot_at_the_canteen};
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 use tests::app_at;
-use tests::steps::activities::child_named;
 use tests::steps::activities::register;
 
 async fn attend(app: &TestApp, agent: &str, child: i64, unit: i64, day: &str, status: &str) {
@@ -81,13 +80,7 @@ fn invoices_in_db(app: &TestApp) -> Stored {
 #[tokio::test]
 async fn a_month_is_billed_under_the_city_rules_once_with_numbers_without_gaps() {
     let app = app_at("2026-07-20T08:00:00Z").await;
-    let family = app.token_of("family").await;
-    let (luc, eliot) = (
-        child_named(&app, &family, "Luc").await,
-        child_named(&app, &family, "Eliot").await,
-    );
-    let meal = register(&app, &family, eliot, CANTEEN).await;
-    register(&app, &family, luc, CANTEEN).await;
+    let (family, luc, eliot, meal) = luc_and_eliot_at_the_canteen(&app).await;
     book(
         &app,
         &family,

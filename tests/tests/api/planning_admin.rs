@@ -3,7 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use tests::steps::activities::CANTEEN;
+use tests::steps::activities::{CANTEEN, luc_and_eliot_at_the_canteen};
 use tests::{json as body_of, problem};
 
 use tests::app_at;
@@ -450,13 +450,7 @@ async fn a_days_places_are_never_overbooked() {
 #[tokio::test]
 async fn agents_record_attendance_which_must_match_the_booking() {
     let app = app_at("2026-07-20T08:00:00Z").await;
-    let family = app.token_of("family").await;
-    let (luc, eliot) = (
-        child_named(&app, &family, "Luc").await,
-        child_named(&app, &family, "Eliot").await,
-    );
-    let meal = register(&app, &family, eliot, CANTEEN).await;
-    register(&app, &family, luc, CANTEEN).await;
+    let (family, luc, eliot, meal) = luc_and_eliot_at_the_canteen(&app).await;
     draft_changes(
         &app,
         &family,
