@@ -347,9 +347,9 @@ impl TestApp {
         let hash = api::auth::passwords::hash(password).unwrap();
         let now = self.clock.now();
         let mut conn = self.database.connect();
-        let documents: Vec<i64> = ["terms", "privacy"]
-            .into_iter()
-            .filter_map(|kind| persistence::accounts::legal::current(&mut conn, kind).unwrap())
+        let documents: Vec<i64> = domain::accounts::LegalDocumentKind::ALL
+            .iter()
+            .filter_map(|&kind| persistence::accounts::legal::current(&mut conn, kind).unwrap())
             .map(|d| d.id)
             .collect();
         let mut families = Vec::new();

@@ -87,7 +87,7 @@ pub fn forbidden() -> ApiError {
     )
 }
 
-fn consent_required(missing: Vec<String>) -> ApiError {
+fn consent_required(missing: Vec<domain::accounts::LegalDocumentKind>) -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
         "consent_required",
@@ -101,7 +101,7 @@ fn consent_required(missing: Vec<String>) -> ApiError {
         missing
             .into_iter()
             .map(|kind| FieldError {
-                field: kind,
+                field: kind.into(),
                 code: "not_accepted".into(),
                 message: Text::new("À accepter.", "To be accepted."),
             })

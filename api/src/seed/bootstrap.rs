@@ -9,14 +9,15 @@ use persistence::{AnyConnection, accounts::legal};
 use crate::auth::passwords;
 use crate::config::BootstrapAdmin;
 use crate::usecases::Outcome;
+use domain::accounts::LegalDocumentKind;
 
 /// The texts of the guide (chapter I, steps 3 and 4), published as version 1.0
 /// when no version exists; admins publish the city's own afterwards.
 pub fn ensure_legal_documents(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
-    if legal::current(conn, "terms")?.is_none() {
+    if legal::current(conn, LegalDocumentKind::Terms)?.is_none() {
         legal::publish(
             conn,
-            "terms",
+            LegalDocumentKind::Terms,
             "1.0",
             "Conditions générales d'utilisation",
             "ARTICLE 1 : PRÉAMBULE\n\n\
@@ -30,10 +31,10 @@ pub fn ensure_legal_documents(conn: &mut AnyConnection, now: DateTime<Utc>) -> O
             now,
         )?;
     }
-    if legal::current(conn, "privacy")?.is_none() {
+    if legal::current(conn, LegalDocumentKind::Privacy)?.is_none() {
         legal::publish(
             conn,
-            "privacy",
+            LegalDocumentKind::Privacy,
             "1.0",
             "Politique de confidentialité",
             "Conformément au règlement général sur la protection des données personnelles, vous \

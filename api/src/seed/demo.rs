@@ -120,9 +120,9 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
         "../../../domain/src/calendar/fixtures/creteil-zone-c-2024-2027.csv"
     ))?;
     crate::usecases::planning::school_calendar::import(conn, &rows, None, now)?;
-    let documents: Vec<i64> = ["terms", "privacy"]
-        .into_iter()
-        .map(|kind| legal::current(conn, kind).map(|d| d.map(|d| d.id)))
+    let documents: Vec<i64> = domain::accounts::LegalDocumentKind::ALL
+        .iter()
+        .map(|&kind| legal::current(conn, kind).map(|d| d.map(|d| d.id)))
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .flatten()

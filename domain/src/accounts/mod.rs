@@ -5,6 +5,7 @@ pub mod throttle;
 
 mod administration;
 mod identity;
+mod legal;
 mod lifetimes;
 mod references;
 mod signup;
@@ -13,6 +14,7 @@ pub use administration::{
     AdministrationRefusal, Party, may_disable, may_enable, status_when_enabled,
 };
 pub use identity::{Email, IdentityError, PersonName, Username};
+pub use legal::LegalDocumentKind;
 pub use lifetimes::{Lifetimes, TokenPurpose};
 pub use references::{GivenReferences, HeldReferences, normalise_number, references_match};
 pub use signup::{SignupProgress, SignupStep};

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::accounts::LegalDocumentKind;
 
 use crate::schema::{consents, legal_documents};
 use crate::{AnyConnection, DbError, db_time};
@@ -10,7 +11,8 @@ use crate::{AnyConnection, DbError, db_time};
 #[diesel(table_name = legal_documents)]
 pub struct LegalDocument {
     pub id: i64,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: LegalDocumentKind,
     pub version: String,
     pub title: String,
     pub body: String,
@@ -20,7 +22,7 @@ pub struct LegalDocument {
 /// Publishes a version; the same kind and version twice is a `UniqueViolation`.
 pub fn publish(
     conn: &mut AnyConnection,
-    kind: &str,
+    kind: LegalDocumentKind,
     version: &str,
     title: &str,
     body: &str,
@@ -28,7 +30,7 @@ pub fn publish(
 ) -> Result<i64, DbError> {
     Ok(diesel::insert_into(legal_documents::table)
         .values((
-            legal_documents::kind.eq(kind),
+            legal_documents::kind.eq(kind.as_str()),
             legal_documents::version.eq(version),
             legal_documents::title.eq(title),
             legal_documents::body.eq(body),
@@ -39,9 +41,12 @@ pub fn publish(
 }
 
 /// The newest published version of a kind.
-pub fn current(conn: &mut AnyConnection, kind: &str) -> Result<Option<LegalDocument>, DbError> {
+pub fn current(
+    conn: &mut AnyConnection,
+    kind: LegalDocumentKind,
+) -> Result<Option<LegalDocument>, DbError> {
     Ok(legal_documents::table
-        .filter(legal_documents::kind.eq(kind))
+        .filter(legal_documents::kind.eq(kind.as_str()))
         .order((
             legal_documents::published_at.desc(),
             legal_documents::id.desc(),
@@ -51,9 +56,12 @@ pub fn current(conn: &mut AnyConnection, kind: &str) -> Result<Option<LegalDocum
         .optional()?)
 }
 
-pub fn versions(conn: &mut AnyConnection, kind: &str) -> Result<Vec<LegalDocument>, DbError> {
+pub fn versions(
+    conn: &mut AnyConnection,
+    kind: LegalDocumentKind,
+) -> Result<Vec<LegalDocument>, DbError> {
     Ok(legal_documents::table
-        .filter(legal_documents::kind.eq(kind))
+        .filter(legal_documents::kind.eq(kind.as_str()))
         .order((
             legal_documents::published_at.desc(),
             legal_documents::id.desc(),
@@ -105,11 +113,19 @@ pub(crate) use unaccepted_current;
 
 /// The kinds (`terms`, `privacy`) whose newest version the account has not
 /// accepted, the terms first (as a client shows them).
-pub fn missing_consents(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<String>, DbError> {
-    let mut missing: Vec<String> = unaccepted_current!(account_id)
+pub fn missing_consents(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<LegalDocumentKind>, DbError> {
+    let stored: Vec<String> = unaccepted_current!(account_id)
         .select(legal_documents::kind)
         .load(conn)?;
-    missing.sort_by_key(|kind| (kind != "terms", kind.clone()));
+    let mut missing = stored
+        .into_iter()
+        .map(LegalDocumentKind::try_from)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(DbError::Stored)?;
+    missing.sort_unstable();
     Ok(missing)
 }
 

@@ -112,7 +112,7 @@ pub async fn export_my_data(
             .consents
             .into_iter()
             .map(|(document, at)| ConsentView {
-                kind: document.kind,
+                kind: document.kind.into(),
                 version: document.version,
                 accepted_at: utc(at),
             })

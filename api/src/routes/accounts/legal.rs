@@ -6,34 +6,25 @@ use crate::usecases::utc;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
+use domain::accounts::LegalDocumentKind;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::auth::Admin;
 use crate::db;
-use crate::openapi::enums::api_enum;
+use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, validate};
 use crate::state::AppState;
 use crate::usecases::accounts::legal;
 
-api_enum! {
+mirror_enum! {
     /// Which legal document: every family must accept the current version of each.
-    pub enum LegalKind {
+    LegalKind => LegalDocumentKind {
         /// The terms of use (conditions générales d'utilisation).
         Terms = "terms",
         /// The privacy policy (politique de confidentialité).
         Privacy = "privacy",
-    }
-}
-
-impl LegalKind {
-    pub fn from_stored(kind: &str) -> Self {
-        if kind == "privacy" {
-            Self::Privacy
-        } else {
-            Self::Terms
-        }
     }
 }
 
@@ -65,7 +56,7 @@ pub struct LegalDocumentView {
 impl From<LegalDocument> for LegalDocumentView {
     fn from(d: LegalDocument) -> Self {
         Self {
-            kind: LegalKind::from_stored(&d.kind),
+            kind: d.kind.into(),
             version: d.version,
             title: d.title,
             body: d.body,
@@ -114,7 +105,7 @@ pub struct PublishLegalDocumentRequest {
 )]
 #[get("/legal/terms")]
 pub async fn get_current_terms(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    current(state, "terms").await
+    current(state, LegalDocumentKind::Terms).await
 }
 
 /// The current privacy policy (step 4 of the sign-up).
@@ -131,10 +122,13 @@ pub async fn get_current_terms(state: web::Data<AppState>) -> Result<HttpRespons
 pub async fn get_current_privacy_policy(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    current(state, "privacy").await
+    current(state, LegalDocumentKind::Privacy).await
 }
 
-async fn current(state: web::Data<AppState>, kind: &'static str) -> Result<HttpResponse, ApiError> {
+async fn current(
+    state: web::Data<AppState>,
+    kind: LegalDocumentKind,
+) -> Result<HttpResponse, ApiError> {
     let document = db::run(&state.pool, move |conn| legal::current(conn, kind)).await?;
     Ok(HttpResponse::Ok().json(LegalDocumentView::from(document)))
 }
@@ -166,7 +160,7 @@ pub async fn publish_legal_document(
     let document = db::run(&state.pool, move |conn| {
         legal::publish(
             conn,
-            body.kind.as_str(),
+            body.kind.into(),
             body.version.trim(),
             &body.title,
             &body.body,
@@ -174,8 +168,7 @@ pub async fn publish_legal_document(
         )
     })
     .await?;
-    let kind = LegalKind::from_stored(&document.kind);
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/legal/{}", kind.as_str())))
+        .insert_header((header::LOCATION, format!("/api/v1/legal/{}", document.kind)))
         .json(LegalDocumentView::from(document)))
 }

@@ -211,7 +211,7 @@ pub async fn accept_legal_document(
         legal::accept(
             conn,
             caller.account_id,
-            body.kind.as_str(),
+            body.kind.into(),
             &body.version,
             now,
         )

@@ -5,7 +5,7 @@ use crate::routes::Json;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
-use domain::accounts::SignupStep;
+use domain::accounts::{LegalDocumentKind, SignupStep};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -385,7 +385,7 @@ pub async fn set_signup_dossier_references(
 async fn accept(
     state: web::Data<AppState>,
     id: String,
-    kind: &'static str,
+    kind: LegalDocumentKind,
     body: AcceptanceRequest,
 ) -> Result<HttpResponse, ApiError> {
     validate(&body)?;
@@ -418,7 +418,13 @@ pub async fn accept_signup_terms(
     id: web::Path<String>,
     body: Json<AcceptanceRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    accept(state, id.into_inner(), "terms", body.into_inner()).await
+    accept(
+        state,
+        id.into_inner(),
+        LegalDocumentKind::Terms,
+        body.into_inner(),
+    )
+    .await
 }
 
 /// Step 4, "Confidentialité": accepts the current privacy policy.
@@ -442,7 +448,13 @@ pub async fn accept_signup_privacy_policy(
     id: web::Path<String>,
     body: Json<AcceptanceRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    accept(state, id.into_inner(), "privacy", body.into_inner()).await
+    accept(
+        state,
+        id.into_inner(),
+        LegalDocumentKind::Privacy,
+        body.into_inner(),
+    )
+    .await
 }
 
 /// Step 5, "Valider mon inscription": creates the account and emails its activation link.

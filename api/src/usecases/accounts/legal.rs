@@ -3,16 +3,15 @@
 pub use persistence::accounts::legal::LegalDocument;
 
 use chrono::{DateTime, Utc};
+use domain::accounts::LegalDocumentKind;
 use persistence::AnyConnection;
 use persistence::accounts::legal;
 
 use crate::usecases::{AccountRefusal, Outcome, UseCaseError};
 
-pub const KINDS: [&str; 2] = ["terms", "privacy"];
-
 /// The version in force: the start of the app publishes a first one, so none is a
 /// broken invariant, not something a caller could ask for.
-pub fn current(conn: &mut AnyConnection, kind: &str) -> Outcome<LegalDocument> {
+pub fn current(conn: &mut AnyConnection, kind: LegalDocumentKind) -> Outcome<LegalDocument> {
     legal::current(conn, kind)?.ok_or_else(|| {
         UseCaseError::Internal(anyhow::anyhow!(
             "no {kind} document in force: the start publishes one"
@@ -22,7 +21,7 @@ pub fn current(conn: &mut AnyConnection, kind: &str) -> Outcome<LegalDocument> {
 
 pub fn publish(
     conn: &mut AnyConnection,
-    kind: &str,
+    kind: LegalDocumentKind,
     version: &str,
     title: &str,
     body: &str,
@@ -42,7 +41,7 @@ pub fn publish(
 pub fn accept(
     conn: &mut AnyConnection,
     account_id: i64,
-    kind: &str,
+    kind: LegalDocumentKind,
     version: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
@@ -56,7 +55,7 @@ pub fn accept(
 /// The current documents the account has not accepted yet.
 pub fn pending(conn: &mut AnyConnection, account_id: i64) -> Outcome<Vec<LegalDocument>> {
     let mut pending = Vec::new();
-    for kind in KINDS {
+    for &kind in LegalDocumentKind::ALL {
         if let Some(document) = legal::current(conn, kind)?
             && !legal::has_accepted(conn, account_id, document.id)?
         {

@@ -6,7 +6,7 @@ use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::accounts::password::PasswordPolicy;
 use domain::accounts::throttle::ThrottlePolicy;
-use domain::accounts::{AccountStatus, Role};
+use domain::accounts::{AccountStatus, LegalDocumentKind, Role};
 use domain::accounts::{
     Email, GivenReferences, HeldReferences, IdentityError, Lifetimes, PersonName, SignupProgress,
     SignupStep, TokenPurpose, Username, normalise_number, references_match,
@@ -268,8 +268,8 @@ fn live(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> Outcome<Signu
 /// Where the draft stands, against the documents current now (a version published
 /// during the sign-up must be accepted again).
 fn progress(conn: &mut AnyConnection, draft: &SignupDraft) -> Outcome<SignupProgress> {
-    let terms = legal::current(conn, "terms")?.map(|d| d.id);
-    let privacy = legal::current(conn, "privacy")?.map(|d| d.id);
+    let terms = legal::current(conn, LegalDocumentKind::Terms)?.map(|d| d.id);
+    let privacy = legal::current(conn, LegalDocumentKind::Privacy)?.map(|d| d.id);
     Ok(SignupProgress {
         personal_details: draft.username.is_some() && draft.password_hash.is_some(),
         dossier_references: draft.dossier_id.is_some(),
@@ -382,16 +382,15 @@ pub fn set_dossier_references(
 pub fn accept_document(
     conn: &mut AnyConnection,
     id: &str,
-    kind: &str,
+    kind: LegalDocumentKind,
     version: &str,
     accepted: bool,
     now: DateTime<Utc>,
 ) -> Outcome<SignupView> {
     let draft = live(conn, id, now)?;
-    let step = if kind == "terms" {
-        SignupStep::TermsOfUse
-    } else {
-        SignupStep::PrivacyPolicy
+    let step = match kind {
+        LegalDocumentKind::Terms => SignupStep::TermsOfUse,
+        LegalDocumentKind::Privacy => SignupStep::PrivacyPolicy,
     };
     if !progress(conn, &draft)?.may_fill(step) {
         return Err(AccountRefusal::SignupStepOutOfOrder.into());
@@ -408,10 +407,9 @@ pub fn accept_document(
     if document.version != version {
         return Err(AccountRefusal::LegalVersionOutdated.into());
     }
-    if kind == "terms" {
-        signups::accept_terms(conn, draft.id, document.id, now)?;
-    } else {
-        signups::accept_privacy(conn, draft.id, document.id, now)?;
+    match kind {
+        LegalDocumentKind::Terms => signups::accept_terms(conn, draft.id, document.id, now)?,
+        LegalDocumentKind::Privacy => signups::accept_privacy(conn, draft.id, document.id, now)?,
     }
     view(conn, id, now)
 }
