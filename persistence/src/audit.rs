@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::audit::AuditAction;
 
 use crate::schema::audit_log;
 use crate::{AnyConnection, DbError, db_time};
@@ -13,7 +14,8 @@ pub struct AuditEntry {
     pub at: NaiveDateTime,
     pub actor_id: Option<i64>,
     pub actor_username: String,
-    pub action: String,
+    #[diesel(deserialize_as = String)]
+    pub action: AuditAction,
     pub dossier_id: Option<i64>,
     pub child_id: Option<i64>,
     pub detail: String,
@@ -22,7 +24,7 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAuditEntry<'a> {
     pub actor_id: i64,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub dossier_id: Option<i64>,
     pub child_id: Option<i64>,
     pub detail: &'a str,
@@ -47,7 +49,7 @@ pub fn record(
             audit_log::at.eq(db_time(now)),
             audit_log::actor_id.eq(entry.actor_id),
             audit_log::actor_username.eq(username),
-            audit_log::action.eq(entry.action),
+            audit_log::action.eq(entry.action.as_str()),
             audit_log::dossier_id.eq(entry.dossier_id),
             audit_log::child_id.eq(entry.child_id),
             audit_log::detail.eq(entry.detail),
@@ -61,7 +63,7 @@ pub struct AuditFilter {
     pub actor_id: Option<i64>,
     pub dossier_id: Option<i64>,
     pub child_id: Option<i64>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
 }
@@ -84,8 +86,8 @@ pub fn list(
         if let Some(child) = filter.child_id {
             query = query.filter(audit_log::child_id.eq(child));
         }
-        if let Some(action) = &filter.action {
-            query = query.filter(audit_log::action.eq(action.clone()));
+        if let Some(action) = filter.action {
+            query = query.filter(audit_log::action.eq(action.as_str()));
         }
         if let Some(from) = filter.from {
             query = query.filter(audit_log::at.ge(db_time(from)));

@@ -66,14 +66,6 @@ macro_rules! mirror_enum {
                 match value { $($domain::$variant => $name::$variant),+ }
             }
         }
-
-        impl $name {
-            /// Reads a stored value (the database's CHECK keeps it in the list).
-            #[allow(dead_code)]
-            pub fn stored(text: &str) -> Option<Self> {
-                text.parse::<$domain>().ok().map(Self::from)
-            }
-        }
     };
 }
 

@@ -29,3 +29,11 @@ stored_enum! {
         Closed => "closed",
     }
 }
+
+stored_enum! {
+    /// What a family's draft (or an agent's change) does to one unit of one day.
+    Action {
+        Book => "book",
+        Cancel => "cancel",
+    }
+}

@@ -12,7 +12,7 @@ mod defaults;
 mod properties;
 mod rules;
 
-pub use attendance::{AttendanceStatus, BookingStatus};
+pub use attendance::{Action, AttendanceStatus, BookingStatus};
 pub use days::{ClosedReason, DaySetting, RunsOn, UnknownRunsOn, day_state};
 pub use deadline::{
     ChangeDecision, ChangeWindow, booking_windows, change_window, decide, paris_instant,

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Nullable};
 use domain::activities::RegistrationStatus;
-use domain::planning::BookingStatus;
+use domain::planning::{Action, BookingStatus};
 
 use crate::schema::{
     activities, activity_groups, activity_kinds, activity_rules, activity_units, booking_counts,
@@ -465,7 +465,8 @@ pub struct PendingChange {
     pub unit_id: i64,
     pub day: NaiveDate,
     pub dossier_id: i64,
-    pub action: String,
+    #[diesel(deserialize_as = String)]
+    pub action: Action,
     pub created_at: NaiveDateTime,
 }
 
@@ -487,7 +488,7 @@ pub fn put_change(
     conn: &mut AnyConnection,
     dossier_id: i64,
     change: (i64, i64, NaiveDate),
-    action: &str,
+    action: Action,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let (child_id, unit_id, day) = change;
@@ -498,7 +499,7 @@ pub fn put_change(
             planning_changes::unit_id.eq(unit_id),
             planning_changes::day.eq(day),
             planning_changes::dossier_id.eq(dossier_id),
-            planning_changes::action.eq(action),
+            planning_changes::action.eq(action.as_str()),
             planning_changes::created_at.eq(db_time(now)),
         ))
         .execute(conn)?;

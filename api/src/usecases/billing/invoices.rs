@@ -260,7 +260,7 @@ pub fn record_payment(
             conn,
             &persistence::audit::NewAuditEntry {
                 actor_id: agent_id,
-                action: "record_payment",
+                action: domain::audit::AuditAction::RecordPayment,
                 dossier_id: Some(invoice.dossier_id),
                 child_id: None,
                 detail: &format!(
@@ -315,7 +315,7 @@ pub fn issue_credit_note(
             conn,
             &persistence::audit::NewAuditEntry {
                 actor_id: agent_id,
-                action: "issue_credit_note",
+                action: domain::audit::AuditAction::IssueCreditNote,
                 dossier_id: Some(invoice.dossier_id),
                 child_id: None,
                 detail: &format!("{number}: {amount_cents} cents on {}", invoice.number),

@@ -277,7 +277,7 @@ pub fn start(
             conn,
             &persistence::audit::NewAuditEntry {
                 actor_id: agent_id,
-                action: "start_billing_run",
+                action: domain::audit::AuditAction::StartBillingRun,
                 dossier_id: None,
                 child_id: None,
                 detail: &format!("run {id} of {}", month.format("%Y-%m")),

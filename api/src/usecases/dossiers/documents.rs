@@ -111,7 +111,7 @@ pub fn content(
                 conn,
                 &NewAuditEntry {
                     actor_id: actor.account_id,
-                    action: "read_health_document",
+                    action: domain::audit::AuditAction::ReadHealthDocument,
                     dossier_id: Some(document.dossier_id),
                     child_id: document.child_id,
                     detail: &format!("document {} téléchargé", document.id),

@@ -180,7 +180,7 @@ pub fn health(
                 conn,
                 &NewAuditEntry {
                     actor_id: actor.account_id,
-                    action: "read_health",
+                    action: domain::audit::AuditAction::ReadHealth,
                     dossier_id: Some(child.dossier_id),
                     child_id: Some(child.id),
                     detail: "fiche sanitaire consultée",
@@ -209,7 +209,7 @@ pub fn update_health(
             conn,
             &NewAuditEntry {
                 actor_id: actor.account_id,
-                action: "update_health",
+                action: domain::audit::AuditAction::UpdateHealth,
                 dossier_id: Some(child.dossier_id),
                 child_id: Some(child.id),
                 detail: "fiche sanitaire modifiée",

@@ -151,7 +151,7 @@ fn as_change(pending: &PendingChange) -> Change {
         child_id: pending.child_id,
         unit_id: pending.unit_id,
         day: pending.day,
-        action: Action::parse(&pending.action),
+        action: pending.action,
     }
 }
 
@@ -224,7 +224,7 @@ pub fn add_to_draft(
                 if booked == (change.action == Action::Book) {
                     store::drop_change(conn, key)?;
                 } else {
-                    store::put_change(conn, dossier_id, key, change.action.as_str(), now)?;
+                    store::put_change(conn, dossier_id, key, change.action, now)?;
                 }
             }
         }
@@ -381,7 +381,7 @@ pub fn agent_changes(
                 conn,
                 &NewAuditEntry {
                     actor_id: agent_id,
-                    action: "change_planning",
+                    action: domain::audit::AuditAction::ChangePlanning,
                     dossier_id: Some(dossier_id),
                     child_id: Some(child_id),
                     detail: &detail,

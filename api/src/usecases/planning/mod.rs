@@ -36,30 +36,7 @@ use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 /// The longest range one planning request covers.
 pub const MAX_RANGE_DAYS: i64 = 366;
 
-/// Book or cancel one unit of one day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    Book,
-    Cancel,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Book => "book",
-            Self::Cancel => "cancel",
-        }
-    }
-
-    /// Reads a stored action (the database's CHECK keeps it to `book` or `cancel`).
-    pub fn parse(stored: &str) -> Self {
-        if stored == "cancel" {
-            Self::Cancel
-        } else {
-            Self::Book
-        }
-    }
-}
+pub use domain::planning::Action;
 
 /// Why one day's change is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,7 +266,7 @@ pub fn load_with(
     for mark in store::bookings_and_draft(conn, scope, from, to)? {
         let key = (mark.child_id, mark.unit_id, mark.day);
         if mark.pending {
-            draft.insert(key, Action::parse(&mark.value));
+            draft.insert(key, mark.value.parse().map_err(DbError::Stored)?);
         } else {
             let status = mark.value.parse().map_err(DbError::Stored)?;
             bookings.insert(key, status);

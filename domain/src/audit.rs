@@ -1,0 +1,23 @@
+//! The audit log's vocabulary: what an agent did that the city must be able to trace.
+
+use crate::stored::stored_enum;
+
+stored_enum! {
+    /// What an audited agent did.
+    AuditAction {
+        /// An agent read a child's health information.
+        ReadHealth => "read_health",
+        /// An agent changed it.
+        UpdateHealth => "update_health",
+        /// An agent downloaded a health form.
+        ReadHealthDocument => "read_health_document",
+        /// An agent booked or cancelled days of a child's planning (deadlines waived).
+        ChangePlanning => "change_planning",
+        /// An agent started a month's billing run.
+        StartBillingRun => "start_billing_run",
+        /// An agent recorded a payment at the counter.
+        RecordPayment => "record_payment",
+        /// An agent issued a credit note.
+        IssueCreditNote => "issue_credit_note",
+    }
+}
