@@ -183,12 +183,14 @@ mod tests {
         assert_eq!(codes.len(), count);
     }
 
-    /// A code means one status, whichever refusal answers it; a refusal without its
-    /// own meaning answers a code the HTTP layer lists.
+    /// A code means one error status, whichever refusal answers it (the answer's
+    /// status is read from it); a refusal without its own meaning answers a code the
+    /// HTTP layer lists.
     #[test]
     fn every_refusal_answers_a_listed_code_with_its_status() {
         for refusal in Refusal::all() {
             let text = refusal.text();
+            assert!((400..600).contains(&text.status), "{refusal:?}");
             assert_eq!(status_of(text.code), Some(text.status), "{refusal:?}");
             if text.meaning.is_none() {
                 assert!(

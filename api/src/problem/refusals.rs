@@ -36,6 +36,7 @@ pub fn throttled(wait: chrono::Duration) -> ApiError {
 impl<T: Into<Refusal>> From<T> for ApiError {
     fn from(refusal: T) -> Self {
         let text = refusal.into().text();
+        // Every refusal's status is an error status (`problem::codes` tests it).
         let status = StatusCode::from_u16(text.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError::new(
             status,

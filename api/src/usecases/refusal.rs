@@ -11,8 +11,9 @@ pub struct RefusalText {
     /// The stable `code` clients switch on; several refusals may share one
     /// (`not_found`), each then with its own message.
     pub code: &'static str,
-    /// What the code means, for the README's and the spec's list of codes; `None` for a
-    /// code the HTTP layer already lists (`not_found`, `forbidden`, `precondition_failed`).
+    /// What the code means, as the README's table of codes says it (a test compares
+    /// them); `None` for a code the HTTP layer lists with its own meaning (`not_found`,
+    /// `forbidden`, `precondition_failed`).
     pub meaning: Option<&'static str>,
     /// French, then English.
     pub title: (&'static str, &'static str),
@@ -82,40 +83,37 @@ pub use super::activities::ActivityRefusal;
 pub use super::billing::BillingRefusal;
 pub use super::dossiers::DossierRefusal;
 
-/// A refusal of any area: what `UseCaseError::Refused` carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+/// Declares [`Refusal`] from one list of areas, so its `text` and `all` cannot leave
+/// an area out.
+macro_rules! refusal_areas {
+    ($($area:ident($refusal:ident)),+ $(,)?) => {
+        /// A refusal of any area: what `UseCaseError::Refused` carries.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Refusal {
+            $($area($refusal),)+
+        }
+
+        impl Refusal {
+            pub fn text(self) -> RefusalText {
+                match self {
+                    $(Self::$area(refusal) => refusal.text(),)+
+                }
+            }
+
+            /// Every refusal the use cases can answer, area by area.
+            pub fn all() -> impl Iterator<Item = Self> {
+                std::iter::empty()$(.chain($refusal::ALL.iter().map(|r| Self::$area(*r))))+
+            }
+        }
+    };
+}
+
+refusal_areas! {
     Common(CommonRefusal),
     Account(AccountRefusal),
     Dossier(DossierRefusal),
     Activity(ActivityRefusal),
     Billing(BillingRefusal),
-}
-
-impl Refusal {
-    pub fn text(self) -> RefusalText {
-        match self {
-            Self::Common(refusal) => refusal.text(),
-            Self::Account(refusal) => refusal.text(),
-            Self::Dossier(refusal) => refusal.text(),
-            Self::Activity(refusal) => refusal.text(),
-            Self::Billing(refusal) => refusal.text(),
-        }
-    }
-
-    /// Every refusal the use cases can answer, area by area.
-    pub fn all() -> impl Iterator<Item = Self> {
-        let common = CommonRefusal::ALL.iter().map(|r| Self::from(*r));
-        let accounts = AccountRefusal::ALL.iter().map(|r| Self::from(*r));
-        let dossiers = DossierRefusal::ALL.iter().map(|r| Self::from(*r));
-        let activities = ActivityRefusal::ALL.iter().map(|r| Self::from(*r));
-        let billing = BillingRefusal::ALL.iter().map(|r| Self::from(*r));
-        common
-            .chain(accounts)
-            .chain(dossiers)
-            .chain(activities)
-            .chain(billing)
-    }
 }
 
 refusals! {

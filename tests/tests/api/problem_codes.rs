@@ -485,13 +485,13 @@ fn every_known_code_is_documented_by_some_operation() {
 }
 
 #[test]
-fn the_readme_lists_every_problem_code_with_its_status() {
+fn the_readme_lists_every_problem_code_with_its_status_and_meaning() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
-    for (code, status, _) in api::problem::problem_codes() {
+    for (code, status, meaning) in api::problem::problem_codes() {
         assert!(
-            readme.contains(&format!("| `{code}` | {status} |")),
-            "README's error codes lack {code} ({status})"
+            readme.contains(&format!("| `{code}` | {status} | {meaning} |")),
+            "README's error codes lack {code} ({status}: {meaning})"
         );
     }
 }

@@ -294,7 +294,7 @@ async fn link_request(
     state: &web::Data<AppState>,
     ip: ClientIp,
     body: Json<EmailRequest>,
-    send: accounts::LinkRequest,
+    send: accounts::SendLink,
 ) -> Result<(), ApiError> {
     validate(&*body)?;
     let now = state.clock.now();

@@ -259,12 +259,12 @@ fn email_quota(
 
 /// A "send me a link" use case (`resend_activation`, `request_password_reset`): the
 /// rules, the address asked for, the client's address, now.
-pub type LinkRequest = fn(&mut AnyConnection, &Rules<'_>, &str, &str, DateTime<Utc>) -> Outcome<()>;
+pub type SendLink = fn(&mut AnyConnection, &Rules<'_>, &str, &str, DateTime<Utc>) -> Outcome<()>;
 
 /// Whether a "send me a link" request may email `email`: every such request counts
 /// against the client address (refused past its quota: `Throttled`), and the emails
 /// of one `kind` to one address are rationed (past it, silently nothing is sent).
-fn email_request_allowed(
+fn admit_email_request(
     conn: &mut AnyConnection,
     rules: &Rules<'_>,
     kind: &'static str,
@@ -288,7 +288,7 @@ pub fn resend_activation(
     client_ip: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    if !email_request_allowed(conn, rules, "activation_email", email, client_ip, now)? {
+    if !admit_email_request(conn, rules, "activation_email", email, client_ip, now)? {
         return Ok(());
     }
     if let Some(account) =
@@ -308,7 +308,7 @@ pub fn request_password_reset(
     client_ip: &str,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
-    if !email_request_allowed(conn, rules, "reset_email", email, client_ip, now)? {
+    if !admit_email_request(conn, rules, "reset_email", email, client_ip, now)? {
         return Ok(());
     }
     let Some(account) =
