@@ -7,19 +7,18 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use domain::dossiers::ImportStatus;
-use domain::dossiers::import::RowProblem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Staff;
 use crate::db;
-use crate::openapi::enums::api_enum;
-use crate::problem::{ApiError, FieldError, FieldProblem, Lang, row_error, unsupported_media_type};
+use crate::openapi::enums::{api_enum, mirror_enum};
+use crate::problem::{ApiError, FieldProblem, Lang, row_error, unsupported_media_type};
 use crate::routes::dossiers::documents::check_file;
 use crate::routes::pagination::{Page, PageQuery, offset};
 use crate::state::AppState;
 use crate::usecases::DossierRefusal;
-use crate::usecases::dossiers::imports::{self, ReportRow};
+use crate::usecases::dossiers::imports::{self, ReportOutcome, ReportRow};
 
 api_enum! {
     /// Where a CSV import of dossiers stands.
@@ -75,9 +74,9 @@ impl From<&DossierImport> for DossierImportView {
     }
 }
 
-api_enum! {
+mirror_enum! {
     /// What confirming the import does with a row.
-    pub enum RowOutcomeView {
+    RowOutcomeView => ReportOutcome {
         /// Creates the dossier (and the row's child, if any).
         CreatesDossier = "creates_dossier",
         /// Adds a child to the dossier of an earlier row.
@@ -216,24 +215,15 @@ pub async fn get_dossier_import(
 }
 
 fn row_view(row: ReportRow, lang: Lang) -> DossierImportRowView {
-    let outcome = match row.outcome.as_str() {
-        "creates_dossier" => RowOutcomeView::CreatesDossier,
-        "adds_child" => RowOutcomeView::AddsChild,
-        "repeats" => RowOutcomeView::Repeats,
-        _ => RowOutcomeView::Rejected,
-    };
     DossierImportRowView {
         line: row.line,
         dossier_number: row.dossier_number,
-        outcome,
+        outcome: row.outcome.into(),
         errors: row
             .errors
             .iter()
-            .map(|(column, code)| {
-                let error: FieldError = match RowProblem::from_code(code) {
-                    Some(problem) => row_error(column, problem),
-                    None => FieldError::new(column, code, code, code),
-                };
+            .map(|(column, problem)| {
+                let error = row_error(column, *problem);
                 FieldProblem {
                     field: error.field,
                     code: error.code,

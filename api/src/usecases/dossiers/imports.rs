@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::Connection;
-use domain::dossiers::import::{self, HeaderProblem, ImportPlan, RowOutcome};
+use domain::dossiers::import::{self, HeaderProblem, ImportPlan, RowOutcome, RowProblem};
 use persistence::AnyConnection;
 use persistence::dossiers::children::{self, ChildFields};
 use persistence::dossiers::imports::{self, NewImport};
@@ -18,15 +18,57 @@ use serde::{Deserialize, Serialize};
 use crate::problem::FieldError;
 use crate::usecases::{CommonRefusal, DossierRefusal, Outcome, UseCaseError};
 
-/// One row of a stored report.
+/// One row of a stored report. Its JSON is stored as is and compared with a new dry
+/// run's to tell whether the plan changed: its shape stays as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportRow {
     pub line: u64,
     pub dossier_number: String,
-    /// `creates_dossier`, `adds_child`, `repeats` or `rejected`.
-    pub outcome: String,
-    /// (column, code) of each reason a rejected row has.
-    pub errors: Vec<(String, String)>,
+    pub outcome: ReportOutcome,
+    /// Each reason a rejected row has, stored as `[column, code]`.
+    #[serde(with = "stored_problems")]
+    pub errors: Vec<(String, RowProblem)>,
+}
+
+/// What confirming does with a row; stored as `creates_dossier`, `adds_child`,
+/// `repeats` or `rejected` (another value does not read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportOutcome {
+    CreatesDossier,
+    AddsChild,
+    Repeats,
+    Rejected,
+}
+
+/// A row's problems as `[column, code]` pairs; a code no problem has does not read.
+mod stored_problems {
+    use domain::dossiers::import::RowProblem;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        errors: &[(String, RowProblem)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            errors
+                .iter()
+                .map(|(column, problem)| (column, problem.code())),
+        )
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(String, RowProblem)>, D::Error> {
+        Vec::<(String, String)>::deserialize(deserializer)?
+            .into_iter()
+            .map(|(column, code)| match RowProblem::from_code(&code) {
+                Some(problem) => Ok((column, problem)),
+                None => Err(D::Error::custom(format!("unknown row problem {code:?}"))),
+            })
+            .collect()
+    }
 }
 
 /// A CSV's header and its rows, each with its line number.
@@ -100,21 +142,21 @@ fn report(plan: &ImportPlan) -> Vec<ReportRow> {
         .iter()
         .map(|row| {
             let (outcome, errors) = match &row.outcome {
-                RowOutcome::CreatesDossier { .. } => ("creates_dossier", Vec::new()),
-                RowOutcome::AddsChild => ("adds_child", Vec::new()),
-                RowOutcome::Repeats => ("repeats", Vec::new()),
+                RowOutcome::CreatesDossier { .. } => (ReportOutcome::CreatesDossier, Vec::new()),
+                RowOutcome::AddsChild => (ReportOutcome::AddsChild, Vec::new()),
+                RowOutcome::Repeats => (ReportOutcome::Repeats, Vec::new()),
                 RowOutcome::Rejected(errors) => (
-                    "rejected",
+                    ReportOutcome::Rejected,
                     errors
                         .iter()
-                        .map(|e| (e.column.to_owned(), e.problem.code().to_owned()))
+                        .map(|e| (e.column.to_owned(), e.problem))
                         .collect(),
                 ),
             };
             ReportRow {
                 line: row.line,
                 dossier_number: row.dossier_number.clone(),
-                outcome: outcome.to_owned(),
+                outcome,
                 errors,
             }
         })
@@ -173,7 +215,7 @@ pub fn rows(
         serde_json::from_str(&stored.report).map_err(|e| UseCaseError::Internal(e.into()))?;
     let selected: Vec<ReportRow> = rows
         .into_iter()
-        .filter(|r| !only_rejected || r.outcome == "rejected")
+        .filter(|r| !only_rejected || r.outcome == ReportOutcome::Rejected)
         .collect();
     let total = count(selected.len())?;
     let page = selected
@@ -257,4 +299,33 @@ pub fn confirm(
         children::insert_many(conn, &children, now)?;
         get(conn, id)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORED: &str = r#"[{"line":2,"dossier_number":"18","outcome":"creates_dossier","errors":[]},{"line":3,"dossier_number":"19","outcome":"rejected","errors":[["birthDate","in_future"],["dossierNumber","dossier_exists"]]}]"#;
+
+    /// Confirming compares a new dry run's JSON with the stored one, byte for byte.
+    #[test]
+    fn a_stored_report_reads_typed_and_writes_back_the_same() {
+        let rows: Vec<ReportRow> = serde_json::from_str(STORED).unwrap();
+        assert_eq!(rows[1].outcome, ReportOutcome::Rejected);
+        assert_eq!(rows[1].errors[1].1, RowProblem::DossierExists);
+        assert_eq!(serde_json::to_string(&rows).unwrap(), STORED);
+    }
+
+    #[test]
+    fn an_unknown_outcome_or_problem_does_not_read() {
+        for stored in [
+            STORED.replace("creates_dossier", "creates"),
+            STORED.replace("dossier_exists", "exists"),
+        ] {
+            assert!(
+                serde_json::from_str::<Vec<ReportRow>>(&stored).is_err(),
+                "{stored}"
+            );
+        }
+    }
 }
