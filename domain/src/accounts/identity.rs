@@ -11,6 +11,18 @@ pub enum IdentityError {
     InvalidFormat,
 }
 
+/// `text` trimmed, refused when empty or longer than `max` characters.
+fn trimmed(text: &str, max: usize) -> Result<&str, IdentityError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(IdentityError::Empty);
+    }
+    if text.chars().count() > max {
+        return Err(IdentityError::TooLong);
+    }
+    Ok(text)
+}
+
 /// An email address, trimmed; compared and indexed lowercased.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
@@ -19,13 +31,7 @@ impl Email {
     /// A deliberately simple check (one `@`, a dotted domain, no spaces or control
     /// characters, at most 254 characters): the activation email proves the rest.
     pub fn parse(text: &str) -> Result<Self, IdentityError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(IdentityError::Empty);
-        }
-        if text.chars().count() > 254 {
-            return Err(IdentityError::TooLong);
-        }
+        let text = trimmed(text, 254)?;
         let Some((local, domain)) = text.split_once('@') else {
             return Err(IdentityError::InvalidFormat);
         };
@@ -60,13 +66,7 @@ pub struct Username(String);
 
 impl Username {
     pub fn parse(text: &str) -> Result<Self, IdentityError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(IdentityError::Empty);
-        }
-        if text.chars().count() > 50 {
-            return Err(IdentityError::TooLong);
-        }
+        let text = trimmed(text, 50)?;
         let valid = text.chars().count() >= 3
             && text
                 .chars()
@@ -92,13 +92,7 @@ pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(text: &str) -> Result<Self, IdentityError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(IdentityError::Empty);
-        }
-        if text.chars().count() > 100 {
-            return Err(IdentityError::TooLong);
-        }
+        let text = trimmed(text, 100)?;
         if text.chars().any(char::is_control) {
             return Err(IdentityError::InvalidFormat);
         }
