@@ -48,8 +48,8 @@ pub async fn book(app: &TestApp, token: &str, child: i64, unit: i64, days: &[&st
     assert_eq!(outcome["refused"], json!([]), "{outcome}");
 }
 
-/// An agent closes `day` for every activity (a strike).
-pub async fn close_day(app: &TestApp, day: &str) {
+/// An agent closes `day` for every activity (a strike); returns the closure day.
+pub async fn close_day(app: &TestApp, day: &str) -> Value {
     let agent = app.token_of("agent").await;
     body_of(
         app.send_json(
@@ -61,5 +61,5 @@ pub async fn close_day(app: &TestApp, day: &str) {
         .await,
         StatusCode::CREATED,
     )
-    .await;
+    .await
 }

@@ -7,12 +7,9 @@ use api::clock::Clock;
 use chrono::{Duration, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
 use tests::payfip::FakePayFip;
-use tests::steps::baskets::add;
-use tests::steps::baskets::checkout;
-use tests::steps::baskets::thomas_and_summer;
-use tests::steps::baskets::week;
-use tests::steps::baskets::weeks;
+use tests::steps::baskets::{add, checkout, thomas_and_summer, week, weeks};
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 /// The app on 26 November 2026, taking payments at PayFiP (the fake).

@@ -2,20 +2,16 @@
 //! under the city's rules, invoices and their status, counter payments, credit
 //! notes, the account statement, exports, and a run that fails halfway and resumes.
 
-use tests::locks::another_writer;
-use tests::locks::until_waiting;
-use tests::steps::billing::{eliots_september_billed, run_month};
-use tests::steps::planning::book;
-
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tests::steps::activities::{CANTEEN, luc_and_eliot_at_the_canteen};
-use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
-use tests::app_at;
-use tests::steps::activities::register;
+use tests::locks::{another_writer, until_waiting};
+use tests::steps::activities::{CANTEEN, luc_and_eliot_at_the_canteen, register};
+use tests::steps::billing::{eliots_september_billed, run_month};
+use tests::steps::planning::{book, close_day};
+use tests::{TestApp, TestAppBuilder, app_at, json as body_of, problem};
 
 async fn attend(app: &TestApp, agent: &str, child: i64, unit: i64, day: &str, status: &str) {
     body_of(
@@ -92,17 +88,7 @@ async fn a_month_is_billed_under_the_city_rules_once_with_numbers_without_gaps()
 
     let agent = app.token_of("agent").await;
     // A strike on the 10th: that booking is closed, not billed.
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/closure-days",
-            Some(&agent),
-            &json!({"date": "2026-09-10", "reason": "grève"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    close_day(&app, "2026-09-10").await;
     attend(&app, &agent, eliot, meal, "2026-09-07", "absent_justified").await;
     attend(
         &app,

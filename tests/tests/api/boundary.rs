@@ -5,6 +5,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+
 use tests::operations::{Operation, query_string, send, string_paths, token_for, with_string};
 use tests::{problem, spawn_app};
 

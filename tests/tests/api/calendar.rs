@@ -1,5 +1,6 @@
 use reqwest::StatusCode;
 use serde_json::Value;
+
 use tests::{json, problem, spawn_app};
 
 fn dates_and_kinds(body: &Value) -> Vec<(String, String)> {

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use reqwest::StatusCode;
+
 use tests::{TestAppBuilder, json, spawn_app};
 
 #[tokio::test]

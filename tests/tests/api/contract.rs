@@ -3,6 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::Value;
+
 use tests::{json, spawn_app};
 
 const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml");

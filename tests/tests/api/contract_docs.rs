@@ -3,6 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+
 use tests::{TestApp, TestAppBuilder, json};
 
 fn spec() -> Value {

@@ -1,4 +1,5 @@
 use reqwest::{Method, StatusCode};
+
 use tests::TestAppBuilder;
 
 const ALLOWED: &str = "https://familles.example.fr";

@@ -4,10 +4,9 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use tests::{json as body_of, problem, spawn_app};
 
-use tests::steps::dossiers::pdf;
-use tests::steps::dossiers::upload;
+use tests::steps::dossiers::{pdf, upload};
+use tests::{json as body_of, problem, spawn_app};
 
 #[tokio::test]
 async fn another_familys_children_documents_and_requests_answer_404() {

@@ -3,10 +3,9 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tests::{TestAppBuilder, json as body_of, problem, spawn_app};
 
-use tests::steps::dossiers::pdf;
-use tests::steps::dossiers::upload;
+use tests::steps::dossiers::{pdf, upload};
+use tests::{TestAppBuilder, json as body_of, problem, spawn_app};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 

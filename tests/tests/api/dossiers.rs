@@ -4,12 +4,9 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tests::empty_city;
-use tests::steps::dossiers::create_dossier_18;
-use tests::steps::dossiers::dossier_18;
-use tests::steps::dossiers::pdf;
-use tests::steps::dossiers::upload;
-use tests::{TestAppBuilder, json as body_of, problem};
+
+use tests::steps::dossiers::{create_dossier_18, dossier_18, pdf, upload};
+use tests::{TestAppBuilder, empty_city, json as body_of, problem};
 
 fn names(children: &Value) -> Vec<&str> {
     children

@@ -9,6 +9,7 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
+
 use tests::{TestApp, TestAppBuilder, link_token, spawn_app};
 
 const FAMILY: &str = "famille.ti@exemple.fr";

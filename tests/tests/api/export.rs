@@ -4,10 +4,9 @@
 use base64::Engine;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use tests::{json as body_of, spawn_app};
 
-use tests::steps::dossiers::pdf;
-use tests::steps::dossiers::upload;
+use tests::steps::dossiers::{pdf, upload};
+use tests::{json as body_of, spawn_app};
 
 #[tokio::test]
 async fn the_export_holds_everything_of_the_family_and_nothing_of_another() {

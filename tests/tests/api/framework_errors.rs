@@ -2,6 +2,7 @@
 
 use reqwest::header::{ALLOW, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
+
 use tests::{TestAppBuilder, problem, spawn_app};
 
 const CHECK: &str = "/api/v1/auth/password-policy/check";
@@ -96,40 +97,20 @@ async fn an_unknown_path_is_a_404() {
 #[tokio::test]
 async fn a_wrong_method_is_a_405_with_allow() {
     let app = spawn_app().await;
-    let response = app
-        .request(Method::DELETE, "/api/v1/city")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers()[ALLOW], "GET");
-    problem(
-        response,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-    )
-    .await;
-
-    let response = app.request(Method::GET, CHECK).send().await.unwrap();
-    assert_eq!(response.headers()[ALLOW], "POST");
-    problem(
-        response,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-    )
-    .await;
-
-    let response = app
-        .request(Method::PUT, "/api/v1/public-holidays/2027")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers()[ALLOW], "GET");
-    problem(
-        response,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-    )
-    .await;
+    for (method, path, allow) in [
+        (Method::DELETE, "/api/v1/city", "GET"),
+        (Method::GET, CHECK, "POST"),
+        (Method::PUT, "/api/v1/public-holidays/2027", "GET"),
+    ] {
+        let response = app.request(method, path).send().await.unwrap();
+        assert_eq!(response.headers()[ALLOW], allow, "{path}");
+        problem(
+            response,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        )
+        .await;
+    }
 }
 
 #[tokio::test]

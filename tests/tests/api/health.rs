@@ -1,4 +1,5 @@
 use reqwest::StatusCode;
+
 use tests::{json, problem, spawn_app};
 
 #[tokio::test]

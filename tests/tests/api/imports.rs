@@ -3,9 +3,8 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use tests::{TestApp, json as body_of, problem};
 
-use tests::empty_city;
+use tests::{TestApp, empty_city, json as body_of, problem};
 
 const CSV: &str = "\
 numero_dossier;nom_dossier;courriel;adresse;code_postal;ville;responsable_prenom;responsable_nom;responsable_lien;enfant_prenom;enfant_naissance;enfant_niveau;enfant_regime

@@ -4,9 +4,8 @@
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tests::{json as body_of, problem};
 
-use tests::app_at;
+use tests::{app_at, json as body_of, problem};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n0000";
 

@@ -4,16 +4,10 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use tests::steps::activities::CANTEEN;
-use tests::steps::planning::close_day;
-use tests::{TestApp, json as body_of, problem};
 
-use tests::app_at;
-use tests::steps::activities::child_named;
-use tests::steps::activities::register;
-use tests::steps::planning::change;
-use tests::steps::planning::draft_changes;
-use tests::steps::planning::validate;
+use tests::steps::activities::{CANTEEN, child_named, register};
+use tests::steps::planning::{change, close_day, draft_changes, validate};
+use tests::{TestApp, app_at, json as body_of, problem};
 
 async fn unread(app: &TestApp, token: &str) -> i64 {
     body_of(

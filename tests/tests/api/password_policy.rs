@@ -1,5 +1,6 @@
 use reqwest::StatusCode;
 use serde_json::json as object;
+
 use tests::{TestAppBuilder, json, problem, spawn_app};
 
 const CHECK: &str = "/api/v1/auth/password-policy/check";

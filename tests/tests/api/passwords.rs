@@ -7,6 +7,7 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+
 use tests::{TestApp, json as body_of, problem, spawn_app, without_request_id};
 
 const FAMILY: &str = "famille.ti@exemple.fr";

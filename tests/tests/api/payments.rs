@@ -6,11 +6,11 @@
 use diesel::prelude::*;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
-use tests::payfip::FakePayFip;
-use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
+use tests::payfip::FakePayFip;
 use tests::steps::baskets;
 use tests::steps::billing::eliots_september_billed;
+use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 const PAYMENT_PAGE: &str = "https://www.payfip.gouv.fr/tpa/paiementws.web";
 

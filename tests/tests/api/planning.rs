@@ -4,13 +4,10 @@
 use chrono::{DateTime, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tests::app_at;
-use tests::steps::activities::child_named;
-use tests::steps::activities::register;
-use tests::steps::planning::change;
-use tests::steps::planning::draft_changes;
-use tests::steps::planning::validate;
-use tests::{TestApp, json as body_of, problem};
+
+use tests::steps::activities::{child_named, register};
+use tests::steps::planning::{change, draft_changes, validate};
+use tests::{TestApp, app_at, json as body_of, problem};
 
 fn at(instant: &str) -> DateTime<Utc> {
     instant.parse().unwrap()

@@ -3,15 +3,10 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use tests::steps::activities::{CANTEEN, luc_and_eliot_at_the_canteen};
-use tests::{json as body_of, problem};
 
-use tests::app_at;
-use tests::steps::activities::child_named;
-use tests::steps::activities::register;
-use tests::steps::planning::change;
-use tests::steps::planning::draft_changes;
-use tests::steps::planning::validate;
+use tests::steps::activities::{CANTEEN, child_named, luc_and_eliot_at_the_canteen, register};
+use tests::steps::planning::{change, close_day, draft_changes, validate};
+use tests::{app_at, json as body_of, problem};
 
 #[tokio::test]
 async fn a_closure_day_closes_the_bookings_of_that_day_unbilled_and_tells_the_family() {
@@ -36,17 +31,7 @@ async fn a_closure_day_closes_the_bookings_of_that_day_unbilled_and_tells_the_fa
     assert_eq!(tenth_of(&before)["booking"], "booked");
 
     let agent = app.token_of("agent").await;
-    let closed = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/closure-days",
-            Some(&agent),
-            &json!({"date": "2026-09-10", "reason": "grève"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let closed = close_day(&app, "2026-09-10").await;
     assert_eq!(closed["bookingsClosed"], 1);
     assert_eq!(closed["familiesTold"], 1);
     let mail = &app.emails_to("famille.ti@exemple.fr")[0];

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+
 use tests::operations::{Operation, query_string, send, send_with, token_for};
 use tests::{TestAppBuilder, problem, spawn_app};
 

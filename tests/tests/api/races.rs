@@ -3,11 +3,10 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use tests::{TestAppBuilder, json as body_of};
 use tokio::task::JoinSet;
 
-use tests::empty_city;
 use tests::steps::dossiers::dossier_18;
+use tests::{TestAppBuilder, empty_city, json as body_of};
 
 /// The statuses of `n` copies of a request sent at once.
 async fn at_once(

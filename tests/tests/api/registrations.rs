@@ -4,9 +4,10 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use tokio::task::JoinSet;
+
 use tests::steps::activities::child_named;
 use tests::{TestApp, json as body_of, problem, spawn_app};
-use tokio::task::JoinSet;
 
 async fn offers(app: &TestApp, token: &str, child: i64) -> Value {
     body_of(

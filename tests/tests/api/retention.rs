@@ -4,10 +4,9 @@
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use tests::{json as body_of, spawn_app};
 
-use tests::steps::dossiers::pdf;
-use tests::steps::dossiers::upload;
+use tests::steps::dossiers::{pdf, upload};
+use tests::{json as body_of, spawn_app};
 
 #[tokio::test]
 async fn the_purge_deletes_old_decided_requests_with_their_files_and_old_audit_entries() {

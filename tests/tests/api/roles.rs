@@ -3,6 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+
 use tests::{TestAppBuilder, json as body_of, problem, spawn_app};
 
 #[tokio::test]

@@ -1,4 +1,5 @@
 use reqwest::Response;
+
 use tests::spawn_app;
 
 fn assert_security_headers(response: &Response) {

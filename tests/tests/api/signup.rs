@@ -4,6 +4,7 @@
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
 use tests::{FRONTEND_URL, TestApp, json as body_of, problem, spawn_app, without_request_id};
 
 const EMAIL: &str = "sam.ti@exemple.fr";

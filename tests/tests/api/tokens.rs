@@ -5,6 +5,7 @@ use chrono::{Duration, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
 use tests::steps::accounts::until_throttled;
 use tests::{JWT_SECRET, TestApp, json as body_of, problem, spawn_app};
 

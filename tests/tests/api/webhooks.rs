@@ -5,15 +5,11 @@
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+use tests::steps::activities::{child_named, register};
+use tests::steps::planning::{change, close_day, draft_changes, validate};
 use tests::webhook_receiver::WebhookReceiver;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
-
-use tests::steps::activities::child_named;
-use tests::steps::activities::register;
-use tests::steps::planning::change;
-use tests::steps::planning::close_day;
-use tests::steps::planning::draft_changes;
-use tests::steps::planning::validate;
 
 /// The receiver runs on this machine: private addresses allowed.
 async fn app() -> TestApp {
