@@ -17,11 +17,13 @@ pub mod planning;
 mod pool;
 pub mod schema;
 pub mod stored;
+mod transaction;
 
 pub use connection::{AnyConnection, Backend, DatabaseUrl};
 pub use error::DbError;
 pub use migrations::run_migrations;
 pub use pool::{DbPool, PoolOptions, PooledConn};
+pub use transaction::write_transaction;
 
 /// Instants are stored as UTC truncated to microseconds, the precision both
 /// databases keep, so a value reads back equal to what was written.

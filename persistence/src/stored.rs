@@ -4,15 +4,16 @@
 //!
 //! Rows use `#[diesel(deserialize_as = String)]` for a non-null column (the type
 //! implements `TryFrom<String>`), `deserialize_as = NullableText` for a nullable one,
-//! and `deserialize_as = StoredText<T>` for a value kept in its own format ([`Stored`]:
+//! and `deserialize_as = StoredText<T>` (`NullableStored<T>`) for a value kept in its own format ([`Stored`]:
 //! JSON documents, comma lists). Writes encode through [`Stored::encode`].
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::sql_types::{Nullable, Text};
 use domain::activities::{Admission, PriceBracket};
 use domain::dossiers::{DocumentKind, SchoolLevel, Vaccination};
 use domain::notifications::NoticeKind;
+use domain::planning::{DeadlineRule, TimeUnit};
 use serde::{Deserialize, Serialize};
 
 use crate::DbError;
@@ -52,6 +53,35 @@ impl<T> StoredText<T> {
     pub fn try_into(self) -> Result<T, std::convert::Infallible> {
         Ok(self.0)
     }
+}
+
+/// A nullable text column read through its [`Stored`] format.
+#[derive(Debug)]
+pub struct NullableStored<T>(Option<T>);
+
+impl<T, DB> Queryable<Nullable<Text>, DB> for NullableStored<T>
+where
+    T: Stored,
+    DB: diesel::backend::Backend,
+    Option<String>: FromSql<Nullable<Text>, DB>,
+{
+    type Row = Option<String>;
+
+    fn build(row: Self::Row) -> deserialize::Result<Self> {
+        Ok(Self(row.as_deref().map(T::decode).transpose()?))
+    }
+}
+
+impl<T> NullableStored<T> {
+    /// What diesel's `deserialize_as` calls to hand the decoded value to the row.
+    pub fn try_into(self) -> Result<Option<T>, std::convert::Infallible> {
+        Ok(self.0)
+    }
+}
+
+/// Encodes an optional value for a nullable column.
+pub fn encode_optional<T: Stored>(value: Option<&T>) -> Result<Option<String>, DbError> {
+    value.map(T::encode).transpose()
 }
 
 fn to_json(value: &impl Serialize) -> Result<String, DbError> {
@@ -173,6 +203,77 @@ impl Stored for Vec<Vaccination> {
     }
 }
 
+/// A deadline rule as the city wrote it (JSON, in the shape the API takes it:
+/// `{"kind": "before", "amount": 2, "unit": "days", ...}`).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+enum StoredRule {
+    UntilStart {},
+    #[serde(rename_all = "camelCase")]
+    Before {
+        amount: u32,
+        unit: String,
+        cutoff: Option<NaiveTime>,
+        #[serde(default)]
+        working_days_only: bool,
+    },
+    PreviousMonth {
+        day: u32,
+        cutoff: Option<NaiveTime>,
+    },
+    Window {
+        opens: NaiveDateTime,
+        closes: NaiveDateTime,
+    },
+    AfterReturn {
+        days: u32,
+    },
+}
+
+impl Stored for DeadlineRule {
+    fn decode(text: &str) -> Result<Self, String> {
+        Ok(match from_json(text, "deadline rule")? {
+            StoredRule::UntilStart {} => Self::UntilStart,
+            StoredRule::Before {
+                amount,
+                unit,
+                cutoff,
+                working_days_only,
+            } => Self::Before {
+                amount,
+                unit: unit
+                    .parse::<TimeUnit>()
+                    .map_err(|e| format!("deadline rule {text:?}: {e}"))?,
+                cutoff,
+                working_days_only,
+            },
+            StoredRule::PreviousMonth { day, cutoff } => Self::PreviousMonth { day, cutoff },
+            StoredRule::Window { opens, closes } => Self::Window { opens, closes },
+            StoredRule::AfterReturn { days } => Self::AfterReturn { days },
+        })
+    }
+
+    fn encode(&self) -> Result<String, DbError> {
+        to_json(&match *self {
+            Self::UntilStart => StoredRule::UntilStart {},
+            Self::Before {
+                amount,
+                unit,
+                cutoff,
+                working_days_only,
+            } => StoredRule::Before {
+                amount,
+                unit: unit.as_str().to_owned(),
+                cutoff,
+                working_days_only,
+            },
+            Self::PreviousMonth { day, cutoff } => StoredRule::PreviousMonth { day, cutoff },
+            Self::Window { opens, closes } => StoredRule::Window { opens, closes },
+            Self::AfterReturn { days } => StoredRule::AfterReturn { days },
+        })
+    }
+}
+
 /// A unit's days of the week, 1 (Monday) to 7, stored as `"1,2,4,5"`.
 impl Stored for Vec<u32> {
     fn decode(text: &str) -> Result<Self, String> {
@@ -234,5 +335,52 @@ impl<T: TryFrom<String, Error = String>> TryFrom<NullableText> for Option<T> {
 
     fn try_from(stored: NullableText) -> Result<Self, Self::Error> {
         stored.0.map(T::try_from).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rules as the API has always written them, one of each kind.
+    const RULES: [&str; 5] = [
+        r#"{"kind":"untilStart"}"#,
+        r#"{"kind":"before","amount":2,"unit":"days","cutoff":"10:00:00","workingDaysOnly":true}"#,
+        r#"{"kind":"previousMonth","day":20,"cutoff":null}"#,
+        r#"{"kind":"window","opens":"2027-05-03T08:00:00","closes":"2027-05-24T00:00:00"}"#,
+        r#"{"kind":"afterReturn","days":21}"#,
+    ];
+
+    #[test]
+    fn stored_deadline_rules_read_and_write_back_the_same() {
+        for stored in RULES {
+            let rule = DeadlineRule::read(stored).unwrap();
+            assert_eq!(rule.encode().unwrap(), stored);
+        }
+        assert_eq!(
+            DeadlineRule::read(r#"{"kind":"before","amount":48,"unit":"hours","cutoff":null}"#)
+                .unwrap(),
+            DeadlineRule::Before {
+                amount: 48,
+                unit: TimeUnit::Hours,
+                cutoff: None,
+                working_days_only: false,
+            }
+        );
+    }
+
+    #[test]
+    fn a_stored_rule_that_does_not_read_is_an_error_naming_it() {
+        for stored in [
+            r#"{"kind":"before","amount":2,"unit":"fortnights","cutoff":null}"#,
+            r#"{"kind":"sometimes"}"#,
+            r#"{"kind":"afterReturn","days":21,"extra":1}"#,
+            "not json",
+        ] {
+            let Err(DbError::Stored(message)) = DeadlineRule::read(stored) else {
+                panic!("{stored} read");
+            };
+            assert!(message.contains("deadline rule"), "{message}");
+        }
     }
 }

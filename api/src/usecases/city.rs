@@ -1,9 +1,9 @@
 pub use persistence::city::CitySettings;
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use persistence::city::{self, NewCitySettings};
+use persistence::write_transaction;
 use persistence::{AnyConnection, DbError};
 
 use super::{Outcome, UseCaseError};
@@ -51,7 +51,7 @@ pub fn ensure_city(
     seed_demo: bool,
     now: DateTime<Utc>,
 ) -> Outcome<Bootstrap> {
-    let outcome = conn.transaction::<_, UseCaseError, _>(|conn| {
+    let outcome = write_transaction::<_, UseCaseError, _>(conn, |conn| {
         if city::find(conn)?.is_some() {
             return Ok(Bootstrap::AlreadyConfigured);
         }

@@ -5,10 +5,10 @@
 pub use persistence::news::Attachment;
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use domain::dossiers::{FileType, safe_file_name};
 use domain::news::NewsStatus;
 use persistence::news::{self as store, NewAttachment, NewsFields, NewsItem};
+use persistence::write_transaction;
 use persistence::{AnyConnection, db_time, utc};
 
 use super::{CommonRefusal, Outcome, UseCaseError};
@@ -118,7 +118,7 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Outcome<NewsDetail> {
     let fields = input.fields()?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let id = store::insert(conn, &fields, author_id, now)?;
         get(conn, id, None)
     })
@@ -132,7 +132,7 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Outcome<NewsDetail> {
     let fields = input.fields()?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !store::update(conn, id, &fields, now)? {
             return Err(CommonRefusal::NotFound.into());
         }
@@ -141,7 +141,7 @@ pub fn update(
 }
 
 pub fn retire(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Outcome<NewsDetail> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         // The write comes first, so SQLite takes its write lock before any read: a
         // transaction that read first fails (database is locked) at its first write
         // when another writer committed meanwhile. An unknown id writes nothing and
@@ -207,7 +207,7 @@ pub fn attach(
         storage_key: stored.key.clone(),
         created_at: db_time(now),
     };
-    let written = conn.transaction(|conn| {
+    let written = write_transaction(conn, |conn| {
         let id = store::insert_attachment(conn, &new)?;
         store::find_attachment(conn, news_id, id)?.ok_or_else(|| CommonRefusal::NotFound.into())
     });

@@ -40,6 +40,15 @@ impl fmt::Display for RunsOn {
 #[error("unknown runs-on value {0:?} (expected school_days, school_holidays or every_day)")]
 pub struct UnknownRunsOn(pub String);
 
+/// A stored value outside the list is an error naming it, never a default.
+impl TryFrom<String> for RunsOn {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse().map_err(|e: UnknownRunsOn| e.to_string())
+    }
+}
+
 impl FromStr for RunsOn {
     type Err = UnknownRunsOn;
 

@@ -6,13 +6,16 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
 use crate::calendar::SchoolHolidayPeriod;
+use crate::stored::stored_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeUnit {
-    Hours,
-    Days,
-    Weeks,
-    Months,
+stored_enum! {
+    /// What a `Before` rule's amount counts.
+    TimeUnit {
+        Hours => "hours",
+        Days => "days",
+        Weeks => "weeks",
+        Months => "months",
+    }
 }
 
 /// How long before a unit's start a booking or a change is accepted.

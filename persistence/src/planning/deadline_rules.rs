@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use domain::planning::DeadlineRule;
+
 use crate::schema::{activity_kinds, activity_rules};
+use crate::stored::encode_optional;
 use crate::{AnyConnection, DbError, db_time};
 
 pub use crate::planning::{ActivityRules, KindRules};
@@ -16,17 +19,17 @@ pub fn of_kind(conn: &mut AnyConnection, kind_id: i64) -> Result<Option<KindRule
         .optional()?)
 }
 
-/// Sets a kind's rules (JSON; `None`: back to the guide's default).
+/// Sets a kind's rules (`None`: back to the guide's default).
 pub fn set_kind(
     conn: &mut AnyConnection,
     kind_id: i64,
-    booking_rule: Option<&str>,
-    change_rule: Option<&str>,
+    booking_rule: Option<&DeadlineRule>,
+    change_rule: Option<&DeadlineRule>,
 ) -> Result<bool, DbError> {
     Ok(diesel::update(activity_kinds::table.find(kind_id))
         .set((
-            activity_kinds::booking_rule.eq(booking_rule),
-            activity_kinds::change_rule.eq(change_rule),
+            activity_kinds::booking_rule.eq(encode_optional(booking_rule)?),
+            activity_kinds::change_rule.eq(encode_optional(change_rule)?),
         ))
         .execute(conn)?
         == 1)
@@ -55,9 +58,9 @@ pub fn set_activity(
         diesel::insert_into(activity_rules::table)
             .values((
                 activity_rules::activity_id.eq(activity_id),
-                activity_rules::runs_on.eq(&rules.runs_on),
-                activity_rules::booking_rule.eq(&rules.booking_rule),
-                activity_rules::change_rule.eq(&rules.change_rule),
+                activity_rules::runs_on.eq(rules.runs_on.map(|r| r.as_str())),
+                activity_rules::booking_rule.eq(encode_optional(rules.booking_rule.as_ref())?),
+                activity_rules::change_rule.eq(encode_optional(rules.change_rule.as_ref())?),
                 activity_rules::updated_at.eq(db_time(now)),
             ))
             .execute(conn)?;

@@ -11,12 +11,13 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Nullable};
 use domain::activities::RegistrationStatus;
-use domain::planning::{Action, BookingStatus};
+use domain::planning::{Action, BookingStatus, DeadlineRule, RunsOn};
 
 use crate::schema::{
     activities, activity_groups, activity_kinds, activity_rules, activity_units, booking_counts,
     bookings, group_day_capacities, planning_changes, registrations,
 };
+use crate::stored::{NullableStored, NullableText};
 use crate::{AnyConnection, DbError, db_time};
 
 /// An accepted registration as the planning reads it (its activity comes from
@@ -50,17 +51,22 @@ pub struct ActivitySlot {
 pub struct KindRules {
     pub id: i64,
     pub code: String,
-    pub booking_rule: Option<String>,
-    pub change_rule: Option<String>,
+    #[diesel(deserialize_as = NullableStored<DeadlineRule>)]
+    pub booking_rule: Option<DeadlineRule>,
+    #[diesel(deserialize_as = NullableStored<DeadlineRule>)]
+    pub change_rule: Option<DeadlineRule>,
 }
 
 /// An activity's own settings; each `None` falls back to its kind's.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = activity_rules)]
 pub struct ActivityRules {
-    pub runs_on: Option<String>,
-    pub booking_rule: Option<String>,
-    pub change_rule: Option<String>,
+    #[diesel(deserialize_as = NullableText)]
+    pub runs_on: Option<RunsOn>,
+    #[diesel(deserialize_as = NullableStored<DeadlineRule>)]
+    pub booking_rule: Option<DeadlineRule>,
+    #[diesel(deserialize_as = NullableStored<DeadlineRule>)]
+    pub change_rule: Option<DeadlineRule>,
 }
 
 /// Whose planning is read: a whole dossier, or one of its children. Queries filter on

@@ -122,3 +122,23 @@ async fn the_same_dossier_number_created_at_once_exists_once_and_an_import_confi
     .await;
     assert_eq!(all["total"], 3);
 }
+
+/// A request that reads, then writes, while another writer holds the database: it
+/// waits its turn and reads what the other wrote, never a 500 (on SQLite a transaction
+/// that read before the other committed could not write at all).
+#[tokio::test]
+async fn a_read_then_write_waits_for_another_writer_instead_of_failing() {
+    let app = tests::spawn_app().await;
+    let (login, password) = tests::demo_credentials("family");
+    let session = app.login(login, password).await;
+    let mut writer = tests::locks::another_writer(&app);
+    writer.run("UPDATE refresh_tokens SET expires_at = expires_at");
+    let refresh = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .json(&json!({"refreshToken": session["refreshToken"]}));
+    let refreshed = tokio::spawn(async move { refresh.send().await.unwrap() });
+    tests::locks::until_waiting(&app, 1).await;
+    writer.release();
+    let refreshed = body_of(refreshed.await.unwrap(), StatusCode::OK).await;
+    assert_ne!(refreshed["refreshToken"], session["refreshToken"]);
+}

@@ -87,11 +87,11 @@ fn view(
     own: Option<&ActivityRules>,
     for_activity: bool,
 ) -> Result<DeadlineRulesView, ApiError> {
-    let effective = deadline_rules::effective(kind, own)?;
+    let effective = deadline_rules::effective(kind, own);
     let written = match (for_activity, own) {
-        (true, Some(own)) => deadline_rules::written_of_activity(own)?,
+        (true, Some(own)) => deadline_rules::written_of_activity(own),
         (true, None) => RulesInput::default(),
-        (false, _) => deadline_rules::written_of_kind(kind)?,
+        (false, _) => deadline_rules::written_of_kind(kind),
     };
     Ok(DeadlineRulesView {
         runs_on: effective.runs_on.into(),

@@ -14,7 +14,6 @@ pub use refusal::AccountRefusal;
 pub use persistence::accounts::{AccountFilter, AccountWithDossier};
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::accounts::password::PasswordPolicy;
 use domain::accounts::throttle::ThrottlePolicy;
@@ -23,6 +22,7 @@ use domain::accounts::{
     may_disable, may_enable, status_when_enabled,
 };
 use persistence::accounts::{self, Account, NewAccount};
+use persistence::write_transaction;
 use persistence::{AnyConnection, DbError, DbPool, utc};
 
 use self::throttling::Counter;
@@ -194,7 +194,7 @@ pub fn activate(
                     )]));
                 }
             };
-            pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
+            write_transaction::<_, UseCaseError, _>(&mut *pool.get()?, |conn| {
                 if !accounts::use_token(conn, found.id, now)? {
                     return Err(AccountRefusal::InvalidToken.into());
                 }
@@ -212,7 +212,7 @@ fn send_activation(
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     let invited = account.password_hash.is_none();
-    conn.transaction::<_, UseCaseError, _>(|conn| {
+    write_transaction::<_, UseCaseError, _>(conn, |conn| {
         email_link(
             conn,
             rules,
@@ -316,7 +316,7 @@ pub fn request_password_reset(
     else {
         return Ok(());
     };
-    conn.transaction::<_, UseCaseError, _>(|conn| {
+    write_transaction::<_, UseCaseError, _>(conn, |conn| {
         email_link(
             conn,
             rules,
@@ -361,7 +361,7 @@ pub fn reset_password(
                 return Err(UseCaseError::Invalid(errors));
             }
             let hash = passwords::hash(password)?;
-            pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
+            write_transaction::<_, UseCaseError, _>(&mut *pool.get()?, |conn| {
                 if !accounts::use_token(conn, found.id, now)? {
                     return Err(AccountRefusal::InvalidToken.into());
                 }
@@ -394,7 +394,7 @@ pub fn change_password(
         return Err(UseCaseError::Invalid(errors));
     }
     let hash = passwords::hash(password)?;
-    pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
+    write_transaction::<_, UseCaseError, _>(&mut *pool.get()?, |conn| {
         accounts::set_password_hash(conn, account.id, &hash, now)?;
         accounts::revoke_sessions(conn, account.id, Some(session_id), "password_changed", now)?;
         templates::password_changed(&account.email, &account.first_name, now).queue(conn, now)?;
@@ -447,7 +447,7 @@ pub fn request_email_change(
     })?;
     let account = check_current_password(pool, rules, account_id, current_password, now)?;
     let purpose = TokenPurpose::EmailChange;
-    pool.get()?.transaction::<_, UseCaseError, _>(|conn| {
+    write_transaction::<_, UseCaseError, _>(&mut *pool.get()?, |conn| {
         email_link(
             conn,
             rules,
@@ -490,7 +490,7 @@ pub fn confirm_email_change(
                 .new_email
                 .clone()
                 .ok_or(AccountRefusal::InvalidToken)?;
-            let result = conn.transaction::<_, UseCaseError, _>(|conn| {
+            let result = write_transaction::<_, UseCaseError, _>(conn, |conn| {
                 if !accounts::use_token(conn, found.id, now)? {
                     return Err(AccountRefusal::InvalidToken.into());
                 }
@@ -634,7 +634,7 @@ pub fn disable(
 ) -> Outcome<AccountWithDossier> {
     let account = accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?;
     may_disable(actor, party(&account)?)?;
-    conn.transaction::<_, UseCaseError, _>(|conn| {
+    write_transaction::<_, UseCaseError, _>(conn, |conn| {
         accounts::set_status(conn, account.id, AccountStatus::Disabled, now)?;
         accounts::revoke_sessions(conn, account.id, None, "disabled", now)?;
         Ok(())

@@ -2,7 +2,7 @@
 //! Run by `espace-familles purge` (a daily cron job in production).
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::Connection;
+use persistence::write_transaction;
 use persistence::{
     AnyConnection, accounts, audit, dossiers::documents, dossiers::imports, dossiers::requests,
     notifications, notifications::outbox,
@@ -35,7 +35,7 @@ pub fn purge(
     now: DateTime<Utc>,
 ) -> Outcome<Purged> {
     let days = |n: i64| now - Duration::days(n);
-    let (purged, keys) = conn.transaction(|conn| {
+    let (purged, keys) = write_transaction(conn, |conn| {
         // Writes come after reads: take SQLite's write lock first (see lock_for_writing).
         persistence::planning::lock_for_writing(conn)?;
         let old_documents =

@@ -1,10 +1,10 @@
 //! Signing in and out: sessions, rotating refresh tokens, access tokens.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use domain::accounts::throttle::ThrottlePolicy;
 use domain::accounts::{AccountStatus, Lifetimes};
 use persistence::accounts::{self, Account};
+use persistence::write_transaction;
 use persistence::{AnyConnection, DbPool, utc};
 
 use crate::auth::JwtKeys;
@@ -96,7 +96,7 @@ fn open_session(
     let session_end = lifetimes.session_end(now, remember_me);
     let refresh_end = lifetimes.refresh_end(now, remember_me, session_end);
     let refresh_token = secrets::new_secret();
-    let session_id = conn.transaction::<_, UseCaseError, _>(|conn| {
+    let session_id = write_transaction::<_, UseCaseError, _>(conn, |conn| {
         let session_id = accounts::create_session(conn, account.id, remember_me, now, session_end)?;
         accounts::add_refresh_token(
             conn,
@@ -130,7 +130,7 @@ pub fn refresh(
     let digest = secrets::digest(refresh_token);
     let new_token = secrets::new_secret();
     // The transaction commits a revocation even when the answer is a refusal.
-    let decided = conn.transaction::<_, UseCaseError, _>(|conn| {
+    let decided = write_transaction::<_, UseCaseError, _>(conn, |conn| {
         let Some((token, session)) = accounts::find_refresh_token(conn, &digest)? else {
             return Ok(Err(AccountRefusal::InvalidRefreshToken));
         };

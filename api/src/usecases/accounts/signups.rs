@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use domain::accounts::password::PasswordPolicy;
 use domain::accounts::throttle::ThrottlePolicy;
@@ -13,6 +12,7 @@ use domain::accounts::{
 };
 use persistence::accounts::signups::{self, PersonalDetails, SignupDraft};
 use persistence::accounts::{self, NewAccount};
+use persistence::write_transaction;
 use persistence::{AnyConnection, DbError, DbPool, accounts::legal, dossiers, utc};
 
 use crate::adapters::email::templates;
@@ -426,7 +426,7 @@ pub fn confirm(
     now: DateTime<Utc>,
 ) -> Outcome<(String, DateTime<Utc>)> {
     let valid_until = now + rules.lifetimes.token(TokenPurpose::Activation);
-    let result = conn.transaction::<_, UseCaseError, _>(|conn| {
+    let result = write_transaction::<_, UseCaseError, _>(conn, |conn| {
         let draft = live(conn, id, now)?;
         if !progress(conn, &draft)?.is_complete() {
             return Err(AccountRefusal::SignupIncomplete.into());

@@ -6,12 +6,12 @@
 pub use persistence::activities::baskets::{Basket, BasketItem};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use diesel::Connection;
 pub use domain::activities::{BasketStatus, PaymentResult, WeekWaitlistStatus};
 use domain::activities::{HolidayWeek, RegistrationMode, holiday_weeks, places_left, unit_price};
 use domain::calendar::{HolidayRegion, french_date, french_instant};
 use persistence::activities::baskets;
 use persistence::activities::{Activity, Group};
+use persistence::write_transaction;
 use persistence::{AnyConnection, activities, dossiers::children};
 
 use crate::problem::FieldError;
@@ -136,7 +136,9 @@ fn open_basket(
         if let Some(id) = baskets::claim_open(conn, dossier_id, now)? {
             return baskets::find(conn, id, None)?.ok_or_else(|| gone("basket"));
         }
-        let opened = conn.transaction(|conn| baskets::open(conn, dossier_id, account_id, now));
+        let opened = write_transaction(conn, |conn| {
+            baskets::open(conn, dossier_id, account_id, now)
+        });
         if let Ok(id) = opened {
             return baskets::find(conn, id, None)?.ok_or_else(|| gone("basket"));
         }
@@ -159,7 +161,7 @@ pub fn current(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Outcome<BasketRecord> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let basket = open_basket(conn, dossier_id, account_id, now)?;
         record(conn, basket)
     })
@@ -225,7 +227,7 @@ pub fn add_item(
         return Err(ActivityRefusal::AlreadyRegistered.into());
     }
     let days = i32::try_from(week.days.len()).map_err(|e| UseCaseError::Internal(e.into()))?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let basket = open_basket(conn, dossier_id, account_id, now)?;
         baskets::add_item(
             conn,
@@ -284,7 +286,7 @@ pub fn checkout(
     }
     let basket = baskets::open_of(conn, dossier_id)?.ok_or(ActivityRefusal::BasketEmpty)?;
     let reference = uuid::Uuid::new_v4().simple().to_string();
-    let held = conn.transaction(|conn| {
+    let held = write_transaction(conn, |conn| {
         // The claim comes first: a second checkout of the basket finds it taken.
         if !baskets::hold(
             conn,
@@ -346,7 +348,7 @@ pub fn settle(
     // Paid after its places went back (its hold ran out, or an earlier attempt was
     // refused or abandoned): the weeks are taken again if they are still free.
     if basket.status.gave_places_back() && result == PaymentResult::Paid {
-        let retaken = conn.transaction(|conn| {
+        let retaken = write_transaction(conn, |conn| {
             if !baskets::set_status(conn, basket.id, basket.status, BasketStatus::Paid, now)? {
                 return Ok::<_, UseCaseError>(false);
             }
@@ -381,7 +383,7 @@ pub fn settle(
         }
     }
     let to = BasketStatus::after_payment(result);
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if baskets::set_status(conn, basket.id, BasketStatus::Held, to, now)? {
             if result == PaymentResult::Paid {
                 baskets::close_offer(conn, basket.id, WeekWaitlistStatus::Taken)?;
@@ -548,7 +550,7 @@ pub fn release_expired(
 ) -> Outcome<usize> {
     let mut released = 0;
     for basket in baskets::expired_holds(conn, now)? {
-        let done = conn.transaction(|conn| {
+        let done = write_transaction(conn, |conn| {
             if baskets::set_status(
                 conn,
                 basket.id,

@@ -10,10 +10,10 @@ pub use refusal::ActivityRefusal;
 pub use persistence::activities::{ActivityFields, ActivityKind, Group, NewUnit, Unit};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use domain::activities::{Eligibility, check_eligibility, unit_price};
 use domain::dossiers::SchoolLevel;
 use persistence::activities::{self, Activity};
+use persistence::write_transaction;
 use persistence::{AnyConnection, dossiers::children, dossiers::quotients};
 
 use crate::usecases::dossiers::gone;
@@ -68,7 +68,7 @@ pub fn create(
     input: &ActivityInput,
     now: DateTime<Utc>,
 ) -> Outcome<ActivityRecord> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         check_kind(conn, input.fields.kind_id)?;
         let id = activities::insert(conn, &input.fields, now)?;
         activities::replace_units(conn, id, &input.units)?;
@@ -87,7 +87,7 @@ pub fn update(
     input: &ActivityInput,
     now: DateTime<Utc>,
 ) -> Outcome<ActivityRecord> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !activities::update(conn, id, version, &input.fields, now)? {
             return Err(match activities::find(conn, id)? {
                 None => CommonRefusal::NotFound,
@@ -131,7 +131,7 @@ pub fn update_group(
     capacity: i32,
     now: DateTime<Utc>,
 ) -> Outcome<Group> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let below_weeks = persistence::activities::baskets::most_taken_week(conn, id)? > capacity;
         if below_weeks || !activities::update_group(conn, id, name, capacity)? {
             activities::find_group(conn, id)?.ok_or(CommonRefusal::NotFound)?;

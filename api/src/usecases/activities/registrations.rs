@@ -4,7 +4,6 @@
 //! fail); the unique index keeps one live registration per child and activity.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use domain::activities::{
     RegistrationAsk, RegistrationMode, RegistrationProblem, RegistrationStatus, Transition,
     check_request, on_request, transition,
@@ -12,6 +11,7 @@ use domain::activities::{
 use domain::dossiers::DocumentKind;
 use persistence::activities::registrations::{self, NewRegistration, Registration};
 use persistence::activities::{Activity, Group};
+use persistence::write_transaction;
 use persistence::{AnyConnection, activities, dossiers::children, dossiers::documents};
 
 use crate::problem::FieldError;
@@ -171,55 +171,54 @@ pub fn register(
     let all_groups = activities::groups_of(conn, activity.id)?;
     let (entry, groups) = check(conn, request, &activity, &all_groups, today)?;
     let mode = activity.mode;
-    let (registration, group) = conn
-        .transaction(|conn| {
-            let mut group = &groups[0];
-            let mut placed = false;
-            if mode == RegistrationMode::Automatic {
-                for candidate in &groups {
-                    if activities::take_place(conn, candidate.id)? {
-                        group = candidate;
-                        placed = true;
-                        break;
-                    }
+    let (registration, group) = write_transaction(conn, |conn| {
+        let mut group = &groups[0];
+        let mut placed = false;
+        if mode == RegistrationMode::Automatic {
+            for candidate in &groups {
+                if activities::take_place(conn, candidate.id)? {
+                    group = candidate;
+                    placed = true;
+                    break;
                 }
             }
-            let new = NewRegistration {
-                activity_id: request.activity_id,
-                child_id: request.child_id,
-                dossier_id: request.dossier_id,
-                group_id: group.id,
-                status: on_request(mode, placed),
-                entry_date: entry,
-                health_form_id: request.health_form_id,
-                requested_by: Some(request.account_id),
-            };
-            registrations::insert(conn, &new, now)
-                .map_err(crate::usecases::unique_as(
-                    ActivityRefusal::AlreadyRegistered,
-                ))
-                .map(|id| (id, new, group.name.clone()))
-        })
-        .map(|(id, new, group)| {
-            // What was just written, without reading it back (the rush's hot path).
-            let stamp = persistence::db_time(now);
-            let registration = Registration {
-                id,
-                activity_id: new.activity_id,
-                child_id: new.child_id,
-                dossier_id: new.dossier_id,
-                group_id: new.group_id,
-                status: new.status,
-                entry_date: new.entry_date,
-                health_form_id: new.health_form_id,
-                reason: None,
-                requested_by: new.requested_by,
-                decided_by: None,
-                created_at: stamp,
-                updated_at: stamp,
-            };
-            (registration, group)
-        })?;
+        }
+        let new = NewRegistration {
+            activity_id: request.activity_id,
+            child_id: request.child_id,
+            dossier_id: request.dossier_id,
+            group_id: group.id,
+            status: on_request(mode, placed),
+            entry_date: entry,
+            health_form_id: request.health_form_id,
+            requested_by: Some(request.account_id),
+        };
+        registrations::insert(conn, &new, now)
+            .map_err(crate::usecases::unique_as(
+                ActivityRefusal::AlreadyRegistered,
+            ))
+            .map(|id| (id, new, group.name.clone()))
+    })
+    .map(|(id, new, group)| {
+        // What was just written, without reading it back (the rush's hot path).
+        let stamp = persistence::db_time(now);
+        let registration = Registration {
+            id,
+            activity_id: new.activity_id,
+            child_id: new.child_id,
+            dossier_id: new.dossier_id,
+            group_id: new.group_id,
+            status: new.status,
+            entry_date: new.entry_date,
+            health_form_id: new.health_form_id,
+            reason: None,
+            requested_by: new.requested_by,
+            decided_by: None,
+            created_at: stamp,
+            updated_at: stamp,
+        };
+        (registration, group)
+    })?;
     let position = if registration.status == RegistrationStatus::Waitlisted {
         Some(registrations::waitlist_position(conn, &registration)?)
     } else {
@@ -254,7 +253,7 @@ pub fn decide(
     let from = status_of(&current)?;
     let to =
         transition(from, decision.action).ok_or(ActivityRefusal::RegistrationAlreadyDecided)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if to.holds_place() && !activities::take_place(conn, current.group_id)? {
             return Err(UseCaseError::from(ActivityRefusal::ActivityFull));
         }
@@ -299,7 +298,7 @@ pub fn cancel(
     let from = status_of(&current)?;
     let to =
         transition(from, Transition::Cancel).ok_or(ActivityRefusal::RegistrationAlreadyDecided)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !registrations::set_status(conn, id, from, to, None, Some(actor_id), now)? {
             return Err(UseCaseError::from(
                 ActivityRefusal::RegistrationAlreadyDecided,

@@ -4,12 +4,12 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
-use diesel::Connection;
 pub use domain::billing::PaymentMethod;
 use domain::billing::{self, InvoiceStatus};
 use persistence::billing::{
     self as store, CreditNote, Invoice, InvoiceFilter, InvoiceLine, NewPayment, Payment,
 };
+use persistence::write_transaction;
 use persistence::{AnyConnection, db_time, utc};
 
 use crate::usecases::notifications::notice_data::{NoticeData, PaymentReceivedData};
@@ -220,7 +220,7 @@ pub fn record_payment(
     portal: &str,
     now: DateTime<Utc>,
 ) -> Outcome<(Payment, bool)> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         persistence::planning::lock_for_writing(conn)?;
         let invoice =
             store::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
@@ -293,7 +293,7 @@ pub fn issue_credit_note(
 ) -> Outcome<CreditNote> {
     let year = now.with_timezone(&zone).year();
     store::ensure_counter(conn, "credit_note", year)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         // First: the counter's update takes the write lock (SQLite) and the row lock.
         let n = store::take_numbers(conn, "credit_note", year, 1)?;
         let invoice =

@@ -21,10 +21,10 @@ pub use persistence::billing::{
     BillingRun, CreditNote, Invoice, InvoiceFilter, InvoiceLine, Payment,
 };
 
+use persistence::write_transaction;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use diesel::Connection;
 use domain::activities::{PriceBracket, RegistrationMode, unit_price};
 use domain::billing::{self, BillableKind, BillingRunStatus, Entry, Line};
 use domain::calendar::french_date;
@@ -263,7 +263,7 @@ pub fn start(
     lease: Duration,
     now: DateTime<Utc>,
 ) -> Outcome<(BillingRun, bool)> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         persistence::planning::lock_for_writing(conn)?;
         if let Some(running) = store::running_of(conn, month)? {
             if running.lease_until > db_time(now) {
@@ -352,7 +352,7 @@ fn write_chunk(
 ) -> Outcome<()> {
     let issued_on = issuing.on;
     let year = issued_on.year();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let count = i64::try_from(chunk.len()).unwrap_or(i64::MAX);
         let first = store::take_numbers(conn, "invoice", year, count)?;
         let created_at = db_time(now);

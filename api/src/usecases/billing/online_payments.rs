@@ -5,12 +5,12 @@
 pub use persistence::billing::online_payments::OnlinePayment;
 
 use chrono::{DateTime, Datelike, Utc};
-use diesel::Connection;
 use domain::activities::BasketStatus;
 pub use domain::billing::OnlinePaymentStatus;
 use domain::billing::{PaymentMethod, PaymentProvider, payfip};
 use persistence::billing::online_payments::{self as store, NewOnlinePayment, Target};
 use persistence::billing::{self as bills, NewPayment};
+use persistence::write_transaction;
 use persistence::{AnyConnection, accounts, db_time};
 
 use crate::usecases::notifications::notice_data::{NoticeData, PaymentRefusedData};
@@ -64,7 +64,7 @@ pub fn open_for_invoice(
         };
     }
     let refdet = payfip::invoice_refdet(&invoice.number);
-    let created = conn.transaction(|conn| {
+    let created = write_transaction(conn, |conn| {
         let target = Target::Invoice(invoice_id);
         store::lock_target(conn, target)?;
         if let Some(live) = store::pending_for(conn, target, now - idop_lifetime())? {
@@ -165,7 +165,7 @@ pub fn open_for_basket(
         };
     }
     let refdet = payfip::basket_refdet(basket_id);
-    let created = conn.transaction(|conn| {
+    let created = write_transaction(conn, |conn| {
         let target = Target::Basket(basket_id);
         store::lock_target(conn, target)?;
         if let Some(live) = store::pending_for(conn, target, now - idop_lifetime())? {
@@ -269,7 +269,7 @@ pub fn settle(
         Ending::Abandoned => OnlinePaymentStatus::Abandoned,
         Ending::Mismatch => OnlinePaymentStatus::Failed,
     };
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !store::set_status(
             conn,
             payment.id,

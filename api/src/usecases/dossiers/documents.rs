@@ -4,10 +4,10 @@
 pub use persistence::dossiers::documents::Document;
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use domain::dossiers::{DocumentKind, DocumentOrigin, FileType, safe_file_name};
 use persistence::audit::{self, NewAuditEntry};
 use persistence::dossiers::documents::{self, NewDocument};
+use persistence::write_transaction;
 use persistence::{AnyConnection, dossiers, dossiers::children};
 
 use crate::adapters::storage::FileStore;
@@ -66,7 +66,7 @@ pub fn upload(
         storage_key: stored.key.clone(),
         uploaded_by: Some(upload.uploaded_by),
     };
-    let written = conn.transaction(|conn| {
+    let written = write_transaction(conn, |conn| {
         let id = documents::insert(conn, &new, now)?;
         documents::find(conn, id, None)?.ok_or_else(|| gone("document"))
     });
@@ -103,7 +103,7 @@ pub fn content(
     dossier_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Outcome<(Document, Vec<u8>)> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let document = documents::find(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         let holds_health = document.kind.holds_health_data();
         if actor.is_staff && holds_health {

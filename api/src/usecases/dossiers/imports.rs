@@ -4,10 +4,10 @@
 
 pub use persistence::dossiers::imports::DossierImport;
 
+use persistence::write_transaction;
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use domain::dossiers::import::{self, HeaderProblem, ImportPlan, RowOutcome, RowProblem};
 use persistence::AnyConnection;
 use persistence::dossiers::children::{self, ChildFields};
@@ -234,7 +234,7 @@ pub fn confirm(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Outcome<DossierImport> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         // The claim comes first: a second confirmation finds the import taken (and
         // on SQLite waits for the write lock instead of failing on a stale read).
         if !imports::mark_imported(conn, id, now)? {

@@ -15,10 +15,10 @@ pub use persistence::dossiers::{
     Contact, ContactDetails, DossierFields, Guardian, NewContact, NewGuardian,
 };
 
+use persistence::write_transaction;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use domain::dossiers::{ContactField, QuotientPeriod, RequestKind};
 use persistence::audit::{self, NewAuditEntry};
 use persistence::dossiers::children;
@@ -87,7 +87,7 @@ pub fn create(
     input: &DossierInput,
     now: DateTime<Utc>,
 ) -> Outcome<DossierRecord> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let id = dossiers::create(conn, &input.fields, now).map_err(crate::usecases::unique_as(
             DossierRefusal::DossierNumberTaken,
         ))?;
@@ -105,7 +105,7 @@ pub fn update(
     input: &DossierInput,
     now: DateTime<Utc>,
 ) -> Outcome<DossierRecord> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !dossiers::update(conn, id, version, &input.fields, now).map_err(
             crate::usecases::unique_as(DossierRefusal::DossierNumberTaken),
         )? {
@@ -127,7 +127,7 @@ pub fn add_child(
     fields: &ChildFields,
     now: DateTime<Utc>,
 ) -> Outcome<Child> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         let id = children::insert(conn, dossier_id, fields, now)?;
         children::find(conn, id, None)?.ok_or_else(|| gone("child"))
@@ -146,7 +146,7 @@ pub fn update_child(
     fields: &ChildFields,
     now: DateTime<Utc>,
 ) -> Outcome<Child> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !children::update(conn, id, version, fields, now)? {
             return Err(missing_or_moved(conn, id)?.into());
         }
@@ -172,7 +172,7 @@ pub fn health(
     dossier_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Outcome<(Child, HealthFields)> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let child = children::find(conn, child_id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         let health = children::health(conn, child_id)?;
         if actor.is_staff {
@@ -200,7 +200,7 @@ pub fn update_health(
     health: &HealthFields,
     now: DateTime<Utc>,
 ) -> Outcome<(Child, HealthFields)> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !children::update_health(conn, child_id, version, health, now)? {
             return Err(missing_or_moved(conn, child_id)?.into());
         }
@@ -237,7 +237,7 @@ pub fn record_quotient(
     input: &QuotientInput,
     now: DateTime<Utc>,
 ) -> Outcome<FamilyQuotient> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         insert_quotient(conn, actor, dossier_id, input, now)
     })
@@ -449,7 +449,7 @@ pub fn change_contact_details(
     details: &ContactDetails,
     now: DateTime<Utc>,
 ) -> Outcome<ContactChange> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let dossier = dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
         let current = ContactDetails::from(&dossier);
         let changed = changed_fields(&current, details);

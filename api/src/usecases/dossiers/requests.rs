@@ -2,11 +2,11 @@
 //! queue and decide; both sides are told by email, in the same transaction.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use domain::dossiers::{DocumentKind, RequestDecision, RequestKind, RequestStatus};
 use persistence::dossiers::ContactDetails;
 use persistence::dossiers::documents::Document;
 use persistence::dossiers::requests::{self, Request};
+use persistence::write_transaction;
 use persistence::{AnyConnection, accounts, city, dossiers, dossiers::documents};
 
 use crate::adapters::email::templates;
@@ -113,7 +113,7 @@ pub fn file(
     new: &NewRequest,
     now: DateTime<Utc>,
 ) -> Outcome<RequestRecord> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let request = file_request(conn, frontend_url, new, now)?;
         with_dossier(conn, request)
     })
@@ -194,7 +194,7 @@ pub fn decide(
         (true, RequestKind::FamilyQuotient, quotient) => quotient,
         _ => None,
     };
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         // The claim comes first: of two agents deciding at once, the second finds
         // the request decided (and on SQLite waits for the write lock instead of
         // failing on a stale read).

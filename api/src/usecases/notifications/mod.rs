@@ -8,6 +8,7 @@ pub mod webhooks;
 
 pub use persistence::notifications::Notification;
 
+use persistence::write_transaction;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -195,8 +196,7 @@ pub fn set_preferences(
     account_id: i64,
     choices: &[(NoticeKind, bool)],
 ) -> Outcome<Vec<(NoticeKind, bool)>> {
-    use diesel::Connection;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         for (kind, email) in choices {
             store::set_preference(conn, account_id, kind.as_str(), *email)?;
         }

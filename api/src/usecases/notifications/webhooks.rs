@@ -5,11 +5,11 @@ pub use persistence::notifications::webhooks::{Attempt, Endpoint};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 pub use domain::notifications::DeliveryStatus;
 use domain::notifications::NoticeKind;
 use persistence::AnyConnection;
 use persistence::notifications::webhooks::{self as store, Delivery, EndpointFields};
+use persistence::write_transaction;
 
 use crate::adapters::outbound;
 use crate::config::WebhookTargets;
@@ -89,7 +89,7 @@ pub fn create(
 ) -> Outcome<Endpoint> {
     let fields = input.fields(targets)?;
     let secret = new_secret()?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let id = store::insert_endpoint(conn, &fields, &secret, now)?;
         get(conn, id)
     })
@@ -103,7 +103,7 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Outcome<Endpoint> {
     let fields = input.fields(targets)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !store::update_endpoint(conn, id, &fields, now)? {
             return Err(CommonRefusal::NotFound.into());
         }
@@ -121,7 +121,7 @@ pub fn rotate_secret(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> O
 }
 
 pub fn delete(conn: &mut AnyConnection, id: i64) -> Outcome<()> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !store::delete_endpoint(conn, id)? {
             return Err(CommonRefusal::NotFound.into());
         }

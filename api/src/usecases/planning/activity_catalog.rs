@@ -50,7 +50,7 @@ impl ActivityCatalog {
             match read.get_mut(&activity.id) {
                 Some(known) => known.2.push(unit),
                 None => {
-                    let rules = deadline_rules::effective(&kind, own.as_ref())?;
+                    let rules = deadline_rules::effective(&kind, own.as_ref());
                     read.insert(activity.id, (activity, rules, vec![unit]));
                 }
             }

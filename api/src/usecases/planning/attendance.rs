@@ -5,10 +5,10 @@
 pub use persistence::planning::attendance::Attendance;
 
 use domain::planning::BookingStatus;
+use persistence::write_transaction;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use domain::planning::AttendanceStatus;
 use persistence::dossiers::children::Child;
 use persistence::planning::attendance;
@@ -66,7 +66,7 @@ pub fn record(
             )
         });
     }
-    Ok(conn.transaction(|conn| {
+    Ok(write_transaction(conn, |conn| {
         attendance::record(
             conn,
             (child_id, unit_id, day, child.dossier_id),

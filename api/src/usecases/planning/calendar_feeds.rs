@@ -2,8 +2,8 @@
 //! link (only its SHA-256 is kept), replaced or revoked by the family at will.
 
 use chrono::{DateTime, Days, NaiveDateTime, NaiveTime, Utc};
-use diesel::Connection;
 use domain::planning::paris_instant;
+use persistence::write_transaction;
 use persistence::{AnyConnection, dossiers::children, planning::calendar_feeds};
 
 use crate::auth::secrets;
@@ -21,7 +21,9 @@ pub fn create(
     children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
     let secret = secrets::new_secret();
     let digest = secrets::digest(&secret);
-    conn.transaction(|conn| calendar_feeds::replace(conn, child_id, &digest, now))?;
+    write_transaction(conn, |conn| {
+        calendar_feeds::replace(conn, child_id, &digest, now)
+    })?;
     Ok(secret)
 }
 

@@ -1,10 +1,10 @@
 //! Changing a planning: the family's draft (ticked days kept on the server until
 //! validated), its validation in one transaction, and agents' direct changes.
 
+use persistence::write_transaction;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use diesel::Connection;
 use persistence::audit::{self, NewAuditEntry};
 use persistence::planning::{self as store, NewBooking, PendingChange};
 use persistence::{AnyConnection, DbError};
@@ -193,7 +193,7 @@ pub fn add_to_draft(
     patterns: &[Pattern],
     now: DateTime<Utc>,
 ) -> Outcome<DraftUpdate> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         store::lock_for_writing(conn)?;
         own_children(conn, dossier_id, changes, patterns)?;
         let all = expand(conn, dossier_id, changes, patterns)?;
@@ -296,7 +296,7 @@ fn apply(
 /// Applies every change of the draft the rules allow at `now`, in one transaction,
 /// reports the others, and empties the draft.
 pub fn validate(conn: &mut AnyConnection, dossier_id: i64, now: DateTime<Utc>) -> Outcome<Applied> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let pending = store::claim_draft(conn, dossier_id)?;
         let mut outcome = Applied::default();
         let mut changes: Vec<Change> = pending.iter().map(as_change).collect();
@@ -336,7 +336,7 @@ pub fn agent_changes(
     patterns: &[Pattern],
     now: DateTime<Utc>,
 ) -> Outcome<Applied> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         store::lock_for_writing(conn)?;
         let (dossier_id, _) = plan::children_of(conn, Viewer::Agent, Some(child_id))?;
         let mut all = expand(conn, dossier_id, changes, patterns)?;

@@ -4,10 +4,10 @@
 pub use persistence::planning::deadline_rules::{ActivityRules, KindRules};
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
-use diesel::Connection;
 use domain::planning::{self, DeadlineRule, RunsOn, TimeUnit, WrittenRules};
 use persistence::planning::deadline_rules::{self as store};
-use persistence::{AnyConnection, DbError, activities};
+use persistence::write_transaction;
+use persistence::{AnyConnection, activities};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -193,61 +193,44 @@ impl Rule {
 
 pub use domain::planning::EffectiveRules;
 
-/// A rule as stored (the JSON the city wrote), read back; one that does not read is
-/// an error naming it, never a default.
-fn read_rule(stored: Option<&str>) -> Result<Option<Rule>, DbError> {
-    stored
-        .map(|json| {
-            serde_json::from_str::<Rule>(json)
-                .map_err(|e| DbError::Stored(format!("deadline rule {json:?}: {e}")))
-        })
-        .transpose()
-}
-
 /// What a kind's row holds: its own booking and change rules.
-pub fn written_of_kind(kind: &KindRules) -> Result<RulesInput, DbError> {
-    Ok(RulesInput {
+pub fn written_of_kind(kind: &KindRules) -> RulesInput {
+    RulesInput {
         runs_on: None,
-        booking: read_rule(kind.booking_rule.as_deref())?,
-        change: read_rule(kind.change_rule.as_deref())?,
-    })
+        booking: kind.booking_rule.as_ref().map(Rule::from),
+        change: kind.change_rule.as_ref().map(Rule::from),
+    }
 }
 
 /// What an activity's own row holds.
-pub fn written_of_activity(own: &ActivityRules) -> Result<RulesInput, DbError> {
-    Ok(RulesInput {
-        runs_on: own
-            .runs_on
-            .as_deref()
-            .map(|r| {
-                r.parse()
-                    .map_err(|_| DbError::Stored(format!("runs on {r:?}")))
-            })
-            .transpose()?,
-        booking: read_rule(own.booking_rule.as_deref())?,
-        change: read_rule(own.change_rule.as_deref())?,
-    })
+pub fn written_of_activity(own: &ActivityRules) -> RulesInput {
+    RulesInput {
+        runs_on: own.runs_on,
+        booking: own.booking_rule.as_ref().map(Rule::from),
+        change: own.change_rule.as_ref().map(Rule::from),
+    }
 }
 
 /// The kind's rules: as the city set them, else the guide's.
-pub fn of_kind(kind: &KindRules) -> Result<(DeadlineRule, DeadlineRule), DbError> {
-    let rules = effective(kind, None)?;
-    Ok((rules.booking, rules.change))
+pub fn of_kind(kind: &KindRules) -> (DeadlineRule, DeadlineRule) {
+    let rules = effective(kind, None);
+    (rules.booking, rules.change)
 }
 
 /// The rules that apply to an activity of `kind` with its own settings `own`
 /// (`domain::planning::effective_rules` decides).
-pub fn effective(kind: &KindRules, own: Option<&ActivityRules>) -> Result<EffectiveRules, DbError> {
-    let written_kind = written_of_kind(kind)?.decided();
-    let written_own = match own {
-        Some(own) => written_of_activity(own)?.decided(),
-        None => WrittenRules::default(),
+pub fn effective(kind: &KindRules, own: Option<&ActivityRules>) -> EffectiveRules {
+    let written_kind = WrittenRules {
+        runs_on: None,
+        booking: kind.booking_rule.clone(),
+        change: kind.change_rule.clone(),
     };
-    Ok(planning::effective_rules(
-        &kind.code,
-        &written_kind,
-        &written_own,
-    ))
+    let written_own = own.map_or_else(WrittenRules::default, |own| WrittenRules {
+        runs_on: own.runs_on,
+        booking: own.booking_rule.clone(),
+        change: own.change_rule.clone(),
+    });
+    planning::effective_rules(&kind.code, &written_kind, &written_own)
 }
 
 /// Rules a city writes: each `None` falls back (activity → kind → guide).
@@ -284,12 +267,6 @@ impl RulesInput {
     }
 }
 
-fn to_json(rule: Option<&Rule>) -> Outcome<Option<String>> {
-    rule.map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| UseCaseError::Internal(e.into()))
-}
-
 /// Sets a kind's rules and returns what now applies to its activities.
 pub fn set_for_kind(
     conn: &mut AnyConnection,
@@ -297,13 +274,17 @@ pub fn set_for_kind(
     input: &RulesInput,
 ) -> Outcome<(KindRules, (DeadlineRule, DeadlineRule))> {
     input.check()?;
-    let booking = to_json(input.booking.as_ref())?;
-    let change = to_json(input.change.as_ref())?;
-    if !store::set_kind(conn, kind_id, booking.as_deref(), change.as_deref())? {
+    let written = input.decided();
+    if !store::set_kind(
+        conn,
+        kind_id,
+        written.booking.as_ref(),
+        written.change.as_ref(),
+    )? {
         return Err(CommonRefusal::NotFound.into());
     }
     let kind = store::of_kind(conn, kind_id)?.ok_or(CommonRefusal::NotFound)?;
-    let rules = of_kind(&kind)?;
+    let rules = of_kind(&kind);
     Ok((kind, rules))
 }
 
@@ -326,11 +307,14 @@ pub fn set_for_activity(
 ) -> Outcome<(KindRules, Option<ActivityRules>)> {
     input.check()?;
     activities::find(conn, activity_id)?.ok_or(CommonRefusal::NotFound)?;
+    let written = input.decided();
     let own = ActivityRules {
-        runs_on: input.runs_on.map(|r| r.as_str().to_owned()),
-        booking_rule: to_json(input.booking.as_ref())?,
-        change_rule: to_json(input.change.as_ref())?,
+        runs_on: written.runs_on,
+        booking_rule: written.booking,
+        change_rule: written.change,
     };
-    conn.transaction(|conn| store::set_activity(conn, activity_id, &own, now))?;
+    write_transaction(conn, |conn| {
+        store::set_activity(conn, activity_id, &own, now)
+    })?;
     of_activity(conn, activity_id)
 }

@@ -4,11 +4,11 @@
 //! often the job runs and on however many servers.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::Connection;
 use domain::calendar::french_instant;
 use domain::notifications::NoticeKind;
 use domain::planning::{Calendar, ChangeWindow, booking_windows};
 use persistence::activities::Activity;
+use persistence::write_transaction;
 use persistence::{
     AnyConnection, activities, activities::registrations, planning::calendar,
     planning::deadline_rules as rules_store,
@@ -64,7 +64,7 @@ fn windows_of(
         return Ok(Vec::new());
     };
     let own = rules_store::of_activity(conn, activity.id)?;
-    let rules = deadline_rules::effective(&kind, own.as_ref())?;
+    let rules = deadline_rules::effective(&kind, own.as_ref());
     let units = activities::units_of(conn, activity.id)?;
     let days = activity
         .starts_on
@@ -117,7 +117,7 @@ fn remind(
             ),
         )
     };
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let dossiers = registrations::accepted_dossiers(conn, activity.id)?;
         let notices: Vec<Notice> = dossiers
             .into_iter()

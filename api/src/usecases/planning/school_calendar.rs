@@ -3,11 +3,11 @@
 
 pub use persistence::planning::calendar::ClosureDay;
 
+use persistence::write_transaction;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection;
 use domain::calendar::{
     CalendarProblem, SchoolCalendarRow, SchoolHolidayPeriod, columns_for, french_date,
     school_year_span, zone_holiday_periods,
@@ -94,7 +94,9 @@ pub fn import(
             )
         })
         .collect();
-    conn.transaction(|conn| calendar::replace_school_years(conn, &rows, imported_by, now))?;
+    write_transaction(conn, |conn| {
+        calendar::replace_school_years(conn, &rows, imported_by, now)
+    })?;
     Ok(ImportOutcome {
         zone: settings.school_zone,
         academy,
@@ -171,7 +173,7 @@ pub fn close_day(
     planning_link: &str,
     now: DateTime<Utc>,
 ) -> Outcome<Closure> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         persistence::planning::lock_for_writing(conn)?;
         if let Some(id) = activity_id {
             activities::find(conn, id)?.ok_or(CommonRefusal::NotFound)?;
