@@ -3,10 +3,13 @@
 # 100 places. PostgreSQL: two API instances on one database; SQLite: one instance.
 # Checks: exactly 100 accepted, the rest waitlisted, no 5xx, all answered within
 # 3 s. Usage: bench/rush.sh [sqlite|postgres] [FAMILIES] [PLACES].
+# Environment: BIN=path to run that binary instead of building this checkout's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked -p api --bin espace-familles >/dev/null
-BIN=$(pwd)/target/release/espace-familles
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --locked -p api --bin espace-familles >/dev/null
+fi
+BIN=${BIN:-$(pwd)/target/release/espace-familles}
 WORK=$(mktemp -d)
 SECRET="rush-bench-secret-rush-bench-secret-0123456789"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
