@@ -197,6 +197,36 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// Sends `body` and reads the answer's JSON, after checking its status.
+    pub async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+        status: StatusCode,
+    ) -> Value {
+        json(self.send_json(method, path, token, body).await, status).await
+    }
+
+    /// Sends `body` and checks the answer is the problem `code` with `status`;
+    /// returns it.
+    pub async fn refused(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+        (status, code): (StatusCode, &str),
+    ) -> Value {
+        problem(
+            self.send_json(method, path, token, body).await,
+            status,
+            code,
+        )
+        .await
+    }
+
     /// How many of this app's exchanges were judged against the contract.
     pub fn exchanges_judged(&self) -> usize {
         self.judged.load(Ordering::Relaxed)

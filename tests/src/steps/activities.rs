@@ -45,17 +45,15 @@ pub async fn register(app: &TestApp, token: &str, child: i64, activity: &str) ->
         .clone();
     // The entry date the activity sets: its start, or today once it started.
     let body = json!({"activityId": offer["activity"]["id"]});
-    let registration = body_of(
-        app.send_json(
+    let registration = app
+        .exchange(
             Method::POST,
             &format!("/api/v1/children/{child}/registrations"),
             Some(token),
             &body,
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     assert_eq!(registration["status"], "accepted", "{registration}");
     offer["units"][0]["id"].as_i64().unwrap()
 }

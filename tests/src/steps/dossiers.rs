@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::{TestApp, json as body_of};
+use crate::TestApp;
 
 pub fn dossier_18() -> Value {
     json!({
@@ -19,17 +19,15 @@ pub fn dossier_18() -> Value {
 
 /// Creates dossier 18 with Luc, Eliot and Thomas; returns the dossier's id.
 pub async fn create_dossier_18(app: &TestApp, token: &str) -> i64 {
-    let created = body_of(
-        app.send_json(
+    let created = app
+        .exchange(
             Method::POST,
             "/api/v1/admin/dossiers",
             Some(token),
             &dossier_18(),
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     let id = created["id"].as_i64().unwrap();
     for (name, birth, level) in [
         ("Luc", "2023-03-14", "PS"),
@@ -38,14 +36,11 @@ pub async fn create_dossier_18(app: &TestApp, token: &str) -> i64 {
     ] {
         let child = json!({"firstName": name, "lastName": "TI", "birthDate": birth,
                            "school": "École Robespierre", "schoolLevel": level, "diet": "standard"});
-        body_of(
-            app.send_json(
-                Method::POST,
-                &format!("/api/v1/admin/dossiers/{id}/children"),
-                Some(token),
-                &child,
-            )
-            .await,
+        app.exchange(
+            Method::POST,
+            &format!("/api/v1/admin/dossiers/{id}/children"),
+            Some(token),
+            &child,
             StatusCode::CREATED,
         )
         .await;

@@ -3,31 +3,25 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::{TestApp, json as body_of};
+use crate::TestApp;
 
 pub async fn draft_changes(app: &TestApp, token: &str, body: Value) -> Value {
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/planning/draft/changes",
-            Some(token),
-            &body,
-        )
-        .await,
+    app.exchange(
+        Method::POST,
+        "/api/v1/planning/draft/changes",
+        Some(token),
+        &body,
         StatusCode::OK,
     )
     .await
 }
 
 pub async fn validate(app: &TestApp, token: &str) -> Value {
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/planning/draft/validation",
-            Some(token),
-            &json!({}),
-        )
-        .await,
+    app.exchange(
+        Method::POST,
+        "/api/v1/planning/draft/validation",
+        Some(token),
+        &json!({}),
         StatusCode::OK,
     )
     .await
@@ -51,14 +45,11 @@ pub async fn book(app: &TestApp, token: &str, child: i64, unit: i64, days: &[&st
 /// An agent closes `day` for every activity (a strike); returns the closure day.
 pub async fn close_day(app: &TestApp, day: &str) -> Value {
     let agent = app.token_of("agent").await;
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/closure-days",
-            Some(&agent),
-            &json!({"date": day, "reason": "grève"}),
-        )
-        .await,
+    app.exchange(
+        Method::POST,
+        "/api/v1/admin/closure-days",
+        Some(&agent),
+        &json!({"date": day, "reason": "grève"}),
         StatusCode::CREATED,
     )
     .await

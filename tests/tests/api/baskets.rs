@@ -370,21 +370,12 @@ async fn prepaid_activity(
     ends_on: &str,
     capacity: i64,
 ) -> i64 {
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/activities",
-            Some(agent),
-            &json!({"kindId": 6, "name": name, "startsOn": "2027-07-05", "endsOn": ends_on,
+    app.exchange(Method::POST, "/api/v1/admin/activities", Some(agent), &json!({"kindId": 6, "name": name, "startsOn": "2027-07-05", "endsOn": ends_on,
                     "levels": ["CP"], "mode": "prepaid", "entryRule": "chosen", "familyChoosesGroup": false,
                     "siblingRatePercent": null, "cancellable": false,
                     "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1, 2, 3, 4, 5],
                                "prices": [{"maxQuotient": null, "priceCents": 1000}]}],
-                    "groups": [{"name": "Groupe", "capacity": capacity}]}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
+                    "groups": [{"name": "Groupe", "capacity": capacity}]}), StatusCode::CREATED)
     .await["id"]
         .as_i64()
         .unwrap()
@@ -411,55 +402,43 @@ async fn a_freed_week_is_offered_to_the_first_waiting_then_to_the_next_when_unpa
     )
     .await;
     // While A pays, the week is full: B and C wait in line; B cannot book it.
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/basket/waitlist",
-            Some(&a.0),
-            &item(a.1),
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "already_registered",
+    app.refused(
+        Method::POST,
+        "/api/v1/basket/waitlist",
+        Some(&a.0),
+        &item(a.1),
+        (StatusCode::CONFLICT, "already_registered"),
     )
     .await;
-    let waiting = body_of(
-        app.send_json(
+    let waiting = app
+        .exchange(
             Method::POST,
             "/api/v1/basket/waitlist",
             Some(&b.0),
             &item(b.1),
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     assert_eq!(
         (waiting["status"].as_str(), waiting["position"].as_i64()),
         (Some("waiting"), Some(1))
     );
-    let second = body_of(
-        app.send_json(
+    let second = app
+        .exchange(
             Method::POST,
             "/api/v1/basket/waitlist",
             Some(&c.0),
             &item(c.1),
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     assert_eq!(second["position"], 2);
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/basket/waitlist",
-            Some(&b.0),
-            &item(b.1),
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "already_registered",
+    app.refused(
+        Method::POST,
+        "/api/v1/basket/waitlist",
+        Some(&b.0),
+        &item(b.1),
+        (StatusCode::CONFLICT, "already_registered"),
     )
     .await;
 

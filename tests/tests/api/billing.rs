@@ -14,14 +14,11 @@ use tests::steps::planning::{book, close_day};
 use tests::{TestApp, TestAppBuilder, app_at, json as body_of, problem};
 
 async fn attend(app: &TestApp, agent: &str, child: i64, unit: i64, day: &str, status: &str) {
-    body_of(
-        app.send_json(
-            Method::PUT,
-            "/api/v1/admin/attendance",
-            Some(agent),
-            &json!({"childId": child, "unitId": unit, "date": day, "status": status}),
-        )
-        .await,
+    app.exchange(
+        Method::PUT,
+        "/api/v1/admin/attendance",
+        Some(agent),
+        &json!({"childId": child, "unitId": unit, "date": day, "status": status}),
         StatusCode::OK,
     )
     .await;
@@ -251,30 +248,23 @@ async fn a_month_is_billed_under_the_city_rules_once_with_numbers_without_gaps()
     assert_eq!(unpaid["total"], stored.len());
 
     // Families do not bill; months are months.
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/billing-runs",
-            Some(&family),
-            &json!({"month": "2026-09"}),
-        )
-        .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/billing-runs",
+        Some(&family),
+        &json!({"month": "2026-09"}),
+        (StatusCode::FORBIDDEN, "forbidden"),
     )
     .await;
-    let bad = problem(
-        app.send_json(
+    let bad = app
+        .refused(
             Method::POST,
             "/api/v1/admin/billing-runs",
             Some(&agent),
             &json!({"month": "2026-13"}),
+            (StatusCode::BAD_REQUEST, "validation_failed"),
         )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
-    )
-    .await;
+        .await;
     assert_eq!(bad["errors"][0]["field"], "month");
 }
 
@@ -297,44 +287,34 @@ async fn payments_and_credit_notes_settle_an_invoice_and_the_statement_adds_up()
     );
 
     // A meal not served: a credit note, the invoice unchanged.
-    let note = body_of(
-        app.send_json(
+    let note = app
+        .exchange(
             Method::POST,
             &format!("/api/v1/admin/invoices/{id}/credit-notes"),
             Some(&agent),
             &json!({"amountCents": 285, "reason": "Repas non servi le 15/09"}),
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     assert_eq!(note["number"], "AV2026-000001");
-    problem(
-        app.send_json(
-            Method::POST,
-            &format!("/api/v1/admin/invoices/{id}/credit-notes"),
-            Some(&agent),
-            &json!({"amountCents": 286, "reason": "trop"}),
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "credit_exceeds_invoice",
+    app.refused(
+        Method::POST,
+        &format!("/api/v1/admin/invoices/{id}/credit-notes"),
+        Some(&agent),
+        &json!({"amountCents": 286, "reason": "trop"}),
+        (StatusCode::UNPROCESSABLE_ENTITY, "credit_exceeds_invoice"),
     )
     .await;
 
     // At the counter: no more than what is left; a replayed payment is recorded once.
     let path = format!("/api/v1/admin/invoices/{id}/payments");
     let cheque = json!({"method": "cheque", "amountCents": 285, "reference": "CHQ 0042", "receivedOn": "2026-10-05"});
-    problem(
-        app.send_json(
-            Method::POST,
-            &path,
-            Some(&agent),
-            &json!({"method": "cash", "amountCents": 286, "receivedOn": "2026-10-05"}),
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "amount_exceeds_balance",
+    app.refused(
+        Method::POST,
+        &path,
+        Some(&agent),
+        &json!({"method": "cash", "amountCents": 286, "receivedOn": "2026-10-05"}),
+        (StatusCode::UNPROCESSABLE_ENTITY, "amount_exceeds_balance"),
     )
     .await;
     let pay = || {
@@ -608,17 +588,15 @@ async fn a_run_whose_server_stopped_holds_its_month_until_its_lease_runs_out() {
         )
         .unwrap()
     };
-    let answer = body_of(
-        app.send_json(
+    let answer = app
+        .exchange(
             Method::POST,
             "/api/v1/admin/billing-runs",
             Some(&agent),
             &json!({"month": "2026-09"}),
+            StatusCode::OK,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert_eq!(answer["id"], dead);
     assert_eq!(answer["status"], "running");
 

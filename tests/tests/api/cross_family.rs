@@ -40,17 +40,15 @@ async fn another_familys_children_documents_and_requests_answer_404() {
     )
     .await;
     let document = form["id"].as_i64().unwrap();
-    let request = body_of(
-        app.send_json(
+    let request = app
+        .exchange(
             Method::POST,
             "/api/v1/requests",
             Some(&ti),
             &json!({"kind": "other", "message": "Bonjour"}),
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
+        .await["id"]
         .as_i64()
         .unwrap();
 

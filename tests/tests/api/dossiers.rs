@@ -100,17 +100,15 @@ async fn an_agent_creates_dossier_18_and_the_family_links_reads_edits_and_files_
         "address": {"line1": "3 place de la Mairie", "line2": "", "postcode": "94800", "city": "Villejuif"},
         "phones": {"home": null, "mobile": "0611223344", "work": null}
     });
-    let changed = body_of(
-        app.send_json(
+    let changed = app
+        .exchange(
             Method::PUT,
             "/api/v1/dossier/contact-details",
             Some(&family),
             &change,
+            StatusCode::OK,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert_eq!(changed["applied"], json!(["phones"]));
     assert_eq!(changed["pendingApproval"], json!(["address"]));
     assert_eq!(changed["dossier"]["phones"]["mobile"], "0611223344");
@@ -142,16 +140,7 @@ async fn an_agent_creates_dossier_18_and_the_family_links_reads_edits_and_files_
     )
     .await;
     assert_eq!(proof["fileName"], "avis 2026.pdf");
-    let filed = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/requests",
-            Some(&family),
-            &json!({"kind": "family_quotient", "message": "Nouvel avis d'imposition.", "documentIds": [proof["id"]]}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
+    let filed = app.exchange(Method::POST, "/api/v1/requests", Some(&family), &json!({"kind": "family_quotient", "message": "Nouvel avis d'imposition.", "documentIds": [proof["id"]]}), StatusCode::CREATED)
     .await;
     assert_eq!(filed["status"], "pending");
     assert_eq!(filed["documents"][0]["id"], proof["id"]);
@@ -315,17 +304,15 @@ async fn an_accepted_address_change_is_applied_and_free_fields_follow_the_settin
         "address": {"line1": "3 place de la Mairie", "line2": "Bât. B", "postcode": "94800", "city": "Villejuif"},
         "phones": {"home": null, "mobile": "0612345678", "work": null}
     });
-    let changed = body_of(
-        app.send_json(
+    let changed = app
+        .exchange(
             Method::PUT,
             "/api/v1/dossier/contact-details",
             Some(&family),
             &change,
+            StatusCode::OK,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert_eq!(changed["applied"], json!([]));
     assert_eq!(changed["pendingApproval"], json!(["address", "email"]));
     // The city's service is told of the new request.
@@ -335,14 +322,11 @@ async fn an_accepted_address_change_is_applied_and_free_fields_follow_the_settin
             .any(|e| e.kind == "request_received")
     );
     let request = changed["requestId"].as_i64().unwrap();
-    body_of(
-        app.send_json(
-            Method::POST,
-            &format!("/api/v1/admin/requests/{request}/decision"),
-            Some(&agent),
-            &json!({"decision": "accept"}),
-        )
-        .await,
+    app.exchange(
+        Method::POST,
+        &format!("/api/v1/admin/requests/{request}/decision"),
+        Some(&agent),
+        &json!({"decision": "accept"}),
         StatusCode::OK,
     )
     .await;
@@ -361,18 +345,15 @@ async fn an_accepted_address_change_is_applied_and_free_fields_follow_the_settin
         "address": {"line1": "x", "line2": "", "postcode": "948", "city": "Villejuif"},
         "phones": {"home": "12", "mobile": null, "work": null}
     });
-    let refused = problem(
-        app.send_json(
+    let refused = app
+        .refused(
             Method::PUT,
             "/api/v1/dossier/contact-details",
             Some(&family),
             &bad,
+            (StatusCode::BAD_REQUEST, "validation_failed"),
         )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
-    )
-    .await;
+        .await;
     let fields: Vec<&str> = refused["errors"]
         .as_array()
         .unwrap()
@@ -456,18 +437,15 @@ async fn updates_need_the_version_read_and_refuse_a_stale_one() {
     // A birth date in the future is refused, field by field.
     let future = json!({"firstName": "Bébé", "lastName": "TI", "birthDate": "2030-01-01",
                         "schoolLevel": null, "diet": "standard"});
-    let refused = problem(
-        app.send_json(
+    let refused = app
+        .refused(
             Method::POST,
             &format!("{path}/children"),
             Some(&admin),
             &future,
+            (StatusCode::BAD_REQUEST, "validation_failed"),
         )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
-    )
-    .await;
+        .await;
     assert_eq!(refused["errors"][0]["field"], "birthDate");
     assert_eq!(refused["errors"][0]["code"], "in_future");
 }
@@ -479,17 +457,15 @@ async fn a_dossier_cannot_take_the_number_of_another() {
     let mut durand = dossier_18();
     durand["number"] = json!("19");
     durand["name"] = json!("DURAND");
-    let created = body_of(
-        app.send_json(
+    let created = app
+        .exchange(
             Method::POST,
             "/api/v1/admin/dossiers",
             Some(&admin),
             &durand,
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     let path = format!("/api/v1/admin/dossiers/{}", created["id"]);
 
     // Renumbered by mistake with dossier 18's number.

@@ -31,37 +31,22 @@ async fn the_export_holds_everything_of_the_family_and_nothing_of_another() {
         StatusCode::CREATED,
     )
     .await;
-    let request = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/requests",
-            Some(&family),
-            &json!({"kind": "situation_change", "message": "Naissance d'un quatrième enfant.", "documentIds": [form["id"]]}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
+    let request = app.exchange(Method::POST, "/api/v1/requests", Some(&family), &json!({"kind": "situation_change", "message": "Naissance d'un quatrième enfant.", "documentIds": [form["id"]]}), StatusCode::CREATED)
     .await;
     // The decision makes a notification; the family turns one kind of email off.
-    body_of(
-        app.send_json(
-            Method::POST,
-            &format!("/api/v1/admin/requests/{}/decision", request["id"]),
-            Some(&agent),
-            &json!({"decision": "accept", "comment": "Bienvenue au bébé."}),
-        )
-        .await,
+    app.exchange(
+        Method::POST,
+        &format!("/api/v1/admin/requests/{}/decision", request["id"]),
+        Some(&agent),
+        &json!({"decision": "accept", "comment": "Bienvenue au bébé."}),
         StatusCode::OK,
     )
     .await;
-    body_of(
-        app.send_json(
-            Method::PUT,
-            "/api/v1/me/notification-preferences",
-            Some(&family),
-            &json!([{"kind": "invoice_issued", "email": false}]),
-        )
-        .await,
+    app.exchange(
+        Method::PUT,
+        "/api/v1/me/notification-preferences",
+        Some(&family),
+        &json!([{"kind": "invoice_issued", "email": false}]),
         StatusCode::OK,
     )
     .await;
@@ -73,14 +58,11 @@ async fn the_export_holds_everything_of_the_family_and_nothing_of_another() {
             "m.durand@exemple.fr",
         )
         .await;
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/requests",
-            Some(&durand),
-            &json!({"kind": "other", "message": "Secret DURAND"}),
-        )
-        .await,
+    app.exchange(
+        Method::POST,
+        "/api/v1/requests",
+        Some(&durand),
+        &json!({"kind": "other", "message": "Secret DURAND"}),
         StatusCode::CREATED,
     )
     .await;

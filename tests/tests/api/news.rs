@@ -29,20 +29,11 @@ async fn news_are_written_scheduled_pinned_attached_and_retired_and_read_by_ever
     );
 
     let agent = app.token_of("agent").await;
-    let written = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/news",
-            Some(&agent),
-            &json!({
+    let written = app.exchange(Method::POST, "/api/v1/admin/news", Some(&agent), &json!({
                 "title": "Grève du 3 décembre",
                 "bodyMarkdown": "Accueil **assuré**.<script>alert(1)</script> [voir](javascript:alert(2)) [site](https://www.villejuif.fr)",
                 "publishedFrom": "2026-11-27T08:00:00Z",
-            }),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
+            }), StatusCode::CREATED)
     .await;
     let id = written["id"].as_i64().unwrap();
     let html = written["bodyHtml"].as_str().unwrap();
@@ -100,16 +91,7 @@ async fn news_are_written_scheduled_pinned_attached_and_retired_and_read_by_ever
     assert_eq!(item["attachments"].as_array().unwrap().len(), 1);
 
     // Scheduled and draft items are the agents' only until their time comes.
-    let later = body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/news",
-            Some(&agent),
-            &json!({"title": "Menus de janvier", "bodyMarkdown": "Bientôt.", "publishedFrom": "2026-12-20T08:00:00Z", "publishedUntil": "2027-01-31T08:00:00Z"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
+    let later = app.exchange(Method::POST, "/api/v1/admin/news", Some(&agent), &json!({"title": "Menus de janvier", "bodyMarkdown": "Bientôt.", "publishedFrom": "2026-12-20T08:00:00Z", "publishedUntil": "2027-01-31T08:00:00Z"}), StatusCode::CREATED)
     .await;
     assert_eq!(later["status"], "scheduled");
     let later_path = format!("/api/v1/news/{}", later["id"]);
@@ -119,17 +101,15 @@ async fn news_are_written_scheduled_pinned_attached_and_retired_and_read_by_ever
         "not_found",
     )
     .await;
-    let draft = body_of(
-        app.send_json(
+    let draft = app
+        .exchange(
             Method::POST,
             "/api/v1/admin/news",
             Some(&agent),
             &json!({"title": "Brouillon", "bodyMarkdown": ""}),
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     assert_eq!(draft["status"], "draft");
     let all = body_of(
         app.get_authed("/api/v1/admin/news", &agent).await,
@@ -139,17 +119,15 @@ async fn news_are_written_scheduled_pinned_attached_and_retired_and_read_by_ever
     assert_eq!(all["total"], 6);
 
     // Retired: gone for the public, kept for the agents.
-    let retired = body_of(
-        app.send_json(
+    let retired = app
+        .exchange(
             Method::POST,
             &format!("/api/v1/admin/news/{id}/retirement"),
             Some(&agent),
             &json!({}),
+            StatusCode::OK,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert_eq!(retired["status"], "retired");
     problem(
         app.get(&format!("/api/v1/news/{id}")).await,
@@ -177,32 +155,24 @@ async fn news_are_written_by_agents_only_and_checked() {
     let app = app_at("2026-11-27T09:00:00Z").await;
     let family = app.token_of("family").await;
     let form = json!({"title": "Titre", "bodyMarkdown": "Texte"});
-    problem(
-        app.send_json(Method::POST, "/api/v1/admin/news", Some(&family), &form)
-            .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/news",
+        Some(&family),
+        &form,
+        (StatusCode::FORBIDDEN, "forbidden"),
     )
     .await;
     let agent = app.token_of("agent").await;
-    let backwards = problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/news",
-            Some(&agent),
-            &json!({"title": "Titre", "bodyMarkdown": "", "publishedFrom": "2026-12-02T00:00:00Z", "publishedUntil": "2026-12-01T00:00:00Z"}),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
-    )
+    let backwards = app.refused(Method::POST, "/api/v1/admin/news", Some(&agent), &json!({"title": "Titre", "bodyMarkdown": "", "publishedFrom": "2026-12-02T00:00:00Z", "publishedUntil": "2026-12-01T00:00:00Z"}), (StatusCode::BAD_REQUEST, "validation_failed"))
     .await;
     assert_eq!(backwards["errors"][0]["field"], "publishedUntil");
-    problem(
-        app.send_json(Method::PUT, "/api/v1/admin/news/9999", Some(&agent), &form)
-            .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+    app.refused(
+        Method::PUT,
+        "/api/v1/admin/news/9999",
+        Some(&agent),
+        &form,
+        (StatusCode::NOT_FOUND, "not_found"),
     )
     .await;
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use tests::steps::activities::{CANTEEN, child_named, register};
 use tests::steps::planning::{change, close_day, draft_changes, validate};
-use tests::{TestApp, app_at, json as body_of, problem};
+use tests::{TestApp, app_at, json as body_of};
 
 async fn unread(app: &TestApp, token: &str) -> i64 {
     body_of(
@@ -60,17 +60,15 @@ async fn a_family_reads_its_notifications_and_chooses_which_kinds_come_by_email(
     assert_eq!(app.emails_to("famille.ti@exemple.fr").len(), 1);
 
     // Closure emails turned off: the next closure is in the portal only.
-    let chosen = body_of(
-        app.send_json(
+    let chosen = app
+        .exchange(
             Method::PUT,
             "/api/v1/me/notification-preferences",
             Some(&family),
             &json!([{"kind": "closure_day", "email": false}]),
+            StatusCode::OK,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     let closure = chosen
         .as_array()
         .unwrap()
@@ -85,17 +83,15 @@ async fn a_family_reads_its_notifications_and_chooses_which_kinds_come_by_email(
 
     // Reading one, then all.
     let newest = app.notifications(&family).await[0]["id"].as_i64().unwrap();
-    let read = body_of(
-        app.send_json(
+    let read = app
+        .exchange(
             Method::POST,
             &format!("/api/v1/me/notifications/{newest}/read"),
             Some(&family),
             &json!({}),
+            StatusCode::OK,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert!(read["readAt"].is_string());
     assert_eq!(unread(&app, &family).await, 1);
     let only_unread = body_of(
@@ -106,14 +102,11 @@ async fn a_family_reads_its_notifications_and_chooses_which_kinds_come_by_email(
     .await;
     assert_eq!(only_unread["total"], 1);
     assert_ne!(only_unread["items"][0]["id"], newest);
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/me/notifications/read",
-            Some(&family),
-            &json!({}),
-        )
-        .await,
+    app.exchange(
+        Method::POST,
+        "/api/v1/me/notifications/read",
+        Some(&family),
+        &json!({}),
         StatusCode::OK,
     )
     .await;
@@ -121,29 +114,21 @@ async fn a_family_reads_its_notifications_and_chooses_which_kinds_come_by_email(
 
     // Another family's notification, or a kind twice, is refused.
     let (other, _) = app.create_families(1, "MS").await.remove(0);
-    problem(
-        app.send_json(
-            Method::POST,
-            &format!("/api/v1/me/notifications/{newest}/read"),
-            Some(&other),
-            &json!({}),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+    app.refused(
+        Method::POST,
+        &format!("/api/v1/me/notifications/{newest}/read"),
+        Some(&other),
+        &json!({}),
+        (StatusCode::NOT_FOUND, "not_found"),
     )
     .await;
     assert!(app.notifications(&other).await.is_empty());
-    problem(
-        app.send_json(
-            Method::PUT,
-            "/api/v1/me/notification-preferences",
-            Some(&family),
-            &json!([{"kind": "closure_day", "email": true}, {"kind": "closure_day", "email": false}]),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
+    app.refused(
+        Method::PUT,
+        "/api/v1/me/notification-preferences",
+        Some(&family),
+        &json!([{"kind": "closure_day", "email": true}, {"kind": "closure_day", "email": false}]),
+        (StatusCode::BAD_REQUEST, "validation_failed"),
     )
     .await;
 }
@@ -177,16 +162,7 @@ async fn the_reminder_job_tells_each_family_once_when_a_window_opens_and_two_day
     let agent = app.token_of("agent").await;
     // Bookings for the rest of the year open on 1 December 09:00 and close on the
     // 15th 18:00, Paris time.
-    body_of(
-        app.send_json(
-            Method::PUT,
-            &format!("/api/v1/admin/activities/{activity}/deadline-rules"),
-            Some(&agent),
-            &json!({"bookingRule": {"kind": "window", "opens": "2026-12-01T09:00:00", "closes": "2026-12-15T18:00:00"}}),
-        )
-        .await,
-        StatusCode::OK,
-    )
+    app.exchange(Method::PUT, &format!("/api/v1/admin/activities/{activity}/deadline-rules"), Some(&agent), &json!({"bookingRule": {"kind": "window", "opens": "2026-12-01T09:00:00", "closes": "2026-12-15T18:00:00"}}), StatusCode::OK)
     .await;
     let run = || api::jobs::remind(&app.state);
     assert_eq!(run().await.unwrap(), 0);

@@ -132,19 +132,21 @@ async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions
     let token = this["accessToken"].as_str().unwrap();
 
     let wrong = json!({"currentPassword": "Pas-Le-Bon-1!", "password": NEW_PASSWORD, "passwordConfirmation": NEW_PASSWORD});
-    problem(
-        app.send_json(Method::PUT, "/api/v1/me/password", Some(token), &wrong)
-            .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "wrong_current_password",
+    app.refused(
+        Method::PUT,
+        "/api/v1/me/password",
+        Some(token),
+        &wrong,
+        (StatusCode::UNPROCESSABLE_ENTITY, "wrong_current_password"),
     )
     .await;
     let weak = json!({"currentPassword": PASSWORD, "password": "azerty", "passwordConfirmation": "azerty"});
-    problem(
-        app.send_json(Method::PUT, "/api/v1/me/password", Some(token), &weak)
-            .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
+    app.refused(
+        Method::PUT,
+        "/api/v1/me/password",
+        Some(token),
+        &weak,
+        (StatusCode::BAD_REQUEST, "validation_failed"),
     )
     .await;
 
@@ -202,16 +204,12 @@ async fn a_new_email_address_is_confirmed_through_itself() {
         "the old address is told"
     );
     let wrong = json!({"newEmail": "x@nouveau.fr", "currentPassword": "Pas-Le-Bon-1!"});
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/me/email-change",
-            Some(&token),
-            &wrong,
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "wrong_current_password",
+    app.refused(
+        Method::POST,
+        "/api/v1/me/email-change",
+        Some(&token),
+        &wrong,
+        (StatusCode::UNPROCESSABLE_ENTITY, "wrong_current_password"),
     )
     .await;
 }
@@ -366,16 +364,12 @@ async fn wrong_current_passwords_are_throttled_per_account() {
     assert_eq!(tried, 7, "five free failures, the sixth starts the delay");
     // The same guess through the email change waits too, even with the right password.
     let change = json!({"newEmail": "camille.ti@nouveau.fr", "currentPassword": PASSWORD});
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/me/email-change",
-            Some(&token),
-            &change,
-        )
-        .await,
-        StatusCode::TOO_MANY_REQUESTS,
-        "too_many_attempts",
+    app.refused(
+        Method::POST,
+        "/api/v1/me/email-change",
+        Some(&token),
+        &change,
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
     )
     .await;
     app.clock.advance(Duration::minutes(1));

@@ -381,16 +381,12 @@ async fn school_holidays_close_the_canteen_and_another_familys_child_is_not_foun
     )
     .await;
     let meal_of_eliot = canteen["units"][0]["unitId"].as_i64().unwrap();
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/planning/draft/changes",
-            Some(&other),
-            &json!({"changes": [change(eliot, meal_of_eliot, "2026-09-03", "book")]}),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+    app.refused(
+        Method::POST,
+        "/api/v1/planning/draft/changes",
+        Some(&other),
+        &json!({"changes": [change(eliot, meal_of_eliot, "2026-09-03", "book")]}),
+        (StatusCode::NOT_FOUND, "not_found"),
     )
     .await;
     problem(
@@ -411,16 +407,7 @@ async fn an_agent_changes_a_planning_past_its_deadline_and_the_audit_log_says_so
     app.clock.set(at("2026-09-07T08:00:00Z"));
     let agent = app.token_of("agent").await;
     let family = app.token_of("family").await;
-    let result = body_of(
-        app.send_json(
-            Method::POST,
-            &format!("/api/v1/admin/children/{eliot}/planning/changes"),
-            Some(&agent),
-            &json!({"changes": [change(eliot, meal, "2026-09-08", "book"), change(eliot, meal, "2026-09-09", "book")]}),
-        )
-        .await,
-        StatusCode::OK,
-    )
+    let result = app.exchange(Method::POST, &format!("/api/v1/admin/children/{eliot}/planning/changes"), Some(&agent), &json!({"changes": [change(eliot, meal, "2026-09-08", "book"), change(eliot, meal, "2026-09-09", "book")]}), StatusCode::OK)
     .await;
     assert_eq!(result["applied"][0]["date"], "2026-09-08");
     // Wednesday: no canteen, even for an agent.
@@ -484,16 +471,12 @@ async fn dates_out_of_the_calendar_are_refused_not_crashed_on() {
         assert_eq!(answer.status(), StatusCode::BAD_REQUEST, "{query}");
     }
     let eliot = child_named(&app, &family, "Eliot").await;
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/planning/draft/changes",
-            Some(&family),
-            &json!({"changes": [change(eliot, 1, "-0001-01-01", "book")]}),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
+    app.refused(
+        Method::POST,
+        "/api/v1/planning/draft/changes",
+        Some(&family),
+        &json!({"changes": [change(eliot, 1, "-0001-01-01", "book")]}),
+        (StatusCode::BAD_REQUEST, "validation_failed"),
     )
     .await;
     // The server still answers.
@@ -512,29 +495,16 @@ async fn a_pattern_for_another_familys_child_is_not_found_and_new_terms_block_th
     let eliot = child_named(&app, &family, "Eliot").await;
     let meal = register(&app, &family, eliot, "Restauration scolaire maternelle").await;
     let (other, _) = app.create_families(1, "GS").await.remove(0);
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/planning/draft/changes",
-            Some(&other),
-            &json!({"patterns": [{"childId": eliot, "unitId": meal, "from": "2026-09-01", "to": "2026-09-30", "weekdays": [1], "action": "book"}]}),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
+    app.refused(Method::POST, "/api/v1/planning/draft/changes", Some(&other), &json!({"patterns": [{"childId": eliot, "unitId": meal, "from": "2026-09-01", "to": "2026-09-30", "weekdays": [1], "action": "book"}]}), (StatusCode::NOT_FOUND, "not_found"))
     .await;
 
     let admin = app.token_of("admin").await;
     let terms = json!({"kind": "terms", "version": "2.0", "title": "Conditions générales d'utilisation", "body": "ARTICLE 1 : nouvelles conditions."});
-    body_of(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/legal-documents",
-            Some(&admin),
-            &terms,
-        )
-        .await,
+    app.exchange(
+        Method::POST,
+        "/api/v1/admin/legal-documents",
+        Some(&admin),
+        &terms,
         StatusCode::CREATED,
     )
     .await;

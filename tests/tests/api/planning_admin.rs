@@ -61,16 +61,12 @@ async fn a_closure_day_closes_the_bookings_of_that_day_unbilled_and_tells_the_fa
     )
     .await;
     assert_eq!(listed[0]["reason"], "grève");
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/closure-days",
-            Some(&agent),
-            &json!({"date": "2026-09-10", "activityId": 999_999, "reason": "x"}),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/closure-days",
+        Some(&agent),
+        &json!({"date": "2026-09-10", "activityId": 999_999, "reason": "x"}),
+        (StatusCode::NOT_FOUND, "not_found"),
     )
     .await;
 }
@@ -169,17 +165,15 @@ async fn agents_import_the_national_school_calendar_as_csv_or_json_and_bad_rows_
         record("Vacances de la Toussaint", "2026-10-16T22:00:00+00:00", "2026-11-01T23:00:00+00:00"),
         record("Vacances de Noël", "2026-12-18T23:00:00+00:00", "2027-01-03T23:00:00+00:00"),
     ]});
-    let imported = body_of(
-        app.send_json(
+    let imported = app
+        .exchange(
             Method::POST,
             "/api/v1/admin/school-calendar/imports",
             Some(&agent),
             &page,
+            StatusCode::OK,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert_eq!(imported["schoolYears"], json!(["2026-2027"]));
     let listed = body_of(
         app.get("/api/v1/calendar/school-holidays?from=2026-09-01&to=2027-08-31")
@@ -276,16 +270,12 @@ async fn agents_import_the_national_school_calendar_as_csv_or_json_and_bad_rows_
     )
     .await;
     let family = app.token_of("family").await;
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/school-calendar/imports",
-            Some(&family),
-            &page,
-        )
-        .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/school-calendar/imports",
+        Some(&family),
+        &page,
+        (StatusCode::FORBIDDEN, "forbidden"),
     )
     .await;
 }
@@ -306,16 +296,7 @@ async fn a_city_overrides_the_guides_deadlines_per_kind_then_per_activity() {
     assert_eq!(monday(&planning)["refusal"]["code"], "deadline_passed");
 
     // The city's canteens: 2 working days before, at 10:00.
-    let kind = body_of(
-        app.send_json(
-            Method::PUT,
-            "/api/v1/admin/activity-kinds/4/deadline-rules",
-            Some(&agent),
-            &json!({"bookingRule": {"kind": "before", "amount": 2, "unit": "days", "cutoff": "10:00:00", "workingDaysOnly": true}}),
-        )
-        .await,
-        StatusCode::OK,
-    )
+    let kind = app.exchange(Method::PUT, "/api/v1/admin/activity-kinds/4/deadline-rules", Some(&agent), &json!({"bookingRule": {"kind": "before", "amount": 2, "unit": "days", "cutoff": "10:00:00", "workingDaysOnly": true}}), StatusCode::OK)
     .await;
     assert_eq!(kind["bookingRule"]["amount"], 2);
     assert_eq!(
@@ -330,16 +311,7 @@ async fn a_city_overrides_the_guides_deadlines_per_kind_then_per_activity() {
     let activity = planning["children"][0]["activities"][0]["activityId"]
         .as_i64()
         .unwrap();
-    let rules = body_of(
-        app.send_json(
-            Method::PUT,
-            &format!("/api/v1/admin/activities/{activity}/deadline-rules"),
-            Some(&agent),
-            &json!({"bookingRule": {"kind": "window", "opens": "2026-08-25T08:00:00", "closes": "2026-08-31T00:00:00"}}),
-        )
-        .await,
-        StatusCode::OK,
-    )
+    let rules = app.exchange(Method::PUT, &format!("/api/v1/admin/activities/{activity}/deadline-rules"), Some(&agent), &json!({"bookingRule": {"kind": "window", "opens": "2026-08-25T08:00:00", "closes": "2026-08-31T00:00:00"}}), StatusCode::OK)
     .await;
     assert_eq!(rules["own"]["bookingRule"]["kind"], "window");
     assert_eq!(rules["runsOn"], "school_days");
@@ -360,17 +332,7 @@ async fn a_city_overrides_the_guides_deadlines_per_kind_then_per_activity() {
         "window_not_open"
     );
 
-    problem(
-        app.send_json(
-            Method::PUT,
-            &format!("/api/v1/admin/activities/{activity}/deadline-rules"),
-            Some(&agent),
-            &json!({"bookingRule": {"kind": "window", "opens": "2026-08-31T00:00:00", "closes": "2026-08-25T08:00:00"}}),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
-    )
+    app.refused(Method::PUT, &format!("/api/v1/admin/activities/{activity}/deadline-rules"), Some(&agent), &json!({"bookingRule": {"kind": "window", "opens": "2026-08-31T00:00:00", "closes": "2026-08-25T08:00:00"}}), (StatusCode::BAD_REQUEST, "validation_failed"))
     .await;
 }
 
@@ -445,53 +407,40 @@ async fn agents_record_attendance_which_must_match_the_booking() {
     validate(&app, &family).await;
     let agent = app.token_of("agent").await;
     let record = |child: i64, status: &str| json!({"childId": child, "unitId": meal, "date": "2026-09-07", "status": status, "note": "certificat médical"});
-    let recorded = body_of(
-        app.send_json(
+    let recorded = app
+        .exchange(
             Method::PUT,
             "/api/v1/admin/attendance",
             Some(&agent),
             &record(eliot, "absent_justified"),
+            StatusCode::OK,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert_eq!(recorded["status"], "absent_justified");
     // Luc came without a booking.
-    problem(
-        app.send_json(
-            Method::PUT,
-            "/api/v1/admin/attendance",
-            Some(&agent),
-            &record(luc, "present"),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
+    app.refused(
+        Method::PUT,
+        "/api/v1/admin/attendance",
+        Some(&agent),
+        &record(luc, "present"),
+        (StatusCode::BAD_REQUEST, "validation_failed"),
     )
     .await;
-    body_of(
-        app.send_json(
-            Method::PUT,
-            "/api/v1/admin/attendance",
-            Some(&agent),
-            &record(luc, "present_unbooked"),
-        )
-        .await,
+    app.exchange(
+        Method::PUT,
+        "/api/v1/admin/attendance",
+        Some(&agent),
+        &record(luc, "present_unbooked"),
         StatusCode::OK,
     )
     .await;
     // Wednesday: no canteen.
-    problem(
-        app.send_json(
-            Method::PUT,
-            "/api/v1/admin/attendance",
-            Some(&agent),
-            &json!({"childId": eliot, "unitId": meal, "date": "2026-09-09", "status": "present"}),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
+    app.refused(
+        Method::PUT,
+        "/api/v1/admin/attendance",
+        Some(&agent),
+        &json!({"childId": eliot, "unitId": meal, "date": "2026-09-09", "status": "present"}),
+        (StatusCode::BAD_REQUEST, "validation_failed"),
     )
     .await;
     let activity = body_of(
@@ -525,16 +474,12 @@ async fn agents_record_attendance_which_must_match_the_booking() {
     assert_eq!(luc_line["attendance"]["status"], "present_unbooked");
 
     // A child the city does not know.
-    problem(
-        app.send_json(
-            Method::PUT,
-            "/api/v1/admin/attendance",
-            Some(&agent),
-            &record(999_999, "present"),
-        )
-        .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+    app.refused(
+        Method::PUT,
+        "/api/v1/admin/attendance",
+        Some(&agent),
+        &record(999_999, "present"),
+        (StatusCode::NOT_FOUND, "not_found"),
     )
     .await;
 }

@@ -50,17 +50,15 @@ async fn a_request_decided_by_several_agents_at_once_is_decided_once() {
         .await;
     let family = app.token_of("family").await;
     let agent = app.token_of("agent").await;
-    let request = body_of(
-        app.send_json(
+    let request = app
+        .exchange(
             Method::POST,
             "/api/v1/requests",
             Some(&family),
             &json!({"kind": "other", "message": "Bonjour"}),
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
+        .await["id"]
         .as_i64()
         .unwrap();
     let statuses = at_once(

@@ -58,9 +58,11 @@ fn primary_body(mode: &str, capacity: i32) -> Value {
 }
 
 async fn create_activity(app: &TestApp, agent: &str, body: Value) -> Value {
-    body_of(
-        app.send_json(Method::POST, "/api/v1/admin/activities", Some(agent), &body)
-            .await,
+    app.exchange(
+        Method::POST,
+        "/api/v1/admin/activities",
+        Some(agent),
+        &body,
         StatusCode::CREATED,
     )
     .await
@@ -398,29 +400,23 @@ async fn agents_add_activity_kinds_whose_codes_are_unique() {
     let app = spawn_app().await;
     let agent = app.token_of("agent").await;
     let kind = json!({"code": "study_help", "label": "Aide aux devoirs"});
-    let added = body_of(
-        app.send_json(
+    let added = app
+        .exchange(
             Method::POST,
             "/api/v1/admin/activity-kinds",
             Some(&agent),
             &kind,
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     assert_eq!(added["code"], "study_help");
     let again = json!({"code": "study_help", "label": "Études surveillées"});
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/activity-kinds",
-            Some(&agent),
-            &again,
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "activity_kind_taken",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/activity-kinds",
+        Some(&agent),
+        &again,
+        (StatusCode::CONFLICT, "activity_kind_taken"),
     )
     .await;
     let kinds = body_of(
@@ -691,16 +687,12 @@ async fn a_raised_capacity_goes_to_the_children_waiting() {
         (Some("waitlisted"), Some(1))
     );
     // Never below the places taken.
-    problem(
-        app.send_json(
-            Method::PUT,
-            &format!("/api/v1/admin/activity-groups/{group}"),
-            Some(&agent),
-            &json!({"name": "Centre Pasteur", "capacity": 1}),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
+    app.refused(
+        Method::PUT,
+        &format!("/api/v1/admin/activity-groups/{group}"),
+        Some(&agent),
+        &json!({"name": "Centre Pasteur", "capacity": 1}),
+        (StatusCode::BAD_REQUEST, "validation_failed"),
     )
     .await;
 }

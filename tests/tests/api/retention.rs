@@ -18,17 +18,15 @@ async fn the_purge_deletes_old_decided_requests_with_their_files_and_old_audit_e
         StatusCode::CREATED,
     )
     .await;
-    let decided = body_of(
-        app.send_json(
+    let decided = app
+        .exchange(
             Method::POST,
             "/api/v1/requests",
             Some(&family),
             &json!({"kind": "other", "message": "Ancienne démarche", "documentIds": [proof["id"]]}),
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
+        .await["id"]
         .as_i64()
         .unwrap();
     let decision = app
@@ -56,17 +54,15 @@ async fn the_purge_deletes_old_decided_requests_with_their_files_and_old_audit_e
     // Four years on, a new request is filed and stays pending.
     app.clock.advance(Duration::days(4 * 365));
     let family = app.token_of("family").await;
-    let pending = body_of(
-        app.send_json(
+    let pending = app
+        .exchange(
             Method::POST,
             "/api/v1/requests",
             Some(&family),
             &json!({"kind": "other", "message": "Récente"}),
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await["id"]
+        .await["id"]
         .as_i64()
         .unwrap();
 

@@ -19,16 +19,12 @@ async fn families_get_403_on_the_back_office() {
         .await;
     }
     let body = json!({"role": "agent", "username": "x.y", "email": "x@y.fr", "firstName": "X", "lastName": "Y"});
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/staff-accounts",
-            Some(&family),
-            &body,
-        )
-        .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/staff-accounts",
+        Some(&family),
+        &body,
+        (StatusCode::FORBIDDEN, "forbidden"),
     )
     .await;
     problem(
@@ -143,16 +139,12 @@ async fn only_admins_open_staff_accounts_whose_owners_choose_a_password_at_activ
     let agent = app.token_of("agent").await;
     let admin = app.token_of("admin").await;
     let body = json!({"role": "agent", "username": "c.dupuis", "email": "c.dupuis@villejuif.example", "firstName": "Claire", "lastName": "Dupuis"});
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/staff-accounts",
-            Some(&agent),
-            &body,
-        )
-        .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/staff-accounts",
+        Some(&agent),
+        &body,
+        (StatusCode::FORBIDDEN, "forbidden"),
     )
     .await;
 
@@ -244,17 +236,15 @@ async fn an_agent_resends_an_activation_link_and_only_the_newest_works() {
     let app = spawn_app().await;
     let admin = app.token_of("admin").await;
     let body = json!({"role": "agent", "username": "p.leroy", "email": "p.leroy@villejuif.example", "firstName": "Paul", "lastName": "Leroy"});
-    let created = body_of(
-        app.send_json(
+    let created = app
+        .exchange(
             Method::POST,
             "/api/v1/admin/staff-accounts",
             Some(&admin),
             &body,
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     let first = app.link_token("p.leroy@villejuif.example", "invitation");
     let agent = app.token_of("agent").await;
     let resend = app
@@ -302,40 +292,30 @@ async fn a_new_terms_version_must_be_accepted_before_anything_else() {
     let family = app.token_of("family").await;
     let body = json!({"kind": "terms", "version": "2.0", "title": "Conditions générales d'utilisation", "body": "ARTICLE 1 : nouvelles conditions."});
     let agent = app.token_of("agent").await;
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/legal-documents",
-            Some(&agent),
-            &body,
-        )
-        .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/legal-documents",
+        Some(&agent),
+        &body,
+        (StatusCode::FORBIDDEN, "forbidden"),
     )
     .await;
-    let published = body_of(
-        app.send_json(
+    let published = app
+        .exchange(
             Method::POST,
             "/api/v1/admin/legal-documents",
             Some(&admin),
             &body,
+            StatusCode::CREATED,
         )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+        .await;
     assert_eq!(published["version"], "2.0");
-    problem(
-        app.send_json(
-            Method::POST,
-            "/api/v1/admin/legal-documents",
-            Some(&admin),
-            &body,
-        )
-        .await,
-        StatusCode::CONFLICT,
-        "legal_version_exists",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/legal-documents",
+        Some(&admin),
+        &body,
+        (StatusCode::CONFLICT, "legal_version_exists"),
     )
     .await;
     let current = body_of(app.get("/api/v1/legal/terms").await, StatusCode::OK).await;

@@ -61,9 +61,11 @@ async fn settled(app: &TestApp, admin: &str, endpoint: i64, status: &str, attemp
 
 /// Registers an endpoint; returns it as created (with its secret).
 async fn register_endpoint(app: &TestApp, admin: &str, form: Value) -> Value {
-    body_of(
-        app.send_json(Method::POST, "/api/v1/admin/webhooks", Some(admin), &form)
-            .await,
+    app.exchange(
+        Method::POST,
+        "/api/v1/admin/webhooks",
+        Some(admin),
+        &form,
         StatusCode::CREATED,
     )
     .await
@@ -192,37 +194,37 @@ async fn endpoints_are_https_and_admins_only_and_an_unsubscribed_kind_is_not_sen
     let app = TestAppBuilder::default().spawn().await;
     let admin = app.token_of("admin").await;
     let form = json!({"url": "http://gestion.example.fr/hooks", "kinds": ["invoice_issued"]});
-    let refused = problem(
-        app.send_json(Method::POST, "/api/v1/admin/webhooks", Some(&admin), &form)
-            .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
-    )
-    .await;
+    let refused = app
+        .refused(
+            Method::POST,
+            "/api/v1/admin/webhooks",
+            Some(&admin),
+            &form,
+            (StatusCode::BAD_REQUEST, "validation_failed"),
+        )
+        .await;
     assert_eq!(refused["errors"][0]["code"], "https_required");
     let with_credentials =
         json!({"url": "https://user:pw@gestion.example.fr/hooks", "kinds": ["invoice_issued"]});
-    let refused = problem(
-        app.send_json(
+    let refused = app
+        .refused(
             Method::POST,
             "/api/v1/admin/webhooks",
             Some(&admin),
             &with_credentials,
+            (StatusCode::BAD_REQUEST, "validation_failed"),
         )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
-    )
-    .await;
+        .await;
     assert_eq!(refused["errors"][0]["code"], "credentials_in_url");
     let agent = app.token_of("agent").await;
     let family = app.token_of("family").await;
     let good = json!({"url": "https://gestion.example.fr/hooks", "kinds": ["invoice_issued"]});
-    problem(
-        app.send_json(Method::POST, "/api/v1/admin/webhooks", Some(&agent), &good)
-            .await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+    app.refused(
+        Method::POST,
+        "/api/v1/admin/webhooks",
+        Some(&agent),
+        &good,
+        (StatusCode::FORBIDDEN, "forbidden"),
     )
     .await;
     problem(
@@ -234,17 +236,15 @@ async fn endpoints_are_https_and_admins_only_and_an_unsubscribed_kind_is_not_sen
     let created = register_endpoint(&app, &admin, good.clone()).await;
     let id = created["id"].as_i64().unwrap();
     // A rotated secret is shown once, and differs.
-    let rotated = body_of(
-        app.send_json(
+    let rotated = app
+        .exchange(
             Method::POST,
             &format!("/api/v1/admin/webhooks/{id}/secret"),
             Some(&admin),
             &json!({}),
+            StatusCode::OK,
         )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+        .await;
     assert_ne!(rotated["secret"], created["secret"]);
     let deleted = app
         .authed(
@@ -278,18 +278,15 @@ async fn endpoints_on_this_machine_or_its_network_are_refused_unless_allowed() {
         "https://[::1]/hooks".to_owned(),
         "https://10.0.0.5/hooks".to_owned(),
     ] {
-        let refused = problem(
-            app.send_json(
+        let refused = app
+            .refused(
                 Method::POST,
                 "/api/v1/admin/webhooks",
                 Some(&admin),
                 &form(url.clone()),
+                (StatusCode::BAD_REQUEST, "validation_failed"),
             )
-            .await,
-            StatusCode::BAD_REQUEST,
-            "validation_failed",
-        )
-        .await;
+            .await;
         assert_eq!(refused["errors"][0]["code"], "private_address", "{url}");
     }
     assert_eq!(
