@@ -533,8 +533,9 @@ pub fn clear_draft(conn: &mut AnyConnection, dossier_id: i64) -> Result<usize, D
     )
 }
 
-/// Takes SQLite's write lock as the transaction's first write (a no-op touch of the
-/// draft), then reads the draft: two validations of one dossier run one after the other.
+/// Locks the dossier's draft with a no-op touch of its rows (PostgreSQL's row locks;
+/// on SQLite the write transaction holds the database), then reads it: two
+/// validations of one dossier run one after the other.
 pub fn claim_draft(
     conn: &mut AnyConnection,
     dossier_id: i64,
@@ -576,16 +577,6 @@ pub fn unit_label(
         .select((activities::name, activity_units::name))
         .first(conn)
         .optional()?)
-}
-
-/// Makes a write the transaction's first statement (an update that matches no row), so
-/// SQLite takes its write lock before the reads: a transaction that read first fails
-/// with `SQLITE_BUSY_SNAPSHOT` at its first write if another committed meanwhile.
-pub fn lock_for_writing(conn: &mut AnyConnection) -> Result<(), DbError> {
-    diesel::update(booking_counts::table.filter(booking_counts::taken.lt(0)))
-        .set(booking_counts::taken.eq(booking_counts::taken))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// Deletes the registration's live bookings from `from` on, giving their places back;

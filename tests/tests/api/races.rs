@@ -140,3 +140,42 @@ async fn a_read_then_write_waits_for_another_writer_instead_of_failing() {
     let refreshed = body_of(refreshed.await.unwrap(), StatusCode::OK).await;
     assert_ne!(refreshed["refreshToken"], session["refreshToken"]);
 }
+
+/// A family's reads take no write lock: while another writer holds the database, the
+/// family still reads a child's health information and downloads a document.
+#[tokio::test]
+async fn a_familys_reads_do_not_wait_for_another_writer() {
+    let app = tests::spawn_app().await;
+    let family = app.token_of("family").await;
+    let eliot = tests::steps::activities::child_named(&app, &family, "Eliot").await;
+    let uploaded = body_of(
+        tests::steps::dossiers::upload(
+            &app,
+            &family,
+            &format!("kind=health_form&childId={eliot}&fileName=fiche.pdf"),
+            "application/pdf",
+            tests::steps::dossiers::pdf(),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let mut writer = tests::locks::another_writer(&app);
+    writer.run("UPDATE children SET first_name = first_name");
+    let health = app
+        .get_authed(&format!("/api/v1/children/{eliot}/health"), &family)
+        .await;
+    let content = app
+        .get_authed(
+            &format!("/api/v1/documents/{}/content", uploaded["id"]),
+            &family,
+        )
+        .await;
+    writer.release();
+    body_of(health, StatusCode::OK).await;
+    assert_eq!(content.status(), StatusCode::OK);
+    assert_eq!(
+        content.bytes().await.unwrap(),
+        tests::steps::dossiers::pdf()
+    );
+}

@@ -36,8 +36,6 @@ pub fn purge(
 ) -> Outcome<Purged> {
     let days = |n: i64| now - Duration::days(n);
     let (purged, keys) = write_transaction(conn, |conn| {
-        // Writes come after reads: take SQLite's write lock first (see lock_for_writing).
-        persistence::planning::lock_for_writing(conn)?;
         let old_documents =
             documents::of_requests_decided_before(conn, days(retention.decided_requests_days))?;
         let ids: Vec<i64> = old_documents.iter().map(|d| d.id).collect();

@@ -221,7 +221,6 @@ pub fn record_payment(
     now: DateTime<Utc>,
 ) -> Outcome<(Payment, bool)> {
     write_transaction(conn, |conn| {
-        persistence::planning::lock_for_writing(conn)?;
         let invoice =
             store::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
         if let Some(key) = &payment.idempotency_key

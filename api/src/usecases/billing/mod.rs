@@ -264,7 +264,6 @@ pub fn start(
     now: DateTime<Utc>,
 ) -> Outcome<(BillingRun, bool)> {
     write_transaction(conn, |conn| {
-        persistence::planning::lock_for_writing(conn)?;
         if let Some(running) = store::running_of(conn, month)? {
             if running.lease_until > db_time(now) {
                 return Ok((running, false));

@@ -93,8 +93,9 @@ pub fn list(
     Ok(documents::of_dossier(conn, dossier_id, offset, limit)?)
 }
 
-/// A document and its content. A staff member's read of a health form is audited,
-/// in the same transaction as the read.
+/// A document and its content. A staff member's read of a health form is audited
+/// before the file is read: no content without its trace. Other reads take no write
+/// lock, and the file is read outside any transaction.
 pub fn content(
     conn: &mut AnyConnection,
     store: &FileStore,
@@ -103,25 +104,22 @@ pub fn content(
     dossier_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Outcome<(Document, Vec<u8>)> {
-    write_transaction(conn, |conn| {
-        let document = documents::find(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
-        let holds_health = document.kind.holds_health_data();
-        if actor.is_staff && holds_health {
-            audit::record(
-                conn,
-                &NewAuditEntry {
-                    actor_id: actor.account_id,
-                    action: domain::audit::AuditAction::ReadHealthDocument,
-                    dossier_id: Some(document.dossier_id),
-                    child_id: document.child_id,
-                    detail: &format!("document {} téléchargé", document.id),
-                },
-                now,
-            )?;
-        }
-        let bytes = store.read(&document.storage_key).map_err(|e| {
-            UseCaseError::Internal(anyhow::Error::new(e).context("reading a stored document"))
-        })?;
-        Ok((document, bytes))
-    })
+    let document = documents::find(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
+    if actor.is_staff && document.kind.holds_health_data() {
+        audit::record(
+            conn,
+            &NewAuditEntry {
+                actor_id: actor.account_id,
+                action: domain::audit::AuditAction::ReadHealthDocument,
+                dossier_id: Some(document.dossier_id),
+                child_id: document.child_id,
+                detail: &format!("document {} téléchargé", document.id),
+            },
+            now,
+        )?;
+    }
+    let bytes = store.read(&document.storage_key).map_err(|e| {
+        UseCaseError::Internal(anyhow::Error::new(e).context("reading a stored document"))
+    })?;
+    Ok((document, bytes))
 }

@@ -164,7 +164,8 @@ fn missing_or_moved(conn: &mut AnyConnection, id: i64) -> Outcome<CommonRefusal>
 }
 
 /// A child's health information. A staff member's read is written to the audit
-/// log in the same transaction: no read without its trace.
+/// log in the same transaction: no read without its trace. A family's read writes
+/// nothing and takes no write lock.
 pub fn health(
     conn: &mut AnyConnection,
     actor: Actor,
@@ -172,22 +173,26 @@ pub fn health(
     dossier_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Outcome<(Child, HealthFields)> {
-    write_transaction(conn, |conn| {
+    let read = |conn: &mut AnyConnection| -> Outcome<(Child, HealthFields)> {
         let child = children::find(conn, child_id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
-        let health = children::health(conn, child_id)?;
-        if actor.is_staff {
-            audit::record(
-                conn,
-                &NewAuditEntry {
-                    actor_id: actor.account_id,
-                    action: domain::audit::AuditAction::ReadHealth,
-                    dossier_id: Some(child.dossier_id),
-                    child_id: Some(child.id),
-                    detail: "fiche sanitaire consultée",
-                },
-                now,
-            )?;
-        }
+        Ok((child, children::health(conn, child_id)?))
+    };
+    if !actor.is_staff {
+        return read(conn);
+    }
+    write_transaction(conn, |conn| {
+        let (child, health) = read(conn)?;
+        audit::record(
+            conn,
+            &NewAuditEntry {
+                actor_id: actor.account_id,
+                action: domain::audit::AuditAction::ReadHealth,
+                dossier_id: Some(child.dossier_id),
+                child_id: Some(child.id),
+                detail: "fiche sanitaire consultée",
+            },
+            now,
+        )?;
         Ok((child, health))
     })
 }

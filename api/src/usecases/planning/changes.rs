@@ -194,7 +194,6 @@ pub fn add_to_draft(
     now: DateTime<Utc>,
 ) -> Outcome<DraftUpdate> {
     write_transaction(conn, |conn| {
-        store::lock_for_writing(conn)?;
         own_children(conn, dossier_id, changes, patterns)?;
         let all = expand(conn, dossier_id, changes, patterns)?;
         let mut ignored = Vec::new();
@@ -337,7 +336,6 @@ pub fn agent_changes(
     now: DateTime<Utc>,
 ) -> Outcome<Applied> {
     write_transaction(conn, |conn| {
-        store::lock_for_writing(conn)?;
         let (dossier_id, _) = plan::children_of(conn, Viewer::Agent, Some(child_id))?;
         let mut all = expand(conn, dossier_id, changes, patterns)?;
         all.retain(|c| c.child_id == child_id);

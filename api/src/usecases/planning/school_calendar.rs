@@ -174,7 +174,6 @@ pub fn close_day(
     now: DateTime<Utc>,
 ) -> Outcome<Closure> {
     write_transaction(conn, |conn| {
-        persistence::planning::lock_for_writing(conn)?;
         if let Some(id) = activity_id {
             activities::find(conn, id)?.ok_or(CommonRefusal::NotFound)?;
         }
