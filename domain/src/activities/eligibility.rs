@@ -5,11 +5,18 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::dossiers::SchoolLevel;
 
-/// What an activity requires of a child.
+/// What an activity requires of a child: to join while it runs, and its admission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Eligibility {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
+    pub admission: Admission,
+}
+
+/// Who an activity admits, as the city sets it: an age band (on a reference day) and
+/// school levels; what is unset admits everyone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Admission {
     /// Age range in whole years (both included), on `age_reference` (the
     /// activity's start when none is set).
     pub min_age: Option<u32>,
@@ -19,26 +26,13 @@ pub struct Eligibility {
     pub levels: Vec<SchoolLevel>,
 }
 
-/// Who an activity admits, as the city sets it: an age band (on a reference day) and
-/// school levels; what is unset admits everyone.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Admission {
-    pub min_age: Option<u32>,
-    pub max_age: Option<u32>,
-    pub age_reference: Option<NaiveDate>,
-    pub levels: Vec<SchoolLevel>,
-}
-
 impl Eligibility {
     /// The rule of an activity running `starts_on..=ends_on` that admits `admission`.
     pub fn new(starts_on: NaiveDate, ends_on: NaiveDate, admission: &Admission) -> Self {
         Self {
             starts_on,
             ends_on,
-            min_age: admission.min_age,
-            max_age: admission.max_age,
-            age_reference: admission.age_reference,
-            levels: admission.levels.clone(),
+            admission: admission.clone(),
         }
     }
 }
@@ -83,14 +77,15 @@ pub fn check_eligibility(
     if rule.ends_on < today {
         return Err(Ineligible::Ended);
     }
-    let age = age_on(birth, rule.age_reference.unwrap_or(rule.starts_on));
-    if rule.min_age.is_some_and(|min| age < min) {
+    let admission = &rule.admission;
+    let age = age_on(birth, admission.age_reference.unwrap_or(rule.starts_on));
+    if admission.min_age.is_some_and(|min| age < min) {
         return Err(Ineligible::TooYoung);
     }
-    if rule.max_age.is_some_and(|max| age > max) {
+    if admission.max_age.is_some_and(|max| age > max) {
         return Err(Ineligible::TooOld);
     }
-    if !rule.levels.is_empty() && !level.is_some_and(|l| rule.levels.contains(&l)) {
+    if !admission.levels.is_empty() && !level.is_some_and(|l| admission.levels.contains(&l)) {
         return Err(Ineligible::WrongLevel);
     }
     Ok(())
@@ -108,10 +103,10 @@ mod tests {
         Eligibility {
             starts_on: date(2026, 9, 1),
             ends_on: date(2027, 7, 2),
-            min_age: None,
-            max_age: None,
-            age_reference: None,
-            levels: vec![SchoolLevel::Ps, SchoolLevel::Ms, SchoolLevel::Gs],
+            admission: Admission {
+                levels: vec![SchoolLevel::Ps, SchoolLevel::Ms, SchoolLevel::Gs],
+                ..Admission::default()
+            },
         }
     }
 
@@ -152,9 +147,11 @@ mod tests {
     #[test]
     fn age_bands_are_read_on_the_reference_day() {
         let rule = Eligibility {
-            min_age: Some(6),
-            max_age: Some(11),
-            levels: Vec::new(),
+            admission: Admission {
+                min_age: Some(6),
+                max_age: Some(11),
+                ..Admission::default()
+            },
             ..nursery_morning_care()
         };
         let today = date(2026, 11, 26);

@@ -185,6 +185,7 @@ pub fn check_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::activities::Admission;
     use RegistrationStatus as S;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -280,10 +281,10 @@ mod tests {
         Eligibility {
             starts_on: date(2026, 9, 1),
             ends_on: date(2027, 7, 2),
-            min_age: None,
-            max_age: None,
-            age_reference: None,
-            levels: vec![SchoolLevel::Ps, SchoolLevel::Ms, SchoolLevel::Gs],
+            admission: Admission {
+                levels: vec![SchoolLevel::Ps, SchoolLevel::Ms, SchoolLevel::Gs],
+                ..Admission::default()
+            },
         }
     }
 
