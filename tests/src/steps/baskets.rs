@@ -3,23 +3,12 @@
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use super::activities::SUMMER;
+use super::activities::{SUMMER, child_named};
 use crate::{TestApp, json as body_of};
 
+/// Thomas and the summer centre he is offered: (child, activity).
 pub async fn thomas_and_summer(app: &TestApp, token: &str) -> (i64, i64) {
-    let children = body_of(
-        app.get_authed("/api/v1/children", token).await,
-        StatusCode::OK,
-    )
-    .await;
-    let thomas = children
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["firstName"] == "Thomas")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let thomas = child_named(app, token, "Thomas").await;
     let offers = body_of(
         app.get_authed(&format!("/api/v1/children/{thomas}/offers"), token)
             .await,
