@@ -582,23 +582,21 @@ pub fn find_credit_note(conn: &mut AnyConnection, id: i64) -> Result<Option<Cred
         .optional()?)
 }
 
-pub fn credit_notes_of_dossier(
-    conn: &mut AnyConnection,
-    dossier_id: i64,
-) -> Result<Vec<CreditNote>, DbError> {
-    Ok(credit_notes::table
-        .filter(credit_notes::dossier_id.eq(dossier_id))
-        .order(credit_notes::id)
-        .select(CreditNote::as_select())
-        .load(conn)?)
+/// Whose payments or credit notes a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Of {
+    Dossier(i64),
+    Invoice(i64),
 }
 
-pub fn credit_notes_of_invoice(
-    conn: &mut AnyConnection,
-    invoice_id: i64,
-) -> Result<Vec<CreditNote>, DbError> {
-    Ok(credit_notes::table
-        .filter(credit_notes::invoice_id.eq(invoice_id))
+/// A dossier's or an invoice's credit notes, oldest first.
+pub fn credit_notes_of(conn: &mut AnyConnection, of: Of) -> Result<Vec<CreditNote>, DbError> {
+    let query = credit_notes::table.into_boxed();
+    let query = match of {
+        Of::Dossier(id) => query.filter(credit_notes::dossier_id.eq(id)),
+        Of::Invoice(id) => query.filter(credit_notes::invoice_id.eq(id)),
+    };
+    Ok(query
         .order(credit_notes::id)
         .select(CreditNote::as_select())
         .load(conn)?)
@@ -686,23 +684,14 @@ pub fn find_payment_by_key(
         .optional()?)
 }
 
-pub fn payments_of_dossier(
-    conn: &mut AnyConnection,
-    dossier_id: i64,
-) -> Result<Vec<Payment>, DbError> {
-    Ok(payments::table
-        .filter(payments::dossier_id.eq(dossier_id))
-        .order(payments::id)
-        .select(Payment::as_select())
-        .load(conn)?)
-}
-
-pub fn payments_of_invoice(
-    conn: &mut AnyConnection,
-    invoice_id: i64,
-) -> Result<Vec<Payment>, DbError> {
-    Ok(payments::table
-        .filter(payments::invoice_id.eq(invoice_id))
+/// A dossier's or an invoice's payments, oldest first.
+pub fn payments_of(conn: &mut AnyConnection, of: Of) -> Result<Vec<Payment>, DbError> {
+    let query = payments::table.into_boxed();
+    let query = match of {
+        Of::Dossier(id) => query.filter(payments::dossier_id.eq(id)),
+        Of::Invoice(id) => query.filter(payments::invoice_id.eq(id)),
+    };
+    Ok(query
         .order(payments::id)
         .select(Payment::as_select())
         .load(conn)?)

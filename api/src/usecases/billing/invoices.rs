@@ -55,8 +55,8 @@ pub fn detail(
     let invoice = store::find_invoice(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
     Ok(InvoiceDetail {
         lines: store::lines_of(conn, id)?,
-        payments: store::payments_of_invoice(conn, id)?,
-        credit_notes: store::credit_notes_of_invoice(conn, id)?,
+        payments: store::payments_of(conn, store::Of::Invoice(id))?,
+        credit_notes: store::credit_notes_of(conn, store::Of::Invoice(id))?,
         invoice,
     })
 }
@@ -168,7 +168,7 @@ pub fn statement(conn: &mut AnyConnection, dossier_id: i64, zone: Tz) -> Outcome
             method: None,
         })
         .collect();
-    for p in store::payments_of_dossier(conn, dossier_id)? {
+    for p in store::payments_of(conn, store::Of::Dossier(dossier_id))? {
         movements.push(Movement {
             kind: MovementKind::Payment,
             id: p.id,
@@ -179,7 +179,7 @@ pub fn statement(conn: &mut AnyConnection, dossier_id: i64, zone: Tz) -> Outcome
             method: Some(p.method),
         });
     }
-    for c in store::credit_notes_of_dossier(conn, dossier_id)? {
+    for c in store::credit_notes_of(conn, store::Of::Dossier(dossier_id))? {
         movements.push(Movement {
             kind: MovementKind::CreditNote,
             id: c.id,
@@ -269,7 +269,7 @@ pub fn record_payment(
             },
             now,
         )?;
-        let recorded = store::payments_of_invoice(conn, invoice_id)?
+        let recorded = store::payments_of(conn, store::Of::Invoice(invoice_id))?
             .into_iter()
             .find(|p| p.id == id)
             .ok_or(CommonRefusal::NotFound)?;
