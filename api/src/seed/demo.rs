@@ -6,7 +6,7 @@ use domain::accounts::{AccountStatus, Role};
 use persistence::accounts::{self, NewAccount};
 use persistence::city::{self, NewCitySettings};
 use persistence::dossiers::children::ChildFields;
-use persistence::dossiers::{DossierFields, NewGuardian};
+use persistence::dossiers::{ContactDetails, DossierFields, NewGuardian};
 use persistence::{AnyConnection, accounts::legal, dossiers};
 
 use crate::auth::passwords;
@@ -263,12 +263,14 @@ fn seed_dossiers(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<Option
             &DossierFields {
                 number: number.to_owned(),
                 name: name.to_owned(),
-                email: Some(email.to_owned()),
-                address_line1: street.to_owned(),
-                postcode: "94800".to_owned(),
-                city: "Villejuif".to_owned(),
-                mobile_phone: Some("0612345678".to_owned()),
-                ..DossierFields::default()
+                details: ContactDetails {
+                    email: Some(email.to_owned()),
+                    address_line1: street.to_owned(),
+                    postcode: "94800".to_owned(),
+                    city: "Villejuif".to_owned(),
+                    mobile_phone: Some("0612345678".to_owned()),
+                    ..ContactDetails::default()
+                },
             },
             now,
         )?;

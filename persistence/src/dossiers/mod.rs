@@ -34,26 +34,21 @@ pub struct Dossier {
     pub version: i64,
 }
 
-/// What an agent sets on a dossier (the number included).
+/// What an agent sets on a dossier: its number and name, and the contact details.
 #[derive(Debug, Clone, PartialEq, Eq, Default, AsChangeset, Insertable)]
 #[diesel(table_name = dossiers, treat_none_as_null = true)]
 pub struct DossierFields {
     pub number: String,
     pub name: String,
-    /// Lowercased: sign-up compares it.
-    pub email: Option<String>,
-    pub address_line1: String,
-    pub address_line2: String,
-    pub postcode: String,
-    pub city: String,
-    pub home_phone: Option<String>,
-    pub mobile_phone: Option<String>,
-    pub work_phone: Option<String>,
+    #[diesel(embed)]
+    pub details: ContactDetails,
 }
 
 /// The contact details a family may change.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, AsChangeset, Insertable)]
+#[diesel(table_name = dossiers, treat_none_as_null = true)]
 pub struct ContactDetails {
+    /// Lowercased: sign-up compares it.
     pub email: Option<String>,
     pub address_line1: String,
     pub address_line2: String,
@@ -140,8 +135,10 @@ pub fn insert(
         &DossierFields {
             number: number.to_owned(),
             name: name.to_owned(),
-            email: email.map(str::to_owned),
-            ..DossierFields::default()
+            details: ContactDetails {
+                email: email.map(str::to_owned),
+                ..ContactDetails::default()
+            },
         },
         now,
     )
@@ -216,14 +213,7 @@ pub fn update_contact_details(
 ) -> Result<(), DbError> {
     diesel::update(dossiers::table.filter(dossiers::id.eq(id)))
         .set((
-            dossiers::email.eq(&details.email),
-            dossiers::address_line1.eq(&details.address_line1),
-            dossiers::address_line2.eq(&details.address_line2),
-            dossiers::postcode.eq(&details.postcode),
-            dossiers::city.eq(&details.city),
-            dossiers::home_phone.eq(&details.home_phone),
-            dossiers::mobile_phone.eq(&details.mobile_phone),
-            dossiers::work_phone.eq(&details.work_phone),
+            details,
             dossiers::version.eq(dossiers::version + 1),
             dossiers::updated_at.eq(db_time(now)),
         ))

@@ -12,7 +12,7 @@ use domain::dossiers::import::{self, HeaderProblem, ImportPlan, RowOutcome, RowP
 use persistence::AnyConnection;
 use persistence::dossiers::children::{self, ChildFields};
 use persistence::dossiers::imports::{self, NewImport};
-use persistence::dossiers::{self, DossierFields, NewGuardian};
+use persistence::dossiers::{self, ContactDetails, DossierFields, NewGuardian};
 use serde::{Deserialize, Serialize};
 
 use crate::problem::FieldError;
@@ -256,14 +256,16 @@ pub fn confirm(
                 &DossierFields {
                     number: planned.number.clone(),
                     name: planned.name.clone(),
-                    email: planned.email.clone(),
-                    address_line1: planned.address_line1.clone(),
-                    address_line2: planned.address_line2.clone(),
-                    postcode: planned.postcode.clone(),
-                    city: planned.city.clone(),
-                    home_phone: planned.home_phone.clone(),
-                    mobile_phone: planned.mobile_phone.clone(),
-                    work_phone: None,
+                    details: ContactDetails {
+                        email: planned.email.clone(),
+                        address_line1: planned.address_line1.clone(),
+                        address_line2: planned.address_line2.clone(),
+                        postcode: planned.postcode.clone(),
+                        city: planned.city.clone(),
+                        home_phone: planned.home_phone.clone(),
+                        mobile_phone: planned.mobile_phone.clone(),
+                        work_phone: None,
+                    },
                 },
                 now,
             )?;
