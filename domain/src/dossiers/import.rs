@@ -248,6 +248,26 @@ impl Errors {
             }
         }
     }
+
+    /// The cell of `column` read by `parse`, its problem noted under the column.
+    fn read<T>(
+        &mut self,
+        cells: &Cells,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, RowProblem>,
+    ) -> Option<T> {
+        self.check(column, parse(cells.get(column)))
+    }
+
+    /// [`Errors::read`] for a cell that may be left empty.
+    fn read_optional<T>(
+        &mut self,
+        cells: &Cells,
+        column: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, RowProblem>,
+    ) -> Option<Option<T>> {
+        self.read(cells, column, |text| optional(text, parse))
+    }
 }
 
 fn field<T>(result: Result<T, FieldProblem>) -> Result<T, RowProblem> {
@@ -279,6 +299,10 @@ fn name(text: &str) -> Result<String, RowProblem> {
     PersonName::parse(text)
         .map(|n| n.as_str().to_owned())
         .map_err(|e| RowProblem::Field(e.into()))
+}
+
+fn phone(text: &str) -> Result<String, RowProblem> {
+    field(normalise_phone(text))
 }
 
 fn email(text: &str) -> Result<String, RowProblem> {
@@ -315,30 +339,15 @@ fn diet(text: &str) -> Result<Diet, RowProblem> {
 }
 
 fn read_dossier(cells: &Cells, errors: &mut Errors) -> Option<PlannedDossier> {
-    let number = errors.check(
-        "numero_dossier",
-        field(check_dossier_number(cells.get("numero_dossier"))),
-    );
-    let dossier_name = errors.check("nom_dossier", name(cells.get("nom_dossier")));
-    let email = errors.check("courriel", optional(cells.get("courriel"), email));
-    let line1 = errors.check("adresse", limited(cells.get("adresse"), 200));
-    let line2 = errors.check(
-        "complement_adresse",
-        limited(cells.get("complement_adresse"), 200),
-    );
-    let postcode = errors.check(
-        "code_postal",
-        optional(cells.get("code_postal"), |t| field(check_postcode(t))),
-    );
-    let city = errors.check("ville", limited(cells.get("ville"), 100));
-    let home = errors.check(
-        "telephone",
-        optional(cells.get("telephone"), |t| field(normalise_phone(t))),
-    );
-    let mobile = errors.check(
-        "portable",
-        optional(cells.get("portable"), |t| field(normalise_phone(t))),
-    );
+    let number = errors.read(cells, "numero_dossier", |t| field(check_dossier_number(t)));
+    let dossier_name = errors.read(cells, "nom_dossier", name);
+    let email = errors.read_optional(cells, "courriel", email);
+    let line1 = errors.read(cells, "adresse", |t| limited(t, 200));
+    let line2 = errors.read(cells, "complement_adresse", |t| limited(t, 200));
+    let postcode = errors.read_optional(cells, "code_postal", |t| field(check_postcode(t)));
+    let city = errors.read(cells, "ville", |t| limited(t, 100));
+    let home = errors.read_optional(cells, "telephone", phone);
+    let mobile = errors.read_optional(cells, "portable", phone);
     Some(PlannedDossier {
         number: number?,
         name: dossier_name?,
@@ -365,22 +374,11 @@ fn read_guardian(cells: &Cells, errors: &mut Errors) -> Option<Option<PlannedGua
     if !cells.any(&COLUMNS) {
         return Some(None);
     }
-    let first = errors.check("responsable_prenom", name(cells.get("responsable_prenom")));
-    let last = errors.check("responsable_nom", name(cells.get("responsable_nom")));
-    let tie = errors.check(
-        "responsable_lien",
-        optional(cells.get("responsable_lien"), relationship),
-    );
-    let mail = errors.check(
-        "responsable_courriel",
-        optional(cells.get("responsable_courriel"), email),
-    );
-    let mobile = errors.check(
-        "responsable_portable",
-        optional(cells.get("responsable_portable"), |t| {
-            field(normalise_phone(t))
-        }),
-    );
+    let first = errors.read(cells, "responsable_prenom", name);
+    let last = errors.read(cells, "responsable_nom", name);
+    let tie = errors.read_optional(cells, "responsable_lien", relationship);
+    let mail = errors.read_optional(cells, "responsable_courriel", email);
+    let mobile = errors.read_optional(cells, "responsable_portable", phone);
     Some(Some(PlannedGuardian {
         relationship: tie?.unwrap_or(Relationship::Other),
         first_name: first?,
@@ -408,7 +406,7 @@ fn read_child(
     if !cells.any(&COLUMNS) {
         return Some(None);
     }
-    let first = errors.check("enfant_prenom", name(cells.get("enfant_prenom")));
+    let first = errors.read(cells, "enfant_prenom", name);
     let last = errors.check(
         "enfant_nom",
         name(match cells.get("enfant_nom") {
@@ -416,8 +414,7 @@ fn read_child(
             given => given,
         }),
     );
-    let birth = errors.check("enfant_naissance", {
-        let text = cells.get("enfant_naissance");
+    let birth = errors.read(cells, "enfant_naissance", |text| {
         if text.is_empty() {
             Err(RowProblem::Field(FieldProblem::Required))
         } else {
@@ -426,19 +423,13 @@ fn read_child(
                 .and_then(|d| field(check_birth_date(d, today)))
         }
     });
-    let level = errors.check(
-        "enfant_niveau",
-        optional(cells.get("enfant_niveau"), |t| {
-            t.to_uppercase()
-                .parse()
-                .map_err(|_| RowProblem::UnknownValue)
-        }),
-    );
-    let school = errors.check(
-        "enfant_ecole",
-        optional(cells.get("enfant_ecole"), |t| limited(t, 200)),
-    );
-    let meals = errors.check("enfant_regime", diet(cells.get("enfant_regime")));
+    let level = errors.read_optional(cells, "enfant_niveau", |t| {
+        t.to_uppercase()
+            .parse()
+            .map_err(|_| RowProblem::UnknownValue)
+    });
+    let school = errors.read_optional(cells, "enfant_ecole", |t| limited(t, 200));
+    let meals = errors.read(cells, "enfant_regime", diet);
     Some(Some(PlannedChild {
         first_name: first?,
         last_name: last?,
