@@ -788,82 +788,43 @@ mod tests {
         })
     }
 
+    /// How the contract judges `answer` to the good request on thing 3.
+    fn answered(status: u16, media: &str, answer: &str) -> Result<(), String> {
+        judged("/api/v1/things/3", GOOD, status, media, answer)
+    }
+
     const GOOD: &str = r#"{"name": "a"}"#;
     const JSON: &str = "application/json";
     const PROBLEM: &str = "application/problem+json";
 
     #[test]
     fn an_exchange_as_documented_passes() {
-        judged(
-            "/api/v1/things/3",
-            GOOD,
-            200,
-            JSON,
-            r#"{"id": 3, "name": "a"}"#,
-        )
-        .unwrap();
-        judged(
-            "/api/v1/things/3",
-            GOOD,
-            404,
-            PROBLEM,
-            r#"{"code": "not_found", "status": 404}"#,
-        )
-        .unwrap();
+        answered(200, JSON, r#"{"id": 3, "name": "a"}"#).unwrap();
+        answered(404, PROBLEM, r#"{"code": "not_found", "status": 404}"#).unwrap();
     }
 
     #[test]
     fn an_undocumented_field_in_an_answer_fails() {
-        let why = judged(
-            "/api/v1/things/3",
-            GOOD,
-            200,
-            JSON,
-            r#"{"id": 3, "name": "a", "x": 1}"#,
-        )
-        .unwrap_err();
+        let why = answered(200, JSON, r#"{"id": 3, "name": "a", "x": 1}"#).unwrap_err();
         assert!(why.contains("breaks its schema"), "{why}");
     }
 
     #[test]
     fn a_wrong_type_or_a_missing_field_in_an_answer_fails() {
-        assert!(
-            judged(
-                "/api/v1/things/3",
-                GOOD,
-                200,
-                JSON,
-                r#"{"id": "3", "name": "a"}"#
-            )
-            .is_err()
-        );
-        assert!(judged("/api/v1/things/3", GOOD, 200, JSON, r#"{"id": 3}"#).is_err());
+        assert!(answered(200, JSON, r#"{"id": "3", "name": "a"}"#).is_err());
+        assert!(answered(200, JSON, r#"{"id": 3}"#).is_err());
     }
 
     #[test]
     fn an_undocumented_status_or_media_type_fails() {
-        let why = judged(
-            "/api/v1/things/3",
-            GOOD,
-            409,
-            PROBLEM,
-            r#"{"code": "x", "status": 409}"#,
-        )
-        .unwrap_err();
+        let why = answered(409, PROBLEM, r#"{"code": "x", "status": 409}"#).unwrap_err();
         assert!(why.contains("not documented"), "{why}");
-        assert!(judged("/api/v1/things/3", GOOD, 200, "text/plain", "hello").is_err());
+        assert!(answered(200, "text/plain", "hello").is_err());
     }
 
     #[test]
     fn a_problem_code_the_operation_does_not_list_fails() {
-        let why = judged(
-            "/api/v1/things/3",
-            GOOD,
-            404,
-            PROBLEM,
-            r#"{"code": "gone", "status": 404}"#,
-        )
-        .unwrap_err();
+        let why = answered(404, PROBLEM, r#"{"code": "gone", "status": 404}"#).unwrap_err();
         assert!(why.contains("gone"), "{why}");
     }
 
@@ -901,14 +862,8 @@ mod tests {
 
     #[test]
     fn a_request_the_spec_allows_must_not_be_refused_for_its_shape() {
-        let why = judged(
-            "/api/v1/things/3",
-            GOOD,
-            400,
-            PROBLEM,
-            r#"{"code": "unknown_field", "status": 400}"#,
-        )
-        .unwrap_err();
+        let why =
+            answered(400, PROBLEM, r#"{"code": "unknown_field", "status": 400}"#).unwrap_err();
         assert!(why.contains("refused for its shape"), "{why}");
     }
 

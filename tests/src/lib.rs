@@ -9,6 +9,7 @@
 mod apps;
 pub mod contract;
 mod database;
+mod local_server;
 pub mod locks;
 pub mod operations;
 pub mod payfip;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{HttpResponse, web};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -42,20 +42,12 @@ impl FakePayFip {
     pub async fn start() -> Self {
         let ledger = Arc::new(Mutex::new(Ledger::default()));
         let data = web::Data::new(ledger.clone());
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .route("/tpa/services/securite", web::post().to(soap))
-        })
-        .workers(1)
-        .bind(("127.0.0.1", 0))
-        .unwrap();
-        let port = server.addrs()[0].port();
-        let server = server.run();
-        let handle = server.handle();
-        tokio::spawn(server);
+        let (base, handle) = crate::local_server::start_local(move |app| {
+            app.app_data(data.clone())
+                .route("/tpa/services/securite", web::post().to(soap));
+        });
         Self {
-            url: format!("http://127.0.0.1:{port}/tpa/services/securite"),
+            url: format!("{base}/tpa/services/securite"),
             ledger,
             handle,
         }

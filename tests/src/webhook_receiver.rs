@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
@@ -76,20 +76,12 @@ impl WebhookReceiver {
     pub async fn start() -> Self {
         let log = Arc::new(Mutex::new(Log::default()));
         let data = web::Data::new(log.clone());
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .route("/hooks", web::post().to(receive))
-        })
-        .workers(1)
-        .bind(("127.0.0.1", 0))
-        .unwrap();
-        let port = server.addrs()[0].port();
-        let server = server.run();
-        let handle = server.handle();
-        tokio::spawn(server);
+        let (base, handle) = crate::local_server::start_local(move |app| {
+            app.app_data(data.clone())
+                .route("/hooks", web::post().to(receive));
+        });
         Self {
-            url: format!("http://127.0.0.1:{port}/hooks"),
+            url: format!("{base}/hooks"),
             log,
             handle,
         }

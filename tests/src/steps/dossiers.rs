@@ -48,6 +48,19 @@ pub async fn create_dossier_18(app: &TestApp, token: &str) -> i64 {
     id
 }
 
+/// The family changes its contact details (`change`: email, address, phones); the
+/// answer says what applied and what waits for an agent.
+pub async fn change_contact_details(app: &TestApp, token: &str, change: &Value) -> Value {
+    app.exchange(
+        Method::PUT,
+        "/api/v1/dossier/contact-details",
+        Some(token),
+        change,
+        StatusCode::OK,
+    )
+    .await
+}
+
 pub fn pdf() -> Vec<u8> {
     b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }

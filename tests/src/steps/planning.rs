@@ -54,3 +54,12 @@ pub async fn close_day(app: &TestApp, day: &str) -> Value {
     )
     .await
 }
+
+/// The first activity in the child's planning of the week of `monday`, as the family
+/// sees it: the id an agent's screens take.
+pub async fn first_activity(app: &TestApp, token: &str, child: i64, monday: &str) -> i64 {
+    let path = format!("/api/v1/children/{child}/planning?period=week&date={monday}");
+    crate::json(app.get_authed(&path, token).await, StatusCode::OK).await["children"][0]["activities"][0]["activityId"]
+        .as_i64()
+        .unwrap()
+}

@@ -7,10 +7,28 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use tests::operations::{Operation, query_string, send, string_paths, token_for, with_string};
-use tests::{problem, spawn_app};
+use tests::{TestApp, problem, spawn_app};
 
 fn spec() -> Value {
     api::openapi::spec().unwrap()
+}
+
+/// Sends `body` to `operation` (at its example path, with its required query) with
+/// `token`, and reads the 400 problem with `code`.
+async fn refused_body(
+    app: &TestApp,
+    operation: &Operation,
+    token: Option<&str>,
+    body: (&str, Vec<u8>),
+    code: &str,
+) -> Value {
+    let path = format!(
+        "{}?{}",
+        operation.path_with(|_| None),
+        query_string(&operation.required_query())
+    );
+    let response = send(app, operation, &path, token, Some(body)).await;
+    problem(response, StatusCode::BAD_REQUEST, code).await
 }
 
 #[tokio::test]
@@ -49,26 +67,21 @@ async fn a_nul_character_in_any_text_of_a_body_is_refused_naming_the_field() {
     for operation in Operation::all(&spec()) {
         let content = &operation.spec["requestBody"]["content"];
         let token = token_for(&app, &operation).await;
-        let path = format!(
-            "{}?{}",
-            operation.path_with(|_| None),
-            query_string(&operation.required_query())
-        );
+        let token = token.as_deref();
         if let Some(example) = operation.json_example() {
             let mut strings = Vec::new();
             string_paths(&example, "", &mut strings);
             for field in strings {
                 let body = with_string(&example, &field, "a\u{0}b");
                 let bytes = serde_json::to_vec(&body).unwrap();
-                let response = send(
+                let answer = refused_body(
                     &app,
                     &operation,
-                    &path,
-                    token.as_deref(),
-                    Some(("application/json", bytes)),
+                    token,
+                    ("application/json", bytes),
+                    "validation_failed",
                 )
                 .await;
-                let answer = problem(response, StatusCode::BAD_REQUEST, "validation_failed").await;
                 assert_eq!(
                     answer["errors"][0]["field"],
                     field.as_str(),
@@ -81,15 +94,14 @@ async fn a_nul_character_in_any_text_of_a_body_is_refused_naming_the_field() {
         }
         if content.get("text/csv").is_some() {
             let body = b"a\x00b;c\n".to_vec();
-            let response = send(
+            let answer = refused_body(
                 &app,
                 &operation,
-                &path,
-                token.as_deref(),
-                Some(("text/csv", body)),
+                token,
+                ("text/csv", body),
+                "validation_failed",
             )
             .await;
-            let answer = problem(response, StatusCode::BAD_REQUEST, "validation_failed").await;
             assert_eq!(answer["errors"][0]["field"], "body", "{}", operation.name());
             checked += 1;
         }
@@ -107,15 +119,8 @@ async fn a_nul_character_in_any_text_of_a_body_is_refused_naming_the_field() {
                 }
                 let body = format!("{field}=a%00b").into_bytes();
                 let media = "application/x-www-form-urlencoded";
-                let response = send(
-                    &app,
-                    &operation,
-                    &path,
-                    token.as_deref(),
-                    Some((media, body)),
-                )
-                .await;
-                let answer = problem(response, StatusCode::BAD_REQUEST, "validation_failed").await;
+                let answer =
+                    refused_body(&app, &operation, token, (media, body), "validation_failed").await;
                 assert!(
                     answer["errors"][0]["field"].is_string(),
                     "{}",
@@ -148,21 +153,15 @@ async fn a_field_the_contract_does_not_name_is_refused_in_every_body() {
             other => panic!("{}: example {other}", operation.name()),
         };
         let token = token_for(&app, &operation).await;
-        let path = format!(
-            "{}?{}",
-            operation.path_with(|_| None),
-            query_string(&operation.required_query())
-        );
         let bytes = serde_json::to_vec(&body).unwrap();
-        let response = send(
+        let answer = refused_body(
             &app,
             &operation,
-            &path,
             token.as_deref(),
-            Some(("application/json", bytes)),
+            ("application/json", bytes),
+            "unknown_field",
         )
         .await;
-        let answer = problem(response, StatusCode::BAD_REQUEST, "unknown_field").await;
         assert_eq!(
             answer["errors"][0]["field"],
             field.as_str(),

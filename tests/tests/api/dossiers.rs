@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use tests::steps::dossiers::{create_dossier_18, dossier_18, pdf, upload};
+use tests::steps::dossiers::{change_contact_details, create_dossier_18, dossier_18, pdf, upload};
 use tests::{TestAppBuilder, empty_city, json as body_of, problem};
 
 fn names(children: &Value) -> Vec<&str> {
@@ -100,15 +100,7 @@ async fn an_agent_creates_dossier_18_and_the_family_links_reads_edits_and_files_
         "address": {"line1": "3 place de la Mairie", "line2": "", "postcode": "94800", "city": "Villejuif"},
         "phones": {"home": null, "mobile": "0611223344", "work": null}
     });
-    let changed = app
-        .exchange(
-            Method::PUT,
-            "/api/v1/dossier/contact-details",
-            Some(&family),
-            &change,
-            StatusCode::OK,
-        )
-        .await;
+    let changed = change_contact_details(&app, &family, &change).await;
     assert_eq!(changed["applied"], json!(["phones"]));
     assert_eq!(changed["pendingApproval"], json!(["address"]));
     assert_eq!(changed["dossier"]["phones"]["mobile"], "0611223344");
@@ -304,15 +296,7 @@ async fn an_accepted_address_change_is_applied_and_free_fields_follow_the_settin
         "address": {"line1": "3 place de la Mairie", "line2": "Bât. B", "postcode": "94800", "city": "Villejuif"},
         "phones": {"home": null, "mobile": "0612345678", "work": null}
     });
-    let changed = app
-        .exchange(
-            Method::PUT,
-            "/api/v1/dossier/contact-details",
-            Some(&family),
-            &change,
-            StatusCode::OK,
-        )
-        .await;
+    let changed = change_contact_details(&app, &family, &change).await;
     assert_eq!(changed["applied"], json!([]));
     assert_eq!(changed["pendingApproval"], json!(["address", "email"]));
     // The city's service is told of the new request.

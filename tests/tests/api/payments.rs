@@ -45,6 +45,25 @@ async fn start(app: &TestApp, token: &str, invoice: i64, key: &str) -> Response 
     .unwrap()
 }
 
+/// A new attempt, which must be created (201): its body.
+async fn started(app: &TestApp, token: &str, invoice: i64, key: &str) -> Value {
+    body_of(start(app, token, invoice, key).await, StatusCode::CREATED).await
+}
+
+fn idop_of(attempt: &Value) -> String {
+    attempt["idop"].as_str().unwrap().to_owned()
+}
+
+/// An attempt, as its family reads it.
+async fn attempt(app: &TestApp, token: &str, idop: &str) -> Value {
+    body_of(
+        app.get_authed(&format!("/api/v1/online-payments/{idop}"), token)
+            .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
 /// What PayFiP does: posts the idop, form-encoded, nothing else.
 async fn notify(app: &TestApp, idop: &str) {
     let response = app
@@ -80,17 +99,13 @@ async fn an_invoice_paid_on_payfip_is_paid_once_whatever_the_notifications_say()
     let fake = FakePayFip::start().await;
     let (app, family, id) = invoiced(Some(&fake)).await;
 
-    let started = body_of(
-        start(&app, &family, id, "paiement-facture-1").await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let started = started(&app, &family, id, "paiement-facture-1").await;
     assert_eq!(
         started["amountCents"], 570,
         "the server's amount, not the client's"
     );
     assert_eq!(started["status"], "pending");
-    let idop = started["idop"].as_str().unwrap().to_owned();
+    let idop = idop_of(&started);
     assert_eq!(
         started["redirectUrl"],
         format!("{PAYMENT_PAGE}?idop={idop}")
@@ -188,12 +203,7 @@ async fn an_invoice_paid_on_payfip_is_paid_once_whatever_the_notifications_say()
     assert_eq!(payments_in_db(&app).len(), 1);
     assert_eq!(invoice(&app, &family, id).await["paidCents"], 570);
 
-    let attempt = body_of(
-        app.get_authed(&format!("/api/v1/online-payments/{idop}"), &family)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    let attempt = attempt(&app, &family, &idop).await;
     assert_eq!(attempt["status"], "paid");
     assert_eq!(attempt["redirectUrl"], Value::Null);
     problem(
@@ -225,32 +235,16 @@ async fn an_invoice_paid_on_payfip_is_paid_once_whatever_the_notifications_say()
 async fn refused_and_abandoned_payments_pay_nothing_and_each_attempt_has_its_own_idop() {
     let fake = FakePayFip::start().await;
     let (app, family, id) = invoiced(Some(&fake)).await;
-    let first = body_of(
-        start(&app, &family, id, "tentative-carte-1").await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let first = first["idop"].as_str().unwrap().to_owned();
+    let first = idop_of(&started(&app, &family, id, "tentative-carte-1").await);
     fake.end(&first, "R");
     notify(&app, &first).await;
-    let second = body_of(
-        start(&app, &family, id, "tentative-carte-2").await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let second = second["idop"].as_str().unwrap().to_owned();
+    let second = idop_of(&started(&app, &family, id, "tentative-carte-2").await);
     assert_ne!(first, second);
     fake.end(&second, "A");
     notify(&app, &second).await;
 
     for (idop, status) in [(&first, "refused"), (&second, "abandoned")] {
-        let attempt = body_of(
-            app.get_authed(&format!("/api/v1/online-payments/{idop}"), &family)
-                .await,
-            StatusCode::OK,
-        )
-        .await;
-        assert_eq!(attempt["status"], status);
+        assert_eq!(attempt(&app, &family, idop).await["status"], status);
     }
     assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
     assert!(payments_in_db(&app).is_empty());
@@ -284,24 +278,14 @@ async fn refused_and_abandoned_payments_pay_nothing_and_each_attempt_has_its_own
 async fn a_payment_never_notified_is_caught_by_the_recheck_job_and_a_mismatch_never_pays() {
     let fake = FakePayFip::start().await;
     let (app, family, id) = invoiced(Some(&fake)).await;
-    let wrong = body_of(
-        start(&app, &family, id, "paiement-montant-faux").await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let wrong = wrong["idop"].as_str().unwrap().to_owned();
+    let wrong = idop_of(&started(&app, &family, id, "paiement-montant-faux").await);
     fake.end(&wrong, "P");
     fake.misreport_amount(&wrong, "1");
 
     // The first idop is no longer payable after 15 minutes: a new attempt gets its own.
     app.clock.set("2026-10-02T08:16:00Z".parse().unwrap());
     let family = app.token_of("family").await;
-    let right = body_of(
-        start(&app, &family, id, "paiement-jamais-notifie").await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let right = right["idop"].as_str().unwrap().to_owned();
+    let right = idop_of(&started(&app, &family, id, "paiement-jamais-notifie").await);
     assert_ne!(right, wrong);
     fake.end(&right, "P");
 
@@ -314,13 +298,7 @@ async fn a_payment_never_notified_is_caught_by_the_recheck_job_and_a_mismatch_ne
         1
     );
     assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
-    let attempt = body_of(
-        app.get_authed(&format!("/api/v1/online-payments/{wrong}"), &family)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    assert_eq!(attempt["status"], "failed");
+    assert_eq!(attempt(&app, &family, &wrong).await["status"], "failed");
 
     // The other one, never notified, is caught a few minutes later.
     app.clock.set("2026-10-02T08:20:00Z".parse().unwrap());
@@ -364,14 +342,10 @@ async fn when_payfip_is_down_or_refuses_the_payment_the_family_is_told_and_may_t
     .await;
     fake.set_refusing(false);
     assert_eq!(invoice(&app, &family, id).await["status"], "to_pay");
-    let started = body_of(
-        start(&app, &family, id, "apres-la-panne").await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let started = started(&app, &family, id, "apres-la-panne").await;
     assert_eq!(started["status"], "pending");
     // A payment whose result PayFiP cannot give now stays pending.
-    let idop = started["idop"].as_str().unwrap().to_owned();
+    let idop = idop_of(&started);
     fake.end(&idop, "P");
     fake.set_down(true);
     notify(&app, &idop).await;
@@ -405,12 +379,8 @@ async fn the_demo_family_pays_its_demo_invoice_in_the_sandbox() {
     assert_eq!(demo["totalCents"], 6220);
     assert_eq!(demo["status"], "overdue");
     let id = demo["id"].as_i64().unwrap();
-    let started = body_of(
-        start(&app, &family, id, "bac-a-sable-1").await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let idop = started["idop"].as_str().unwrap().to_owned();
+    let started = started(&app, &family, id, "bac-a-sable-1").await;
+    let idop = idop_of(&started);
     let page_path = started["redirectUrl"].as_str().unwrap().to_owned();
     assert_eq!(page_path, format!("/api/v1/sandbox/payments/{idop}"));
     let page = app.get(&page_path).await;
@@ -436,11 +406,7 @@ async fn the_demo_family_pays_its_demo_invoice_in_the_sandbox() {
 #[tokio::test]
 async fn a_key_names_one_payment_never_an_invoices_and_a_baskets_both() {
     let (app, family, id) = invoiced(None).await;
-    body_of(
-        start(&app, &family, id, "cle-de-la-facture").await,
-        StatusCode::CREATED,
-    )
-    .await;
+    started(&app, &family, id, "cle-de-la-facture").await;
     let (thomas, summer) = baskets::thomas_and_summer(&app, &family).await;
     let item = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-19"});
     assert_eq!(

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use tests::steps::activities::{CANTEEN, child_named, luc_and_eliot_at_the_canteen, register};
-use tests::steps::planning::{change, close_day, draft_changes, validate};
+use tests::steps::planning::{change, close_day, draft_changes, first_activity, validate};
 use tests::{app_at, json as body_of, problem};
 
 #[tokio::test]
@@ -347,17 +347,7 @@ async fn a_days_places_are_never_overbooked() {
     );
     let meal = register(&app, &family, luc, CANTEEN).await;
     register(&app, &family, eliot, CANTEEN).await;
-    let activity = body_of(
-        app.get_authed(
-            &format!("/api/v1/children/{luc}/planning?period=week&date=2026-09-07"),
-            &family,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await["children"][0]["activities"][0]["activityId"]
-        .as_i64()
-        .unwrap();
+    let activity = first_activity(&app, &family, luc, "2026-09-07").await;
     let group = body_of(
         app.get_authed(&format!("/api/v1/admin/activities/{activity}"), &agent)
             .await,
@@ -443,17 +433,7 @@ async fn agents_record_attendance_which_must_match_the_booking() {
         (StatusCode::BAD_REQUEST, "validation_failed"),
     )
     .await;
-    let activity = body_of(
-        app.get_authed(
-            &format!("/api/v1/children/{eliot}/planning?period=week&date=2026-09-07"),
-            &family,
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await["children"][0]["activities"][0]["activityId"]
-        .as_i64()
-        .unwrap();
+    let activity = first_activity(&app, &family, eliot, "2026-09-07").await;
     let roll = body_of(
         app.get_authed(
             &format!("/api/v1/admin/activities/{activity}/attendance?date=2026-09-07"),
