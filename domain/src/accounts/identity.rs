@@ -23,6 +23,20 @@ fn trimmed(text: &str, max: usize) -> Result<&str, IdentityError> {
     Ok(text)
 }
 
+/// `text` trimmed, refused when empty, longer than `max` characters or not `valid`.
+fn checked(
+    text: &str,
+    max: usize,
+    valid: impl FnOnce(&str) -> bool,
+) -> Result<String, IdentityError> {
+    let text = trimmed(text, max)?;
+    if valid(text) {
+        Ok(text.to_owned())
+    } else {
+        Err(IdentityError::InvalidFormat)
+    }
+}
+
 /// An email address, trimmed; compared and indexed lowercased.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
@@ -31,31 +45,19 @@ impl Email {
     /// A deliberately simple check (one `@`, a dotted domain, no spaces or control
     /// characters, at most 254 characters): the activation email proves the rest.
     pub fn parse(text: &str) -> Result<Self, IdentityError> {
-        let text = trimmed(text, 254)?;
-        let Some((local, domain)) = text.split_once('@') else {
-            return Err(IdentityError::InvalidFormat);
-        };
-        let valid = !local.is_empty()
-            && local.len() <= 64
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..")
-            && !domain.contains('@')
-            && !text.chars().any(|c| c.is_whitespace() || c.is_control());
-        if !valid {
-            return Err(IdentityError::InvalidFormat);
-        }
-        Ok(Self(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The form used for uniqueness and look-ups.
-    pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        checked(text, 254, |text| {
+            text.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && local.len() <= 64
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+                    && !domain.contains('@')
+                    && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+            })
+        })
+        .map(Self)
     }
 }
 
@@ -66,23 +68,13 @@ pub struct Username(String);
 
 impl Username {
     pub fn parse(text: &str) -> Result<Self, IdentityError> {
-        let text = trimmed(text, 50)?;
-        let valid = text.chars().count() >= 3
-            && text
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'));
-        if !valid {
-            return Err(IdentityError::InvalidFormat);
-        }
-        Ok(Self(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        checked(text, 50, |text| {
+            text.chars().count() >= 3
+                && text
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        })
+        .map(Self)
     }
 }
 
@@ -92,17 +84,28 @@ pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(text: &str) -> Result<Self, IdentityError> {
-        let text = trimmed(text, 100)?;
-        if text.chars().any(char::is_control) {
-            return Err(IdentityError::InvalidFormat);
-        }
-        Ok(Self(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
+        checked(text, 100, |text| !text.chars().any(char::is_control)).map(Self)
     }
 }
+
+/// The text a value holds; for logins, also the form used for uniqueness and
+/// look-ups (lowercased).
+macro_rules! text_values {
+    ($($name:ident),* ; keyed: $($keyed:ident),*) => {
+        $(impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        })*
+        $(impl $keyed {
+            pub fn key(&self) -> String {
+                self.0.to_lowercase()
+            }
+        })*
+    };
+}
+
+text_values!(Email, Username, PersonName; keyed: Email, Username);
 
 #[cfg(test)]
 mod tests {
