@@ -45,6 +45,16 @@ async fn start(app: &TestApp, token: &str, invoice: i64, key: &str) -> Response 
     .unwrap()
 }
 
+/// Another family's attempt on the invoice: refused as if the invoice did not exist.
+async fn refused_as_unknown(app: &TestApp, other: &str, invoice: i64, key: &str) {
+    problem(
+        start(app, other, invoice, key).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
 /// A new attempt, which must be created (201): its body.
 async fn started(app: &TestApp, token: &str, invoice: i64, key: &str) -> Value {
     body_of(start(app, token, invoice, key).await, StatusCode::CREATED).await
@@ -222,12 +232,7 @@ async fn an_invoice_paid_on_payfip_is_paid_once_whatever_the_notifications_say()
         "not_found",
     )
     .await;
-    problem(
-        start(&app, &other, id, "paiement-autre-1").await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
+    refused_as_unknown(&app, &other, id, "paiement-autre-1").await;
     fake.stop().await;
 }
 
@@ -265,12 +270,7 @@ async fn refused_and_abandoned_payments_pay_nothing_and_each_attempt_has_its_own
     );
     // A key says one thing: not another invoice's attempt.
     let (other_token, _) = app.create_families(1, "MS").await.remove(0);
-    problem(
-        start(&app, &other_token, id, "tentative-carte-1").await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
+    refused_as_unknown(&app, &other_token, id, "tentative-carte-1").await;
     fake.stop().await;
 }
 

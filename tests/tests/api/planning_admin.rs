@@ -2,11 +2,11 @@
 //! deadline rules per kind and activity, places per day, attendance, the iCalendar feed.
 
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use tests::steps::activities::{CANTEEN, child_named, luc_and_eliot_at_the_canteen, register};
 use tests::steps::planning::{change, close_day, draft_changes, first_activity, validate};
-use tests::{app_at, json as body_of, problem};
+use tests::{TestApp, app_at, json as body_of, problem};
 
 #[tokio::test]
 async fn a_closure_day_closes_the_bookings_of_that_day_unbilled_and_tells_the_family() {
@@ -464,6 +464,22 @@ async fn agents_record_attendance_which_must_match_the_booking() {
     .await;
 }
 
+/// A new calendar feed link for the child (it revokes the previous one).
+async fn new_calendar_feed(app: &TestApp, family: &str, child: i64) -> Value {
+    body_of(
+        app.authed(
+            Method::POST,
+            &format!("/api/v1/children/{child}/calendar-feed"),
+            family,
+        )
+        .send()
+        .await
+        .unwrap(),
+        StatusCode::CREATED,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_childs_bookings_reach_the_phone_calendar_until_the_link_is_revoked() {
     let app = app_at("2026-07-20T08:00:00Z").await;
@@ -477,18 +493,7 @@ async fn a_childs_bookings_reach_the_phone_calendar_until_the_link_is_revoked() 
     )
     .await;
     validate(&app, &family).await;
-    let created = body_of(
-        app.authed(
-            Method::POST,
-            &format!("/api/v1/children/{eliot}/calendar-feed"),
-            &family,
-        )
-        .send()
-        .await
-        .unwrap(),
-        StatusCode::CREATED,
-    )
-    .await;
+    let created = new_calendar_feed(&app, &family, eliot).await;
     let path = created["path"].as_str().unwrap().to_owned();
     let feed = app.get(&path).await;
     assert_eq!(feed.status(), StatusCode::OK);
@@ -509,18 +514,7 @@ async fn a_childs_bookings_reach_the_phone_calendar_until_the_link_is_revoked() 
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
 
     // A new link revokes the old one; revoking ends the new one.
-    let renewed = body_of(
-        app.authed(
-            Method::POST,
-            &format!("/api/v1/children/{eliot}/calendar-feed"),
-            &family,
-        )
-        .send()
-        .await
-        .unwrap(),
-        StatusCode::CREATED,
-    )
-    .await;
+    let renewed = new_calendar_feed(&app, &family, eliot).await;
     problem(app.get(&path).await, StatusCode::NOT_FOUND, "not_found").await;
     let revoked = app
         .authed(
