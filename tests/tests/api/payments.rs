@@ -14,13 +14,27 @@ use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 const PAYMENT_PAGE: &str = "https://www.payfip.gouv.fr/tpa/paiementws.web";
 
+/// The demo app on 27 November 2026, its clock fixed.
+fn on_27_november() -> TestAppBuilder {
+    TestAppBuilder::default().clock(api::clock::Clock::fixed_at(
+        "2026-11-27T09:00:00Z".parse().unwrap(),
+    ))
+}
+
+/// The family's invoices, the first page.
+async fn my_invoices(app: &TestApp, token: &str) -> Value {
+    body_of(
+        app.get_authed("/api/v1/invoices", token).await,
+        StatusCode::OK,
+    )
+    .await
+}
+
 /// The demo with Eliot's two September meals billed (invoice F2026-000001, 5.70 EUR),
 /// on 2 October 2026; with PayFiP at `payfip` when given, else the sandbox. Returns
 /// the app, the family's token and the invoice's id.
 async fn invoiced(payfip: Option<&FakePayFip>) -> (TestApp, String, i64) {
-    let mut builder = TestAppBuilder::default().clock(api::clock::Clock::fixed_at(
-        "2026-11-27T09:00:00Z".parse().unwrap(),
-    ));
+    let mut builder = on_27_november();
     if let Some(fake) = payfip {
         builder = builder.paying_at(fake);
     }
@@ -359,19 +373,12 @@ async fn when_payfip_is_down_or_refuses_the_payment_the_family_is_told_and_may_t
 #[tokio::test]
 async fn the_demo_family_pays_its_demo_invoice_in_the_sandbox() {
     // What `cargo run` starts with: the demo, its unpaid June invoice, the sandbox.
-    let app = TestAppBuilder::default()
+    let app = on_27_november()
         .setting("SEED_DEMO_INVOICE", "true")
-        .clock(api::clock::Clock::fixed_at(
-            "2026-11-27T09:00:00Z".parse().unwrap(),
-        ))
         .spawn()
         .await;
     let family = app.token_of("family").await;
-    let list = body_of(
-        app.get_authed("/api/v1/invoices", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let list = my_invoices(&app, &family).await;
     assert_eq!(list["total"], 1);
     let demo = &list["items"][0];
     assert_eq!(demo["number"], "F2026-000001");
@@ -467,20 +474,13 @@ async fn a_key_names_one_payment_never_an_invoices_and_a_baskets_both() {
 
 #[tokio::test]
 async fn where_the_city_takes_no_payment_online_an_invoice_is_paid_at_the_counter() {
-    let app = TestAppBuilder::default()
+    let app = on_27_november()
         .setting("SEED_DEMO_INVOICE", "true")
         .setting("PAYMENT_SANDBOX", "false")
-        .clock(api::clock::Clock::fixed_at(
-            "2026-11-27T09:00:00Z".parse().unwrap(),
-        ))
         .spawn()
         .await;
     let family = app.token_of("family").await;
-    let list = body_of(
-        app.get_authed("/api/v1/invoices", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let list = my_invoices(&app, &family).await;
     let id = list["items"][0]["id"].as_i64().unwrap();
     problem(
         start(&app, &family, id, "pas-de-paiement-en-ligne").await,
