@@ -16,4 +16,4 @@ pub use registration::{
     EntryDateRule, RegistrationAsk, RegistrationMode, RegistrationProblem, RegistrationStatus,
     Transition, check_request, entry_date, on_request, transition,
 };
-pub use weeks::{HolidayWeek, holiday_weeks, week_start};
+pub use weeks::{HolidayWeek, holiday_weeks, week_booking_window, week_start};

@@ -1,9 +1,10 @@
 //! Holiday weeks paid at once: a week (Monday to Sunday) of an activity's period,
 //! its open days (the unit's weekdays, public holidays excluded) and its price.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use crate::calendar::{HolidayRegion, public_holidays};
+use crate::planning::{Calendar, ChangeWindow, DeadlineRule, change_window};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HolidayWeek {
@@ -18,6 +19,30 @@ impl HolidayWeek {
     pub fn price_cents(&self, day_price_cents: i64) -> i64 {
         day_price_cents * i64::try_from(self.days.len()).unwrap_or(0)
     }
+}
+
+/// When the week may be booked under the activity's booking `rule`, its unit starting
+/// at `starts_at` (local): while every open day of it may be, as the planning reads
+/// each day. None when some day has no window, or the days' windows do not meet.
+pub fn week_booking_window(
+    week: &HolidayWeek,
+    rule: &DeadlineRule,
+    starts_at: NaiveTime,
+    calendar: &Calendar,
+) -> Option<ChangeWindow> {
+    let mut window: Option<ChangeWindow> = None;
+    for day in &week.days {
+        let of_day = change_window(rule, day.and_time(starts_at), calendar)?;
+        window = Some(match window {
+            // `None` (open since ever) is the earliest opening.
+            Some(so_far) => ChangeWindow {
+                opens_at: so_far.opens_at.max(of_day.opens_at),
+                closes_at: so_far.closes_at.min(of_day.closes_at),
+            },
+            None => of_day,
+        });
+    }
+    window.filter(|w| w.opens_at.is_none_or(|opens| opens < w.closes_at))
 }
 
 /// The Monday of `day`'s week.

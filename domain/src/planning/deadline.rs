@@ -146,7 +146,12 @@ pub fn decide(
     now: DateTime<Utc>,
     calendar: &Calendar,
 ) -> ChangeDecision {
-    let Some(window) = change_window(rule, start, calendar) else {
+    judge(change_window(rule, start, calendar), now)
+}
+
+/// Whether `now` falls in `window` (`None`: the rule gives no window).
+pub fn judge(window: Option<ChangeWindow>, now: DateTime<Utc>) -> ChangeDecision {
+    let Some(window) = window else {
         return ChangeDecision::NoWindow;
     };
     match window.opens_at {

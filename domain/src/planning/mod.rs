@@ -15,7 +15,7 @@ mod rules;
 pub use attendance::{Action, AttendanceStatus, BookingStatus};
 pub use days::{ClosedReason, DaySetting, RunsOn, UnknownRunsOn, day_state};
 pub use deadline::{
-    ChangeDecision, ChangeWindow, booking_windows, change_window, decide, paris_instant,
+    ChangeDecision, ChangeWindow, booking_windows, change_window, decide, judge, paris_instant,
 };
 pub use defaults::{EffectiveRules, WrittenRules, default_rules, default_runs_on, effective_rules};
 pub use rules::{Calendar, DeadlineRule, TimeUnit};

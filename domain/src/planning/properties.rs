@@ -189,6 +189,28 @@ proptest! {
         }
     }
 
+    /// A holiday week is booked at once: whatever the rule, it may be booked only at an
+    /// instant the planning would let every one of its days be booked.
+    #[test]
+    fn a_holiday_week_is_bookable_only_when_each_of_its_days_is(
+        (start, rule) in case(),
+        open_days in proptest::sample::subsequence(vec![0u64, 1, 2, 3, 4], 1..=5),
+        random in -40_000i64..48,
+    ) {
+        let monday = start.date() - Days::new(u64::from(start.weekday().num_days_from_monday()));
+        let week = crate::activities::HolidayWeek {
+            start: monday,
+            days: open_days.iter().map(|d| monday + Days::new(*d)).collect(),
+        };
+        let window = crate::activities::week_booking_window(&week, &rule, start.time(), &calendar());
+        let first_at = paris_instant(week.days[0].and_time(start.time()));
+        for now in probes(window, first_at, TimeDelta::hours(random)) {
+            let week_allowed = matches!(judge(window, now), ChangeDecision::Allowed { .. });
+            let every_day = week.days.iter().all(|d| allowed(&rule, d.and_time(start.time()), now));
+            prop_assert_eq!(week_allowed, every_day, "at {}", now);
+        }
+    }
+
     #[test]
     fn hours_are_elapsed_time_even_across_dst(
         start in start(),
