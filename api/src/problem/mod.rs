@@ -16,6 +16,9 @@ mod validation;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use chrono::{DateTime, Utc};
+use domain::calendar::french_instant;
+use domain::planning::ChangeWindow;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -71,6 +74,15 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "5f0c6a0e-3c1f-4b52-9d9e-8d7a3c2b1a00")]
     pub request_id: Option<String>,
+    /// When the window the request fell outside opens (RFC 3339, UTC): with
+    /// `window_not_open` and `window_closed`; absent when the window has always been
+    /// open, and for other codes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<DateTime<Utc>>,
+    /// When that window closes, exclusive (RFC 3339, UTC): with `window_not_open` and
+    /// `window_closed`; absent for other codes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<DateTime<Utc>>,
 }
 
 /// What is wrong with one field of the request.
@@ -119,6 +131,8 @@ pub struct ErrorParts {
     pub detail: Text,
     pub errors: Vec<FieldError>,
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The window a request fell outside, for `opensAt` and `closesAt`.
+    pub window: Option<ChangeWindow>,
     /// The underlying cause of an internal error; logged, never sent.
     pub cause: Option<anyhow::Error>,
 }
@@ -140,8 +154,30 @@ impl ApiError {
             detail,
             errors: Vec::new(),
             headers: Vec::new(),
+            window: None,
             cause: None,
         }))
+    }
+
+    /// Names the window the request fell outside, and says when it opens or closed in
+    /// the detail.
+    pub fn with_window(mut self, window: ChangeWindow) -> Self {
+        let (fr, en) = match window.opens_at {
+            Some(opens_at) if self.code == "window_not_open" => (
+                format!("Elles ouvrent le {}.", french_instant(opens_at)),
+                format!("They open at {opens_at} (UTC)."),
+            ),
+            _ => (
+                format!("Elles ont fermé le {}.", french_instant(window.closes_at)),
+                format!("They closed at {} (UTC).", window.closes_at),
+            ),
+        };
+        self.0.detail = Text::new(
+            format!("{} {fr}", self.detail.fr),
+            format!("{} {en}", self.detail.en),
+        );
+        self.0.window = Some(window);
+        self
     }
 
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
@@ -239,6 +275,8 @@ impl ApiError {
                 })
                 .collect(),
             request_id: request_id.map(str::to_owned),
+            opens_at: self.window.and_then(|w| w.opens_at),
+            closes_at: self.window.map(|w| w.closes_at),
         }
     }
 

@@ -12,6 +12,9 @@ impl From<UseCaseError> for ApiError {
         match error {
             UseCaseError::Invalid(errors) => ApiError::validation(errors),
             UseCaseError::Refused(refusal) => refusal.into(),
+            UseCaseError::OutsideWindow(refusal, window) => {
+                ApiError::from(refusal).with_window(window)
+            }
             UseCaseError::Throttled(wait) => throttled(wait),
             UseCaseError::Db(db) => db.into(),
             UseCaseError::Internal(cause) => ApiError::internal(cause),

@@ -31,6 +31,10 @@ pub enum UseCaseError {
     /// A valid request that the rules refuse.
     #[error("refused: {0:?}")]
     Refused(Refusal),
+    /// A request outside the window in which it may be made: the problem names the
+    /// window's instants (`opensAt`, `closesAt`).
+    #[error("refused: {0:?} outside {1:?}")]
+    OutsideWindow(Refusal, domain::planning::ChangeWindow),
     /// Too many failed attempts: try again after this long.
     #[error("throttled for {0}")]
     Throttled(chrono::Duration),

@@ -1,29 +1,49 @@
 //! Holiday weeks and the basket they are paid in.
 
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::activities::{SUMMER, child_named};
 use crate::{TestApp, json as body_of};
 
-/// Thomas and the summer centre he is offered: (child, activity).
+/// Thomas and the summer centre he is offered: (child, activity), its booking period
+/// opened by the city from 2026 to the end of summer 2027.
 pub async fn thomas_and_summer(app: &TestApp, token: &str) -> (i64, i64) {
     let thomas = child_named(app, token, "Thomas").await;
+    let summer = summer_offered_to(app, token, thomas).await;
+    set_booking_window(app, summer, "2026-01-01T00:00:00", "2027-09-01T00:00:00").await;
+    (thomas, summer)
+}
+
+/// The summer centre among the child's offers.
+pub async fn summer_offered_to(app: &TestApp, token: &str, child: i64) -> i64 {
     let offers = body_of(
-        app.get_authed(&format!("/api/v1/children/{thomas}/offers"), token)
+        app.get_authed(&format!("/api/v1/children/{child}/offers"), token)
             .await,
         StatusCode::OK,
     )
     .await;
-    let summer = offers
+    offers
         .as_array()
         .unwrap()
         .iter()
         .find(|o| o["activity"]["name"] == SUMMER)
         .unwrap()["activity"]["id"]
         .as_i64()
-        .unwrap();
-    (thomas, summer)
+        .unwrap()
+}
+
+/// An agent sets the activity's booking window (local Paris times).
+pub async fn set_booking_window(app: &TestApp, activity: i64, opens: &str, closes: &str) {
+    let agent = app.token_of("agent").await;
+    app.exchange(
+        Method::PUT,
+        &format!("/api/v1/admin/activities/{activity}/deadline-rules"),
+        Some(&agent),
+        &json!({"bookingRule": {"kind": "window", "opens": opens, "closes": closes}}),
+        StatusCode::OK,
+    )
+    .await;
 }
 
 pub async fn weeks(app: &TestApp, token: &str, child: i64, activity: i64) -> Value {

@@ -9,7 +9,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use tests::payfip::FakePayFip;
-use tests::steps::baskets::{add, checkout, thomas_and_summer, week, weeks};
+use tests::steps::activities::child_named;
+use tests::steps::baskets::{
+    add, checkout, set_booking_window, summer_offered_to, thomas_and_summer, week, weeks,
+};
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 /// The app on 26 November 2026, taking payments at PayFiP (the fake).
@@ -362,7 +365,8 @@ async fn an_abandoned_payment_and_an_expired_hold_give_the_places_back() {
     .await;
 }
 
-/// A prepaid activity for CP children from 5 July 2027, 10 EUR a day, one group.
+/// A prepaid activity for CP children from 5 July 2027, 10 EUR a day, one group; its
+/// booking period opened by the city until 1 July 2027.
 async fn prepaid_activity(
     app: &TestApp,
     agent: &str,
@@ -370,7 +374,7 @@ async fn prepaid_activity(
     ends_on: &str,
     capacity: i64,
 ) -> i64 {
-    app.exchange(Method::POST, "/api/v1/admin/activities", Some(agent), &json!({"kindId": 6, "name": name, "startsOn": "2027-07-05", "endsOn": ends_on,
+    let id = app.exchange(Method::POST, "/api/v1/admin/activities", Some(agent), &json!({"kindId": 6, "name": name, "startsOn": "2027-07-05", "endsOn": ends_on,
                     "levels": ["CP"], "mode": "prepaid", "entryRule": "chosen", "familyChoosesGroup": false,
                     "siblingRatePercent": null, "cancellable": false,
                     "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1, 2, 3, 4, 5],
@@ -378,7 +382,9 @@ async fn prepaid_activity(
                     "groups": [{"name": "Groupe", "capacity": capacity}]}), StatusCode::CREATED)
     .await["id"]
         .as_i64()
-        .unwrap()
+        .unwrap();
+    set_booking_window(app, id, "2026-01-01T00:00:00", "2027-07-01T00:00:00").await;
+    id
 }
 
 async fn body_of_empty_checkout(app: &TestApp, token: &str) -> reqwest::Response {
@@ -917,4 +923,226 @@ async fn when_payfip_is_down_or_refuses_the_weeks_stay_held_and_their_payment_st
     .await;
     assert_eq!(refused["status"], "held");
     fake.stop().await;
+}
+
+#[tokio::test]
+async fn a_summer_week_is_booked_only_inside_the_period_the_city_opens() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let thomas = child_named(&app, &family, "Thomas").await;
+    let summer = summer_offered_to(&app, &family, thomas).await;
+    let item = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-12"});
+
+    // The guide's default for holiday centres: the 15 days after the return from the
+    // previous holidays (the Ascension bridge, back on Saturday 8 May 2027).
+    let offered = weeks(&app, &family, thomas, summer).await;
+    let july = week(&offered, "2027-07-12");
+    assert_eq!(july["bookableNow"], false);
+    assert_eq!(july["bookableFrom"], "2027-05-07T22:00:00Z");
+    assert_eq!(july["bookableUntil"], "2027-05-22T22:00:00Z");
+    let early = problem(
+        add(&app, &family, item.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "window_not_open",
+    )
+    .await;
+    assert_eq!(early["opensAt"], "2027-05-07T22:00:00Z");
+
+    // The city opens the summer's period from 3 to 24 May 2027 (Paris times).
+    set_booking_window(&app, summer, "2027-05-03T09:00:00", "2027-05-24T18:00:00").await;
+    let offered = weeks(&app, &family, thomas, summer).await;
+    let july = week(&offered, "2027-07-12");
+    assert_eq!(july["bookableFrom"], "2027-05-03T07:00:00Z");
+    assert_eq!(july["bookableUntil"], "2027-05-24T16:00:00Z");
+    assert_eq!(july["bookableNow"], false);
+    let early = problem(
+        add(&app, &family, item.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "window_not_open",
+    )
+    .await;
+    assert_eq!(early["opensAt"], "2027-05-03T07:00:00Z");
+    assert_eq!(early["closesAt"], "2027-05-24T16:00:00Z");
+    assert!(
+        early["detail"]
+            .as_str()
+            .unwrap()
+            .contains("03/05/2027 à 09:00"),
+        "{early}"
+    );
+    // Nor can a line form for it before then.
+    let waiting = problem(
+        join_line(&app, &family, &item).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "window_not_open",
+    )
+    .await;
+    assert_eq!(waiting["opensAt"], "2027-05-03T07:00:00Z");
+    let basket = body_of(
+        app.get_authed("/api/v1/basket", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(basket["items"], json!([]));
+
+    // Inside the period the week is added.
+    app.clock.set("2027-05-10T08:00:00Z".parse().unwrap());
+    let family = app.token_of("family").await;
+    let july = week(&weeks(&app, &family, thomas, summer).await, "2027-07-12").clone();
+    assert_eq!(july["bookableNow"], true);
+    let basket = body_of(add(&app, &family, item.clone()).await, StatusCode::OK).await;
+    assert_eq!(basket["items"].as_array().unwrap().len(), 1);
+
+    // Once it closes, the basket filled in time is not checked out, nor added to.
+    app.clock.set("2027-05-24T16:00:00Z".parse().unwrap());
+    let family = app.token_of("family").await;
+    let late = problem(
+        checkout(&app, &family, "paiement-apres-cloture").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "window_closed",
+    )
+    .await;
+    assert_eq!(late["closesAt"], "2027-05-24T16:00:00Z");
+    assert_eq!(late["opensAt"], "2027-05-03T07:00:00Z");
+    assert!(
+        late["detail"]
+            .as_str()
+            .unwrap()
+            .contains("24/05/2027 à 18:00"),
+        "{late}"
+    );
+    let other = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-19"});
+    problem(
+        add(&app, &family, other).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "window_closed",
+    )
+    .await;
+    // Nothing was held: the basket is still open with its week, no place taken.
+    let basket = body_of(
+        app.get_authed("/api/v1/basket", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(basket["status"], "open");
+    assert_eq!(basket["items"].as_array().unwrap().len(), 1);
+    let july = week(&weeks(&app, &family, thomas, summer).await, "2027-07-12").clone();
+    assert_eq!(july["bookableNow"], false);
+    assert_eq!(july["groups"][0]["placesLeft"], 24);
+}
+
+#[tokio::test]
+async fn a_place_freed_after_the_booking_period_closed_is_offered_to_no_one() {
+    let app = app().await;
+    let agent = app.token_of("agent").await;
+    let activity = prepaid_activity(&app, &agent, "Stage poney", "2027-07-09", 1).await;
+    let families = app.create_families(2, "CP").await;
+    let item =
+        |child: i64| json!({"childId": child, "activityId": activity, "weekStart": "2027-07-05"});
+    let (a, b) = (&families[0], &families[1]);
+    assert_eq!(add(&app, &a.0, item(a.1)).await.status(), StatusCode::OK);
+    let held = body_of(
+        checkout(&app, &a.0, "checkout-poney-a").await,
+        StatusCode::OK,
+    )
+    .await;
+    let waiting = body_of(join_line(&app, &b.0, &item(b.1)).await, StatusCode::CREATED).await;
+    assert_eq!(waiting["status"], "waiting");
+
+    // The city ends the period at 10:59 (Paris), a minute ago; then A gives up.
+    set_booking_window(&app, activity, "2026-01-01T00:00:00", "2026-11-26T10:59:00").await;
+    end_payment(&app, &held, "abandoned").await;
+    let (a_token, b_token) = (&a.0, &b.0);
+
+    // Nobody may book the week any more: B is not offered the place, it stays free.
+    let line = body_of(
+        app.get_authed("/api/v1/holiday-waitlist", b_token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(line[0]["status"], "lapsed");
+    assert_eq!(line[0]["offer"], Value::Null);
+    assert!(
+        !app.notification_kinds(b_token)
+            .await
+            .contains(&"waitlist_offer".to_owned())
+    );
+    let left = weeks(&app, a_token, a.1, activity).await;
+    let july = week(&left, "2027-07-05");
+    assert_eq!(july["groups"][0]["placesLeft"], 1);
+    assert_eq!(july["bookableNow"], false);
+}
+
+/// An agent sets the activity's booking rule.
+async fn set_booking_rule(app: &TestApp, activity: i64, rule: Value) {
+    let agent = app.token_of("agent").await;
+    app.exchange(
+        Method::PUT,
+        &format!("/api/v1/admin/activities/{activity}/deadline-rules"),
+        Some(&agent),
+        &json!({ "bookingRule": rule }),
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn each_way_of_taking_a_week_refuses_it_outside_its_booking_window() {
+    let app = app().await;
+    let agent = app.token_of("agent").await;
+    // A week of June 2027, during school time: the guide's holiday-centre rule (after
+    // the return from holidays) gives it no window.
+    let june = app.exchange(Method::POST, "/api/v1/admin/activities", Some(&agent), &json!({"kindId": 6, "name": "Stage de juin", "startsOn": "2027-06-07", "endsOn": "2027-06-11",
+                    "levels": ["CP"], "mode": "prepaid", "entryRule": "chosen", "familyChoosesGroup": false,
+                    "siblingRatePercent": null, "cancellable": false,
+                    "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1, 2, 3, 4, 5],
+                               "prices": [{"maxQuotient": null, "priceCents": 1000}]}],
+                    "groups": [{"name": "Groupe", "capacity": 10}]}), StatusCode::CREATED)
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let (family, child) = app.create_families(1, "CP").await.remove(0);
+    let item = json!({"childId": child, "activityId": june, "weekStart": "2027-06-07"});
+    let refused = |response, code| problem(response, StatusCode::UNPROCESSABLE_ENTITY, code);
+    refused(add(&app, &family, item.clone()).await, "no_booking_window").await;
+    refused(join_line(&app, &family, &item).await, "no_booking_window").await;
+
+    // Open now: the week goes in the basket. The rule changes before the checkout.
+    set_booking_window(&app, june, "2026-01-01T00:00:00", "2027-06-01T00:00:00").await;
+    assert_eq!(
+        add(&app, &family, item.clone()).await.status(),
+        StatusCode::OK
+    );
+    set_booking_rule(&app, june, json!({"kind": "afterReturn", "days": 15})).await;
+    refused(
+        checkout(&app, &family, "juin-sans-periode").await,
+        "no_booking_window",
+    )
+    .await;
+    set_booking_window(&app, june, "2027-01-04T09:00:00", "2027-06-01T00:00:00").await;
+    let early = refused(
+        checkout(&app, &family, "juin-trop-tot").await,
+        "window_not_open",
+    )
+    .await;
+    assert_eq!(early["opensAt"], "2027-01-04T08:00:00Z");
+    set_booking_window(&app, june, "2026-01-01T00:00:00", "2026-11-01T00:00:00").await;
+    let late = refused(join_line(&app, &family, &item).await, "window_closed").await;
+    assert_eq!(late["closesAt"], "2026-10-31T23:00:00Z");
+
+    // None of it held a place or formed a line.
+    let basket = body_of(
+        app.get_authed("/api/v1/basket", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(basket["status"], "open");
+    let line = body_of(
+        app.get_authed("/api/v1/holiday-waitlist", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(line, json!([]));
+    let offered = weeks(&app, &family, child, june).await;
+    assert_eq!(week(&offered, "2027-06-07")["groups"][0]["placesLeft"], 10);
 }

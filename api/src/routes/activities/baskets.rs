@@ -62,13 +62,28 @@ pub struct WeekView {
     pub currency: String,
     /// The activity's groups (centres), each with its places left that week.
     pub groups: Vec<WeekGroupView>,
+    /// When the week's booking window opens (RFC 3339, UTC), under the activity's
+    /// booking rule (the guide's: summer centres from the return of the previous
+    /// holidays, stays when the city opens them); null when it has always been open
+    /// or the rule gives the week no window.
+    #[schema(example = "2027-05-07T22:00:00Z")]
+    pub bookable_from: Option<DateTime<Utc>>,
+    /// When it closes, exclusive (RFC 3339, UTC); null when the rule gives the week no
+    /// window.
+    #[schema(example = "2027-05-22T22:00:00Z")]
+    pub bookable_until: Option<DateTime<Utc>>,
+    /// Whether the week may be added to a basket, checked out or waited for now;
+    /// outside its window those answer 422 `window_not_open`, `window_closed` or
+    /// `no_booking_window`.
+    #[schema(example = false)]
+    pub bookable_now: bool,
 }
 
 /// Lists the holiday weeks a child may take.
 ///
 /// For a prepaid activity: each week still to come, its open days, its price for
-/// this family, and each group's places left. Family accounts only, for a child of
-/// the family's dossier.
+/// this family, each group's places left, and when it may be booked. Family accounts
+/// only, for a child of the family's dossier.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "listHolidayWeeks",
@@ -109,9 +124,12 @@ pub async fn list_holiday_weeks(
         offers
             .into_iter()
             .map(|offer| WeekView {
-                price_cents: offer.week.price_cents(offer.day_price_cents),
-                week_start: offer.week.start,
-                days: offer.week.days,
+                price_cents: offer.week.week.price_cents(offer.day_price_cents),
+                bookable_from: offer.week.window.and_then(|w| w.opens_at),
+                bookable_until: offer.week.window.map(|w| w.closes_at),
+                bookable_now: offer.bookable_now,
+                week_start: offer.week.week.start,
+                days: offer.week.week.days,
                 day_price_cents: offer.day_price_cents,
                 currency: "EUR".to_owned(),
                 groups: offer
@@ -343,7 +361,7 @@ impl BasketItemForm {
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
         (status = 409, description = "The child already has this week (`already_registered`)."),
-        (status = 422, description = "Not offered to this child (`not_eligible`)."),
+        (status = 422, description = "Not offered to this child (`not_eligible`), or the week's booking window not open yet (`window_not_open`, with `opensAt`), closed (`window_closed`, with `closesAt`), or none under the activity's rule (`no_booking_window`)."),
     ),
 )]
 #[post("/basket/items")]
@@ -411,7 +429,7 @@ pub async fn remove_basket_item(
         (status = 503, description = "Held, but PayFiP does not answer (`payment_service_unavailable`): start the payment again with `POST /baskets/{basketId}/online-payments`."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 409, description = "The basket was checked out under another key at the same moment (`basket_not_open`)."),
-        (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), a key already used for another payment, of an invoice or a basket (`idempotency_key_reused`), no payment service (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`: held all the same, start another with `POST /baskets/{basketId}/online-payments`)."),
+        (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), a week outside its booking window (`window_not_open` with `opensAt`, `window_closed` with `closesAt`, `no_booking_window`), a key already used for another payment, of an invoice or a basket (`idempotency_key_reused`), no payment service (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`: held all the same, start another with `POST /baskets/{basketId}/online-payments`)."),
     ),
 )]
 #[post("/basket/checkout")]
@@ -656,7 +674,7 @@ fn waiting_view(state: &AppState, record: &baskets::WaitingRecord) -> HolidayWai
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
         (status = 409, description = "Places are left (`places_left`), or the child already has or waits for this week (`already_registered`)."),
-        (status = 422, description = "Not offered to this child (`not_eligible`)."),
+        (status = 422, description = "Not offered to this child (`not_eligible`), or the week's booking window not open yet (`window_not_open`, with `opensAt`), closed (`window_closed`, with `closesAt`), or none under the activity's rule (`no_booking_window`)."),
     ),
 )]
 #[post("/basket/waitlist")]

@@ -7,10 +7,13 @@ pub use persistence::activities::baskets::{Basket, BasketItem};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 pub use domain::activities::{BasketStatus, PaymentResult, WeekWaitlistStatus};
-use domain::activities::{HolidayWeek, RegistrationMode, holiday_weeks, places_left, unit_price};
+use domain::activities::{
+    HolidayWeek, RegistrationMode, holiday_weeks, places_left, unit_price, week_booking_window,
+};
 use domain::calendar::{HolidayRegion, french_date, french_instant};
+use domain::planning::{Calendar, ChangeDecision, ChangeWindow, judge};
 use persistence::activities::baskets;
-use persistence::activities::{Activity, Group};
+use persistence::activities::{Activity, Group, Unit};
 use persistence::write_transaction;
 use persistence::{AnyConnection, activities, dossiers::children};
 
@@ -22,14 +25,105 @@ use crate::usecases::notifications::notice_data::{
     NoticeData, PaymentReceivedData, WaitlistOfferData,
 };
 use crate::usecases::notifications::{self, Notice};
+use crate::usecases::planning::{all_public_holidays, deadline_rules, parse_time, school_calendar};
 use crate::usecases::{ActivityRefusal, CommonRefusal, Outcome, Refusal, UseCaseError};
 
-/// A week on offer: its days, its price for this family, each group's places left.
+/// A week of a prepaid activity, with when it may be booked.
+#[derive(Debug, Clone)]
+pub struct BookableWeek {
+    pub week: HolidayWeek,
+    /// Its booking window, under the activity's booking rule; None when the rule
+    /// gives it none.
+    pub window: Option<ChangeWindow>,
+}
+
+impl BookableWeek {
+    /// Whether the week may be booked at `now`; refused with the window's instants.
+    pub fn check_bookable(&self, now: DateTime<Utc>) -> Outcome<()> {
+        match (judge(self.window, now), self.window) {
+            (ChangeDecision::Allowed { .. }, _) => Ok(()),
+            (ChangeDecision::NotYetOpen { .. }, Some(window)) => Err(UseCaseError::OutsideWindow(
+                ActivityRefusal::WindowNotOpen.into(),
+                window,
+            )),
+            (ChangeDecision::DeadlinePassed { .. }, Some(window)) => Err(
+                UseCaseError::OutsideWindow(ActivityRefusal::WindowClosed.into(), window),
+            ),
+            _ => Err(ActivityRefusal::NoBookingWindow.into()),
+        }
+    }
+}
+
+/// A week on offer: its days and booking window, its price for this family, each
+/// group's places left.
 #[derive(Debug, Clone)]
 pub struct WeekOffer {
-    pub week: HolidayWeek,
+    pub week: BookableWeek,
+    /// Whether the week may be booked now.
+    pub bookable_now: bool,
     pub day_price_cents: i64,
     pub groups: Vec<(Group, i32)>,
+}
+
+/// The weeks of a prepaid activity (its `unit`) from `today` on, each with its
+/// booking window: the activity's booking rule read as the planning reads it.
+fn bookable_weeks(
+    conn: &mut AnyConnection,
+    activity: &Activity,
+    unit: &Unit,
+    today: NaiveDate,
+) -> Outcome<Vec<BookableWeek>> {
+    let (kind, own) = deadline_rules::of_activity(conn, activity.id)?;
+    let rules = deadline_rules::effective(&kind, own.as_ref());
+    let school_holidays =
+        school_calendar::periods(&persistence::planning::calendar::school_holidays(conn)?);
+    let calendar = Calendar {
+        public_holidays: all_public_holidays(),
+        school_holidays: &school_holidays,
+    };
+    let starts_at = parse_time(&unit.starts_at);
+    Ok(holiday_weeks(
+        activity.starts_on,
+        activity.ends_on,
+        &unit.weekdays,
+        HolidayRegion::Metropole,
+    )
+    .into_iter()
+    .filter(|w| w.days.iter().all(|d| *d > today))
+    .map(|week| BookableWeek {
+        window: week_booking_window(&week, &rules.booking, starts_at, &calendar),
+        week,
+    })
+    .collect())
+}
+
+/// The unit of a prepaid activity: it has one, which its weeks follow.
+fn prepaid_unit(conn: &mut AnyConnection, activity_id: i64) -> Outcome<Unit> {
+    activities::units_of(conn, activity_id)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| gone("unit of a prepaid activity"))
+}
+
+/// The booked weeks of `items` may still be booked at `now` (a basket filled while
+/// a window was open is not paid for once it has closed).
+fn check_items_bookable(
+    conn: &mut AnyConnection,
+    items: &[BasketItem],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    for item in items {
+        let activity = activities::find(conn, item.activity_id)?.ok_or_else(|| gone("activity"))?;
+        let unit = prepaid_unit(conn, activity.id)?;
+        let weeks = bookable_weeks(conn, &activity, &unit, today)?;
+        match weeks.iter().find(|w| w.week.start == item.week_start) {
+            Some(week) => week.check_bookable(now)?,
+            // The week has begun: too late to book it.
+            None => return Err(ActivityRefusal::WindowClosed.into()),
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone)]
@@ -48,7 +142,7 @@ fn weeks_of(
     child_id: i64,
     activity_id: i64,
     today: NaiveDate,
-) -> Outcome<(Activity, Vec<HolidayWeek>, i64)> {
+) -> Outcome<(Activity, Vec<BookableWeek>, i64)> {
     let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
     let activity = activities::find(conn, activity_id)?.ok_or(CommonRefusal::NotFound)?;
     if activity.mode != RegistrationMode::Prepaid {
@@ -63,23 +157,11 @@ fn weeks_of(
     if !catalogue::eligible(&activity, child.birth_date, level, today) {
         return Err(ActivityRefusal::NotEligible.into());
     }
-    let unit = activities::units_of(conn, activity_id)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| gone("unit of a prepaid activity"))?;
-    let weekdays = unit.weekdays.clone();
+    let unit = prepaid_unit(conn, activity_id)?;
     let quotient = catalogue::current_quotient(conn, dossier_id, today)?;
     let price = unit_price(&unit.prices, quotient, None, false)
         .ok_or_else(|| gone("price of a prepaid activity"))?;
-    let weeks = holiday_weeks(
-        activity.starts_on,
-        activity.ends_on,
-        &weekdays,
-        HolidayRegion::Metropole,
-    )
-    .into_iter()
-    .filter(|w| w.days.iter().all(|d| *d > today))
-    .collect();
+    let weeks = bookable_weeks(conn, &activity, &unit, today)?;
     Ok((activity, weeks, price))
 }
 
@@ -109,12 +191,13 @@ pub fn week_offers(
                 .map(|(group, weeks)| {
                     let used = weeks
                         .iter()
-                        .find(|(w, _)| *w == week.start)
+                        .find(|(w, _)| *w == week.week.start)
                         .map_or(0, |(_, t)| *t);
                     (group.clone(), places_left(group.capacity, used))
                 })
                 .collect();
             WeekOffer {
+                bookable_now: week.check_bookable(now).is_ok(),
                 week,
                 day_price_cents: price,
                 groups,
@@ -179,6 +262,15 @@ pub fn get(
     record(conn, basket)
 }
 
+fn not_offered() -> UseCaseError {
+    UseCaseError::Invalid(vec![FieldError::new(
+        "weekStart",
+        "not_offered",
+        "Cette semaine n'est pas proposée (un lundi de la période, à venir).",
+        "This week is not on offer (a Monday of the period, still to come).",
+    )])
+}
+
 /// What a family adds: a child, a prepaid activity, a week (its Monday), a group.
 #[derive(Debug, Clone, Copy)]
 pub struct NewItem {
@@ -202,15 +294,10 @@ pub fn add_item(
         weeks_of(conn, dossier_id, item.child_id, item.activity_id, today)?;
     let week = weeks
         .into_iter()
-        .find(|w| w.start == item.week_start)
-        .ok_or_else(|| {
-            UseCaseError::Invalid(vec![FieldError::new(
-                "weekStart",
-                "not_offered",
-                "Cette semaine n'est pas proposée (un lundi de la période, à venir).",
-                "This week is not on offer (a Monday of the period, still to come).",
-            )])
-        })?;
+        .find(|w| w.week.start == item.week_start)
+        .ok_or_else(not_offered)?;
+    week.check_bookable(now)?;
+    let week = week.week;
     let groups = activities::groups_of(conn, activity.id)?;
     let group = match item.group_id {
         Some(id) => groups.iter().find(|g| g.id == id).ok_or_else(|| {
@@ -307,6 +394,7 @@ pub fn checkout(
         if items.is_empty() {
             return Err(ActivityRefusal::BasketEmpty.into());
         }
+        check_items_bookable(conn, &items, now.date_naive(), now)?;
         items.sort_by_key(|i| (i.group_id, i.week_start));
         for item in &items {
             let group =
@@ -463,10 +551,11 @@ fn offer_next(
             entry.activity_id,
             today,
         ) {
+            // A place is offered only while the week may be booked.
             Ok((_, weeks, price)) => weeks
                 .into_iter()
-                .find(|w| w.start == week_start)
-                .map(|w| (w, price)),
+                .find(|w| w.week.start == week_start && w.check_bookable(now).is_ok())
+                .map(|w| (w.week, price)),
             Err(UseCaseError::Refused(_) | UseCaseError::Invalid(_)) => None,
             Err(other) => return Err(other),
         };
@@ -631,15 +720,10 @@ pub fn join_waitlist(
     )?;
     let offer = offers
         .iter()
-        .find(|o| o.week.start == item.week_start)
-        .ok_or_else(|| {
-            UseCaseError::Invalid(vec![FieldError::new(
-                "weekStart",
-                "not_offered",
-                "Cette semaine n'est pas proposée (un lundi de la période, à venir).",
-                "This week is not on offer (a Monday of the period, still to come).",
-            )])
-        })?;
+        .find(|o| o.week.week.start == item.week_start)
+        .ok_or_else(not_offered)?;
+    // A line is for a week that may be booked now: none forms before its window.
+    offer.week.check_bookable(now)?;
     let (group, left) = match item.group_id {
         Some(id) => offer.groups.iter().find(|(g, _)| g.id == id),
         None => offer.groups.first(),

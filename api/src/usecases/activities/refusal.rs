@@ -93,6 +93,40 @@ refusals! {
                 "This week has places left: add it to the basket.",
             ),
         },
+        /// The week's booking window is not open yet (`opensAt` says when it opens).
+        WindowNotOpen => {
+            status: 422,
+            code: "window_not_open",
+            meaning: "The booking window of the week has not opened yet; `opensAt` says when it opens.",
+            title: ("Réservations pas encore ouvertes", "Booking not open yet"),
+            detail: (
+                "Les réservations de cette semaine ne sont pas encore ouvertes.",
+                "Bookings for this week are not open yet.",
+            ),
+        },
+        /// The week's booking window closed (`closesAt` says when).
+        WindowClosed => {
+            status: 422,
+            code: "window_closed",
+            meaning: "The booking window of the week has closed; `closesAt` says when it closed.",
+            title: ("Réservations closes", "Booking closed"),
+            detail: (
+                "Les réservations de cette semaine sont closes.",
+                "Bookings for this week are closed.",
+            ),
+        },
+        /// The activity's booking rule gives the week no window (a holiday-centre week
+        /// outside the school holidays, for instance).
+        NoBookingWindow => {
+            status: 422,
+            code: "no_booking_window",
+            meaning: "The activity's booking rule gives this week no booking window.",
+            title: ("Semaine non réservable", "Week not bookable"),
+            detail: (
+                "Les règles de réservation de cette activité ne permettent pas de réserver cette semaine.",
+                "This activity's booking rules give this week no booking window.",
+            ),
+        },
         /// Checking out a basket with nothing in it.
         BasketEmpty => {
             status: 422,
