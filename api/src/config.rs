@@ -84,6 +84,9 @@ pub struct JobsConfig {
     pub webhook_targets: WebhookTargets,
     /// `REMINDERS_EVERY_MINUTES`: how often booking-window reminders are looked for.
     pub reminders_every: Duration,
+    /// `HOLDS_EVERY_SECONDS`: how often baskets whose hold ran out are released (their
+    /// places given back, the waiting line offered them) without waiting for a request.
+    pub holds_every: Duration,
 }
 
 /// Which addresses webhook endpoints may have.
@@ -471,6 +474,9 @@ fn jobs<F: Fn(&str) -> Option<String>>(vars: &Vars<'_, F>) -> Result<JobsConfig,
             60 * vars
                 .parse::<u64>("REMINDERS_EVERY_MINUTES", 15)?
                 .clamp(1, 24 * 60),
+        ),
+        holds_every: Duration::from_secs(
+            vars.parse::<u64>("HOLDS_EVERY_SECONDS", 30)?.clamp(1, 600),
         ),
     })
 }

@@ -1,9 +1,13 @@
 //! The periodic jobs a server runs beside its requests (the payment re-check and the
 //! webhook deliveries have theirs in `payments` and `webhooks`).
 
+use std::future::Future;
+use std::time::Duration;
+
 use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::usecases::activities::baskets;
 use crate::usecases::planning::reminders;
 
 /// Sends the booking-window reminders due now; returns how many families were told.
@@ -13,15 +17,51 @@ pub async fn remind(state: &AppState) -> Result<usize, ApiError> {
     db::run(&state.pool, move |conn| reminders::run(conn, &portal, now)).await
 }
 
+/// Releases the baskets whose hold ran out; returns how many.
+pub async fn release_holds(state: &AppState) -> Result<usize, ApiError> {
+    let now = state.clock.now();
+    let portal = state.config.frontend_url.clone();
+    db::run(&state.pool, move |conn| {
+        baskets::release_expired(conn, &portal, now)
+    })
+    .await
+}
+
 /// The reminder job: every `REMINDERS_EVERY_MINUTES`.
 pub async fn remind_every(state: AppState) {
-    let mut interval = tokio::time::interval(state.config.jobs.reminders_every);
+    every(
+        state.config.jobs.reminders_every,
+        "booking-window reminders",
+        || remind(&state),
+    )
+    .await;
+}
+
+/// The hold job: every `HOLDS_EVERY_SECONDS`, so a place a family did not pay for in
+/// time goes back (and to the waiting line) whether or not anyone asks.
+pub async fn release_holds_every(state: AppState) {
+    every(
+        state.config.jobs.holds_every,
+        "expired basket holds",
+        || release_holds(&state),
+    )
+    .await;
+}
+
+/// Runs `round` every `period` until the server stops; a failed round is logged and
+/// the next one runs all the same.
+async fn every<F, R>(period: Duration, job: &'static str, mut round: F)
+where
+    F: FnMut() -> R,
+    R: Future<Output = Result<usize, ApiError>>,
+{
+    let mut interval = tokio::time::interval(period);
     loop {
         interval.tick().await;
-        match remind(&state).await {
+        match round().await {
             Ok(0) => {}
-            Ok(told) => tracing::info!(told, "booking-window reminders sent"),
-            Err(error) => tracing::error!(?error, "the reminder job failed"),
+            Ok(done) => tracing::info!(job, done, "job round done"),
+            Err(error) => tracing::error!(job, ?error, "job round failed"),
         }
     }
 }

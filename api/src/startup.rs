@@ -214,6 +214,7 @@ impl Application {
             tokio::spawn(crate::adapters::webhook_delivery::deliver_every(
                 state.clone(),
             )),
+            tokio::spawn(crate::jobs::release_holds_every(state.clone())),
             tokio::spawn(crate::jobs::remind_every(state)),
         ];
         let result = server.await;
