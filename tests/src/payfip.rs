@@ -30,6 +30,8 @@ struct Ledger {
     down: bool,
     /// Refuse every payment to create with a functional fault.
     refusing: bool,
+    /// How long each answer takes (the service's real latency).
+    latency: std::time::Duration,
 }
 
 pub struct FakePayFip {
@@ -75,6 +77,11 @@ impl FakePayFip {
 
     pub fn calls(&self) -> Vec<String> {
         self.ledger.lock().unwrap().calls.clone()
+    }
+
+    /// Makes every answer take `latency`, as the real service over the internet does.
+    pub fn set_latency(&self, latency: std::time::Duration) {
+        self.ledger.lock().unwrap().latency = latency;
     }
 
     pub fn set_down(&self, down: bool) {
@@ -158,6 +165,8 @@ fn fault(kind: &str, code: &str, label: &str) -> HttpResponse {
 }
 
 async fn soap(ledger: web::Data<Arc<Mutex<Ledger>>>, body: String) -> HttpResponse {
+    let latency = ledger.lock().unwrap().latency;
+    tokio::time::sleep(latency).await;
     let (operation, fields) = read(&body);
     let mut ledger = ledger.lock().unwrap();
     ledger.calls.push(operation.clone());

@@ -152,6 +152,18 @@ refusals! {
                 "This Idempotency-Key was used for another operation: generate a new one.",
             ),
         },
+        /// A request with this `Idempotency-Key` is still being answered (its payment
+        /// being created at the provider): try again after `Retry-After`.
+        IdempotencyKeyInUse => {
+            status: 409,
+            code: "idempotency_key_in_use",
+            meaning: "A request with this `Idempotency-Key` is still in progress: repeat it after `Retry-After` seconds to get its answer.",
+            title: ("Demande en cours", "Request in progress"),
+            detail: (
+                "Une demande avec la même clé Idempotency-Key est en cours de traitement : renvoyez-la dans un instant pour obtenir sa réponse.",
+                "A request with the same Idempotency-Key is being processed: send it again in a moment to get its answer.",
+            ),
+        },
         /// An upload that is not a PDF, JPEG or PNG by its content.
         UnsupportedFileType => {
             status: 422,

@@ -1146,3 +1146,157 @@ async fn each_way_of_taking_a_week_refuses_it_outside_its_booking_window() {
     let offered = weeks(&app, &family, child, june).await;
     assert_eq!(week(&offered, "2027-06-07")["groups"][0]["placesLeft"], 10);
 }
+
+#[tokio::test]
+async fn twenty_copies_of_a_checkout_under_one_key_hold_once_and_answer_alike() {
+    let fake = FakePayFip::start().await;
+    let app = payfip_app(&fake).await;
+    let family = app.token_of("family").await;
+    let (thomas, summer) = thomas_and_summer(&app, &family).await;
+    let item = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-12"});
+    assert_eq!(add(&app, &family, item).await.status(), StatusCode::OK);
+    // PayFiP takes its time: the copies arrive while the first creates the payment.
+    fake.set_latency(std::time::Duration::from_millis(300));
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let request = app
+            .authed(Method::POST, "/api/v1/basket/checkout", &family)
+            .header("Idempotency-Key", "vingt-fois-le-meme-panier");
+        set.spawn(async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        });
+    }
+    let answers = set.join_all().await;
+    let held: Vec<&Value> = answers
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::OK)
+        .map(|(_, body)| body)
+        .collect();
+    assert!(!held.is_empty(), "{answers:?}");
+    for (status, body) in &answers {
+        if *status == StatusCode::OK {
+            assert_eq!(body["id"], held[0]["id"], "{body}");
+            assert_eq!(body["status"], "held", "{body}");
+            assert!(body["payment"]["idop"].is_string(), "{body}");
+            assert_eq!(
+                body["payment"]["idop"], held[0]["payment"]["idop"],
+                "{body}"
+            );
+        } else {
+            assert_eq!(*status, StatusCode::CONFLICT, "{body}");
+            assert_eq!(body["code"], "idempotency_key_in_use", "{body}");
+        }
+    }
+    use diesel::prelude::*;
+    use persistence::schema::{baskets, online_payments};
+    let mut conn = app.database.connect();
+    let statuses: Vec<String> = baskets::table
+        .select(baskets::status)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(statuses, ["held"]);
+    let attempts: i64 = online_payments::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(attempts, 1);
+    let july = week(&weeks(&app, &family, thomas, summer).await, "2027-07-12").clone();
+    assert_eq!(july["groups"][0]["placesLeft"], 23);
+    assert_eq!(fake.calls(), ["creerPaiementSecurise"]);
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn a_checkout_repeated_while_its_payment_is_being_created_waits_then_says_so() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let (thomas, summer) = thomas_and_summer(&app, &family).await;
+    let item = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-12"});
+    assert_eq!(add(&app, &family, item).await.status(), StatusCode::OK);
+    let held = body_of(
+        checkout(&app, &family, "panier-en-creation").await,
+        StatusCode::OK,
+    )
+    .await;
+    // As if the first request were still creating the payment at PayFiP.
+    use diesel::prelude::*;
+    use persistence::schema::online_payments;
+    let mut conn = app.database.connect();
+    diesel::update(online_payments::table)
+        .set((
+            online_payments::status.eq("creating"),
+            online_payments::idop.eq(None::<String>),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    for response in [
+        checkout(&app, &family, "panier-en-creation").await,
+        pay_basket(&app, &family, &held, "panier-en-creation").await,
+    ] {
+        assert_eq!(response.headers()["retry-after"], "1");
+        problem(response, StatusCode::CONFLICT, "idempotency_key_in_use").await;
+    }
+    diesel::update(online_payments::table)
+        .set((
+            online_payments::status.eq("pending"),
+            online_payments::idop.eq(held["payment"]["idop"].as_str()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let again = body_of(
+        checkout(&app, &family, "panier-en-creation").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["payment"]["idop"], held["payment"]["idop"]);
+    assert!(again["payment"]["redirectUrl"].is_string());
+}
+
+#[tokio::test]
+async fn a_hold_that_ends_gives_its_place_to_the_line_with_no_request_needed() {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
+        .single()
+        .unwrap();
+    let app = TestAppBuilder::default()
+        .clock(Clock::fixed_at(now))
+        .setting("BASKET_HOLD_MINUTES", "1")
+        .setting("HOLDS_EVERY_SECONDS", "1")
+        .spawn()
+        .await;
+    let agent = app.token_of("agent").await;
+    let activity = prepaid_activity(&app, &agent, "Stage voile", "2027-07-09", 1).await;
+    let families = app.create_families(2, "CP").await;
+    let item =
+        |child: i64| json!({"childId": child, "activityId": activity, "weekStart": "2027-07-05"});
+    let (a, b) = (&families[0], &families[1]);
+    assert_eq!(add(&app, &a.0, item(a.1)).await.status(), StatusCode::OK);
+    body_of(checkout(&app, &a.0, "checkout-voile-a").await, StatusCode::OK).await;
+    body_of(join_line(&app, &b.0, &item(b.1)).await, StatusCode::CREATED).await;
+
+    // A does not pay; two minutes pass and nobody calls the API.
+    app.clock.set(now + Duration::minutes(2));
+    use diesel::prelude::*;
+    use persistence::schema::{baskets, week_waitlist};
+    let mut conn = app.database.connect();
+    let mut line = Vec::new();
+    for _ in 0..50 {
+        line = week_waitlist::table
+            .select(week_waitlist::status)
+            .load::<String>(&mut conn)
+            .unwrap();
+        if line == ["offered"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(line, ["offered"]);
+    let statuses: Vec<String> = baskets::table
+        .order(baskets::id)
+        .select(baskets::status)
+        .load(&mut conn)
+        .unwrap();
+    // A's basket expired; B's offer is a basket held for B.
+    assert_eq!(statuses, ["expired", "held"]);
+}

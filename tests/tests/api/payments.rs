@@ -491,3 +491,107 @@ async fn where_the_city_takes_no_payment_online_an_invoice_is_paid_at_the_counte
     assert!(payments_in_db(&app).is_empty());
     assert_eq!(invoice(&app, &family, id).await["status"], "overdue");
 }
+
+/// Starts `copies` payments of the invoice under one key at once; their answers.
+async fn started_at_once(
+    app: &TestApp,
+    token: &str,
+    invoice: i64,
+    key: &str,
+    copies: usize,
+) -> Vec<(StatusCode, Option<String>, Value)> {
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..copies {
+        let request = app
+            .authed(
+                Method::POST,
+                &format!("/api/v1/invoices/{invoice}/online-payments"),
+                token,
+            )
+            .header("Idempotency-Key", key);
+        set.spawn(async move {
+            let response = request.send().await.unwrap();
+            let retry = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (
+                response.status(),
+                retry,
+                response.json::<Value>().await.unwrap(),
+            )
+        });
+    }
+    set.join_all().await
+}
+
+#[tokio::test]
+async fn twenty_copies_of_a_payment_start_under_one_key_make_one_attempt_never_shown_half_made() {
+    let fake = FakePayFip::start().await;
+    let (app, family, id) = invoiced(Some(&fake)).await;
+    // PayFiP takes its time: the copies arrive while the first is creating the attempt.
+    fake.set_latency(std::time::Duration::from_millis(300));
+    let answers = started_at_once(&app, &family, id, "vingt-onglets-meme-cle", 20).await;
+    let created: Vec<_> = answers
+        .iter()
+        .filter(|a| a.0 == StatusCode::CREATED)
+        .collect();
+    assert_eq!(created.len(), 1, "{answers:?}");
+    let idop = idop_of(&created[0].2);
+    for (status, retry, body) in &answers {
+        match *status {
+            StatusCode::CREATED | StatusCode::OK => {
+                assert_eq!(body["idop"], idop.as_str(), "{body}");
+                assert_eq!(body["status"], "pending", "{body}");
+                assert!(body["redirectUrl"].is_string(), "{body}");
+            }
+            StatusCode::CONFLICT => {
+                assert_eq!(body["code"], "idempotency_key_in_use", "{body}");
+                assert_eq!(retry.as_deref(), Some("1"));
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert_eq!(fake.calls(), ["creerPaiementSecurise"]);
+    use persistence::schema::online_payments;
+    let attempts: i64 = online_payments::table
+        .count()
+        .get_result(&mut app.database.connect())
+        .unwrap();
+    assert_eq!(attempts, 1);
+    fake.stop().await;
+}
+
+#[tokio::test]
+async fn a_repeat_while_the_attempt_is_still_being_created_waits_then_says_so() {
+    let (app, family, id) = invoiced(None).await;
+    let first = started(&app, &family, id, "encore-en-creation").await;
+    // As if the first request were still at PayFiP: the attempt has no idop yet.
+    use persistence::schema::online_payments;
+    let mut conn = app.database.connect();
+    diesel::update(online_payments::table)
+        .set((
+            online_payments::status.eq("creating"),
+            online_payments::idop.eq(None::<String>),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let response = start(&app, &family, id, "encore-en-creation").await;
+    assert_eq!(response.headers()["retry-after"], "1");
+    problem(response, StatusCode::CONFLICT, "idempotency_key_in_use").await;
+    // Once it has its idop, the repeat answers it.
+    diesel::update(online_payments::table)
+        .set((
+            online_payments::status.eq("pending"),
+            online_payments::idop.eq(first["idop"].as_str()),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let again = body_of(
+        start(&app, &family, id, "encore-en-creation").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["idop"], first["idop"]);
+    assert!(again["redirectUrl"].is_string());
+}

@@ -428,7 +428,7 @@ pub async fn remove_basket_item(
         (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
         (status = 503, description = "Held, but PayFiP does not answer (`payment_service_unavailable`): start the payment again with `POST /baskets/{basketId}/online-payments`."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
-        (status = 409, description = "The basket was checked out under another key at the same moment (`basket_not_open`)."),
+        (status = 409, description = "The basket was checked out under another key at the same moment (`basket_not_open`), or the first request with this `Idempotency-Key` is still creating its payment at PayFiP (`idempotency_key_in_use`): repeat it after `Retry-After` seconds."),
         (status = 422, description = "Nothing to pay (`basket_empty`), a week full (`activity_full`), a week outside its booking window (`window_not_open` with `opensAt`, `window_closed` with `closesAt`, `no_booking_window`), a key already used for another payment, of an invoice or a basket (`idempotency_key_reused`), no payment service (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`: held all the same, start another with `POST /baskets/{basketId}/online-payments`)."),
     ),
 )]
@@ -495,7 +495,7 @@ pub async fn checkout_basket(
         (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such basket of the family (`not_found`)."),
-        (status = 409, description = "The basket is not held for payment (`basket_not_open`)."),
+        (status = 409, description = "The basket is not held for payment (`basket_not_open`), or the first request with this `Idempotency-Key` is still creating the attempt at PayFiP (`idempotency_key_in_use`): repeat it after `Retry-After` seconds."),
         (status = 422, description = "A key used for another payment (`idempotency_key_reused`), no online payment here (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`)."),
         (status = 503, description = "PayFiP does not answer (`payment_service_unavailable`)."),
     ),

@@ -371,7 +371,13 @@ pub fn checkout(
     if persistence::billing::online_payments::find_by_key(conn, dossier_id, key)?.is_some() {
         return Err(CommonRefusal::IdempotencyKeyReused.into());
     }
-    let basket = baskets::open_of(conn, dossier_id)?.ok_or(ActivityRefusal::BasketEmpty)?;
+    let Some(basket) = baskets::open_of(conn, dossier_id)? else {
+        // No open basket: the same key's twin may have just held it.
+        return match baskets::find_by_key(conn, dossier_id, key)? {
+            Some(done) => record(conn, done),
+            None => Err(ActivityRefusal::BasketEmpty.into()),
+        };
+    };
     let reference = uuid::Uuid::new_v4().simple().to_string();
     let held = write_transaction(conn, |conn| {
         // The claim comes first: a second checkout of the basket finds it taken.
@@ -410,12 +416,12 @@ pub fn checkout(
     });
     match held {
         // The same key sent twice at once: the second answers what the first did.
-        Err(UseCaseError::Refused(Refusal::Activity(ActivityRefusal::BasketNotOpen))) => {
-            match baskets::find_by_key(conn, dossier_id, key)? {
-                Some(done) => record(conn, done),
-                None => Err(ActivityRefusal::BasketNotOpen.into()),
-            }
-        }
+        Err(UseCaseError::Refused(Refusal::Activity(
+            refusal @ (ActivityRefusal::BasketNotOpen | ActivityRefusal::BasketEmpty),
+        ))) => match baskets::find_by_key(conn, dossier_id, key)? {
+            Some(done) => record(conn, done),
+            None => Err(refusal.into()),
+        },
         other => other,
     }
 }

@@ -11,8 +11,8 @@ use crate::config::Payments;
 use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::usecases::BillingRefusal;
 use crate::usecases::billing::online_payments::{self as attempts, Ending};
+use crate::usecases::{BillingRefusal, CommonRefusal};
 
 /// How often pending payments are asked about again (a notification may never come).
 const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
@@ -81,7 +81,9 @@ async fn create_at_provider(
     sandbox_idop: Option<String>,
 ) -> Result<(OnlinePayment, bool), ApiError> {
     if !opened.new {
-        return Ok((opened.payment, false));
+        return created_by_twin(state, opened.payment)
+            .await
+            .map(|p| (p, false));
     }
     let id = opened.payment.id;
     let now = state.clock.now();
@@ -128,6 +130,35 @@ async fn create_at_provider(
     })
     .await?;
     Ok((payment, true))
+}
+
+/// How long a repeat waits for the request that opened its attempt to get the idop.
+const TWIN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// An attempt opened by an earlier request under the same key, once that request has
+/// created it at the provider: a repeat never answers an attempt without its idop.
+/// Still creating after [`TWIN_WAIT`]: 409 `idempotency_key_in_use`, `Retry-After: 1`.
+async fn created_by_twin(
+    state: &AppState,
+    mut payment: OnlinePayment,
+) -> Result<OnlinePayment, ApiError> {
+    let started = std::time::Instant::now();
+    while payment.status == OnlinePaymentStatus::Creating {
+        if started.elapsed() >= TWIN_WAIT {
+            return Err(
+                ApiError::from(CommonRefusal::IdempotencyKeyInUse).with_header(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from_static("1"),
+                ),
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let id = payment.id;
+        payment = db::run(&state.pool, move |conn| store::find(conn, id))
+            .await?
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("online payment {id} vanished")))?;
+    }
+    Ok(payment)
 }
 
 /// Where to send the family to pay: PayFiP's page, or the sandbox's (relative to this
