@@ -41,6 +41,10 @@ pub struct Config {
     /// `FRONTEND_URL`: where emailed links point (activation, reset, email change);
     /// never taken from the request's Host header.
     pub frontend_url: String,
+    /// `PUBLIC_URL`: this API's own address as browsers reach it, for the absolute links
+    /// it hands out to itself (the payment sandbox's page); never taken from the
+    /// request's Host header.
+    pub public_url: String,
     /// `JWT_SECRET`: the HS256 key of access tokens, at least 32 bytes. When unset a
     /// random key is made at start: tokens then die with the process and are not
     /// shared between instances (fine for a local run, not for production).
@@ -265,6 +269,10 @@ impl Config {
             password_policy,
             frontend_url: vars
                 .text("FRONTEND_URL", "http://localhost:5173")
+                .trim_end_matches('/')
+                .to_owned(),
+            public_url: vars
+                .text("PUBLIC_URL", "http://localhost:8080")
                 .trim_end_matches('/')
                 .to_owned(),
             jwt_secret: match vars.raw("JWT_SECRET") {

@@ -33,6 +33,9 @@ use serde_json::Value;
 /// The access-token key of test apps, so tests can forge tokens.
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 pub const FRONTEND_URL: &str = "https://familles.example.fr";
+/// The API's own address as the test apps announce it (`PUBLIC_URL`): links to itself
+/// start with it; [`TestApp::local`] turns them into paths of the test server.
+pub const PUBLIC_URL: &str = "https://api.familles.example.fr";
 
 pub struct TestApp {
     pub address: String,
@@ -121,6 +124,9 @@ impl TestAppBuilder {
         settings
             .entry("FRONTEND_URL".into())
             .or_insert_with(|| FRONTEND_URL.into());
+        settings
+            .entry("PUBLIC_URL".into())
+            .or_insert_with(|| PUBLIC_URL.into());
         let config =
             Config::from_lookup(|name| settings.get(name).cloned()).expect("test configuration");
         let clock = self.clock.unwrap_or_default();
@@ -256,6 +262,12 @@ impl TestApp {
     }
 
     /// The access token of a demo account: `family`, `agent` or `admin`.
+    /// The path on this test server of a link the API gave to itself (`PUBLIC_URL`…).
+    pub fn local(link: &str) -> &str {
+        link.strip_prefix(PUBLIC_URL)
+            .unwrap_or_else(|| panic!("{link} is not a link to the API ({PUBLIC_URL})"))
+    }
+
     pub async fn token_of(&self, who: &str) -> String {
         let (login, password) = demo_credentials(who);
         self.login(login, password).await["accessToken"]

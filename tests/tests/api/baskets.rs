@@ -40,7 +40,7 @@ async fn app() -> TestApp {
 }
 
 async fn end_payment(app: &TestApp, basket: &Value, result: &str) -> reqwest::Response {
-    let page = basket["payment"]["redirectUrl"].as_str().unwrap();
+    let page = TestApp::local(basket["payment"]["redirectUrl"].as_str().unwrap());
     sandbox_form(app, page, &format!("result={result}")).await
 }
 
@@ -162,7 +162,7 @@ async fn thomas_takes_two_july_weeks_in_one_basket_pays_in_the_sandbox_and_is_bo
     );
 
     // The sandbox's page, then "paid": booked, emailed, and a replay changes nothing.
-    let page_path = held["payment"]["redirectUrl"].as_str().unwrap();
+    let page_path = TestApp::local(held["payment"]["redirectUrl"].as_str().unwrap());
     let page = app.get(page_path).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("136,98 EUR"));
@@ -201,15 +201,21 @@ async fn thomas_takes_two_july_weeks_in_one_basket_pays_in_the_sandbox_and_is_bo
     );
     let back = end_payment(&app, &held, "paid").await;
     assert_eq!(back.status(), StatusCode::SEE_OTHER);
+    // Back where PayFiP returns families; the result is read from the attempt.
+    let idop = held["payment"]["idop"].as_str().unwrap();
     assert_eq!(
         back.headers()["location"],
-        format!(
-            "{}/paiement/retour?panier={}&resultat=paid",
-            tests::FRONTEND_URL,
-            held["id"]
-        )
-        .as_str()
+        format!("{}/paiement/retour?idop={idop}", tests::FRONTEND_URL).as_str()
     );
+    let attempt = body_of(
+        app.get_authed(&format!("/api/v1/online-payments/{idop}"), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(attempt["status"], "paid");
+    assert_eq!(attempt["basketId"], held["id"]);
+    assert_eq!(attempt["invoiceId"], Value::Null);
     end_payment(&app, &held, "refused").await;
     let paid = body_of(
         app.get_authed(&format!("/api/v1/baskets/{}", held["id"]), &family)
@@ -1272,7 +1278,11 @@ async fn a_hold_that_ends_gives_its_place_to_the_line_with_no_request_needed() {
         |child: i64| json!({"childId": child, "activityId": activity, "weekStart": "2027-07-05"});
     let (a, b) = (&families[0], &families[1]);
     assert_eq!(add(&app, &a.0, item(a.1)).await.status(), StatusCode::OK);
-    body_of(checkout(&app, &a.0, "checkout-voile-a").await, StatusCode::OK).await;
+    body_of(
+        checkout(&app, &a.0, "checkout-voile-a").await,
+        StatusCode::OK,
+    )
+    .await;
     body_of(join_line(&app, &b.0, &item(b.1)).await, StatusCode::CREATED).await;
 
     // A does not pay; two minutes pass and nobody calls the API.

@@ -334,7 +334,7 @@ async fn the_examples_of_files_text_and_forms_are_what_the_server_takes_and_give
         StatusCode::CREATED,
     )
     .await;
-    let page = started["redirectUrl"].as_str().unwrap();
+    let page = tests::TestApp::local(started["redirectUrl"].as_str().unwrap());
     let html = app.get(page).await.text().await.unwrap();
     let example = text_example("showSandboxPayment", "/responses/200/content/text~1html");
     let before_amount = |text: &str| text.split("Montant").next().unwrap_or_default().to_owned();

@@ -388,8 +388,13 @@ async fn the_demo_family_pays_its_demo_invoice_in_the_sandbox() {
     let id = demo["id"].as_i64().unwrap();
     let started = started(&app, &family, id, "bac-a-sable-1").await;
     let idop = idop_of(&started);
-    let page_path = started["redirectUrl"].as_str().unwrap().to_owned();
-    assert_eq!(page_path, format!("/api/v1/sandbox/payments/{idop}"));
+    // An absolute link, as PayFiP's is.
+    let link = started["redirectUrl"].as_str().unwrap();
+    assert_eq!(
+        link,
+        format!("{}/api/v1/sandbox/payments/{idop}", tests::PUBLIC_URL)
+    );
+    let page_path = TestApp::local(link).to_owned();
     let page = app.get(&page_path).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("62,20 EUR"));
@@ -403,8 +408,9 @@ async fn the_demo_family_pays_its_demo_invoice_in_the_sandbox() {
     assert_eq!(ended.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         ended.headers()["location"],
-        format!("https://familles.example.fr/paiement/retour?idop={idop}&resultat=paid").as_str()
+        format!("https://familles.example.fr/paiement/retour?idop={idop}").as_str()
     );
+    assert_eq!(attempt(&app, &family, &idop).await["status"], "paid");
     let paid = invoice(&app, &family, id).await;
     assert_eq!(paid["status"], "paid");
     assert_eq!(paid["payments"][0]["method"], "card");

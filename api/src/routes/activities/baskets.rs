@@ -220,7 +220,9 @@ pub struct BasketPaymentView {
     /// (absolute), or the sandbox's (relative to the API). Null when no payment is
     /// under way at PayFiP (a basket offered from the waiting line): start one with
     /// `POST /baskets/{basketId}/online-payments`.
-    #[schema(example = "/api/v1/sandbox/payments/c7ab46b124554d8f8b1a016716bcab8a")]
+    #[schema(
+        example = "https://api.familles.example.fr/api/v1/sandbox/payments/c7ab46b124554d8f8b1a016716bcab8a"
+    )]
     pub redirect_url: Option<String>,
     /// The payment service's reference of the latest attempt; null before the first.
     #[schema(example = "c7ab46b124554d8f8b1a016716bcab8a")]
@@ -281,7 +283,7 @@ fn view(state: &AppState, record: &BasketRecord) -> BasketView {
                 reference: reference.clone(),
                 redirect_url: pending.clone().or_else(|| {
                     (b.status == BasketStatus::Held && state.config.payments.sandbox())
-                        .then(|| format!("/api/v1/sandbox/payments/{reference}"))
+                        .then(|| crate::usecases::billing::payments::sandbox_page(state, reference))
                 }),
                 idop: record.payment.as_ref().and_then(|p| p.idop.clone()),
                 amount_cents: b.total_cents,

@@ -67,7 +67,9 @@ pub struct OnlinePaymentView {
     pub status: OnlinePaymentStatusView,
     /// Where to send the family to pay, while pending: PayFiP's page (absolute) or the
     /// sandbox's (relative to the API); null once the attempt is no longer pending.
-    #[schema(example = "/api/v1/sandbox/payments/c7ab46b124554d8f8b1a016716bcab8a")]
+    #[schema(
+        example = "https://api.familles.example.fr/api/v1/sandbox/payments/c7ab46b124554d8f8b1a016716bcab8a"
+    )]
     pub redirect_url: Option<String>,
     /// When the attempt started (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,

@@ -105,8 +105,8 @@ pub struct SandboxForm {
     params(("reference" = String, Path, max_length = 64, description = "The payment's reference.")),
     request_body(content = SandboxForm, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 303, description = "Back to the frontend, with what the payment is now.",
-            headers(("Location" = String, description = "`FRONTEND_URL/paiement/retour?idop=IDOP&resultat=paid|refused|abandoned|...` for an invoice, `?panier=ID&resultat=...` for a basket."))),
+        (status = 303, description = "Back to the frontend.",
+            headers(("Location" = String, description = "`FRONTEND_URL/paiement/retour?idop=IDOP`, as PayFiP returns families, for an invoice and a basket alike: the result is read from `GET /online-payments/{idop}`."))),
         (status = 400, description = "No result chosen, or one the page does not offer (`invalid_body`), or a field the page does not send (`unknown_field`)."),
         (status = 404, description = "No such payment (`not_found`)."),
         (status = 409, description = "A basket no longer held for payment (`basket_not_open`)."),
@@ -122,24 +122,18 @@ pub async fn end_sandbox_payment(
         return Err(crate::problem::not_found());
     }
     let reference = reference.into_inner();
-    let (word, code) = match form.result {
-        SandboxResult::Paid => ("paid", "P"),
-        SandboxResult::Refused => ("refused", "R"),
-        SandboxResult::Abandoned => ("abandoned", "A"),
+    let code = match form.result {
+        SandboxResult::Paid => "P",
+        SandboxResult::Refused => "R",
+        SandboxResult::Abandoned => "A",
     };
-    let ending = sandbox::end(&state, reference, code).await?;
-    let word = ending.status.map_or(word, |s| s.as_str());
-    let back = match ending.basket_id {
-        Some(basket) => format!("panier={basket}"),
-        None => format!("idop={}", ending.idop),
-    };
+    let idop = sandbox::end(&state, reference, code).await?;
+    // Back where PayFiP sends families, for an invoice and a basket alike: the
+    // frontend reads the result from `GET /online-payments/{idop}`, never from the URL.
     Ok(HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,
-            format!(
-                "{}/paiement/retour?{back}&resultat={word}",
-                state.config.frontend_url
-            ),
+            format!("{}/paiement/retour?idop={idop}", state.config.frontend_url),
         ))
         .finish())
 }

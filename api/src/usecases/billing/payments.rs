@@ -161,8 +161,8 @@ async fn created_by_twin(
     Ok(payment)
 }
 
-/// Where to send the family to pay: PayFiP's page, or the sandbox's (relative to this
-/// API). None until the provider created the attempt.
+/// Where to send the family to pay: PayFiP's page, or the sandbox's. None until the
+/// provider created the attempt.
 pub fn redirect_url(state: &AppState, payment: &OnlinePayment) -> Option<String> {
     let idop = payment
         .idop
@@ -172,9 +172,17 @@ pub fn redirect_url(state: &AppState, payment: &OnlinePayment) -> Option<String>
         (Payments::PayFip(settings), PaymentProvider::PayFip) => {
             Some(format!("{}?idop={idop}", settings.payment_url))
         }
-        (_, PaymentProvider::Sandbox) => Some(format!("/api/v1/sandbox/payments/{idop}")),
+        (_, PaymentProvider::Sandbox) => Some(sandbox_page(state, idop)),
         _ => None,
     }
+}
+
+/// The sandbox's payment page of `reference`, absolute (`PUBLIC_URL`) like PayFiP's.
+pub fn sandbox_page(state: &AppState, reference: &str) -> String {
+    format!(
+        "{}/api/v1/sandbox/payments/{reference}",
+        state.config.public_url
+    )
 }
 
 /// A notification for `idop`: asks the provider and settles the attempt from its

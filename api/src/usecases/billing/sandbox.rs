@@ -2,7 +2,7 @@
 //! person's choice turned into the sandbox's answer, which then settles through
 //! PayFiP's own path (`payments::notify`), so both providers settle the same way.
 
-use domain::billing::{OnlinePaymentStatus, PaymentProvider};
+use domain::billing::PaymentProvider;
 use persistence::activities::baskets;
 use persistence::billing::online_payments as store;
 
@@ -12,17 +12,6 @@ use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::{CommonRefusal, UseCaseError};
-
-/// What a sandbox payment is once the person's choice has been settled.
-#[derive(Debug)]
-pub struct SandboxEnding {
-    /// The basket paid, when it was a basket.
-    pub basket_id: Option<i64>,
-    /// The attempt's idop.
-    pub idop: String,
-    /// The attempt's status now, when it can be read back.
-    pub status: Option<OnlinePaymentStatus>,
-}
 
 /// The amount of the sandbox payment `reference`: an invoice's attempt, or a basket
 /// being paid; `not_found` otherwise.
@@ -42,12 +31,12 @@ pub async fn amount(state: &AppState, reference: String) -> Result<i64, ApiError
 /// Ends the sandbox payment `reference` with PayFiP's result `code` (`P`, `R`, `A`):
 /// the choice becomes the sandbox's answer, which the notification reads and settles.
 /// A basket held without an attempt yet (offered from the waiting line) has its first
-/// attempt opened now, named by the basket's reference.
+/// attempt opened now, named by the basket's reference. Returns the attempt's idop.
 pub async fn end(
     state: &AppState,
     reference: String,
     code: &'static str,
-) -> Result<SandboxEnding, ApiError> {
+) -> Result<String, ApiError> {
     let lookup = reference.clone();
     let (payment, basket) = db::run(&state.pool, move |conn| {
         let payment =
@@ -78,16 +67,5 @@ pub async fn end(
     // As PayFiP would: the choice is now the service's answer, which the
     // notification asks for like any other.
     payments::notify(state, idop.clone()).await?;
-    // What the payment is now (a replayed choice on a settled payment changes
-    // nothing and says so).
-    let lookup = idop.clone();
-    let status = db::run(&state.pool, move |conn| {
-        Ok::<_, UseCaseError>(store::find_by_idop(conn, &lookup)?.map(|p| p.status))
-    })
-    .await?;
-    Ok(SandboxEnding {
-        basket_id: payment.basket_id,
-        idop,
-        status,
-    })
+    Ok(idop)
 }
