@@ -11,6 +11,7 @@ mod defaults;
 #[cfg(test)]
 mod properties;
 mod rules;
+mod sentences;
 
 pub use attendance::{Action, AttendanceStatus, BookingStatus};
 pub use days::{ClosedReason, DaySetting, RunsOn, UnknownRunsOn, day_state};
@@ -19,3 +20,4 @@ pub use deadline::{
 };
 pub use defaults::{EffectiveRules, WrittenRules, default_rules, default_runs_on, effective_rules};
 pub use rules::{Calendar, DeadlineRule, TimeUnit};
+pub use sentences::rule_sentence;
