@@ -54,6 +54,9 @@ pub struct Config {
     /// `TRUST_PROXY_HEADERS`: take the client address from `X-Forwarded-For` /
     /// `Forwarded` (only behind a proxy that sets them) instead of the TCP peer.
     pub trust_proxy_headers: bool,
+    /// `DEADLINE_TABLE_PUBLIC`: let anyone, signed in or not, read the table of booking
+    /// and change deadlines (`GET /deadline-rules`); otherwise signed-in accounts only.
+    pub deadline_table_public: bool,
     /// `MAIL_*`, `SMTP_URL`: how emails leave the outbox.
     pub mail: MailConfig,
     /// `BOOTSTRAP_ADMIN_*`: the admin account created at first start, if none exists.
@@ -287,6 +290,7 @@ impl Config {
             },
             access_token_minutes: vars.parse("ACCESS_TOKEN_MINUTES", 15)?,
             trust_proxy_headers: vars.flag("TRUST_PROXY_HEADERS", false)?,
+            deadline_table_public: vars.flag("DEADLINE_TABLE_PUBLIC", false)?,
             mail: mail(&vars)?,
             bootstrap_admin: vars
                 .raw("BOOTSTRAP_ADMIN_PASSWORD")

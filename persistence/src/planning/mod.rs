@@ -37,6 +37,7 @@ pub struct RegistrationSlot {
 #[diesel(table_name = activities)]
 pub struct ActivitySlot {
     pub id: i64,
+    pub kind_id: i64,
     pub name: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,

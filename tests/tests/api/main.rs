@@ -14,6 +14,7 @@ mod contract_docs;
 mod contract_shape;
 mod cors;
 mod cross_family;
+mod deadline_table;
 mod documents;
 mod dossiers;
 mod email;

@@ -82,7 +82,10 @@ async fn a_guardian_of_dossier_18_signs_up_activates_and_signs_in() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(draft["dossier"], json!({"number": "18", "name": "T I"}));
+    assert_eq!(
+        draft["dossier"],
+        json!({"number": "18", "name": "T I", "email": "famille.ti@exemple.fr"})
+    );
     assert_eq!(draft["nextStep"], "terms_of_use");
 
     // Steps 3 and 4: the current texts are served, acceptance is recorded with its version.
@@ -117,6 +120,8 @@ async fn a_guardian_of_dossier_18_signs_up_activates_and_signs_in() {
     assert_eq!(recap["email"], EMAIL);
     assert_eq!(recap["username"], "sam.ti");
     assert_eq!(recap["dossier"]["number"], "18");
+    // The guide's recap shows the dossier's email beside its number and name.
+    assert_eq!(recap["dossier"]["email"], "famille.ti@exemple.fr");
     assert_eq!(recap["privacyPolicy"]["version"], privacy["version"]);
 
     // "Valider mon inscription": the account waits for its activation link.

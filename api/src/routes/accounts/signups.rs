@@ -143,6 +143,10 @@ pub struct DossierReference {
     /// The dossier's name, as the city holds it.
     #[schema(example = "T I")]
     pub name: String,
+    /// The dossier's email address, as the city holds it (the one given at step 2);
+    /// null when the city holds none.
+    #[schema(example = "famille.ti@exemple.fr")]
+    pub email: Option<String>,
 }
 
 /// The acceptance of a legal document during the sign-up (steps 3 and 4).
@@ -161,7 +165,7 @@ pub struct Acceptance {
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
     "id": "Zk3v...", "lastName": "TI", "firstName": "Sam", "email": "sam.ti@exemple.fr",
-    "username": "sam.ti", "dossier": {"number": "18", "name": "T I"},
+    "username": "sam.ti", "dossier": {"number": "18", "name": "T I", "email": "famille.ti@exemple.fr"},
     "termsOfUse": {"version": "1.0", "acceptedAt": "2026-09-01T08:02:00Z"},
     "privacyPolicy": {"version": "1.0", "acceptedAt": "2026-09-01T08:03:00Z"},
     "completedSteps": ["personal_details", "dossier_references", "terms_of_use", "privacy_policy"],
@@ -216,9 +220,11 @@ impl From<SignupView> for Signup {
             first_name: view.first_name,
             email: view.email,
             username: view.username,
-            dossier: view
-                .dossier
-                .map(|(number, name)| DossierReference { number, name }),
+            dossier: view.dossier.map(|d| DossierReference {
+                number: d.number,
+                name: d.name,
+                email: d.email,
+            }),
             terms_of_use: acceptance(view.terms),
             privacy_policy: acceptance(view.privacy),
             completed_steps: view

@@ -3,6 +3,7 @@
 //! closure days, deadline rules) and which were attended.
 
 pub mod calendar_feeds;
+pub mod deadline_table;
 pub mod plannings;
 pub mod school_calendar;
 pub mod staff;
@@ -25,6 +26,7 @@ super::operations! {
     school_calendar::import_school_calendar,
     school_calendar::create_closure_day,
     school_calendar::list_closure_days,
+    deadline_table::get_deadline_table,
     staff::set_activity_kind_deadline_rules,
     staff::get_activity_deadline_rules,
     staff::set_activity_deadline_rules,

@@ -398,6 +398,10 @@ pub struct ActivityPlanningView {
     /// The activity's name.
     #[schema(example = "Restauration scolaire maternelle")]
     pub activity_name: String,
+    /// The activity's kind (a column of `GET /deadline-rules`, which names it and
+    /// gives its deadlines).
+    #[schema(example = 4)]
+    pub kind_id: i64,
     /// Holiday weeks paid at once: shown, changed through the basket.
     pub prepaid: bool,
     /// The first day of the range the activity is open for the child (null: none).
@@ -421,6 +425,7 @@ impl From<&ActivityPlanning> for ActivityPlanningView {
             registration_id: plan.registration.id,
             activity_id: plan.activity.id,
             activity_name: plan.activity.name.clone(),
+            kind_id: plan.activity.kind_id,
             prepaid: plan.activity.mode == domain::activities::RegistrationMode::Prepaid,
             first_open_day: activity
                 .entries

@@ -41,6 +41,15 @@ pub struct DossierReferencesInput {
 }
 
 /// A draft as the wizard shows it (the recap of step 5). Never the password.
+/// The dossier matched at step 2, as the recap shows it.
+#[derive(Debug, Clone)]
+pub struct DossierRecap {
+    pub number: String,
+    pub name: String,
+    /// The address the city holds for the dossier.
+    pub email: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct SignupView {
     pub id: String,
@@ -48,7 +57,7 @@ pub struct SignupView {
     pub first_name: String,
     pub email: String,
     pub username: String,
-    pub dossier: Option<(String, String)>,
+    pub dossier: Option<DossierRecap>,
     pub terms: Option<(String, DateTime<Utc>)>,
     pub privacy: Option<(String, DateTime<Utc>)>,
     pub completed_steps: Vec<SignupStep>,
@@ -283,7 +292,11 @@ pub fn view(conn: &mut AnyConnection, id: &str, now: DateTime<Utc>) -> Outcome<S
     let draft = live(conn, id, now)?;
     let progress = progress(conn, &draft)?;
     let dossier = match draft.dossier_id {
-        Some(dossier_id) => dossiers::find(conn, dossier_id)?.map(|d| (d.number, d.name)),
+        Some(dossier_id) => dossiers::find(conn, dossier_id)?.map(|d| DossierRecap {
+            number: d.number,
+            name: d.name,
+            email: d.email,
+        }),
         None => None,
     };
     let accepted = |conn: &mut AnyConnection,

@@ -8,6 +8,7 @@ pub mod calendar_feeds;
 pub mod changes;
 pub mod city_calendar;
 pub mod deadline_rules;
+pub mod deadline_table;
 pub mod reminders;
 pub mod school_calendar;
 
