@@ -228,6 +228,7 @@ enum StoredRule {
     AfterReturn {
         days: u32,
     },
+    CityPeriod {},
 }
 
 impl Stored for DeadlineRule {
@@ -250,6 +251,7 @@ impl Stored for DeadlineRule {
             StoredRule::PreviousMonth { day, cutoff } => Self::PreviousMonth { day, cutoff },
             StoredRule::Window { opens, closes } => Self::Window { opens, closes },
             StoredRule::AfterReturn { days } => Self::AfterReturn { days },
+            StoredRule::CityPeriod {} => Self::CityPeriod,
         })
     }
 
@@ -270,6 +272,7 @@ impl Stored for DeadlineRule {
             Self::PreviousMonth { day, cutoff } => StoredRule::PreviousMonth { day, cutoff },
             Self::Window { opens, closes } => StoredRule::Window { opens, closes },
             Self::AfterReturn { days } => StoredRule::AfterReturn { days },
+            Self::CityPeriod => StoredRule::CityPeriod {},
         })
     }
 }

@@ -99,6 +99,7 @@ pub fn change_window(
             let (opens, closes) = after_return(start.date(), *days, calendar)?;
             (Some(opens), closes)
         }
+        DeadlineRule::CityPeriod => return None,
     };
     let closes_at = deadline.min(start_at);
     if opens_at.is_some_and(|opens| opens >= closes_at) {

@@ -13,20 +13,22 @@ fn before(amount: u32, unit: TimeUnit) -> DeadlineRule {
     }
 }
 
-/// (booking rule, change rule) for a kind code; None for unknown codes (the caller then
-/// uses `UntilStart` for both). Stays get `UntilStart` for both: the guide leaves their
-/// windows to the city, which is expected to set a `Window` on each stay.
+/// (booking rule, change rule) for a kind code, the guide's table column by column;
+/// None for unknown codes (the caller then uses `UntilStart` for both). Stays and
+/// summer centres are booked in the period the city opens on each ("Période définie
+/// par la Ville", "Période de 2 à 3 semaines"): none until it does.
 pub fn default_rules(kind_code: &str) -> Option<(DeadlineRule, DeadlineRule)> {
     match kind_code {
         "morning_care" | "evening_care" | "wednesday_care" => {
             Some((before(1, TimeUnit::Weeks), before(48, TimeUnit::Hours)))
         }
         "school_catering" => Some((before(1, TimeUnit::Months), before(15, TimeUnit::Days))),
-        "stay" => Some((DeadlineRule::UntilStart, DeadlineRule::UntilStart)),
-        "holiday_centre" => Some((
+        "stay" => Some((DeadlineRule::CityPeriod, DeadlineRule::UntilStart)),
+        "short_holiday_centre" => Some((
             DeadlineRule::AfterReturn { days: 15 },
             before(1, TimeUnit::Months),
         )),
+        "summer_centre" => Some((DeadlineRule::CityPeriod, before(1, TimeUnit::Months))),
         _ => None,
     }
 }
@@ -34,7 +36,7 @@ pub fn default_rules(kind_code: &str) -> Option<(DeadlineRule, DeadlineRule)> {
 /// Holiday centres and stays run during school holidays, every other kind on school days.
 pub fn default_runs_on(kind_code: &str) -> RunsOn {
     match kind_code {
-        "holiday_centre" | "stay" => RunsOn::SchoolHolidays,
+        "short_holiday_centre" | "summer_centre" | "stay" => RunsOn::SchoolHolidays,
         _ => RunsOn::SchoolDays,
     }
 }
@@ -90,9 +92,16 @@ mod tests {
         );
         assert_eq!(default_rules("evening_care"), care);
         assert!(matches!(
-            default_rules("holiday_centre"),
+            default_rules("short_holiday_centre"),
             Some((DeadlineRule::AfterReturn { days: 15 }, _))
         ));
+        for city_period in ["stay", "summer_centre"] {
+            assert!(matches!(
+                default_rules(city_period),
+                Some((DeadlineRule::CityPeriod, _))
+            ));
+            assert_eq!(default_runs_on(city_period), RunsOn::SchoolHolidays);
+        }
         assert_eq!(default_rules("judo"), None);
         assert_eq!(default_runs_on("stay"), RunsOn::SchoolHolidays);
         assert_eq!(default_runs_on("school_catering"), RunsOn::SchoolDays);

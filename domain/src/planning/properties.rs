@@ -105,6 +105,7 @@ fn rule(start: NaiveDateTime) -> impl Strategy<Value = DeadlineRule> {
             closes: shift(opens + length),
         }),
         (0u32..60).prop_map(|days| DeadlineRule::AfterReturn { days }),
+        Just(DeadlineRule::CityPeriod),
     ]
 }
 

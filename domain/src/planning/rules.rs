@@ -55,6 +55,9 @@ pub enum DeadlineRule {
     /// lasts `days` days. Adjacent or overlapping periods count as one holiday. A day outside
     /// every school holiday period, or without earlier holidays in the calendar, has no window.
     AfterReturn { days: u32 },
+    /// Stays and summer centres ("Période définie par la Ville"): the city opens a period
+    /// on each activity (its own `Window`); until it does, no day has a window.
+    CityPeriod,
 }
 
 /// What rules need to know about the calendar; the caller builds it (public holidays of

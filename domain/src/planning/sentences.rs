@@ -43,6 +43,7 @@ pub fn rule_sentence(rule: &DeadlineRule) -> String {
             "Période de {} après chaque retour de vacances",
             plural(*days, "jour", "jours")
         ),
+        DeadlineRule::CityPeriod => "Période définie par la Ville".to_owned(),
     }
 }
 
@@ -106,6 +107,10 @@ mod tests {
         assert_eq!(
             rule_sentence(&DeadlineRule::AfterReturn { days: 15 }),
             "Période de 15 jours après chaque retour de vacances"
+        );
+        assert_eq!(
+            rule_sentence(&DeadlineRule::CityPeriod),
+            "Période définie par la Ville"
         );
     }
 

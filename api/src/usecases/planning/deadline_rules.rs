@@ -31,12 +31,20 @@ pub enum Rule {
     Window(WindowRule),
     /// A window opening when classes resume after the previous holidays.
     AfterReturn(AfterReturnRule),
+    /// The period the city opens on each activity (its own `window`); none until then.
+    CityPeriod(CityPeriodRule),
 }
 
 /// Until the unit starts: no delay.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UntilStartRule {}
+
+/// Stays and summer centres ("Période définie par la Ville"): a kind's rule saying each
+/// activity is booked in the `window` the city sets on it, and not at all before.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CityPeriodRule {}
 
 /// `amount` hours (elapsed time), days, weeks or months (calendar) before the start;
 /// at `cutoff` on the deadline's day when given (for hours: the latest cut-off not
@@ -132,6 +140,7 @@ impl From<&Rule> for DeadlineRule {
             }
             Rule::Window(WindowRule { opens, closes }) => Self::Window { opens, closes },
             Rule::AfterReturn(AfterReturnRule { days }) => Self::AfterReturn { days },
+            Rule::CityPeriod(CityPeriodRule {}) => Self::CityPeriod,
         }
     }
 }
@@ -161,6 +170,7 @@ impl From<&DeadlineRule> for Rule {
             }
             DeadlineRule::Window { opens, closes } => Self::Window(WindowRule { opens, closes }),
             DeadlineRule::AfterReturn { days } => Self::AfterReturn(AfterReturnRule { days }),
+            DeadlineRule::CityPeriod => Self::CityPeriod(CityPeriodRule {}),
         }
     }
 }
