@@ -80,8 +80,10 @@ async function main(): Promise<void> {
       params: { path: { childId }, query: { activityId } },
     }),
   );
-  const week = weeks.find((w) => w.groups.some((group) => group.placesLeft > 0));
-  check(week !== undefined, "a week with places left");
+  const week = weeks.find(
+    (w) => w.bookableNow && w.groups.some((group) => group.placesLeft > 0),
+  );
+  check(week !== undefined, "a week bookable now, with places left");
 
   const basket = expect(
     "add the week to the basket",

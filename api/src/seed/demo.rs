@@ -311,7 +311,8 @@ fn seed_dossiers(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<Option
 /// The guide's activities, moved to the current school year with the same prices:
 /// morning care for nursery children (3.50 EUR, entry date fixed), the nursery
 /// canteen (2.85 EUR a meal at quotient 850) and the summer holiday centre for
-/// primary children (15.22 EUR a day, paid at once).
+/// primary children (15.22 EUR a day, paid at once, in the booking period the city
+/// opened).
 fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
     use persistence::activities;
     let year = school_year_start(now);
@@ -354,7 +355,7 @@ fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> 
             group: ("Restaurant Robespierre", 120),
         },
         DemoActivity {
-            kind_id: kind("holiday_centre")?,
+            kind_id: kind("summer_centre")?,
             name: "Accueil Vacances élémentaire — été",
             dates: (day(year + 1, 7, 5)?, day(year + 1, 8, 27)?),
             levels: primary,
@@ -365,8 +366,27 @@ fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> 
             group: ("Centre de loisirs Pasteur", 24),
         },
     ];
+    let mut summer = None;
     for activity in demo {
-        insert_activity(conn, &activity, now)?;
+        let id = insert_activity(conn, &activity, now)?;
+        if activity.kind_id == kind("summer_centre")? {
+            summer = Some(id);
+        }
+    }
+    // Summer centres are booked in the period the city opens: the demo's opens the day
+    // the demo is made and closes on 1 July, so its weeks can be tried from the start.
+    if let Some(summer) = summer {
+        use persistence::planning::deadline_rules::{self, ActivityRules};
+        let period = domain::planning::DeadlineRule::Window {
+            opens: now.date_naive().and_time(chrono::NaiveTime::MIN),
+            closes: day(year + 1, 7, 1)?.and_time(chrono::NaiveTime::MIN),
+        };
+        let rules = ActivityRules {
+            runs_on: None,
+            booking_rule: Some(period),
+            change_rule: None,
+        };
+        deadline_rules::set_activity(conn, summer, &rules, now)?;
     }
     Ok(())
 }
@@ -392,7 +412,7 @@ fn insert_activity(
     conn: &mut AnyConnection,
     demo: &DemoActivity,
     now: DateTime<Utc>,
-) -> Outcome<()> {
+) -> Outcome<i64> {
     use domain::activities::{Admission, PriceBracket};
     use persistence::activities::{self, ActivityFields, NewUnit};
     let id = activities::insert(
@@ -442,7 +462,7 @@ fn insert_activity(
         }],
     )?;
     activities::insert_group(conn, id, demo.group.0, demo.group.1)?;
-    Ok(())
+    Ok(id)
 }
 
 /// Dossier 18's invoice of June of the previous school year, as the city's former

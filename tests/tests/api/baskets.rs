@@ -939,20 +939,34 @@ async fn a_summer_week_is_booked_only_inside_the_period_the_city_opens() {
     let summer = summer_offered_to(&app, &family, thomas).await;
     let item = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-12"});
 
-    // The guide's default for holiday centres: the 15 days after the return from the
-    // previous holidays (the Ascension bridge, back on Saturday 8 May 2027).
+    // The demo's period: opened by the city the day the demo was made, until 1 July.
     let offered = weeks(&app, &family, thomas, summer).await;
     let july = week(&offered, "2027-07-12");
-    assert_eq!(july["bookableNow"], false);
-    assert_eq!(july["bookableFrom"], "2027-05-07T22:00:00Z");
-    assert_eq!(july["bookableUntil"], "2027-05-22T22:00:00Z");
-    let early = problem(
-        add(&app, &family, item.clone()).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "window_not_open",
+    assert_eq!(july["bookableNow"], true);
+    assert_eq!(july["bookableFrom"], "2026-11-25T23:00:00Z");
+    assert_eq!(july["bookableUntil"], "2027-06-30T22:00:00Z");
+
+    // Without a period of the city's, a summer centre cannot be booked at all (the
+    // guide's "Période définie par la Ville").
+    let agent = app.token_of("agent").await;
+    app.exchange(
+        Method::PUT,
+        &format!("/api/v1/admin/activities/{summer}/deadline-rules"),
+        Some(&agent),
+        &json!({}),
+        StatusCode::OK,
     )
     .await;
-    assert_eq!(early["opensAt"], "2027-05-07T22:00:00Z");
+    let july = week(&weeks(&app, &family, thomas, summer).await, "2027-07-12").clone();
+    assert_eq!(july["bookableNow"], false);
+    assert_eq!(july["bookableFrom"], Value::Null);
+    assert_eq!(july["bookableUntil"], Value::Null);
+    problem(
+        add(&app, &family, item.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no_booking_window",
+    )
+    .await;
 
     // The city opens the summer's period from 3 to 24 May 2027 (Paris times).
     set_booking_window(&app, summer, "2027-05-03T09:00:00", "2027-05-24T18:00:00").await;

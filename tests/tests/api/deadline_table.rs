@@ -47,8 +47,18 @@ async fn families_read_the_guides_table_and_the_periods_the_city_set() {
         ),
         ("school_catering", "1 mois avant", "15 jours avant le début"),
         (
-            "holiday_centre",
+            "stay",
+            "Période définie par la Ville",
+            "Jusqu'au début de l'activité",
+        ),
+        (
+            "short_holiday_centre",
             "Période de 15 jours après chaque retour de vacances",
+            "1 mois avant",
+        ),
+        (
+            "summer_centre",
+            "Période définie par la Ville",
             "1 mois avant",
         ),
     ] {
@@ -61,8 +71,22 @@ async fn families_read_the_guides_table_and_the_periods_the_city_set() {
             column["change"].as_str().unwrap().starts_with(change),
             "{column}"
         );
-        assert_eq!(column["activities"], json!([]), "{column}");
     }
+    assert_eq!(kind(&table, "morning_care")["activities"], json!([]));
+    assert_eq!(
+        kind(&table, "summer_centre")["bookingRule"],
+        json!({"kind": "cityPeriod"})
+    );
+    // The demo's summer centre follows the period the city opened for it.
+    let demo_period = kind(&table, "summer_centre")["activities"][0]["booking"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        demo_period.starts_with("Période définie par la Ville : du ")
+            && demo_period.ends_with(" au 01/07/2027 à 00:00"),
+        "{demo_period}"
+    );
     let morning = kind(&table, "morning_care");
     assert_eq!(morning["label"], "Accueil du matin");
     assert_eq!(
@@ -79,7 +103,7 @@ async fn families_read_the_guides_table_and_the_periods_the_city_set() {
         StatusCode::OK,
     )
     .await;
-    let holidays = kind(&table, "holiday_centre");
+    let holidays = kind(&table, "summer_centre");
     assert_eq!(
         holidays["activities"].as_array().unwrap().len(),
         1,
@@ -132,6 +156,6 @@ async fn families_read_the_guides_table_and_the_periods_the_city_set() {
     let open = body_of(public.get("/api/v1/deadline-rules").await, StatusCode::OK).await;
     assert_eq!(
         kind(&open, "stay")["booking"],
-        "Jusqu'au début de l'activité"
+        "Période définie par la Ville"
     );
 }
