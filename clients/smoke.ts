@@ -70,19 +70,25 @@ async function main(): Promise<void> {
     "list what Thomas is offered",
     await api.GET("/api/v1/children/{childId}/offers", { headers, params: { path: { childId } } }),
   );
-  const holidays = offers.find((offer) => offer.activity.mode === "prepaid");
-  check(holidays !== undefined, "a holiday centre paid at once is offered");
-  const activityId = holidays?.activity.id ?? 0;
-  const weeks = expect(
-    "list the holiday weeks",
-    await api.GET("/api/v1/children/{childId}/holiday-weeks", {
-      headers,
-      params: { path: { childId }, query: { activityId } },
-    }),
-  );
-  const week = weeks.find(
-    (w) => w.bookableNow && w.groups.some((group) => group.placesLeft > 0),
-  );
+  const prepaid = offers.filter((offer) => offer.activity.mode === "prepaid");
+  check(prepaid.length > 0, "holiday weeks paid at once are offered");
+  // The first prepaid activity with a week that can be booked now, with places left.
+  let activityId = 0;
+  let week: { weekStart: string } | undefined;
+  for (const offer of prepaid) {
+    const weeks = expect(
+      `list the weeks of ${offer.activity.name}`,
+      await api.GET("/api/v1/children/{childId}/holiday-weeks", {
+        headers,
+        params: { path: { childId }, query: { activityId: offer.activity.id } },
+      }),
+    );
+    week = weeks.find((w) => w.bookableNow && w.groups.some((group) => group.placesLeft > 0));
+    if (week !== undefined) {
+      activityId = offer.activity.id;
+      break;
+    }
+  }
   check(week !== undefined, "a week bookable now, with places left");
 
   const basket = expect(

@@ -308,25 +308,53 @@ fn seed_dossiers(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<Option
     Ok(dossier_18)
 }
 
-/// The guide's activities, moved to the current school year with the same prices:
-/// morning care for nursery children (3.50 EUR, entry date fixed), the nursery
-/// canteen (2.85 EUR a meal at quotient 850) and the summer holiday centre for
-/// primary children (15.22 EUR a day, paid at once, in the booking period the city
-/// opened).
+/// The guide's activities, one per column of its deadline table, in the current school
+/// year: morning and evening care for nursery children (3.50 and 2.80 EUR, entry date
+/// fixed), the nursery canteen (2.85 EUR a meal at quotient 850), the Wednesday centre
+/// for primary children, and, paid at once by the week, their winter holiday centre
+/// (the 15 days after the return from Christmas), snow stay and summer centre (the
+/// stay and the summer centre in the periods the city opened).
 fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
-    use persistence::activities;
     let year = school_year_start(now);
-    let day = |y: i32, m: u32, d: u32| {
-        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("no such demo date"))
-    };
-    let kinds = activities::kinds(conn)?;
-    let kind = |code: &str| -> Outcome<i64> {
-        Ok(kinds
-            .iter()
-            .find(|k| k.code == code)
-            .ok_or_else(|| anyhow::anyhow!("no activity kind {code}"))?
-            .id)
-    };
+    let kinds = persistence::activities::kinds(conn)?;
+    let kind = |code: &str| kind_id(&kinds, code);
+    // Stays and summer centres are booked in the period the city opens on each: the
+    // demo's open the day the demo is made (the stay until 31 January, the summer
+    // centre until 1 July), so their weeks can be tried from the start.
+    let opened_today = now.date_naive().and_time(chrono::NaiveTime::MIN);
+    let periods = [
+        (kind("stay")?, demo_day(year + 1, 1, 31)?),
+        (kind("summer_centre")?, demo_day(year + 1, 7, 1)?),
+    ];
+    for activity in demo_activities(&kinds, year)? {
+        let id = insert_activity(conn, &activity, now)?;
+        if let Some((_, closes)) = periods.iter().find(|(k, _)| *k == activity.kind_id) {
+            let closes = closes.and_time(chrono::NaiveTime::MIN);
+            open_period(conn, id, opened_today, closes, now)?;
+        }
+    }
+    Ok(())
+}
+
+fn demo_day(y: i32, m: u32, d: u32) -> Outcome<NaiveDate> {
+    Ok(NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("no such demo date"))?)
+}
+
+fn kind_id(kinds: &[persistence::activities::ActivityKind], code: &str) -> Outcome<i64> {
+    Ok(kinds
+        .iter()
+        .find(|k| k.code == code)
+        .ok_or_else(|| anyhow::anyhow!("no activity kind {code}"))?
+        .id)
+}
+
+/// The demo's activities of the school year starting in September of `year`.
+fn demo_activities(
+    kinds: &[persistence::activities::ActivityKind],
+    year: i32,
+) -> Outcome<[DemoActivity; 7]> {
+    let kind = |code: &str| kind_id(kinds, code);
+    let day = demo_day;
     use domain::activities::{EntryDateRule as Entry, RegistrationMode as Mode};
     use domain::dossiers::SchoolLevel as L;
     let nursery = &[L::Ps, L::Ms, L::Gs];
@@ -365,30 +393,74 @@ fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> 
             prices: &[(None, 1522)],
             group: ("Centre de loisirs Pasteur", 24),
         },
+        DemoActivity {
+            kind_id: kind("evening_care")?,
+            name: "Accueil soir maternelle",
+            dates: (day(year, 9, 1)?, day(year + 1, 7, 2)?),
+            levels: nursery,
+            rules: (Mode::Automatic, Entry::Fixed),
+            unit: ("Soir", "16:30", "18:30"),
+            weekdays: &[1, 2, 4, 5],
+            prices: &[(None, 280)],
+            group: ("Maternelle Robespierre", 60),
+        },
+        DemoActivity {
+            kind_id: kind("wednesday_care")?,
+            name: "Accueil de loisirs du mercredi élémentaire",
+            dates: (day(year, 9, 2)?, day(year + 1, 7, 2)?),
+            levels: primary,
+            rules: (Mode::Automatic, Entry::Chosen),
+            unit: ("Journée", "08:30", "17:30"),
+            weekdays: &[3],
+            prices: &[(Some(1000), 800), (None, 1200)],
+            group: ("Centre de loisirs Pasteur", 48),
+        },
+        DemoActivity {
+            kind_id: kind("short_holiday_centre")?,
+            name: "Accueil Vacances élémentaire — hiver",
+            dates: (day(year + 1, 2, 8)?, day(year + 1, 2, 19)?),
+            levels: primary,
+            rules: (Mode::Prepaid, Entry::Chosen),
+            unit: ("Journée", "08:30", "17:30"),
+            weekdays: &[1, 2, 3, 4, 5],
+            prices: &[(None, 1522)],
+            group: ("Centre de loisirs Pasteur", 24),
+        },
+        DemoActivity {
+            kind_id: kind("stay")?,
+            name: "Séjour neige élémentaire",
+            dates: (day(year + 1, 2, 15)?, day(year + 1, 2, 19)?),
+            levels: primary,
+            rules: (Mode::Prepaid, Entry::Chosen),
+            unit: ("Séjour", "08:00", "18:00"),
+            weekdays: &[1, 2, 3, 4, 5],
+            prices: &[(Some(1000), 3500), (None, 5000)],
+            group: ("Chalet des Contamines", 20),
+        },
     ];
-    let mut summer = None;
-    for activity in demo {
-        let id = insert_activity(conn, &activity, now)?;
-        if activity.kind_id == kind("summer_centre")? {
-            summer = Some(id);
-        }
-    }
-    // Summer centres are booked in the period the city opens: the demo's opens the day
-    // the demo is made and closes on 1 July, so its weeks can be tried from the start.
-    if let Some(summer) = summer {
-        use persistence::planning::deadline_rules::{self, ActivityRules};
-        let period = domain::planning::DeadlineRule::Window {
-            opens: now.date_naive().and_time(chrono::NaiveTime::MIN),
-            closes: day(year + 1, 7, 1)?.and_time(chrono::NaiveTime::MIN),
-        };
-        let rules = ActivityRules {
-            runs_on: None,
-            booking_rule: Some(period),
-            change_rule: None,
-        };
-        deadline_rules::set_activity(conn, summer, &rules, now)?;
-    }
-    Ok(())
+    Ok(demo)
+}
+
+/// Sets the activity's booking period (local Paris times), as an agent would.
+fn open_period(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+    opens: chrono::NaiveDateTime,
+    closes: chrono::NaiveDateTime,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    use persistence::planning::deadline_rules::{self, ActivityRules};
+    let rules = ActivityRules {
+        runs_on: None,
+        booking_rule: Some(domain::planning::DeadlineRule::Window { opens, closes }),
+        change_rule: None,
+    };
+    Ok(deadline_rules::set_activity(
+        conn,
+        activity_id,
+        &rules,
+        now,
+    )?)
 }
 
 /// A demo activity, for the school levels `levels`, with its one unit (name, hours,

@@ -159,3 +159,71 @@ async fn families_read_the_guides_table_and_the_periods_the_city_set() {
         "Période définie par la Ville"
     );
 }
+
+#[tokio::test]
+async fn the_demo_has_an_activity_in_every_column_of_the_guides_table() {
+    let app = app_at("2026-12-06T09:00:00Z").await;
+    let agent = app.token_of("agent").await;
+    let table = body_of(
+        app.get_authed("/api/v1/deadline-rules", &agent).await,
+        StatusCode::OK,
+    )
+    .await;
+    let listed = body_of(
+        app.get_authed("/api/v1/admin/activities?pageSize=100", &agent)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    for column in table.as_array().unwrap() {
+        assert!(
+            listed["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["kind"]["id"] == column["kindId"]),
+            "no demo activity of {}",
+            column["code"]
+        );
+    }
+    // The stay's and the summer centre's periods are open from the demo's first day.
+    let family = app.token_of("family").await;
+    let thomas = child_named(&app, &family, "Thomas").await;
+    let offers = body_of(
+        app.get_authed(&format!("/api/v1/children/{thomas}/offers"), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut bookable = Vec::new();
+    for offer in offers.as_array().unwrap() {
+        if offer["activity"]["mode"] != "prepaid" {
+            continue;
+        }
+        let id = &offer["activity"]["id"];
+        let weeks = body_of(
+            app.get_authed(
+                &format!("/api/v1/children/{thomas}/holiday-weeks?activityId={id}"),
+                &family,
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        let now = weeks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["bookableNow"] == true);
+        bookable.push((offer["activity"]["name"].as_str().unwrap().to_owned(), now));
+    }
+    bookable.sort();
+    assert_eq!(
+        bookable,
+        [
+            ("Accueil Vacances élémentaire — hiver".to_owned(), false),
+            ("Accueil Vacances élémentaire — été".to_owned(), true),
+            ("Séjour neige élémentaire".to_owned(), true),
+        ]
+    );
+}
