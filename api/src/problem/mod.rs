@@ -80,7 +80,7 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opens_at: Option<DateTime<Utc>>,
     /// When that window closes, exclusive (RFC 3339, UTC): with `window_not_open` and
-    /// `window_closed`; absent for other codes.
+    /// `window_closed` (but for a week that has already begun); absent for other codes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closes_at: Option<DateTime<Utc>>,
 }
@@ -165,11 +165,11 @@ impl ApiError {
         let (fr, en) = match window.opens_at {
             Some(opens_at) if self.code == "window_not_open" => (
                 format!("Elles ouvrent le {}.", french_instant(opens_at)),
-                format!("They open at {opens_at} (UTC)."),
+                format!("They open at {opens_at}."),
             ),
             _ => (
                 format!("Elles ont fermé le {}.", french_instant(window.closes_at)),
-                format!("They closed at {} (UTC).", window.closes_at),
+                format!("They closed at {}.", window.closes_at),
             ),
         };
         self.0.detail = Text::new(

@@ -319,17 +319,14 @@ fn seed_activities(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> 
     let kinds = persistence::activities::kinds(conn)?;
     let kind = |code: &str| kind_id(&kinds, code);
     // Stays and summer centres are booked in the period the city opens on each: the
-    // demo's open the day the demo is made (the stay until 31 January, the summer
-    // centre until 1 July), so their weeks can be tried from the start.
+    // demo's opens the day the demo is made and lasts until the activity starts, so
+    // their weeks can be tried from the start.
     let opened_today = now.date_naive().and_time(chrono::NaiveTime::MIN);
-    let periods = [
-        (kind("stay")?, demo_day(year + 1, 1, 31)?),
-        (kind("summer_centre")?, demo_day(year + 1, 7, 1)?),
-    ];
+    let city_periods = [kind("stay")?, kind("summer_centre")?];
     for activity in demo_activities(&kinds, year)? {
         let id = insert_activity(conn, &activity, now)?;
-        if let Some((_, closes)) = periods.iter().find(|(k, _)| *k == activity.kind_id) {
-            let closes = closes.and_time(chrono::NaiveTime::MIN);
+        if city_periods.contains(&activity.kind_id) {
+            let closes = activity.dates.0.and_time(chrono::NaiveTime::MIN);
             open_period(conn, id, opened_today, closes, now)?;
         }
     }

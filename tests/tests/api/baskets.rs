@@ -939,12 +939,12 @@ async fn a_summer_week_is_booked_only_inside_the_period_the_city_opens() {
     let summer = summer_offered_to(&app, &family, thomas).await;
     let item = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-12"});
 
-    // The demo's period: opened by the city the day the demo was made, until 1 July.
+    // The demo's period: opened by the city the day the demo was made, until the summer.
     let offered = weeks(&app, &family, thomas, summer).await;
     let july = week(&offered, "2027-07-12");
     assert_eq!(july["bookableNow"], true);
     assert_eq!(july["bookableFrom"], "2026-11-25T23:00:00Z");
-    assert_eq!(july["bookableUntil"], "2027-06-30T22:00:00Z");
+    assert_eq!(july["bookableUntil"], "2027-07-04T22:00:00Z");
 
     // Without a period of the city's, a summer centre cannot be booked at all (the
     // guide's "Période définie par la Ville").
@@ -1074,13 +1074,15 @@ async fn a_place_freed_after_the_booking_period_closed_is_offered_to_no_one() {
     end_payment(&app, &held, "abandoned").await;
     let (a_token, b_token) = (&a.0, &b.0);
 
-    // Nobody may book the week any more: B is not offered the place, it stays free.
+    // Nobody may book the week any more: B is not offered the place, it stays free,
+    // and B keeps its place in line should the city open the period again.
     let line = body_of(
         app.get_authed("/api/v1/holiday-waitlist", b_token).await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(line[0]["status"], "lapsed");
+    assert_eq!(line[0]["status"], "waiting");
+    assert_eq!(line[0]["position"], 1);
     assert_eq!(line[0]["offer"], Value::Null);
     assert!(
         !app.notification_kinds(b_token)

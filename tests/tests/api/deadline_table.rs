@@ -84,7 +84,7 @@ async fn families_read_the_guides_table_and_the_periods_the_city_set() {
         .to_owned();
     assert!(
         demo_period.starts_with("Période définie par la Ville : du ")
-            && demo_period.ends_with(" au 01/07/2027 à 00:00"),
+            && demo_period.ends_with(" au 05/07/2027 à 00:00"),
         "{demo_period}"
     );
     let morning = kind(&table, "morning_care");

@@ -600,4 +600,23 @@ async fn a_repeat_while_the_attempt_is_still_being_created_waits_then_says_so() 
     .await;
     assert_eq!(again["idop"], first["idop"]);
     assert!(again["redirectUrl"].is_string());
+
+    // A request that died while creating it leaves it so: a minute on, it failed, and
+    // the repeat says so instead of asking to retry forever.
+    diesel::update(online_payments::table)
+        .set((
+            online_payments::status.eq("creating"),
+            online_payments::idop.eq(None::<String>),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    app.clock.set("2026-10-02T08:02:00Z".parse().unwrap());
+    let family = app.token_of("family").await;
+    let failed = body_of(
+        start(&app, &family, id, "encore-en-creation").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["redirectUrl"], Value::Null);
 }

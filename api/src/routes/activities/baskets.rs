@@ -216,8 +216,8 @@ pub struct BasketPaymentView {
     /// named by it).
     #[schema(example = "5f0c3a9e2b7d4c18a6e1f4b9d2c7a803")]
     pub reference: String,
-    /// The page to send the family to while a payment is pending: PayFiP's
-    /// (absolute), or the sandbox's (relative to the API). Null when no payment is
+    /// The page to send the family to while a payment is pending: PayFiP's or the
+    /// sandbox's, both absolute. Null when no payment is
     /// under way at PayFiP (a basket offered from the waiting line): start one with
     /// `POST /baskets/{basketId}/online-payments`.
     #[schema(
@@ -447,7 +447,7 @@ pub async fn checkout_basket(
     }
     let dossier_id = family.dossier_id()?;
     let hold = state.config.basket_hold_minutes;
-    let now = state.clock.now();
+    let (today, now) = (state.today(), state.clock.now());
     let st = state.clone();
     let held_key = key.clone();
     let held = db::run(&state.pool, move |conn| {
@@ -457,7 +457,7 @@ pub async fn checkout_basket(
             dossier_id,
             &held_key,
             hold,
-            now,
+            (today, now),
         )
     })
     .await?;

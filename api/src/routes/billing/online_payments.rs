@@ -65,8 +65,8 @@ pub struct OnlinePaymentView {
     pub currency: String,
     /// Where the attempt stands.
     pub status: OnlinePaymentStatusView,
-    /// Where to send the family to pay, while pending: PayFiP's page (absolute) or the
-    /// sandbox's (relative to the API); null once the attempt is no longer pending.
+    /// Where to send the family to pay, while pending: PayFiP's page or the sandbox's,
+    /// both absolute; null once the attempt is no longer pending.
     #[schema(
         example = "https://api.familles.example.fr/api/v1/sandbox/payments/c7ab46b124554d8f8b1a016716bcab8a"
     )]

@@ -40,7 +40,6 @@ pub struct DossierReferencesInput {
     pub client_ip: String,
 }
 
-/// A draft as the wizard shows it (the recap of step 5). Never the password.
 /// The dossier matched at step 2, as the recap shows it.
 #[derive(Debug, Clone)]
 pub struct DossierRecap {
@@ -50,6 +49,7 @@ pub struct DossierRecap {
     pub email: Option<String>,
 }
 
+/// A draft as the wizard shows it (the recap of step 5). Never the password.
 #[derive(Debug, Clone)]
 pub struct SignupView {
     pub id: String,

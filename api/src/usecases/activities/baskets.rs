@@ -360,16 +360,20 @@ pub fn checkout(
     dossier_id: i64,
     key: &str,
     hold_minutes: i64,
-    now: DateTime<Utc>,
+    (today, now): (NaiveDate, DateTime<Utc>),
 ) -> Outcome<BasketRecord> {
     release_expired(conn, frontend_url, now)?;
     if let Some(done) = baskets::find_by_key(conn, dossier_id, key)? {
         return record(conn, done);
     }
     // The key also names the basket's payment: one another payment (an invoice's,
-    // another basket's) already has is refused before any place is held.
+    // another basket's) already has is refused before any place is held; its own
+    // twin, which held the basket since the first look, is answered.
     if persistence::billing::online_payments::find_by_key(conn, dossier_id, key)?.is_some() {
-        return Err(CommonRefusal::IdempotencyKeyReused.into());
+        return match baskets::find_by_key(conn, dossier_id, key)? {
+            Some(done) => record(conn, done),
+            None => Err(CommonRefusal::IdempotencyKeyReused.into()),
+        };
     }
     let Some(basket) = baskets::open_of(conn, dossier_id)? else {
         // No open basket: the same key's twin may have just held it.
@@ -400,7 +404,7 @@ pub fn checkout(
         if items.is_empty() {
             return Err(ActivityRefusal::BasketEmpty.into());
         }
-        check_items_bookable(conn, &items, now.date_naive(), now)?;
+        check_items_bookable(conn, &items, today, now)?;
         items.sort_by_key(|i| (i.group_id, i.week_start));
         for item in &items {
             let group =
@@ -557,11 +561,12 @@ fn offer_next(
             entry.activity_id,
             today,
         ) {
-            // A place is offered only while the week may be booked.
-            Ok((_, weeks, price)) => weeks
-                .into_iter()
-                .find(|w| w.week.start == week_start && w.check_bookable(now).is_ok())
-                .map(|w| (w.week, price)),
+            Ok((_, weeks, price)) => match weeks.into_iter().find(|w| w.week.start == week_start) {
+                // Outside the week's window nobody may take it: the place stays free
+                // and the line keeps its order (the city may open the window again).
+                Some(week) if week.check_bookable(now).is_err() => return Ok(()),
+                found => found.map(|w| (w.week, price)),
+            },
             Err(UseCaseError::Refused(_) | UseCaseError::Invalid(_)) => None,
             Err(other) => return Err(other),
         };

@@ -135,15 +135,33 @@ async fn create_at_provider(
 /// How long a repeat waits for the request that opened its attempt to get the idop.
 const TWIN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
+/// An attempt still being created this long after it was opened has lost the request
+/// that opened it (a restart during the provider's call, which times out after 15 s).
+const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
 /// An attempt opened by an earlier request under the same key, once that request has
 /// created it at the provider: a repeat never answers an attempt without its idop.
-/// Still creating after [`TWIN_WAIT`]: 409 `idempotency_key_in_use`, `Retry-After: 1`.
+/// Still creating after [`TWIN_WAIT`]: 409 `idempotency_key_in_use`, `Retry-After: 1`;
+/// abandoned: failed, as when the provider did not answer.
 async fn created_by_twin(
     state: &AppState,
     mut payment: OnlinePayment,
 ) -> Result<OnlinePayment, ApiError> {
     let started = std::time::Instant::now();
     while payment.status == OnlinePaymentStatus::Creating {
+        let now = state.clock.now();
+        if now.naive_utc() - payment.created_at > ABANDONED_AFTER {
+            let id = payment.id;
+            tracing::warn!(
+                payment = id,
+                "an attempt abandoned while being created: failed"
+            );
+            return db::run(&state.pool, move |conn| {
+                attempts::not_created(conn, id, None, now)?;
+                store::find(conn, id)?.ok_or_else(|| gone_attempt(id))
+            })
+            .await;
+        }
         if started.elapsed() >= TWIN_WAIT {
             return Err(
                 ApiError::from(CommonRefusal::IdempotencyKeyInUse).with_header(
@@ -154,11 +172,16 @@ async fn created_by_twin(
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let id = payment.id;
-        payment = db::run(&state.pool, move |conn| store::find(conn, id))
-            .await?
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("online payment {id} vanished")))?;
+        payment = db::run(&state.pool, move |conn| {
+            store::find(conn, id)?.ok_or_else(|| gone_attempt(id))
+        })
+        .await?;
     }
     Ok(payment)
+}
+
+fn gone_attempt(id: i64) -> crate::usecases::UseCaseError {
+    crate::usecases::UseCaseError::Internal(anyhow::anyhow!("online payment {id} vanished"))
 }
 
 /// Where to send the family to pay: PayFiP's page, or the sandbox's. None until the
