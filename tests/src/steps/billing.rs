@@ -53,3 +53,17 @@ pub async fn eliots_september_billed(app: &TestApp) -> Value {
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
     list["items"][0].clone()
 }
+
+/// Puts every online payment attempt in `status` with `idop`, as a request that is still
+/// (or was, before it died) creating it at the provider leaves it.
+pub fn set_attempts(app: &TestApp, status: &str, idop: Option<&str>) {
+    use diesel::prelude::*;
+    use persistence::schema::online_payments;
+    diesel::update(online_payments::table)
+        .set((
+            online_payments::status.eq(status),
+            online_payments::idop.eq(idop),
+        ))
+        .execute(&mut app.database.connect())
+        .unwrap();
+}

@@ -13,6 +13,7 @@ use tests::steps::activities::child_named;
 use tests::steps::baskets::{
     add, checkout, set_booking_window, summer_offered_to, thomas_and_summer, week, weeks,
 };
+use tests::steps::billing::set_attempts;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 /// The app on 26 November 2026, taking payments at PayFiP (the fake).
@@ -931,6 +932,22 @@ async fn when_payfip_is_down_or_refuses_the_weeks_stay_held_and_their_payment_st
     fake.stop().await;
 }
 
+/// A 422 `code` for a week outside its window (`opensAt`, `closesAt`), whose detail
+/// gives the Paris time `paris`.
+async fn outside_window(
+    response: reqwest::Response,
+    code: &str,
+    (opens, closes): (&str, &str),
+    paris: &str,
+) -> Value {
+    let refused = problem(response, StatusCode::UNPROCESSABLE_ENTITY, code).await;
+    assert_eq!(refused["opensAt"], opens);
+    assert_eq!(refused["closesAt"], closes);
+    let detail = refused["detail"].as_str().unwrap();
+    assert!(detail.contains(paris), "{refused}");
+    refused
+}
+
 #[tokio::test]
 async fn a_summer_week_is_booked_only_inside_the_period_the_city_opens() {
     let app = app().await;
@@ -975,21 +992,9 @@ async fn a_summer_week_is_booked_only_inside_the_period_the_city_opens() {
     assert_eq!(july["bookableFrom"], "2027-05-03T07:00:00Z");
     assert_eq!(july["bookableUntil"], "2027-05-24T16:00:00Z");
     assert_eq!(july["bookableNow"], false);
-    let early = problem(
-        add(&app, &family, item.clone()).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "window_not_open",
-    )
-    .await;
-    assert_eq!(early["opensAt"], "2027-05-03T07:00:00Z");
-    assert_eq!(early["closesAt"], "2027-05-24T16:00:00Z");
-    assert!(
-        early["detail"]
-            .as_str()
-            .unwrap()
-            .contains("03/05/2027 à 09:00"),
-        "{early}"
-    );
+    let may = ("2027-05-03T07:00:00Z", "2027-05-24T16:00:00Z");
+    let early = add(&app, &family, item.clone()).await;
+    outside_window(early, "window_not_open", may, "03/05/2027 à 09:00").await;
     // Nor can a line form for it before then.
     let waiting = problem(
         join_line(&app, &family, &item).await,
@@ -1016,21 +1021,8 @@ async fn a_summer_week_is_booked_only_inside_the_period_the_city_opens() {
     // Once it closes, the basket filled in time is not checked out, nor added to.
     app.clock.set("2027-05-24T16:00:00Z".parse().unwrap());
     let family = app.token_of("family").await;
-    let late = problem(
-        checkout(&app, &family, "paiement-apres-cloture").await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "window_closed",
-    )
-    .await;
-    assert_eq!(late["closesAt"], "2027-05-24T16:00:00Z");
-    assert_eq!(late["opensAt"], "2027-05-03T07:00:00Z");
-    assert!(
-        late["detail"]
-            .as_str()
-            .unwrap()
-            .contains("24/05/2027 à 18:00"),
-        "{late}"
-    );
+    let late = checkout(&app, &family, "paiement-apres-cloture").await;
+    outside_window(late, "window_closed", may, "24/05/2027 à 18:00").await;
     let other = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-07-19"});
     problem(
         add(&app, &family, other).await,
@@ -1242,16 +1234,7 @@ async fn a_checkout_repeated_while_its_payment_is_being_created_waits_then_says_
     )
     .await;
     // As if the first request were still creating the payment at PayFiP.
-    use diesel::prelude::*;
-    use persistence::schema::online_payments;
-    let mut conn = app.database.connect();
-    diesel::update(online_payments::table)
-        .set((
-            online_payments::status.eq("creating"),
-            online_payments::idop.eq(None::<String>),
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    set_attempts(&app, "creating", None);
     for response in [
         checkout(&app, &family, "panier-en-creation").await,
         pay_basket(&app, &family, &held, "panier-en-creation").await,
@@ -1259,13 +1242,7 @@ async fn a_checkout_repeated_while_its_payment_is_being_created_waits_then_says_
         assert_eq!(response.headers()["retry-after"], "1");
         problem(response, StatusCode::CONFLICT, "idempotency_key_in_use").await;
     }
-    diesel::update(online_payments::table)
-        .set((
-            online_payments::status.eq("pending"),
-            online_payments::idop.eq(held["payment"]["idop"].as_str()),
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    set_attempts(&app, "pending", held["payment"]["idop"].as_str());
     let again = body_of(
         checkout(&app, &family, "panier-en-creation").await,
         StatusCode::OK,

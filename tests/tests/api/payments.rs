@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use tests::payfip::FakePayFip;
 use tests::steps::baskets;
-use tests::steps::billing::eliots_september_billed;
+use tests::steps::billing::{eliots_september_billed, set_attempts};
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 const PAYMENT_PAGE: &str = "https://www.payfip.gouv.fr/tpa/paiementws.web";
@@ -573,26 +573,12 @@ async fn a_repeat_while_the_attempt_is_still_being_created_waits_then_says_so() 
     let (app, family, id) = invoiced(None).await;
     let first = started(&app, &family, id, "encore-en-creation").await;
     // As if the first request were still at PayFiP: the attempt has no idop yet.
-    use persistence::schema::online_payments;
-    let mut conn = app.database.connect();
-    diesel::update(online_payments::table)
-        .set((
-            online_payments::status.eq("creating"),
-            online_payments::idop.eq(None::<String>),
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    set_attempts(&app, "creating", None);
     let response = start(&app, &family, id, "encore-en-creation").await;
     assert_eq!(response.headers()["retry-after"], "1");
     problem(response, StatusCode::CONFLICT, "idempotency_key_in_use").await;
     // Once it has its idop, the repeat answers it.
-    diesel::update(online_payments::table)
-        .set((
-            online_payments::status.eq("pending"),
-            online_payments::idop.eq(first["idop"].as_str()),
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    set_attempts(&app, "pending", first["idop"].as_str());
     let again = body_of(
         start(&app, &family, id, "encore-en-creation").await,
         StatusCode::OK,
@@ -603,13 +589,7 @@ async fn a_repeat_while_the_attempt_is_still_being_created_waits_then_says_so() 
 
     // A request that died while creating it leaves it so: a minute on, it failed, and
     // the repeat says so instead of asking to retry forever.
-    diesel::update(online_payments::table)
-        .set((
-            online_payments::status.eq("creating"),
-            online_payments::idop.eq(None::<String>),
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    set_attempts(&app, "creating", None);
     app.clock.set("2026-10-02T08:02:00Z".parse().unwrap());
     let family = app.token_of("family").await;
     let failed = body_of(
