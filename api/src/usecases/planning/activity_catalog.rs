@@ -77,6 +77,11 @@ impl ActivityCatalog {
         self.activities.get(&id)
     }
 
+    /// Every activity of the copy, in no particular order.
+    pub fn activities(&self) -> impl Iterator<Item = &CatalogActivity> {
+        self.activities.values()
+    }
+
     /// The group's capacity (0 for a group unknown to this copy).
     pub fn capacity(&self, group_id: i64) -> i32 {
         self.group_capacity.get(&group_id).copied().unwrap_or(0)
