@@ -159,17 +159,20 @@ impl ApiError {
         }))
     }
 
-    /// Names the window the request fell outside, and says when it opens or closed in
-    /// the detail.
+    /// Names the window the request fell outside, and gives it in the detail.
     pub fn with_window(mut self, window: ChangeWindow) -> Self {
+        let closes = french_instant(window.closes_at);
         let (fr, en) = match window.opens_at {
-            Some(opens_at) if self.code == "window_not_open" => (
-                format!("Elles ouvrent le {}.", french_instant(opens_at)),
-                format!("They open at {opens_at}."),
+            Some(opens_at) => (
+                format!(
+                    "Période de réservation : du {} au {closes}.",
+                    french_instant(opens_at)
+                ),
+                format!("Booking period: {opens_at} to {}.", window.closes_at),
             ),
-            _ => (
-                format!("Elles ont fermé le {}.", french_instant(window.closes_at)),
-                format!("They closed at {}.", window.closes_at),
+            None => (
+                format!("Réservations possibles jusqu'au {closes}."),
+                format!("Bookings were possible until {}.", window.closes_at),
             ),
         };
         self.0.detail = Text::new(

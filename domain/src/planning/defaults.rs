@@ -4,7 +4,8 @@
 use super::days::RunsOn;
 use super::rules::{DeadlineRule, TimeUnit};
 
-fn before(amount: u32, unit: TimeUnit) -> DeadlineRule {
+/// `amount` units before the start, at the start's own time, every day counted.
+pub(super) fn before(amount: u32, unit: TimeUnit) -> DeadlineRule {
     DeadlineRule::Before {
         amount,
         unit,

@@ -75,16 +75,8 @@ fn moment(at: NaiveDateTime) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::defaults::before;
     use super::*;
-
-    fn before(amount: u32, unit: TimeUnit) -> DeadlineRule {
-        DeadlineRule::Before {
-            amount,
-            unit,
-            cutoff: None,
-            working_days_only: false,
-        }
-    }
 
     #[test]
     fn the_guides_rules_read_as_its_table() {

@@ -46,6 +46,15 @@ pub async fn set_booking_window(app: &TestApp, activity: i64, opens: &str, close
     .await;
 }
 
+/// The family's open basket (`GET /basket`).
+pub async fn open_basket(app: &TestApp, token: &str) -> Value {
+    body_of(
+        app.get_authed("/api/v1/basket", token).await,
+        StatusCode::OK,
+    )
+    .await
+}
+
 pub async fn weeks(app: &TestApp, token: &str, child: i64, activity: i64) -> Value {
     body_of(
         app.get_authed(

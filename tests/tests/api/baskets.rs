@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use tests::payfip::FakePayFip;
 use tests::steps::activities::child_named;
 use tests::steps::baskets::{
-    add, checkout, set_booking_window, summer_offered_to, thomas_and_summer, week, weeks,
+    add, checkout, open_basket, set_booking_window, summer_offered_to, thomas_and_summer, week,
+    weeks,
 };
 use tests::steps::billing::set_attempts;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
@@ -110,11 +111,7 @@ async fn thomas_takes_two_july_weeks_in_one_basket_pays_in_the_sandbox_and_is_bo
         .await;
         assert_eq!(response.status(), StatusCode::OK);
     }
-    let basket = body_of(
-        app.get_authed("/api/v1/basket", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let basket = open_basket(&app, &family).await;
     assert_eq!(basket["status"], "open");
     let amounts: Vec<i64> = basket["items"]
         .as_array()
@@ -595,11 +592,7 @@ async fn without_the_sandbox_nothing_can_be_paid_for_free() {
         "payments_unavailable",
     )
     .await;
-    let basket = body_of(
-        app.get_authed("/api/v1/basket", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let basket = open_basket(&app, &family).await;
     assert_eq!(basket["status"], "open");
     problem(
         pay_basket(&app, &family, &basket, "paiement-no-sandbox").await,
@@ -742,11 +735,7 @@ async fn the_summer_of_the_primary_school_is_not_eliots_and_a_week_with_places_h
         .await,
         json!([])
     );
-    let basket = body_of(
-        app.get_authed("/api/v1/basket", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let basket = open_basket(&app, &family).await;
     assert_eq!(basket["items"], json!([]));
 }
 
@@ -1003,11 +992,7 @@ async fn a_summer_week_is_booked_only_inside_the_period_the_city_opens() {
     )
     .await;
     assert_eq!(waiting["opensAt"], "2027-05-03T07:00:00Z");
-    let basket = body_of(
-        app.get_authed("/api/v1/basket", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let basket = open_basket(&app, &family).await;
     assert_eq!(basket["items"], json!([]));
 
     // Inside the period the week is added.
@@ -1031,11 +1016,7 @@ async fn a_summer_week_is_booked_only_inside_the_period_the_city_opens() {
     )
     .await;
     // Nothing was held: the basket is still open with its week, no place taken.
-    let basket = body_of(
-        app.get_authed("/api/v1/basket", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let basket = open_basket(&app, &family).await;
     assert_eq!(basket["status"], "open");
     assert_eq!(basket["items"].as_array().unwrap().len(), 1);
     let july = week(&weeks(&app, &family, thomas, summer).await, "2027-07-12").clone();
@@ -1145,11 +1126,7 @@ async fn each_way_of_taking_a_week_refuses_it_outside_its_booking_window() {
     assert_eq!(late["closesAt"], "2026-10-31T23:00:00Z");
 
     // None of it held a place or formed a line.
-    let basket = body_of(
-        app.get_authed("/api/v1/basket", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let basket = open_basket(&app, &family).await;
     assert_eq!(basket["status"], "open");
     let line = body_of(
         app.get_authed("/api/v1/holiday-waitlist", &family).await,

@@ -434,11 +434,7 @@ async fn a_key_names_one_payment_never_an_invoices_and_a_baskets_both() {
         "idempotency_key_reused",
     )
     .await;
-    let open = body_of(
-        app.get_authed("/api/v1/basket", &family).await,
-        StatusCode::OK,
-    )
-    .await;
+    let open = baskets::open_basket(&app, &family).await;
     assert_eq!(open["status"], "open");
     assert_eq!(open["items"][0]["weekStart"], "2027-07-19");
     let offered = baskets::weeks(&app, &family, thomas, summer).await;

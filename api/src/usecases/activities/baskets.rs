@@ -73,7 +73,10 @@ fn bookable_weeks(
     unit: &Unit,
     today: NaiveDate,
 ) -> Outcome<Vec<BookableWeek>> {
-    let (kind, own) = deadline_rules::of_activity(conn, activity.id)?;
+    use persistence::planning::deadline_rules as rules_store;
+    let kind =
+        rules_store::of_kind(conn, activity.kind_id)?.ok_or_else(|| gone("activity kind"))?;
+    let own = rules_store::of_activity(conn, activity.id)?;
     let rules = deadline_rules::effective(&kind, own.as_ref());
     let school_holidays =
         school_calendar::periods(&persistence::planning::calendar::school_holidays(conn)?);
