@@ -270,6 +270,7 @@ diesel::table! {
         payment_reference -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        credit_cents -> BigInt,
     }
 }
 
@@ -284,6 +285,7 @@ diesel::table! {
         days -> Integer,
         day_price_cents -> BigInt,
         amount_cents -> BigInt,
+        cancelled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -589,6 +591,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    account_credits (id) {
+        id -> BigInt,
+        number -> Text,
+        dossier_id -> BigInt,
+        basket_item_id -> Nullable<BigInt>,
+        amount_cents -> BigInt,
+        remaining_cents -> BigInt,
+        reason -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_uses (id) {
+        id -> BigInt,
+        credit_id -> BigInt,
+        invoice_id -> Nullable<BigInt>,
+        basket_id -> Nullable<BigInt>,
+        amount_cents -> BigInt,
+        used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     payments (id) {
         id -> BigInt,
         dossier_id -> BigInt,
@@ -757,6 +783,7 @@ diesel::joinable!(activity_rules -> activities (activity_id));
 diesel::joinable!(invoices -> dossiers (dossier_id));
 diesel::joinable!(invoice_lines -> invoices (invoice_id));
 diesel::joinable!(credit_notes -> invoices (invoice_id));
+diesel::joinable!(credit_uses -> account_credits (credit_id));
 diesel::joinable!(payments -> invoices (invoice_id));
 diesel::joinable!(online_payments -> invoices (invoice_id));
 
@@ -804,6 +831,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     invoices,
     invoice_lines,
     credit_notes,
+    account_credits,
+    credit_uses,
     payments,
     online_payments,
     news_items,

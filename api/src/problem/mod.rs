@@ -83,6 +83,10 @@ pub struct Problem {
     /// `window_closed` (but for a week that has already begun); absent for other codes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closes_at: Option<DateTime<Utc>>,
+    /// The deadline that passed (RFC 3339, UTC): with `deadline_passed` on a paid
+    /// holiday week; absent for other codes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DateTime<Utc>>,
 }
 
 /// What is wrong with one field of the request.
@@ -133,6 +137,8 @@ pub struct ErrorParts {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// The window a request fell outside, for `opensAt` and `closesAt`.
     pub window: Option<ChangeWindow>,
+    /// The deadline a change came after, for `deadline`.
+    pub deadline: Option<DateTime<Utc>>,
     /// The underlying cause of an internal error; logged, never sent.
     pub cause: Option<anyhow::Error>,
 }
@@ -155,6 +161,7 @@ impl ApiError {
             errors: Vec::new(),
             headers: Vec::new(),
             window: None,
+            deadline: None,
             cause: None,
         }))
     }
@@ -180,6 +187,20 @@ impl ApiError {
             format!("{} {en}", self.detail.en),
         );
         self.0.window = Some(window);
+        self
+    }
+
+    /// Names the deadline a change came after, and gives it in the detail.
+    pub fn with_deadline(mut self, deadline: DateTime<Utc>) -> Self {
+        self.0.detail = Text::new(
+            format!(
+                "{} Les modifications étaient possibles jusqu'au {}.",
+                self.detail.fr,
+                french_instant(deadline)
+            ),
+            format!("{} Changes were possible until {deadline}.", self.detail.en),
+        );
+        self.0.deadline = Some(deadline);
         self
     }
 
@@ -280,6 +301,7 @@ impl ApiError {
             request_id: request_id.map(str::to_owned),
             opens_at: self.window.and_then(|w| w.opens_at),
             closes_at: self.window.map(|w| w.closes_at),
+            deadline: self.deadline,
         }
     }
 

@@ -15,6 +15,9 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::OutsideWindow(refusal, window) => {
                 ApiError::from(refusal).with_window(window)
             }
+            UseCaseError::PastDeadline(refusal, deadline) => {
+                ApiError::from(refusal).with_deadline(deadline)
+            }
             UseCaseError::Throttled(wait) => throttled(wait),
             UseCaseError::Db(db) => db.into(),
             UseCaseError::Internal(cause) => ApiError::internal(cause),

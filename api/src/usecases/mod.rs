@@ -35,6 +35,9 @@ pub enum UseCaseError {
     /// window's instants (`opensAt`, `closesAt`).
     #[error("refused: {0:?} outside {1:?}")]
     OutsideWindow(Refusal, domain::planning::ChangeWindow),
+    /// A change after its deadline: the problem names the deadline (`deadline`).
+    #[error("refused: {0:?} after {1}")]
+    PastDeadline(Refusal, chrono::DateTime<chrono::Utc>),
     /// Too many failed attempts: try again after this long.
     #[error("throttled for {0}")]
     Throttled(chrono::Duration),

@@ -22,14 +22,15 @@ stored_enum! {
 }
 
 stored_enum! {
-    /// How a payment was made: at the counter (cheque, cash, CESU vouchers), or online
-    /// through PayFiP (card, direct debit).
+    /// How a payment was made: at the counter (cheque, cash, CESU vouchers), online
+    /// through PayFiP (card, direct debit), or by the family's account credits.
     PaymentMethod {
         Cheque => "cheque",
         Cash => "cash",
         Cesu => "cesu",
         Card => "card",
         DirectDebit => "direct_debit",
+        AccountCredit => "account_credit",
     }
 }
 

@@ -24,6 +24,8 @@ pub struct Basket {
     pub payment_reference: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// What of the total the family's account credits paid; the card pays the rest.
+    pub credit_cents: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -39,6 +41,8 @@ pub struct BasketItem {
     pub days: i32,
     pub day_price_cents: i64,
     pub amount_cents: i64,
+    /// When the family cancelled the paid week (its amount became an account credit).
+    pub cancelled_at: Option<NaiveDateTime>,
 }
 
 /// The dossier's open basket, if any.
@@ -167,6 +171,7 @@ pub fn week_booked(
             .filter(basket_items::child_id.eq(child_id))
             .filter(basket_items::activity_id.eq(activity_id))
             .filter(basket_items::week_start.eq(week_start))
+            .filter(basket_items::cancelled_at.is_null())
             .filter(baskets::status.eq_any(BasketStatus::HOLDING.map(BasketStatus::as_str))),
     ))
     .get_result(conn)?)
@@ -228,7 +233,7 @@ pub fn expired_holds(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Vec
         .load(conn)?)
 }
 
-/// The dossier's paid items (its holiday weeks), latest week first.
+/// The dossier's paid items (its holiday weeks) not cancelled, latest week first.
 pub fn paid_items_of(
     conn: &mut AnyConnection,
     dossier_id: i64,
@@ -237,9 +242,75 @@ pub fn paid_items_of(
         .inner_join(baskets::table)
         .filter(baskets::dossier_id.eq(dossier_id))
         .filter(baskets::status.eq(BasketStatus::Paid.as_str()))
+        .filter(basket_items::cancelled_at.is_null())
         .order(basket_items::week_start.desc())
         .select(BasketItem::as_select())
         .load(conn)?)
+}
+
+/// One paid week of the dossier, cancelled or not.
+pub fn find_paid_item(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    item_id: i64,
+) -> Result<Option<BasketItem>, DbError> {
+    Ok(basket_items::table
+        .inner_join(baskets::table)
+        .filter(basket_items::id.eq(item_id))
+        .filter(baskets::dossier_id.eq(dossier_id))
+        .filter(baskets::status.eq(BasketStatus::Paid.as_str()))
+        .select(BasketItem::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks a paid week cancelled, once, if it is still the week read: false if it was
+/// cancelled or moved meanwhile.
+pub fn cancel_item(
+    conn: &mut AnyConnection,
+    item: &BasketItem,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        basket_items::table
+            .filter(basket_items::id.eq(item.id))
+            .filter(basket_items::week_start.eq(item.week_start))
+            .filter(basket_items::cancelled_at.is_null()),
+    )
+    .set(basket_items::cancelled_at.eq(db_time(now)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Moves a paid week to another week (and group), at its new days' price, if it is
+/// still the week `from`: false if it moved or was cancelled meanwhile.
+pub fn move_item(
+    conn: &mut AnyConnection,
+    item: &BasketItem,
+    from: NaiveDate,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        basket_items::table
+            .filter(basket_items::id.eq(item.id))
+            .filter(basket_items::week_start.eq(from))
+            .filter(basket_items::cancelled_at.is_null()),
+    )
+    .set((
+        basket_items::group_id.eq(item.group_id),
+        basket_items::week_start.eq(item.week_start),
+        basket_items::days.eq(item.days),
+        basket_items::amount_cents.eq(item.amount_cents),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Records what of the basket's total account credits pay.
+pub fn set_credit(conn: &mut AnyConnection, basket_id: i64, cents: i64) -> Result<(), DbError> {
+    diesel::update(baskets::table.find(basket_id))
+        .set(baskets::credit_cents.eq(cents))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Places held or paid per week of a group.
@@ -317,6 +388,7 @@ pub fn week_booked_elsewhere(
             .filter(basket_items::activity_id.eq(item.activity_id))
             .filter(basket_items::week_start.eq(item.week_start))
             .filter(baskets::id.ne(basket_id))
+            .filter(basket_items::cancelled_at.is_null())
             .filter(baskets::status.eq_any(BasketStatus::HOLDING.map(BasketStatus::as_str))),
     ))
     .get_result(conn)?)

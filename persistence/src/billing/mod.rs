@@ -3,6 +3,7 @@
 //! notes and payments. An invoice is never edited once issued but for what has been
 //! paid or credited on it, and those move only by conditional updates.
 
+pub mod account_credits;
 pub mod online_payments;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};

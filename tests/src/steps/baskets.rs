@@ -88,3 +88,20 @@ pub async fn checkout(app: &TestApp, token: &str, key: &str) -> reqwest::Respons
         .await
         .unwrap()
 }
+
+/// Ends a checked-out basket's sandbox payment with `result` (`paid`, `refused`,
+/// `abandoned`), as the page's buttons do.
+pub async fn end_payment(app: &TestApp, basket: &Value, result: &str) -> reqwest::Response {
+    let page = TestApp::local(basket["payment"]["redirectUrl"].as_str().unwrap());
+    sandbox_form(app, page, &format!("result={result}")).await
+}
+
+/// Posts a form to a sandbox payment page, as its buttons do.
+pub async fn sandbox_form(app: &TestApp, page: &str, form: &str) -> reqwest::Response {
+    app.request(Method::POST, page)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form.to_owned())
+        .send()
+        .await
+        .unwrap()
+}

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use tests::payfip::FakePayFip;
 use tests::steps::activities::child_named;
 use tests::steps::baskets::{
-    add, checkout, open_basket, set_booking_window, summer_offered_to, thomas_and_summer, week,
-    weeks,
+    add, checkout, end_payment, open_basket, sandbox_form, set_booking_window, summer_offered_to,
+    thomas_and_summer, week, weeks,
 };
 use tests::steps::billing::set_attempts;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
@@ -39,21 +39,6 @@ async fn app() -> TestApp {
         .clock(Clock::fixed_at(now))
         .spawn()
         .await
-}
-
-async fn end_payment(app: &TestApp, basket: &Value, result: &str) -> reqwest::Response {
-    let page = TestApp::local(basket["payment"]["redirectUrl"].as_str().unwrap());
-    sandbox_form(app, page, &format!("result={result}")).await
-}
-
-/// Posts a form to a sandbox payment page, as its buttons do.
-async fn sandbox_form(app: &TestApp, page: &str, form: &str) -> reqwest::Response {
-    app.request(Method::POST, page)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(form.to_owned())
-        .send()
-        .await
-        .unwrap()
 }
 
 async fn join_line(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {

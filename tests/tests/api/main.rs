@@ -24,6 +24,7 @@ mod health;
 mod imports;
 mod news;
 mod notifications;
+mod paid_weeks;
 mod password_policy;
 mod passwords;
 mod payments;

@@ -17,6 +17,7 @@ use crate::routes::activities::views::GroupView;
 use crate::state::AppState;
 use crate::usecases::BillingRefusal;
 use crate::usecases::activities::baskets::{self, BasketRecord, NewItem};
+use crate::usecases::activities::week_changes::PaidWeek;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
@@ -191,6 +192,24 @@ pub struct BasketItemView {
     /// The days times the day price, in cents.
     #[schema(example = 6088)]
     pub amount_cents: i64,
+    /// When the family cancelled the paid week (its amount became an account credit,
+    /// `GET /account-credits`); null while it stands.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Until when the paid week may be cancelled or swapped (RFC 3339, UTC, exclusive),
+    /// under the activity's change rule (summer centres: one month before): given by
+    /// `GET /holiday-weeks` and the answers of a change; null elsewhere, once the week
+    /// has begun, or when the rule gives none.
+    #[schema(example = "2027-06-11T22:00:00Z")]
+    pub changeable_until: Option<DateTime<Utc>>,
+}
+
+impl From<&PaidWeek> for BasketItemView {
+    fn from(paid: &PaidWeek) -> Self {
+        Self {
+            changeable_until: paid.changeable_until,
+            ..Self::from(&paid.item)
+        }
+    }
 }
 
 impl From<&BasketItem> for BasketItemView {
@@ -204,6 +223,8 @@ impl From<&BasketItem> for BasketItemView {
             days: i.days,
             day_price_cents: i.day_price_cents,
             amount_cents: i.amount_cents,
+            cancelled_at: i.cancelled_at.map(utc),
+            changeable_until: None,
         }
     }
 }
@@ -227,7 +248,8 @@ pub struct BasketPaymentView {
     /// The payment service's reference of the latest attempt; null before the first.
     #[schema(example = "c7ab46b124554d8f8b1a016716bcab8a")]
     pub idop: Option<String>,
-    /// What to pay: the basket's total, in cents.
+    /// What to pay by card: the basket's total less what account credits paid
+    /// (`creditCents`), in cents.
     #[schema(example = 6088)]
     pub amount_cents: i64,
     /// The currency of the amount: always `EUR`.
@@ -249,6 +271,11 @@ pub struct BasketView {
     /// What the basket costs, in cents: computed by the server from its own prices.
     #[schema(example = 6088)]
     pub total_cents: i64,
+    /// What of the total the family's account credits paid at checkout (cancelled
+    /// weeks, `GET /account-credits`), in cents; the card pays the rest. A basket its
+    /// credits pay in full is paid at checkout, with no card payment.
+    #[schema(example = 0)]
+    pub credit_cents: i64,
     /// The currency of the amounts: always `EUR`.
     #[schema(example = "EUR")]
     pub currency: String,
@@ -274,6 +301,7 @@ fn view(state: &AppState, record: &BasketRecord) -> BasketView {
         status: status(b),
         items: record.items.iter().map(BasketItemView::from).collect(),
         total_cents: b.total_cents,
+        credit_cents: b.credit_cents,
         currency: "EUR".to_owned(),
         hold_until: b.hold_until.map(utc),
         payment: b
@@ -286,7 +314,7 @@ fn view(state: &AppState, record: &BasketRecord) -> BasketView {
                         .then(|| crate::usecases::billing::payments::sandbox_page(state, reference))
                 }),
                 idop: record.payment.as_ref().and_then(|p| p.idop.clone()),
-                amount_cents: b.total_cents,
+                amount_cents: b.total_cents - b.credit_cents,
                 currency: "EUR".to_owned(),
             }),
     }
@@ -562,32 +590,6 @@ pub async fn get_basket(
     })
     .await?;
     Ok(HttpResponse::Ok().json(view(&state, &record)))
-}
-
-/// Lists the family's paid holiday weeks.
-///
-/// Every week of the family's paid baskets, for all its children, latest week
-/// first. Family accounts only.
-#[utoipa::path(
-    tag = "baskets",
-    operation_id = "listMyHolidayWeeks",
-    security(("bearerAuth" = [])),
-    responses(
-        (status = 200, description = "The paid weeks.", body = Vec<BasketItemView>),
-        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
-    ),
-)]
-#[get("/holiday-weeks")]
-pub async fn list_my_holiday_weeks(
-    state: web::Data<AppState>,
-    family: Family,
-) -> Result<HttpResponse, ApiError> {
-    let dossier_id = family.dossier_id()?;
-    let items = db::run(&state.pool, move |conn| {
-        baskets::paid_weeks(conn, dossier_id)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(items.iter().map(BasketItemView::from).collect::<Vec<_>>()))
 }
 
 mirror_enum! {

@@ -3,6 +3,7 @@
 
 pub mod baskets;
 pub mod catalogue;
+pub mod paid_weeks;
 pub mod registrations;
 pub mod views;
 
@@ -32,7 +33,9 @@ super::operations! {
     baskets::checkout_basket,
     baskets::start_basket_payment,
     baskets::get_basket,
-    baskets::list_my_holiday_weeks,
+    paid_weeks::list_my_holiday_weeks,
+    paid_weeks::cancel_holiday_week,
+    paid_weeks::swap_holiday_week,
     baskets::join_holiday_week_waitlist,
     baskets::list_my_holiday_week_waitlist,
 }

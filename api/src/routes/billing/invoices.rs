@@ -190,3 +190,36 @@ pub async fn get_account_statement(
         },
     }))
 }
+
+/// Lists the family's account credits.
+///
+/// What cancelled holiday weeks (or swaps for cheaper ones) gave back, oldest first,
+/// each with what is left to use: the family's next invoices (their
+/// `creditedCents`) and basket checkouts (their `creditCents`) use it before any card
+/// payment. Family accounts only.
+#[utoipa::path(
+    tag = "billing",
+    operation_id = "listMyAccountCredits",
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The family's account credits.", body = Vec<crate::routes::billing::views::AccountCreditView>),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+    ),
+)]
+#[get("/account-credits")]
+pub async fn list_my_account_credits(
+    state: web::Data<AppState>,
+    family: Family,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let credits = db::run(&state.pool, move |conn| {
+        crate::usecases::billing::credits::of_dossier(conn, dossier_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(
+        credits
+            .iter()
+            .map(crate::routes::billing::views::AccountCreditView::from)
+            .collect::<Vec<_>>(),
+    ))
+}

@@ -14,6 +14,7 @@ super::operations! {
     invoices::get_invoice,
     invoices::get_invoice_pdf,
     invoices::get_account_statement,
+    invoices::list_my_account_credits,
     online_payments::start_invoice_payment,
     online_payments::get_online_payment,
     online_payments::receive_payfip_notification,

@@ -1,6 +1,7 @@
 //! The DTOs of billing: invoices, their lines, payments, credit notes, the account
 //! statement, billing runs and their preview.
 
+use crate::usecases::billing::credits::{AccountCredit, CreditUse};
 use crate::usecases::billing::{BillingRun, CreditNote, Invoice, InvoiceLine, Payment};
 use crate::usecases::utc;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -43,8 +44,9 @@ mirror_enum! {
 }
 
 mirror_enum! {
-    /// How a payment was made: at the counter (`cheque`, `cash`, `cesu`) or online
-    /// through PayFiP (`card`, `direct_debit`).
+    /// How a payment was made: at the counter (`cheque`, `cash`, `cesu`), online
+    /// through PayFiP (`card`, `direct_debit`), or from the family's account credit
+    /// (`account_credit`: a basket its credits paid in full).
     PaymentMethodView => PaymentMethod {
         /// A cheque, at the counter.
         Cheque = "cheque",
@@ -56,6 +58,8 @@ mirror_enum! {
         Card = "card",
         /// A direct debit, online through PayFiP.
         DirectDebit = "direct_debit",
+        /// The family's account credits (from cancelled holiday weeks).
+        AccountCredit = "account_credit",
     }
 }
 
@@ -318,6 +322,83 @@ pub struct InvoiceView {
     pub payments: Vec<PaymentView>,
     /// The credit notes issued on it.
     pub credit_notes: Vec<CreditNoteView>,
+    /// The family's account credits (from cancelled holiday weeks) it used: with its
+    /// credit notes, in `creditedCents`.
+    pub credits_used: Vec<CreditUseView>,
+}
+
+/// What of an account credit an invoice or a basket used.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditUseView {
+    /// The account credit used (`GET /account-credits`).
+    #[schema(example = 2)]
+    pub credit_id: i64,
+    /// Its number, as printed.
+    #[schema(example = "AV2027-000002")]
+    pub number: String,
+    /// What was used of it, in cents.
+    #[schema(example = 6088)]
+    pub amount_cents: i64,
+    /// When (RFC 3339, UTC).
+    pub used_at: DateTime<Utc>,
+}
+
+impl From<&(CreditUse, String)> for CreditUseView {
+    fn from((used, number): &(CreditUse, String)) -> Self {
+        Self {
+            credit_id: used.credit_id,
+            number: number.clone(),
+            amount_cents: used.amount_cents,
+            used_at: utc(used.used_at),
+        }
+    }
+}
+
+/// What a cancelled holiday week (or a swap for a cheaper one) gave back to the
+/// family: an account credit ("avoir") the next invoices and basket checkouts use
+/// before any card payment.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountCreditView {
+    /// The credit's id.
+    #[schema(example = 2)]
+    pub id: i64,
+    /// Its number, as printed: `AV`, the year, then the credit notes' sequence.
+    #[schema(example = "AV2027-000002")]
+    pub number: String,
+    /// The paid week (a basket item) whose change gave it.
+    #[schema(example = 9)]
+    pub basket_item_id: Option<i64>,
+    /// What it gave, in cents.
+    #[schema(example = 6088)]
+    pub amount_cents: i64,
+    /// What is left to use, in cents.
+    #[schema(example = 6088)]
+    pub remaining_cents: i64,
+    /// The currency of the amounts: always `EUR`.
+    #[schema(example = "EUR")]
+    pub currency: String,
+    /// Why it was issued (shown to the family).
+    #[schema(example = "Annulation de la semaine du lundi 12 juillet 2027 (Léa)")]
+    pub reason: String,
+    /// When it was issued (RFC 3339, UTC).
+    pub issued_at: DateTime<Utc>,
+}
+
+impl From<&AccountCredit> for AccountCreditView {
+    fn from(c: &AccountCredit) -> Self {
+        Self {
+            id: c.id,
+            number: c.number.clone(),
+            basket_item_id: c.basket_item_id,
+            amount_cents: c.amount_cents,
+            remaining_cents: c.remaining_cents,
+            currency: "EUR".to_owned(),
+            reason: c.reason.clone(),
+            issued_at: utc(c.issued_at),
+        }
+    }
 }
 
 impl InvoiceView {
@@ -331,6 +412,11 @@ impl InvoiceView {
                 .iter()
                 .map(CreditNoteView::from)
                 .collect(),
+            credits_used: detail
+                .credits_used
+                .iter()
+                .map(CreditUseView::from)
+                .collect(),
         }
     }
 }
@@ -342,8 +428,14 @@ api_enum! {
         Invoice = "invoice",
         /// A payment received: takes from the balance.
         Payment = "payment",
-        /// A credit note issued: takes from the balance.
+        /// A credit note issued on an invoice: takes from the balance.
         CreditNote = "credit_note",
+        /// An account credit issued for a cancelled (or cheaper swapped) holiday week:
+        /// takes from the balance; the next invoices use it (in their `creditedCents`).
+        AccountCredit = "account_credit",
+        /// An account credit used by a basket of holiday weeks: adds back to the
+        /// balance what the credit paid of the basket.
+        CreditUse = "credit_use",
     }
 }
 
@@ -353,22 +445,27 @@ api_enum! {
 pub struct MovementView {
     /// What the movement is.
     pub kind: MovementKindView,
-    /// The invoice's, payment's or credit note's id.
+    /// The invoice's, payment's, credit note's, account credit's or credit use's id.
     #[schema(example = 12)]
     pub id: i64,
     /// When it happened (a date in the city's time zone): an invoice's issue date, a
-    /// payment's day of receipt, a credit note's issue date.
+    /// payment's day of receipt, a credit's issue date, a credit use's date.
     pub date: NaiveDate,
-    /// The invoice's or credit note's number; for a payment, its invoice's.
+    /// The invoice's or credit's number; for a payment, its invoice's; for a credit
+    /// use, the credit's.
     #[schema(example = "F2026-000012")]
     pub reference: String,
-    /// What it adds to the balance, in cents: positive for an invoice, negative for a
-    /// payment or a credit note.
+    /// What it adds to the balance, in cents: positive for an invoice or a credit
+    /// use, negative for a payment, a credit note or an account credit.
     #[schema(example = 6220)]
     pub amount_cents: i64,
-    /// The invoice it concerns (the invoice itself, or the one paid or credited).
+    /// The invoice it concerns (the invoice itself, or the one paid or credited);
+    /// null for an account credit or a credit use.
     #[schema(example = 12)]
-    pub invoice_id: i64,
+    pub invoice_id: Option<i64>,
+    /// The basket a credit use paid; null for other movements.
+    #[schema(example = json!(null))]
+    pub basket_id: Option<i64>,
     /// For a payment: how it was made (a `PaymentMethod` value: `cheque`, `cash`,
     /// `cesu`, `card`, `direct_debit`); null for an invoice or a credit note.
     #[schema(example = "card")]
@@ -382,12 +479,15 @@ impl From<&Movement> for MovementView {
                 MovementKind::Invoice => MovementKindView::Invoice,
                 MovementKind::Payment => MovementKindView::Payment,
                 MovementKind::CreditNote => MovementKindView::CreditNote,
+                MovementKind::AccountCredit => MovementKindView::AccountCredit,
+                MovementKind::CreditUse => MovementKindView::CreditUse,
             },
             id: m.id,
             date: m.date,
             reference: m.reference.clone(),
             amount_cents: m.amount_cents,
             invoice_id: m.invoice_id,
+            basket_id: m.basket_id,
             method: m.method.map(|m| m.as_str().to_owned()),
         }
     }

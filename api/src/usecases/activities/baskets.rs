@@ -19,7 +19,7 @@ use persistence::{AnyConnection, activities, dossiers::children};
 
 use crate::problem::FieldError;
 use crate::usecases::activities as catalogue;
-use crate::usecases::billing::invoices;
+use crate::usecases::billing::{credits, invoices};
 use crate::usecases::dossiers::gone;
 use crate::usecases::notifications::notice_data::{
     NoticeData, PaymentReceivedData, WaitlistOfferData,
@@ -27,6 +27,8 @@ use crate::usecases::notifications::notice_data::{
 use crate::usecases::notifications::{self, Notice};
 use crate::usecases::planning::{all_public_holidays, deadline_rules, parse_time, school_calendar};
 use crate::usecases::{ActivityRefusal, CommonRefusal, Outcome, Refusal, UseCaseError};
+use domain::billing::PaymentMethod;
+use persistence::billing::account_credits::{self, UsedBy};
 
 /// A week of a prepaid activity, with when it may be booked.
 #[derive(Debug, Clone)]
@@ -35,6 +37,8 @@ pub struct BookableWeek {
     /// Its booking window, under the activity's booking rule; None when the rule
     /// gives it none.
     pub window: Option<ChangeWindow>,
+    /// When a paid week may be cancelled or swapped, under the activity's change rule.
+    pub change: Option<ChangeWindow>,
 }
 
 impl BookableWeek {
@@ -52,6 +56,23 @@ impl BookableWeek {
             _ => Err(ActivityRefusal::NoBookingWindow.into()),
         }
     }
+
+    /// Whether the paid week may be cancelled or swapped at `now`; past its change
+    /// deadline, refused with the deadline.
+    pub fn check_changeable(&self, now: DateTime<Utc>) -> Outcome<()> {
+        match (judge(self.change, now), self.change) {
+            (ChangeDecision::Allowed { .. }, _) => Ok(()),
+            (ChangeDecision::NotYetOpen { .. }, Some(window)) => Err(UseCaseError::OutsideWindow(
+                ActivityRefusal::WindowNotOpen.into(),
+                window,
+            )),
+            (ChangeDecision::DeadlinePassed { deadline }, _) => Err(UseCaseError::PastDeadline(
+                ActivityRefusal::DeadlinePassed.into(),
+                deadline,
+            )),
+            _ => Err(ActivityRefusal::DeadlinePassed.into()),
+        }
+    }
 }
 
 /// A week on offer: its days and booking window, its price for this family, each
@@ -67,7 +88,7 @@ pub struct WeekOffer {
 
 /// The weeks of a prepaid activity (its `unit`) from `today` on, each with its
 /// booking window: the activity's booking rule read as the planning reads it.
-fn bookable_weeks(
+pub(super) fn bookable_weeks(
     conn: &mut AnyConnection,
     activity: &Activity,
     unit: &Unit,
@@ -95,13 +116,14 @@ fn bookable_weeks(
     .filter(|w| w.days.iter().all(|d| *d > today))
     .map(|week| BookableWeek {
         window: week_booking_window(&week, &rules.booking, starts_at, &calendar),
+        change: week_booking_window(&week, &rules.change, starts_at, &calendar),
         week,
     })
     .collect())
 }
 
 /// The unit of a prepaid activity: it has one, which its weeks follow.
-fn prepaid_unit(conn: &mut AnyConnection, activity_id: i64) -> Outcome<Unit> {
+pub(super) fn prepaid_unit(conn: &mut AnyConnection, activity_id: i64) -> Outcome<Unit> {
     activities::units_of(conn, activity_id)?
         .into_iter()
         .next()
@@ -139,7 +161,7 @@ pub struct BasketRecord {
 
 /// The prepaid activity and its weeks still to come for the child, with its
 /// family's day price.
-fn weeks_of(
+pub(super) fn weeks_of(
     conn: &mut AnyConnection,
     dossier_id: i64,
     child_id: i64,
@@ -265,7 +287,17 @@ pub fn get(
     record(conn, basket)
 }
 
-fn not_offered() -> UseCaseError {
+/// The group named is not one of the activity's.
+pub(super) fn unknown_group() -> UseCaseError {
+    UseCaseError::Invalid(vec![FieldError::new(
+        "groupId",
+        "unknown_group",
+        "Ce groupe n'appartient pas à cette activité.",
+        "This group does not belong to this activity.",
+    )])
+}
+
+pub(super) fn not_offered() -> UseCaseError {
     UseCaseError::Invalid(vec![FieldError::new(
         "weekStart",
         "not_offered",
@@ -303,14 +335,10 @@ pub fn add_item(
     let week = week.week;
     let groups = activities::groups_of(conn, activity.id)?;
     let group = match item.group_id {
-        Some(id) => groups.iter().find(|g| g.id == id).ok_or_else(|| {
-            UseCaseError::Invalid(vec![FieldError::new(
-                "groupId",
-                "unknown_group",
-                "Ce groupe n'appartient pas à cette activité.",
-                "This group does not belong to this activity.",
-            )])
-        })?,
+        Some(id) => groups
+            .iter()
+            .find(|g| g.id == id)
+            .ok_or_else(unknown_group)?,
         None => groups.first().ok_or(ActivityRefusal::ActivityFull)?,
     };
     if baskets::week_booked(conn, item.child_id, activity.id, week.start)? {
@@ -331,6 +359,7 @@ pub fn add_item(
                 days,
                 day_price_cents: price,
                 amount_cents: week.price_cents(price),
+                cancelled_at: None,
             },
         )
         .map_err(crate::usecases::unique_as(
@@ -408,20 +437,27 @@ pub fn checkout(
             return Err(ActivityRefusal::BasketEmpty.into());
         }
         check_items_bookable(conn, &items, today, now)?;
-        items.sort_by_key(|i| (i.group_id, i.week_start));
-        for item in &items {
-            let group =
-                activities::find_group(conn, item.group_id)?.ok_or_else(|| gone("group"))?;
-            if baskets::week_booked_elsewhere(conn, item, basket.id)?
-                || !baskets::take_week_place(conn, item.group_id, item.week_start, group.capacity)?
-            {
-                return Err(ActivityRefusal::ActivityFull.into());
-            }
+        take_places(conn, basket.id, &mut items)?;
+        // The family's account credits pay what they can before any card payment.
+        let held = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
+        let credit = credits::use_credits(
+            conn,
+            dossier_id,
+            UsedBy::Basket(basket.id),
+            held.total_cents,
+            now,
+        )?;
+        if credit > 0 {
+            baskets::set_credit(conn, basket.id, credit)?;
         }
         let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
         record(conn, basket)
     });
     match held {
+        // Credits paid it all: no card payment, the weeks are booked now.
+        Ok(record) if record.basket.total_cents <= record.basket.credit_cents => {
+            settle(conn, frontend_url, &reference, PaymentResult::Paid, now)
+        }
         // The same key sent twice at once: the second answers what the first did.
         Err(UseCaseError::Refused(Refusal::Activity(
             refusal @ (ActivityRefusal::BasketNotOpen | ActivityRefusal::BasketEmpty),
@@ -454,20 +490,21 @@ pub fn settle(
                 return Ok::<_, UseCaseError>(false);
             }
             let mut items = baskets::items_of(conn, basket.id)?;
-            items.sort_by_key(|i| (i.group_id, i.week_start));
-            for item in &items {
-                let group =
-                    activities::find_group(conn, item.group_id)?.ok_or_else(|| gone("group"))?;
-                if baskets::week_booked_elsewhere(conn, item, basket.id)?
-                    || !baskets::take_week_place(
-                        conn,
-                        item.group_id,
-                        item.week_start,
-                        group.capacity,
-                    )?
-                {
-                    return Err(ActivityRefusal::ActivityFull.into());
-                }
+            take_places(conn, basket.id, &mut items)?;
+            // The credits it used went back with its places: they are used again.
+            let credit = credits::use_credits(
+                conn,
+                basket.dossier_id,
+                UsedBy::Basket(basket.id),
+                basket.credit_cents,
+                now,
+            )?;
+            if credit < basket.credit_cents {
+                tracing::error!(
+                    basket = basket.id,
+                    missing_cents = basket.credit_cents - credit,
+                    "a late payment's basket could not use its account credits again: collect the difference"
+                );
             }
             Ok(true)
         });
@@ -488,28 +525,7 @@ pub fn settle(
         if baskets::set_status(conn, basket.id, BasketStatus::Held, to, now)? {
             if result == PaymentResult::Paid {
                 baskets::close_offer(conn, basket.id, WeekWaitlistStatus::Taken)?;
-                let total = basket.total_cents;
-                let notice = Notice {
-                    dossier_id: basket.dossier_id,
-                    title: format!("Paiement reçu : inscriptions n° {}", basket.id),
-                    paragraphs: vec![format!(
-                        "Votre paiement de {} EUR est reçu : les semaines de votre panier n° {} sont réservées. Le détail est dans votre espace :",
-                        invoices::euros(total),
-                        basket.id
-                    )],
-                    link: Some((
-                        "Voir mes inscriptions".to_owned(),
-                        format!("{frontend_url}/inscriptions"),
-                    )),
-                    data: NoticeData::PaymentReceived(PaymentReceivedData {
-                        invoice_id: None,
-                        number: None,
-                        basket_id: Some(basket.id),
-                        amount_cents: total,
-                        method: "card".to_owned(),
-                    }),
-                    dedupe_key: None,
-                };
+                let notice = paid_notice(frontend_url, &basket);
                 notifications::notify(conn, &[notice], now)?;
             } else {
                 release_items(conn, frontend_url, basket.id, now)?;
@@ -522,6 +538,67 @@ pub fn settle(
     record(conn, basket)
 }
 
+/// Takes the place of each of the basket's `items`, all or none (422
+/// `activity_full`), in one order so two baskets never wait on each other.
+fn take_places(conn: &mut AnyConnection, basket_id: i64, items: &mut [BasketItem]) -> Outcome<()> {
+    items.sort_by_key(|i| (i.group_id, i.week_start));
+    for item in items.iter() {
+        let group = activities::find_group(conn, item.group_id)?.ok_or_else(|| gone("group"))?;
+        if baskets::week_booked_elsewhere(conn, item, basket_id)?
+            || !baskets::take_week_place(conn, item.group_id, item.week_start, group.capacity)?
+        {
+            return Err(ActivityRefusal::ActivityFull.into());
+        }
+    }
+    Ok(())
+}
+
+/// The family is told its basket is paid: by card, by its account credits, or both.
+fn paid_notice(frontend_url: &str, basket: &Basket) -> Notice {
+    let (card, credit) = (
+        basket.total_cents - basket.credit_cents,
+        basket.credit_cents,
+    );
+    let paid = match (card, credit) {
+        (0, _) => format!(
+            "Votre avoir de {} EUR est déduit :",
+            invoices::euros(credit)
+        ),
+        (_, 0) => format!("Votre paiement de {} EUR est reçu :", invoices::euros(card)),
+        _ => format!(
+            "Votre paiement de {} EUR est reçu et votre avoir de {} EUR déduit :",
+            invoices::euros(card),
+            invoices::euros(credit)
+        ),
+    };
+    Notice {
+        dossier_id: basket.dossier_id,
+        title: format!("Paiement reçu : inscriptions n° {}", basket.id),
+        paragraphs: vec![format!(
+            "{paid} les semaines de votre panier n° {} sont réservées. Le détail est dans votre espace :",
+            basket.id
+        )],
+        link: Some((
+            "Voir mes inscriptions".to_owned(),
+            format!("{frontend_url}/inscriptions"),
+        )),
+        data: NoticeData::PaymentReceived(PaymentReceivedData {
+            invoice_id: None,
+            number: None,
+            basket_id: Some(basket.id),
+            amount_cents: if card > 0 { card } else { credit },
+            method: if card > 0 {
+                PaymentMethod::Card
+            } else {
+                PaymentMethod::AccountCredit
+            }
+            .as_str()
+            .to_owned(),
+        }),
+        dedupe_key: None,
+    }
+}
+
 /// Gives a basket's places back, each to the first child waiting for its week if
 /// any (an offer the family is emailed).
 fn release_items(
@@ -531,6 +608,7 @@ fn release_items(
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     baskets::close_offer(conn, basket_id, WeekWaitlistStatus::Lapsed)?;
+    account_credits::give_back(conn, basket_id)?;
     for item in baskets::items_of(conn, basket_id)? {
         baskets::release_week_place(conn, item.group_id, item.week_start)?;
         offer_next(conn, frontend_url, item.group_id, item.week_start, now)?;
@@ -543,7 +621,7 @@ const OFFER_HOURS: i64 = 24;
 
 /// Offers a freed place of the group's week to the first child waiting: a basket
 /// held for them for `OFFER_HOURS`, its place taken, the family emailed the link.
-fn offer_next(
+pub(super) fn offer_next(
     conn: &mut AnyConnection,
     frontend_url: &str,
     group_id: i64,
@@ -597,6 +675,7 @@ fn offer_next(
         days,
         day_price_cents: price,
         amount_cents: week.price_cents(price),
+        cancelled_at: None,
     };
     let until = now + Duration::hours(OFFER_HOURS);
     let reference = uuid::Uuid::new_v4().simple().to_string();
@@ -742,14 +821,7 @@ pub fn join_waitlist(
         Some(id) => offer.groups.iter().find(|(g, _)| g.id == id),
         None => offer.groups.first(),
     }
-    .ok_or_else(|| {
-        UseCaseError::Invalid(vec![FieldError::new(
-            "groupId",
-            "unknown_group",
-            "Ce groupe n'appartient pas à cette activité.",
-            "This group does not belong to this activity.",
-        )])
-    })?;
+    .ok_or_else(unknown_group)?;
     if *left > 0 {
         return Err(ActivityRefusal::PlacesLeft.into());
     }
@@ -766,6 +838,7 @@ pub fn join_waitlist(
         days: 1,
         day_price_cents: 0,
         amount_cents: 0,
+        cancelled_at: None,
     };
     let id = baskets::wait_for_week(conn, &line_item, dossier_id, account_id, now).map_err(
         crate::usecases::unique_as(ActivityRefusal::AlreadyRegistered),

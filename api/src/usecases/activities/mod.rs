@@ -4,6 +4,7 @@
 pub mod baskets;
 mod refusal;
 pub mod registrations;
+pub mod week_changes;
 
 pub use refusal::ActivityRefusal;
 

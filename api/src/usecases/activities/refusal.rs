@@ -138,6 +138,40 @@ refusals! {
                 "Add at least one week to the basket before paying.",
             ),
         },
+        /// A paid week's change deadline passed (`deadline` says when): it can no
+        /// longer be cancelled or swapped online.
+        DeadlinePassed => {
+            status: 422,
+            code: "deadline_passed",
+            meaning: "The change deadline of the paid week passed (`deadline` says when): it can no longer be cancelled or swapped.",
+            title: ("Délai de modification dépassé", "Change deadline passed"),
+            detail: (
+                "Le délai pour modifier ou annuler cette semaine est dépassé.",
+                "The deadline to change or cancel this week has passed.",
+            ),
+        },
+        /// The paid week was already cancelled.
+        WeekCancelled => {
+            status: 409,
+            code: "week_cancelled",
+            meaning: "The paid week was cancelled already (or changed at the same moment): read it again.",
+            title: ("Semaine déjà annulée", "Week already cancelled"),
+            detail: (
+                "Cette semaine a déjà été annulée ou modifiée.",
+                "This week was already cancelled or changed.",
+            ),
+        },
+        /// A swap for a dearer week: cancel (the credit pays the next basket) and book.
+        SwapCostsMore => {
+            status: 422,
+            code: "swap_costs_more",
+            meaning: "The week asked for costs more than the paid one: cancel the paid week (its credit pays the next basket) and book the new one in the basket.",
+            title: ("Semaine plus chère", "Dearer week"),
+            detail: (
+                "Cette semaine coûte plus cher que celle payée : annulez la semaine payée (un avoir vous est fait) puis réservez la nouvelle dans le panier, où l'avoir sera déduit.",
+                "This week costs more than the paid one: cancel the paid week (you get a credit) then book the new one in the basket, where the credit is used.",
+            ),
+        },
         /// The basket is being paid, paid, or closed: it no longer changes.
         BasketNotOpen => {
             status: 409,

@@ -12,6 +12,7 @@ use persistence::billing::{
 use persistence::write_transaction;
 use persistence::{AnyConnection, db_time, utc};
 
+use crate::usecases::billing::credits;
 use crate::usecases::notifications::notice_data::{NoticeData, PaymentReceivedData};
 use crate::usecases::notifications::{self, Notice};
 use crate::usecases::{BillingRefusal, CommonRefusal, Outcome, UseCaseError, unique_as};
@@ -23,6 +24,8 @@ pub struct InvoiceDetail {
     pub lines: Vec<InvoiceLine>,
     pub payments: Vec<Payment>,
     pub credit_notes: Vec<CreditNote>,
+    /// The account credits it used, each with its credit's number.
+    pub credits_used: Vec<(crate::usecases::billing::credits::CreditUse, String)>,
 }
 
 /// Where the invoice stands on `today`.
@@ -57,6 +60,10 @@ pub fn detail(
         lines: store::lines_of(conn, id)?,
         payments: store::payments_of(conn, store::Of::Invoice(id))?,
         credit_notes: store::credit_notes_of(conn, store::Of::Invoice(id))?,
+        credits_used: crate::usecases::billing::credits::uses_by(
+            conn,
+            persistence::billing::account_credits::UsedBy::Invoice(id),
+        )?,
         invoice,
     })
 }
@@ -128,7 +135,10 @@ pub struct Movement {
     pub reference: String,
     /// What it adds to the balance: an invoice adds, a payment or a credit note takes.
     pub amount_cents: i64,
-    pub invoice_id: i64,
+    /// The invoice it concerns; none for an account credit or a credit use.
+    pub invoice_id: Option<i64>,
+    /// The basket a credit use paid.
+    pub basket_id: Option<i64>,
     /// For a payment: how it was paid.
     pub method: Option<PaymentMethod>,
 }
@@ -138,6 +148,10 @@ pub enum MovementKind {
     Invoice,
     Payment,
     CreditNote,
+    /// A credit given back to the account (a cancelled holiday week).
+    AccountCredit,
+    /// A basket's use of an account credit (an invoice's is in what it leaves to pay).
+    CreditUse,
 }
 
 /// A family's account: every movement, latest first, and what is left to pay.
@@ -164,7 +178,8 @@ pub fn statement(conn: &mut AnyConnection, dossier_id: i64, zone: Tz) -> Outcome
             date: i.issued_on,
             reference: i.number.clone(),
             amount_cents: i.total_cents,
-            invoice_id: i.id,
+            invoice_id: Some(i.id),
+            basket_id: None,
             method: None,
         })
         .collect();
@@ -175,18 +190,45 @@ pub fn statement(conn: &mut AnyConnection, dossier_id: i64, zone: Tz) -> Outcome
             date: p.received_on,
             reference: number(p.invoice_id),
             amount_cents: -p.amount_cents,
-            invoice_id: p.invoice_id,
+            invoice_id: Some(p.invoice_id),
+            basket_id: None,
             method: Some(p.method),
         });
     }
+    let local = |at| utc(at).with_timezone(&zone).date_naive();
     for c in store::credit_notes_of(conn, store::Of::Dossier(dossier_id))? {
         movements.push(Movement {
             kind: MovementKind::CreditNote,
             id: c.id,
-            date: utc(c.issued_at).with_timezone(&zone).date_naive(),
+            date: local(c.issued_at),
             reference: c.number,
             amount_cents: -c.amount_cents,
-            invoice_id: c.invoice_id,
+            invoice_id: Some(c.invoice_id),
+            basket_id: None,
+            method: None,
+        });
+    }
+    for c in credits::of_dossier(conn, dossier_id)? {
+        movements.push(Movement {
+            kind: MovementKind::AccountCredit,
+            id: c.id,
+            date: local(c.issued_at),
+            reference: c.number,
+            amount_cents: -c.amount_cents,
+            invoice_id: None,
+            basket_id: None,
+            method: None,
+        });
+    }
+    for (used, number) in persistence::billing::account_credits::basket_uses_of(conn, dossier_id)? {
+        movements.push(Movement {
+            kind: MovementKind::CreditUse,
+            id: used.id,
+            date: local(used.used_at),
+            reference: number,
+            amount_cents: used.amount_cents,
+            invoice_id: None,
+            basket_id: used.basket_id,
             method: None,
         });
     }

@@ -9,6 +9,7 @@
 //! and a rerun end with the invoices of a clean run, and a rerun with nothing left to
 //! bill creates nothing.
 
+pub mod credits;
 pub mod invoices;
 pub mod online_payments;
 pub mod payments;
@@ -370,6 +371,27 @@ fn write_chunk(
             })
             .collect();
         let ids: HashMap<i64, i64> = store::insert_invoices(conn, &new)?.into_iter().collect();
+        // Account credits (cancelled holiday weeks) settle what they can of each new
+        // invoice before it is printed; one query finds the dossiers that have some.
+        let dossiers: Vec<i64> = ids.keys().copied().collect();
+        let mut credited: HashMap<i64, i64> = HashMap::new();
+        for dossier_id in
+            persistence::billing::account_credits::dossiers_with_credit(conn, &dossiers)?
+        {
+            if let (Some(invoice_id), Some(invoice)) = (
+                ids.get(&dossier_id),
+                new.iter().find(|i| i.dossier_id == dossier_id),
+            ) {
+                let used = credits::settle_invoice(
+                    conn,
+                    dossier_id,
+                    *invoice_id,
+                    invoice.total_cents,
+                    now,
+                )?;
+                credited.insert(dossier_id, used);
+            }
+        }
         let mut lines = Vec::new();
         let mut printed = Vec::with_capacity(chunk.len());
         for (bill, new) in chunk.iter().zip(&new) {
@@ -381,7 +403,9 @@ fn write_chunk(
                 .map(|(position, named)| invoice_line(*invoice_id, position, named))
                 .collect();
             lines.extend(own.iter().cloned());
-            printed.push((bill, issued(*invoice_id, new), own));
+            let mut invoice = issued(*invoice_id, new);
+            invoice.credited_cents = credited.get(&bill.dossier_id).copied().unwrap_or(0);
+            printed.push((bill, invoice, own));
         }
         store::insert_lines(conn, &lines)?;
         for (bill, invoice, lines) in printed {
@@ -390,6 +414,7 @@ fn write_chunk(
                 lines,
                 payments: Vec::new(),
                 credit_notes: Vec::new(),
+                credits_used: Vec::new(),
             };
             crate::usecases::billing::invoices::file_pdf(
                 conn,

@@ -173,7 +173,9 @@ pub fn open_for_basket(
         }
         let basket = persistence::activities::baskets::find(conn, basket_id, None)?
             .ok_or(CommonRefusal::NotFound)?;
-        if basket.status != BasketStatus::Held || basket.total_cents <= 0 {
+        // The card pays what the family's account credits did not.
+        let due = basket.total_cents - basket.credit_cents;
+        if basket.status != BasketStatus::Held || due <= 0 {
             return Err(ActivityRefusal::BasketNotOpen.into());
         }
         let id = store::insert(
@@ -185,7 +187,7 @@ pub fn open_for_basket(
                 account_id: basket.account_id,
                 provider,
                 refdet: &refdet,
-                amount_cents: basket.total_cents,
+                amount_cents: due,
                 status: OnlinePaymentStatus::Creating,
                 idempotency_key: key,
                 created_at: db_time(now),
