@@ -110,14 +110,15 @@ fn purge() -> anyhow::Result<()> {
         Clock::system().now(),
     )?;
     println!(
-        "purged: {} audit entries, {} decided requests ({} documents), {} imports, {} emails, {} sessions and links, {} events with their notifications",
+        "purged: {} audit entries, {} decided requests ({} documents), {} imports, {} emails, {} sessions and links, {} events with their notifications, {} idempotent answers",
         purged.audit_entries,
         purged.decided_requests,
         purged.request_documents,
         purged.imports,
         purged.sent_emails,
         purged.ended_sessions_and_links,
-        purged.events
+        purged.events,
+        purged.idempotent_answers
     );
     Ok(())
 }

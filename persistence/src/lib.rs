@@ -9,6 +9,7 @@ pub mod city;
 mod connection;
 pub mod dossiers;
 mod error;
+pub mod idempotency;
 mod migrations;
 mod native;
 pub mod news;

@@ -615,6 +615,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotent_answers (id) {
+        id -> BigInt,
+        scope -> Text,
+        idempotency_key -> Text,
+        operation -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     payments (id) {
         id -> BigInt,
         dossier_id -> BigInt,
@@ -833,6 +845,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_notes,
     account_credits,
     credit_uses,
+    idempotent_answers,
     payments,
     online_payments,
     news_items,

@@ -13,6 +13,7 @@ pub mod etag;
 pub mod headers;
 pub mod health;
 pub mod json;
+pub mod keyed;
 pub mod news;
 pub mod notifications;
 pub mod pagination;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod billing;
 pub mod city;
 pub mod dossiers;
+pub mod idempotency;
 pub mod news;
 pub mod notifications;
 pub mod planning;

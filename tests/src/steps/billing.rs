@@ -58,12 +58,17 @@ pub async fn eliots_september_billed(app: &TestApp) -> Value {
 /// (or was, before it died) creating it at the provider leaves it.
 pub fn set_attempts(app: &TestApp, status: &str, idop: Option<&str>) {
     use diesel::prelude::*;
-    use persistence::schema::online_payments;
+    use persistence::schema::{idempotent_answers, online_payments};
+    let mut conn = app.database.connect();
     diesel::update(online_payments::table)
         .set((
             online_payments::status.eq(status),
             online_payments::idop.eq(idop),
         ))
-        .execute(&mut app.database.connect())
+        .execute(&mut conn)
+        .unwrap();
+    // Such a request has answered nothing yet: no answer is kept for its key.
+    diesel::delete(idempotent_answers::table)
+        .execute(&mut conn)
         .unwrap();
 }

@@ -151,13 +151,14 @@ async fn an_invoice_paid_on_payfip_is_paid_once_whatever_the_notifications_say()
         "https://familles.example.fr/paiement/retour"
     );
 
-    // The same key: the same attempt, no second idop.
-    let again = body_of(
-        start(&app, &family, id, "paiement-facture-1").await,
-        StatusCode::OK,
-    )
-    .await;
-    assert_eq!(again["idop"], idop.as_str());
+    // The same key: the first answer again, byte for byte; no second idop.
+    let again = start(&app, &family, id, "paiement-facture-1").await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(
+        again.json::<Value>().await.unwrap(),
+        started,
+        "the kept answer"
+    );
     // Nor from another tab while the idop can still be paid (15 minutes).
     let other_tab = body_of(
         start(&app, &family, id, "paiement-autre-onglet").await,
@@ -501,7 +502,7 @@ async fn started_at_once(
     invoice: i64,
     key: &str,
     copies: usize,
-) -> Vec<(StatusCode, Option<String>, Value)> {
+) -> Vec<(StatusCode, Option<String>, String)> {
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..copies {
         let request = app
@@ -517,11 +518,7 @@ async fn started_at_once(
                 .headers()
                 .get("retry-after")
                 .map(|v| v.to_str().unwrap().to_owned());
-            (
-                response.status(),
-                retry,
-                response.json::<Value>().await.unwrap(),
-            )
+            (response.status(), retry, response.text().await.unwrap())
         });
     }
     set.join_all().await
@@ -534,20 +531,22 @@ async fn twenty_copies_of_a_payment_start_under_one_key_make_one_attempt_never_s
     // PayFiP takes its time: the copies arrive while the first is creating the attempt.
     fake.set_latency(std::time::Duration::from_millis(300));
     let answers = started_at_once(&app, &family, id, "vingt-onglets-meme-cle", 20).await;
-    let created: Vec<_> = answers
+    // Every answer is the one kept for the key, byte for byte, or "in use".
+    let (kept_status, _, kept) = answers
         .iter()
-        .filter(|a| a.0 == StatusCode::CREATED)
-        .collect();
-    assert_eq!(created.len(), 1, "{answers:?}");
-    let idop = idop_of(&created[0].2);
+        .find(|a| a.0 != StatusCode::CONFLICT)
+        .unwrap_or_else(|| panic!("{answers:?}"));
+    let first: Value = serde_json::from_str(kept).unwrap();
+    assert_eq!(first["status"], "pending", "{first}");
+    assert!(first["redirectUrl"].is_string(), "{first}");
+    assert!(first["idop"].is_string(), "{first}");
     for (status, retry, body) in &answers {
         match *status {
             StatusCode::CREATED | StatusCode::OK => {
-                assert_eq!(body["idop"], idop.as_str(), "{body}");
-                assert_eq!(body["status"], "pending", "{body}");
-                assert!(body["redirectUrl"].is_string(), "{body}");
+                assert_eq!((status, body), (kept_status, kept));
             }
             StatusCode::CONFLICT => {
+                let body: Value = serde_json::from_str(body).unwrap();
                 assert_eq!(body["code"], "idempotency_key_in_use", "{body}");
                 assert_eq!(retry.as_deref(), Some("1"));
             }
@@ -561,6 +560,19 @@ async fn twenty_copies_of_a_payment_start_under_one_key_make_one_attempt_never_s
         .get_result(&mut app.database.connect())
         .unwrap();
     assert_eq!(attempts, 1);
+    // Later, the same key still gets the kept answer; a day on, the purge forgets it.
+    let later = start(&app, &family, id, "vingt-onglets-meme-cle").await;
+    assert_eq!(later.status(), *kept_status);
+    assert_eq!(&later.text().await.unwrap(), kept);
+    app.clock.advance(chrono::Duration::hours(25));
+    let purged = api::usecases::accounts::retention::purge(
+        &mut app.database.connect(),
+        &app.state.files,
+        &app.state.config.retention,
+        app.clock.now(),
+    )
+    .unwrap();
+    assert_eq!(purged.idempotent_answers, 1);
     fake.stop().await;
 }
 

@@ -1,8 +1,10 @@
 //! Holiday weeks paid at once: the weeks on offer, the basket, the checkout.
 
 use crate::routes::Json;
+use crate::routes::keyed::Keyed;
 use crate::usecases::activities::baskets::{Basket, BasketItem, BasketStatus, WeekWaitlistStatus};
 use crate::usecases::utc;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -445,9 +447,11 @@ pub async fn remove_basket_item(
 ///
 /// Every week's place is held (all or none) for `BASKET_HOLD_MINUTES` while the
 /// family pays at `payment.redirectUrl`; the payment's result confirms the weeks or
-/// gives the places back, as does the end of the hold. Needs an `Idempotency-Key`:
-/// the same key again answers the same basket, never a second payment. Family
-/// accounts only.
+/// gives the places back, as does the end of the hold. The family's account credits
+/// pay first (`creditCents`): a basket they pay in full is paid at once. Needs an
+/// `Idempotency-Key`: every repeat of the key gets the first answer again, byte for
+/// byte, for a day (never a second payment); a repeat while the first is still at work
+/// waits for it or answers `409 idempotency_key_in_use`. Family accounts only.
 #[utoipa::path(
     tag = "baskets",
     operation_id = "checkoutBasket",
@@ -468,12 +472,15 @@ pub async fn checkout_basket(
     family: Family,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let key = crate::routes::headers::idempotency_key(&req)?
-        .ok_or_else(crate::routes::headers::missing_idempotency_key)?;
+    let dossier_id = family.dossier_id()?;
+    let keyed = Keyed::of(&req, dossier_id)?;
     if state.config.payments == crate::config::Payments::Off {
         return Err(BillingRefusal::PaymentsUnavailable.into());
     }
-    let dossier_id = family.dossier_id()?;
+    if let Some(kept) = keyed.replay(&state).await? {
+        return Ok(kept);
+    }
+    let key = keyed.key.clone();
     let hold = state.config.basket_hold_minutes;
     let (today, now) = (state.today(), state.clock.now());
     let st = state.clone();
@@ -502,14 +509,17 @@ pub async fn checkout_basket(
         baskets::get(conn, &st.config.frontend_url, basket_id, dossier_id, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&state, &record)))
+    keyed
+        .answer(&state, StatusCode::OK, &view(&state, &record))
+        .await
 }
 
 /// Starts paying a held basket online.
 ///
 /// For a basket offered from the waiting line, or to try again after PayFiP could
 /// not be reached: its total (any amount sent is ignored), at PayFiP or in the
-/// sandbox; send the family to `redirectUrl`. One attempt per `Idempotency-Key`.
+/// sandbox; send the family to `redirectUrl`. One attempt per `Idempotency-Key`:
+/// every repeat of the key gets the first answer again, byte for byte, for a day.
 /// Family accounts only, for the family's own baskets.
 #[utoipa::path(
     tag = "baskets",
@@ -521,7 +531,7 @@ pub async fn checkout_basket(
     ),
     responses(
         (status = 201, description = "Started: send the family to `redirectUrl`.", body = crate::routes::billing::online_payments::OnlinePaymentView),
-        (status = 200, description = "Started before under the same `Idempotency-Key`.", body = crate::routes::billing::online_payments::OnlinePaymentView),
+        (status = 200, description = "Started by a request under the same `Idempotency-Key` still at work when this one came.", body = crate::routes::billing::online_payments::OnlinePaymentView),
         (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such basket of the family (`not_found`)."),
@@ -537,9 +547,12 @@ pub async fn start_basket_payment(
     id: web::Path<i64>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let key = crate::routes::headers::idempotency_key(&req)?
-        .ok_or_else(crate::routes::headers::missing_idempotency_key)?;
     let dossier_id = family.dossier_id()?;
+    let keyed = Keyed::of(&req, dossier_id)?;
+    if let Some(kept) = keyed.replay(&state).await? {
+        return Ok(kept);
+    }
+    let key = keyed.key.clone();
     let basket_id = id.into_inner();
     let now = state.clock.now();
     let st = state.clone();
@@ -553,11 +566,12 @@ pub async fn start_basket_payment(
     )
     .await?;
     let body = crate::routes::billing::online_payments::view(&state, &payment);
-    Ok(if new {
-        HttpResponse::Created().json(body)
+    let status = if new {
+        StatusCode::CREATED
     } else {
-        HttpResponse::Ok().json(body)
-    })
+        StatusCode::OK
+    };
+    keyed.answer(&state, status, &body).await
 }
 
 /// Reads one of the family's baskets.

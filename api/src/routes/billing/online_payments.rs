@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 
+use crate::routes::keyed::Keyed;
 use crate::usecases::billing::online_payments::{OnlinePayment, OnlinePaymentStatus};
 use crate::usecases::utc;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -93,8 +95,9 @@ pub fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
 ///
 /// For what is left to pay on it (any amount sent is ignored). Send the family to
 /// `redirectUrl`; the result comes from the payment service, never from the browser:
-/// read the attempt afterwards. One attempt per `Idempotency-Key`: the same key again
-/// answers the same attempt; a new attempt needs a new key. While an attempt of the
+/// read the attempt afterwards. One attempt per `Idempotency-Key`: every repeat of the
+/// key gets the first answer again, byte for byte, for a day; a new attempt needs a
+/// new key. While an attempt of the
 /// invoice is still payable (15 minutes), starting another answers that one (200), so
 /// the invoice cannot be paid twice from two tabs. Family accounts only, for the
 /// family's own invoices.
@@ -108,7 +111,7 @@ pub fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
     ),
     responses(
         (status = 201, description = "Started: send the family to `redirectUrl`.", body = OnlinePaymentView),
-        (status = 200, description = "Started before under the same `Idempotency-Key`, or an attempt of the invoice still payable.", body = OnlinePaymentView),
+        (status = 200, description = "An attempt of the invoice still payable, started under another key or by a request under the same key still at work when this one came.", body = OnlinePaymentView),
         (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such invoice of the family (`not_found`)."),
@@ -124,17 +127,25 @@ pub async fn start_invoice_payment(
     id: web::Path<i64>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let key = crate::routes::headers::idempotency_key(&req)?
-        .ok_or_else(crate::routes::headers::missing_idempotency_key)?;
     let (dossier_id, account_id) = (family.dossier_id()?, family.0.account_id);
-    let (payment, new) =
-        payments::start_for_invoice(&state, dossier_id, account_id, id.into_inner(), key).await?;
-    let body = view(&state, &payment);
-    Ok(if new {
-        HttpResponse::Created().json(body)
+    let keyed = Keyed::of(&req, dossier_id)?;
+    if let Some(kept) = keyed.replay(&state).await? {
+        return Ok(kept);
+    }
+    let (payment, new) = payments::start_for_invoice(
+        &state,
+        dossier_id,
+        account_id,
+        id.into_inner(),
+        keyed.key.clone(),
+    )
+    .await?;
+    let status = if new {
+        StatusCode::CREATED
     } else {
-        HttpResponse::Ok().json(body)
-    })
+        StatusCode::OK
+    };
+    keyed.answer(&state, status, &view(&state, &payment)).await
 }
 
 /// Reads an online payment of the family.

@@ -23,6 +23,8 @@ pub struct Purged {
     pub ended_sessions_and_links: usize,
     /// Events, each with its notifications and webhook deliveries.
     pub events: usize,
+    /// Answers kept for `Idempotency-Key` repeats, past their day.
+    pub idempotent_answers: usize,
 }
 
 /// Deletes, in one transaction, every row older than its retention period; the
@@ -53,6 +55,10 @@ pub fn purge(
                 days(retention.ended_sessions_days),
             )?,
             events: notifications::delete_events_before(conn, days(retention.notifications_days))?,
+            idempotent_answers: persistence::idempotency::delete_before(
+                conn,
+                now - Duration::hours(crate::usecases::idempotency::KEPT_HOURS),
+            )?,
         };
         let keys: Vec<String> = old_documents.into_iter().map(|d| d.storage_key).collect();
         Ok::<_, crate::usecases::UseCaseError>((purged, keys))
