@@ -22,6 +22,11 @@ pub struct CitySettings {
     pub website_url: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// JSON: `[{"weekday": 1, "opens": "08:30", "closes": "12:00"}, ...]`.
+    pub opening_hours: Option<String>,
+    pub opening_note: Option<String>,
+    /// The ETag of an admin's update; every change bumps it.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -29,10 +34,19 @@ pub struct NewCitySettings {
     pub name: String,
     pub time_zone: String,
     pub school_zone: String,
+    pub contacts: CityContacts,
+}
+
+/// What an admin edits: how families reach the city's family services.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = city_settings, treat_none_as_null = true)]
+pub struct CityContacts {
     pub academy: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
     pub website_url: Option<String>,
+    pub opening_hours: Option<String>,
+    pub opening_note: Option<String>,
 }
 
 pub fn find(conn: &mut AnyConnection) -> Result<Option<CitySettings>, DbError> {
@@ -56,13 +70,36 @@ pub fn insert(
             city_settings::name.eq(&new.name),
             city_settings::time_zone.eq(&new.time_zone),
             city_settings::school_zone.eq(&new.school_zone),
-            city_settings::academy.eq(&new.academy),
-            city_settings::contact_email.eq(&new.contact_email),
-            city_settings::contact_phone.eq(&new.contact_phone),
-            city_settings::website_url.eq(&new.website_url),
+            city_settings::academy.eq(&new.contacts.academy),
+            city_settings::contact_email.eq(&new.contacts.contact_email),
+            city_settings::contact_phone.eq(&new.contacts.contact_phone),
+            city_settings::website_url.eq(&new.contacts.website_url),
+            city_settings::opening_hours.eq(&new.contacts.opening_hours),
+            city_settings::opening_note.eq(&new.contacts.opening_note),
             city_settings::created_at.eq(now),
             city_settings::updated_at.eq(now),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Writes the contacts if the settings are still at `version`; false if they moved on.
+pub fn update_contacts(
+    conn: &mut AnyConnection,
+    version: i64,
+    contacts: &CityContacts,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        city_settings::table
+            .find(SETTINGS_ID)
+            .filter(city_settings::version.eq(version)),
+    )
+    .set((
+        contacts,
+        city_settings::version.eq(city_settings::version + 1),
+        city_settings::updated_at.eq(db_time(now)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
 }

@@ -10,6 +10,7 @@ mod connection;
 pub mod dossiers;
 mod error;
 pub mod idempotency;
+pub mod info_pages;
 mod migrations;
 mod native;
 pub mod news;

@@ -14,6 +14,23 @@ diesel::table! {
         website_url -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        opening_hours -> Nullable<Text>,
+        opening_note -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    info_pages (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        body_markdown -> Text,
+        body_html -> Text,
+        position -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -846,6 +863,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_credits,
     credit_uses,
     idempotent_answers,
+    info_pages,
     payments,
     online_payments,
     news_items,

@@ -4,13 +4,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::accounts::{AccountStatus, Role};
 use persistence::accounts::{self, NewAccount};
-use persistence::city::{self, NewCitySettings};
+use persistence::city::{self, CityContacts, NewCitySettings};
 use persistence::dossiers::children::ChildFields;
 use persistence::dossiers::{ContactDetails, DossierFields, NewGuardian};
 use persistence::{AnyConnection, accounts::legal, dossiers};
 
 use crate::auth::passwords;
 use crate::usecases::Outcome;
+use crate::usecases::city::{OpeningSlot, stored_opening_hours};
 
 /// A demo account: username, email, password, first and last name.
 #[derive(Debug)]
@@ -96,6 +97,71 @@ pub const DOSSIERS: [DemoDossier; 2] = [
     ),
 ];
 
+/// The family services' desk: weekday mornings and afternoons (Thursday morning
+/// closed), Saturday morning.
+fn demo_opening_hours() -> Vec<OpeningSlot> {
+    let at = |h: u32, m: u32| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    let mut slots = Vec::new();
+    for weekday in 1..=5 {
+        if weekday != 4 {
+            slots.push(OpeningSlot {
+                weekday,
+                opens: at(8, 30),
+                closes: at(12, 0),
+            });
+        }
+        slots.push(OpeningSlot {
+            weekday,
+            opens: at(13, 30),
+            closes: at(17, 30),
+        });
+    }
+    slots.push(OpeningSlot {
+        weekday: 6,
+        opens: at(9, 0),
+        closes: at(12, 0),
+    });
+    slots
+}
+
+/// The guide's header links ("Aide", "Accessibilité") and a service's rules.
+fn seed_pages(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
+    let pages = [
+        (
+            "aide",
+            "Aide",
+            1,
+            "## Besoin d'aide ?\n\nLe guide de l'Espace Familles explique chaque écran : création du compte, inscriptions, réservations, paiement.\n\n- **Mot de passe oublié** : « Mot de passe oublié ? » sur la page de connexion.\n- **Une question sur une facture** : écrivez au service Enfance depuis « Mes démarches ».\n\nLe service Enfance vous répond aux horaires d'ouverture indiqués en bas de page.",
+        ),
+        (
+            "accessibilite",
+            "Accessibilité",
+            2,
+            "## Déclaration d'accessibilité\n\nLa Ville s'engage à rendre l'Espace Familles accessible conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.\n\n**État de conformité** : partiellement conforme au RGAA 4.1.\n\nSi vous n'arrivez pas à accéder à un contenu ou à un service, contactez le service Enfance : il vous aidera par un autre moyen.",
+        ),
+        (
+            "reglement-restauration",
+            "Règlement de la restauration scolaire",
+            3,
+            "## Restauration scolaire\n\n| Délai | Règle |\n|---|---|\n| Réservation | 1 mois avant |\n| Modification | 15 jours avant |\n\nUn repas pris sans réservation est facturé avec une majoration.",
+        ),
+    ];
+    for (slug, title, position, markdown) in pages {
+        persistence::info_pages::insert(
+            conn,
+            slug,
+            &persistence::info_pages::PageFields {
+                title: title.to_owned(),
+                body_markdown: markdown.to_owned(),
+                body_html: crate::usecases::news::render(markdown),
+                position,
+            },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
     city::insert(
         conn,
@@ -103,13 +169,19 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
             name: "Villejuif".to_owned(),
             time_zone: "Europe/Paris".to_owned(),
             school_zone: "C".to_owned(),
-            academy: Some("Créteil".to_owned()),
-            contact_email: Some("espace.familles@villejuif.example".to_owned()),
-            contact_phone: None,
-            website_url: Some("https://www.villejuif.fr".to_owned()),
+            contacts: CityContacts {
+                academy: Some("Créteil".to_owned()),
+                contact_email: Some("espace.familles@villejuif.example".to_owned()),
+                // A number of the range ARCEP keeps for fiction and examples.
+                contact_phone: Some("01 99 00 12 34".to_owned()),
+                website_url: Some("https://www.villejuif.fr".to_owned()),
+                opening_hours: stored_opening_hours(&demo_opening_hours()),
+                opening_note: Some("Fermé le samedi en juillet et en août.".to_owned()),
+            },
         },
         now,
     )?;
+    seed_pages(conn, now)?;
     let dossier_18 = seed_dossiers(conn, now)?;
     if let Some(dossier_18) = dossier_18 {
         seed_dossier_18_extras(conn, dossier_18, now)?;

@@ -12,6 +12,7 @@ pub mod dossiers;
 pub mod idempotency;
 pub mod news;
 pub mod notifications;
+pub mod pages;
 pub mod planning;
 pub mod refusal;
 

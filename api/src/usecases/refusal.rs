@@ -131,6 +131,17 @@ refusals! {
                 "This resource does not exist or is not yours to see.",
             ),
         },
+        /// An information page already has this slug.
+        PageSlugTaken => {
+            status: 409,
+            code: "page_slug_taken",
+            meaning: "An information page already has this slug: update it, or choose another.",
+            title: ("Adresse de page déjà prise", "Page slug taken"),
+            detail: (
+                "Une page d'information porte déjà cette adresse : modifiez-la ou choisissez-en une autre.",
+                "An information page already has this slug: update it or choose another one.",
+            ),
+        },
         /// `If-Match` names a version someone else already changed.
         VersionMismatch => {
             status: 412,

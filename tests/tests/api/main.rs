@@ -9,6 +9,7 @@ mod billing;
 mod boundary;
 mod calendar;
 mod city;
+mod city_information;
 mod contract;
 mod contract_docs;
 mod contract_shape;
