@@ -1266,3 +1266,60 @@ async fn a_hold_that_ends_gives_its_place_to_the_line_with_no_request_needed() {
     // A's basket expired; B's offer is a basket held for B.
     assert_eq!(statuses, ["expired", "held"]);
 }
+
+#[tokio::test]
+async fn a_stay_is_not_bookable_until_the_city_opens_its_period() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let thomas = child_named(&app, &family, "Thomas").await;
+    let offers = body_of(
+        app.get_authed(&format!("/api/v1/children/{thomas}/offers"), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let stay = offers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["activity"]["name"] == "Séjour neige élémentaire")
+        .unwrap()["activity"]["id"]
+        .as_i64()
+        .unwrap();
+    let item = json!({"childId": thomas, "activityId": stay, "weekStart": "2027-02-15"});
+
+    // Its kind's rule is the city's period ("Période définie par la Ville"): without
+    // one of the stay's own, nobody books it.
+    let agent = app.token_of("agent").await;
+    app.exchange(
+        Method::PUT,
+        &format!("/api/v1/admin/activities/{stay}/deadline-rules"),
+        Some(&agent),
+        &json!({}),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        week(&weeks(&app, &family, thomas, stay).await, "2027-02-15")["bookableNow"],
+        false
+    );
+    problem(
+        add(&app, &family, item.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no_booking_window",
+    )
+    .await;
+
+    // The city opens it from 1 December: refused before, taken then.
+    set_booking_window(&app, stay, "2026-12-01T09:00:00", "2027-01-15T18:00:00").await;
+    problem(
+        add(&app, &family, item.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "window_not_open",
+    )
+    .await;
+    app.clock.set("2026-12-01T08:00:00Z".parse().unwrap());
+    let family = app.token_of("family").await;
+    let basket = body_of(add(&app, &family, item).await, StatusCode::OK).await;
+    assert_eq!(basket["items"][0]["weekStart"], "2027-02-15");
+}
