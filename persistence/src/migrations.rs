@@ -28,3 +28,62 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> 
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::prelude::*;
+
+    use crate::schema::{activities, activity_kinds};
+
+    /// An activity of the kind `code`, from `starts_on` to `ends_on`, as rows stood
+    /// before the guide's kinds.
+    fn activity(name: &str, code: &str, starts_on: &str, ends_on: &str) -> String {
+        format!(
+            "INSERT INTO activities (kind_id, name, description, starts_on, ends_on, eligibility, mode, \
+             entry_rule, family_chooses_group, required_documents, cancellable, created_at, updated_at) \
+             SELECT id, '{name}', '', '{starts_on}', '{ends_on}', '{{}}', 'prepaid', 'chosen', 0, '', 0, \
+             '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM activity_kinds WHERE code = '{code}';"
+        )
+    }
+
+    #[test]
+    fn the_guide_kinds_migration_moves_summer_centres_and_keeps_the_others() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        while !conn.pending_migrations(SQLITE).unwrap()[0]
+            .name()
+            .to_string()
+            .contains("guide_kinds")
+        {
+            conn.run_next_migration(SQLITE).unwrap();
+        }
+        conn.batch_execute(&format!(
+            "{}{}{}",
+            activity("Été", "holiday_centre", "2027-07-05", "2027-08-27"),
+            activity("Hiver", "holiday_centre", "2027-02-15", "2027-02-26"),
+            activity("Séjour", "stay", "2027-08-02", "2027-08-06"),
+        ))
+        .unwrap();
+        conn.run_pending_migrations(SQLITE).unwrap();
+        let mut kinds: Vec<(String, String)> = activities::table
+            .inner_join(activity_kinds::table)
+            .select((activities::name, activity_kinds::code))
+            .load(&mut conn)
+            .unwrap();
+        kinds.sort();
+        assert_eq!(
+            kinds,
+            [
+                ("Hiver".to_owned(), "short_holiday_centre".to_owned()),
+                ("Séjour".to_owned(), "stay".to_owned()),
+                ("Été".to_owned(), "summer_centre".to_owned()),
+            ]
+        );
+        let old: i64 = activity_kinds::table
+            .filter(activity_kinds::code.eq("holiday_centre"))
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(old, 0);
+    }
+}
