@@ -264,8 +264,8 @@ pub fn find_paid_item(
         .optional()?)
 }
 
-/// Marks a paid week cancelled, once, if it is still the week read: false if it was
-/// cancelled or moved meanwhile.
+/// Marks a paid week cancelled, once, if it is still the week and group read: false
+/// if it was cancelled or moved meanwhile.
 pub fn cancel_item(
     conn: &mut AnyConnection,
     item: &BasketItem,
@@ -275,6 +275,7 @@ pub fn cancel_item(
         basket_items::table
             .filter(basket_items::id.eq(item.id))
             .filter(basket_items::week_start.eq(item.week_start))
+            .filter(basket_items::group_id.eq(item.group_id))
             .filter(basket_items::cancelled_at.is_null()),
     )
     .set(basket_items::cancelled_at.eq(db_time(now)))
@@ -283,16 +284,18 @@ pub fn cancel_item(
 }
 
 /// Moves a paid week to another week (and group), at its new days' price, if it is
-/// still the week `from`: false if it moved or was cancelled meanwhile.
+/// still `from` (its week and group as read): false if it moved or was cancelled
+/// meanwhile. The child's week already live in the basket is a `UniqueViolation`.
 pub fn move_item(
     conn: &mut AnyConnection,
     item: &BasketItem,
-    from: NaiveDate,
+    from: &BasketItem,
 ) -> Result<bool, DbError> {
     let changed = diesel::update(
         basket_items::table
-            .filter(basket_items::id.eq(item.id))
-            .filter(basket_items::week_start.eq(from))
+            .filter(basket_items::id.eq(from.id))
+            .filter(basket_items::week_start.eq(from.week_start))
+            .filter(basket_items::group_id.eq(from.group_id))
             .filter(basket_items::cancelled_at.is_null()),
     )
     .set((

@@ -211,4 +211,17 @@ async fn the_help_and_accessibility_pages_are_served_to_anyone_and_agents_write_
         "not_found",
     )
     .await;
+    // Gone: neither rewritten nor deleted again.
+    problem(
+        put("\"1\"".to_owned()).await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let again = app
+        .authed(Method::DELETE, "/api/v1/admin/pages/periscolaire", &agent)
+        .send()
+        .await
+        .unwrap();
+    problem(again, StatusCode::NOT_FOUND, "not_found").await;
 }

@@ -308,13 +308,16 @@ async fn a_swap_keeps_the_payment_and_a_cheaper_week_gives_the_difference_back()
         "swap_costs_more",
     )
     .await;
-    // A week not on offer, the same week: refused.
-    problem(
-        swap(&app, &family, &item, "2027-07-13").await,
-        StatusCode::BAD_REQUEST,
-        "validation_failed",
-    )
-    .await;
+    // A week not on offer, the same week: refused, each with its code.
+    for (to, code) in [("2027-07-13", "not_offered"), ("2027-07-12", "same_week")] {
+        let refused = problem(
+            swap(&app, &family, &item, to).await,
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(refused["errors"][0]["code"], code, "{refused}");
+    }
     assert_eq!(
         paid_weeks(&app, &family).await[0]["weekStart"],
         "2027-07-12"
@@ -385,4 +388,287 @@ async fn a_credit_pays_a_basket_before_the_card_and_comes_back_when_it_is_not_pa
     end_payment(&app, &held, "abandoned").await;
     assert_eq!(remaining_in_database(&app), [1522]);
     assert_eq!(credits(&app, &family).await[0]["remainingCents"], 1522);
+}
+
+#[tokio::test]
+async fn a_week_swapped_back_to_one_cancelled_in_its_basket_is_taken_again() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let paid = paid_summer(
+        &app,
+        &family,
+        &["2027-07-19", "2027-07-26"],
+        "checkout-deux-semaines",
+    )
+    .await;
+    let items = paid["items"].as_array().unwrap().clone();
+    let (first, second) = (&items[0], &items[1]);
+    body_of(cancel(&app, &family, first).await, StatusCode::OK).await;
+    // 26 July for 19 July, the week cancelled in the same basket: the same price.
+    let swapped = body_of(
+        swap(&app, &family, second, "2027-07-19").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(swapped["week"]["weekStart"], "2027-07-19");
+    let weeks: Vec<Value> = paid_weeks(&app, &family)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["weekStart"].clone())
+        .collect();
+    assert_eq!(weeks, [json!("2027-07-19")]);
+}
+
+#[tokio::test]
+async fn cancels_and_swaps_of_one_week_at_once_leave_every_place_counted() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let paid = paid_summer(&app, &family, &["2027-07-19"], "checkout-en-meme-temps").await;
+    let item = paid["items"][0].clone();
+    let agent = app.token_of("agent").await;
+    let other_group = app
+        .exchange(
+            Method::POST,
+            &format!("/api/v1/admin/activities/{}/groups", item["activityId"]),
+            Some(&agent),
+            &json!({"name": "Centre Robespierre", "capacity": 10}),
+            StatusCode::CREATED,
+        )
+        .await["id"]
+        .clone();
+    let mut set = tokio::task::JoinSet::new();
+    for copy in 0..16 {
+        let request = if copy % 2 == 0 {
+            app.authed(
+                Method::POST,
+                &format!("/api/v1/holiday-weeks/{}/cancellation", item["id"]),
+                &family,
+            )
+        } else {
+            app.authed(
+                Method::POST,
+                &format!("/api/v1/holiday-weeks/{}/swap", item["id"]),
+                &family,
+            )
+            .json(&json!({"weekStart": "2027-07-19", "groupId": other_group}))
+        };
+        set.spawn(async move { request.send().await.unwrap().status() });
+    }
+    let statuses = set.join_all().await;
+    assert!(statuses.contains(&StatusCode::OK), "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| [StatusCode::OK, StatusCode::CONFLICT].contains(s)),
+        "{statuses:?}"
+    );
+
+    // Whatever won: the places taken that week are the weeks still standing.
+    use diesel::prelude::*;
+    use persistence::schema::{account_credits, basket_items, week_places};
+    let mut conn = app.database.connect();
+    let live: i64 = basket_items::table
+        .filter(basket_items::cancelled_at.is_null())
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    let taken: Vec<i32> = week_places::table
+        .filter(week_places::week_start.eq(chrono::NaiveDate::from_ymd_opt(2027, 7, 19).unwrap()))
+        .select(week_places::taken)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(i64::from(taken.iter().sum::<i32>()), live, "{taken:?}");
+    let credits: i64 = account_credits::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(credits, 1 - live, "one credit if the week was cancelled");
+}
+
+#[tokio::test]
+async fn copies_of_a_checkout_its_credits_pay_in_full_answer_one_paid_basket() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let paid = paid_summer(&app, &family, &["2027-07-19"], "checkout-avant-avoir").await;
+    let item = paid["items"][0].clone();
+    body_of(cancel(&app, &family, &item).await, StatusCode::OK).await;
+    let added = add(
+        &app,
+        &family,
+        json!({"childId": item["childId"], "activityId": item["activityId"], "weekStart": "2027-07-26"}),
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let request = app
+            .authed(Method::POST, "/api/v1/basket/checkout", &family)
+            .header("Idempotency-Key", "huit-fois-par-avoir");
+        set.spawn(async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        });
+    }
+    let answers = set.join_all().await;
+    let kept = answers
+        .iter()
+        .find(|(status, _)| *status == StatusCode::OK)
+        .map(|(_, body)| body.clone())
+        .unwrap_or_else(|| panic!("{answers:?}"));
+    let basket: Value = serde_json::from_str(&kept).unwrap();
+    assert_eq!(basket["status"], "paid", "{basket}");
+    assert_eq!(basket["creditCents"], 7610);
+    for (status, body) in &answers {
+        if *status == StatusCode::OK {
+            assert_eq!(body, &kept);
+        } else {
+            assert_eq!(*status, StatusCode::CONFLICT, "{body}");
+        }
+    }
+    assert_eq!(credits(&app, &family).await[0]["remainingCents"], 0);
+}
+
+/// The activity's booking and change rules, as an agent sets them.
+async fn set_rules(app: &TestApp, activity: &Value, rules: Value) {
+    let agent = app.token_of("agent").await;
+    app.exchange(
+        Method::PUT,
+        &format!("/api/v1/admin/activities/{activity}/deadline-rules"),
+        Some(&agent),
+        &rules,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_change_or_a_swap_the_rules_do_not_allow_is_refused_with_its_reason() {
+    let app = app().await;
+    let family = app.token_of("family").await;
+    let paid = paid_summer(&app, &family, &["2027-07-19"], "checkout-regles").await;
+    let item = paid["items"][0].clone();
+    let activity = item["activityId"].clone();
+    let open =
+        json!({"kind": "window", "opens": "2026-01-01T00:00:00", "closes": "2027-09-01T00:00:00"});
+
+    // Changes in a period the city opens later: not yet.
+    set_rules(
+        &app,
+        &activity,
+        json!({"bookingRule": open, "changeRule": {"kind": "window", "opens": "2027-03-01T09:00:00", "closes": "2027-04-01T18:00:00"}}),
+    )
+    .await;
+    let early = problem(
+        cancel(&app, &family, &item).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "window_not_open",
+    )
+    .await;
+    assert_eq!(early["opensAt"], "2027-03-01T08:00:00Z");
+
+    // The new week must be bookable now: before, after and without a booking period.
+    for (booking, code) in [
+        (
+            json!({"kind": "window", "opens": "2027-03-01T09:00:00", "closes": "2027-04-01T18:00:00"}),
+            "window_not_open",
+        ),
+        (
+            json!({"kind": "window", "opens": "2026-01-01T09:00:00", "closes": "2026-02-01T18:00:00"}),
+            "window_closed",
+        ),
+        (json!({"kind": "cityPeriod"}), "no_booking_window"),
+    ] {
+        set_rules(&app, &activity, json!({ "bookingRule": booking })).await;
+        problem(
+            swap(&app, &family, &item, "2027-07-26").await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+    }
+    set_rules(&app, &activity, json!({ "bookingRule": open })).await;
+
+    // A week another basket of the child holds.
+    let other = paid_summer(&app, &family, &["2027-07-12"], "checkout-autre-panier").await;
+    assert_eq!(other["status"], "paid");
+    problem(
+        swap(&app, &family, &item, "2027-07-12").await,
+        StatusCode::CONFLICT,
+        "already_registered",
+    )
+    .await;
+
+    // A full week: another family took 26 July's only place.
+    let (thomas, summer) = (
+        item["childId"].as_i64().unwrap(),
+        item["activityId"].as_i64().unwrap(),
+    );
+    let group =
+        week(&weeks(&app, &family, thomas, summer).await, "2027-07-26")["groups"][0].clone();
+    let neighbour = &app.create_families(1, "CP").await[0];
+    let added = add(
+        &app,
+        &neighbour.0,
+        json!({"childId": neighbour.1, "activityId": summer, "weekStart": "2027-07-26"}),
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    let held = body_of(
+        checkout(&app, &neighbour.0, "checkout-voisin").await,
+        StatusCode::OK,
+    )
+    .await;
+    end_payment(&app, &held, "paid").await;
+    let agent = app.token_of("agent").await;
+    app.exchange(
+        Method::PUT,
+        &format!("/api/v1/admin/activity-groups/{}", group["groupId"]),
+        Some(&agent),
+        &json!({"name": group["name"], "capacity": 1}),
+        StatusCode::OK,
+    )
+    .await;
+    problem(
+        swap(&app, &family, &item, "2027-07-26").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "activity_full",
+    )
+    .await;
+
+    // The activity no longer taken by the child's school level.
+    {
+        use diesel::prelude::*;
+        use persistence::schema::activities;
+        let mut conn = app.database.connect();
+        let stored: String = activities::table
+            .find(summer)
+            .select(activities::eligibility)
+            .first(&mut conn)
+            .unwrap();
+        let mut eligibility: Value = serde_json::from_str(&stored).unwrap();
+        eligibility["levels"] = json!(["PS"]);
+        diesel::update(activities::table.find(summer))
+            .set(activities::eligibility.eq(eligibility.to_string()))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    problem(
+        swap(&app, &family, &item, "2027-07-26").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_eligible",
+    )
+    .await;
+    // Nothing of all this moved the week.
+    assert_eq!(
+        paid_weeks(&app, &family)
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["id"] == item["id"] && w["weekStart"] == "2027-07-19")
+            .count(),
+        1
+    );
 }

@@ -170,7 +170,7 @@ pub struct CityContactsForm {
     #[validate(length(max = 100))]
     #[schema(max_length = 100, example = "Créteil")]
     pub academy: Option<String>,
-    /// Where families write to; null or blank: none.
+    /// Where families write to; null: none.
     #[validate(email, length(max = 254))]
     #[schema(
         max_length = 254,
@@ -186,7 +186,7 @@ pub struct CityContactsForm {
         example = "01 99 00 12 34"
     )]
     pub contact_phone: Option<String>,
-    /// The city's website (https); null or blank: none.
+    /// The city's website; null: none.
     #[validate(url, length(max = 300))]
     #[schema(max_length = 300, format = "uri", example = "https://www.villejuif.fr")]
     pub website_url: Option<String>,

@@ -451,13 +451,14 @@ pub fn checkout(
             baskets::set_credit(conn, basket.id, credit)?;
         }
         let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
+        // Credits paid it all: no card payment, the weeks are booked with the hold.
+        if basket.credit_cents >= basket.total_cents {
+            confirm_paid(conn, frontend_url, &basket, now)?;
+        }
+        let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
         record(conn, basket)
     });
     match held {
-        // Credits paid it all: no card payment, the weeks are booked now.
-        Ok(record) if record.basket.total_cents <= record.basket.credit_cents => {
-            settle(conn, frontend_url, &reference, PaymentResult::Paid, now)
-        }
         // The same key sent twice at once: the second answers what the first did.
         Err(UseCaseError::Refused(Refusal::Activity(
             refusal @ (ActivityRefusal::BasketNotOpen | ActivityRefusal::BasketEmpty),
@@ -522,20 +523,31 @@ pub fn settle(
     }
     let to = BasketStatus::after_payment(result);
     write_transaction(conn, |conn| {
-        if baskets::set_status(conn, basket.id, BasketStatus::Held, to, now)? {
-            if result == PaymentResult::Paid {
-                baskets::close_offer(conn, basket.id, WeekWaitlistStatus::Taken)?;
-                let notice = paid_notice(frontend_url, &basket);
-                notifications::notify(conn, &[notice], now)?;
-            } else {
-                release_items(conn, frontend_url, basket.id, now)?;
-            }
+        if result == PaymentResult::Paid {
+            confirm_paid(conn, frontend_url, &basket, now)?;
+        } else if baskets::set_status(conn, basket.id, BasketStatus::Held, to, now)? {
+            release_items(conn, frontend_url, basket.id, now)?;
         }
         Ok::<_, UseCaseError>(())
     })?;
     release_expired(conn, frontend_url, now)?;
     let basket = baskets::find(conn, basket.id, None)?.ok_or_else(|| gone("basket"))?;
     record(conn, basket)
+}
+
+/// A held basket becomes paid, once: its offer (if it was one) is taken and the family
+/// is told.
+fn confirm_paid(
+    conn: &mut AnyConnection,
+    frontend_url: &str,
+    basket: &Basket,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    if baskets::set_status(conn, basket.id, BasketStatus::Held, BasketStatus::Paid, now)? {
+        baskets::close_offer(conn, basket.id, WeekWaitlistStatus::Taken)?;
+        notifications::notify(conn, &[paid_notice(frontend_url, basket)], now)?;
+    }
+    Ok(())
 }
 
 /// Takes the place of each of the basket's `items`, all or none (422

@@ -18,7 +18,7 @@ use super::baskets::{
 use crate::problem::FieldError;
 use crate::usecases::billing::credits::{self, AccountCredit};
 use crate::usecases::dossiers::gone;
-use crate::usecases::{ActivityRefusal, CommonRefusal, Outcome, UseCaseError};
+use crate::usecases::{ActivityRefusal, CommonRefusal, Outcome, UseCaseError, unique_as};
 
 /// A paid week with the moment it stops being changeable.
 #[derive(Debug, Clone)]
@@ -210,8 +210,14 @@ pub fn swap(
     }
     write_transaction(conn, |conn| {
         // First: a twin cancel or swap of the same week finds it moved.
-        if !store::move_item(conn, &moved, item.week_start)? {
+        let moved_now = store::move_item(conn, &moved, &item)
+            .map_err(unique_as(ActivityRefusal::AlreadyRegistered))?;
+        if !moved_now {
             return Err(ActivityRefusal::WeekCancelled.into());
+        }
+        // Read again under the write: a basket of the same week paid meanwhile.
+        if store::week_booked_elsewhere(conn, &moved, item.basket_id)? {
+            return Err(ActivityRefusal::AlreadyRegistered.into());
         }
         if !store::take_week_place(conn, group.id, to, group.capacity)? {
             return Err(ActivityRefusal::ActivityFull.into());

@@ -59,14 +59,19 @@ pub fn use_credits(
 ) -> Outcome<i64> {
     let mut used = 0;
     for credit in store::of_dossier(conn, dossier_id, true)? {
-        let take = credit.remaining_cents.min(wanted - used);
-        if take <= 0 {
-            break;
+        let mut left = credit.remaining_cents;
+        // Another use may take some of it meanwhile: what it left is read again.
+        while left > 0 && used < wanted {
+            let take = left.min(wanted - used);
+            if store::take(conn, credit.id, take)? {
+                store::record_use(conn, credit.id, by, take, now)?;
+                used += take;
+                break;
+            }
+            left = store::find(conn, credit.id)?.map_or(0, |c| c.remaining_cents);
         }
-        // Another use may have taken it meanwhile: the next credit is tried.
-        if store::take(conn, credit.id, take)? {
-            store::record_use(conn, credit.id, by, take, now)?;
-            used += take;
+        if used >= wanted {
+            break;
         }
     }
     Ok(used)

@@ -428,8 +428,10 @@ fn write_chunk(
         let notices: Vec<Notice> = new
             .iter()
             .filter_map(|invoice| {
-                ids.get(&invoice.dossier_id)
-                    .map(|id| issued_notice(*id, invoice, issuing.portal))
+                ids.get(&invoice.dossier_id).map(|id| {
+                    let credited = credited.get(&invoice.dossier_id).copied().unwrap_or(0);
+                    issued_notice(*id, invoice, credited, issuing.portal)
+                })
             })
             .collect();
         notifications::notify(conn, &notices, now)?;
@@ -443,19 +445,37 @@ fn write_chunk(
 }
 
 /// The family is told its invoice of the month is out.
-fn issued_notice(id: i64, invoice: &NewInvoice, portal: &str) -> Notice {
+fn issued_notice(id: i64, invoice: &NewInvoice, credited: i64, portal: &str) -> Notice {
+    use crate::usecases::billing::invoices::euros;
     let month = crate::usecases::billing::invoices::month_label(invoice.month);
-    Notice {
-        dossier_id: invoice.dossier_id,
-        title: format!("Votre facture de {month} est disponible"),
-        paragraphs: vec![
+    let issued = format!(
+        "La facture n° {} de {month}, d'un montant de {} EUR, est disponible dans votre espace.",
+        invoice.number,
+        euros(invoice.total_cents)
+    );
+    let left = invoice.total_cents - credited;
+    let paragraphs = match (credited, left) {
+        (0, _) => vec![
+            format!("{issued} Vous pouvez la régler en ligne :"),
+            format!("Date limite de paiement : {}.", french_date(invoice.due_on)),
+        ],
+        (_, 0) => vec![format!(
+            "{issued} Votre avoir de {} EUR la règle : rien à payer.",
+            euros(credited)
+        )],
+        _ => vec![
             format!(
-                "La facture n° {} de {month}, d'un montant de {} EUR, est disponible dans votre espace. Vous pouvez la régler en ligne :",
-                invoice.number,
-                crate::usecases::billing::invoices::euros(invoice.total_cents)
+                "{issued} Votre avoir en déduit {} EUR : reste {} EUR à régler, en ligne :",
+                euros(credited),
+                euros(left)
             ),
             format!("Date limite de paiement : {}.", french_date(invoice.due_on)),
         ],
+    };
+    Notice {
+        dossier_id: invoice.dossier_id,
+        title: format!("Votre facture de {month} est disponible"),
+        paragraphs,
         link: Some((
             "Voir la facture".to_owned(),
             format!("{portal}/factures/{id}"),

@@ -1,6 +1,17 @@
 -- A paid holiday week can be cancelled or swapped until its change deadline. A
 -- cancelled week stays in its basket, marked; its amount becomes an account credit.
+-- A basket holds a child's week once while it stands: a cancelled one does not stop
+-- a swap back to that week.
 ALTER TABLE basket_items ADD COLUMN cancelled_at TIMESTAMP;
+DO $$
+DECLARE unique_name TEXT;
+BEGIN
+    SELECT conname INTO unique_name FROM pg_constraint
+    WHERE conrelid = 'basket_items'::regclass AND contype = 'u';
+    EXECUTE format('ALTER TABLE basket_items DROP CONSTRAINT %I', unique_name);
+END $$;
+CREATE UNIQUE INDEX basket_items_live
+    ON basket_items (basket_id, child_id, activity_id, week_start) WHERE cancelled_at IS NULL;
 
 -- What of a basket's total the family's account credits paid (the card pays the rest).
 ALTER TABLE baskets ADD COLUMN credit_cents BIGINT NOT NULL DEFAULT 0;

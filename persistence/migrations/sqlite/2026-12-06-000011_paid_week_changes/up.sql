@@ -1,6 +1,29 @@
 -- A paid holiday week can be cancelled or swapped until its change deadline. A
 -- cancelled week stays in its basket, marked; its amount becomes an account credit.
-ALTER TABLE basket_items ADD COLUMN cancelled_at TIMESTAMP;
+-- A basket holds a child's week once while it stands: a cancelled one does not stop
+-- a swap back to that week (SQLite changes a constraint by rebuilding the table;
+-- no table refers to this one yet).
+CREATE TABLE basket_items_new (
+    id INTEGER PRIMARY KEY NOT NULL,
+    basket_id INTEGER NOT NULL REFERENCES baskets (id) ON DELETE CASCADE,
+    child_id INTEGER NOT NULL REFERENCES children (id) ON DELETE CASCADE,
+    activity_id INTEGER NOT NULL REFERENCES activities (id),
+    group_id INTEGER NOT NULL REFERENCES activity_groups (id),
+    week_start DATE NOT NULL,
+    days INTEGER NOT NULL CHECK (days > 0),
+    day_price_cents BIGINT NOT NULL CHECK (day_price_cents >= 0),
+    amount_cents BIGINT NOT NULL CHECK (amount_cents = days * day_price_cents),
+    cancelled_at TIMESTAMP
+);
+INSERT INTO basket_items_new
+    (id, basket_id, child_id, activity_id, group_id, week_start, days, day_price_cents, amount_cents)
+SELECT id, basket_id, child_id, activity_id, group_id, week_start, days, day_price_cents, amount_cents
+FROM basket_items;
+DROP TABLE basket_items;
+ALTER TABLE basket_items_new RENAME TO basket_items;
+CREATE UNIQUE INDEX basket_items_live
+    ON basket_items (basket_id, child_id, activity_id, week_start) WHERE cancelled_at IS NULL;
+CREATE INDEX basket_items_child ON basket_items (child_id, activity_id, week_start);
 
 -- What of a basket's total the family's account credits paid (the card pays the rest).
 ALTER TABLE baskets ADD COLUMN credit_cents BIGINT NOT NULL DEFAULT 0;
