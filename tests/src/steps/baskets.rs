@@ -105,3 +105,35 @@ pub async fn sandbox_form(app: &TestApp, page: &str, form: &str) -> reqwest::Res
         .await
         .unwrap()
 }
+
+/// Sends `copies` checkouts of the family's basket under one key at once; every answer
+/// must be the one kept for the key, byte for byte, or 409 `idempotency_key_in_use`.
+/// Returns the kept answer, as sent.
+pub async fn checkouts_at_once(app: &TestApp, token: &str, key: &str, copies: usize) -> String {
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..copies {
+        let request = app
+            .authed(Method::POST, "/api/v1/basket/checkout", token)
+            .header("Idempotency-Key", key);
+        set.spawn(async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        });
+    }
+    let answers = set.join_all().await;
+    let kept = answers
+        .iter()
+        .find(|(status, _)| *status == StatusCode::OK)
+        .map(|(_, body)| body.clone())
+        .unwrap_or_else(|| panic!("{answers:?}"));
+    for (status, body) in &answers {
+        if *status == StatusCode::OK {
+            assert_eq!(body, &kept);
+        } else {
+            assert_eq!(*status, StatusCode::CONFLICT, "{body}");
+            let body: Value = serde_json::from_str(body).unwrap();
+            assert_eq!(body["code"], "idempotency_key_in_use", "{body}");
+        }
+    }
+    kept
+}

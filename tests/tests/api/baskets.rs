@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use tests::payfip::FakePayFip;
 use tests::steps::activities::child_named;
 use tests::steps::baskets::{
-    add, checkout, end_payment, open_basket, sandbox_form, set_booking_window, summer_offered_to,
-    thomas_and_summer, week, weeks,
+    add, checkout, checkouts_at_once, end_payment, open_basket, sandbox_form, set_booking_window,
+    summer_offered_to, thomas_and_summer, week, weeks,
 };
 use tests::steps::billing::set_attempts;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
@@ -1133,35 +1133,11 @@ async fn twenty_copies_of_a_checkout_under_one_key_hold_once_and_answer_alike() 
     assert_eq!(add(&app, &family, item).await.status(), StatusCode::OK);
     // PayFiP takes its time: the copies arrive while the first creates the payment.
     fake.set_latency(std::time::Duration::from_millis(300));
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..20 {
-        let request = app
-            .authed(Method::POST, "/api/v1/basket/checkout", &family)
-            .header("Idempotency-Key", "vingt-fois-le-meme-panier");
-        set.spawn(async move {
-            let response = request.send().await.unwrap();
-            (response.status(), response.text().await.unwrap())
-        });
-    }
-    let answers = set.join_all().await;
     // Every answer is the one kept for the key, byte for byte, or "in use".
-    let kept = answers
-        .iter()
-        .find(|(status, _)| *status == StatusCode::OK)
-        .map(|(_, body)| body.clone())
-        .unwrap_or_else(|| panic!("{answers:?}"));
+    let kept = checkouts_at_once(&app, &family, "vingt-fois-le-meme-panier", 20).await;
     let held: Value = serde_json::from_str(&kept).unwrap();
     assert_eq!(held["status"], "held", "{held}");
     assert!(held["payment"]["idop"].is_string(), "{held}");
-    for (status, body) in &answers {
-        if *status == StatusCode::OK {
-            assert_eq!(body, &kept);
-        } else {
-            assert_eq!(*status, StatusCode::CONFLICT, "{body}");
-            let body: Value = serde_json::from_str(body).unwrap();
-            assert_eq!(body["code"], "idempotency_key_in_use", "{body}");
-        }
-    }
     use diesel::prelude::*;
     use persistence::schema::{baskets, online_payments};
     let mut conn = app.database.connect();

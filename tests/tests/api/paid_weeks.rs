@@ -9,7 +9,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use tests::steps::activities::{CANTEEN, child_named, register};
-use tests::steps::baskets::{add, checkout, end_payment, thomas_and_summer, week, weeks};
+use tests::steps::baskets::{
+    add, checkout, checkouts_at_once, end_payment, thomas_and_summer, week, weeks,
+};
 use tests::steps::billing::run_month;
 use tests::steps::planning::book;
 use tests::{TestApp, app_at, json as body_of, problem};
@@ -118,15 +120,7 @@ async fn a_week_cancelled_five_weeks_before_becomes_a_credit_the_next_invoice_us
     );
     let group =
         week(&weeks(&app, &family, thomas, summer).await, "2027-07-12")["groups"][0].clone();
-    let agent = app.token_of("agent").await;
-    app.exchange(
-        Method::PUT,
-        &format!("/api/v1/admin/activity-groups/{}", group["groupId"]),
-        Some(&agent),
-        &json!({"name": group["name"], "capacity": 1}),
-        StatusCode::OK,
-    )
-    .await;
+    set_capacity(&app, &group, 1).await;
     let other = &app.create_families(1, "CP").await[0];
     app.exchange(
         Method::POST,
@@ -501,32 +495,10 @@ async fn copies_of_a_checkout_its_credits_pay_in_full_answer_one_paid_basket() {
     )
     .await;
     assert_eq!(added.status(), StatusCode::OK);
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..8 {
-        let request = app
-            .authed(Method::POST, "/api/v1/basket/checkout", &family)
-            .header("Idempotency-Key", "huit-fois-par-avoir");
-        set.spawn(async move {
-            let response = request.send().await.unwrap();
-            (response.status(), response.text().await.unwrap())
-        });
-    }
-    let answers = set.join_all().await;
-    let kept = answers
-        .iter()
-        .find(|(status, _)| *status == StatusCode::OK)
-        .map(|(_, body)| body.clone())
-        .unwrap_or_else(|| panic!("{answers:?}"));
+    let kept = checkouts_at_once(&app, &family, "huit-fois-par-avoir", 8).await;
     let basket: Value = serde_json::from_str(&kept).unwrap();
     assert_eq!(basket["status"], "paid", "{basket}");
     assert_eq!(basket["creditCents"], 7610);
-    for (status, body) in &answers {
-        if *status == StatusCode::OK {
-            assert_eq!(body, &kept);
-        } else {
-            assert_eq!(*status, StatusCode::CONFLICT, "{body}");
-        }
-    }
     assert_eq!(credits(&app, &family).await[0]["remainingCents"], 0);
 }
 
@@ -621,15 +593,7 @@ async fn a_change_or_a_swap_the_rules_do_not_allow_is_refused_with_its_reason() 
     )
     .await;
     end_payment(&app, &held, "paid").await;
-    let agent = app.token_of("agent").await;
-    app.exchange(
-        Method::PUT,
-        &format!("/api/v1/admin/activity-groups/{}", group["groupId"]),
-        Some(&agent),
-        &json!({"name": group["name"], "capacity": 1}),
-        StatusCode::OK,
-    )
-    .await;
+    set_capacity(&app, &group, 1).await;
     problem(
         swap(&app, &family, &item, "2027-07-26").await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -671,4 +635,17 @@ async fn a_change_or_a_swap_the_rules_do_not_allow_is_refused_with_its_reason() 
             .count(),
         1
     );
+}
+
+/// An agent sets the capacity of a week's group (as `groups[]` of a week lists it).
+async fn set_capacity(app: &TestApp, group: &Value, capacity: i32) {
+    let agent = app.token_of("agent").await;
+    app.exchange(
+        Method::PUT,
+        &format!("/api/v1/admin/activity-groups/{}", group["groupId"]),
+        Some(&agent),
+        &json!({"name": group["name"], "capacity": capacity}),
+        StatusCode::OK,
+    )
+    .await;
 }
