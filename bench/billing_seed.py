@@ -5,10 +5,14 @@ nursery children, each registered to the nursery canteen and morning care, with 
 for both units. Attendance: each child was absent with a justification from the
 month's first canteen day (not billed) and absent without one from the second (billed).
 
+With CREDITS=1, each dossier also has a 100 EUR account credit (a cancelled holiday
+week's) that its invoice uses: the run's worst case for credits.
+
 Usage: billing_seed.py seed DATABASE_URL JWT_SECRET BASE_URL FAMILIES MONTH (YYYY-MM)
        billing_seed.py dump DATABASE_URL OUT   (every invoice line, by invoice number)
        billing_seed.py reset DATABASE_URL      (no invoice, run or number any more)
 """
+import os
 import sys
 
 from planning_seed import NOW, sql, seed
@@ -20,6 +24,10 @@ DUMP = """SELECT i.number, i.dossier_id, i.month, i.issued_on, i.due_on, i.total
   l.child_name, l.unit_id, l.kind, l.first_day, l.last_day, l.quantity, l.unit_price_cents, l.amount_cents
   FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id ORDER BY i.number, l.position"""
 RESET = """DELETE FROM documents WHERE kind = 'invoice'; DELETE FROM invoice_lines; DELETE FROM invoices; DELETE FROM billing_runs; DELETE FROM document_numbers;"""
+CREDITS = os.environ.get("CREDITS") == "1"
+CREDITS_SEED = f"""INSERT INTO account_credits (number, dossier_id, amount_cents, remaining_cents, reason, issued_at)
+  SELECT 'AVB-' || id, id, 10000, 10000, 'Semaine annulée (banc d''essai)', '{NOW}' FROM dossiers;"""
+CREDITS_RESET = """DELETE FROM credit_uses; UPDATE account_credits SET remaining_cents = amount_cents;"""
 
 
 def dump(db_url, out):
@@ -40,6 +48,8 @@ def populate(db_url, secret, base, families, month):
         for status, day in zip(("absent_justified", "absent_unjustified"), days)
     )
     sql(db_url, script)
+    if CREDITS:
+        sql(db_url, CREDITS_SEED)
     (booked, justified), = sql(db_url, "", "SELECT (SELECT count(*) FROM bookings WHERE status = 'booked'), "
                                           "(SELECT count(*) FROM attendances WHERE status = 'absent_justified')")
     print(f"{booked} booked units in {month}, {justified} absent with a justification: "
@@ -53,6 +63,6 @@ if __name__ == "__main__":
     elif command == "dump":
         dump(args[0], args[1])
     elif command == "reset":
-        sql(args[0], RESET)
+        sql(args[0], RESET + (CREDITS_RESET if CREDITS else ""))
     else:
         sys.exit(f"unknown command {command}")
