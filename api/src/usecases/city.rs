@@ -137,14 +137,9 @@ pub struct ContactsInput {
     pub opening_note: Option<String>,
 }
 
-/// Rewrites the city's contacts and opening hours if the settings are still at
-/// `version` (412 otherwise); overlapping or empty slots are refused.
-pub fn update_contacts(
-    conn: &mut AnyConnection,
-    version: i64,
-    input: ContactsInput,
-    now: DateTime<Utc>,
-) -> Outcome<CitySettings> {
+/// The contacts as stored, once checked: a phone in dialable characters, slots that
+/// do not overlap or close before they open; blanks are none.
+pub fn contacts(input: ContactsInput) -> Outcome<CityContacts> {
     use domain::city::OpeningHoursError as E;
     let slots = domain::city::opening_hours(&input.opening_hours).map_err(|error| {
         let (index, code, fr, en) = match error {
@@ -199,8 +194,19 @@ pub fn update_contacts(
         opening_hours: stored_opening_hours(&slots),
         opening_note: blank_as_none(input.opening_note),
     };
+    Ok(contacts)
+}
+
+/// Rewrites the city's contacts and opening hours if the settings are still at
+/// `version` (412 otherwise).
+pub fn update_contacts(
+    conn: &mut AnyConnection,
+    version: i64,
+    contacts: &CityContacts,
+    now: DateTime<Utc>,
+) -> Outcome<CitySettings> {
     write_transaction(conn, |conn| {
-        if !city::update_contacts(conn, version, &contacts, now)? {
+        if !city::update_contacts(conn, version, contacts, now)? {
             return Err(super::CommonRefusal::VersionMismatch.into());
         }
         current(conn).map_err(|e| UseCaseError::Internal(e.into()))

@@ -129,8 +129,8 @@ pub struct InfoPageForm {
     pub title: String,
     /// The text, in Markdown (CommonMark, tables and strikethrough); raw HTML is
     /// dropped when rendered.
-    #[validate(length(max = 50000))]
-    #[schema(max_length = 50000, example = "## Besoin d'aide ?")]
+    #[validate(length(max = 20000))]
+    #[schema(max_length = 20000, example = "## Besoin d'aide ?")]
     pub body_markdown: String,
     /// Where it comes in the list (lowest first; 0 when absent).
     #[serde(default)]
@@ -169,8 +169,8 @@ pub struct NewInfoPageForm {
     #[schema(min_length = 1, max_length = 200, example = "Aide")]
     pub title: String,
     /// The text, in Markdown, as in `InfoPageInput`.
-    #[validate(length(max = 50000))]
-    #[schema(max_length = 50000, example = "## Besoin d'aide ?")]
+    #[validate(length(max = 20000))]
+    #[schema(max_length = 20000, example = "## Besoin d'aide ?")]
     pub body_markdown: String,
     /// Where it comes in the list (lowest first; 0 when absent).
     #[serde(default)]
@@ -232,7 +232,10 @@ pub async fn create_info_page(
     tag = "city",
     operation_id = "updateInfoPage",
     security(("bearerAuth" = [])),
-    params(("slug" = String, Path, max_length = 60, description = "The page's slug.")),
+    params(
+        ("slug" = String, Path, max_length = 60, description = "The page's slug."),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` of the version read; without it, 428."),
+    ),
     request_body = InfoPageForm,
     responses(
         (status = 200, description = "Rewritten.", body = InfoPageContentView,
@@ -253,6 +256,10 @@ pub async fn update_info_page(
     body: Json<InfoPageForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
+    // A slug no page can have names no page, whatever the version sent.
+    if !domain::city::is_page_slug(&slug) {
+        return Err(crate::usecases::CommonRefusal::NotFound.into());
+    }
     let (_, version) = crate::routes::etag::if_match(&req, 1)?;
     let (slug, input, now) = (
         slug.into_inner(),

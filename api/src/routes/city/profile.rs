@@ -209,6 +209,7 @@ pub struct CityContactsForm {
     tag = "city",
     operation_id = "updateCityContacts",
     security(("bearerAuth" = [])),
+    params(("If-Match" = Option<String>, Header, description = "The `ETag` of `GET /city`; without it, 428.")),
     request_body = CityContactsForm,
     responses(
         (status = 200, description = "Updated.", body = City,
@@ -227,7 +228,6 @@ pub async fn update_city_contacts(
     body: Json<CityContactsForm>,
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let (_, version) = if_match(&req, 1)?;
     let form = body.into_inner();
     let input = ContactsInput {
         academy: form.academy,
@@ -245,9 +245,12 @@ pub async fn update_city_contacts(
             .collect(),
         opening_note: form.opening_note,
     };
+    // What the body says is judged first: a bad phone is a 400 whatever the version.
+    let contacts = usecases::city::contacts(input)?;
+    let (_, version) = if_match(&req, 1)?;
     let now = state.clock.now();
     let settings = db::run(&state.pool, move |conn| {
-        usecases::city::update_contacts(conn, version, input, now)
+        usecases::city::update_contacts(conn, version, &contacts, now)
     })
     .await?;
     Ok(HttpResponse::Ok()
