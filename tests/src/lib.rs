@@ -261,13 +261,13 @@ impl TestApp {
         .await
     }
 
-    /// The access token of a demo account: `family`, `agent` or `admin`.
     /// The path on this test server of a link the API gave to itself (`PUBLIC_URL`…).
     pub fn local(link: &str) -> &str {
         link.strip_prefix(PUBLIC_URL)
             .unwrap_or_else(|| panic!("{link} is not a link to the API ({PUBLIC_URL})"))
     }
 
+    /// The access token of a demo account: `family`, `agent` or `admin`.
     pub async fn token_of(&self, who: &str) -> String {
         let (login, password) = demo_credentials(who);
         self.login(login, password).await["accessToken"]
