@@ -115,15 +115,35 @@ impl DatabaseUrl {
         }
     }
 
-    /// Opens one connection, reporting the real cause when it fails.
+    /// Opens the first connection, creating an SQLite file (and its folder) that does
+    /// not exist yet.
+    pub fn connect_creating(&self) -> Result<AnyConnection, DbError> {
+        if let Some(file) = self.sqlite_file() {
+            create_parent_dir(file)?;
+            if !file.exists() {
+                std::fs::File::create(file).map_err(|e| {
+                    DbError::unavailable(format!("cannot create {}: {e}", file.display()))
+                })?;
+            }
+        }
+        self.connect()
+    }
+
+    /// Opens one connection to an existing database, reporting the real cause when it
+    /// fails.
     pub fn connect(&self) -> Result<AnyConnection, DbError> {
         match self {
             Self::Postgres(url) => PgConnection::establish(url)
                 .map(AnyConnection::Postgresql)
                 .map_err(|e| DbError::unavailable(describe(&e))),
             Self::Sqlite(path) => {
-                if let Some(file) = self.sqlite_file() {
-                    create_parent_dir(file)?;
+                // Only the first connection may create the file: a later one finding it
+                // gone would otherwise start an empty database in its place.
+                if let Some(file) = self.sqlite_file().filter(|file| !file.exists()) {
+                    return Err(DbError::unavailable(format!(
+                        "the SQLite database file {} is missing",
+                        file.display()
+                    )));
                 }
                 let mut conn = SqliteConnection::establish(path)
                     .map_err(|e| DbError::unavailable(describe(&e)))?;
@@ -206,7 +226,7 @@ mod tests {
         }
         let file = std::env::temp_dir().join(format!("ef-pragmas-{}.db", std::process::id()));
         let url = DatabaseUrl::Sqlite(file.to_string_lossy().into_owned());
-        let AnyConnection::Sqlite(mut conn) = url.connect().unwrap() else {
+        let AnyConnection::Sqlite(mut conn) = url.connect_creating().unwrap() else {
             panic!("an SQLite URL opened another backend");
         };
         let mmap: Mmap = diesel::sql_query("PRAGMA mmap_size")
@@ -221,6 +241,21 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
         }
+    }
+
+    #[test]
+    fn only_the_first_connection_creates_the_sqlite_file() {
+        let dir = std::env::temp_dir().join(format!("ef-create-{}", std::process::id()));
+        let file = dir.join("app.db");
+        let url = DatabaseUrl::Sqlite(file.to_string_lossy().into_owned());
+        assert!(url.connect().is_err());
+        assert!(!file.exists(), "a later connection created the file");
+        drop(url.connect_creating().unwrap());
+        assert!(file.exists());
+        drop(url.connect().unwrap());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(url.connect().is_err());
+        assert!(!dir.exists(), "a later connection created the folder");
     }
 
     #[test]

@@ -168,10 +168,11 @@ pub struct DbPool {
 const READY_TIMEOUT: Duration = Duration::from_millis(1500);
 
 impl DbPool {
-    /// Opens a first connection at once, so a wrong URL or a stopped server is
-    /// reported immediately with its cause instead of after r2d2's silent retries.
+    /// Opens a first connection at once (creating an SQLite file that does not exist
+    /// yet), so a wrong URL or a stopped server is reported immediately with its cause
+    /// instead of after r2d2's silent retries.
     pub fn open(url: DatabaseUrl, options: &PoolOptions) -> Result<Self, DbError> {
-        let first = url.connect()?;
+        let first = url.connect_creating()?;
         drop(first);
         let trust = Arc::new(Trust::new());
         let pool = r2d2::Pool::builder()

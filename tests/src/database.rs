@@ -17,8 +17,11 @@ pub struct TestDatabase {
 
 #[derive(Debug)]
 enum Kind {
+    /// The file lives alone in its own directory, which going offline moves away: no
+    /// connection opened meanwhile can create an empty file in its place (SQLite
+    /// creates a missing file, not a missing directory).
     Sqlite {
-        file: PathBuf,
+        dir: PathBuf,
     },
     Postgres {
         admin_url: String,
@@ -34,11 +37,12 @@ impl TestDatabase {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.trim().is_empty() => Self::postgres(admin_url, id),
             _ => {
-                let file = std::env::temp_dir().join(format!("espace-familles-test-{id}.db"));
+                let dir = std::env::temp_dir().join(format!("espace-familles-test-{id}"));
+                std::fs::create_dir_all(&dir).expect("test database directory");
                 Self {
-                    url: format!("sqlite://{}", file.display()),
+                    url: format!("sqlite://{}", dir.join("app.db").display()),
                     id,
-                    kind: Kind::Sqlite { file },
+                    kind: Kind::Sqlite { dir },
                 }
             }
         }
@@ -88,9 +92,9 @@ impl TestDatabase {
     /// file would.
     pub fn take_offline(&self) {
         match &self.kind {
-            Kind::Sqlite { file } => {
-                std::fs::rename(file, file.with_extension("offline"))
-                    .expect("database file moved away");
+            Kind::Sqlite { dir } => {
+                std::fs::rename(dir, dir.with_extension("offline"))
+                    .expect("database directory moved away");
             }
             Kind::Moved => panic!("this database was handed to another test app"),
             Kind::Postgres { admin_url, name } => admin(
@@ -105,9 +109,9 @@ impl TestDatabase {
 
     pub fn bring_online(&self) {
         match &self.kind {
-            Kind::Sqlite { file } => {
-                std::fs::rename(file.with_extension("offline"), file)
-                    .expect("database file moved back");
+            Kind::Sqlite { dir } => {
+                std::fs::rename(dir.with_extension("offline"), dir)
+                    .expect("database directory moved back");
             }
             Kind::Moved => panic!("this database was handed to another test app"),
             Kind::Postgres { admin_url, name } => {
@@ -141,10 +145,8 @@ impl Drop for TestDatabase {
         let _ = std::fs::remove_dir_all(self.mail_dir());
         let _ = std::fs::remove_dir_all(self.storage_dir());
         match &self.kind {
-            Kind::Sqlite { file } => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-                }
+            Kind::Sqlite { dir } => {
+                let _ = std::fs::remove_dir_all(dir);
             }
             Kind::Moved => {}
             Kind::Postgres { admin_url, name } => {
