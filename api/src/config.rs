@@ -79,7 +79,31 @@ pub struct Config {
     /// Who takes card payments: PayFiP when `PAYFIP_NUMCLI` is set, else the
     /// built-in sandbox unless `PAYMENT_SANDBOX=false`.
     pub payments: Payments,
+    /// `API_PARTICULIER_TOKEN`, `API_PARTICULIER_RECIPIENT`, `API_PARTICULIER_URL`:
+    /// where families' quotients are looked up at the CAF or MSA; `None`: not offered.
+    pub api_particulier: Option<ApiParticulierSettings>,
     pub jobs: JobsConfig,
+}
+
+/// API Particulier's settings.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiParticulierSettings {
+    /// `API_PARTICULIER_URL`: the service (a fake one in tests).
+    pub url: String,
+    /// `API_PARTICULIER_TOKEN`: the city's access token (a secret, never logged).
+    pub token: String,
+    /// `API_PARTICULIER_RECIPIENT`: the city's SIRET, sent as `recipient`.
+    pub recipient: String,
+}
+
+impl std::fmt::Debug for ApiParticulierSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiParticulierSettings")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .field("recipient", &self.recipient)
+            .finish()
+    }
 }
 
 /// The background jobs: reminders and webhook deliveries.
@@ -313,6 +337,7 @@ impl Config {
                 .collect::<Result<_, _>>()?,
             required_vaccinations: vars.list("REQUIRED_VACCINATIONS", "DTP"),
             payments: payments(&vars)?,
+            api_particulier: api_particulier(&vars)?,
             jobs: jobs(&vars)?,
             basket_hold_minutes: vars
                 .parse::<i64>("BASKET_HOLD_MINUTES", 20)?
@@ -555,6 +580,27 @@ fn payments<F: Fn(&str) -> Option<String>>(vars: &Vars<'_, F>) -> Result<Payment
         numcli,
         saisie,
         notification_url,
+    }))
+}
+
+fn api_particulier<F: Fn(&str) -> Option<String>>(
+    vars: &Vars<'_, F>,
+) -> Result<Option<ApiParticulierSettings>, ConfigError> {
+    let Some(token) = vars.raw("API_PARTICULIER_TOKEN") else {
+        return Ok(None);
+    };
+    let recipient = vars.raw("API_PARTICULIER_RECIPIENT").unwrap_or_default();
+    if recipient.len() != 14 || !recipient.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ConfigError {
+            variable: "API_PARTICULIER_RECIPIENT",
+            value: recipient,
+            reason: "expected the city's SIRET (14 digits)".into(),
+        });
+    }
+    Ok(Some(ApiParticulierSettings {
+        url: vars.text("API_PARTICULIER_URL", "https://particulier.api.gouv.fr"),
+        token,
+        recipient,
     }))
 }
 

@@ -141,6 +141,17 @@ impl Application {
                 }
                 _ => None,
             },
+            api_particulier: config
+                .api_particulier
+                .as_ref()
+                .map(|s| {
+                    crate::adapters::api_particulier::ApiParticulierClient::new(
+                        &s.url,
+                        &s.token,
+                        &s.recipient,
+                    )
+                })
+                .transpose()?,
             calendar: Arc::default(),
             catalog: Arc::default(),
         };

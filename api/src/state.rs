@@ -20,6 +20,8 @@ pub struct AppState {
     pub files: Arc<crate::adapters::storage::FileStore>,
     /// PayFiP's client, when `config.payments` says PayFiP.
     pub payfip: Option<crate::adapters::payfip::PayFipClient>,
+    /// API Particulier's client, when the city looks quotients up.
+    pub api_particulier: Option<crate::adapters::api_particulier::ApiParticulierClient>,
     /// The school holidays and closure days planning reads use.
     pub calendar: Arc<Snapshot<CityCalendar>>,
     /// The activities, their rules, units and groups planning reads use.

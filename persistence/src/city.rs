@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::dossiers::{LookupAppliesFrom, MonthDay};
 
 use crate::schema::city_settings;
 use crate::{AnyConnection, DbError, db_time};
@@ -27,6 +28,12 @@ pub struct CitySettings {
     pub opening_note: Option<String>,
     /// The ETag of an admin's update; every change bumps it.
     pub version: i64,
+    /// `MM-DD`: from this day of each school year, a family without a quotient pays
+    /// the top bracket; `None`: whenever it has none.
+    pub top_bracket_from: Option<String>,
+    /// From when a looked-up quotient applies.
+    #[diesel(deserialize_as = String)]
+    pub lookup_applies_from: LookupAppliesFrom,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +54,23 @@ pub struct CityContacts {
     pub website_url: Option<String>,
     pub opening_hours: Option<String>,
     pub opening_note: Option<String>,
+}
+
+/// The rules that read families' quotients (see `CitySettings`).
+#[derive(Debug, Clone, PartialEq, Eq, AsChangeset)]
+#[diesel(table_name = city_settings, treat_none_as_null = true)]
+pub struct QuotientRules {
+    pub top_bracket_from: Option<String>,
+    pub lookup_applies_from: String,
+}
+
+impl QuotientRules {
+    pub fn new(top_bracket_from: Option<MonthDay>, lookup_applies_from: LookupAppliesFrom) -> Self {
+        Self {
+            top_bracket_from: top_bracket_from.map(|day| day.to_string()),
+            lookup_applies_from: lookup_applies_from.to_string(),
+        }
+    }
 }
 
 pub fn find(conn: &mut AnyConnection) -> Result<Option<CitySettings>, DbError> {
@@ -102,4 +126,36 @@ pub fn update_contacts(
     ))
     .execute(conn)?;
     Ok(changed == 1)
+}
+
+/// Writes the quotient rules if the settings are still at `version`; false if they
+/// moved on.
+pub fn update_quotient_rules(
+    conn: &mut AnyConnection,
+    version: i64,
+    rules: &QuotientRules,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        city_settings::table
+            .find(SETTINGS_ID)
+            .filter(city_settings::version.eq(version)),
+    )
+    .set((
+        rules,
+        city_settings::version.eq(city_settings::version + 1),
+        city_settings::updated_at.eq(db_time(now)),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The day from which families without a quotient pay the top bracket (`MM-DD`).
+pub fn top_bracket_from(conn: &mut AnyConnection) -> Result<Option<String>, DbError> {
+    Ok(city_settings::table
+        .find(SETTINGS_ID)
+        .select(city_settings::top_bracket_from)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
 }

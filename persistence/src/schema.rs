@@ -17,6 +17,8 @@ diesel::table! {
         opening_hours -> Nullable<Text>,
         opening_note -> Nullable<Text>,
         version -> BigInt,
+        top_bracket_from -> Nullable<Text>,
+        lookup_applies_from -> Text,
     }
 }
 
@@ -153,6 +155,20 @@ diesel::table! {
         proof_document_id -> Nullable<BigInt>,
         recorded_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        source -> Text,
+        provider -> Nullable<Text>,
+        reference_month -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    quotient_lookups (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        asked_by -> Nullable<BigInt>,
+        consented_at -> Timestamp,
+        outcome -> Text,
+        quotient_id -> Nullable<BigInt>,
     }
 }
 
@@ -804,6 +820,7 @@ diesel::joinable!(child_health -> children (child_id));
 diesel::joinable!(requests -> dossiers (dossier_id));
 diesel::joinable!(documents -> dossiers (dossier_id));
 diesel::joinable!(family_quotients -> dossiers (dossier_id));
+diesel::joinable!(quotient_lookups -> dossiers (dossier_id));
 diesel::joinable!(bookings -> activity_units (unit_id));
 diesel::joinable!(bookings -> registrations (registration_id));
 diesel::joinable!(planning_changes -> activity_units (unit_id));
@@ -819,6 +836,7 @@ diesel::joinable!(online_payments -> invoices (invoice_id));
 diesel::allow_tables_to_appear_in_same_query!(
     city_settings,
     dossiers,
+    quotient_lookups,
     accounts,
     account_tokens,
     sessions,

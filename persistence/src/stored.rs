@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::sql_types::{Nullable, Text};
 use domain::activities::{Admission, PriceBracket};
-use domain::dossiers::{DocumentKind, SchoolLevel, Vaccination};
+use domain::dossiers::{DocumentKind, QuotientProvider, SchoolLevel, Vaccination};
 use domain::notifications::NoticeKind;
 use domain::planning::{DeadlineRule, TimeUnit};
 use serde::{Deserialize, Serialize};
@@ -144,6 +144,18 @@ struct StoredAdmission {
     max_age: Option<u32>,
     age_reference: Option<NaiveDate>,
     levels: Vec<String>,
+}
+
+/// A looked-up quotient's provider, kept as its name (nullable: agents' quotients
+/// have none).
+impl Stored for QuotientProvider {
+    fn decode(text: &str) -> Result<Self, String> {
+        text.parse()
+    }
+
+    fn encode(&self) -> Result<String, DbError> {
+        Ok(self.as_str().to_owned())
+    }
 }
 
 impl Stored for Admission {

@@ -6,6 +6,7 @@
 //! `TEST_LOG=1` adds its other logs (`RUST_LOG`, when set, chooses instead).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed set-up should stop the test loudly
 
+pub mod api_particulier;
 mod apps;
 pub mod contract;
 mod database;

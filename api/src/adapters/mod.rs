@@ -1,6 +1,7 @@
 //! Adapters to the outside world, apart from the use cases that call them: the
-//! treasury's PayFiP service, email, webhook delivery, the invoice PDF and the file store.
+//! treasury's PayFiP service, API Particulier (quotients), email, webhook delivery, the invoice PDF and the file store.
 
+pub mod api_particulier;
 pub mod email;
 pub(crate) mod invoice_pdf;
 pub(crate) mod outbound;

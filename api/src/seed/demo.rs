@@ -298,6 +298,9 @@ fn seed_dossier_18_extras(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>)
             valid_until,
             proof_document_id: None,
             recorded_by: None,
+            source: domain::dossiers::QuotientSource::Agent.to_string(),
+            provider: None,
+            reference_month: None,
         },
         now,
     )?;

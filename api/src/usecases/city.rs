@@ -1,5 +1,5 @@
 pub use domain::city::OpeningSlot;
-pub use persistence::city::{CityContacts, CitySettings};
+pub use persistence::city::{CityContacts, CitySettings, QuotientRules};
 
 use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -207,6 +207,22 @@ pub fn update_contacts(
 ) -> Outcome<CitySettings> {
     write_transaction(conn, |conn| {
         if !city::update_contacts(conn, version, contacts, now)? {
+            return Err(super::CommonRefusal::VersionMismatch.into());
+        }
+        current(conn).map_err(|e| UseCaseError::Internal(e.into()))
+    })
+}
+
+/// Rewrites the city's quotient rules if the settings are still at `version` (412
+/// otherwise).
+pub fn update_quotient_rules(
+    conn: &mut AnyConnection,
+    version: i64,
+    rules: &city::QuotientRules,
+    now: DateTime<Utc>,
+) -> Outcome<CitySettings> {
+    write_transaction(conn, |conn| {
+        if !city::update_quotient_rules(conn, version, rules, now)? {
             return Err(super::CommonRefusal::VersionMismatch.into());
         }
         current(conn).map_err(|e| UseCaseError::Internal(e.into()))

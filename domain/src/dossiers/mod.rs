@@ -15,7 +15,10 @@ pub use contact::{
 };
 pub use files::{FileType, safe_file_name};
 pub use health::{Vaccination, missing_vaccinations};
-pub use quotient::{QuotientPeriod, current_quotient};
+pub use quotient::{
+    LookupAppliesFrom, LookupOutcome, MonthDay, PriceBasis, QuotientPeriod, QuotientProvider,
+    QuotientSource, current_quotient, looked_up_period, price_basis,
+};
 pub use request::{RequestDecision, RequestKind, RequestStatus, decide};
 pub use vocabulary::{
     ContactKind, Diet, DocumentKind, DocumentOrigin, ImportStatus, Relationship, SchoolLevel,

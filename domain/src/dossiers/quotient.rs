@@ -1,7 +1,11 @@
 //! The family quotient: a value valid over a period; the latest recorded one that
-//! covers a day is the one that applies on it.
+//! covers a day is the one that applies on it. Without one, the city's top bracket
+//! ("tarif maximal"), but only from the day of the school year the city chose: until
+//! then the previous year's quotient runs on, while families renew.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+
+use crate::stored::stored_enum;
 
 /// One recorded quotient and its period (both ends included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +32,152 @@ pub fn current_quotient(periods: &[QuotientPeriod], day: NaiveDate) -> Option<Qu
         .copied()
 }
 
+/// A day of the year ("10-01"): from it on, each school year, a family without a
+/// quotient for the day pays the top bracket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthDay {
+    pub month: u32,
+    pub day: u32,
+}
+
+impl MonthDay {
+    /// `MM-DD`, a day that exists in a leap year (`02-29` included).
+    pub fn parse(text: &str) -> Option<Self> {
+        let (month, day) = text.split_once('-')?;
+        if month.len() != 2 || day.len() != 2 {
+            return None;
+        }
+        let (month, day) = (month.parse().ok()?, day.parse().ok()?);
+        NaiveDate::from_ymd_opt(2028, month, day).map(|_| Self { month, day })
+    }
+
+    /// The same day in the school year holding `day` (school years start on 1
+    /// September); 29 February becomes 1 March in a common year.
+    pub fn in_school_year_of(self, day: NaiveDate) -> NaiveDate {
+        let start = school_year_start(day).year();
+        let year = if self.month >= 9 { start } else { start + 1 };
+        NaiveDate::from_ymd_opt(year, self.month, self.day)
+            .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+            .unwrap_or(day)
+    }
+}
+
+impl std::fmt::Display for MonthDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}-{:02}", self.month, self.day)
+    }
+}
+
+/// 1 September of the school year holding `day`.
+fn school_year_start(day: NaiveDate) -> NaiveDate {
+    let year = if day.month() >= 9 {
+        day.year()
+    } else {
+        day.year() - 1
+    };
+    NaiveDate::from_ymd_opt(year, 9, 1).unwrap_or(day)
+}
+
+/// What a family's prices rest on for a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceBasis {
+    /// A quotient covering the day.
+    Quotient(QuotientPeriod),
+    /// None covers the day, but the city's top bracket starts later in the school
+    /// year (`top_bracket_from`): the last quotient of the previous school year runs on.
+    Provisional {
+        period: QuotientPeriod,
+        top_bracket_from: NaiveDate,
+    },
+    /// No quotient: the top bracket. `since` is the day it started to apply when the
+    /// city has one (`None`: whenever no quotient is known).
+    TopBracket { since: Option<NaiveDate> },
+}
+
+impl PriceBasis {
+    /// The quotient prices are read with (`None`: the top bracket).
+    pub fn quotient(&self) -> Option<i64> {
+        match self {
+            Self::Quotient(period) | Self::Provisional { period, .. } => Some(period.quotient),
+            Self::TopBracket { .. } => None,
+        }
+    }
+}
+
+/// What a family's prices rest on for `day`: the quotient in force; otherwise, before
+/// the city's `top_bracket_from` day of the school year, the latest quotient that was
+/// still valid during the previous school year; otherwise the top bracket.
+pub fn price_basis(
+    periods: &[QuotientPeriod],
+    day: NaiveDate,
+    top_bracket_from: Option<MonthDay>,
+) -> PriceBasis {
+    if let Some(period) = current_quotient(periods, day) {
+        return PriceBasis::Quotient(period);
+    }
+    let Some(rule) = top_bracket_from else {
+        return PriceBasis::TopBracket { since: None };
+    };
+    let from = rule.in_school_year_of(day);
+    if day >= from {
+        return PriceBasis::TopBracket { since: Some(from) };
+    }
+    let previous_year_start = school_year_start(day)
+        .with_year(school_year_start(day).year() - 1)
+        .unwrap_or(day);
+    periods
+        .iter()
+        .filter(|p| p.valid_until < day && p.valid_until >= previous_year_start)
+        .max_by_key(|p| (p.valid_until, p.id))
+        .map_or(PriceBasis::TopBracket { since: None }, |period| {
+            PriceBasis::Provisional {
+                period: *period,
+                top_bracket_from: from,
+            }
+        })
+}
+
+stored_enum! {
+    /// Where a recorded quotient comes from.
+    QuotientSource { Agent => "agent", ApiParticulier => "api_particulier" }
+}
+
+stored_enum! {
+    /// The body that computed a looked-up quotient.
+    QuotientProvider { Caf => "caf", Msa => "msa" }
+}
+
+stored_enum! {
+    /// What a lookup at API Particulier came to.
+    LookupOutcome {
+        Found => "found", NotFound => "not_found", SeveralFound => "several_found",
+        Unavailable => "unavailable",
+    }
+}
+
+stored_enum! {
+    /// From when a looked-up quotient applies: the lookup's day, the first day of its
+    /// month, or the first day of the next month.
+    LookupAppliesFrom { Day => "day", Month => "month", NextMonth => "next_month" }
+}
+
+/// The period a quotient looked up on `today` covers: from the city's rule's day to the
+/// end of that day's school year (31 August), when families renew it.
+pub fn looked_up_period(rule: LookupAppliesFrom, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let month_start = today.with_day(1).unwrap_or(today);
+    let from = match rule {
+        LookupAppliesFrom::Day => today,
+        LookupAppliesFrom::Month => month_start,
+        LookupAppliesFrom::NextMonth => month_start
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(month_start),
+    };
+    let until = school_year_start(from)
+        .with_year(school_year_start(from).year() + 1)
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(from);
+    (from, until)
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +207,87 @@ mod tests {
         );
         assert_eq!(current_quotient(&periods, date(2027, 1, 1)), None);
         assert!(year.covers(date(2026, 12, 31)));
+    }
+
+    #[test]
+    fn month_days_parse_and_land_in_the_school_year() {
+        let october = MonthDay::parse("10-01").unwrap_or(MonthDay { month: 0, day: 0 });
+        assert_eq!(october.to_string(), "10-01");
+        assert_eq!(
+            october.in_school_year_of(date(2027, 3, 2)),
+            date(2026, 10, 1)
+        );
+        assert_eq!(
+            october.in_school_year_of(date(2026, 9, 1)),
+            date(2026, 10, 1)
+        );
+        let leap = MonthDay::parse("02-29").unwrap_or(october);
+        assert_eq!(leap.in_school_year_of(date(2026, 9, 1)), date(2027, 3, 1));
+        assert_eq!(leap.in_school_year_of(date(2027, 9, 1)), date(2028, 2, 29));
+        for bad in ["1-01", "13-01", "02-30", "10/01", "", "10-1"] {
+            assert_eq!(MonthDay::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_previous_years_quotient_runs_on_until_the_top_bracket_day() {
+        let last_year = period(1, 620, date(2025, 9, 1), date(2026, 8, 31));
+        let rule = MonthDay::parse("10-01");
+        let sept = price_basis(&[last_year], date(2026, 9, 15), rule);
+        assert_eq!(
+            sept,
+            PriceBasis::Provisional {
+                period: last_year,
+                top_bracket_from: date(2026, 10, 1)
+            }
+        );
+        assert_eq!(sept.quotient(), Some(620));
+        let october = price_basis(&[last_year], date(2026, 10, 1), rule);
+        assert_eq!(
+            october,
+            PriceBasis::TopBracket {
+                since: Some(date(2026, 10, 1))
+            }
+        );
+        assert_eq!(october.quotient(), None);
+        // Without the city's rule, no grace.
+        assert_eq!(
+            price_basis(&[last_year], date(2026, 9, 15), None),
+            PriceBasis::TopBracket { since: None }
+        );
+        // A quotient two years old does not run on.
+        let older = period(2, 300, date(2024, 9, 1), date(2025, 8, 31));
+        assert_eq!(
+            price_basis(&[older], date(2026, 9, 15), rule).quotient(),
+            None
+        );
+        // A quotient for the day wins.
+        let this_year = period(3, 900, date(2026, 9, 1), date(2027, 8, 31));
+        assert_eq!(
+            price_basis(&[last_year, this_year], date(2026, 9, 15), rule),
+            PriceBasis::Quotient(this_year)
+        );
+    }
+
+    #[test]
+    fn a_looked_up_quotient_runs_to_the_end_of_the_school_year() {
+        let today = date(2026, 12, 6);
+        assert_eq!(
+            looked_up_period(LookupAppliesFrom::Day, today),
+            (today, date(2027, 8, 31))
+        );
+        assert_eq!(
+            looked_up_period(LookupAppliesFrom::Month, today),
+            (date(2026, 12, 1), date(2027, 8, 31))
+        );
+        assert_eq!(
+            looked_up_period(LookupAppliesFrom::NextMonth, today),
+            (date(2027, 1, 1), date(2027, 8, 31))
+        );
+        // Looked up in August for next month: the next school year.
+        assert_eq!(
+            looked_up_period(LookupAppliesFrom::NextMonth, date(2027, 8, 20)),
+            (date(2027, 9, 1), date(2028, 8, 31))
+        );
     }
 }

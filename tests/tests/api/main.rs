@@ -32,6 +32,7 @@ mod payments;
 mod planning;
 mod planning_admin;
 mod problem_codes;
+mod quotient_lookups;
 mod races;
 mod registrations;
 mod retention;

@@ -6,11 +6,13 @@ use actix_web::{HttpResponse, get, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
+use domain::dossiers::LookupOutcome;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::db;
+use crate::openapi::enums::mirror_enum;
 use crate::problem::ApiError;
 use crate::routes::accounts::me::AccountView;
 use crate::routes::dossiers::documents::DocumentView;
@@ -72,6 +74,35 @@ pub struct DataExport {
     pub requests: Vec<FamilyRequestView>,
     /// Every document of the dossier, with its file.
     pub documents: Vec<ExportedDocument>,
+    /// Every lookup of the family quotient at the CAF or MSA the family consented to,
+    /// latest first (the identity sent is not kept).
+    pub quotient_lookups: Vec<ExportedQuotientLookup>,
+}
+
+mirror_enum! {
+    /// What a lookup of the quotient at the CAF or MSA came to.
+    LookupOutcomeView => LookupOutcome {
+        /// A quotient was found and recorded.
+        Found = "found",
+        /// No CAF or MSA file matched the identity.
+        NotFound = "not_found",
+        /// Several files matched the identity.
+        SeveralFound = "several_found",
+        /// The service did not answer.
+        Unavailable = "unavailable",
+    }
+}
+
+/// A lookup of the family quotient at the CAF or MSA, as kept.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedQuotientLookup {
+    /// When the family consented (the lookup's time; RFC 3339, UTC).
+    pub consented_at: DateTime<Utc>,
+    /// What the lookup came to.
+    pub outcome: LookupOutcomeView,
+    /// The quotient it recorded (see the dossier's `familyQuotients`); null when none.
+    pub family_quotient_id: Option<i64>,
 }
 
 /// Exports all the caller's data (RGPD).
@@ -138,6 +169,15 @@ pub async fn export_my_data(
             .map(|(document, bytes)| ExportedDocument {
                 document: DocumentView::from(document),
                 content_base64: bytes.as_ref().map(|b| STANDARD.encode(b)),
+            })
+            .collect(),
+        quotient_lookups: data
+            .quotient_lookups
+            .iter()
+            .map(|lookup| ExportedQuotientLookup {
+                consented_at: utc(lookup.consented_at),
+                outcome: lookup.outcome.into(),
+                family_quotient_id: lookup.quotient_id,
             })
             .collect(),
     };

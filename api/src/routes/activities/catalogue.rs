@@ -2,6 +2,7 @@
 //! at their prices.
 
 use crate::routes::Json;
+use crate::routes::dossiers::views::PriceBasisView;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
@@ -364,6 +365,9 @@ pub struct OfferView {
     pub activity: ActivityView,
     /// Its units, at this family's price.
     pub units: Vec<PricedUnitView>,
+    /// What this family's prices rest on today (its quotient, last year's while the
+    /// city allows, or the top bracket), with a sentence saying so.
+    pub price_basis: PriceBasisView,
 }
 
 /// Lists the activities a child may join.
@@ -409,6 +413,7 @@ pub async fn list_child_offers(
                         currency: "EUR".to_owned(),
                     })
                     .collect(),
+                price_basis: PriceBasisView::new(offer.price_basis),
             })
             .collect::<Vec<_>>(),
     ))

@@ -10,6 +10,7 @@ use validator::Validate;
 use crate::auth::Admin;
 use crate::problem::validate;
 use crate::routes::Json;
+use crate::routes::city::quotient_rules::QuotientRulesView;
 use crate::routes::etag::{etag, if_match};
 
 use crate::db;
@@ -32,7 +33,8 @@ use crate::usecases;
         {"weekday": 1, "opens": "08:30", "closes": "12:00"},
         {"weekday": 1, "opens": "13:30", "closes": "17:30"}
     ],
-    "openingNote": "Fermé le samedi en juillet et en août."
+    "openingNote": "Fermé le samedi en juillet et en août.",
+    "quotientRules": {"topBracketFrom": "10-01", "lookupAppliesFrom": "month", "lookupOffered": true}
 }))]
 pub struct City {
     /// The city's name, as shown on the portal.
@@ -68,6 +70,8 @@ pub struct City {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "Fermé le samedi en juillet et en août.")]
     pub opening_note: Option<String>,
+    /// How families' quotients set their prices, and whether the city looks them up.
+    pub quotient_rules: QuotientRulesView,
 }
 
 /// A time the family services' desk is open, local time.
@@ -114,9 +118,11 @@ impl From<&OpeningSlot> for OpeningSlotView {
     }
 }
 
-impl From<CitySettings> for City {
-    fn from(settings: CitySettings) -> Self {
+impl City {
+    /// The city as its settings say; `lookup_offered`: whether API Particulier is set.
+    pub fn new(settings: CitySettings, lookup_offered: bool) -> Self {
         Self {
+            quotient_rules: QuotientRulesView::new(&settings, lookup_offered),
             opening_hours: usecases::city::opening_hours(&settings)
                 .iter()
                 .map(OpeningSlotView::from)
@@ -151,7 +157,7 @@ pub async fn get_city(state: web::Data<AppState>) -> Result<HttpResponse, ApiErr
     let settings = db::run(&state.pool, usecases::city::current).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(settings.version))
-        .json(City::from(settings)))
+        .json(City::new(settings, state.api_particulier.is_some())))
 }
 
 /// How families reach the city, as an admin writes it.
@@ -255,5 +261,5 @@ pub async fn update_city_contacts(
     .await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(settings.version))
-        .json(City::from(settings)))
+        .json(City::new(settings, state.api_particulier.is_some())))
 }

@@ -1,9 +1,10 @@
 //! The family file: the dossier, its children and their health information, its
-//! documents and requests (démarches), and the import of the city's existing dossiers.
+//! documents and requests (démarches), its quotient looked up at the CAF or MSA, and the import of the city's existing dossiers.
 
 pub mod documents;
 pub mod family;
 pub mod imports;
+pub mod quotient_lookups;
 pub mod requests;
 pub mod staff;
 pub mod views;
@@ -21,6 +22,7 @@ super::operations! {
     requests::file_request,
     requests::list_my_requests,
     requests::get_my_request,
+    quotient_lookups::look_up_my_family_quotient,
     staff::list_dossiers,
     staff::create_dossier,
     staff::get_dossier,
@@ -31,6 +33,7 @@ super::operations! {
     staff::get_child_health,
     staff::update_child_health,
     staff::record_family_quotient,
+    quotient_lookups::look_up_family_quotient,
     documents::upload_dossier_document,
     documents::list_dossier_documents,
     documents::get_document,

@@ -7,14 +7,14 @@ use crate::usecases::dossiers::{Contact, ContactDetails, Guardian, NewContact, N
 use crate::usecases::utc;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::dossiers::{
-    ContactField, ContactKind, Diet, DocumentKind, DocumentOrigin, FieldProblem, Relationship,
-    SchoolLevel, normalise_phone,
+    ContactField, ContactKind, Diet, DocumentKind, DocumentOrigin, FieldProblem, PriceBasis,
+    QuotientProvider, QuotientSource, Relationship, SchoolLevel, normalise_phone,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::openapi::enums::mirror_enum;
+use crate::openapi::enums::{api_enum, mirror_enum};
 use crate::problem::{FieldError, field_error};
 use crate::usecases::dossiers::DossierRecord;
 
@@ -433,6 +433,106 @@ pub struct QuotientView {
     pub proof_document_id: Option<i64>,
     /// When it was recorded (RFC 3339, UTC).
     pub recorded_at: DateTime<Utc>,
+    /// Where it comes from: entered by an agent, or looked up at the CAF or MSA.
+    pub source: QuotientSourceView,
+    /// The CAF or MSA for a looked-up quotient; null for one an agent entered.
+    pub provider: Option<QuotientProviderView>,
+    /// The month (`YYYY-MM`) the CAF or MSA computed a looked-up quotient for; null
+    /// for one an agent entered.
+    #[schema(example = "2026-11", pattern = r"^\d{4}-\d{2}$")]
+    pub reference_month: Option<String>,
+}
+
+mirror_enum! {
+    /// Where a recorded family quotient comes from.
+    QuotientSourceView => QuotientSource {
+        /// Entered by an agent (from a certificate, or a family's request).
+        Agent = "agent",
+        /// Looked up at the CAF or MSA through API Particulier, with the family's
+        /// consent.
+        ApiParticulier = "api_particulier",
+    }
+}
+
+mirror_enum! {
+    /// The body that computed a looked-up quotient.
+    QuotientProviderView => QuotientProvider {
+        /// The Caisse d'allocations familiales.
+        Caf = "caf",
+        /// The Mutualité sociale agricole.
+        Msa = "msa",
+    }
+}
+
+api_enum! {
+    /// What a family's prices rest on.
+    pub enum PriceBasisKind {
+        /// Its quotient for the day.
+        Quotient = "quotient",
+        /// Its quotient of last school year, until the day the city bills the top
+        /// bracket to families without a new one (`topBracketFrom`).
+        ProvisionalQuotient = "provisional_quotient",
+        /// No quotient: the top bracket (tarif maximal).
+        TopBracket = "top_bracket",
+    }
+}
+
+/// What a family's prices rest on, and a sentence saying it to the family.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"kind": "provisional_quotient", "quotient": 620, "validUntil": "2026-08-31", "topBracketFrom": "2026-10-01", "message": "Votre quotient familial de l'an dernier (620) s'applique encore. Sans nouveau quotient, le tarif maximal s'appliquera à partir du 01/10/2026."}))]
+pub struct PriceBasisView {
+    /// What prices rest on.
+    pub kind: PriceBasisKind,
+    /// The quotient prices are read with; null with the top bracket.
+    pub quotient: Option<i64>,
+    /// The last day of that quotient's validity; null with the top bracket.
+    pub valid_until: Option<NaiveDate>,
+    /// With a provisional quotient, the day the top bracket will apply from; with the
+    /// top bracket, the day it applied from, when the city sets one; else null.
+    pub top_bracket_from: Option<NaiveDate>,
+    /// The sentence to show beside the prices (French).
+    pub message: String,
+}
+
+impl PriceBasisView {
+    pub fn new(basis: PriceBasis) -> Self {
+        let french = |day: NaiveDate| day.format("%d/%m/%Y").to_string();
+        match basis {
+            PriceBasis::Quotient(period) => Self {
+                kind: PriceBasisKind::Quotient,
+                quotient: Some(period.quotient),
+                valid_until: Some(period.valid_until),
+                top_bracket_from: None,
+                message: format!(
+                    "Vos tarifs sont calculés avec votre quotient familial ({}), valable jusqu'au {}.",
+                    period.quotient,
+                    french(period.valid_until)
+                ),
+            },
+            PriceBasis::Provisional {
+                period,
+                top_bracket_from,
+            } => Self {
+                kind: PriceBasisKind::ProvisionalQuotient,
+                quotient: Some(period.quotient),
+                valid_until: Some(period.valid_until),
+                top_bracket_from: Some(top_bracket_from),
+                message: format!(
+                    "Votre quotient familial de l'an dernier ({}) s'applique encore. Sans nouveau quotient, le tarif maximal s'appliquera à partir du {}.",
+                    period.quotient,
+                    french(top_bracket_from)
+                ),
+            },
+            PriceBasis::TopBracket { since } => Self {
+                kind: PriceBasisKind::TopBracket,
+                quotient: None,
+                valid_until: None,
+                top_bracket_from: since,
+                message: "Aucun quotient familial n'est connu : le tarif maximal s'applique. Transmettez votre attestation de quotient ou autorisez sa consultation auprès de la CAF ou de la MSA.".to_owned(),
+            },
+        }
+    }
 }
 
 impl From<&FamilyQuotient> for QuotientView {
@@ -444,6 +544,9 @@ impl From<&FamilyQuotient> for QuotientView {
             valid_until: q.valid_until,
             proof_document_id: q.proof_document_id,
             recorded_at: utc(q.created_at),
+            source: q.source.into(),
+            provider: q.provider.map(Into::into),
+            reference_month: q.reference_month.clone(),
         }
     }
 }
@@ -478,6 +581,8 @@ pub struct DossierView {
     pub family_quotient: Option<QuotientView>,
     /// Every recorded quotient, latest period first.
     pub family_quotients: Vec<QuotientView>,
+    /// What the family's prices rest on today.
+    pub price_basis: PriceBasisView,
     /// When the dossier last changed (RFC 3339, UTC).
     pub updated_at: DateTime<Utc>,
 }
@@ -506,6 +611,7 @@ impl DossierView {
             children: record.children.iter().map(ChildView::from).collect(),
             family_quotient: record.quotient_on(today).map(QuotientView::from),
             family_quotients: record.quotients.iter().map(QuotientView::from).collect(),
+            price_basis: PriceBasisView::new(record.price_basis(today)),
             updated_at: utc(d.updated_at),
         }
     }

@@ -10,6 +10,7 @@ use validator::Validate;
 
 use crate::openapi::enums::api_enum;
 use crate::problem::{ApiError, FieldError};
+use crate::routes::dossiers::views::PriceBasisView;
 use crate::usecases::planning::changes::{Applied, Change, Judged, Pattern};
 use crate::usecases::planning::{
     Action, ActivityPlanning, ChildPlanning, DayEntry, DayRefusal, DraftCounts, Planning, Verdict,
@@ -524,6 +525,9 @@ pub struct PlanningView {
     pub draft: DraftCountsView,
     /// The children shown: the one asked for, or every child of the dossier.
     pub children: Vec<ChildPlanningView>,
+    /// What the family's prices rest on, on the range's first day (its quotient, last
+    /// year's while the city allows, or the top bracket), with a sentence saying so.
+    pub price_basis: PriceBasisView,
 }
 
 impl From<&Planning> for PlanningView {
@@ -535,6 +539,7 @@ impl From<&Planning> for PlanningView {
             cost_with_draft_cents: planning.children.iter().map(|c| c.cost_cents(true)).sum(),
             draft: planning.draft.into(),
             children: planning.children.iter().map(Into::into).collect(),
+            price_basis: PriceBasisView::new(planning.price_basis),
         }
     }
 }

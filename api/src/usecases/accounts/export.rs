@@ -29,6 +29,8 @@ pub struct Export {
     /// Each document with its file (`None` if the file is missing from storage:
     /// the rest of the export must not be withheld for it).
     pub documents: Vec<(Document, Option<Vec<u8>>)>,
+    /// The quotient lookups the family consented to, latest first.
+    pub quotient_lookups: Vec<persistence::dossiers::quotients::QuotientLookup>,
 }
 
 /// Gathers the caller's data: its account, consents, notifications and email choices
@@ -51,6 +53,7 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
             health: Vec::new(),
             requests: Vec::new(),
             documents: Vec::new(),
+            quotient_lookups: Vec::new(),
         });
     };
     let record = dossiers::load(conn, dossier_id)?;
@@ -79,5 +82,6 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
         health,
         requests,
         documents: files,
+        quotient_lookups: persistence::dossiers::quotients::lookups_of_dossier(conn, dossier_id)?,
     })
 }

@@ -15,7 +15,7 @@ use domain::activities::{Eligibility, check_eligibility, unit_price};
 use domain::dossiers::SchoolLevel;
 use persistence::activities::{self, Activity};
 use persistence::write_transaction;
-use persistence::{AnyConnection, dossiers::children, dossiers::quotients};
+use persistence::{AnyConnection, dossiers::children};
 
 use crate::usecases::dossiers::gone;
 use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
@@ -161,6 +161,8 @@ pub struct Offer {
     pub record: ActivityRecord,
     /// (unit, price in cents for this family)
     pub prices: Vec<(Unit, Option<i64>)>,
+    /// What the family's prices rest on today.
+    pub price_basis: domain::dossiers::PriceBasis,
 }
 
 /// The current or future activities the child may join and has not joined, with
@@ -175,7 +177,8 @@ pub fn offers_for_child(
     let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
     let level = child.school_level;
     let joined = persistence::activities::registrations::live_activities_of_child(conn, child_id)?;
-    let quotient = current_quotient(conn, dossier_id, today)?;
+    let price_basis = crate::usecases::dossiers::price_basis_of(conn, dossier_id, today)?;
+    let quotient = price_basis.quotient();
     let (current, _) = activities::list(conn, Some(today), 0, i64::MAX)?;
     let mut offers = Vec::new();
     for activity in current {
@@ -205,26 +208,22 @@ pub fn offers_for_child(
             .iter()
             .map(|u| (u.clone(), unit_price(&u.prices, quotient, rate, sibling)))
             .collect();
-        offers.push(Offer { record, prices });
+        offers.push(Offer {
+            record,
+            prices,
+            price_basis,
+        });
     }
     Ok(offers)
 }
 
+/// The quotient a dossier's prices are read with today (`None`: the top bracket).
 pub fn current_quotient(
     conn: &mut AnyConnection,
     dossier_id: i64,
     today: NaiveDate,
 ) -> Outcome<Option<i64>> {
-    let periods: Vec<domain::dossiers::QuotientPeriod> = quotients::of_dossier(conn, dossier_id)?
-        .into_iter()
-        .map(|q| domain::dossiers::QuotientPeriod {
-            id: q.id,
-            quotient: q.quotient,
-            valid_from: q.valid_from,
-            valid_until: q.valid_until,
-        })
-        .collect();
-    Ok(domain::dossiers::current_quotient(&periods, today).map(|p| p.quotient))
+    Ok(crate::usecases::dossiers::price_basis_of(conn, dossier_id, today)?.quotient())
 }
 
 /// Whether the child may join the activity today.

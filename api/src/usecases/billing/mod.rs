@@ -77,6 +77,8 @@ struct Prices {
     /// (dossier, activity) → children holding a live registration to it.
     registered: HashMap<(i64, i64), HashSet<i64>>,
     quotients: HashMap<i64, Vec<QuotientPeriod>>,
+    /// The city's day from which families without a quotient pay the top bracket.
+    top_bracket_from: Option<domain::dossiers::MonthDay>,
 }
 
 impl Prices {
@@ -120,6 +122,7 @@ impl Prices {
             units,
             registered,
             quotients,
+            top_bracket_from: crate::usecases::dossiers::top_bracket_from(conn)?,
         })
     }
 
@@ -138,11 +141,12 @@ impl Prices {
         if activity.mode == RegistrationMode::Prepaid {
             return None;
         }
-        let quotient = self
+        let periods = self
             .quotients
             .get(&dossier_id)
-            .and_then(|periods| domain::dossiers::current_quotient(periods, day))
-            .map(|p| p.quotient);
+            .map_or(&[][..], Vec::as_slice);
+        let quotient =
+            domain::dossiers::price_basis(periods, day, self.top_bracket_from).quotient();
         let sibling = self
             .registered
             .get(&(dossier_id, unit.activity_id))

@@ -4,6 +4,7 @@
 
 pub mod documents;
 pub mod imports;
+pub mod quotient_lookups;
 mod refusal;
 pub mod requests;
 
@@ -19,7 +20,9 @@ use persistence::write_transaction;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use domain::dossiers::{ContactField, QuotientPeriod, RequestKind};
+use domain::dossiers::{
+    ContactField, MonthDay, PriceBasis, QuotientPeriod, RequestKind, price_basis,
+};
 use persistence::audit::{self, NewAuditEntry};
 use persistence::dossiers::children;
 use persistence::dossiers::quotients::{self, NewFamilyQuotient};
@@ -36,24 +39,59 @@ pub struct DossierRecord {
     pub contacts: Vec<Contact>,
     pub children: Vec<Child>,
     pub quotients: Vec<FamilyQuotient>,
+    /// The city's day from which families without a quotient pay the top bracket.
+    pub top_bracket_from: Option<MonthDay>,
 }
 
 impl DossierRecord {
     /// The family quotient in force on `day`.
     pub fn quotient_on(&self, day: chrono::NaiveDate) -> Option<&FamilyQuotient> {
-        let periods: Vec<QuotientPeriod> = self
-            .quotients
-            .iter()
-            .map(|q| QuotientPeriod {
-                id: q.id,
-                quotient: q.quotient,
-                valid_from: q.valid_from,
-                valid_until: q.valid_until,
-            })
-            .collect();
-        let current = domain::dossiers::current_quotient(&periods, day)?;
+        let current = domain::dossiers::current_quotient(&periods(&self.quotients), day)?;
         self.quotients.iter().find(|q| q.id == current.id)
     }
+
+    /// What the family's prices rest on for `day`.
+    pub fn price_basis(&self, day: chrono::NaiveDate) -> PriceBasis {
+        price_basis(&periods(&self.quotients), day, self.top_bracket_from)
+    }
+}
+
+/// The recorded quotients as the domain reads them.
+pub fn periods(quotients: &[FamilyQuotient]) -> Vec<QuotientPeriod> {
+    quotients
+        .iter()
+        .map(|q| QuotientPeriod {
+            id: q.id,
+            quotient: q.quotient,
+            valid_from: q.valid_from,
+            valid_until: q.valid_until,
+        })
+        .collect()
+}
+
+/// The city's day from which families without a quotient pay the top bracket; a
+/// stored day that does not read is an error, never silently no rule.
+pub fn top_bracket_from(conn: &mut AnyConnection) -> Result<Option<MonthDay>, DbError> {
+    persistence::city::top_bracket_from(conn)?
+        .map(|text| {
+            MonthDay::parse(&text)
+                .ok_or_else(|| DbError::Stored(format!("top_bracket_from {text:?} is not MM-DD")))
+        })
+        .transpose()
+}
+
+/// What a dossier's prices rest on for `day` (its quotients, the city's rule).
+pub fn price_basis_of(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    day: chrono::NaiveDate,
+) -> Result<PriceBasis, DbError> {
+    let quotients = quotients::of_dossier(conn, dossier_id)?;
+    Ok(price_basis(
+        &periods(&quotients),
+        day,
+        top_bracket_from(conn)?,
+    ))
 }
 
 /// What an agent writes on a dossier: its details, guardians and named contacts.
@@ -78,6 +116,7 @@ pub fn load(conn: &mut AnyConnection, id: i64) -> Outcome<DossierRecord> {
         contacts: dossiers::contacts_of(conn, id)?,
         children: children::of_dossier(conn, id)?,
         quotients: quotients::of_dossier(conn, id)?,
+        top_bracket_from: top_bracket_from(conn)?,
         dossier,
     })
 }
@@ -276,6 +315,9 @@ pub(super) fn insert_quotient(
             valid_until: input.valid_until,
             proof_document_id: input.proof_document_id,
             recorded_by: Some(actor.account_id),
+            source: domain::dossiers::QuotientSource::Agent.to_string(),
+            provider: None,
+            reference_month: None,
         },
         now,
     )?;

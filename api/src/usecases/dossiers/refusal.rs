@@ -80,5 +80,49 @@ refusals! {
                 "Dossiers changed since the check: upload the file again to check it.",
             ),
         },
+        /// The city has no access to API Particulier.
+        QuotientLookupNotOffered => {
+            status: 422,
+            code: "quotient_lookup_not_offered",
+            meaning: "The city does not look quotients up at the CAF or MSA: send a proof of income instead.",
+            title: ("Consultation du quotient non proposée", "Quotient lookup not offered"),
+            detail: (
+                "La ville ne consulte pas le quotient familial auprès de la CAF ou de la MSA : transmettez votre attestation par une démarche « quotient familial ».",
+                "The city does not look the family quotient up at the CAF or MSA: send your certificate through a family-quotient request.",
+            ),
+        },
+        /// No CAF or MSA file matches the identity given.
+        QuotientNotFound => {
+            status: 422,
+            code: "quotient_not_found",
+            meaning: "No CAF or MSA file matches the identity given: check it, or send a proof of income.",
+            title: ("Quotient introuvable", "Quotient not found"),
+            detail: (
+                "Aucun dossier CAF ou MSA ne correspond à cette identité. Vérifiez le nom de naissance, les prénoms et le lieu de naissance de l'allocataire, ou transmettez votre attestation par une démarche « quotient familial ».",
+                "No CAF or MSA file matches this identity. Check the beneficiary's birth name, first names and birthplace, or send your certificate through a family-quotient request.",
+            ),
+        },
+        /// Several CAF or MSA files match the identity given.
+        QuotientSeveralFound => {
+            status: 422,
+            code: "quotient_several_found",
+            meaning: "Several CAF or MSA files match the identity given: add every first name and the birthplace, or send a proof of income.",
+            title: ("Plusieurs dossiers correspondent", "Several files match"),
+            detail: (
+                "Plusieurs dossiers CAF ou MSA correspondent à cette identité. Indiquez tous les prénoms et la commune de naissance de l'allocataire, ou transmettez votre attestation par une démarche « quotient familial ».",
+                "Several CAF or MSA files match this identity. Give every first name and the birth commune, or send your certificate through a family-quotient request.",
+            ),
+        },
+        /// API Particulier does not answer.
+        QuotientServiceUnavailable => {
+            status: 503,
+            code: "quotient_service_unavailable",
+            meaning: "The CAF and MSA lookup service cannot be reached: no quotient was recorded; try again later or send a proof of income.",
+            title: ("Service de consultation indisponible", "Lookup service unavailable"),
+            detail: (
+                "Le service de consultation de la CAF et de la MSA ne répond pas ; aucun quotient n'a été enregistré. Réessayez plus tard ou transmettez votre attestation par une démarche « quotient familial ».",
+                "The CAF and MSA lookup service does not answer; no quotient was recorded. Try again later or send your certificate through a family-quotient request.",
+            ),
+        },
     }
 }

@@ -157,6 +157,8 @@ pub struct Context {
     capacities: HashMap<(i64, NaiveDate), i32>,
     taken: HashMap<(i64, i64, NaiveDate), i32>,
     quotients: HashMap<i64, Vec<QuotientPeriod>>,
+    /// The city's day from which families without a quotient pay the top bracket.
+    top_bracket_from: Option<domain::dossiers::MonthDay>,
 }
 
 /// Checks a requested range: `from <= to`, at most [`MAX_RANGE_DAYS`].
@@ -301,6 +303,7 @@ pub fn load_with(
         capacities,
         taken,
         quotients: HashMap::from([(dossier_id, periods)]),
+        top_bracket_from: crate::usecases::dossiers::top_bracket_from(conn)?,
     })
 }
 
@@ -449,14 +452,21 @@ impl Context {
         }
     }
 
-    /// The family's price of the unit that day (its quotient of the day, the sibling
-    /// rate when a brother or sister is registered too).
+    /// What the dossier's prices rest on that day.
+    pub fn price_basis(&self, dossier_id: i64, day: NaiveDate) -> domain::dossiers::PriceBasis {
+        let periods = self
+            .quotients
+            .get(&dossier_id)
+            .map_or(&[][..], Vec::as_slice);
+        domain::dossiers::price_basis(periods, day, self.top_bracket_from)
+    }
+
+    /// The family's price of the unit that day (what its prices rest on that day, the
+    /// sibling rate when a brother or sister is registered too).
     pub fn price(&self, plan: &RegistrationPlan, unit: &UnitPlan, day: NaiveDate) -> Option<i64> {
         let quotient = self
-            .quotients
-            .get(&plan.registration.dossier_id)
-            .and_then(|periods| domain::dossiers::current_quotient(periods, day))
-            .map(|p| p.quotient);
+            .price_basis(plan.registration.dossier_id, day)
+            .quotient();
         unit_price(
             &unit.brackets,
             quotient,
@@ -566,6 +576,8 @@ pub struct Planning {
     pub to: NaiveDate,
     pub children: Vec<ChildPlanning>,
     pub draft: DraftCounts,
+    /// What the family's prices rest on, on the range's first day.
+    pub price_basis: domain::dossiers::PriceBasis,
 }
 
 /// Who asks for a planning.
@@ -622,6 +634,7 @@ pub fn view(
         to,
         children,
         draft: ctx.draft_counts(),
+        price_basis: ctx.price_basis(dossier_id, from),
     })
 }
 
