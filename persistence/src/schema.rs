@@ -162,6 +162,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    issued_certificates (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        kind -> Text,
+        year -> Nullable<Integer>,
+        document_id -> BigInt,
+        total_cents -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificate_runs (id) {
+        id -> BigInt,
+        year -> Integer,
+        status -> Text,
+        total -> Integer,
+        done -> Integer,
+        issued -> Integer,
+        started_by -> Nullable<BigInt>,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     quotient_lookups (id) {
         id -> BigInt,
         dossier_id -> BigInt,
@@ -837,6 +864,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     city_settings,
     dossiers,
     quotient_lookups,
+    issued_certificates,
+    certificate_runs,
     accounts,
     account_tokens,
     sessions,

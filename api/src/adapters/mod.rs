@@ -2,9 +2,11 @@
 //! treasury's PayFiP service, API Particulier (quotients), email, webhook delivery, the invoice PDF and the file store.
 
 pub mod api_particulier;
+pub(crate) mod certificate_pdf;
 pub mod email;
 pub(crate) mod invoice_pdf;
 pub(crate) mod outbound;
 pub mod payfip;
+pub(crate) mod pdf_pages;
 pub mod storage;
 pub mod webhook_delivery;

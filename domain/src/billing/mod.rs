@@ -1,10 +1,11 @@
 //! Billing: which days of a month are billed, how they gather into invoice lines,
-//! the numbers of invoices and credit notes, an invoice's status, and how a payment
-//! is named to PayFiP.
+//! the numbers of invoices and credit notes, an invoice's status, how a payment is
+//! named to PayFiP, and what the yearly childcare tax certificate says.
 
 mod lines;
 pub mod payfip;
 mod status;
+pub mod tax_certificate;
 mod vocabulary;
 
 pub use lines::{Entry, Line, billable, lines, surcharged};

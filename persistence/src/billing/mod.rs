@@ -4,6 +4,7 @@
 //! paid or credited on it, and those move only by conditional updates.
 
 pub mod account_credits;
+pub mod certificates;
 pub mod online_payments;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};

@@ -143,6 +143,14 @@ pub fn find(
 }
 
 /// The dossier's children, eldest first.
+/// Every child of the city (a whole-city run).
+pub fn all(conn: &mut AnyConnection) -> Result<Vec<Child>, DbError> {
+    Ok(children::table
+        .order(children::id)
+        .select(Child::as_select())
+        .load(conn)?)
+}
+
 pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<Vec<Child>, DbError> {
     Ok(children::table
         .filter(children::dossier_id.eq(dossier_id))

@@ -173,6 +173,14 @@ pub fn find_by_number(conn: &mut AnyConnection, number: &str) -> Result<Option<D
         .optional()?)
 }
 
+/// Every dossier, by id (a whole-city run).
+pub fn all(conn: &mut AnyConnection) -> Result<Vec<Dossier>, DbError> {
+    Ok(dossiers::table
+        .order(dossiers::id)
+        .select(Dossier::as_select())
+        .load(conn)?)
+}
+
 pub fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<Dossier>, DbError> {
     Ok(dossiers::table
         .find(id)

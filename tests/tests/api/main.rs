@@ -8,6 +8,7 @@ mod baskets;
 mod billing;
 mod boundary;
 mod calendar;
+mod certificates;
 mod city;
 mod city_information;
 mod contract;

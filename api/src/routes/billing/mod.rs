@@ -1,6 +1,8 @@
 //! Billing: invoices and the account statement, online payment through PayFiP (or
-//! its sandbox), and the agents' billing runs, counter payments, credit notes and exports.
+//! its sandbox), certificates of childcare costs, and the agents' billing and
+//! certificate runs, counter payments, credit notes and exports.
 
+pub mod certificates;
 pub mod invoices;
 pub mod online_payments;
 pub mod sandbox;
@@ -15,6 +17,7 @@ super::operations! {
     invoices::get_invoice_pdf,
     invoices::get_account_statement,
     invoices::list_my_account_credits,
+    certificates::issue_my_childcare_tax_certificate,
     online_payments::start_invoice_payment,
     online_payments::get_online_payment,
     online_payments::receive_payfip_notification,
@@ -29,4 +32,6 @@ super::operations! {
     staff::issue_credit_note,
     staff::export_invoices,
     staff::export_payments,
+    certificates::start_certificate_run,
+    certificates::get_certificate_run,
 }

@@ -9,6 +9,7 @@
 //! and a rerun end with the invoices of a clean run, and a rerun with nothing left to
 //! bill creates nothing.
 
+pub mod certificates;
 pub mod credits;
 pub mod invoices;
 pub mod online_payments;

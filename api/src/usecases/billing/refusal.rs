@@ -40,6 +40,28 @@ refusals! {
             ),
         },
         /// An invoice with nothing left to pay.
+        /// No care was paid for a child under six during the year.
+        NothingToCertify => {
+            status: 422,
+            code: "nothing_to_certify",
+            meaning: "Nothing was paid during the year for the care of a child under six: there is nothing to certify.",
+            title: ("Rien à attester", "Nothing to certify"),
+            detail: (
+                "Aucun frais de garde d'un enfant de moins de 6 ans n'a été payé cette année-là : il n'y a rien à attester.",
+                "No childcare of a child under six was paid that year: there is nothing to certify.",
+            ),
+        },
+        /// A run of the year's certificates is under way.
+        CertificateRunInProgress => {
+            status: 409,
+            code: "certificate_run_in_progress",
+            meaning: "The year's certificates are being issued by another run: follow it.",
+            title: ("Émission en cours", "Run in progress"),
+            detail: (
+                "Les attestations de cette année sont en cours d'émission.",
+                "This year's certificates are being issued.",
+            ),
+        },
         NothingToPay => {
             status: 409,
             code: "nothing_to_pay",

@@ -1,0 +1,2 @@
+DROP TABLE certificate_runs;
+DROP TABLE issued_certificates;
