@@ -1,12 +1,17 @@
-//! Certificates as PDFs: the yearly certificate of childcare costs, worded as the tax
-//! credit for childcare (article 200 quater B of the code général des impôts) asks,
-//! with the city's identity and signature block.
+//! Certificates as PDFs, with the city's identity and signature block: the yearly
+//! certificate of childcare costs, worded as the tax credit for childcare (article 200
+//! quater B of the code général des impôts) asks; an attendance certificate; a
+//! payment's receipt.
 
 use chrono::NaiveDate;
 use domain::calendar::french_date;
 
 use super::pdf_pages::{Row, euros, pdf};
-use crate::usecases::billing::certificates::TaxCertificate;
+use domain::billing::PaymentMethod;
+use persistence::billing::Payment;
+use persistence::dossiers::Dossier;
+
+use crate::usecases::billing::certificates::{AttendanceCertificate, TaxCertificate};
 
 /// The certificate of childcare costs paid in its year, child by child.
 pub fn tax(city: &str, certificate: &TaxCertificate, issued_on: NaiveDate) -> Vec<u8> {
@@ -70,12 +75,94 @@ pub fn tax(city: &str, certificate: &TaxCertificate, issued_on: NaiveDate) -> Ve
     rows.push(Row::Text(
         "impôts), déduction faite des aides perçues pour cette garde (CAF, employeur).".into(),
     ));
-    rows.push(Row::Gap);
-    rows.push(Row::Text(format!(
-        "Fait à {city}, le {}.",
-        french_date(issued_on)
-    )));
-    rows.push(Row::Text("Pour le Maire et par délégation,".into()));
-    rows.push(Row::Text("le service Enfance".into()));
+    rows.extend(signature(city, issued_on));
     pdf(&rows)
+}
+
+/// The days a child attended each activity over a period.
+pub fn attendance(
+    city: &str,
+    certificate: &AttendanceCertificate,
+    issued_on: NaiveDate,
+) -> Vec<u8> {
+    let (dossier, child) = (&certificate.dossier, &certificate.child);
+    let mut rows = vec![
+        Row::Bold(format!("Ville de {city}")),
+        Row::Text("Espace Familles — service Enfance".into()),
+        Row::Gap,
+        Row::Title("Attestation de présence".into()),
+        Row::Gap,
+        Row::Text(format!(
+            "La Ville de {city} atteste que {} {}, né(e) le {} (famille {}, dossier n° {}),",
+            child.first_name,
+            child.last_name,
+            french_date(child.birth_date),
+            dossier.name,
+            dossier.number
+        )),
+        Row::Text(format!(
+            "a fréquenté du {} au {} les activités suivantes :",
+            french_date(certificate.from),
+            french_date(certificate.to)
+        )),
+        Row::Gap,
+    ];
+    for (activity, days) in &certificate.activities {
+        let plural = if *days > 1 { "s" } else { "" };
+        rows.push(Row::Text(format!("{activity} : {days} jour{plural}")));
+    }
+    rows.extend(signature(city, issued_on));
+    pdf(&rows)
+}
+
+/// The receipt of a payment of an invoice.
+pub fn receipt(
+    city: &str,
+    dossier: &Dossier,
+    invoice_number: &str,
+    payment: &Payment,
+    issued_on: NaiveDate,
+) -> Vec<u8> {
+    let method = match payment.method {
+        PaymentMethod::Card => "carte bancaire",
+        PaymentMethod::Cheque => "chèque",
+        PaymentMethod::Cash => "espèces",
+        PaymentMethod::Cesu => "CESU",
+        PaymentMethod::DirectDebit => "prélèvement",
+        PaymentMethod::AccountCredit => "avoir",
+    };
+    let mut rows = vec![
+        Row::Bold(format!("Ville de {city}")),
+        Row::Text("Espace Familles — service Enfance".into()),
+        Row::Gap,
+        Row::Title(format!("Reçu de paiement n° {}", payment.id)),
+        Row::Gap,
+        Row::Text(format!(
+            "Famille {} — dossier n° {}",
+            dossier.name, dossier.number
+        )),
+        Row::Gap,
+        Row::Text(format!(
+            "Reçu le {} la somme de {} ({method}{}),",
+            french_date(payment.received_on),
+            euros(payment.amount_cents),
+            payment
+                .reference
+                .as_deref()
+                .map(|r| format!(", référence {r}"))
+                .unwrap_or_default()
+        )),
+        Row::Text(format!("en paiement de la facture {invoice_number}.")),
+    ];
+    rows.extend(signature(city, issued_on));
+    pdf(&rows)
+}
+
+fn signature(city: &str, issued_on: NaiveDate) -> [Row; 4] {
+    [
+        Row::Gap,
+        Row::Text(format!("Fait à {city}, le {}.", french_date(issued_on))),
+        Row::Text("Pour le Maire et par délégation,".into()),
+        Row::Text("le service Enfance".into()),
+    ]
 }

@@ -13,7 +13,7 @@ mod properties;
 mod rules;
 mod sentences;
 
-pub use attendance::{Action, AttendanceStatus, BookingStatus};
+pub use attendance::{Action, AttendanceStatus, BookingStatus, attended};
 pub use days::{ClosedReason, DaySetting, RunsOn, UnknownRunsOn, day_state};
 pub use deadline::{
     ChangeDecision, ChangeWindow, booking_windows, change_window, decide, judge, paris_instant,

@@ -5,10 +5,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::billing::{BillingRunStatus, OnlinePaymentStatus};
+use domain::planning::BookingStatus;
 
 use crate::schema::{
-    activities, activity_kinds, basket_items, baskets, certificate_runs, invoice_lines, invoices,
-    issued_certificates, online_payments, payments,
+    activities, activity_kinds, activity_units, attendances, basket_items, baskets, bookings,
+    certificate_runs, invoice_lines, invoices, issued_certificates, online_payments, payments,
 };
 use crate::{AnyConnection, DbError};
 
@@ -299,4 +300,47 @@ pub fn find_run(conn: &mut AnyConnection, id: i64) -> Result<Option<CertificateR
         .select(CertificateRun::as_select())
         .first(conn)
         .optional()?)
+}
+
+// --- what attendance certificates and receipts read ---
+
+/// A child's booked days over `first..=last`: (unit, day).
+pub fn child_bookings(
+    conn: &mut AnyConnection,
+    child_id: i64,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(i64, NaiveDate)>, DbError> {
+    Ok(bookings::table
+        .filter(bookings::child_id.eq(child_id))
+        .filter(bookings::day.between(first, last))
+        .filter(bookings::status.eq(BookingStatus::Booked.as_str()))
+        .select((bookings::unit_id, bookings::day))
+        .load(conn)?)
+}
+
+/// What agents recorded of a child over `first..=last`: (unit, day, status).
+pub fn child_attendance(
+    conn: &mut AnyConnection,
+    child_id: i64,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(i64, NaiveDate, String)>, DbError> {
+    Ok(attendances::table
+        .filter(attendances::child_id.eq(child_id))
+        .filter(attendances::day.between(first, last))
+        .select((attendances::unit_id, attendances::day, attendances::status))
+        .load(conn)?)
+}
+
+/// Each unit's activity name, for the units given: (unit, activity name).
+pub fn unit_activities(
+    conn: &mut AnyConnection,
+    units: &[i64],
+) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(activity_units::table
+        .inner_join(activities::table)
+        .filter(activity_units::id.eq_any(units))
+        .select((activity_units::id, activities::name))
+        .load(conn)?)
 }

@@ -1,7 +1,7 @@
 //! The certificate of childcare costs for the tax credit: what a family paid during a
 //! calendar year for the care of each child under six on 1 January, meals excluded, a
 //! partly paid invoice counted in proportion; asked by the family, and issued to every
-//! dossier by an agent's background run.
+//! dossier by an agent's background run. And a child's attendance, a payment's receipt.
 
 use std::time::Duration;
 
@@ -10,7 +10,10 @@ use persistence::schema::{certificate_runs, issued_certificates};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use tests::{TestApp, TestAppBuilder, json as body_of, problem};
+use tests::steps::activities::{CANTEEN, child_named, register};
+use tests::steps::billing::run_month;
+use tests::steps::planning::book;
+use tests::{TestApp, TestAppBuilder, app_at, json as body_of, problem};
 
 /// The demo seeded on 27 November 2026 with dossier 18's unpaid June invoice (62.20:
 /// Eliot's meals 34.20, Luc's mornings 28.00), on 10 December 2026.
@@ -347,6 +350,161 @@ async fn an_agent_issues_the_years_certificates_to_every_dossier_once() {
     problem(
         app.get_authed("/api/v1/admin/certificate-runs/999999", &agent)
             .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+async fn issue(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
+    app.send_json(Method::POST, path, Some(token), body).await
+}
+
+async fn pdf_of(app: &TestApp, token: &str, document: &Value) -> String {
+    let bytes = app
+        .get_authed(
+            &format!("/api/v1/documents/{}/content", document["id"]),
+            token,
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    pdf_text(&bytes)
+}
+
+#[tokio::test]
+async fn a_family_gets_an_attendance_certificate_and_a_payment_receipt() {
+    let app = app_at("2026-07-20T08:00:00Z").await;
+    let family = app.token_of("family").await;
+    let eliot = child_named(&app, &family, "Eliot").await;
+    let meal = register(&app, &family, eliot, CANTEEN).await;
+    book(
+        &app,
+        &family,
+        eliot,
+        meal,
+        &["2026-09-14", "2026-09-15", "2026-09-17"],
+    )
+    .await;
+    app.clock.set("2026-10-02T08:00:00Z".parse().unwrap());
+    let agent = app.token_of("agent").await;
+    app.exchange(
+        Method::PUT,
+        "/api/v1/admin/attendance",
+        Some(&agent),
+        &json!({"childId": eliot, "unitId": meal, "date": "2026-09-15", "status": "absent_justified"}),
+        StatusCode::OK,
+    )
+    .await;
+    let family = app.token_of("family").await;
+    let path = "/api/v1/certificates/attendance";
+    let september = json!({"childId": eliot, "from": "2026-09-01", "to": "2026-09-30"});
+    let document = body_of(
+        issue(&app, &family, path, &september).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(document["kind"], "certificate");
+    let text = pdf_of(&app, &family, &document).await;
+    for expected in [
+        "Attestation de pr\u{e9}sence",
+        "a fr\u{e9}quent\u{e9} du 01/09/2026 au 30/09/2026 les activit\u{e9}s suivantes :",
+        "Restauration scolaire maternelle : 2 jours",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} not in the PDF: {text}"
+        );
+    }
+    problem(
+        issue(
+            &app,
+            &family,
+            path,
+            &json!({"childId": eliot, "from": "2026-11-01", "to": "2026-11-30"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no_attendance",
+    )
+    .await;
+    problem(
+        issue(
+            &app,
+            &family,
+            path,
+            &json!({"childId": eliot, "from": "2026-09-30", "to": "2026-09-01"}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    problem(
+        issue(
+            &app,
+            &family,
+            path,
+            &json!({"childId": 999_999, "from": "2026-09-01", "to": "2026-09-30"}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+
+    // September billed (5.70), paid by cheque at the counter: its receipt.
+    run_month(&app, &agent, "2026-09").await;
+    let invoice = body_of(
+        app.get_authed("/api/v1/invoices", &family).await,
+        StatusCode::OK,
+    )
+    .await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    pay(&app, &agent, invoice, 570, "2026-10-05", "receipt-2026-10").await;
+    let detail = body_of(
+        app.get_authed(&format!("/api/v1/invoices/{invoice}"), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let payment = detail["payments"][0]["id"].clone();
+    let receipt = body_of(
+        issue(
+            &app,
+            &family,
+            "/api/v1/certificates/payment-receipt",
+            &json!({"paymentId": payment}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let text = pdf_of(&app, &family, &receipt).await;
+    for expected in [
+        format!("Re\u{e7}u de paiement n\u{b0} {payment}"),
+        "Re\u{e7}u le 05/10/2026 la somme de 5,70 \u{80} (ch\u{e8}que, r\u{e9}f\u{e9}rence CHQ 1),"
+            .to_owned(),
+        format!(
+            "en paiement de la facture {}.",
+            detail["number"].as_str().unwrap()
+        ),
+    ] {
+        assert!(
+            text.contains(&expected),
+            "{expected:?} not in the PDF: {text}"
+        );
+    }
+    problem(
+        issue(
+            &app,
+            &family,
+            "/api/v1/certificates/payment-receipt",
+            &json!({"paymentId": 999_999}),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )

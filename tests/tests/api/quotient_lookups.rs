@@ -342,6 +342,39 @@ async fn an_agent_looks_a_dossier_up_at_the_desk_and_bad_identities_are_refused(
         assert_eq!(refused["errors"][0]["code"], code, "{refused}");
     }
     assert_eq!(fake.queries().len(), 1);
+
+    // At the desk too, what finds nothing is told and records nothing.
+    for (name, first, status, code) in [
+        (
+            "DUPONT",
+            "ALEXIS",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quotient_not_found",
+        ),
+        (
+            "MARTIN",
+            "PIERRE",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quotient_several_found",
+        ),
+    ] {
+        problem(
+            app.send_json(Method::POST, &path, Some(&agent), &with_name(name, first))
+                .await,
+            status,
+            code,
+        )
+        .await;
+    }
+    fake.set_down(true);
+    problem(
+        app.send_json(Method::POST, &path, Some(&agent), &elodie)
+            .await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "quotient_service_unavailable",
+    )
+    .await;
+    assert_eq!(quotient_rows(&app, dossier_id).len(), 2);
     fake.stop().await;
 }
 
@@ -353,6 +386,25 @@ async fn a_city_without_api_particulier_does_not_offer_the_lookup() {
     let family = app.token_of("family").await;
     problem(
         look_up(&app, &family, &jeanne_roux(true)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "quotient_lookup_not_offered",
+    )
+    .await;
+    let dossier = body_of(
+        app.get_authed("/api/v1/dossier", &family).await,
+        StatusCode::OK,
+    )
+    .await["id"]
+        .clone();
+    let agent = app.token_of("agent").await;
+    problem(
+        app.send_json(
+            Method::POST,
+            &format!("/api/v1/admin/dossiers/{dossier}/quotient-lookups"),
+            Some(&agent),
+            &jeanne_roux(true),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "quotient_lookup_not_offered",
     )

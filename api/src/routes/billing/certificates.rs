@@ -1,9 +1,10 @@
 //! Certificates: a family's yearly certificate of childcare costs for the tax credit,
-//! and the agents' run issuing the year's certificates to every dossier.
+//! a child's attendance, a payment's receipt, and the agents' run issuing the year's
+//! certificates of childcare costs to every dossier.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::billing::BillingRunStatus;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -18,6 +19,7 @@ use crate::state::AppState;
 use crate::usecases::billing::certificates::{self, Issuer};
 use crate::usecases::utc;
 use persistence::billing::certificates::CertificateRun;
+use persistence::dossiers::documents::Document;
 
 /// The calendar year a certificate is for.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -72,12 +74,119 @@ pub async fn issue_my_childcare_tax_certificate(
         certificates::issue_tax_certificate(conn, issuer(&state), dossier_id, year, now)
     })
     .await?;
-    Ok(HttpResponse::Created()
+    Ok(filed(&document))
+}
+
+/// The child and period an attendance certificate covers.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"childId": 2, "from": "2026-09-01", "to": "2026-12-18"}))]
+pub struct AttendanceCertificateInput {
+    /// One of the family's children.
+    #[schema(minimum = 1, example = 2)]
+    pub child_id: i64,
+    /// The period's first day (a date in the city's time zone).
+    pub from: NaiveDate,
+    /// Its last day (included), at most a year after `from`; days after today are not
+    /// counted yet.
+    pub to: NaiveDate,
+}
+
+/// Issues a certificate of a child's attendance over a period.
+///
+/// For an employer or the CAF: the days the child attended each activity from `from`
+/// to `to` (each booked day not recorded absent, each day recorded present without a
+/// booking). The PDF is filed among the family's documents (kind `certificate`).
+#[utoipa::path(
+    tag = "billing",
+    operation_id = "issueMyAttendanceCertificate",
+    security(("bearerAuth" = [])),
+    request_body = AttendanceCertificateInput,
+    responses(
+        (status = 201, description = "Issued and filed.", body = DocumentView,
+            headers(("Location" = String, description = "The document's address."))),
+        (status = 400, description = "A period that ends before it starts or spans more than a year (`validation_failed`)."),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such child in the family's dossier (`not_found`)."),
+        (status = 422, description = "The child attended nothing over the period (`no_attendance`)."),
+    ),
+)]
+#[post("/certificates/attendance")]
+pub async fn issue_my_attendance_certificate(
+    state: web::Data<AppState>,
+    family: Family,
+    body: Json<AttendanceCertificateInput>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let input = body.into_inner();
+    let (today, now) = (state.today(), state.clock.now());
+    let files = state.files.clone();
+    let document = db::run(&state.pool, move |conn| {
+        certificates::issue_attendance_certificate(
+            conn,
+            dossier_id,
+            input.child_id,
+            (input.from, input.to),
+            today,
+            now,
+            &files,
+        )
+    })
+    .await?;
+    Ok(filed(&document))
+}
+
+/// The payment a receipt is for.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({"paymentId": 7}))]
+pub struct PaymentReceiptInput {
+    /// One of the family's payments (`payments[].id` of `GET /invoices/{invoiceId}`).
+    #[schema(minimum = 1, example = 7)]
+    pub payment_id: i64,
+}
+
+/// Issues the receipt of one of the family's payments.
+///
+/// The amount, day, means and reference of the payment and the invoice it paid, as a
+/// PDF filed among the family's documents (kind `certificate`).
+#[utoipa::path(
+    tag = "billing",
+    operation_id = "issueMyPaymentReceipt",
+    security(("bearerAuth" = [])),
+    request_body = PaymentReceiptInput,
+    responses(
+        (status = 201, description = "Issued and filed.", body = DocumentView,
+            headers(("Location" = String, description = "The document's address."))),
+        (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
+        (status = 404, description = "No such payment of the family's (`not_found`)."),
+    ),
+)]
+#[post("/certificates/payment-receipt")]
+pub async fn issue_my_payment_receipt(
+    state: web::Data<AppState>,
+    family: Family,
+    body: Json<PaymentReceiptInput>,
+) -> Result<HttpResponse, ApiError> {
+    let dossier_id = family.dossier_id()?;
+    let payment_id = body.payment_id;
+    let (today, now) = (state.today(), state.clock.now());
+    let files = state.files.clone();
+    let document = db::run(&state.pool, move |conn| {
+        certificates::issue_payment_receipt(conn, dossier_id, payment_id, today, now, &files)
+    })
+    .await?;
+    Ok(filed(&document))
+}
+
+/// 201 with the filed document and its address.
+fn filed(document: &Document) -> HttpResponse {
+    HttpResponse::Created()
         .insert_header((
             header::LOCATION,
             format!("/api/v1/documents/{}", document.id),
         ))
-        .json(DocumentView::from(&document)))
+        .json(DocumentView::from(document))
 }
 
 api_enum! {

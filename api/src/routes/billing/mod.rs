@@ -18,6 +18,8 @@ super::operations! {
     invoices::get_account_statement,
     invoices::list_my_account_credits,
     certificates::issue_my_childcare_tax_certificate,
+    certificates::issue_my_attendance_certificate,
+    certificates::issue_my_payment_receipt,
     online_payments::start_invoice_payment,
     online_payments::get_online_payment,
     online_payments::receive_payfip_notification,

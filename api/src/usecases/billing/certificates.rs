@@ -1,6 +1,7 @@
 //! Certificates the city issues as PDFs, each filed among the family's documents: the
 //! yearly certificate of childcare costs for the tax credit (on a family's request,
-//! and for every dossier in one background run), and a payment's receipt.
+//! and for every dossier in one background run), a child's attendance over a period,
+//! and a payment's receipt.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -183,9 +184,7 @@ fn file_tax_certificates(
     certificates: &[TaxCertificate],
     now: DateTime<Utc>,
 ) -> Outcome<Vec<i64>> {
-    let city = persistence::city::find(conn)?
-        .map(|c| c.name)
-        .unwrap_or_default();
+    let city = city_name(conn)?;
     let issued_on = now.with_timezone(&issuer.time_zone).date_naive();
     let mut issued = Vec::with_capacity(certificates.len());
     let mut ids = Vec::with_capacity(certificates.len());
@@ -242,6 +241,142 @@ fn file(
         },
         now,
     )?)
+}
+
+/// A child's attendance over a period: each activity with the days attended.
+#[derive(Debug, Clone)]
+pub struct AttendanceCertificate {
+    pub dossier: Dossier,
+    pub child: Child,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// (activity name, days attended), by name.
+    pub activities: Vec<(String, usize)>,
+}
+
+/// Files the certificate of the days `child_id` attended from `from` to `to` (days
+/// after today are not counted yet); nothing attended is 422 `no_attendance`.
+pub fn issue_attendance_certificate(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    child_id: i64,
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    files: &FileStore,
+) -> Outcome<Document> {
+    let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
+    if to < from || (to - from).num_days() > 366 {
+        return Err(UseCaseError::Invalid(vec![
+            crate::problem::FieldError::new(
+                "to",
+                "range_invalid",
+                "La période va de « from » à « to », un an au plus.",
+                "The period runs from `from` to `to`, a year at most.",
+            ),
+        ]));
+    }
+    let last = to.min(today);
+    let booked = store::child_bookings(conn, child_id, from, last)?;
+    let recorded = store::child_attendance(conn, child_id, from, last)?
+        .into_iter()
+        .map(|(unit, day, status)| {
+            Ok((
+                (unit, day),
+                status.parse().map_err(persistence::DbError::Stored)?,
+            ))
+        })
+        .collect::<Result<HashMap<_, _>, persistence::DbError>>()?;
+    let days = domain::planning::attended(&booked, &recorded);
+    let units: Vec<i64> = days.iter().map(|(unit, _)| *unit).collect();
+    let names: HashMap<i64, String> = store::unit_activities(conn, &units)?.into_iter().collect();
+    let mut per_activity: std::collections::BTreeMap<String, usize> =
+        std::collections::BTreeMap::new();
+    for (unit, _) in &days {
+        if let Some(name) = names.get(unit) {
+            *per_activity.entry(name.clone()).or_insert(0) += 1;
+        }
+    }
+    if per_activity.is_empty() {
+        return Err(BillingRefusal::NoAttendance.into());
+    }
+    let dossier = dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
+    let certificate = AttendanceCertificate {
+        dossier,
+        child,
+        from,
+        to,
+        activities: per_activity.into_iter().collect(),
+    };
+    let city = city_name(conn)?;
+    let bytes = crate::adapters::certificate_pdf::attendance(&city, &certificate, today);
+    let name = format!(
+        "attestation-presence-{}-{from}-{to}.pdf",
+        certificate.child.first_name.to_lowercase()
+    );
+    write_transaction(conn, |conn| {
+        let id = file(conn, files, dossier_id, &safe_name(&name), &bytes, now)?;
+        documents::find(conn, id, Some(dossier_id))?
+            .ok_or_else(|| crate::usecases::dossiers::gone("certificate"))
+    })
+}
+
+/// Files the receipt of one of the family's payments (422 for none of its own: 404).
+pub fn issue_payment_receipt(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    payment_id: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    files: &FileStore,
+) -> Outcome<Document> {
+    let payment =
+        persistence::billing::payments_of(conn, persistence::billing::Of::Dossier(dossier_id))?
+            .into_iter()
+            .find(|p| p.id == payment_id)
+            .ok_or(CommonRefusal::NotFound)?;
+    let invoice = persistence::billing::find_invoice(conn, payment.invoice_id, Some(dossier_id))?
+        .ok_or(CommonRefusal::NotFound)?;
+    let dossier = dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
+    let city = city_name(conn)?;
+    let bytes = crate::adapters::certificate_pdf::receipt(
+        &city,
+        &dossier,
+        &invoice.number,
+        &payment,
+        today,
+    );
+    write_transaction(conn, |conn| {
+        let id = file(
+            conn,
+            files,
+            dossier_id,
+            &format!("recu-paiement-{payment_id}.pdf"),
+            &bytes,
+            now,
+        )?;
+        documents::find(conn, id, Some(dossier_id))?
+            .ok_or_else(|| crate::usecases::dossiers::gone("receipt"))
+    })
+}
+
+fn city_name(conn: &mut AnyConnection) -> Outcome<String> {
+    Ok(persistence::city::find(conn)?
+        .map(|c| c.name)
+        .unwrap_or_default())
+}
+
+/// A file name of ASCII letters, digits, dashes and dots only.
+fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// Starts a run issuing `year`'s certificates; a run of the year still going answers

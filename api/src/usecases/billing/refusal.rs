@@ -51,6 +51,17 @@ refusals! {
                 "No childcare of a child under six was paid that year: there is nothing to certify.",
             ),
         },
+        /// The child attended nothing over the period.
+        NoAttendance => {
+            status: 422,
+            code: "no_attendance",
+            meaning: "The child attended no activity over the period: there is nothing to certify.",
+            title: ("Aucune présence", "No attendance"),
+            detail: (
+                "L'enfant n'a fréquenté aucune activité sur cette période.",
+                "The child attended no activity over this period.",
+            ),
+        },
         /// A run of the year's certificates is under way.
         CertificateRunInProgress => {
             status: 409,
