@@ -120,10 +120,20 @@ impl DatabaseUrl {
     pub fn connect_creating(&self) -> Result<AnyConnection, DbError> {
         if let Some(file) = self.sqlite_file() {
             create_parent_dir(file)?;
-            if !file.exists() {
-                std::fs::File::create(file).map_err(|e| {
-                    DbError::unavailable(format!("cannot create {}: {e}", file.display()))
-                })?;
+            // `create_new`: never truncates a file another process just created.
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(file)
+            {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(DbError::unavailable(format!(
+                        "cannot create {}: {e}",
+                        file.display()
+                    )));
+                }
             }
         }
         self.connect()

@@ -23,26 +23,19 @@ pub fn counts_for_tax_credit(kind_code: &str) -> bool {
     CARE_KINDS.contains(&kind_code)
 }
 
-/// Whether a child born on `birth_date` is under six on 1 January of `year` (a child
-/// turning six during the year still counts for the whole year).
+/// Whether a child born on `birth_date` counts for `year`: under six on 1 January,
+/// that is born on or after 1 January six years before (the tax form's "nés à compter
+/// du 1er janvier N-6"); a child turning six during the year, or born during it, counts.
 pub fn under_six_on_new_year(birth_date: NaiveDate, year: i32) -> bool {
-    match (
-        NaiveDate::from_ymd_opt(year - 6, 1, 1),
-        NaiveDate::from_ymd_opt(year, 1, 1),
-    ) {
-        (Some(sixth_birthday_limit), Some(new_year)) => {
-            sixth_birthday_limit < birth_date && birth_date <= new_year
-        }
-        _ => false,
-    }
+    NaiveDate::from_ymd_opt(year - 6, 1, 1).is_some_and(|limit| birth_date >= limit)
 }
 
-/// Something the family paid for (an invoice, a holiday basket): what was due, what
-/// was paid of it during the year, and the part of it each child's counting care makes.
+/// Something the family paid for (an invoice, a holiday basket): its total, what was
+/// paid of it during the year, and the part of it each child's counting care makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaidBill {
-    /// What was due: the total less credit notes, in cents.
-    pub due_cents: i64,
+    /// The bill's total, in cents, before any credit note or account credit.
+    pub total_cents: i64,
     /// What the family paid of it during the year, in cents.
     pub paid_in_year_cents: i64,
     /// (child, cents of counting care on the bill).
@@ -50,18 +43,18 @@ pub struct PaidBill {
 }
 
 /// The amounts to certify, by child: on each bill, the counting care in proportion to
-/// what was paid of the bill during the year (a bill half paid certifies half its
-/// care), rounded down to the cent. Bills nothing was paid of, or nothing was due on,
-/// certify nothing.
+/// what was paid of its total during the year (a bill half paid certifies half its
+/// care; what a credit note took off or an account credit paid is not money paid
+/// that year, so it certifies nothing), rounded down to the cent.
 pub fn certified_amounts(bills: &[PaidBill]) -> BTreeMap<i64, i64> {
     let mut amounts = BTreeMap::new();
     for bill in bills {
-        if bill.due_cents <= 0 || bill.paid_in_year_cents <= 0 {
+        if bill.total_cents <= 0 || bill.paid_in_year_cents <= 0 {
             continue;
         }
-        let paid = bill.paid_in_year_cents.min(bill.due_cents);
+        let paid = bill.paid_in_year_cents.min(bill.total_cents);
         for &(child, care) in &bill.care_by_child {
-            let share = i128::from(care.max(0)) * i128::from(paid) / i128::from(bill.due_cents);
+            let share = i128::from(care.max(0)) * i128::from(paid) / i128::from(bill.total_cents);
             let share = i64::try_from(share).unwrap_or(i64::MAX).min(care);
             *amounts.entry(child).or_insert(0) += share;
         }
@@ -83,13 +76,11 @@ mod tests {
     fn a_child_counts_when_under_six_on_the_first_of_january() {
         // Turns six on 15 March 2026: under six on 1 January 2026.
         assert!(under_six_on_new_year(date(2020, 3, 15), 2026));
-        // Turned six on 1 January 2026 itself: no longer under six.
-        assert!(!under_six_on_new_year(date(2020, 1, 1), 2026));
-        assert!(under_six_on_new_year(date(2020, 1, 2), 2026));
+        // Born on 1 January 2020 still counts ("nés à compter du 1er janvier 2020").
+        assert!(under_six_on_new_year(date(2020, 1, 1), 2026));
         assert!(!under_six_on_new_year(date(2019, 12, 31), 2026));
-        // Born during the year: not yet born on 1 January.
-        assert!(!under_six_on_new_year(date(2026, 2, 1), 2026));
-        assert!(under_six_on_new_year(date(2026, 1, 1), 2026));
+        // Born during the year: counts too.
+        assert!(under_six_on_new_year(date(2026, 2, 1), 2026));
     }
 
     #[test]
@@ -104,17 +95,17 @@ mod tests {
     fn a_partly_paid_bill_certifies_its_care_in_proportion() {
         let bills = [
             PaidBill {
-                due_cents: 10_000,
+                total_cents: 10_000,
                 paid_in_year_cents: 10_000,
                 care_by_child: vec![(1, 6_000), (2, 1_000)],
             },
             PaidBill {
-                due_cents: 3_000,
+                total_cents: 3_000,
                 paid_in_year_cents: 1_000,
                 care_by_child: vec![(1, 2_000)],
             },
             PaidBill {
-                due_cents: 500,
+                total_cents: 500,
                 paid_in_year_cents: 0,
                 care_by_child: vec![(2, 500)],
             },
@@ -133,7 +124,7 @@ mod tests {
         ) {
             let care_by_child: Vec<(i64, i64)> =
                 care.iter().enumerate().map(|(i, c)| (i64::try_from(i).unwrap_or(0), *c)).collect();
-            let amounts = certified_amounts(&[PaidBill { due_cents: due, paid_in_year_cents: paid, care_by_child: care_by_child.clone() }]);
+            let amounts = certified_amounts(&[PaidBill { total_cents: due, paid_in_year_cents: paid, care_by_child: care_by_child.clone() }]);
             for (child, care) in care_by_child {
                 prop_assert!(amounts.get(&child).copied().unwrap_or(0) <= care);
             }

@@ -162,7 +162,9 @@ stored_enum! {
 }
 
 /// The period a quotient looked up on `today` covers: from the city's rule's day to the
-/// end of that day's school year (31 August), when families renew it.
+/// end of a school year (31 August), when families renew it: that day's school year, or
+/// the next one for a lookup in its last three months (families renew in the summer
+/// for the coming year).
 pub fn looked_up_period(rule: LookupAppliesFrom, today: NaiveDate) -> (NaiveDate, NaiveDate) {
     let month_start = today.with_day(1).unwrap_or(today);
     let from = match rule {
@@ -172,8 +174,11 @@ pub fn looked_up_period(rule: LookupAppliesFrom, today: NaiveDate) -> (NaiveDate
             .checked_add_months(chrono::Months::new(1))
             .unwrap_or(month_start),
     };
-    let until = school_year_start(from)
-        .with_year(school_year_start(from).year() + 1)
+    let ahead = from
+        .checked_add_months(chrono::Months::new(3))
+        .unwrap_or(from);
+    let until = school_year_start(ahead)
+        .with_year(school_year_start(ahead).year() + 1)
         .and_then(|next| next.pred_opt())
         .unwrap_or(from);
     (from, until)
@@ -284,10 +289,18 @@ mod tests {
             looked_up_period(LookupAppliesFrom::NextMonth, today),
             (date(2027, 1, 1), date(2027, 8, 31))
         );
-        // Looked up in August for next month: the next school year.
+        // Looked up in the summer: it covers the coming school year too.
         assert_eq!(
             looked_up_period(LookupAppliesFrom::NextMonth, date(2027, 8, 20)),
             (date(2027, 9, 1), date(2028, 8, 31))
+        );
+        assert_eq!(
+            looked_up_period(LookupAppliesFrom::Day, date(2027, 6, 10)),
+            (date(2027, 6, 10), date(2028, 8, 31))
+        );
+        assert_eq!(
+            looked_up_period(LookupAppliesFrom::Day, date(2027, 5, 31)),
+            (date(2027, 5, 31), date(2027, 8, 31))
         );
     }
 }

@@ -18,12 +18,12 @@ fn dossiers(dossier: Option<i64>) -> (i64, i64) {
     dossier.map_or((i64::MIN, i64::MAX), |id| (id, id))
 }
 
-/// A bill paid (at least partly) during the year: its dossier, what was due on it, and
-/// what was paid of it during the year.
+/// A bill paid (at least partly) during the year: its dossier, its total, and what was
+/// paid of it during the year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaidBillRow {
     pub dossier_id: i64,
-    pub due_cents: i64,
+    pub total_cents: i64,
     pub paid_in_year_cents: i64,
 }
 
@@ -39,7 +39,7 @@ pub fn invoices_paid_between(
     dossier: Option<i64>,
 ) -> Result<Vec<(i64, PaidBillRow)>, DbError> {
     let (low, high) = dossiers(dossier);
-    let rows: Vec<(i64, i64, i64, i64, i64)> = payments::table
+    let rows: Vec<(i64, i64, i64, i64)> = payments::table
         .inner_join(invoices::table)
         .filter(payments::received_on.between(first, last))
         .filter(invoices::dossier_id.between(low, high))
@@ -48,20 +48,19 @@ pub fn invoices_paid_between(
             invoices::id,
             invoices::dossier_id,
             invoices::total_cents,
-            invoices::credited_cents,
             payments::amount_cents,
         ))
         .load(conn)?;
     // One row per payment, in invoice order: summed per invoice here.
     let mut bills: Vec<(i64, PaidBillRow)> = Vec::new();
-    for (invoice, dossier_id, total, credited, amount) in rows {
+    for (invoice, dossier_id, total, amount) in rows {
         match bills.last_mut() {
             Some((last, bill)) if *last == invoice => bill.paid_in_year_cents += amount,
             _ => bills.push((
                 invoice,
                 PaidBillRow {
                     dossier_id,
-                    due_cents: total - credited,
+                    total_cents: total,
                     paid_in_year_cents: amount,
                 },
             )),
@@ -116,18 +115,17 @@ pub fn baskets_paid_between(
             baskets::id,
             baskets::dossier_id,
             baskets::total_cents,
-            baskets::credit_cents,
             online_payments::amount_cents,
         ));
-    let rows: Vec<(i64, i64, i64, i64, i64)> = query.load(conn)?;
+    let rows: Vec<(i64, i64, i64, i64)> = query.load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(basket, dossier_id, total, credit, paid)| {
+        .map(|(basket, dossier_id, total, paid)| {
             (
                 basket,
                 PaidBillRow {
                     dossier_id,
-                    due_cents: total - credit,
+                    total_cents: total,
                     paid_in_year_cents: paid,
                 },
             )
@@ -228,7 +226,8 @@ pub struct CertificateRun {
 }
 
 /// Starts a run of `year`, unless one started after `stale` is still running: `None`
-/// then (an older one died with its server).
+/// then. An older one died with its server: it is ended `failed` first. Two starts at
+/// the same moment meet the unique index of running runs: one fails on it.
 pub fn start_run(
     conn: &mut AnyConnection,
     year: i32,
@@ -236,13 +235,17 @@ pub fn start_run(
     now: NaiveDateTime,
     stale: NaiveDateTime,
 ) -> Result<Option<i64>, DbError> {
-    let running: i64 = certificate_runs::table
+    let running = certificate_runs::table
         .filter(certificate_runs::year.eq(year))
-        .filter(certificate_runs::status.eq(BillingRunStatus::Running.as_str()))
-        .filter(certificate_runs::started_at.gt(stale))
-        .count()
-        .get_result(conn)?;
-    if running > 0 {
+        .filter(certificate_runs::status.eq(BillingRunStatus::Running.as_str()));
+    diesel::update(running.filter(certificate_runs::started_at.le(stale)))
+        .set((
+            certificate_runs::status.eq(BillingRunStatus::Failed.as_str()),
+            certificate_runs::error.eq("its server stopped"),
+            certificate_runs::finished_at.eq(now),
+        ))
+        .execute(conn)?;
+    if running.count().get_result::<i64>(conn)? > 0 {
         return Ok(None);
     }
     Ok(Some(

@@ -246,6 +246,20 @@ async fn a_family_gets_its_2026_certificate_with_care_only_and_partial_payments_
         "validation_failed",
     )
     .await;
+    // 2027 is not over: its certificate would miss what is paid later.
+    let early = problem(
+        app.send_json(
+            Method::POST,
+            "/api/v1/certificates/childcare-tax",
+            Some(&family),
+            &json!({"year": 2027}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(early["errors"][0]["code"], "year_not_over");
 }
 
 async fn run_year(app: &TestApp, agent: &str, year: i32) -> Value {
@@ -313,11 +327,16 @@ async fn an_agent_issues_the_years_certificates_to_every_dossier_once() {
         "certificate_run_in_progress",
     )
     .await;
-    diesel::delete(certificate_runs::table)
-        .execute(&mut app.database.connect())
-        .unwrap();
-
+    // Twenty minutes on, that run is taken to have died with its server.
+    app.clock.set("2027-01-15T09:20:00Z".parse().unwrap());
+    let agent = app.token_of("agent").await;
     let run = run_year(&app, &agent, 2026).await;
+    let statuses: Vec<String> = certificate_runs::table
+        .order(certificate_runs::id)
+        .select(certificate_runs::status)
+        .load(&mut app.database.connect())
+        .unwrap();
+    assert_eq!(statuses, ["failed", "completed"]);
     assert_eq!(run["status"], "completed", "{run}");
     // Dossier 18 paid Luc's mornings (28.00) in 2026; dossier 19 paid nothing.
     assert_eq!(

@@ -26,7 +26,8 @@ use persistence::dossiers::documents::Document;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({"year": 2026}))]
 pub struct CertificateYearInput {
-    /// The calendar year (2000 to 2100): what was paid from 1 January to 31 December.
+    /// The calendar year (2000 to 2100), once over: what was paid from 1 January to 31
+    /// December.
     #[schema(minimum = 2000, maximum = 2100, example = 2026)]
     pub year: i32,
 }
@@ -54,7 +55,7 @@ fn issuer(state: &AppState) -> Issuer<'_> {
     responses(
         (status = 201, description = "Issued and filed.", body = DocumentView,
             headers(("Location" = String, description = "The document's address."))),
-        (status = 400, description = "A year outside 2000 to 2100 (`validation_failed`)."),
+        (status = 400, description = "A year outside 2000 to 2100, or not over yet (`validation_failed`: `year_not_over`)."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 422, description = "Nothing was paid that year for the care of a child under six (`nothing_to_certify`)."),
     ),
@@ -260,7 +261,7 @@ impl From<&CertificateRun> for CertificateRunView {
     responses(
         (status = 202, description = "Started; follow it at `Location`.", body = CertificateRunView,
             headers(("Location" = String, description = "The run's address."))),
-        (status = 400, description = "A year outside 2000 to 2100 (`validation_failed`)."),
+        (status = 400, description = "A year outside 2000 to 2100, or not over yet (`validation_failed`: `year_not_over`)."),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 409, description = "A run of the year is under way (`certificate_run_in_progress`)."),
     ),
@@ -271,9 +272,14 @@ pub async fn start_certificate_run(
     staff: Staff,
     body: Json<CertificateYearInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (year, agent_id, now) = (body.year, staff.0.account_id, state.clock.now());
+    let (year, agent_id, now, today) = (
+        body.year,
+        staff.0.account_id,
+        state.clock.now(),
+        state.today(),
+    );
     let run = db::run(&state.pool, move |conn| {
-        certificates::start_run(conn, year, agent_id, now)
+        certificates::start_run(conn, year, agent_id, now, today)
     })
     .await?;
     spawn_run(&state, run.clone())?;

@@ -40,10 +40,11 @@ pub struct QuotientLookupInput {
     /// `true`. Its time is recorded.
     pub consent: bool,
     /// The birth name (nom de naissance).
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_length = 1, max_length = 100, example = "BERNARD")]
+    #[validate(length(min = 1, max = 60))]
+    #[schema(min_length = 1, max_length = 60, example = "BERNARD")]
     pub birth_name: String,
-    /// The first names, in civil-status order (the first at least).
+    /// The first names, in civil-status order (the first at least), each of 1 to 60
+    /// characters.
     #[validate(length(min = 1, max = 5))]
     #[schema(min_items = 1, max_items = 5)]
     pub first_names: Vec<String>,
@@ -73,12 +74,20 @@ impl QuotientLookupInput {
             ));
         }
         let blank = |name: &str| name.trim().is_empty() || name.chars().count() > 60;
-        if blank(&self.birth_name) || self.first_names.iter().any(|n| blank(n)) {
+        if blank(&self.birth_name) {
+            errors.push(FieldError::new(
+                "birthName",
+                "name_invalid",
+                "Le nom de naissance compte de 1 à 60 caractères.",
+                "The birth name holds 1 to 60 characters.",
+            ));
+        }
+        if self.first_names.iter().any(|n| blank(n)) {
             errors.push(FieldError::new(
                 "firstNames",
                 "name_invalid",
-                "Le nom de naissance et chaque prénom comptent de 1 à 60 caractères.",
-                "The birth name and each first name hold 1 to 60 characters.",
+                "Chaque prénom compte de 1 à 60 caractères.",
+                "Each first name holds 1 to 60 characters.",
             ));
         }
         if self.birth_date > today || self.birth_date.year() < 1900 {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use domain::billing::BillingRunStatus;
 use domain::billing::tax_certificate::{
@@ -120,7 +120,7 @@ pub fn tax_certificates(
             .entry(bill.dossier_id)
             .or_default()
             .push(PaidBill {
-                due_cents: bill.due_cents,
+                total_cents: bill.total_cents,
                 paid_in_year_cents: bill.paid_in_year_cents,
                 care_by_child: care,
             });
@@ -162,6 +162,7 @@ pub fn issue_tax_certificate(
     year: i32,
     now: DateTime<Utc>,
 ) -> Outcome<Document> {
+    year_over(year, now.with_timezone(&issuer.time_zone).date_naive())?;
     let certificate = tax_certificates(conn, year, issuer.time_zone, Some(dossier_id))?
         .into_iter()
         .next()
@@ -386,11 +387,15 @@ pub fn start_run(
     year: i32,
     agent_id: i64,
     now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Outcome<CertificateRun> {
-    year_span(year)?;
+    year_over(year, today)?;
     write_transaction(conn, |conn| {
         let stale = db_time(now - chrono::Duration::minutes(RUN_STALE_MINUTES));
-        let id = store::start_run(conn, year, agent_id, db_time(now), stale)?
+        let id = store::start_run(conn, year, agent_id, db_time(now), stale)
+            .map_err(crate::usecases::unique_as(
+                BillingRefusal::CertificateRunInProgress,
+            ))?
             .ok_or(BillingRefusal::CertificateRunInProgress)?;
         store::find_run(conn, id)?.ok_or_else(|| crate::usecases::dossiers::gone("certificate run"))
     })
@@ -451,6 +456,23 @@ fn issue_all(
 
 fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// A year's certificate is issued once the year is over: one asked for earlier would
+/// miss what is paid later, and the yearly run would then leave the dossier out.
+fn year_over(year: i32, today: NaiveDate) -> Outcome<()> {
+    year_span(year)?;
+    if year >= today.year() {
+        return Err(UseCaseError::Invalid(vec![
+            crate::problem::FieldError::new(
+                "year",
+                "year_not_over",
+                "L'année n'est pas terminée : son attestation se demande à partir du 1er janvier suivant.",
+                "The year is not over: its certificate can be asked for from the next 1 January.",
+            ),
+        ]));
+    }
+    Ok(())
 }
 
 /// 1 January and 31 December of `year`, a year from 2000 to 2100.

@@ -24,3 +24,5 @@ CREATE TABLE certificate_runs (
     finished_at TIMESTAMP,
     error TEXT
 );
+-- One run of a year at a time, even when two start at the same moment.
+CREATE UNIQUE INDEX certificate_runs_running ON certificate_runs (year) WHERE status = 'running';
