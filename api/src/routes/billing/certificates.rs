@@ -16,10 +16,9 @@ use crate::problem::ApiError;
 use crate::routes::Json;
 use crate::routes::dossiers::documents::DocumentView;
 use crate::state::AppState;
-use crate::usecases::billing::certificates::{self, Issuer};
+use crate::usecases::billing::certificates::{self, CertificateRun, Issuer};
+use crate::usecases::dossiers::documents::Document;
 use crate::usecases::utc;
-use persistence::billing::certificates::CertificateRun;
-use persistence::dossiers::documents::Document;
 
 /// The calendar year a certificate is for.
 #[derive(Debug, Deserialize, ToSchema)]

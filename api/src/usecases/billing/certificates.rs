@@ -13,8 +13,9 @@ use domain::billing::tax_certificate::{
     PaidBill, certified_amounts, counts_for_tax_credit, under_six_on_new_year,
 };
 use domain::dossiers::{DocumentKind, DocumentOrigin};
+pub use persistence::billing::certificates::CertificateRun;
 use persistence::billing::certificates::{
-    self as store, CareRow, CertificateRun, NewIssuedCertificate, PaidBillRow,
+    self as store, CareRow, NewIssuedCertificate, PaidBillRow,
 };
 use persistence::dossiers::documents::{self, Document, NewDocument};
 use persistence::dossiers::{self, Dossier, children};
