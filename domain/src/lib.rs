@@ -16,3 +16,4 @@ pub mod notifications;
 pub mod outbox;
 pub mod planning;
 pub mod stored;
+pub mod text;

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate};
-use domain::dossiers::QuotientProvider;
+use domain::dossiers::{Allocataire, QuotientProvider};
 use serde::Deserialize;
 
 /// How long a call may take before it counts as "try again later".
@@ -33,6 +33,8 @@ pub struct FoundQuotient {
     pub provider: QuotientProvider,
     /// `YYYY-MM`: the month the quotient is for.
     pub month: String,
+    /// Who the CAF or MSA pays, to check they are the dossier's guardians.
+    pub allocataires: Vec<Allocataire>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +62,16 @@ struct Answer {
 
 #[derive(Deserialize)]
 struct AnswerData {
+    #[serde(default)]
+    allocataires: Vec<AnswerPerson>,
     quotient_familial: Option<AnswerQuotient>,
+}
+
+#[derive(Deserialize)]
+struct AnswerPerson {
+    nom_naissance: String,
+    nom_usage: Option<String>,
+    prenoms: String,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +157,16 @@ impl ApiParticulierClient {
             value,
             provider,
             month: format!("{:04}-{:02}", quotient.annee, quotient.mois),
+            allocataires: answer
+                .data
+                .allocataires
+                .into_iter()
+                .map(|p| Allocataire {
+                    birth_name: p.nom_naissance,
+                    usage_name: p.nom_usage,
+                    first_names: p.prenoms,
+                })
+                .collect(),
         })
     }
 }

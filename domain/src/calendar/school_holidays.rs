@@ -16,6 +16,7 @@
 //!
 //! The rules (zones, summer ending in August) are those of metropolitan France and Corsica.
 
+use crate::text::fold;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime};
@@ -248,32 +249,6 @@ fn read_date(value: &str) -> Result<NaiveDate, &'static str> {
     }
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .map_err(|_| "illisible (attendu 2025-10-17T22:00:00+00:00 ou 2025-10-18)")
-}
-
-/// Lowercase, without accents or punctuation: `Créteil`, `creteil` and `CRÉTEIL` compare
-/// equal, as do the apostrophes of the descriptions.
-fn fold(value: &str) -> String {
-    let mut folded = String::with_capacity(value.len());
-    for c in value
-        .trim_start_matches('\u{feff}')
-        .chars()
-        .flat_map(char::to_lowercase)
-    {
-        match c {
-            'à' | 'á' | 'â' | 'ä' => folded.push('a'),
-            'ç' => folded.push('c'),
-            'é' | 'è' | 'ê' | 'ë' => folded.push('e'),
-            'í' | 'î' | 'ï' => folded.push('i'),
-            'ó' | 'ô' | 'ö' => folded.push('o'),
-            'ú' | 'ù' | 'û' | 'ü' => folded.push('u'),
-            'ÿ' => folded.push('y'),
-            'œ' => folded.push_str("oe"),
-            'æ' => folded.push_str("ae"),
-            c if c.is_alphanumeric() => folded.push(c),
-            _ => folded.push(' '),
-        }
-    }
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `Zone C`, `zone c` and `C` name the same zone; `Corse` has no prefix in the file.

@@ -16,8 +16,9 @@ pub use contact::{
 pub use files::{FileType, safe_file_name};
 pub use health::{Vaccination, missing_vaccinations};
 pub use quotient::{
-    LookupAppliesFrom, LookupOutcome, MonthDay, PriceBasis, QuotientPeriod, QuotientProvider,
-    QuotientSource, current_quotient, looked_up_period, price_basis,
+    Allocataire, GuardianName, LookupAppliesFrom, LookupOutcome, MonthDay, PriceBasis,
+    QuotientPeriod, QuotientProvider, QuotientSource, allocataire_is_guardian, current_quotient,
+    looked_up_period, price_basis,
 };
 pub use request::{RequestDecision, RequestKind, RequestStatus, decide};
 pub use vocabulary::{

@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::stored::stored_enum;
+use crate::text::{fold, words_within};
 
 /// One recorded quotient and its period (both ends included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,8 +152,42 @@ stored_enum! {
     /// What a lookup at API Particulier came to.
     LookupOutcome {
         Found => "found", NotFound => "not_found", SeveralFound => "several_found",
-        Unavailable => "unavailable",
+        Unavailable => "unavailable", NotAGuardian => "not_a_guardian",
     }
+}
+
+/// Someone the CAF or MSA pays, as its answer names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocataire {
+    pub birth_name: String,
+    pub usage_name: Option<String>,
+    /// The first names, space-separated, in civil-status order.
+    pub first_names: String,
+}
+
+/// A guardian as the dossier names them.
+#[derive(Debug, Clone, Copy)]
+pub struct GuardianName<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+}
+
+/// Whether a quotient found is this family's: one of its allocataires is one of the
+/// dossier's guardians, their last name being the allocataire's birth or usage name and
+/// their first name among the allocataire's (case, accents and hyphens aside). Without
+/// it, a family could read anyone's quotient by typing their identity.
+pub fn allocataire_is_guardian(
+    allocataires: &[Allocataire],
+    guardians: &[GuardianName<'_>],
+) -> bool {
+    allocataires.iter().any(|a| {
+        guardians.iter().any(|g| {
+            let last = fold(g.last_name);
+            let last_matches = fold(&a.birth_name) == last
+                || a.usage_name.as_deref().is_some_and(|u| fold(u) == last);
+            last_matches && words_within(g.first_name, &a.first_names)
+        })
+    })
 }
 
 stored_enum! {
@@ -302,5 +337,28 @@ mod tests {
             looked_up_period(LookupAppliesFrom::Day, date(2027, 5, 31)),
             (date(2027, 5, 31), date(2027, 8, 31))
         );
+    }
+
+    #[test]
+    fn a_quotient_is_the_familys_only_when_an_allocataire_is_a_guardian() {
+        let elodie = Allocataire {
+            birth_name: "BERNARD".into(),
+            usage_name: Some("DUPONT".into()),
+            first_names: "ELODIE JUDITH".into(),
+        };
+        let guardian = |first_name, last_name| GuardianName {
+            first_name,
+            last_name,
+        };
+        let found =
+            |g: GuardianName<'_>| allocataire_is_guardian(std::slice::from_ref(&elodie), &[g]);
+        assert!(found(guardian("Élodie", "Bernard")));
+        assert!(found(guardian("Judith", "Dupont")), "the usage name counts");
+        assert!(!found(guardian("Élodie", "Martin")), "another family");
+        assert!(!found(guardian("Paul", "Bernard")), "another Bernard");
+        assert!(!allocataire_is_guardian(
+            &[],
+            &[guardian("Élodie", "Bernard")]
+        ));
     }
 }

@@ -80,3 +80,61 @@ pub async fn upload(
         .await
         .unwrap()
 }
+
+/// An agent adds a second guardian to the dossier (the rest of it unchanged).
+pub async fn add_guardian(app: &TestApp, agent: &str, dossier_id: i64, first: &str, last: &str) {
+    let path = format!("/api/v1/admin/dossiers/{dossier_id}");
+    let read = app.get_authed(&path, agent).await;
+    let etag = read.headers()["etag"].to_str().unwrap().to_owned();
+    let dossier: Value = read.json().await.unwrap();
+    let pick = |value: &Value, keys: &[&str]| -> Value {
+        keys.iter()
+            .map(|k| ((*k).to_owned(), value[*k].clone()))
+            .collect()
+    };
+    let guardian_keys = [
+        "relationship",
+        "firstName",
+        "lastName",
+        "email",
+        "mobilePhone",
+        "workPhone",
+    ];
+    let mut guardians: Vec<Value> = dossier["guardians"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| pick(g, &guardian_keys))
+        .collect();
+    guardians.push(
+        json!({"relationship": "mother", "firstName": first, "lastName": last,
+                          "email": null, "mobilePhone": null, "workPhone": null}),
+    );
+    let contacts: Vec<Value> = dossier["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            pick(
+                c,
+                &["kind", "firstName", "lastName", "relationship", "phone"],
+            )
+        })
+        .collect();
+    let mut form = pick(&dossier, &["number", "name", "email", "address", "phones"]);
+    form["guardians"] = json!(guardians);
+    form["contacts"] = json!(contacts);
+    let updated = app
+        .authed(Method::PUT, &path, agent)
+        .header("If-Match", etag)
+        .json(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.status(),
+        StatusCode::OK,
+        "{}",
+        updated.text().await.unwrap()
+    );
+}

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tests::api_particulier::{FakeApiParticulier, RECIPIENT};
 use tests::steps::activities::{CANTEEN, child_named, register};
 use tests::steps::billing::run_month;
-use tests::steps::dossiers::{pdf, upload};
+use tests::steps::dossiers::{add_guardian, pdf, upload};
 use tests::steps::planning::book;
 use tests::{TestApp, TestAppBuilder, json as body_of, problem, spawn_app};
 
@@ -45,6 +45,16 @@ fn with_name(name: &str, first: &str) -> Value {
     body["birthName"] = json!(name);
     body["firstNames"] = json!([first]);
     body
+}
+
+async fn dossier_of(app: &TestApp, family: &str) -> i64 {
+    body_of(
+        app.get_authed("/api/v1/dossier", family).await,
+        StatusCode::OK,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap()
 }
 
 async fn look_up(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {
@@ -102,6 +112,15 @@ async fn a_family_has_its_quotient_looked_up_at_the_msa_and_pays_its_bracket() {
     let fake = FakeApiParticulier::start().await;
     let app = app_with(&fake).await;
     let family = app.token_of("family").await;
+    let dossier_id = dossier_of(&app, &family).await;
+    add_guardian(
+        &app,
+        &app.token_of("agent").await,
+        dossier_id,
+        "Jeanne",
+        "Roux",
+    )
+    .await;
     let eliot = child_named(&app, &family, "Eliot").await;
     register(&app, &family, eliot, CANTEEN).await;
     let (basis, prices) = eliots_january_prices(&app, &family, eliot).await;
@@ -126,6 +145,17 @@ async fn a_family_has_its_quotient_looked_up_at_the_msa_and_pays_its_bracket() {
     assert_eq!(refused["errors"][0]["code"], "consent_missing", "{refused}");
     assert!(fake.queries().is_empty());
 
+    // Someone the CAF knows, but not a guardian of the dossier: nothing recorded.
+    let elodie_bernard = with_name("BERNARD", "ELODIE");
+    problem(
+        look_up(&app, &family, &elodie_bernard).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "quotient_not_a_guardian",
+    )
+    .await;
+    assert_eq!(quotient_rows(&app, dossier_id), [(850, "agent".to_owned())]);
+    assert_eq!(lookup_outcomes(&app, dossier_id)[0].0, "not_a_guardian");
+
     let found = body_of(
         look_up(&app, &family, &jeanne_roux(true)).await,
         StatusCode::CREATED,
@@ -141,7 +171,7 @@ async fn a_family_has_its_quotient_looked_up_at_the_msa_and_pays_its_bracket() {
     assert_eq!(quotient["validUntil"], "2027-08-31");
 
     // What the service was asked: the city's SIRET and the identity as it takes it.
-    let sent = &fake.queries()[0];
+    let sent = fake.queries().last().cloned().unwrap();
     for pair in [
         ("recipient", RECIPIENT),
         ("nomNaissance", "Roux"),
@@ -165,7 +195,6 @@ async fn a_family_has_its_quotient_looked_up_at_the_msa_and_pays_its_bracket() {
         StatusCode::OK,
     )
     .await;
-    let dossier_id = dossier["id"].as_i64().unwrap();
     assert_eq!(dossier["familyQuotient"]["quotient"], 150);
     assert_eq!(dossier["priceBasis"]["kind"], "quotient");
     assert_eq!(
@@ -175,8 +204,8 @@ async fn a_family_has_its_quotient_looked_up_at_the_msa_and_pays_its_bracket() {
             (150, "api_particulier".to_owned())
         ]
     );
-    assert_eq!(lookup_outcomes(&app, dossier_id).len(), 1);
-    assert_eq!(lookup_outcomes(&app, dossier_id)[0].0, "found");
+    assert_eq!(lookup_outcomes(&app, dossier_id).len(), 2);
+    assert_eq!(lookup_outcomes(&app, dossier_id)[1].0, "found");
     // The consent is part of what the family can read of its data.
     let export = body_of(
         app.get_authed("/api/v1/me/export", &family).await,
@@ -185,7 +214,10 @@ async fn a_family_has_its_quotient_looked_up_at_the_msa_and_pays_its_bracket() {
     .await;
     assert_eq!(
         export["quotientLookups"],
-        json!([{"consentedAt": "2026-12-06T10:00:00Z", "outcome": "found", "familyQuotientId": quotient["id"]}])
+        json!([
+            {"consentedAt": "2026-12-06T10:00:00Z", "outcome": "found", "familyQuotientId": quotient["id"]},
+            {"consentedAt": "2026-12-06T10:00:00Z", "outcome": "not_a_guardian", "familyQuotientId": null}
+        ])
     );
 
     // The planning prices January at the MSA quotient's bracket.
@@ -204,13 +236,7 @@ async fn each_answer_of_the_service_that_finds_nothing_is_told_and_records_no_qu
     let fake = FakeApiParticulier::start().await;
     let app = app_with(&fake).await;
     let family = app.token_of("family").await;
-    let dossier_id = body_of(
-        app.get_authed("/api/v1/dossier", &family).await,
-        StatusCode::OK,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let dossier_id = dossier_of(&app, &family).await;
 
     let not_found = problem(
         look_up(&app, &family, &with_name("DUPONT", "ALEXIS")).await,
@@ -239,6 +265,12 @@ async fn each_answer_of_the_service_that_finds_nothing_is_told_and_records_no_qu
     )
     .await;
     fake.set_down(false);
+    problem(
+        look_up(&app, &family, &with_name("BERNARD", "ELODIE")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "quotient_not_a_guardian",
+    )
+    .await;
 
     // Nothing applied: the demo's quotient still sets the prices; each try is kept.
     assert_eq!(quotient_rows(&app, dossier_id), [(850, "agent".to_owned())]);
@@ -246,7 +278,48 @@ async fn each_answer_of_the_service_that_finds_nothing_is_told_and_records_no_qu
         .into_iter()
         .map(|(outcome, _)| outcome)
         .collect();
-    assert_eq!(outcomes, ["not_found", "several_found", "unavailable"]);
+    assert_eq!(
+        outcomes,
+        [
+            "not_found",
+            "several_found",
+            "unavailable",
+            "not_a_guardian"
+        ]
+    );
+
+    // Identities cannot be tried in bulk: past five failures (the outage is not one),
+    // the dossier waits, and the service is not even asked.
+    for _ in 0..3 {
+        problem(
+            look_up(&app, &family, &with_name("DUPONT", "ALEXIS")).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quotient_not_found",
+        )
+        .await;
+    }
+    let asked = fake.queries().len();
+    let throttled = look_up(&app, &family, &jeanne_roux(true)).await;
+    assert!(throttled.headers().contains_key("retry-after"));
+    problem(
+        throttled,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+    )
+    .await;
+    assert_eq!(fake.queries().len(), asked);
+    app.clock.set("2026-12-06T10:01:00Z".parse().unwrap());
+    problem(
+        look_up(&app, &family, &jeanne_roux(true)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "quotient_not_a_guardian",
+    )
+    .await;
+    assert_eq!(
+        fake.queries().len(),
+        asked + 1,
+        "asked again after the wait"
+    );
     let dossier = body_of(
         app.get_authed("/api/v1/dossier", &family).await,
         StatusCode::OK,
@@ -279,13 +352,8 @@ async fn an_agent_looks_a_dossier_up_at_the_desk_and_bad_identities_are_refused(
     let app = app_with(&fake).await;
     let agent = app.token_of("agent").await;
     let family = app.token_of("family").await;
-    let dossier_id = body_of(
-        app.get_authed("/api/v1/dossier", &family).await,
-        StatusCode::OK,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let dossier_id = dossier_of(&app, &family).await;
+    add_guardian(&app, &agent, dossier_id, "Élodie", "Bernard").await;
     let elodie = json!({
         "consent": true,
         "birthName": "BERNARD",
@@ -359,6 +427,12 @@ async fn an_agent_looks_a_dossier_up_at_the_desk_and_bad_identities_are_refused(
             "PIERRE",
             StatusCode::UNPROCESSABLE_ENTITY,
             "quotient_several_found",
+        ),
+        (
+            "ROUX",
+            "JEANNE",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quotient_not_a_guardian",
         ),
     ] {
         problem(
@@ -460,13 +534,7 @@ async fn without_a_new_quotient_the_top_bracket_applies_from_the_citys_day() {
 
     // The family's only quotient is last school year's.
     let family = app.token_of("family").await;
-    let dossier_id = body_of(
-        app.get_authed("/api/v1/dossier", &family).await,
-        StatusCode::OK,
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let dossier_id = dossier_of(&app, &family).await;
     {
         let mut conn = app.database.connect();
         diesel::update(family_quotients::table.filter(family_quotients::dossier_id.eq(dossier_id)))

@@ -90,6 +90,9 @@ mirror_enum! {
         SeveralFound = "several_found",
         /// The service did not answer.
         Unavailable = "unavailable",
+        /// The file found was not that of one of the dossier's guardians; nothing was
+        /// recorded.
+        NotAGuardian = "not_a_guardian",
     }
 }
 

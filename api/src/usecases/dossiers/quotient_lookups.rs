@@ -2,10 +2,15 @@
 //! at the CAF or MSA through API Particulier instead of asking for a certificate. Every
 //! lookup is kept with the time of the consent and its outcome (the identity sent is
 //! not); a quotient found is recorded from the day the city's rule says to the end of
-//! that school year. A lookup that finds nothing records no quotient.
+//! that school year, once the person the CAF or MSA pays is one of the dossier's
+//! guardians. A lookup that finds nothing, or someone else, records no quotient; a
+//! family's failed lookups are throttled, so identities cannot be tried in bulk.
 
 use chrono::{DateTime, Utc};
-use domain::dossiers::{LookupAppliesFrom, LookupOutcome, QuotientSource, looked_up_period};
+use domain::dossiers::{
+    GuardianName, LookupAppliesFrom, LookupOutcome, QuotientSource, allocataire_is_guardian,
+    looked_up_period,
+};
 use persistence::dossiers::quotients::{self, NewFamilyQuotient, NewQuotientLookup};
 use persistence::{city, db_time, dossiers, write_transaction};
 
@@ -14,7 +19,13 @@ use crate::adapters::api_particulier::{FoundQuotient, Identity, LookupError};
 use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::usecases::accounts::throttling::{self, Counter};
 use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
+
+/// The throttle counter of a dossier's failed lookups.
+fn failures_of(dossier_id: i64) -> Counter {
+    Counter::new("quotient_lookup", dossier_id.to_string())
+}
 
 /// A lookup that found the family's quotient, and the quotient it recorded.
 #[derive(Debug, Clone)]
@@ -31,8 +42,12 @@ pub async fn look_up(
     dossier_id: i64,
     who: Identity,
 ) -> Result<LookedUp, ApiError> {
+    let (policy, now) = (state.throttle.clone(), state.clock.now());
     db::run(&state.pool, move |conn| {
         dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
+        if !actor.is_staff {
+            throttling::check(conn, &policy, &[failures_of(dossier_id)], now)?;
+        }
         Ok::<_, UseCaseError>(())
     })
     .await?;
@@ -45,9 +60,16 @@ pub async fn look_up(
     if let Err(LookupError::Unavailable(cause)) = &answer {
         tracing::warn!(dossier = dossier_id, %cause, "API Particulier did not answer a quotient lookup");
     }
-    let today = state.today();
+    let (today, policy) = (state.today(), state.throttle.clone());
     db::run(&state.pool, move |conn| {
-        record(conn, actor, dossier_id, consented_at, today, &answer)
+        let recorded = record(conn, actor, dossier_id, consented_at, today, &answer);
+        // A service down is nobody's guess; every other refusal counts.
+        let failed = matches!(&recorded, Err(UseCaseError::Refused(_)))
+            && !matches!(answer, Err(LookupError::Unavailable(_)));
+        if failed && !actor.is_staff {
+            throttling::record_failure(conn, &policy, &[failures_of(dossier_id)], consented_at)?;
+        }
+        recorded
     })
     .await
 }
@@ -61,7 +83,18 @@ fn record(
     answer: &Result<FoundQuotient, LookupError>,
 ) -> Outcome<LookedUp> {
     let written = write_transaction(conn, |conn| {
+        let guardians = dossiers::guardians_of(conn, dossier_id)?;
+        let names: Vec<GuardianName<'_>> = guardians
+            .iter()
+            .map(|g| GuardianName {
+                first_name: &g.first_name,
+                last_name: &g.last_name,
+            })
+            .collect();
         let (outcome, quotient_id) = match answer {
+            Ok(found) if !allocataire_is_guardian(&found.allocataires, &names) => {
+                (LookupOutcome::NotAGuardian, None)
+            }
             Ok(found) => {
                 let rule =
                     city::find(conn)?.map_or(LookupAppliesFrom::Month, |c| c.lookup_applies_from);
@@ -103,19 +136,20 @@ fn record(
                 .find(|q| q.id == id),
             None => None,
         };
-        Ok::<_, UseCaseError>((lookup_id, quotient))
+        Ok::<_, UseCaseError>((lookup_id, outcome, quotient))
     })?;
-    match (written, answer) {
-        ((lookup_id, Some(quotient)), Ok(_)) => Ok(LookedUp {
+    match written {
+        (lookup_id, LookupOutcome::Found, Some(quotient)) => Ok(LookedUp {
             lookup_id,
             consented_at,
             quotient,
         }),
-        (_, Err(LookupError::NotFound)) => Err(DossierRefusal::QuotientNotFound.into()),
-        (_, Err(LookupError::SeveralFound)) => Err(DossierRefusal::QuotientSeveralFound.into()),
-        (_, Err(LookupError::Unavailable(_))) => {
+        (_, LookupOutcome::Found, None) => Err(super::gone("looked-up quotient")),
+        (_, LookupOutcome::NotAGuardian, _) => Err(DossierRefusal::QuotientNotAGuardian.into()),
+        (_, LookupOutcome::NotFound, _) => Err(DossierRefusal::QuotientNotFound.into()),
+        (_, LookupOutcome::SeveralFound, _) => Err(DossierRefusal::QuotientSeveralFound.into()),
+        (_, LookupOutcome::Unavailable, _) => {
             Err(DossierRefusal::QuotientServiceUnavailable.into())
         }
-        ((_, None), Ok(_)) => Err(super::gone("looked-up quotient")),
     }
 }

@@ -102,6 +102,17 @@ refusals! {
                 "No CAF or MSA file matches this identity. Check the beneficiary's birth name, first names and birthplace, or send your certificate through a family-quotient request.",
             ),
         },
+        /// The CAF or MSA file found is not one of the dossier's guardians'.
+        QuotientNotAGuardian => {
+            status: 422,
+            code: "quotient_not_a_guardian",
+            meaning: "The CAF or MSA file found is not that of one of the dossier's guardians (names compared, case and accents aside): nothing recorded; check the guardians' names, or send a proof of income.",
+            title: ("Allocataire étranger au dossier", "Beneficiary not in the dossier"),
+            detail: (
+                "Le dossier CAF ou MSA trouvé n'est pas celui d'un des responsables de ce dossier famille ; aucun quotient n'a été enregistré. Vérifiez que le nom et le prénom de l'allocataire sont ceux d'un responsable du dossier, ou transmettez votre attestation par une démarche « quotient familial ».",
+                "The CAF or MSA file found is not that of one of this dossier's guardians; no quotient was recorded. Check that the beneficiary's name and first name are those of a guardian of the dossier, or send your certificate through a family-quotient request.",
+            ),
+        },
         /// Several CAF or MSA files match the identity given.
         QuotientSeveralFound => {
             status: 422,
