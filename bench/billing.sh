@@ -39,7 +39,7 @@ status=0
 
 start() { # database_url log
   env DATABASE_URL="$1" BIND_ADDR="127.0.0.1:$PORT" JWT_SECRET="$SECRET" MAIL_DIR="$WORK/mail" \
-    STORAGE_DIR="$WORK/files" RUST_LOG="${RUST_LOG:-warn}" BILLING_LEASE_SECONDS=$LEASE SEED_DEMO_INVOICE=false \
+    STORAGE_DIR="$WORK/files" RUST_LOG="${RUST_LOG:-warn}" BILLING_LEASE_SECONDS=$LEASE SEED_DEMO_FILES=false \
     "$BIN" >> "$2" 2>&1 &
   PID=$!
   for _ in $(seq 1 150); do curl -fsS "$BASE/health/ready" >/dev/null 2>&1 && return; sleep 0.2; done

@@ -19,9 +19,10 @@ pub struct Config {
     pub database_acquire_timeout: Duration,
     /// `SEED_DEMO`: seed the demo city when the database is empty.
     pub seed_demo: bool,
-    /// `SEED_DEMO_INVOICE`: whether the demo also holds an unpaid invoice of dossier
-    /// 18 (June of the previous school year), to pay in the sandbox.
-    pub seed_demo_invoice: bool,
+    /// `SEED_DEMO_FILES`: whether the demo also holds dossier 18's files: an unpaid
+    /// invoice (June of the previous school year), to pay in the sandbox, and a proof
+    /// of address about to expire.
+    pub seed_demo_files: bool,
     /// `CITY_NAME`, `CITY_TIME_ZONE`, `CITY_SCHOOL_ZONE`: the city created in an empty
     /// database when the demo is off. Read once; the database holds them afterwards.
     pub city: CityDefaults,
@@ -269,7 +270,7 @@ impl Config {
                 vars.parse("DATABASE_ACQUIRE_TIMEOUT_SECS", 5)?,
             ),
             seed_demo: vars.flag("SEED_DEMO", true)?,
-            seed_demo_invoice: vars.flag("SEED_DEMO_INVOICE", true)?,
+            seed_demo_files: vars.flag("SEED_DEMO_FILES", true)?,
             city: CityDefaults {
                 name: vars.text("CITY_NAME", "Ma commune"),
                 time_zone: vars.parse("CITY_TIME_ZONE", chrono_tz::Europe::Paris)?,

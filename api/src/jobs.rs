@@ -7,14 +7,23 @@ use std::time::Duration;
 use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::usecases::UseCaseError;
 use crate::usecases::activities::baskets;
+use crate::usecases::dossiers::requirements;
 use crate::usecases::planning::reminders;
 
-/// Sends the booking-window reminders due now; returns how many families were told.
+/// Sends the reminders due now (booking windows, documents about to expire); returns
+/// how many families were told.
 pub async fn remind(state: &AppState) -> Result<usize, ApiError> {
-    let now = state.clock.now();
+    let (today, now) = (state.today(), state.clock.now());
     let portal = state.config.frontend_url.clone();
-    db::run(&state.pool, move |conn| reminders::run(conn, &portal, now)).await
+    db::run(&state.pool, move |conn| {
+        Ok::<_, UseCaseError>(
+            reminders::run(conn, &portal, now)?
+                + requirements::remind_expiring(conn, &portal, today, now)?,
+        )
+    })
+    .await
 }
 
 /// Releases the baskets whose hold ran out; returns how many.

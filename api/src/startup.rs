@@ -56,9 +56,10 @@ pub fn prepare_database(
     let now = clock.now();
     bootstrap::ensure_legal_documents(&mut conn, now)?;
     let outcome = ensure_city(&mut conn, &config.city, config.seed_demo, now)?;
-    if outcome == Bootstrap::DemoSeeded && config.seed_demo_invoice {
+    if outcome == Bootstrap::DemoSeeded && config.seed_demo_files {
         let files = FileStore::open(config.files.storage_dir.clone())?;
         crate::seed::demo::seed_invoice(&mut conn, &files, now)?;
+        crate::seed::demo::seed_documents(&mut conn, &files, &config.frontend_url, now)?;
     }
     if let Some(admin) = &config.bootstrap_admin
         && bootstrap::ensure_admin(&mut conn, admin, now)?

@@ -18,6 +18,8 @@ stored_enum! {
         ClosureDay => "closure_day",
         BookingWindowOpening => "booking_window_opening",
         BookingWindowClosing => "booking_window_closing",
+        DocumentReviewed => "document_reviewed",
+        DocumentExpiring => "document_expiring",
     }
 }
 

@@ -142,6 +142,23 @@ diesel::table! {
         storage_key -> Text,
         uploaded_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        status -> Text,
+        issued_on -> Nullable<Date>,
+        valid_until -> Nullable<Date>,
+        review_reason -> Nullable<Text>,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    document_requirements (kind) {
+        kind -> Text,
+        label -> Text,
+        scope -> Text,
+        validity -> Text,
+        validity_months -> Nullable<Integer>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -862,6 +879,7 @@ diesel::joinable!(online_payments -> invoices (invoice_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     city_settings,
+    document_requirements,
     dossiers,
     quotient_lookups,
     issued_certificates,

@@ -112,9 +112,10 @@ impl TestAppBuilder {
         settings
             .entry("STORAGE_DIR".into())
             .or_insert_with(|| database.storage_dir().display().to_string());
-        // Billing tests count invoices from the first: the demo's is opt-in here.
+        // Billing and document tests count from the first: the demo's files are
+        // opt-in here.
         settings
-            .entry("SEED_DEMO_INVOICE".into())
+            .entry("SEED_DEMO_FILES".into())
             .or_insert_with(|| "false".into());
         settings
             .entry("OUTBOX_POLL_MILLIS".into())

@@ -12,6 +12,9 @@ impl From<UseCaseError> for ApiError {
         match error {
             UseCaseError::Invalid(errors) => ApiError::validation(errors),
             UseCaseError::Refused(refusal) => refusal.into(),
+            UseCaseError::RefusedFor(refusal, errors) => {
+                ApiError::from(refusal).with_errors(errors)
+            }
             UseCaseError::OutsideWindow(refusal, window) => {
                 ApiError::from(refusal).with_window(window)
             }

@@ -182,6 +182,7 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
         now,
     )?;
     seed_pages(conn, now)?;
+    seed_requirements(conn, now)?;
     let dossier_18 = seed_dossiers(conn, now)?;
     if let Some(dossier_18) = dossier_18 {
         seed_dossier_18_extras(conn, dossier_18, now)?;
@@ -704,4 +705,105 @@ pub fn seed_invoice(
             now,
         )
     })
+}
+
+/// What the demo city requires: a recent proof of address, each child's school
+/// insurance for the school year and vaccination pages, a care plan for a declared
+/// allergy.
+fn seed_requirements(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
+    use domain::dossiers::{DocumentKind as K, RequirementScope as S, ValidityRule as V};
+    use persistence::dossiers::requirements::{self, RequirementFields};
+    for (kind, label, scope, validity, months) in [
+        (
+            K::AddressProof,
+            "Justificatif de domicile de moins de 3 mois",
+            S::Dossier,
+            V::Months,
+            Some(3),
+        ),
+        (
+            K::SchoolInsurance,
+            "Attestation d'assurance scolaire et extrascolaire",
+            S::Child,
+            V::SchoolYear,
+            None,
+        ),
+        (
+            K::VaccinationRecord,
+            "Pages vaccinations du carnet de santé",
+            S::Child,
+            V::Permanent,
+            None,
+        ),
+        (
+            K::CarePlan,
+            "Projet d'accueil individualisé (PAI)",
+            S::ChildWithAllergy,
+            V::SchoolYear,
+            None,
+        ),
+    ] {
+        let fields = RequirementFields {
+            label: label.to_owned(),
+            scope,
+            validity,
+            validity_months: months,
+        };
+        requirements::put(conn, kind, &fields, now)?;
+    }
+    Ok(())
+}
+
+/// Dossier 18's proof of address, issued 80 days ago and accepted: it expires within
+/// two weeks, so the demo shows a document to renew (and its reminder).
+pub fn seed_documents(
+    conn: &mut AnyConnection,
+    files: &crate::adapters::storage::FileStore,
+    portal: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    use crate::adapters::pdf_pages::{Row, pdf};
+    use crate::usecases::dossiers::documents::{self, ReviewInput, Upload};
+    let dossier = dossiers::find_by_number(conn, "18")?
+        .ok_or_else(|| anyhow::anyhow!("the demo has no dossier 18"))?;
+    let today = now.date_naive();
+    let issued_on = today - chrono::Days::new(80);
+    let bill = pdf(&[
+        Row::Title("Facture d'électricité".to_owned()),
+        Row::Gap,
+        Row::Text("Famille T I, 12 rue Jean Jaurès, 94800 Villejuif".to_owned()),
+        Row::Text(format!(
+            "Date de facture : {}",
+            domain::calendar::french_date(issued_on)
+        )),
+    ]);
+    let account = |conn: &mut AnyConnection, login: &str| {
+        accounts::find_by_login(conn, login)?
+            .ok_or_else(|| anyhow::anyhow!("the demo has no account {login}"))
+    };
+    let family = account(conn, FAMILY.username)?;
+    let agent = account(conn, AGENT.username)?;
+    let document = documents::upload(
+        conn,
+        files,
+        i64::MAX,
+        &Upload {
+            dossier_id: dossier.id,
+            child_id: None,
+            kind: domain::dossiers::DocumentKind::AddressProof,
+            origin: domain::dossiers::DocumentOrigin::Family,
+            file_name: Some("facture-electricite.pdf"),
+            content: &bill,
+            uploaded_by: family.id,
+            issued_on: Some(issued_on),
+        },
+        (today, now),
+    )?;
+    let accepted = ReviewInput {
+        accept: true,
+        reason: None,
+        valid_until: None,
+    };
+    documents::review(conn, portal, agent.id, document.id, &accepted, now)?;
+    Ok(())
 }

@@ -40,6 +40,9 @@ pub enum UseCaseError {
     /// A change after its deadline: the problem names the deadline (`deadline`).
     #[error("refused: {0:?} after {1}")]
     PastDeadline(Refusal, chrono::DateTime<chrono::Utc>),
+    /// A refusal with the items that caused it, each named (the problem's `errors`).
+    #[error("refused: {0:?} for {1:?}")]
+    RefusedFor(Refusal, Vec<FieldError>),
     /// Too many failed attempts: try again after this long.
     #[error("throttled for {0}")]
     Throttled(chrono::Duration),

@@ -7,6 +7,7 @@ mod health;
 pub mod import;
 mod quotient;
 mod request;
+mod requirements;
 pub(crate) mod vocabulary;
 
 pub use contact::{
@@ -21,6 +22,11 @@ pub use quotient::{
     looked_up_period, price_basis,
 };
 pub use request::{RequestDecision, RequestKind, RequestStatus, decide};
+pub use requirements::{
+    EXPIRY_NOTICE_DAYS, HeldDocument, RequirementScope, RequirementStatus, Validity, ValidityRule,
+    requirement_status,
+};
 pub use vocabulary::{
-    ContactKind, Diet, DocumentKind, DocumentOrigin, ImportStatus, Relationship, SchoolLevel,
+    ContactKind, Diet, DocumentKind, DocumentOrigin, DocumentStatus, ImportStatus, Relationship,
+    SchoolLevel,
 };

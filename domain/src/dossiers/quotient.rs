@@ -209,14 +209,20 @@ pub fn looked_up_period(rule: LookupAppliesFrom, today: NaiveDate) -> (NaiveDate
             .checked_add_months(chrono::Months::new(1))
             .unwrap_or(month_start),
     };
-    let ahead = from
+    (from, renewed_school_year_end(from))
+}
+
+/// The last day (31 August) of the school year something dated `day` is for: that
+/// day's school year, or the next one from June on (families renew in the summer for
+/// the coming year).
+pub fn renewed_school_year_end(day: NaiveDate) -> NaiveDate {
+    let ahead = day
         .checked_add_months(chrono::Months::new(3))
-        .unwrap_or(from);
-    let until = school_year_start(ahead)
+        .unwrap_or(day);
+    school_year_start(ahead)
         .with_year(school_year_start(ahead).year() + 1)
         .and_then(|next| next.pred_opt())
-        .unwrap_or(from);
-    (from, until)
+        .unwrap_or(day)
 }
 #[cfg(test)]
 mod tests {

@@ -41,7 +41,8 @@ stored_enum! {
     DocumentKind {
         HealthForm => "health_form", IncomeProof => "income_proof",
         AddressProof => "address_proof", Invoice => "invoice", Certificate => "certificate",
-        Other => "other",
+        Other => "other", SchoolInsurance => "school_insurance",
+        VaccinationRecord => "vaccination_record", CarePlan => "care_plan",
     }
 }
 
@@ -51,10 +52,20 @@ impl DocumentKind {
         matches!(self, Self::Invoice | Self::Certificate)
     }
 
-    /// Health forms hold health data: agents' reads of them are audited.
+    /// Health forms, vaccination pages and care plans hold health data: agents' reads
+    /// of them are audited.
     pub fn holds_health_data(self) -> bool {
-        matches!(self, Self::HealthForm)
+        matches!(
+            self,
+            Self::HealthForm | Self::VaccinationRecord | Self::CarePlan
+        )
     }
+}
+
+stored_enum! {
+    /// Where an agent's review of a document stands: a family's upload waits for it; a
+    /// document the city adds is accepted as it is filed.
+    DocumentStatus { Pending => "pending", Accepted => "accepted", Refused => "refused" }
 }
 
 stored_enum! {

@@ -1,9 +1,9 @@
 //! Documents' metadata; the files themselves live in the storage directory under
 //! their server-generated `storage_key`.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::dossiers::{DocumentKind, DocumentOrigin};
+use domain::dossiers::{DocumentKind, DocumentOrigin, DocumentStatus};
 
 use crate::schema::documents;
 use crate::{AnyConnection, DbError, db_time};
@@ -26,6 +26,17 @@ pub struct Document {
     pub storage_key: String,
     pub uploaded_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = String)]
+    pub status: DocumentStatus,
+    /// The day the document was issued (the bill's, the certificate's), which starts
+    /// its validity.
+    pub issued_on: Option<NaiveDate>,
+    /// Its last valid day, when its kind is required with a validity; null for good.
+    pub valid_until: Option<NaiveDate>,
+    /// Why an agent refused it.
+    pub review_reason: Option<String>,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
@@ -43,6 +54,10 @@ pub struct NewDocument {
     pub sha256: String,
     pub storage_key: String,
     pub uploaded_by: Option<i64>,
+    #[diesel(serialize_as = String)]
+    pub status: DocumentStatus,
+    pub issued_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
 }
 
 pub fn insert(
@@ -156,4 +171,68 @@ pub fn bytes_of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<i64
 
 pub fn delete(conn: &mut AnyConnection, ids: &[i64]) -> Result<usize, DbError> {
     Ok(diesel::delete(documents::table.filter(documents::id.eq_any(ids))).execute(conn)?)
+}
+
+/// The dossier's documents of these kinds (what its requirements look at).
+pub fn of_kinds(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    kinds: &[DocumentKind],
+) -> Result<Vec<Document>, DbError> {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    Ok(documents::table
+        .filter(documents::dossier_id.eq(dossier_id))
+        .filter(documents::kind.eq_any(kinds))
+        .order(documents::id)
+        .select(Document::as_select())
+        .load(conn)?)
+}
+
+/// An agent's review of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review<'a> {
+    pub status: DocumentStatus,
+    pub reason: Option<&'a str>,
+    pub valid_until: Option<NaiveDate>,
+    pub reviewed_by: i64,
+}
+
+/// Records a review; false when no such document is in the dossier.
+pub fn review(
+    conn: &mut AnyConnection,
+    id: i64,
+    review: &Review<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(
+        diesel::update(documents::table.filter(documents::id.eq(id)))
+            .set((
+                documents::status.eq(review.status.as_str()),
+                documents::review_reason.eq(review.reason),
+                documents::valid_until.eq(review.valid_until),
+                documents::reviewed_by.eq(review.reviewed_by),
+                documents::reviewed_at.eq(db_time(now)),
+            ))
+            .execute(conn)?
+            > 0,
+    )
+}
+
+/// Accepted documents of these kinds whose validity ends between `from` and `until`
+/// (both included), across the city: those to remind families of.
+pub fn expiring_between(
+    conn: &mut AnyConnection,
+    kinds: &[DocumentKind],
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<Document>, DbError> {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    Ok(documents::table
+        .filter(documents::kind.eq_any(kinds))
+        .filter(documents::status.eq(DocumentStatus::Accepted.as_str()))
+        .filter(documents::valid_until.ge(from))
+        .filter(documents::valid_until.le(until))
+        .order(documents::id)
+        .select(Document::as_select())
+        .load(conn)?)
 }

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod imports;
 pub mod quotients;
 pub mod requests;
+pub mod requirements;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;

@@ -22,7 +22,7 @@ async fn demo_with_june_invoice() -> TestApp {
         .clock(api::clock::Clock::fixed_at(
             "2026-11-27T09:00:00Z".parse().unwrap(),
         ))
-        .setting("SEED_DEMO_INVOICE", "true")
+        .setting("SEED_DEMO_FILES", "true")
         .spawn()
         .await;
     app.clock.set("2026-12-10T09:00:00Z".parse().unwrap());

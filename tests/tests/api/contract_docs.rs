@@ -249,7 +249,7 @@ async fn send_text(
 #[tokio::test]
 async fn the_examples_of_files_text_and_forms_are_what_the_server_takes_and_gives() {
     let app = TestAppBuilder::default()
-        .setting("SEED_DEMO_INVOICE", "true")
+        .setting("SEED_DEMO_FILES", "true")
         .spawn()
         .await;
     let admin = app.token_of("admin").await;

@@ -375,7 +375,7 @@ async fn when_payfip_is_down_or_refuses_the_payment_the_family_is_told_and_may_t
 async fn the_demo_family_pays_its_demo_invoice_in_the_sandbox() {
     // What `cargo run` starts with: the demo, its unpaid June invoice, the sandbox.
     let app = on_27_november()
-        .setting("SEED_DEMO_INVOICE", "true")
+        .setting("SEED_DEMO_FILES", "true")
         .spawn()
         .await;
     let family = app.token_of("family").await;
@@ -478,7 +478,7 @@ async fn a_key_names_one_payment_never_an_invoices_and_a_baskets_both() {
 #[tokio::test]
 async fn where_the_city_takes_no_payment_online_an_invoice_is_paid_at_the_counter() {
     let app = on_27_november()
-        .setting("SEED_DEMO_INVOICE", "true")
+        .setting("SEED_DEMO_FILES", "true")
         .setting("PAYMENT_SANDBOX", "false")
         .spawn()
         .await;

@@ -119,7 +119,9 @@ pub struct RegistrationForm {
 /// One live registration per child and activity (a second one, even sent at the
 /// same moment, is 409 `already_registered`). An automatic activity accepts while
 /// places last, then waitlists, first come first served; one decided by agents
-/// answers `requested`.
+/// answers `requested`. An activity whose `requiredDocuments` list documents (the
+/// health form aside, sent with the registration) needs, for each, a document of the
+/// child or the family that is not refused and is still valid on the entry day.
 #[utoipa::path(
     tag = "registrations",
     operation_id = "registerChild",
@@ -132,7 +134,7 @@ pub struct RegistrationForm {
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
         (status = 409, description = "Already registered (`already_registered`)."),
-        (status = 422, description = "Not offered to this child (`not_eligible`), booked through the basket (`prepaid_activity`), or no group (`activity_full`)."),
+        (status = 422, description = "Not offered to this child (`not_eligible`), booked through the basket (`prepaid_activity`), no group (`activity_full`), or documents missing or expired by the entry day (`documents_missing`: `errors` names each by kind)."),
     ),
 )]
 #[post("/children/{childId}/registrations")]

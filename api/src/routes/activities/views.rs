@@ -206,7 +206,9 @@ pub struct ActivityForm {
     #[validate(range(min = 0, max = 100))]
     #[schema(minimum = 0, maximum = 100)]
     pub sibling_rate_percent: Option<i32>,
-    /// Documents a registration must come with (`health_form`).
+    /// Documents a registration needs: `health_form` comes with it; for any other kind,
+    /// the dossier must hold a document of the child or family still valid on the entry
+    /// day (see `GET /document-requirements`).
     #[validate(length(max = 6))]
     #[schema(max_items = 6)]
     #[serde(default)]
@@ -410,7 +412,8 @@ pub struct ActivityView {
     /// What a child pays, in percent of the price, when a brother or sister of the
     /// dossier is registered too (null: the full price).
     pub sibling_rate_percent: Option<i32>,
-    /// Documents a registration must come with.
+    /// Documents a registration needs (the health form comes with it; the others must
+    /// be in the dossier, valid on the entry day).
     pub required_documents: Vec<DocumentKindView>,
     /// Whether the family may cancel a registration online.
     pub cancellable: bool,

@@ -9,7 +9,7 @@ use actix_web::http::header::{
     self, ContentDisposition, DispositionParam, DispositionType, HeaderValue,
 };
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::dossiers::{DocumentKind, DocumentOrigin};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Family, Staff};
 use crate::db;
 use crate::problem::{ApiError, FieldError, unsupported_media_type};
-use crate::routes::dossiers::views::{DocumentKindView, DocumentOriginView};
+use crate::routes::dossiers::views::{DocumentKindView, DocumentOriginView, DocumentStatusView};
 use crate::routes::pagination::{Page, PageQuery, offset};
 use crate::state::AppState;
 use crate::usecases::dossiers::Actor;
@@ -53,6 +53,20 @@ pub struct DocumentView {
     pub request_id: Option<i64>,
     /// When it was stored (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// Where the agents' review stands: a family's upload is `pending` until an agent
+    /// accepts or refuses it; what the city files is `accepted`.
+    pub status: DocumentStatusView,
+    /// The day the document was issued (the bill's, the certificate's), which starts
+    /// its validity; null for documents filed before it was asked.
+    pub issued_on: Option<NaiveDate>,
+    /// Its last valid day, when the city requires its kind with a validity (see
+    /// `GET /document-requirements`); null when it does not expire.
+    pub valid_until: Option<NaiveDate>,
+    /// Why an agent refused it; null otherwise.
+    #[schema(example = "Attestation illisible")]
+    pub review_reason: Option<String>,
+    /// When an agent last reviewed it (RFC 3339, UTC); null before.
+    pub reviewed_at: Option<DateTime<Utc>>,
 }
 
 impl From<&Document> for DocumentView {
@@ -68,6 +82,11 @@ impl From<&Document> for DocumentView {
             child_id: d.child_id,
             request_id: d.request_id,
             created_at: utc(d.created_at),
+            status: d.status.into(),
+            issued_on: d.issued_on,
+            valid_until: d.valid_until,
+            review_reason: d.review_reason.clone(),
+            reviewed_at: d.reviewed_at.map(utc),
         }
     }
 }
@@ -86,6 +105,9 @@ pub struct UploadParams {
     /// The file's name on the client's device (cleaned before use).
     #[param(max_length = 200)]
     pub file_name: Option<String>,
+    /// The day the document was issued (a bill's date, an insurance certificate's),
+    /// not after today: its validity runs from it. Today when not given.
+    pub issued_on: Option<NaiveDate>,
 }
 
 const ACCEPTED_TYPES: [&str; 4] = [
@@ -106,7 +128,20 @@ pub(crate) fn check_declared_type(req: &HttpRequest) -> Result<(), ApiError> {
     }
 }
 
-fn check_params(params: &UploadParams, content: &[u8], max: usize) -> Result<(), ApiError> {
+fn check_params(
+    params: &UploadParams,
+    content: &[u8],
+    max: usize,
+    today: NaiveDate,
+) -> Result<(), ApiError> {
+    if params.issued_on.is_some_and(|day| day > today) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "issuedOn",
+            "in_future",
+            "La date du document ne peut pas être postérieure à aujourd'hui.",
+            "The document's date cannot be after today.",
+        )]));
+    }
     check_file(params.file_name.as_deref(), content, max)
 }
 
@@ -190,7 +225,12 @@ pub async fn upload_my_document(
     params: web::Query<UploadParams>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    check_params(&params, &body, state.config.files.upload_max_bytes)?;
+    check_params(
+        &params,
+        &body,
+        state.config.files.upload_max_bytes,
+        state.today(),
+    )?;
     check_declared_type(&req)?;
     let dossier_id = family.dossier_id()?;
     store(
@@ -214,7 +254,7 @@ async fn store(
     account_id: i64,
     base: &str,
 ) -> Result<HttpResponse, ApiError> {
-    let now = state.clock.now();
+    let (today, now) = (state.today(), state.clock.now());
     let files = state.files.clone();
     let quota = state.config.files.dossier_max_bytes;
     let document = db::run(&state.pool, move |conn| {
@@ -230,8 +270,9 @@ async fn store(
                 file_name: params.file_name.as_deref(),
                 content: &body,
                 uploaded_by: account_id,
+                issued_on: params.issued_on,
             },
-            now,
+            (today, now),
         )
     })
     .await?;
@@ -372,7 +413,12 @@ pub async fn upload_dossier_document(
     params: web::Query<UploadParams>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    check_params(&params, &body, state.config.files.upload_max_bytes)?;
+    check_params(
+        &params,
+        &body,
+        state.config.files.upload_max_bytes,
+        state.today(),
+    )?;
     check_declared_type(&req)?;
     store(
         &state,

@@ -6,6 +6,7 @@ pub mod family;
 pub mod imports;
 pub mod quotient_lookups;
 pub mod requests;
+pub mod requirements;
 pub mod staff;
 pub mod views;
 
@@ -19,6 +20,8 @@ super::operations! {
     documents::list_my_documents,
     documents::get_my_document,
     documents::download_my_document,
+    requirements::list_document_requirements,
+    requirements::get_my_required_documents,
     requests::file_request,
     requests::list_my_requests,
     requests::get_my_request,
@@ -38,6 +41,10 @@ super::operations! {
     documents::list_dossier_documents,
     documents::get_document,
     documents::download_document,
+    requirements::review_document,
+    requirements::get_required_documents,
+    requirements::put_document_requirement,
+    requirements::delete_document_requirement,
     imports::check_dossier_import,
     imports::get_dossier_import,
     imports::list_dossier_import_rows,

@@ -7,8 +7,8 @@ use crate::usecases::dossiers::{Contact, ContactDetails, Guardian, NewContact, N
 use crate::usecases::utc;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::dossiers::{
-    ContactField, ContactKind, Diet, DocumentKind, DocumentOrigin, FieldProblem, PriceBasis,
-    QuotientProvider, QuotientSource, Relationship, SchoolLevel, normalise_phone,
+    ContactField, ContactKind, Diet, DocumentKind, DocumentOrigin, DocumentStatus, FieldProblem,
+    PriceBasis, QuotientProvider, QuotientSource, Relationship, SchoolLevel, normalise_phone,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -94,6 +94,28 @@ mirror_enum! {
         Certificate = "certificate",
         /// Any other document.
         Other = "other",
+        /// A school insurance certificate (attestation d'assurance scolaire et
+        /// extrascolaire).
+        SchoolInsurance = "school_insurance",
+        /// The vaccination pages of the health record (carnet de santé); agents'
+        /// downloads of them are audited.
+        VaccinationRecord = "vaccination_record",
+        /// A care plan (PAI, projet d'accueil individualisé) for a child's allergy or
+        /// illness; agents' downloads of it are audited.
+        CarePlan = "care_plan",
+    }
+}
+
+mirror_enum! {
+    /// Where an agent's review of a document stands.
+    DocumentStatusView => DocumentStatus {
+        /// Uploaded by the family, waiting for an agent; it already counts for what the
+        /// city requires.
+        Pending = "pending",
+        /// Accepted by an agent, or filed by the city.
+        Accepted = "accepted",
+        /// Refused by an agent (`reviewReason` says why): send another.
+        Refused = "refused",
     }
 }
 

@@ -42,6 +42,10 @@ mirror_enum! {
         BookingWindowOpening = "booking_window_opening",
         /// An activity's booking window closes in two days.
         BookingWindowClosing = "booking_window_closing",
+        /// An agent accepted or refused a document the family uploaded.
+        DocumentReviewed = "document_reviewed",
+        /// A required document expires within 30 days.
+        DocumentExpiring = "document_expiring",
     }
 }
 

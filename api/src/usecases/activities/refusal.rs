@@ -18,6 +18,17 @@ refusals! {
                 "This activity is not offered to this child (age, school level, or the activity ended).",
             ),
         },
+        /// The activity lists documents the dossier does not hold, valid on the entry day.
+        DocumentsMissing => {
+            status: 422,
+            code: "documents_missing",
+            meaning: "The activity needs documents the dossier lacks or that expire before the entry day (`errors` names each, by kind): upload them first.",
+            title: ("Documents manquants", "Documents missing"),
+            detail: (
+                "Cette activité demande des documents que votre dossier ne contient pas, ou plus valables à la date d'entrée : déposez-les dans votre espace, puis inscrivez votre enfant.",
+                "This activity needs documents your dossier lacks, or that are no longer valid on the entry day: upload them, then register your child.",
+            ),
+        },
         /// The child already holds a live registration to the activity.
         AlreadyRegistered => {
             status: 409,

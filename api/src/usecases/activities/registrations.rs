@@ -105,6 +105,13 @@ fn check(
         health_form,
     };
     let (entry, chosen) = check_request(&ask, today).map_err(refusal)?;
+    crate::usecases::dossiers::requirements::check_for_registration(
+        conn,
+        request.dossier_id,
+        child.id,
+        &activity.required_documents,
+        entry,
+    )?;
     let groups = chosen
         .iter()
         .filter_map(|id| groups.iter().find(|g| g.id == *id).cloned())

@@ -240,6 +240,9 @@ fn file(
             sha256: stored.sha256,
             storage_key: stored.key,
             uploaded_by: None,
+            status: domain::dossiers::DocumentStatus::Accepted,
+            issued_on: None,
+            valid_until: None,
         },
         now,
     )?)

@@ -119,6 +119,9 @@ pub fn file_pdf(
             sha256: stored.sha256,
             storage_key: stored.key,
             uploaded_by: None,
+            status: domain::dossiers::DocumentStatus::Accepted,
+            issued_on: None,
+            valid_until: None,
         },
         now,
     )?;

@@ -3,15 +3,18 @@
 
 pub use persistence::dossiers::documents::Document;
 
-use chrono::{DateTime, Utc};
-use domain::dossiers::{DocumentKind, DocumentOrigin, FileType, safe_file_name};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::dossiers::{DocumentKind, DocumentOrigin, DocumentStatus, FileType, safe_file_name};
 use persistence::audit::{self, NewAuditEntry};
-use persistence::dossiers::documents::{self, NewDocument};
+use persistence::dossiers::documents::{self, NewDocument, Review};
+use persistence::dossiers::requirements;
 use persistence::write_transaction;
 use persistence::{AnyConnection, dossiers, dossiers::children};
 
 use crate::adapters::storage::FileStore;
 use crate::usecases::dossiers::{Actor, gone};
+use crate::usecases::notifications::notice_data::{DocumentReviewedData, NoticeData};
+use crate::usecases::notifications::{self, Notice};
 use crate::usecases::{CommonRefusal, DossierRefusal, Outcome, UseCaseError};
 
 /// A file to add to a dossier.
@@ -25,17 +28,21 @@ pub struct Upload<'a> {
     pub file_name: Option<&'a str>,
     pub content: &'a [u8],
     pub uploaded_by: i64,
+    /// The day the document was issued; the upload's day when not given.
+    pub issued_on: Option<NaiveDate>,
 }
 
 /// Stores an upload: what it is comes from its first bytes; the dossier's files may
 /// take `quota_bytes` at most. The file is written first and removed again if the
-/// transaction that records it fails, so no row ever names a missing file.
+/// transaction that records it fails, so no row ever names a missing file. A family's
+/// upload waits for an agent's review; the city's is accepted. When the city requires
+/// its kind, its validity runs from the day it was issued (`today` if not given).
 pub fn upload(
     conn: &mut AnyConnection,
     store: &FileStore,
     quota_bytes: i64,
     upload: &Upload,
-    now: DateTime<Utc>,
+    (today, now): (NaiveDate, DateTime<Utc>),
 ) -> Outcome<Document> {
     if upload.origin == DocumentOrigin::Family && upload.kind.issued_by_city_only() {
         return Err(DossierRefusal::DocumentKindReserved.into());
@@ -54,6 +61,9 @@ pub fn upload(
     let stored = store
         .save(upload.content)
         .map_err(|e| UseCaseError::Internal(anyhow::Error::new(e).context("storing a document")))?;
+    let issued_on = upload.issued_on.unwrap_or(today);
+    let valid_until =
+        requirements::find(conn, upload.kind)?.and_then(|r| r.validity().valid_until(issued_on));
     let new = NewDocument {
         dossier_id: upload.dossier_id,
         child_id: upload.child_id,
@@ -65,6 +75,12 @@ pub fn upload(
         sha256: stored.sha256,
         storage_key: stored.key.clone(),
         uploaded_by: Some(upload.uploaded_by),
+        status: match upload.origin {
+            DocumentOrigin::Family => DocumentStatus::Pending,
+            DocumentOrigin::City => DocumentStatus::Accepted,
+        },
+        issued_on: Some(issued_on),
+        valid_until,
     };
     let written = write_transaction(conn, |conn| {
         let id = documents::insert(conn, &new, now)?;
@@ -122,4 +138,82 @@ pub fn content(
         UseCaseError::Internal(anyhow::Error::new(e).context("reading a stored document"))
     })?;
     Ok((document, bytes))
+}
+
+/// An agent's review of a document.
+#[derive(Debug, Clone)]
+pub struct ReviewInput {
+    pub accept: bool,
+    /// Why it is refused (required then).
+    pub reason: Option<String>,
+    /// The last valid day the agent read on the document, replacing the one computed
+    /// from the requirement.
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// Accepts or refuses a document (again if need be: an agent may correct a review);
+/// the family is told either way.
+pub fn review(
+    conn: &mut AnyConnection,
+    portal: &str,
+    reviewer: i64,
+    id: i64,
+    input: &ReviewInput,
+    now: DateTime<Utc>,
+) -> Outcome<Document> {
+    write_transaction(conn, |conn| {
+        let document = documents::find(conn, id, None)?.ok_or(CommonRefusal::NotFound)?;
+        if document.kind.issued_by_city_only() {
+            return Err(DossierRefusal::DocumentKindReserved.into());
+        }
+        let status = if input.accept {
+            DocumentStatus::Accepted
+        } else {
+            DocumentStatus::Refused
+        };
+        let review = Review {
+            status,
+            reason: input.reason.as_deref().filter(|_| !input.accept),
+            valid_until: input.valid_until.or(document.valid_until),
+            reviewed_by: reviewer,
+        };
+        if !documents::review(conn, id, &review, now)? {
+            return Err(gone("document"));
+        }
+        let (title, mut paragraphs) = if input.accept {
+            (
+                format!("Document accepté : {}", document.file_name),
+                vec![format!(
+                    "Le service Enfance a accepté votre document « {} ».",
+                    document.file_name
+                )],
+            )
+        } else {
+            (
+                format!("Document refusé : {}", document.file_name),
+                vec![format!(
+                    "Le service Enfance a refusé votre document « {} » : déposez-en un autre dans votre espace.",
+                    document.file_name
+                )],
+            )
+        };
+        if let Some(reason) = review.reason {
+            paragraphs.push(format!("Motif : « {reason} »"));
+        }
+        let notice = Notice {
+            dossier_id: document.dossier_id,
+            title,
+            paragraphs,
+            link: Some(("Mes documents".to_owned(), format!("{portal}/documents"))),
+            data: NoticeData::DocumentReviewed(DocumentReviewedData {
+                document_id: id,
+                document_kind: document.kind.as_str().to_owned(),
+                status: status.as_str().to_owned(),
+                reason: review.reason.map(str::to_owned),
+            }),
+            dedupe_key: None,
+        };
+        notifications::notify(conn, &[notice], now)?;
+        documents::find(conn, id, None)?.ok_or_else(|| gone("document"))
+    })
 }

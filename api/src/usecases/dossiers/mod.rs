@@ -7,6 +7,7 @@ pub mod imports;
 pub mod quotient_lookups;
 mod refusal;
 pub mod requests;
+pub mod requirements;
 
 pub use refusal::DossierRefusal;
 

@@ -30,11 +30,11 @@ refusals! {
         DocumentKindReserved => {
             status: 422,
             code: "document_kind_reserved",
-            meaning: "Families cannot upload documents of this kind (the city issues them).",
+            meaning: "Invoices and certificates are the city's: families cannot upload them, and they are neither required nor reviewed.",
             title: ("Type de document réservé", "Document kind reserved"),
             detail: (
-                "Les factures et attestations sont émises par la ville.",
-                "Invoices and certificates are issued by the city.",
+                "Les factures et attestations sont émises par la ville : elles ne se déposent pas, ne sont pas exigées et ne se vérifient pas.",
+                "Invoices and certificates are issued by the city: they are not uploaded, required or reviewed.",
             ),
         },
         /// The dossier's documents would take more than the city allows.

@@ -32,6 +32,10 @@ pub enum NoticeData {
     BookingWindowOpening(BookingWindowOpeningData),
     /// An activity's booking window closes in two days.
     BookingWindowClosing(BookingWindowClosingData),
+    /// An agent accepted or refused a document the family uploaded.
+    DocumentReviewed(DocumentReviewedData),
+    /// A required document expires within 30 days.
+    DocumentExpiring(DocumentExpiringData),
 }
 
 impl NoticeData {
@@ -46,6 +50,8 @@ impl NoticeData {
             Self::ClosureDay(_) => NoticeKind::ClosureDay,
             Self::BookingWindowOpening(_) => NoticeKind::BookingWindowOpening,
             Self::BookingWindowClosing(_) => NoticeKind::BookingWindowClosing,
+            Self::DocumentReviewed(_) => NoticeKind::DocumentReviewed,
+            Self::DocumentExpiring(_) => NoticeKind::DocumentExpiring,
         }
     }
 
@@ -239,6 +245,39 @@ pub struct BookingWindowClosingData {
     /// When they close.
     #[schema(example = "2027-05-23T22:00:00Z")]
     pub closes_at: DateTime<Utc>,
+}
+
+/// A document an agent reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentReviewedData {
+    /// The document (`GET /documents/{documentId}`).
+    #[schema(example = 41)]
+    pub document_id: i64,
+    /// Its kind.
+    #[schema(value_type = crate::routes::dossiers::views::DocumentKindView, example = "school_insurance")]
+    pub document_kind: String,
+    /// The review: `accepted` or `refused`.
+    #[schema(value_type = crate::routes::dossiers::views::DocumentStatusView, example = "refused")]
+    pub status: String,
+    /// Why it was refused.
+    #[schema(example = "Attestation illisible")]
+    pub reason: Option<String>,
+}
+
+/// A required document about to expire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentExpiringData {
+    /// The document (`GET /documents/{documentId}`).
+    #[schema(example = 41)]
+    pub document_id: i64,
+    /// Its kind.
+    #[schema(value_type = crate::routes::dossiers::views::DocumentKindView, example = "address_proof")]
+    pub document_kind: String,
+    /// Its last valid day.
+    #[schema(example = "2026-12-17")]
+    pub valid_until: NaiveDate,
 }
 
 #[cfg(test)]
