@@ -9,10 +9,11 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::UseCaseError;
 use crate::usecases::activities::baskets;
-use crate::usecases::dossiers::requirements;
+use crate::usecases::dossiers::{renewals, requirements};
 use crate::usecases::planning::reminders;
 
-/// Sends the reminders due now (booking windows, documents about to expire); returns
+/// Sends the reminders due now (booking windows, documents about to expire, renewal
+/// campaigns opening or closing); returns
 /// how many families were told.
 pub async fn remind(state: &AppState) -> Result<usize, ApiError> {
     let (today, now) = (state.today(), state.clock.now());
@@ -20,7 +21,8 @@ pub async fn remind(state: &AppState) -> Result<usize, ApiError> {
     db::run(&state.pool, move |conn| {
         Ok::<_, UseCaseError>(
             reminders::run(conn, &portal, now)?
-                + requirements::remind_expiring(conn, &portal, today, now)?,
+                + requirements::remind_expiring(conn, &portal, today, now)?
+                + renewals::remind(conn, &portal, today, now)?,
         )
     })
     .await

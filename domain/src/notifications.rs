@@ -20,6 +20,8 @@ stored_enum! {
         BookingWindowClosing => "booking_window_closing",
         DocumentReviewed => "document_reviewed",
         DocumentExpiring => "document_expiring",
+        RenewalReminder => "renewal_reminder",
+        RenewalDecided => "renewal_decided",
     }
 }
 

@@ -152,6 +152,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    renewal_campaigns (id) {
+        id -> BigInt,
+        school_year -> Integer,
+        opens_on -> Date,
+        closes_on -> Date,
+        sections -> Text,
+        message -> Text,
+        opening_told_at -> Nullable<Timestamp>,
+        closing_told_at -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    renewals (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        dossier_id -> BigInt,
+        status -> Text,
+        confirmed -> Text,
+        comment -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     document_requirements (kind) {
         kind -> Text,
         label -> Text,
@@ -877,8 +908,13 @@ diesel::joinable!(credit_uses -> account_credits (credit_id));
 diesel::joinable!(payments -> invoices (invoice_id));
 diesel::joinable!(online_payments -> invoices (invoice_id));
 
+diesel::joinable!(renewals -> renewal_campaigns (campaign_id));
+diesel::joinable!(renewals -> dossiers (dossier_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     city_settings,
+    renewal_campaigns,
+    renewals,
     document_requirements,
     dossiers,
     quotient_lookups,

@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::sql_types::{Nullable, Text};
 use domain::activities::{Admission, PriceBracket};
-use domain::dossiers::{DocumentKind, QuotientProvider, SchoolLevel, Vaccination};
+use domain::dossiers::{DocumentKind, QuotientProvider, RenewalSection, SchoolLevel, Vaccination};
 use domain::notifications::NoticeKind;
 use domain::planning::{DeadlineRule, TimeUnit};
 use serde::{Deserialize, Serialize};
@@ -327,6 +327,7 @@ macro_rules! comma_listed {
 comma_listed! {
     DocumentKind => "required documents",
     NoticeKind => "event kinds",
+    RenewalSection => "renewal sections",
 }
 
 /// A nullable text column as stored, before it is decoded into `Option<T>`.

@@ -226,6 +226,7 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
         }
         if is_agent {
             seed_news(conn, id, now)?;
+            seed_campaign(conn, id, now)?;
         }
     }
     Ok(())
@@ -805,5 +806,25 @@ pub fn seed_documents(
         valid_until: None,
     };
     documents::review(conn, portal, agent.id, document.id, &accepted, now)?;
+    Ok(())
+}
+
+/// The renewal campaign for next school year, open from the demo's first day for three
+/// months: every section asked. Its opening counts as announced (on the city's site),
+/// so the demo's mailbox starts empty; the closing reminder comes in its last week.
+fn seed_campaign(conn: &mut AnyConnection, agent_id: i64, now: DateTime<Utc>) -> Outcome<()> {
+    use persistence::dossiers::renewals::{self, CampaignFields};
+    let today = now.date_naive();
+    let year = school_year_start(now) + 1;
+    let fields = CampaignFields {
+        opens_on: today,
+        closes_on: today + chrono::Days::new(90),
+        sections: domain::dossiers::RenewalSection::ALL.to_vec(),
+        message: format!(
+            "Renouvelez votre dossier famille avant les inscriptions de la rentrée {year}."
+        ),
+    };
+    let id = renewals::insert_campaign(conn, year, &fields, agent_id, now)?;
+    renewals::mark_told(conn, id, false, now)?;
     Ok(())
 }

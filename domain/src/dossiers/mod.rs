@@ -6,6 +6,7 @@ mod files;
 mod health;
 pub mod import;
 mod quotient;
+mod renewal;
 mod request;
 mod requirements;
 pub(crate) mod vocabulary;
@@ -20,6 +21,9 @@ pub use quotient::{
     Allocataire, GuardianName, LookupAppliesFrom, LookupOutcome, MonthDay, PriceBasis,
     QuotientPeriod, QuotientProvider, QuotientSource, allocataire_is_guardian, current_quotient,
     looked_up_period, price_basis,
+};
+pub use renewal::{
+    RenewalDecision, RenewalSection, RenewalStatus, decide_renewal, school_year_of, unconfirmed,
 };
 pub use request::{RequestDecision, RequestKind, RequestStatus, decide};
 pub use requirements::{

@@ -5,6 +5,7 @@ pub mod children;
 pub mod documents;
 pub mod imports;
 pub mod quotients;
+pub mod renewals;
 pub mod requests;
 pub mod requirements;
 

@@ -36,6 +36,7 @@ mod problem_codes;
 mod quotient_lookups;
 mod races;
 mod registrations;
+mod renewals;
 mod required_documents;
 mod retention;
 mod roles;

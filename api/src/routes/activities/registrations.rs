@@ -121,7 +121,8 @@ pub struct RegistrationForm {
 /// places last, then waitlists, first come first served; one decided by agents
 /// answers `requested`. An activity whose `requiredDocuments` list documents (the
 /// health form aside, sent with the registration) needs, for each, a document of the
-/// child or the family that is not refused and is still valid on the entry day.
+/// child or the family that is not refused and is still valid on the entry day. For a
+/// school year with a renewal campaign, the family's renewal must be validated.
 #[utoipa::path(
     tag = "registrations",
     operation_id = "registerChild",
@@ -134,7 +135,7 @@ pub struct RegistrationForm {
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
         (status = 409, description = "Already registered (`already_registered`)."),
-        (status = 422, description = "Not offered to this child (`not_eligible`), booked through the basket (`prepaid_activity`), no group (`activity_full`), or documents missing or expired by the entry day (`documents_missing`: `errors` names each by kind)."),
+        (status = 422, description = "Not offered to this child (`not_eligible`), booked through the basket (`prepaid_activity`), no group (`activity_full`), documents missing or expired by the entry day (`documents_missing`: `errors` names each by kind), or a school year whose renewal campaign the family has not had validated (`renewal_required`: `errors` says what is left)."),
     ),
 )]
 #[post("/children/{childId}/registrations")]

@@ -5,6 +5,7 @@ pub mod documents;
 pub mod family;
 pub mod imports;
 pub mod quotient_lookups;
+pub mod renewals;
 pub mod requests;
 pub mod requirements;
 pub mod staff;
@@ -26,6 +27,9 @@ super::operations! {
     requests::list_my_requests,
     requests::get_my_request,
     quotient_lookups::look_up_my_family_quotient,
+    renewals::get_my_renewal,
+    renewals::confirm_my_renewal_section,
+    renewals::submit_my_renewal,
     staff::list_dossiers,
     staff::create_dossier,
     staff::get_dossier,
@@ -52,4 +56,11 @@ super::operations! {
     requests::list_requests,
     requests::get_request,
     requests::decide_request,
+    renewals::create_renewal_campaign,
+    renewals::list_renewal_campaigns,
+    renewals::get_renewal_campaign,
+    renewals::update_renewal_campaign,
+    renewals::list_renewals,
+    renewals::get_renewal,
+    renewals::decide_renewal,
 }

@@ -46,6 +46,11 @@ mirror_enum! {
         DocumentReviewed = "document_reviewed",
         /// A required document expires within 30 days.
         DocumentExpiring = "document_expiring",
+        /// A renewal campaign opened, or closes within 7 days and the family has not
+        /// sent its renewal.
+        RenewalReminder = "renewal_reminder",
+        /// An agent validated the family's renewal or sent it back with a comment.
+        RenewalDecided = "renewal_decided",
     }
 }
 

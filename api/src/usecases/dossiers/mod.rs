@@ -6,6 +6,8 @@ pub mod documents;
 pub mod imports;
 pub mod quotient_lookups;
 mod refusal;
+mod renewal_lacks;
+pub mod renewals;
 pub mod requests;
 pub mod requirements;
 

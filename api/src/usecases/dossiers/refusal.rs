@@ -80,6 +80,72 @@ refusals! {
                 "Dossiers changed since the check: upload the file again to check it.",
             ),
         },
+        /// A campaign exists already for the school year.
+        RenewalCampaignExists => {
+            status: 409,
+            code: "renewal_campaign_exists",
+            meaning: "A renewal campaign exists already for this school year: change its dates instead.",
+            title: ("Campagne déjà ouverte", "Campaign exists"),
+            detail: (
+                "Une campagne de renouvellement existe déjà pour cette année scolaire : modifiez-la plutôt.",
+                "A renewal campaign exists already for this school year: change it instead.",
+            ),
+        },
+        /// The section cannot be confirmed while its information is incomplete.
+        RenewalSectionIncomplete => {
+            status: 422,
+            code: "renewal_section_incomplete",
+            meaning: "The section lacks information (`errors` says what): complete the dossier, then confirm it.",
+            title: ("Informations incomplètes", "Section incomplete"),
+            detail: (
+                "Cette partie de votre dossier est incomplète : complétez-la, puis confirmez-la.",
+                "This part of your file is incomplete: complete it, then confirm it.",
+            ),
+        },
+        /// Sent before every section was confirmed.
+        RenewalIncomplete => {
+            status: 422,
+            code: "renewal_incomplete",
+            meaning: "Sections of the renewal are not confirmed yet (`errors` names each).",
+            title: ("Renouvellement incomplet", "Renewal incomplete"),
+            detail: (
+                "Confirmez chaque partie de votre dossier avant de l'envoyer.",
+                "Confirm each part of your file before sending it.",
+            ),
+        },
+        /// The renewal was sent or validated: the family can no longer change it.
+        RenewalLocked => {
+            status: 409,
+            code: "renewal_locked",
+            meaning: "The renewal was sent to the city or validated: it can no longer be changed.",
+            title: ("Renouvellement envoyé", "Renewal sent"),
+            detail: (
+                "Votre renouvellement a été envoyé au service Enfance (ou validé) : il ne peut plus être modifié.",
+                "Your renewal was sent to the city (or validated): it can no longer be changed.",
+            ),
+        },
+        /// The decision does not apply to the renewal as it stands.
+        RenewalAlreadyDecided => {
+            status: 409,
+            code: "renewal_already_decided",
+            meaning: "The renewal is validated already, or was not sent: it cannot be sent back.",
+            title: ("Décision impossible", "Decision not possible"),
+            detail: (
+                "Ce renouvellement est déjà validé, ou n'a pas été envoyé : il ne peut pas être renvoyé à la famille.",
+                "This renewal is validated already, or was not sent: it cannot be sent back.",
+            ),
+        },
+        /// A registration for a school year whose renewal is not validated.
+        RenewalRequired => {
+            status: 422,
+            code: "renewal_required",
+            meaning: "Registrations for this school year need the family file renewed and validated first (`errors` says what is missing).",
+            title: ("Renouvellement du dossier requis", "Renewal required"),
+            detail: (
+                "Les inscriptions pour cette année scolaire demandent le renouvellement de votre dossier famille, validé par le service Enfance.",
+                "Registrations for this school year need your family file renewed and validated by the city.",
+            ),
+        },
         /// The city has no access to API Particulier.
         QuotientLookupNotOffered => {
             status: 422,

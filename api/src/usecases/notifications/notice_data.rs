@@ -36,6 +36,10 @@ pub enum NoticeData {
     DocumentReviewed(DocumentReviewedData),
     /// A required document expires within 30 days.
     DocumentExpiring(DocumentExpiringData),
+    /// A renewal campaign opened, or closes soon.
+    RenewalReminder(RenewalReminderData),
+    /// An agent validated the family's renewal or sent it back.
+    RenewalDecided(RenewalDecidedData),
 }
 
 impl NoticeData {
@@ -52,6 +56,8 @@ impl NoticeData {
             Self::BookingWindowClosing(_) => NoticeKind::BookingWindowClosing,
             Self::DocumentReviewed(_) => NoticeKind::DocumentReviewed,
             Self::DocumentExpiring(_) => NoticeKind::DocumentExpiring,
+            Self::RenewalReminder(_) => NoticeKind::RenewalReminder,
+            Self::RenewalDecided(_) => NoticeKind::RenewalDecided,
         }
     }
 
@@ -278,6 +284,36 @@ pub struct DocumentExpiringData {
     /// Its last valid day.
     #[schema(example = "2026-12-17")]
     pub valid_until: NaiveDate,
+}
+
+/// A renewal campaign open to the family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewalReminderData {
+    /// The campaign (`GET /renewal`).
+    #[schema(example = 2)]
+    pub campaign_id: i64,
+    /// The school year it renews the file for (its first calendar year).
+    #[schema(example = 2027)]
+    pub school_year: i32,
+    /// Its last day.
+    #[schema(example = "2027-06-30")]
+    pub closes_on: NaiveDate,
+}
+
+/// An agent's decision on the family's renewal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RenewalDecidedData {
+    /// The campaign (`GET /renewal`).
+    #[schema(example = 2)]
+    pub campaign_id: i64,
+    /// `validated`, or `returned` to complete.
+    #[schema(value_type = crate::routes::dossiers::renewals::RenewalStatusView, example = "returned")]
+    pub status: String,
+    /// The agent's comment.
+    #[schema(example = "Merci de joindre l'attestation d'assurance de Luc.")]
+    pub comment: Option<String>,
 }
 
 #[cfg(test)]

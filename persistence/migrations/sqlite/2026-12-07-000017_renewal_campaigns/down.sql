@@ -1,0 +1,2 @@
+DROP TABLE renewals;
+DROP TABLE renewal_campaigns;
