@@ -3,7 +3,7 @@
 //! do not expire. For each requirement, a dossier holds a document that meets it, one
 //! waiting for an agent, one expired or refused, or nothing.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 
 use super::quotient::renewed_school_year_end;
 use super::vocabulary::DocumentStatus;
@@ -42,11 +42,16 @@ impl Validity {
         match self.rule {
             ValidityRule::Permanent => None,
             ValidityRule::SchoolYear => Some(renewed_school_year_end(issued_on)),
+            // The day before the same day N months on; a day the month lacks (30
+            // February) is the month's last, so 30 November gives 28 February.
             ValidityRule::Months => Some(
-                issued_on
-                    .checked_add_months(Months::new(self.months.unwrap_or(0)))
-                    .and_then(|end| end.pred_opt())
-                    .unwrap_or(issued_on),
+                match issued_on.checked_add_months(Months::new(self.months.unwrap_or(0))) {
+                    Some(same_day) if same_day.day() == issued_on.day() => {
+                        same_day.pred_opt().unwrap_or(same_day)
+                    }
+                    Some(month_end) => month_end,
+                    None => issued_on,
+                },
             ),
         }
     }
@@ -138,6 +143,14 @@ mod tests {
         };
         assert_eq!(
             months(3).valid_until(date(2026, 11, 30)),
+            Some(date(2027, 2, 28))
+        );
+        assert_eq!(
+            months(1).valid_until(date(2027, 1, 31)),
+            Some(date(2027, 2, 28))
+        );
+        assert_eq!(
+            months(1).valid_until(date(2027, 1, 28)),
             Some(date(2027, 2, 27))
         );
         assert_eq!(

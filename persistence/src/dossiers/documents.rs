@@ -236,3 +236,27 @@ pub fn expiring_between(
         .select(Document::as_select())
         .load(conn)?)
 }
+
+/// Gives the documents of `kind` that have no validity yet (filed before the kind was
+/// required) the one `until` computes from the day they were issued (or filed);
+/// returns how many changed.
+pub fn fill_validity(
+    conn: &mut AnyConnection,
+    kind: DocumentKind,
+    until: impl Fn(NaiveDate) -> Option<NaiveDate>,
+) -> Result<usize, DbError> {
+    let open: Vec<(i64, Option<NaiveDate>, NaiveDateTime)> = documents::table
+        .filter(documents::kind.eq(kind.as_str()))
+        .filter(documents::valid_until.is_null())
+        .select((documents::id, documents::issued_on, documents::created_at))
+        .load(conn)?;
+    let mut changed = 0;
+    for (id, issued_on, created_at) in open {
+        if let Some(end) = until(issued_on.unwrap_or(created_at.date())) {
+            changed += diesel::update(documents::table.find(id))
+                .set(documents::valid_until.eq(end))
+                .execute(conn)?;
+        }
+    }
+    Ok(changed)
+}

@@ -153,7 +153,9 @@ pub fn find(
         .optional()?)
 }
 
-/// The dossier's renewal in the campaign, started (a draft) if it has none yet.
+/// The dossier's renewal in the campaign, started (a draft) if it has none yet. Two
+/// requests starting it at once both read the one row (`ON CONFLICT DO NOTHING`: a
+/// unique violation would abort a PostgreSQL transaction).
 pub fn find_or_start(
     conn: &mut AnyConnection,
     campaign_id: i64,
@@ -163,7 +165,7 @@ pub fn find_or_start(
     if let Some(found) = find(conn, campaign_id, dossier_id)? {
         return Ok(found);
     }
-    let inserted = diesel::insert_into(renewals::table)
+    let query = diesel::insert_into(renewals::table)
         .values((
             renewals::campaign_id.eq(campaign_id),
             renewals::dossier_id.eq(dossier_id),
@@ -171,24 +173,21 @@ pub fn find_or_start(
             renewals::confirmed.eq(""),
             renewals::updated_at.eq(db_time(now)),
         ))
-        .execute(conn);
-    match inserted {
-        // Started at the same moment by another request: read theirs.
-        Ok(_)
-        | Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => find(conn, campaign_id, dossier_id)?
-            .ok_or(DbError::Query(diesel::result::Error::NotFound)),
-        Err(other) => Err(other.into()),
-    }
+        .on_conflict_do_nothing();
+    match conn {
+        AnyConnection::Postgresql(c) => query.execute(c)?,
+        AnyConnection::Sqlite(c) => query.execute(c)?,
+    };
+    find(conn, campaign_id, dossier_id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
 }
 
-/// Writes the sections confirmed, if the renewal is still in one of `from`.
+/// Writes the sections confirmed, if the renewal is still as read: in one of `from`,
+/// with the sections `read` confirmed (a concurrent change makes it answer false).
 pub fn set_confirmed(
     conn: &mut AnyConnection,
     id: i64,
     from: &[RenewalStatus],
+    read: &[RenewalSection],
     confirmed: &[RenewalSection],
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
@@ -196,7 +195,8 @@ pub fn set_confirmed(
     Ok(diesel::update(
         renewals::table
             .filter(renewals::id.eq(id))
-            .filter(renewals::status.eq_any(from)),
+            .filter(renewals::status.eq_any(from))
+            .filter(renewals::confirmed.eq(read.to_vec().encode()?)),
     )
     .set((
         renewals::confirmed.eq(confirmed.to_vec().encode()?),
@@ -206,20 +206,24 @@ pub fn set_confirmed(
         > 0)
 }
 
-/// A change of a renewal's status.
+/// A change of a renewal's status, from the state read (its status and the sections
+/// then confirmed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusChange<'a> {
     pub from: RenewalStatus,
+    pub read: &'a [RenewalSection],
     pub to: RenewalStatus,
     /// Sets the comment (an agent's decision), or leaves it.
     pub comment: Option<Option<&'a str>>,
-    /// The agent deciding; `None` for the family sending it.
+    /// The agent deciding; `None` for the family sending it (which leaves the
+    /// sections as read).
     pub decided_by: Option<i64>,
+    /// The sections confirmed after an agent's decision.
     pub confirmed: &'a [RenewalSection],
 }
 
 /// Moves the renewal from `change.from` to `change.to`; false when it is no longer
-/// in `from` (another request came first).
+/// as read (another request came first).
 pub fn change_status(
     conn: &mut AnyConnection,
     id: i64,
@@ -228,14 +232,14 @@ pub fn change_status(
 ) -> Result<bool, DbError> {
     let target = renewals::table
         .filter(renewals::id.eq(id))
-        .filter(renewals::status.eq(change.from.as_str()));
+        .filter(renewals::status.eq(change.from.as_str()))
+        .filter(renewals::confirmed.eq(change.read.to_vec().encode()?));
     let stamp = db_time(now);
     let confirmed = change.confirmed.to_vec().encode()?;
     let changed = match (change.decided_by, change.comment) {
         (None, _) => diesel::update(target)
             .set((
                 renewals::status.eq(change.to.as_str()),
-                renewals::confirmed.eq(confirmed),
                 renewals::submitted_at.eq(stamp),
                 renewals::updated_at.eq(stamp),
             ))

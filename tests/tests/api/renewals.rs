@@ -8,6 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use tests::steps::activities::child_named;
+use tests::steps::baskets::{add, open_basket, set_booking_window};
 use tests::{TestApp, TestAppBuilder, json as body_of, problem};
 
 /// The demo on 27 November 2026: its campaign for 2027-2028 is open until 25 February.
@@ -602,6 +603,134 @@ async fn agents_validate_at_the_desk_and_families_are_reminded_until_they_send()
         submit(&app, &family).await,
         StatusCode::NOT_FOUND,
         "not_found",
+    )
+    .await;
+    // Registering for 2027-2028 then sends the family to the desk.
+    let agent = app.token_of("agent").await;
+    let week = holiday_week(
+        &app,
+        &agent,
+        "Été 2028",
+        "2028-07-03",
+        "2028-07-07",
+        json!([]),
+    )
+    .await;
+    let thomas = child_named(&app, &family, "Thomas").await;
+    let closed = problem(
+        add(
+            &app,
+            &family,
+            json!({"childId": thomas, "activityId": week, "weekStart": "2028-07-03"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "renewal_required",
+    )
+    .await;
+    let last = closed["errors"].as_array().unwrap().last().unwrap().clone();
+    assert!(
+        last["message"].as_str().unwrap().contains("est close"),
+        "{closed}"
+    );
+}
+
+/// A holiday activity of the week of `monday` for primary pupils, requiring
+/// `documents`, its booking window open.
+async fn holiday_week(
+    app: &TestApp,
+    agent: &str,
+    name: &str,
+    monday: &str,
+    friday: &str,
+    documents: Value,
+) -> i64 {
+    let id = body_of(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/activities",
+            Some(agent),
+            &json!({"kindId": 6, "name": name, "startsOn": monday, "endsOn": friday,
+                    "levels": ["CP", "CE1", "CE2", "CM1", "CM2"], "mode": "prepaid", "entryRule": "chosen",
+                    "familyChoosesGroup": false, "siblingRatePercent": null, "cancellable": false,
+                    "requiredDocuments": documents,
+                    "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1, 2, 3, 4, 5],
+                               "prices": [{"maxQuotient": null, "priceCents": 1000}]}],
+                    "groups": [{"name": "Groupe", "capacity": 10}]}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    set_booking_window(app, id, "2026-01-01T00:00:00", "2028-07-01T00:00:00").await;
+    id
+}
+
+#[tokio::test]
+async fn holiday_weeks_wait_for_the_renewal_of_their_school_year_and_the_documents_they_list() {
+    let app = app().await;
+    let agent = app.token_of("agent").await;
+    let family = app.token_of("family").await;
+    let thomas = child_named(&app, &family, "Thomas").await;
+
+    // July 2028 belongs to 2027-2028, whose campaign the family has not done.
+    let next_summer = holiday_week(
+        &app,
+        &agent,
+        "Été 2028",
+        "2028-07-03",
+        "2028-07-07",
+        json!([]),
+    )
+    .await;
+    let item = |activity: i64, monday: &str| json!({"childId": thomas, "activityId": activity, "weekStart": monday});
+    problem(
+        add(&app, &family, item(next_summer, "2028-07-03")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "renewal_required",
+    )
+    .await;
+    // July 2027 is this school year's: no campaign, but the insurance it lists.
+    let this_summer = holiday_week(
+        &app,
+        &agent,
+        "Été 2027",
+        "2027-07-05",
+        "2027-07-09",
+        json!(["school_insurance"]),
+    )
+    .await;
+    let missing = problem(
+        add(&app, &family, item(this_summer, "2027-07-05")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "documents_missing",
+    )
+    .await;
+    assert_eq!(missing["errors"][0]["code"], "school_insurance");
+    assert_eq!(
+        open_basket(&app, &family).await["items"],
+        json!([]),
+        "nothing added"
+    );
+    // Activities cannot ask families for what only the city issues.
+    problem(
+        app.send_json(
+            Method::POST,
+            "/api/v1/admin/activities",
+            Some(&agent),
+            &json!({"kindId": 6, "name": "Impossible", "startsOn": "2027-07-05", "endsOn": "2027-07-09",
+                    "levels": ["CM1"], "mode": "prepaid", "entryRule": "chosen",
+                    "familyChoosesGroup": false, "siblingRatePercent": null, "cancellable": false,
+                    "requiredDocuments": ["invoice"],
+                    "units": [{"name": "Journée", "startsAt": "08:30", "endsAt": "17:30", "weekdays": [1],
+                               "prices": [{"maxQuotient": null, "priceCents": 1000}]}],
+                    "groups": [{"name": "Groupe", "capacity": 10}]}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
     )
     .await;
 }

@@ -548,3 +548,74 @@ async fn the_demo_proof_of_address_is_about_to_expire_and_the_family_is_reminded
         "expired"
     );
 }
+
+#[tokio::test]
+async fn a_document_replaced_before_it_expires_is_not_reminded_and_old_ones_get_a_validity() {
+    let app = app(false).await;
+    let family = app.token_of("family").await;
+    let agent = app.token_of("agent").await;
+    let admin = app.token_of("admin").await;
+    // A bill of 1 September is valid to 30 November; next one came already.
+    let old = upload_pdf(&app, &family, "kind=address_proof&issuedOn=2026-09-01").await;
+    assert_eq!(old["validUntil"], "2026-11-30");
+    body_of(
+        review(&app, &agent, &old, &json!({"decision": "accept"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let next = upload_pdf(&app, &family, "kind=address_proof&issuedOn=2026-11-20").await;
+    api::jobs::remind(&app.state).await.unwrap();
+    assert_eq!(expiring(&app).await, 0, "replaced: not reminded");
+    // Refused, the new one no longer takes over: the family is told.
+    body_of(
+        review(
+            &app,
+            &agent,
+            &next,
+            &json!({"decision": "refuse", "reason": "Illisible"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    api::jobs::remind(&app.state).await.unwrap();
+    assert_eq!(expiring(&app).await, 1);
+
+    // A health form filed before the kind was required gets a validity when it is.
+    let luc = child_named(&app, &family, "Luc").await;
+    let form = upload_pdf(
+        &app,
+        &family,
+        &format!("kind=health_form&childId={luc}&issuedOn=2025-09-03"),
+    )
+    .await;
+    assert!(form["validUntil"].is_null());
+    app.send_json(
+        Method::PUT,
+        "/api/v1/admin/document-requirements/health_form",
+        Some(&admin),
+        &json!({"label": "Fiche sanitaire", "scope": "child", "validity": "school_year", "validityMonths": null}),
+    )
+    .await;
+    let read = body_of(
+        app.get_authed(&format!("/api/v1/documents/{}", form["id"]), &family)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(read["validUntil"], "2026-08-31");
+    assert_eq!(
+        item(&required(&app, &family).await, "health_form", Some("Luc"))["status"],
+        "expired"
+    );
+}
+
+/// How many `document_expiring` notifications the family has.
+async fn expiring(app: &TestApp) -> usize {
+    let token = app.token_of("family").await;
+    app.notification_kinds(&token)
+        .await
+        .iter()
+        .filter(|k| *k == "document_expiring")
+        .count()
+}

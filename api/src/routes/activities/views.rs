@@ -248,6 +248,18 @@ impl ActivityForm {
                 "The end comes before the start.",
             ));
         }
+        if self
+            .required_documents
+            .iter()
+            .any(|k| DocumentKind::from(*k).issued_by_city_only())
+        {
+            errors.push(FieldError::new(
+                "requiredDocuments",
+                "issued_by_city",
+                "Les factures et attestations sont émises par la ville : une famille ne peut pas les fournir.",
+                "Invoices and certificates are issued by the city: a family cannot provide them.",
+            ));
+        }
         if let (Some(min), Some(max)) = (self.min_age, self.max_age)
             && max < min
         {

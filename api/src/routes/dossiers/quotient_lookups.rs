@@ -182,11 +182,12 @@ impl From<&LookedUp> for QuotientLookupView {
 ///
 /// For the family, with its consent: the city asks API Particulier for the quotient of
 /// the guardian the CAF or MSA pays, and records it (source `api_particulier`, with its
-/// provider and month), so no certificate is needed. The person the service names must
+/// provider and month), so no certificate is needed. The first names given must hold a
+/// guardian's (nobody else's identity is sent), and the person the service names must
 /// be one of the dossier's guardians (last name as birth or usage name, first name
-/// among theirs; case and accents aside). Every lookup is kept with the time of the
-/// consent; the identity sent is not. When nothing is found, nothing is recorded and
-/// the family can still send a proof of income through a request; after five failed
+/// among theirs; case and accents aside). Every lookup sent is kept with the time of
+/// the consent; the identity sent is not. When nothing is found, nothing is recorded
+/// and the family can still send a proof of income through a request. Past five
 /// lookups in 15 minutes, the dossier waits before the next.
 #[utoipa::path(
     tag = "dossier",
@@ -198,7 +199,7 @@ impl From<&LookedUp> for QuotientLookupView {
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 400, description = "Invalid identity, or no consent (`validation_failed`: `consent_missing`, `commune_code_invalid`...)."),
         (status = 422, description = "The city does not look quotients up (`quotient_lookup_not_offered`), no file matches (`quotient_not_found`), several do (`quotient_several_found`), or the file found is not that of one of the dossier's guardians (`quotient_not_a_guardian`)."),
-        (status = 429, description = "Too many failed lookups for the dossier (`too_many_attempts`): wait for `Retry-After` seconds."),
+        (status = 429, description = "Too many lookups for the dossier (`too_many_attempts`): wait for `Retry-After` seconds."),
         (status = 503, description = "The lookup service does not answer (`quotient_service_unavailable`): nothing recorded; try again later."),
     ),
 )]

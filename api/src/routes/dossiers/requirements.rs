@@ -180,8 +180,9 @@ pub async fn list_document_requirements(
 
 /// Requires a kind of document, or changes what is required of it.
 ///
-/// Admins only. Documents already filed keep the validity they were given; those
-/// uploaded from now on get the new one.
+/// Admins only. Documents already filed keep the validity they were given, except
+/// those that had none (filed before the kind was required), which get one from the
+/// day they were issued; those uploaded from now on get the new rule.
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "putDocumentRequirement",

@@ -333,6 +333,17 @@ pub fn add_item(
         .ok_or_else(not_offered)?;
     week.check_bookable(now)?;
     let week = week.week;
+    // A week is a registration for its days: the same renewal and documents apply.
+    crate::usecases::dossiers::renewals::check_for_registration(
+        conn, dossier_id, week.start, today,
+    )?;
+    crate::usecases::dossiers::requirements::check_for_registration(
+        conn,
+        dossier_id,
+        item.child_id,
+        &activity.required_documents,
+        week.start,
+    )?;
     let groups = activities::groups_of(conn, activity.id)?;
     let group = match item.group_id {
         Some(id) => groups

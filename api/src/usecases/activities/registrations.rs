@@ -105,7 +105,12 @@ fn check(
         health_form,
     };
     let (entry, chosen) = check_request(&ask, today).map_err(refusal)?;
-    crate::usecases::dossiers::renewals::check_for_registration(conn, request.dossier_id, entry)?;
+    crate::usecases::dossiers::renewals::check_for_registration(
+        conn,
+        request.dossier_id,
+        entry,
+        today,
+    )?;
     crate::usecases::dossiers::requirements::check_for_registration(
         conn,
         request.dossier_id,

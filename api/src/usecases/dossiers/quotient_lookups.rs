@@ -4,13 +4,15 @@
 //! not); a quotient found is recorded from the day the city's rule says to the end of
 //! that school year, once the person the CAF or MSA pays is one of the dossier's
 //! guardians. A lookup that finds nothing, or someone else, records no quotient; a
-//! family's failed lookups are throttled, so identities cannot be tried in bulk.
+//! family's lookups are throttled and must name a guardian, so identities cannot be
+//! tried in bulk.
 
 use chrono::{DateTime, Utc};
 use domain::dossiers::{
     GuardianName, LookupAppliesFrom, LookupOutcome, QuotientSource, allocataire_is_guardian,
     looked_up_period,
 };
+use domain::text::words_within;
 use persistence::dossiers::quotients::{self, NewFamilyQuotient, NewQuotientLookup};
 use persistence::{city, db_time, dossiers, write_transaction};
 
@@ -22,8 +24,8 @@ use crate::state::AppState;
 use crate::usecases::accounts::throttling::{self, Counter};
 use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
-/// The throttle counter of a dossier's failed lookups.
-fn failures_of(dossier_id: i64) -> Counter {
+/// The throttle counter of a dossier's lookups.
+fn attempts_of(dossier_id: i64) -> Counter {
     Counter::new("quotient_lookup", dossier_id.to_string())
 }
 
@@ -42,11 +44,28 @@ pub async fn look_up(
     dossier_id: i64,
     who: Identity,
 ) -> Result<LookedUp, ApiError> {
+    let offered = state.api_particulier.is_some();
     let (policy, now) = (state.throttle.clone(), state.clock.now());
+    let first_names = who.first_names.join(" ");
     db::run(&state.pool, move |conn| {
         dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
+        if !offered {
+            return Err(DossierRefusal::QuotientLookupNotOffered.into());
+        }
+        // Counted before the call, so lookups sent in parallel are counted too.
         if !actor.is_staff {
-            throttling::check(conn, &policy, &[failures_of(dossier_id)], now)?;
+            let attempts = [attempts_of(dossier_id)];
+            throttling::check(conn, &policy, &attempts, now)?;
+            throttling::record_failure(conn, &policy, &attempts, now)?;
+        }
+        // Nobody else's identity is sent to the service: the first names given must
+        // hold a guardian's.
+        let guardians = dossiers::guardians_of(conn, dossier_id)?;
+        if !guardians
+            .iter()
+            .any(|g| words_within(&g.first_name, &first_names))
+        {
+            return Err(DossierRefusal::QuotientNotAGuardian.into());
         }
         Ok::<_, UseCaseError>(())
     })
@@ -60,16 +79,9 @@ pub async fn look_up(
     if let Err(LookupError::Unavailable(cause)) = &answer {
         tracing::warn!(dossier = dossier_id, %cause, "API Particulier did not answer a quotient lookup");
     }
-    let (today, policy) = (state.today(), state.throttle.clone());
+    let today = state.today();
     db::run(&state.pool, move |conn| {
-        let recorded = record(conn, actor, dossier_id, consented_at, today, &answer);
-        // A service down is nobody's guess; every other refusal counts.
-        let failed = matches!(&recorded, Err(UseCaseError::Refused(_)))
-            && !matches!(answer, Err(LookupError::Unavailable(_)));
-        if failed && !actor.is_staff {
-            throttling::record_failure(conn, &policy, &[failures_of(dossier_id)], consented_at)?;
-        }
-        recorded
+        record(conn, actor, dossier_id, consented_at, today, &answer)
     })
     .await
 }

@@ -136,27 +136,34 @@ pub fn confirm(
             ));
         }
     }
-    write_transaction(conn, |conn| {
-        let renewal = renewals::find_or_start(conn, campaign.id, dossier_id, now)?;
-        if !renewal.status.open_to_family() {
-            return Err(DossierRefusal::RenewalLocked.into());
+    // Written only if unchanged since read; another section confirmed meanwhile (two
+    // tabs) is read again and kept.
+    for _ in 0..5 {
+        let written = write_transaction(conn, |conn| {
+            let renewal = renewals::find_or_start(conn, campaign.id, dossier_id, now)?;
+            if !renewal.status.open_to_family() {
+                return Err(DossierRefusal::RenewalLocked.into());
+            }
+            let mut confirmed: Vec<RenewalSection> = renewal
+                .confirmed
+                .iter()
+                .copied()
+                .filter(|s| *s != section)
+                .collect();
+            if confirm {
+                confirmed.push(section);
+            }
+            let open = [RenewalStatus::Draft, RenewalStatus::Returned];
+            let read = &renewal.confirmed;
+            Ok::<_, UseCaseError>(renewals::set_confirmed(
+                conn, renewal.id, &open, read, &confirmed, now,
+            )?)
+        })?;
+        if written {
+            return current(conn, dossier_id, today, vaccines);
         }
-        let mut confirmed: Vec<RenewalSection> = renewal
-            .confirmed
-            .iter()
-            .copied()
-            .filter(|s| *s != section)
-            .collect();
-        if confirm {
-            confirmed.push(section);
-        }
-        let open = [RenewalStatus::Draft, RenewalStatus::Returned];
-        if !renewals::set_confirmed(conn, renewal.id, &open, &confirmed, now)? {
-            return Err(DossierRefusal::RenewalLocked.into());
-        }
-        Ok::<_, UseCaseError>(())
-    })?;
-    current(conn, dossier_id, today, vaccines)
+    }
+    Err(DossierRefusal::RenewalLocked.into())
 }
 
 /// Sends the family's renewal to the city, every section confirmed.
@@ -192,6 +199,7 @@ pub fn submit(
         }
         let change = StatusChange {
             from: renewal.status,
+            read: &renewal.confirmed,
             to: RenewalStatus::Submitted,
             comment: None,
             decided_by: None,
@@ -254,6 +262,7 @@ pub fn decide(
             .collect();
         let change = StatusChange {
             from: renewal.status,
+            read: &renewal.confirmed,
             to: next,
             comment: Some(decision.comment.as_deref()),
             decided_by: Some(decision.agent_id),
@@ -376,6 +385,7 @@ pub fn check_for_registration(
     conn: &mut AnyConnection,
     dossier_id: i64,
     entry: NaiveDate,
+    today: NaiveDate,
 ) -> Outcome<()> {
     let Some(campaign) = renewals::campaign_of_year(conn, school_year_of(entry))? else {
         return Ok(());
@@ -403,6 +413,15 @@ pub fn check_for_registration(
         RenewalStatus::Submitted => (
             format!("Votre renouvellement {years} attend la validation du service Enfance."),
             "Your renewal waits for the city's validation.".to_owned(),
+        ),
+        // Once the campaign closed, only the service can validate the file (at the desk).
+        _ if today > campaign.closes_on => (
+            format!(
+                "La campagne de renouvellement {years} est close depuis le {} : adressez-vous au service Enfance, qui peut valider votre dossier.",
+                french_date(campaign.closes_on)
+            ),
+            "The renewal campaign is closed: contact the city, which can validate your file."
+                .to_owned(),
         ),
         RenewalStatus::Returned => (
             format!(

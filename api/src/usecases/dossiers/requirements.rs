@@ -23,7 +23,8 @@ pub fn list(conn: &mut AnyConnection) -> Outcome<Vec<Requirement>> {
     Ok(requirements::list(conn)?)
 }
 
-/// Creates or replaces the requirement of `kind`; true when created.
+/// Creates or replaces the requirement of `kind`; true when created. Documents of the
+/// kind filed without a validity (before it was required) get one from their date.
 pub fn put(
     conn: &mut AnyConnection,
     kind: DocumentKind,
@@ -33,6 +34,8 @@ pub fn put(
     write_transaction(conn, |conn| {
         let created = requirements::put(conn, kind, fields, now)?;
         let stored = requirements::find(conn, kind)?.ok_or_else(|| super::gone("requirement"))?;
+        let validity = stored.validity();
+        documents::fill_validity(conn, kind, |issued| validity.valid_until(issued))?;
         Ok((stored, created))
     })
 }
@@ -217,7 +220,8 @@ pub fn check_for_registration(
 }
 
 /// Tells each family whose accepted document of a required kind expires within
-/// `EXPIRY_NOTICE_DAYS` (once per document); returns how many were told.
+/// `EXPIRY_NOTICE_DAYS` (once per document), unless another one already takes over
+/// after it; returns how many were told.
 pub fn remind_expiring(
     conn: &mut AnyConnection,
     portal: &str,
@@ -232,7 +236,12 @@ pub fn remind_expiring(
     let until = today
         .checked_add_days(Days::new(EXPIRY_NOTICE_DAYS))
         .unwrap_or(today);
-    let expiring = documents::expiring_between(conn, &kinds, today, until)?;
+    let mut expiring = Vec::new();
+    for document in documents::expiring_between(conn, &kinds, today, until)? {
+        if !replaced(conn, &document, &all)? {
+            expiring.push(document);
+        }
+    }
     let notices: Vec<Notice> = expiring
         .iter()
         .filter_map(|d| {
@@ -260,4 +269,25 @@ pub fn remind_expiring(
         return Ok(0);
     }
     write_transaction(conn, |conn| notifications::notify(conn, &notices, now))
+}
+
+/// Whether another document of the same kind, for the same child or the family,
+/// meets the requirement the day after `document` expires (next year's insurance sent
+/// in July).
+fn replaced(conn: &mut AnyConnection, document: &Document, all: &[Requirement]) -> Outcome<bool> {
+    let Some(end) = document.valid_until.and_then(|d| d.succ_opt()) else {
+        return Ok(false);
+    };
+    let dossier_wide = all
+        .iter()
+        .any(|r| r.kind == document.kind && r.scope == RequirementScope::Dossier);
+    let child = if dossier_wide {
+        None
+    } else {
+        document.child_id
+    };
+    let others = documents::of_kinds(conn, document.dossier_id, &[document.kind])?;
+    Ok(candidates(&others, document.kind, child)
+        .filter(|d| d.id != document.id)
+        .any(|d| held(d).meets_on(end)))
 }

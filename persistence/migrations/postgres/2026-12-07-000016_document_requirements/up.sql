@@ -24,6 +24,8 @@ ALTER TABLE documents ADD COLUMN review_reason TEXT;
 ALTER TABLE documents ADD COLUMN reviewed_by BIGINT REFERENCES accounts (id) ON DELETE SET NULL;
 ALTER TABLE documents ADD COLUMN reviewed_at TIMESTAMP;
 UPDATE documents SET status = 'pending' WHERE origin = 'family';
+-- A document filed before is taken as issued the day it was filed.
+UPDATE documents SET issued_on = CAST(created_at AS DATE);
 DROP INDEX documents_dossier;
 CREATE INDEX documents_dossier ON documents (dossier_id, kind);
 CREATE INDEX documents_expiry ON documents (valid_until);

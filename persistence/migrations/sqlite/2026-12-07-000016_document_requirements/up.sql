@@ -41,11 +41,12 @@ CREATE TABLE documents_rebuilt (
     reviewed_by INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
     reviewed_at TIMESTAMP
 );
+-- A document filed before is taken as issued the day it was filed.
 INSERT INTO documents_rebuilt (id, dossier_id, child_id, request_id, kind, origin, file_name,
-    content_type, size_bytes, sha256, storage_key, uploaded_by, created_at, status)
+    content_type, size_bytes, sha256, storage_key, uploaded_by, created_at, status, issued_on)
 SELECT id, dossier_id, child_id, request_id, kind, origin, file_name, content_type, size_bytes,
     sha256, storage_key, uploaded_by, created_at,
-    CASE origin WHEN 'family' THEN 'pending' ELSE 'accepted' END
+    CASE origin WHEN 'family' THEN 'pending' ELSE 'accepted' END, date(created_at)
 FROM documents;
 DROP TABLE documents;
 ALTER TABLE documents_rebuilt RENAME TO documents;
