@@ -278,13 +278,7 @@ fn seed_news(conn: &mut AnyConnection, agent_id: i64, now: DateTime<Utc>) -> Out
 /// Dossier 18's family quotient for the current school year and its grandmother as
 /// an authorised pick-up person.
 fn seed_dossier_18_extras(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Outcome<()> {
-    use chrono::Datelike;
-    let today = now.date_naive();
-    let start_year = if today.month() >= 9 {
-        today.year()
-    } else {
-        today.year() - 1
-    };
+    let start_year = school_year_start(now);
     let (Some(valid_from), Some(valid_until)) = (
         NaiveDate::from_ymd_opt(start_year, 9, 1),
         NaiveDate::from_ymd_opt(start_year + 1, 8, 31),
@@ -320,15 +314,9 @@ fn seed_dossier_18_extras(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>)
     Ok(())
 }
 
-/// The first day of the current school year (1 September).
+/// The current school year (its first calendar year).
 fn school_year_start(now: DateTime<Utc>) -> i32 {
-    use chrono::Datelike;
-    let today = now.date_naive();
-    if today.month() >= 9 {
-        today.year()
-    } else {
-        today.year() - 1
-    }
+    domain::dossiers::school_year_of(now.date_naive())
 }
 
 /// The demo dossiers, their guardian and children; returns the first one's id (dossier 18).

@@ -71,12 +71,7 @@ impl std::fmt::Display for MonthDay {
 
 /// 1 September of the school year holding `day`.
 fn school_year_start(day: NaiveDate) -> NaiveDate {
-    let year = if day.month() >= 9 {
-        day.year()
-    } else {
-        day.year() - 1
-    };
-    NaiveDate::from_ymd_opt(year, 9, 1).unwrap_or(day)
+    NaiveDate::from_ymd_opt(super::school_year_of(day), 9, 1).unwrap_or(day)
 }
 
 /// What a family's prices rest on for a day.

@@ -81,6 +81,14 @@ stored_enum! {
     }
 }
 
+impl RequirementStatus {
+    /// Whether a document stands for the requirement (a pending one counts until an
+    /// agent refuses it).
+    pub fn is_met(self) -> bool {
+        matches!(self, Self::Valid | Self::Expiring | Self::Pending)
+    }
+}
+
 /// Where a requirement stands on `today`, and the document that decides it: the best
 /// of the documents held (valid before waiting, waiting before expired, expired before
 /// refused; the latest-expiring, then the newest, among equals).

@@ -29,12 +29,6 @@ pub struct Campaign {
     pub updated_at: NaiveDateTime,
 }
 
-impl Campaign {
-    pub fn is_open_on(&self, day: NaiveDate) -> bool {
-        self.opens_on <= day && day <= self.closes_on
-    }
-}
-
 /// What an agent sets on a campaign.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CampaignFields {

@@ -278,14 +278,7 @@ pub struct RequiredDocumentsView {
 impl RequiredDocumentsView {
     fn new(checks: &[RequirementCheck]) -> Self {
         Self {
-            complete: checks.iter().all(|c| {
-                matches!(
-                    c.status,
-                    RequirementStatus::Valid
-                        | RequirementStatus::Expiring
-                        | RequirementStatus::Pending
-                )
-            }),
+            complete: checks.iter().all(|c| c.status.is_met()),
             items: checks
                 .iter()
                 .map(|c| RequirementCheckView {

@@ -3,12 +3,12 @@
 //! code and a French message saying what to do.
 
 use chrono::NaiveDate;
-use domain::dossiers::{ContactKind, RenewalSection, RequirementStatus, missing_vaccinations};
+use domain::dossiers::{ContactKind, RenewalSection, current_quotient, missing_vaccinations};
 use persistence::dossiers::renewals::Campaign;
 use persistence::dossiers::{children, quotients};
 use persistence::{AnyConnection, dossiers};
 
-use super::{gone, requirements};
+use super::{gone, periods, requirements};
 use crate::problem::FieldError;
 use crate::usecases::Outcome;
 
@@ -191,11 +191,8 @@ fn quotient(
     dossier_id: i64,
     campaign: &Campaign,
 ) -> Outcome<Vec<FieldError>> {
-    let day = first_day(campaign);
-    let covered = quotients::of_dossier(conn, dossier_id)?
-        .iter()
-        .any(|q| q.valid_from <= day && day <= q.valid_until);
-    if covered {
+    let quotients = quotients::of_dossier(conn, dossier_id)?;
+    if current_quotient(&periods(&quotients), first_day(campaign)).is_some() {
         return Ok(Vec::new());
     }
     Ok(vec![lack(
@@ -218,10 +215,7 @@ fn documents(
 ) -> Outcome<Vec<FieldError>> {
     let mut found = Vec::new();
     for check in requirements::of_dossier(conn, dossier_id, first_day(campaign))? {
-        if !matches!(
-            check.status,
-            RequirementStatus::Missing | RequirementStatus::Expired | RequirementStatus::Refused
-        ) {
+        if check.status.is_met() {
             continue;
         }
         let whose = check
