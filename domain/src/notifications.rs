@@ -22,6 +22,8 @@ stored_enum! {
         DocumentExpiring => "document_expiring",
         RenewalReminder => "renewal_reminder",
         RenewalDecided => "renewal_decided",
+        DirectDebitScheduled => "direct_debit_scheduled",
+        DirectDebitRejected => "direct_debit_rejected",
     }
 }
 

@@ -747,6 +747,8 @@ diesel::table! {
         idempotency_key -> Nullable<Text>,
         online_payment_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        reversed_on -> Nullable<Date>,
+        reversal_reason -> Nullable<Text>,
     }
 }
 
@@ -911,7 +913,87 @@ diesel::joinable!(online_payments -> invoices (invoice_id));
 diesel::joinable!(renewals -> renewal_campaigns (campaign_id));
 diesel::joinable!(renewals -> dossiers (dossier_id));
 
+diesel::table! {
+    direct_debit_settings (id) {
+        id -> BigInt,
+        creditor_id -> Text,
+        creditor_name -> Text,
+        iban -> Text,
+        bic -> Nullable<Text>,
+        pain_version -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mandates (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        reference -> Nullable<Text>,
+        creditor_id -> Text,
+        status -> Text,
+        channel -> Text,
+        holder_name -> Text,
+        iban -> Text,
+        bic -> Nullable<Text>,
+        signed_on -> Date,
+        signed_at_place -> Text,
+        signed_by -> Nullable<BigInt>,
+        consent_at -> Nullable<Timestamp>,
+        document_id -> Nullable<BigInt>,
+        last_collected_on -> Nullable<Date>,
+        consecutive_rejections -> Integer,
+        ended_on -> Nullable<Date>,
+        end_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    debit_collections (id) {
+        id -> BigInt,
+        collection_date -> Date,
+        message_id -> Text,
+        pain_version -> Text,
+        debit_count -> Integer,
+        total_cents -> BigInt,
+        sha256 -> Text,
+        content -> Text,
+        built_by -> Nullable<BigInt>,
+        built_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    direct_debits (id) {
+        id -> BigInt,
+        invoice_id -> BigInt,
+        dossier_id -> BigInt,
+        mandate_id -> BigInt,
+        end_to_end_id -> Text,
+        amount_cents -> BigInt,
+        collection_date -> Date,
+        told_on -> Date,
+        status -> Text,
+        sequence_type -> Nullable<Text>,
+        collection_id -> Nullable<BigInt>,
+        reason_code -> Nullable<Text>,
+        settled_on -> Nullable<Date>,
+        payment_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(direct_debits -> mandates (mandate_id));
+diesel::joinable!(direct_debits -> invoices (invoice_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    direct_debit_settings,
+    mandates,
+    debit_collections,
+    direct_debits,
     city_settings,
     renewal_campaigns,
     renewals,

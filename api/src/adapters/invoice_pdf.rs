@@ -66,9 +66,10 @@ pub fn render(city: &str, dossier_number: &str, detail: &InvoiceDetail) -> Vec<u
         euros(balance_of(invoice).max(0))
     )));
     rows.push(Row::Gap);
-    rows.push(Row::Text(
-        "Paiement en ligne par carte (PayFiP) sur l'Espace Familles, ou au guichet.".into(),
-    ));
+    rows.push(Row::Text(match &detail.debit {
+        Some(debit) => debit.sentence(),
+        None => "Paiement en ligne par carte (PayFiP) sur l'Espace Familles, ou au guichet.".into(),
+    }));
     pdf(&rows)
 }
 

@@ -1,9 +1,11 @@
 //! Billing: which days of a month are billed, how they gather into invoice lines,
 //! the numbers of invoices and credit notes, an invoice's status, how a payment is
-//! named to PayFiP, and what the yearly childcare tax certificate says.
+//! named to PayFiP, what the yearly childcare tax certificate says, and SEPA direct
+//! debit.
 
 mod lines;
 pub mod payfip;
+pub mod sepa;
 mod status;
 pub mod tax_certificate;
 mod vocabulary;

@@ -43,13 +43,18 @@ stored_enum! {
         AddressProof => "address_proof", Invoice => "invoice", Certificate => "certificate",
         Other => "other", SchoolInsurance => "school_insurance",
         VaccinationRecord => "vaccination_record", CarePlan => "care_plan",
+        DirectDebitMandate => "direct_debit_mandate",
     }
 }
 
 impl DocumentKind {
-    /// Kinds only the city issues: a family cannot upload an invoice or a certificate.
+    /// Kinds only the city issues: a family cannot upload an invoice, a certificate or
+    /// a direct debit mandate (it signs one through the API).
     pub fn issued_by_city_only(self) -> bool {
-        matches!(self, Self::Invoice | Self::Certificate)
+        matches!(
+            self,
+            Self::Invoice | Self::Certificate | Self::DirectDebitMandate
+        )
     }
 
     /// Health forms, vaccination pages and care plans hold health data: agents' reads

@@ -5,6 +5,7 @@
 
 pub mod account_credits;
 pub mod certificates;
+pub mod direct_debits;
 pub mod online_payments;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -621,6 +622,9 @@ pub struct Payment {
     pub idempotency_key: Option<String>,
     pub online_payment_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    /// A direct debit the bank returned after paying it: the day and the reason.
+    pub reversed_on: Option<NaiveDate>,
+    pub reversal_reason: Option<String>,
 }
 
 /// What a counter payment records.
@@ -662,6 +666,40 @@ pub fn pay_invoice(
     .set(invoices::paid_cents.eq(invoices::paid_cents + amount))
     .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// Marks a direct debit's payment returned by the bank and takes it off what is paid
+/// on the invoice; false when it was returned already.
+pub fn reverse_payment(
+    conn: &mut AnyConnection,
+    payment: &Payment,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        payments::table
+            .find(payment.id)
+            .filter(payments::reversed_on.is_null()),
+    )
+    .set((
+        payments::reversed_on.eq(on),
+        payments::reversal_reason.eq(reason),
+    ))
+    .execute(conn)?;
+    if updated == 1 {
+        diesel::update(invoices::table.find(payment.invoice_id))
+            .set(invoices::paid_cents.eq(invoices::paid_cents - payment.amount_cents))
+            .execute(conn)?;
+    }
+    Ok(updated == 1)
+}
+
+pub fn find_payment(conn: &mut AnyConnection, id: i64) -> Result<Option<Payment>, DbError> {
+    Ok(payments::table
+        .find(id)
+        .select(Payment::as_select())
+        .get_result(conn)
+        .optional()?)
 }
 
 /// Records a payment; the same invoice and `Idempotency-Key` twice is a

@@ -103,7 +103,7 @@ async fn an_operation_kept_for_one_role_refuses_the_others() {
         problem(response, StatusCode::FORBIDDEN, "forbidden").await;
         admins_only += 1;
     }
-    assert_eq!(admins_only, 14);
+    assert_eq!(admins_only, 15);
 }
 
 #[tokio::test]

@@ -228,6 +228,20 @@ pub fn request_received(to: &str, number: i64, dossier_number: &str, kind: &str)
     )
 }
 
+/// The back office's notice of a mandate suspended after the bank's rejections.
+pub fn mandate_suspended(to: &str, dossier_number: &str, reference: &str, reason: &str) -> Message {
+    compose(
+        "mandate_suspended",
+        to,
+        &format!("Mandat de prélèvement suspendu (dossier {dossier_number})"),
+        "Bonjour,",
+        &[format!(
+            "Le mandat {reference} du dossier {dossier_number} est suspendu ({reason}). Ses prochaines factures ne seront pas prélevées ; la famille en est informée. Les mandats suspendus sont listés dans le back-office."
+        )],
+        None,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,6 +34,16 @@ mirror_enum! {
         RecordPayment = "record_payment",
         /// An agent issued a credit note.
         IssueCreditNote = "issue_credit_note",
+        /// A family signed a direct debit mandate, or an agent recorded a paper one.
+        SignMandate = "sign_mandate",
+        /// A mandate was revoked (by the family or an agent) or suspended.
+        EndMandate = "end_mandate",
+        /// An agent read a mandate's full bank account.
+        ReadBankAccount = "read_bank_account",
+        /// An agent built the direct debit file of a collection date.
+        BuildDebitCollection = "build_debit_collection",
+        /// An agent recorded a debit paid or rejected (by hand or from a bank report).
+        RecordDebitOutcome = "record_debit_outcome",
     }
 }
 

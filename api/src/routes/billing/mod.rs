@@ -1,9 +1,13 @@
 //! Billing: invoices and the account statement, online payment through PayFiP (or
 //! its sandbox), certificates of childcare costs, and the agents' billing and
-//! certificate runs, counter payments, credit notes and exports.
+//! certificate runs, counter payments, credit notes and exports; SEPA direct debit
+//! (mandates, collection files, the bank's answers).
 
 pub mod certificates;
+pub mod collections;
+pub mod direct_debit_views;
 pub mod invoices;
+pub mod mandates;
 pub mod online_payments;
 pub mod sandbox;
 pub mod staff;
@@ -36,4 +40,26 @@ super::operations! {
     staff::export_payments,
     certificates::start_certificate_run,
     certificates::get_certificate_run,
+    mandates::get_direct_debit_creditor,
+    mandates::list_my_mandates,
+    mandates::sign_my_mandate,
+    mandates::get_my_mandate,
+    mandates::revoke_my_mandate,
+    collections::list_my_direct_debits,
+    mandates::get_direct_debit_settings,
+    mandates::set_direct_debit_settings,
+    mandates::list_dossier_mandates,
+    mandates::record_paper_mandate,
+    mandates::list_mandates,
+    mandates::get_admin_mandate,
+    mandates::get_mandate_bank_account,
+    mandates::suspend_mandate,
+    mandates::revoke_mandate,
+    collections::list_direct_debits,
+    collections::build_debit_collection,
+    collections::list_debit_collections,
+    collections::get_debit_collection,
+    collections::download_debit_collection,
+    collections::record_debit_outcome,
+    collections::import_debit_report,
 }

@@ -115,7 +115,7 @@ pub fn view(state: &AppState, p: &OnlinePayment) -> OnlinePaymentView {
         (status = 400, description = "No usable `Idempotency-Key` (`validation_failed`)."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such invoice of the family (`not_found`)."),
-        (status = 409, description = "Nothing left to pay (`nothing_to_pay`), or the first request with this `Idempotency-Key` is still creating the attempt at PayFiP (`idempotency_key_in_use`): repeat it after `Retry-After` seconds."),
+        (status = 409, description = "Nothing left to pay (`nothing_to_pay`), the invoice is being collected by direct debit (`direct_debit_in_progress`), or the first request with this `Idempotency-Key` is still creating the attempt at PayFiP (`idempotency_key_in_use`): repeat it after `Retry-After` seconds."),
         (status = 422, description = "A key already used for another payment, of another invoice or a basket (`idempotency_key_reused`), no online payment here (`payments_unavailable`), or PayFiP refused the payment (`payment_refused_by_service`)."),
         (status = 503, description = "PayFiP does not answer (`payment_service_unavailable`)."),
     ),

@@ -328,6 +328,7 @@ pub async fn get_admin_invoice_pdf(
         (status = 400, description = "A field breaks its rule (`validation_failed`)."),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such invoice (`not_found`)."),
+        (status = 409, description = "The invoice is being collected by direct debit: wait for the bank's answer (`direct_debit_in_progress`)."),
         (status = 422, description = "More than is left to pay (`amount_exceeds_balance`), or a key used for another payment (`idempotency_key_reused`)."),
     ),
 )]

@@ -255,6 +255,12 @@ pub struct PaymentView {
     pub received_on: NaiveDate,
     /// When it was recorded (RFC 3339, UTC).
     pub recorded_at: DateTime<Utc>,
+    /// A direct debit the bank returned after paying it: the day. The amount is then
+    /// no longer counted in `paidCents`.
+    pub reversed_on: Option<NaiveDate>,
+    /// Why, in French.
+    #[schema(example = "prélèvement retourné : remboursement demandé par le titulaire du compte")]
+    pub reversal_reason: Option<String>,
 }
 
 impl From<&Payment> for PaymentView {
@@ -267,6 +273,8 @@ impl From<&Payment> for PaymentView {
             reference: p.reference.clone(),
             received_on: p.received_on,
             recorded_at: utc(p.created_at),
+            reversed_on: p.reversed_on,
+            reversal_reason: p.reversal_reason.clone(),
         }
     }
 }
@@ -325,6 +333,10 @@ pub struct InvoiceView {
     /// The family's account credits (from cancelled holiday weeks) it used: with its
     /// credit notes, in `creditedCents`.
     pub credits_used: Vec<CreditUseView>,
+    /// Its SEPA direct debit, when the family pays so: show its `label` ("prélèvement
+    /// prévu le …") instead of a pay button while `payableOtherwise` is false or the
+    /// debit is scheduled.
+    pub direct_debit: Option<super::direct_debit_views::InvoiceDebitView>,
 }
 
 /// What of an account credit an invoice or a basket used.
@@ -417,6 +429,10 @@ impl InvoiceView {
                 .iter()
                 .map(CreditUseView::from)
                 .collect(),
+            direct_debit: detail
+                .debit
+                .as_ref()
+                .map(super::direct_debit_views::InvoiceDebitView::from),
         }
     }
 }

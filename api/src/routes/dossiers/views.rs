@@ -103,6 +103,8 @@ mirror_enum! {
         /// A care plan (PAI, projet d'accueil individualisé) for a child's allergy or
         /// illness; agents' downloads of it are audited.
         CarePlan = "care_plan",
+        /// A SEPA direct debit mandate the family signed; filed by the city only.
+        DirectDebitMandate = "direct_debit_mandate",
     }
 }
 

@@ -51,6 +51,10 @@ mirror_enum! {
         RenewalReminder = "renewal_reminder",
         /// An agent validated the family's renewal or sent it back with a comment.
         RenewalDecided = "renewal_decided",
+        /// An invoice will be debited: its amount and date, 14 days ahead at least.
+        DirectDebitScheduled = "direct_debit_scheduled",
+        /// The bank rejected or returned a debit: the invoice is to pay again.
+        DirectDebitRejected = "direct_debit_rejected",
     }
 }
 

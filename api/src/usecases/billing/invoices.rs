@@ -5,7 +5,9 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 pub use domain::billing::PaymentMethod;
+use domain::billing::sepa::{DebitStatus, reason_text};
 use domain::billing::{self, InvoiceStatus};
+use domain::calendar::french_date;
 use persistence::billing::{
     self as store, CreditNote, Invoice, InvoiceFilter, InvoiceLine, NewPayment, Payment,
 };
@@ -26,6 +28,60 @@ pub struct InvoiceDetail {
     pub credit_notes: Vec<CreditNote>,
     /// The account credits it used, each with its credit's number.
     pub credits_used: Vec<(crate::usecases::billing::credits::CreditUse, String)>,
+    /// Its direct debit, when the dossier pays so.
+    pub debit: Option<DebitLine>,
+}
+
+/// An invoice's direct debit, as the invoice shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebitLine {
+    pub status: DebitStatus,
+    pub collection_date: NaiveDate,
+    pub amount_cents: i64,
+    /// The account debited, masked.
+    pub account: String,
+    /// The bank's reason, when it rejected the debit.
+    pub reason_code: Option<String>,
+}
+
+impl DebitLine {
+    /// What the invoice says of it, in French ("prélèvement prévu le …").
+    pub fn sentence(&self) -> String {
+        let (on, amount, account) = (
+            french_date(self.collection_date),
+            euros(self.amount_cents),
+            &self.account,
+        );
+        match self.status {
+            DebitStatus::Scheduled => {
+                format!("Prélèvement prévu le {on} : {amount} EUR sur le compte {account}.")
+            }
+            DebitStatus::Collecting => {
+                format!("Prélèvement en cours le {on} : {amount} EUR sur le compte {account}.")
+            }
+            DebitStatus::Paid => format!("Payée par prélèvement le {on} ({amount} EUR)."),
+            DebitStatus::Rejected => format!(
+                "Prélèvement du {on} rejeté par la banque (motif : {}) : facture à régler en ligne ou au guichet.",
+                reason_text(self.reason_code.as_deref().unwrap_or_default())
+            ),
+            DebitStatus::Cancelled => {
+                "Paiement en ligne par carte (PayFiP) sur l'Espace Familles, ou au guichet."
+                    .to_owned()
+            }
+        }
+    }
+}
+
+impl From<&crate::usecases::billing::direct_debit::schedule::InvoiceDebit> for DebitLine {
+    fn from(d: &crate::usecases::billing::direct_debit::schedule::InvoiceDebit) -> Self {
+        Self {
+            status: d.debit.status,
+            collection_date: d.debit.collection_date,
+            amount_cents: d.debit.amount_cents,
+            account: d.account.clone(),
+            reason_code: d.debit.reason_code.clone(),
+        }
+    }
 }
 
 /// Where the invoice stands on `today`.
@@ -56,7 +112,11 @@ pub fn detail(
     dossier_id: Option<i64>,
 ) -> Outcome<InvoiceDetail> {
     let invoice = store::find_invoice(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
+    let debit = crate::usecases::billing::direct_debit::schedule::of_invoices(conn, &[id])?
+        .get(&id)
+        .map(DebitLine::from);
     Ok(InvoiceDetail {
+        debit,
         lines: store::lines_of(conn, id)?,
         payments: store::payments_of(conn, store::Of::Invoice(id))?,
         credit_notes: store::credit_notes_of(conn, store::Of::Invoice(id))?,
@@ -281,9 +341,16 @@ pub fn record_payment(
                 Err(CommonRefusal::IdempotencyKeyReused.into())
             };
         }
+        crate::usecases::billing::direct_debit::schedule::refuse_if_collecting(conn, invoice_id)?;
         if !store::pay_invoice(conn, invoice_id, payment.amount_cents)? {
             return Err(BillingRefusal::AmountExceedsBalance.into());
         }
+        crate::usecases::billing::direct_debit::schedule::fit_to_balance(
+            conn,
+            invoice_id,
+            payment.received_on,
+            now,
+        )?;
         let id = store::insert_payment(
             conn,
             &NewPayment {
@@ -365,6 +432,10 @@ pub fn issue_credit_note(
                 detail: &format!("{number}: {amount_cents} cents on {}", invoice.number),
             },
             now,
+        )?;
+        let today = now.with_timezone(&zone).date_naive();
+        crate::usecases::billing::direct_debit::schedule::fit_to_balance(
+            conn, invoice_id, today, now,
         )?;
         Ok(store::find_credit_note(conn, id)?.ok_or(CommonRefusal::NotFound)?)
     })

@@ -11,6 +11,7 @@
 
 pub mod certificates;
 pub mod credits;
+pub mod direct_debit;
 pub mod invoices;
 pub mod online_payments;
 pub mod payments;
@@ -397,6 +398,21 @@ fn write_chunk(
                 credited.insert(dossier_id, used);
             }
         }
+        // Dossiers with an active mandate are debited: scheduled and told now.
+        let to_debit: Vec<(i64, &NewInvoice, i64)> = new
+            .iter()
+            .filter_map(|invoice| {
+                let credited = credited.get(&invoice.dossier_id).copied().unwrap_or(0);
+                ids.get(&invoice.dossier_id)
+                    .map(|id| (*id, invoice, credited))
+            })
+            .collect();
+        let debits = direct_debit::schedule::schedule_issued(
+            conn,
+            &to_debit,
+            (issuing.on, issuing.portal),
+            now,
+        )?;
         let mut lines = Vec::new();
         let mut printed = Vec::with_capacity(chunk.len());
         for (bill, new) in chunk.iter().zip(&new) {
@@ -414,12 +430,20 @@ fn write_chunk(
         }
         store::insert_lines(conn, &lines)?;
         for (bill, invoice, lines) in printed {
+            let debit = debits.get(&invoice.id).cloned();
             let detail = crate::usecases::billing::invoices::InvoiceDetail {
                 invoice,
                 lines,
                 payments: Vec::new(),
                 credit_notes: Vec::new(),
                 credits_used: Vec::new(),
+                debit: debit.map(|p| crate::usecases::billing::invoices::DebitLine {
+                    status: domain::billing::sepa::DebitStatus::Scheduled,
+                    collection_date: p.collection_date,
+                    amount_cents: p.amount_cents,
+                    account: p.account,
+                    reason_code: None,
+                }),
             };
             crate::usecases::billing::invoices::file_pdf(
                 conn,
@@ -435,7 +459,8 @@ fn write_chunk(
             .filter_map(|invoice| {
                 ids.get(&invoice.dossier_id).map(|id| {
                     let credited = credited.get(&invoice.dossier_id).copied().unwrap_or(0);
-                    issued_notice(*id, invoice, credited, issuing.portal)
+                    let debited = debits.get(id).map(|p| p.collection_date);
+                    issued_notice(*id, invoice, (credited, debited), issuing.portal)
                 })
             })
             .collect();
@@ -450,7 +475,12 @@ fn write_chunk(
 }
 
 /// The family is told its invoice of the month is out.
-fn issued_notice(id: i64, invoice: &NewInvoice, credited: i64, portal: &str) -> Notice {
+fn issued_notice(
+    id: i64,
+    invoice: &NewInvoice,
+    (credited, debited_on): (i64, Option<NaiveDate>),
+    portal: &str,
+) -> Notice {
     use crate::usecases::billing::invoices::euros;
     let month = crate::usecases::billing::invoices::month_label(invoice.month);
     let issued = format!(
@@ -460,6 +490,11 @@ fn issued_notice(id: i64, invoice: &NewInvoice, credited: i64, portal: &str) -> 
     );
     let left = invoice.total_cents - credited;
     let paragraphs = match (credited, left) {
+        (_, 1..) if let Some(on) = debited_on => vec![format!(
+            "{issued} Elle sera prélevée le {} ({} EUR) : vous n'avez rien à faire.",
+            french_date(on),
+            euros(left)
+        )],
         (0, _) => vec![
             format!("{issued} Vous pouvez la régler en ligne :"),
             format!("Date limite de paiement : {}.", french_date(invoice.due_on)),

@@ -72,6 +72,7 @@ pub fn open_for_invoice(
         }
         let invoice =
             bills::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
+        crate::usecases::billing::direct_debit::schedule::refuse_if_collecting(conn, invoice_id)?;
         let left = crate::usecases::billing::invoices::balance_of(&invoice);
         if left <= 0 {
             return Err(BillingRefusal::NothingToPay.into());
@@ -400,6 +401,7 @@ fn pay_invoice(
         },
     )?;
     bills::add_paid(conn, invoice_id, payment.amount_cents)?;
+    crate::usecases::billing::direct_debit::schedule::fit_to_balance(conn, invoice_id, today, now)?;
     let invoice = bills::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
     let notice = crate::usecases::billing::invoices::payment_received(
         &invoice,

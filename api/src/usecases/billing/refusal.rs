@@ -3,8 +3,8 @@
 use crate::usecases::refusal::refusals;
 
 refusals! {
-    /// What the billing use cases refuse: billing runs, payments (counter and online),
-    /// credit notes.
+    /// What the billing use cases refuse: billing runs, payments (counter, online and
+    /// by direct debit), credit notes.
     pub enum BillingRefusal in Billing {
         /// No payment service is configured.
         PaymentsUnavailable => {
@@ -103,6 +103,72 @@ refusals! {
             detail: (
                 "Les avoirs d'une facture ne peuvent pas dépasser son montant.",
                 "The credit notes of an invoice cannot exceed its amount.",
+            ),
+        },
+        /// The city has not set its creditor account for direct debit.
+        DirectDebitUnavailable => {
+            status: 422,
+            code: "direct_debit_unavailable",
+            meaning: "Direct debit is not set up for this city.",
+            title: ("Prélèvement indisponible", "Direct debit unavailable"),
+            detail: (
+                "Le prélèvement automatique n'est pas proposé pour le moment : contactez le service Enfance.",
+                "Direct debit is not offered for now: contact the city's services.",
+            ),
+        },
+        /// The mandate was revoked, suspended or lapsed already.
+        MandateNotActive => {
+            status: 409,
+            code: "mandate_not_active",
+            meaning: "The mandate is no longer active (revoked, suspended or lapsed).",
+            title: ("Mandat inactif", "Mandate not active"),
+            detail: (
+                "Ce mandat de prélèvement n'est plus actif.",
+                "This direct debit mandate is no longer active.",
+            ),
+        },
+        /// The invoice is in a collection file sent to the bank.
+        DirectDebitInProgress => {
+            status: 409,
+            code: "direct_debit_in_progress",
+            meaning: "The invoice is being collected by direct debit: it cannot be paid otherwise until the bank answers.",
+            title: ("Prélèvement en cours", "Direct debit in progress"),
+            detail: (
+                "Cette facture est en cours de prélèvement sur votre compte : elle ne peut pas être payée autrement.",
+                "This invoice is being collected from your account by direct debit: it cannot be paid otherwise.",
+            ),
+        },
+        /// No debit is scheduled for the collection date.
+        NothingToCollect => {
+            status: 422,
+            code: "nothing_to_collect",
+            meaning: "No debit is scheduled for this collection date.",
+            title: ("Rien à prélever", "Nothing to collect"),
+            detail: (
+                "Aucun prélèvement n'est prévu à cette date.",
+                "No direct debit is scheduled on this date.",
+            ),
+        },
+        /// A debit not in a collection file, or settled already.
+        DebitNotCollecting => {
+            status: 409,
+            code: "debit_not_collecting",
+            meaning: "The debit is not being collected: not yet in a file, or settled already.",
+            title: ("Prélèvement non transmis", "Debit not being collected"),
+            detail: (
+                "Ce prélèvement n'est pas en cours auprès de la banque : pas encore transmis, ou déjà réglé.",
+                "This debit is not being collected: not sent to the bank yet, or settled already.",
+            ),
+        },
+        /// A bank report that does not read.
+        ReportUnreadable => {
+            status: 422,
+            code: "report_unreadable",
+            meaning: "The bank report is neither a camt.054 notification nor the city's CSV: `errors` says where.",
+            title: ("Relevé illisible", "Unreadable report"),
+            detail: (
+                "Le relevé de la banque ne peut pas être lu (camt.054 ou CSV attendu).",
+                "The bank report cannot be read (camt.054 or CSV expected).",
             ),
         },
         /// Another run bills the month now.

@@ -40,6 +40,11 @@ pub enum NoticeData {
     RenewalReminder(RenewalReminderData),
     /// An agent validated the family's renewal or sent it back.
     RenewalDecided(RenewalDecidedData),
+    /// An invoice will be debited: its amount and date, 14 days ahead at least (the
+    /// SEPA pre-notification).
+    DirectDebitScheduled(DirectDebitScheduledData),
+    /// The bank rejected or returned a debit: the invoice is to pay again.
+    DirectDebitRejected(DirectDebitRejectedData),
 }
 
 impl NoticeData {
@@ -58,6 +63,8 @@ impl NoticeData {
             Self::DocumentExpiring(_) => NoticeKind::DocumentExpiring,
             Self::RenewalReminder(_) => NoticeKind::RenewalReminder,
             Self::RenewalDecided(_) => NoticeKind::RenewalDecided,
+            Self::DirectDebitScheduled(_) => NoticeKind::DirectDebitScheduled,
+            Self::DirectDebitRejected(_) => NoticeKind::DirectDebitRejected,
         }
     }
 
@@ -154,6 +161,57 @@ pub struct InvoiceIssuedData {
     /// The last day to pay it.
     #[schema(example = "2026-12-31")]
     pub due_on: NaiveDate,
+}
+
+/// A debit announced (pre-notification).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectDebitScheduledData {
+    /// The invoice debited (`GET /invoices/{invoiceId}`).
+    #[schema(example = 12)]
+    pub invoice_id: i64,
+    /// Its number, as printed.
+    #[schema(example = "F2027-000012")]
+    pub number: String,
+    /// The amount debited, in cents.
+    #[schema(example = 6220)]
+    pub amount_cents: i64,
+    /// The day the account is debited.
+    #[schema(example = "2027-02-04")]
+    pub collection_date: NaiveDate,
+    /// The mandate's unique reference (RUM).
+    #[schema(example = "EF-18-000001")]
+    pub mandate_reference: String,
+    /// The city's SEPA creditor identifier (ICS).
+    #[schema(example = "FR72ZZZ123456")]
+    pub creditor_id: String,
+    /// The account debited, masked.
+    #[schema(example = "FR76 **** 0189")]
+    pub account: String,
+}
+
+/// A debit rejected or returned by the bank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectDebitRejectedData {
+    /// The invoice, to pay again (`GET /invoices/{invoiceId}`).
+    #[schema(example = 12)]
+    pub invoice_id: i64,
+    /// Its number, as printed.
+    #[schema(example = "F2027-000012")]
+    pub number: String,
+    /// The amount that was not debited, in cents.
+    #[schema(example = 6220)]
+    pub amount_cents: i64,
+    /// The bank's ISO 20022 reason code.
+    #[schema(example = "AM04")]
+    pub reason_code: String,
+    /// The reason, in French.
+    #[schema(example = "provision insuffisante")]
+    pub reason: String,
+    /// Whether the mandate was suspended (two rejections in a row, or a final one):
+    /// the next invoices are not debited.
+    pub mandate_suspended: bool,
 }
 
 /// A payment received: of an invoice (`invoiceId` and `number`) or of a basket

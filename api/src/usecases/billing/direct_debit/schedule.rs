@@ -1,0 +1,214 @@
+//! Debits of invoices: scheduled when a billing run issues an invoice to a dossier
+//! with an active mandate, on the invoice's due date moved to a bank business day and
+//! 14 days after the family is told at least; lowered or cancelled when the invoice
+//! is paid otherwise before the file is built; refusing other payments once it is.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::billing::sepa::{DebitStatus, collection_date, mask_iban};
+use domain::calendar::french_date;
+use persistence::billing::direct_debits::{
+    self as store, DebitFilter, DirectDebit, NewDirectDebit, Settlement,
+};
+use persistence::billing::{self as bills, NewInvoice};
+use persistence::{AnyConnection, db_time};
+
+use crate::usecases::billing::invoices::{balance_of, euros, month_label};
+use crate::usecases::notifications::notice_data::{DirectDebitScheduledData, NoticeData};
+use crate::usecases::notifications::{self, Notice};
+use crate::usecases::{BillingRefusal, Outcome};
+
+/// A debit scheduled for an invoice just issued, as its notice and PDF say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub collection_date: NaiveDate,
+    pub amount_cents: i64,
+    /// The account debited, masked.
+    pub account: String,
+}
+
+/// Schedules the debits of invoices a billing run just issued (`(id, invoice, what
+/// account credits settled)`) and tells each family; answers them by invoice.
+pub fn schedule_issued(
+    conn: &mut AnyConnection,
+    issued: &[(i64, &NewInvoice, i64)],
+    (today, portal): (NaiveDate, &str),
+    now: DateTime<Utc>,
+) -> Outcome<HashMap<i64, Planned>> {
+    let Some(creditor) = store::settings(conn)? else {
+        return Ok(HashMap::new());
+    };
+    let dossiers: Vec<i64> = issued.iter().map(|(_, i, _)| i.dossier_id).collect();
+    let mandates: HashMap<i64, store::Mandate> = store::active_of_dossiers(conn, &dossiers)?
+        .into_iter()
+        .map(|m| (m.dossier_id, m))
+        .collect();
+    let mut debits = Vec::new();
+    let mut notices = Vec::new();
+    let mut planned = HashMap::new();
+    for (invoice_id, invoice, credited) in issued {
+        let amount = invoice.total_cents - credited;
+        let Some(mandate) = mandates.get(&invoice.dossier_id) else {
+            continue;
+        };
+        if amount <= 0 {
+            continue;
+        }
+        let on = collection_date(invoice.due_on, today);
+        let account = mask_iban(&mandate.iban);
+        debits.push(NewDirectDebit {
+            invoice_id: *invoice_id,
+            dossier_id: invoice.dossier_id,
+            mandate_id: mandate.id,
+            end_to_end_id: invoice.number.clone(),
+            amount_cents: amount,
+            collection_date: on,
+            told_on: today,
+            status: DebitStatus::Scheduled,
+            created_at: db_time(now),
+            updated_at: db_time(now),
+        });
+        notices.push(Notice {
+            dossier_id: invoice.dossier_id,
+            title: format!("Prélèvement de votre facture de {}", month_label(invoice.month)),
+            paragraphs: vec![
+                format!(
+                    "Votre facture n° {} de {}, d'un montant de {} EUR, sera prélevée le {} sur le compte {} :",
+                    invoice.number,
+                    month_label(invoice.month),
+                    euros(amount),
+                    french_date(on),
+                    account
+                ),
+                format!(
+                    "Mandat n° {} — créancier {} (identifiant SEPA {}). Vous n'avez rien à faire ; si la facture est réglée autrement avant cette date, le prélèvement est ajusté.",
+                    mandate.rum(),
+                    creditor.creditor_name,
+                    creditor.creditor_id
+                ),
+            ],
+            link: Some((
+                "Voir la facture".to_owned(),
+                format!("{portal}/factures/{invoice_id}"),
+            )),
+            data: NoticeData::DirectDebitScheduled(DirectDebitScheduledData {
+                invoice_id: *invoice_id,
+                number: invoice.number.clone(),
+                amount_cents: amount,
+                collection_date: on,
+                mandate_reference: mandate.rum().to_owned(),
+                creditor_id: creditor.creditor_id.clone(),
+                account: account.clone(),
+            }),
+            dedupe_key: Some(format!("direct_debit_scheduled:{invoice_id}")),
+        });
+        planned.insert(
+            *invoice_id,
+            Planned {
+                collection_date: on,
+                amount_cents: amount,
+                account,
+            },
+        );
+    }
+    store::insert_debits(conn, &debits)?;
+    notifications::notify(conn, &notices, now)?;
+    Ok(planned)
+}
+
+/// An invoice's debit with the masked account it is (or was) taken from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceDebit {
+    pub debit: DirectDebit,
+    pub account: String,
+    pub mandate_reference: String,
+}
+
+/// The debits of these invoices, by invoice.
+pub fn of_invoices(
+    conn: &mut AnyConnection,
+    invoice_ids: &[i64],
+) -> Outcome<HashMap<i64, InvoiceDebit>> {
+    let debits = store::of_invoices(conn, invoice_ids)?;
+    let mut mandates: HashMap<i64, store::Mandate> = HashMap::new();
+    let mut found = HashMap::new();
+    for debit in debits {
+        if !mandates.contains_key(&debit.mandate_id)
+            && let Some(m) = store::find_mandate(conn, debit.mandate_id, None)?
+        {
+            mandates.insert(m.id, m);
+        }
+        let (account, reference) = mandates
+            .get(&debit.mandate_id)
+            .map(|m| (mask_iban(&m.iban), m.rum().to_owned()))
+            .unwrap_or_default();
+        found.insert(
+            debit.invoice_id,
+            InvoiceDebit {
+                debit,
+                account,
+                mandate_reference: reference,
+            },
+        );
+    }
+    Ok(found)
+}
+
+/// Refuses another payment of an invoice whose debit is with the bank.
+pub fn refuse_if_collecting(conn: &mut AnyConnection, invoice_id: i64) -> Outcome<()> {
+    let collecting = store::of_invoices(conn, &[invoice_id])?
+        .iter()
+        .any(|d| d.status == DebitStatus::Collecting);
+    if collecting {
+        return Err(BillingRefusal::DirectDebitInProgress.into());
+    }
+    Ok(())
+}
+
+/// After a payment or a credit note, a scheduled debit takes no more than what is
+/// left to pay, and is cancelled when nothing is.
+pub fn fit_to_balance(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let Some(debit) = store::of_invoices(conn, &[invoice_id])?
+        .into_iter()
+        .find(|d| d.status == DebitStatus::Scheduled)
+    else {
+        return Ok(());
+    };
+    let Some(invoice) = bills::find_invoice(conn, invoice_id, None)? else {
+        return Ok(());
+    };
+    let left = balance_of(&invoice);
+    if left <= 0 {
+        store::settle(
+            conn,
+            debit.id,
+            DebitStatus::Scheduled,
+            Settlement {
+                to: DebitStatus::Cancelled,
+                on: today,
+                reason_code: None,
+                payment_id: None,
+            },
+            now,
+        )?;
+    } else {
+        store::lower_scheduled(conn, debit.id, left, now)?;
+    }
+    Ok(())
+}
+
+/// Debits as agents list them.
+pub fn list(
+    conn: &mut AnyConnection,
+    filter: DebitFilter,
+    offset: i64,
+    limit: i64,
+) -> Outcome<(Vec<DirectDebit>, i64)> {
+    Ok(store::list_debits(conn, filter, offset, limit)?)
+}
