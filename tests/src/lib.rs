@@ -14,6 +14,7 @@ mod local_server;
 pub mod locks;
 pub mod operations;
 pub mod payfip;
+pub mod sepa;
 pub mod steps;
 pub mod webhook_receiver;
 

@@ -401,9 +401,12 @@ pub struct DueDebit {
     pub balance_cents: i64,
 }
 
+/// An invoice's number, total, paid and credited cents.
+type InvoiceFigures = (String, i64, i64, i64);
+
 /// The debits scheduled for `date`, in id order.
 pub fn scheduled_for(conn: &mut AnyConnection, date: NaiveDate) -> Result<Vec<DueDebit>, DbError> {
-    let rows: Vec<(DirectDebit, Mandate, (String, i64, i64, i64))> = direct_debits::table
+    let rows: Vec<(DirectDebit, Mandate, InvoiceFigures)> = direct_debits::table
         .inner_join(mandates::table)
         .inner_join(invoices::table)
         .filter(direct_debits::collection_date.eq(date))

@@ -17,6 +17,7 @@ mod contract_shape;
 mod cors;
 mod cross_family;
 mod deadline_table;
+mod direct_debit;
 mod documents;
 mod dossiers;
 mod email;

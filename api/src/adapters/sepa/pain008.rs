@@ -56,9 +56,9 @@ pub fn write(c: &Collection<'_>) -> String {
         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:{}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n<CstmrDrctDbtInitn>\n",
         c.version.as_str()
     );
-    let _ = write!(
+    let _ = writeln!(
         xml,
-        "<GrpHdr><MsgId>{}</MsgId><CreDtTm>{}</CreDtTm><NbOfTxs>{}</NbOfTxs><CtrlSum>{}</CtrlSum><InitgPty><Nm>{}</Nm></InitgPty></GrpHdr>\n",
+        "<GrpHdr><MsgId>{}</MsgId><CreDtTm>{}</CreDtTm><NbOfTxs>{}</NbOfTxs><CtrlSum>{}</CtrlSum><InitgPty><Nm>{}</Nm></InitgPty></GrpHdr>",
         text(c.message_id, 35),
         c.created_at.format("%Y-%m-%dT%H:%M:%S"),
         c.debits.len(),
@@ -78,12 +78,12 @@ pub fn write(c: &Collection<'_>) -> String {
 /// One payment information block: the debits of one sequence type.
 fn block(xml: &mut String, c: &Collection<'_>, sequence: SequenceType, debits: &[&Debit]) {
     let total: i64 = debits.iter().map(|d| d.amount_cents).sum();
-    let _ = write!(
+    let _ = writeln!(
         xml,
         "<PmtInf><PmtInfId>{}-{}</PmtInfId><PmtMtd>DD</PmtMtd><BtchBookg>true</BtchBookg><NbOfTxs>{}</NbOfTxs><CtrlSum>{}</CtrlSum>\
 <PmtTpInf><SvcLvl><Cd>SEPA</Cd></SvcLvl><LclInstrm><Cd>CORE</Cd></LclInstrm><SeqTp>{}</SeqTp></PmtTpInf>\
 <ReqdColltnDt>{}</ReqdColltnDt><Cdtr><Nm>{}</Nm></Cdtr><CdtrAcct><Id><IBAN>{}</IBAN></Id></CdtrAcct>{}<ChrgBr>SLEV</ChrgBr>\
-<CdtrSchmeId><Id><PrvtId><Othr><Id>{}</Id><SchmeNm><Prtry>SEPA</Prtry></SchmeNm></Othr></PrvtId></Id></CdtrSchmeId>\n",
+<CdtrSchmeId><Id><PrvtId><Othr><Id>{}</Id><SchmeNm><Prtry>SEPA</Prtry></SchmeNm></Othr></PrvtId></Id></CdtrSchmeId>",
         text(c.message_id, 30),
         sequence.as_str(),
         debits.len(),
@@ -96,11 +96,11 @@ fn block(xml: &mut String, c: &Collection<'_>, sequence: SequenceType, debits: &
         text(c.creditor.id, 35),
     );
     for d in debits {
-        let _ = write!(
+        let _ = writeln!(
             xml,
             "<DrctDbtTxInf><PmtId><EndToEndId>{}</EndToEndId></PmtId><InstdAmt Ccy=\"EUR\">{}</InstdAmt>\
 <DrctDbtTx><MndtRltdInf><MndtId>{}</MndtId><DtOfSgntr>{}</DtOfSgntr></MndtRltdInf></DrctDbtTx>\
-{}<Dbtr><Nm>{}</Nm></Dbtr><DbtrAcct><Id><IBAN>{}</IBAN></Id></DbtrAcct><RmtInf><Ustrd>{}</Ustrd></RmtInf></DrctDbtTxInf>\n",
+{}<Dbtr><Nm>{}</Nm></Dbtr><DbtrAcct><Id><IBAN>{}</IBAN></Id></DbtrAcct><RmtInf><Ustrd>{}</Ustrd></RmtInf></DrctDbtTxInf>",
             text(&d.end_to_end_id, 35),
             decimal_euros(d.amount_cents),
             text(&d.mandate_reference, 35),
@@ -164,7 +164,7 @@ mod tests {
             creditor: Creditor {
                 name: "Ville de Villejuif",
                 id: "FR72ZZZ123456",
-                iban: "FR7610071940000000100000123",
+                iban: "FR8910071940000000100000123",
                 bic: Some("TRPUFRP1"),
             },
             debits,

@@ -82,10 +82,10 @@ fn camt054(xml: &str) -> Result<Vec<ReportLine>, ReportError> {
             Event::End(_) => {
                 let Some(name) = path.pop() else { continue };
                 read_leaf(&mut reading, &path, &name, text.trim());
-                if name == "TxDtls" {
-                    if let Some(line) = finish(&reading) {
-                        lines.push(line);
-                    }
+                if name == "TxDtls"
+                    && let Some(line) = finish(&reading)
+                {
+                    lines.push(line);
                 }
                 text.clear();
             }
@@ -180,7 +180,7 @@ fn csv_report(text: &str) -> Result<Vec<ReportLine>, ReportError> {
             message: e.to_string(),
         })?
         .iter()
-        .map(|h| domain::text::fold(h))
+        .map(domain::text::fold)
         .collect();
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(reference), Some(status)) = (column("reference"), column("statut")) else {
@@ -245,7 +245,7 @@ mod tests {
  <BkToCstmrDbtCdtNtfctn>
   <GrpHdr><MsgId>N1</MsgId><CreDtTm>2027-02-08T08:00:00</CreDtTm></GrpHdr>
   <Ntfctn><Id>N1</Id><CreDtTm>2027-02-08T08:00:00</CreDtTm>
-   <Acct><Id><IBAN>FR7610071940000000100000123</IBAN></Id></Acct>
+   <Acct><Id><IBAN>FR8910071940000000100000123</IBAN></Id></Acct>
    <Ntry><Amt Ccy="EUR">62.20</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
     <BookgDt><Dt>2027-02-08</Dt></BookgDt><ValDt><Dt>2027-02-08</Dt></ValDt>
     <NtryDtls><TxDtls>

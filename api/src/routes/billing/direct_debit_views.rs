@@ -88,7 +88,7 @@ pub struct DirectDebitSettingsView {
     #[schema(example = "Ville de Villejuif - Régie Enfance")]
     pub creditor_name: String,
     /// The account the debits are paid into.
-    #[schema(example = "FR7610071940000000100000123")]
+    #[schema(example = "FR8910071940000000100000123")]
     pub iban: String,
     /// Its bank's BIC.
     #[schema(example = "TRPUFRP1")]

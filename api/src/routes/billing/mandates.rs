@@ -25,7 +25,7 @@ use crate::usecases::billing::direct_debit::settings::{self, SettingsInput};
 /// The creditor account as an admin sets it.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schema(example = json!({"creditorId": "FR72ZZZ123456", "creditorName": "Ville de Villejuif - Régie Enfance", "iban": "FR7610071940000000100000123", "bic": "TRPUFRP1", "painVersion": "pain.008.001.02"}))]
+#[schema(example = json!({"creditorId": "FR72ZZZ123456", "creditorName": "Ville de Villejuif - Régie Enfance", "iban": "FR8910071940000000100000123", "bic": "TRPUFRP1", "painVersion": "pain.008.001.02"}))]
 pub struct DirectDebitSettingsInput {
     /// The SEPA creditor identifier (ICS) the Banque de France gave the city; its check
     /// digits are checked.

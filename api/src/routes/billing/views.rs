@@ -452,6 +452,9 @@ api_enum! {
         /// An account credit used by a basket of holiday weeks: adds back to the
         /// balance what the credit paid of the basket.
         CreditUse = "credit_use",
+        /// A direct debit the bank returned after paying it (the account holder asked
+        /// their bank for a refund): adds back to the balance what the payment took.
+        PaymentReturned = "payment_returned",
     }
 }
 
@@ -497,6 +500,7 @@ impl From<&Movement> for MovementView {
                 MovementKind::CreditNote => MovementKindView::CreditNote,
                 MovementKind::AccountCredit => MovementKindView::AccountCredit,
                 MovementKind::CreditUse => MovementKindView::CreditUse,
+                MovementKind::PaymentReturned => MovementKindView::PaymentReturned,
             },
             id: m.id,
             date: m.date,

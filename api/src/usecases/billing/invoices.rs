@@ -215,6 +215,8 @@ pub enum MovementKind {
     AccountCredit,
     /// A basket's use of an account credit (an invoice's is in what it leaves to pay).
     CreditUse,
+    /// A direct debit's payment the bank returned.
+    PaymentReturned,
 }
 
 /// A family's account: every movement, latest first, and what is left to pay.
@@ -247,6 +249,18 @@ pub fn statement(conn: &mut AnyConnection, dossier_id: i64, zone: Tz) -> Outcome
         })
         .collect();
     for p in store::payments_of(conn, store::Of::Dossier(dossier_id))? {
+        if let Some(returned_on) = p.reversed_on {
+            movements.push(Movement {
+                kind: MovementKind::PaymentReturned,
+                id: p.id,
+                date: returned_on,
+                reference: number(p.invoice_id),
+                amount_cents: p.amount_cents,
+                invoice_id: Some(p.invoice_id),
+                basket_id: None,
+                method: Some(p.method),
+            });
+        }
         movements.push(Movement {
             kind: MovementKind::Payment,
             id: p.id,

@@ -399,17 +399,9 @@ fn write_chunk(
             }
         }
         // Dossiers with an active mandate are debited: scheduled and told now.
-        let to_debit: Vec<(i64, &NewInvoice, i64)> = new
-            .iter()
-            .filter_map(|invoice| {
-                let credited = credited.get(&invoice.dossier_id).copied().unwrap_or(0);
-                ids.get(&invoice.dossier_id)
-                    .map(|id| (*id, invoice, credited))
-            })
-            .collect();
         let debits = direct_debit::schedule::schedule_issued(
             conn,
-            &to_debit,
+            (&new, &ids, &credited),
             (issuing.on, issuing.portal),
             now,
         )?;
@@ -437,13 +429,7 @@ fn write_chunk(
                 payments: Vec::new(),
                 credit_notes: Vec::new(),
                 credits_used: Vec::new(),
-                debit: debit.map(|p| crate::usecases::billing::invoices::DebitLine {
-                    status: domain::billing::sepa::DebitStatus::Scheduled,
-                    collection_date: p.collection_date,
-                    amount_cents: p.amount_cents,
-                    account: p.account,
-                    reason_code: None,
-                }),
+                debit,
             };
             crate::usecases::billing::invoices::file_pdf(
                 conn,

@@ -67,12 +67,13 @@ pub fn open_for_invoice(
     let created = write_transaction(conn, |conn| {
         let target = Target::Invoice(invoice_id);
         store::lock_target(conn, target)?;
+        // An invoice with the bank for direct debit is not paid twice.
+        crate::usecases::billing::direct_debit::schedule::refuse_if_collecting(conn, invoice_id)?;
         if let Some(live) = store::pending_for(conn, target, now - idop_lifetime())? {
             return Ok::<_, UseCaseError>(Some(live));
         }
         let invoice =
             bills::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
-        crate::usecases::billing::direct_debit::schedule::refuse_if_collecting(conn, invoice_id)?;
         let left = crate::usecases::billing::invoices::balance_of(&invoice);
         if left <= 0 {
             return Err(BillingRefusal::NothingToPay.into());

@@ -60,10 +60,8 @@ impl BankAccount {
         let bic = bic
             .map(|b| b.trim().to_uppercase())
             .filter(|b| !b.is_empty());
-        if let Some(bic) = &bic {
-            if !is_bic(bic) {
-                return Err(AccountError::BicFormat);
-            }
+        if bic.as_deref().is_some_and(|b| !is_bic(b)) {
+            return Err(AccountError::BicFormat);
         }
         if SEPA_OUTSIDE_EEA.contains(&country) {
             if bic.is_none() {

@@ -4,11 +4,13 @@
 //! `RCUR` after. Built once per date: asking again answers the same file, byte for
 //! byte. Its debits are then with the bank: other payments of their invoices wait.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::audit::AuditAction;
 use domain::billing::sepa::{
-    DebitStatus, MandateStatus, PainVersion, is_target_business_day, sequence_type,
+    DebitStatus, MandateStatus, PainVersion, SequenceType, is_target_business_day, sequence_type,
 };
 use persistence::billing::direct_debits::{self as store, Collection, NewCollection, Settlement};
 use persistence::{AnyConnection, db_time, write_transaction};
@@ -42,55 +44,15 @@ pub fn build(
     }
     let version = version.unwrap_or(creditor.pain_version);
     let built = write_transaction(conn, |conn| {
-        let due = store::scheduled_for(conn, date)?;
-        let mandate_ids: Vec<i64> = due.iter().map(|d| d.mandate.id).collect();
-        let presented: std::collections::HashSet<i64> =
-            store::mandates_presented(conn, &mandate_ids)?
-                .into_iter()
-                .collect();
-        let mut debits = Vec::with_capacity(due.len());
-        let mut kept = Vec::with_capacity(due.len());
-        for d in &due {
-            let amount = d.debit.amount_cents.min(d.balance_cents);
-            if amount <= 0 || d.mandate.status != MandateStatus::Active {
-                store::settle(
-                    conn,
-                    d.debit.id,
-                    DebitStatus::Scheduled,
-                    Settlement {
-                        to: DebitStatus::Cancelled,
-                        on: today,
-                        reason_code: None,
-                        payment_id: None,
-                    },
-                    now,
-                )?;
-                continue;
-            }
-            let sequence = sequence_type(presented.contains(&d.mandate.id));
-            debits.push(Debit {
-                end_to_end_id: d.debit.end_to_end_id.clone(),
-                amount_cents: amount,
-                sequence,
-                mandate_reference: d.mandate.rum().to_owned(),
-                signed_on: d.mandate.signed_on,
-                debtor_name: d.mandate.holder_name.clone(),
-                iban: d.mandate.iban.clone(),
-                bic: d.mandate.bic.clone(),
-                remittance: format!("{} facture {}", creditor.creditor_name, d.invoice_number),
-            });
-            kept.push((d.debit.id, d.mandate.id, sequence, amount));
-        }
+        let (debits, kept) = collected(conn, date, &creditor.creditor_name, (today, now))?;
         if debits.is_empty() {
             return Err(UseCaseError::from(BillingRefusal::NothingToCollect));
         }
         let total: i64 = debits.iter().map(|d| d.amount_cents).sum();
         let message_id = format!("EF-{}", date.format("%Y%m%d"));
-        let built_at = db_time(now);
-        let created_at = now.with_timezone(&zone).naive_local();
         let content = pain008::write(&pain008::Collection {
             message_id: &message_id,
-            created_at,
+            created_at: now.with_timezone(&zone).naive_local(),
             collection_date: date,
             version,
             creditor: Creditor {
@@ -113,13 +75,13 @@ pub fn build(
                 sha256,
                 content,
                 built_by: Some(agent_id),
-                built_at,
+                built_at: db_time(now),
             },
         )?;
-        for (debit_id, _, sequence, amount) in &kept {
-            store::mark_collecting(conn, *debit_id, (id, *sequence, *amount), now)?;
+        for k in &kept {
+            store::mark_collecting(conn, k.debit_id, (id, k.sequence, k.amount_cents), now)?;
         }
-        let used: Vec<i64> = kept.iter().map(|k| k.1).collect();
+        let used: Vec<i64> = kept.iter().map(|k| k.mandate_id).collect();
         store::mark_used(conn, &used, date)?;
         persistence::audit::record(
             conn,
@@ -151,6 +113,63 @@ pub fn build(
         )),
         Err(other) => Err(other),
     }
+}
+
+/// A debit going into the file, as stored.
+struct Kept {
+    debit_id: i64,
+    mandate_id: i64,
+    sequence: SequenceType,
+    amount_cents: i64,
+}
+
+/// The debits of `date` that go into its file, each no more than its invoice still
+/// owes; those whose invoice was paid otherwise, or whose mandate ended, are cancelled.
+fn collected(
+    conn: &mut AnyConnection,
+    date: NaiveDate,
+    creditor_name: &str,
+    (today, now): (NaiveDate, DateTime<Utc>),
+) -> Outcome<(Vec<Debit>, Vec<Kept>)> {
+    let due = store::scheduled_for(conn, date)?;
+    let mandate_ids: Vec<i64> = due.iter().map(|d| d.mandate.id).collect();
+    let presented: HashSet<i64> = store::mandates_presented(conn, &mandate_ids)?
+        .into_iter()
+        .collect();
+    let mut debits = Vec::with_capacity(due.len());
+    let mut kept = Vec::with_capacity(due.len());
+    for d in &due {
+        let amount = d.debit.amount_cents.min(d.balance_cents);
+        if amount <= 0 || d.mandate.status != MandateStatus::Active {
+            let cancelled = Settlement {
+                to: DebitStatus::Cancelled,
+                on: today,
+                reason_code: None,
+                payment_id: None,
+            };
+            store::settle(conn, d.debit.id, DebitStatus::Scheduled, cancelled, now)?;
+            continue;
+        }
+        let sequence = sequence_type(presented.contains(&d.mandate.id));
+        debits.push(Debit {
+            end_to_end_id: d.debit.end_to_end_id.clone(),
+            amount_cents: amount,
+            sequence,
+            mandate_reference: d.mandate.rum().to_owned(),
+            signed_on: d.mandate.signed_on,
+            debtor_name: d.mandate.holder_name.clone(),
+            iban: d.mandate.iban.clone(),
+            bic: d.mandate.bic.clone(),
+            remittance: format!("{creditor_name} facture {}", d.invoice_number),
+        });
+        kept.push(Kept {
+            debit_id: d.debit.id,
+            mandate_id: d.mandate.id,
+            sequence,
+            amount_cents: amount,
+        });
+    }
+    Ok((debits, kept))
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> Outcome<Collection> {

@@ -14,31 +14,31 @@ use persistence::billing::direct_debits::{
 use persistence::billing::{self as bills, NewInvoice};
 use persistence::{AnyConnection, db_time};
 
-use crate::usecases::billing::invoices::{balance_of, euros, month_label};
+use crate::usecases::billing::invoices::{DebitLine, balance_of, euros, month_label};
 use crate::usecases::notifications::notice_data::{DirectDebitScheduledData, NoticeData};
 use crate::usecases::notifications::{self, Notice};
 use crate::usecases::{BillingRefusal, Outcome};
 
-/// A debit scheduled for an invoice just issued, as its notice and PDF say it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Planned {
-    pub collection_date: NaiveDate,
-    pub amount_cents: i64,
-    /// The account debited, masked.
-    pub account: String,
-}
-
-/// Schedules the debits of invoices a billing run just issued (`(id, invoice, what
-/// account credits settled)`) and tells each family; answers them by invoice.
+/// Schedules the debits of invoices a billing run just issued (with their ids and
+/// what account credits settled of them, by dossier) and tells each family; answers
+/// them by invoice, as the invoices show them.
 pub fn schedule_issued(
     conn: &mut AnyConnection,
-    issued: &[(i64, &NewInvoice, i64)],
+    (new, ids, credited): (&[NewInvoice], &HashMap<i64, i64>, &HashMap<i64, i64>),
     (today, portal): (NaiveDate, &str),
     now: DateTime<Utc>,
-) -> Outcome<HashMap<i64, Planned>> {
+) -> Outcome<HashMap<i64, DebitLine>> {
     let Some(creditor) = store::settings(conn)? else {
         return Ok(HashMap::new());
     };
+    let issued: Vec<(i64, &NewInvoice, i64)> = new
+        .iter()
+        .filter_map(|invoice| {
+            let credited = credited.get(&invoice.dossier_id).copied().unwrap_or(0);
+            ids.get(&invoice.dossier_id)
+                .map(|id| (*id, invoice, credited))
+        })
+        .collect();
     let dossiers: Vec<i64> = issued.iter().map(|(_, i, _)| i.dossier_id).collect();
     let mandates: HashMap<i64, store::Mandate> = store::active_of_dossiers(conn, &dossiers)?
         .into_iter()
@@ -47,7 +47,7 @@ pub fn schedule_issued(
     let mut debits = Vec::new();
     let mut notices = Vec::new();
     let mut planned = HashMap::new();
-    for (invoice_id, invoice, credited) in issued {
+    for (invoice_id, invoice, credited) in &issued {
         let amount = invoice.total_cents - credited;
         let Some(mandate) = mandates.get(&invoice.dossier_id) else {
             continue;
@@ -105,10 +105,12 @@ pub fn schedule_issued(
         });
         planned.insert(
             *invoice_id,
-            Planned {
+            DebitLine {
+                status: DebitStatus::Scheduled,
                 collection_date: on,
                 amount_cents: amount,
                 account,
+                reason_code: None,
             },
         );
     }
