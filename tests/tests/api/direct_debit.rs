@@ -12,7 +12,8 @@ use tests::sepa::assert_valid;
 use tests::steps::activities::{CANTEEN, child_named, register};
 use tests::steps::billing::run_month;
 use tests::steps::planning::book;
-use tests::{TestApp, app_at, json as body_of, problem};
+use tests::webhook_receiver::WebhookReceiver;
+use tests::{TestApp, TestAppBuilder, app_at, json as body_of, problem};
 
 const IBAN: &str = "FR76 3000 6000 0112 3456 7890 189";
 const IBAN_ELECTRONIC: &str = "FR7630006000011234567890189";
@@ -553,7 +554,25 @@ async fn invoices_are_debited_after_notice_until_two_rejections_suspend_the_mand
 
 #[tokio::test]
 async fn a_debit_the_bank_pays_is_a_payment_and_a_return_takes_it_back() {
-    let app = app_at("2026-07-20T08:00:00Z").await;
+    // The city's finance system follows debits by webhook (a receiver on this machine).
+    let app = TestAppBuilder::default()
+        .setting("WEBHOOK_ALLOW_HTTP", "true")
+        .setting("WEBHOOK_ALLOW_PRIVATE", "true")
+        .setting("WEBHOOK_POLL_MILLIS", "25")
+        .clock(api::clock::Clock::fixed_at(at("2026-11-27T09:00:00Z")))
+        .spawn()
+        .await;
+    app.clock.set(at("2026-07-20T08:00:00Z"));
+    let receiver = WebhookReceiver::start().await;
+    let admin = app.token_of("admin").await;
+    app.exchange(
+        Method::POST,
+        "/api/v1/admin/webhooks",
+        Some(&admin),
+        &json!({"url": receiver.url, "description": "Finances", "kinds": ["direct_debit_scheduled", "direct_debit_rejected"]}),
+        StatusCode::CREATED,
+    )
+    .await;
     creditor_set(&app, "pain.008.001.08").await;
     // A paper mandate, recorded by an agent; its date cannot be ahead.
     let family = app.token_of("family").await;
@@ -599,6 +618,9 @@ async fn a_debit_the_bank_pays_is_a_payment_and_a_return_takes_it_back() {
     eliot_booked(&app).await;
     let september = billed(&app, "2026-10-02T08:00:00Z", "2026-09").await;
     let september_id = september["id"].as_i64().unwrap();
+    let events = receiver.wait_for(1).await;
+    assert_eq!(events[0].json()["type"], "direct_debit_scheduled");
+    assert_eq!(events[0].json()["data"]["collectionDate"], "2026-11-02");
     app.clock.set(at("2026-10-29T08:00:00Z"));
     let agent = app.token_of("agent").await;
     let collection = body_of(build(&app, &agent, "2026-11-02").await, StatusCode::CREATED).await;
@@ -669,27 +691,56 @@ async fn a_debit_the_bank_pays_is_a_payment_and_a_return_takes_it_back() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(
-        statement["balanceCents"],
-        570 + october_total(&app, &family).await,
-        "{statement}"
-    );
-}
-
-/// What the family's October invoice (billed with September's file) adds, or 0.
-async fn october_total(app: &TestApp, family: &str) -> i64 {
-    let list = body_of(
-        app.get_authed("/api/v1/invoices", family).await,
-        StatusCode::OK,
-    )
-    .await;
-    list["items"]
+    assert_eq!(statement["balanceCents"], 570, "{statement}");
+    let returned_movement = statement["movements"]["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|i| i["month"] == "2026-10")
-        .map(|i| i["totalCents"].as_i64().unwrap())
-        .sum()
+        .find(|m| m["kind"] == "payment_returned")
+        .cloned()
+        .unwrap_or_else(|| panic!("no return in {statement}"));
+    assert_eq!(returned_movement["amountCents"], 570);
+    assert_eq!(returned_movement["date"], "2026-11-20");
+    let events = receiver.wait_for(2).await;
+    assert_eq!(events[1].json()["type"], "direct_debit_rejected");
+    assert_eq!(events[1].json()["data"]["reasonCode"], "MD06");
+
+    // The treasury's exports show the debit and the return.
+    let invoices_csv = app
+        .get_authed("/api/v1/admin/exports/invoices?month=2026-09", &agent)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        invoices_csv.contains(";prelevement;prelevement_le"),
+        "{invoices_csv}"
+    );
+    assert!(
+        invoices_csv.contains(";overdue;rejected;2026-11-02"),
+        "{invoices_csv}"
+    );
+    let payments_csv = app
+        .get_authed("/api/v1/admin/exports/payments?month=2026-11", &agent)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        payments_csv.contains(";F2026-000001;2026-11-02;direct_debit;5,70;F2026-000001;2026-11-20"),
+        "{payments_csv}"
+    );
+
+    // The family's RGPD export holds its mandate and debits, the IBAN masked.
+    let export = app.get_authed("/api/v1/me/export", &family).await;
+    let export = export.text().await.unwrap();
+    assert!(!export.contains(OTHER_IBAN), "a full IBAN in the export");
+    let export: Value = serde_json::from_str(&export).unwrap();
+    assert_eq!(export["mandates"][0]["iban"], "FR14 **** 2606");
+    assert_eq!(export["directDebits"].as_array().map(Vec::len), Some(1));
+    assert_eq!(export["directDebits"][0]["endToEndId"], "F2026-000001");
+    assert_eq!(export["directDebits"][0]["reasonCode"], "MD06");
+    receiver.stop().await;
 }
 
 #[tokio::test]
@@ -780,11 +831,10 @@ async fn a_new_account_takes_the_scheduled_debits_and_a_revoked_mandate_debits_n
     let unscheduled = invoice(&app, &family, september["id"].as_i64().unwrap()).await;
     assert_eq!(unscheduled["directDebit"]["status"], "cancelled");
     assert_eq!(unscheduled["directDebit"]["payableOtherwise"], true);
-    let agent = app.token_of("agent").await;
     app.clock.set(at("2026-10-29T08:00:00Z"));
-    let agent2 = app.token_of("agent").await;
+    let agent = app.token_of("agent").await;
     problem(
-        build(&app, &agent2, "2026-11-02").await,
+        build(&app, &agent, "2026-11-02").await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "nothing_to_collect",
     )
@@ -793,7 +843,7 @@ async fn a_new_account_takes_the_scheduled_debits_and_a_revoked_mandate_debits_n
         app.send_json(
             Method::POST,
             &format!("/api/v1/admin/mandates/{}/suspension", second["id"]),
-            Some(&agent2),
+            Some(&agent),
             &json!({"reason": "Compte clôturé"}),
         )
         .await,
@@ -801,5 +851,14 @@ async fn a_new_account_takes_the_scheduled_debits_and_a_revoked_mandate_debits_n
         "mandate_not_active",
     )
     .await;
-    drop(agent);
+
+    // A mandate unused for 36 months lapses (the daily job), not a day sooner.
+    let family = app.token_of("family").await;
+    body_of(sign(&app, &family, IBAN).await, StatusCode::CREATED).await;
+    app.clock.set(at("2029-10-29T08:00:00Z"));
+    api::jobs::remind(&app.state).await.unwrap();
+    assert_eq!(mandates_in_db(&app)[2].1, "active");
+    app.clock.set(at("2029-10-30T08:00:00Z"));
+    api::jobs::remind(&app.state).await.unwrap();
+    assert_eq!(mandates_in_db(&app)[2].1, "lapsed");
 }

@@ -1,5 +1,6 @@
 //! RGPD self-service: the caller downloads everything the city holds about it.
 
+use crate::routes::billing::direct_debit_views::{DirectDebitView, MandateView};
 use crate::usecases::utc;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, web};
@@ -77,6 +78,10 @@ pub struct DataExport {
     /// Every lookup of the family quotient at the CAF or MSA the family consented to,
     /// latest first (the identity sent is not kept).
     pub quotient_lookups: Vec<ExportedQuotientLookup>,
+    /// The direct debit mandates, newest first (IBANs masked, as everywhere).
+    pub mandates: Vec<MandateView>,
+    /// The debits of the dossier's invoices, newest first.
+    pub direct_debits: Vec<DirectDebitView>,
 }
 
 mirror_enum! {
@@ -182,6 +187,12 @@ pub async fn export_my_data(
                 outcome: lookup.outcome.into(),
                 family_quotient_id: lookup.quotient_id,
             })
+            .collect(),
+        mandates: data.mandates.iter().map(MandateView::from).collect(),
+        direct_debits: data
+            .direct_debits
+            .iter()
+            .map(DirectDebitView::from)
             .collect(),
     };
     Ok(HttpResponse::Ok()

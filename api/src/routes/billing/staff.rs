@@ -415,7 +415,8 @@ pub async fn issue_credit_note(
 /// Exports the month's invoices as CSV.
 ///
 /// `;`-separated, amounts in euros with a decimal comma, one line per invoice with
-/// what is paid, credited and left. Agents and admins only.
+/// what is paid, credited and left, and its direct debit's status and date when the
+/// family pays so. Agents and admins only.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "exportInvoices",
@@ -450,7 +451,8 @@ pub async fn export_invoices(
 ///
 /// `;`-separated, amounts in euros with a decimal comma, one line per payment
 /// received in the month (online or at the counter): its id, the invoice's number,
-/// the day received, the method, the amount and the reference. Agents and admins
+/// the day received, the method, the amount, the reference, and the day the bank
+/// returned it (a direct debit refunded to the account holder). Agents and admins
 /// only.
 #[utoipa::path(
     tag = "billing-admin",
@@ -479,12 +481,13 @@ pub async fn export_payments(
 }
 
 /// The invoices export's example (the contract test checks its header is the answer's).
-const INVOICES_CSV_EXAMPLE: &str = "numero;dossier;mois;emise_le;echeance;montant;paye;avoirs;reste_a_payer;statut\r\n\
-    F2026-000001;18;2026-06;2026-07-01;2026-07-31;62,20;20,00;0,00;42,20;overdue\r\n";
+const INVOICES_CSV_EXAMPLE: &str = "numero;dossier;mois;emise_le;echeance;montant;paye;avoirs;reste_a_payer;statut;prelevement;prelevement_le\r\n\
+    F2026-000001;18;2026-06;2026-07-01;2026-07-31;62,20;20,00;0,00;42,20;overdue;;\r\n\
+    F2026-000002;19;2026-06;2026-07-01;2026-07-31;45,60;0,00;0,00;45,60;to_pay;scheduled;2026-07-31\r\n";
 
 /// The payments export's example (the contract test checks its header is the answer's).
-const PAYMENTS_CSV_EXAMPLE: &str = "id;facture;recu_le;moyen;montant;reference\r\n\
-    1;F2026-000001;2026-12-01;cash;20,00;\r\n";
+const PAYMENTS_CSV_EXAMPLE: &str = "id;facture;recu_le;moyen;montant;reference;retourne_le\r\n\
+    1;F2026-000001;2026-12-01;cash;20,00;;\r\n";
 
 fn csv_response(file_name: &str, csv: String) -> HttpResponse {
     HttpResponse::Ok()

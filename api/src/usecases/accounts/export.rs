@@ -31,11 +31,14 @@ pub struct Export {
     pub documents: Vec<(Document, Option<Vec<u8>>)>,
     /// The quotient lookups the family consented to, latest first.
     pub quotient_lookups: Vec<persistence::dossiers::quotients::QuotientLookup>,
+    /// The direct debit mandates, newest first, and the debits under them.
+    pub mandates: Vec<persistence::billing::direct_debits::Mandate>,
+    pub direct_debits: Vec<persistence::billing::direct_debits::DirectDebit>,
 }
 
 /// Gathers the caller's data: its account, consents, notifications and email choices
-/// and, for a family, its dossier, children with their health, requests and documents
-/// with their files.
+/// and, for a family, its dossier, children with their health, requests, documents
+/// with their files, quotient lookups, and direct debit mandates and debits.
 /// Only ids from the caller's own account and dossier are ever read.
 pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> Outcome<Export> {
     let account = accounts::find(conn, account_id)?.ok_or_else(|| gone("account"))?;
@@ -54,6 +57,8 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
             requests: Vec::new(),
             documents: Vec::new(),
             quotient_lookups: Vec::new(),
+            mandates: Vec::new(),
+            direct_debits: Vec::new(),
         });
     };
     let record = dossiers::load(conn, dossier_id)?;
@@ -83,5 +88,7 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
         requests,
         documents: files,
         quotient_lookups: persistence::dossiers::quotients::lookups_of_dossier(conn, dossier_id)?,
+        mandates: persistence::billing::direct_debits::mandates_of(conn, dossier_id)?,
+        direct_debits: persistence::billing::direct_debits::of_dossier(conn, dossier_id)?,
     })
 }

@@ -456,13 +456,15 @@ pub fn issue_credit_note(
 }
 
 /// The month's invoices as CSV (`;`-separated, amounts in euros with a decimal
-/// comma, as French spreadsheets read them).
+/// comma, as French spreadsheets read them), with each one's direct debit.
 pub fn invoices_csv(
     conn: &mut AnyConnection,
     month: NaiveDate,
     today: NaiveDate,
 ) -> Outcome<String> {
     let rows = store::invoices_of_month(conn, month)?;
+    let ids: Vec<i64> = rows.iter().map(|(i, _)| i.id).collect();
+    let debits = crate::usecases::billing::direct_debit::schedule::of_invoices(conn, &ids)?;
     let mut csv = writer();
     csv.write_record([
         "numero",
@@ -475,9 +477,12 @@ pub fn invoices_csv(
         "avoirs",
         "reste_a_payer",
         "statut",
+        "prelevement",
+        "prelevement_le",
     ])
     .map_err(internal)?;
     for (invoice, dossier_number) in rows {
+        let debit = debits.get(&invoice.id).map(|d| &d.debit);
         csv.write_record([
             invoice.number.clone(),
             defused(&dossier_number),
@@ -489,6 +494,12 @@ pub fn invoices_csv(
             euros(invoice.credited_cents),
             euros(balance_of(&invoice)),
             status_of(&invoice, today).as_str().to_owned(),
+            debit
+                .map(|d| d.status.as_str().to_owned())
+                .unwrap_or_default(),
+            debit
+                .map(|d| d.collection_date.to_string())
+                .unwrap_or_default(),
         ])
         .map_err(internal)?;
     }
@@ -500,8 +511,16 @@ pub fn payments_csv(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<Strin
     let (first, last) = billing::month_span(month).ok_or(CommonRefusal::NotFound)?;
     let rows = store::payments_between(conn, first, last)?;
     let mut csv = writer();
-    csv.write_record(["id", "facture", "recu_le", "moyen", "montant", "reference"])
-        .map_err(internal)?;
+    csv.write_record([
+        "id",
+        "facture",
+        "recu_le",
+        "moyen",
+        "montant",
+        "reference",
+        "retourne_le",
+    ])
+    .map_err(internal)?;
     for (payment, number) in rows {
         csv.write_record([
             payment.id.to_string(),
@@ -510,6 +529,10 @@ pub fn payments_csv(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<Strin
             payment.method.as_str().to_owned(),
             euros(payment.amount_cents),
             defused(payment.reference.as_deref().unwrap_or("")),
+            payment
+                .reversed_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         ])
         .map_err(internal)?;
     }
