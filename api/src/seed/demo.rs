@@ -183,6 +183,7 @@ pub fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
     )?;
     seed_pages(conn, now)?;
     seed_requirements(conn, now)?;
+    seed_direct_debit(conn, now)?;
     let dossier_18 = seed_dossiers(conn, now)?;
     if let Some(dossier_18) = dossier_18 {
         seed_dossier_18_extras(conn, dossier_18, now)?;
@@ -699,6 +700,23 @@ pub fn seed_invoice(
 /// What the demo city requires: a recent proof of address, each child's school
 /// insurance for the school year and vaccination pages, a care plan for a declared
 /// allergy.
+/// The city offers direct debit: a creditor identifier of the form the Banque de
+/// France gives (an example's, not a real one) and the treasury's account.
+fn seed_direct_debit(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
+    persistence::billing::direct_debits::save_settings(
+        conn,
+        &persistence::billing::direct_debits::Settings {
+            creditor_id: "FR72ZZZ123456".to_owned(),
+            creditor_name: "Ville de Villejuif - Régie Enfance".to_owned(),
+            iban: "FR8910071940000000100000123".to_owned(),
+            bic: Some("TRPUFRP1".to_owned()),
+            pain_version: domain::billing::sepa::PainVersion::V02,
+            updated_at: persistence::db_time(now),
+        },
+    )?;
+    Ok(())
+}
+
 fn seed_requirements(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
     use domain::dossiers::{DocumentKind as K, RequirementScope as S, ValidityRule as V};
     use persistence::dossiers::requirements::{self, RequirementFields};

@@ -395,6 +395,19 @@ async fn invoices_are_debited_after_notice_until_two_rejections_suspend_the_mand
     let imported = import(&app, &agent, "application/xml", &report).await;
     assert_eq!(imported["rejected"], 1, "{imported}");
     assert_eq!(imported["lines"][0]["result"], "rejected");
+    // A file that is no report is refused, saying why.
+    let unreadable = problem(
+        app.authed(Method::POST, "/api/v1/admin/direct-debit-reports", &agent)
+            .header("Content-Type", "application/xml")
+            .body("<Document><CstmrDrctDbtInitn/></Document>")
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "report_unreadable",
+    )
+    .await;
+    assert_eq!(unreadable["errors"][0]["field"], "body");
     // The same report again changes nothing.
     let again = import(&app, &agent, "application/xml", &report).await;
     assert_eq!(
@@ -747,9 +760,49 @@ async fn a_debit_the_bank_pays_is_a_payment_and_a_return_takes_it_back() {
 async fn a_new_account_takes_the_scheduled_debits_and_a_revoked_mandate_debits_nothing() {
     let app = app_at("2026-07-20T08:00:00Z").await;
     let family = app.token_of("family").await;
-    // Before the city sets its creditor account, no mandate can be signed.
+    // The demo city offers direct debit; a city that has not set its creditor account
+    // does not, and no mandate can be signed there.
+    diesel::delete(persistence::schema::direct_debit_settings::table)
+        .execute(&mut app.database.connect())
+        .unwrap();
+    for path in [
+        "/api/v1/direct-debit/creditor",
+        "/api/v1/admin/direct-debit-settings",
+    ] {
+        let agent = app.token_of("agent").await;
+        problem(
+            app.get_authed(path, &agent).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    }
     problem(
         sign(&app, &family, IBAN).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "direct_debit_unavailable",
+    )
+    .await;
+    let agent = app.token_of("agent").await;
+    let dossier = body_of(
+        app.get_authed("/api/v1/dossier", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    problem(
+        app.send_json(
+            Method::POST,
+            &format!("/api/v1/admin/dossiers/{}/mandates", dossier["id"]),
+            Some(&agent),
+            &json!({"holderName": "Camille T I", "iban": IBAN, "signedAtPlace": "Villejuif", "signedOn": "2026-07-01"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "direct_debit_unavailable",
+    )
+    .await;
+    problem(
+        build(&app, &agent, "2026-11-02").await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "direct_debit_unavailable",
     )
@@ -837,6 +890,18 @@ async fn a_new_account_takes_the_scheduled_debits_and_a_revoked_mandate_debits_n
         build(&app, &agent, "2026-11-02").await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "nothing_to_collect",
+    )
+    .await;
+    problem(
+        app.send_json(
+            Method::POST,
+            &format!("/api/v1/admin/mandates/{}/revocation", second["id"]),
+            Some(&agent),
+            &json!({"reason": "Demande écrite de la famille"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "mandate_not_active",
     )
     .await;
     problem(
