@@ -9,13 +9,14 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::UseCaseError;
 use crate::usecases::activities::baskets;
-use crate::usecases::billing::direct_debit::mandates;
+use crate::usecases::billing::direct_debit::{mandates, schedule};
 use crate::usecases::dossiers::{renewals, requirements};
 use crate::usecases::planning::reminders;
 
 /// Sends the reminders due now (booking windows, documents about to expire, renewal
-/// campaigns opening or closing) and lapses the direct debit mandates unused for 36
-/// months; returns how many families were told or saw a mandate lapse.
+/// campaigns opening or closing), lapses the direct debit mandates unused for 36
+/// months and cancels the debits whose date passed with no file; returns how many
+/// families were told, mandates lapsed and debits cancelled.
 pub async fn remind(state: &AppState) -> Result<usize, ApiError> {
     let (today, now) = (state.today(), state.clock.now());
     let portal = state.config.frontend_url.clone();
@@ -24,7 +25,8 @@ pub async fn remind(state: &AppState) -> Result<usize, ApiError> {
             reminders::run(conn, &portal, now)?
                 + requirements::remind_expiring(conn, &portal, today, now)?
                 + renewals::remind(conn, &portal, today, now)?
-                + mandates::lapse(conn, today, now)?,
+                + mandates::lapse(conn, today, now)?
+                + schedule::cancel_missed(conn, today, now)?,
         )
     })
     .await

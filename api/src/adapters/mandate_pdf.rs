@@ -1,4 +1,5 @@
-//! A SEPA Core mandate as a PDF, with the wording the rulebook requires of the form,
+//! A SEPA Core mandate as a PDF, with the rulebook's wording of the authorisation and
+//! the refund right, the reference, the creditor identifier and the signature,
 //! filed among the family's documents when it signs online or an agent records a
 //! paper one. The debtor's IBAN is masked, as everywhere a family or agent reads it.
 

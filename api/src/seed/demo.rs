@@ -697,9 +697,6 @@ pub fn seed_invoice(
     })
 }
 
-/// What the demo city requires: a recent proof of address, each child's school
-/// insurance for the school year and vaccination pages, a care plan for a declared
-/// allergy.
 /// The city offers direct debit: a creditor identifier of the form the Banque de
 /// France gives (an example's, not a real one) and the treasury's account.
 fn seed_direct_debit(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
@@ -717,6 +714,9 @@ fn seed_direct_debit(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()
     Ok(())
 }
 
+/// What the demo city requires: a recent proof of address, each child's school
+/// insurance for the school year and vaccination pages, a care plan for a declared
+/// allergy.
 fn seed_requirements(conn: &mut AnyConnection, now: DateTime<Utc>) -> Outcome<()> {
     use domain::dossiers::{DocumentKind as K, RequirementScope as S, ValidityRule as V};
     use persistence::dossiers::requirements::{self, RequirementFields};

@@ -42,6 +42,8 @@ pub fn invoices_paid_between(
     let rows: Vec<(i64, i64, i64, i64)> = payments::table
         .inner_join(invoices::table)
         .filter(payments::received_on.between(first, last))
+        // A direct debit the bank returned was not paid.
+        .filter(payments::reversed_on.is_null())
         .filter(invoices::dossier_id.between(low, high))
         .order(invoices::id)
         .select((
@@ -79,6 +81,8 @@ pub fn invoice_care_between(
 ) -> Result<Vec<CareRow>, DbError> {
     let paid = payments::table
         .filter(payments::received_on.between(first, last))
+        // A direct debit the bank returned was not paid.
+        .filter(payments::reversed_on.is_null())
         .select(payments::invoice_id);
     let (low, high) = dossiers(dossier);
     let query = invoice_lines::table

@@ -193,6 +193,18 @@ pub fn active_of_dossiers(
     Ok(found)
 }
 
+/// How many active mandates name another creditor identifier than `creditor_id`.
+pub fn active_under_other_creditor(
+    conn: &mut AnyConnection,
+    creditor_id: &str,
+) -> Result<i64, DbError> {
+    Ok(mandates::table
+        .filter(mandates::status.eq(MandateStatus::Active.as_str()))
+        .filter(mandates::creditor_id.ne(creditor_id))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Every active mandate (the lapse check reads them once a day).
 pub fn active_mandates(conn: &mut AnyConnection) -> Result<Vec<Mandate>, DbError> {
     Ok(mandates::table
@@ -401,6 +413,20 @@ pub struct DueDebit {
     pub balance_cents: i64,
 }
 
+/// Takes the write lock on the invoices with a debit scheduled for `date` (a no-op
+/// update, as `online_payments::lock_target` does), so a payment of one of them and
+/// the date's file are made one after the other.
+pub fn lock_invoices_of(conn: &mut AnyConnection, date: NaiveDate) -> Result<(), DbError> {
+    let scheduled = direct_debits::table
+        .filter(direct_debits::collection_date.eq(date))
+        .filter(direct_debits::status.eq(DebitStatus::Scheduled.as_str()))
+        .select(direct_debits::invoice_id);
+    diesel::update(invoices::table.filter(invoices::id.eq_any(scheduled)))
+        .set(invoices::paid_cents.eq(invoices::paid_cents))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// An invoice's number, total, paid and credited cents.
 type InvoiceFigures = (String, i64, i64, i64);
 
@@ -528,6 +554,27 @@ pub fn cancel_scheduled_of_mandate(
     .set((
         direct_debits::status.eq(DebitStatus::Cancelled.as_str()),
         direct_debits::settled_on.eq(on),
+        direct_debits::updated_at.eq(db_time(now)),
+    ))
+    .execute(conn)?)
+}
+
+/// Cancels the debits still scheduled on or before `today`: no file was built in time
+/// for them (a debit is never collected on a date the family was not told); answers
+/// how many.
+pub fn cancel_missed(
+    conn: &mut AnyConnection,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        direct_debits::table
+            .filter(direct_debits::collection_date.le(today))
+            .filter(direct_debits::status.eq(DebitStatus::Scheduled.as_str())),
+    )
+    .set((
+        direct_debits::status.eq(DebitStatus::Cancelled.as_str()),
+        direct_debits::settled_on.eq(today),
         direct_debits::updated_at.eq(db_time(now)),
     ))
     .execute(conn)?)

@@ -135,6 +135,25 @@ pub fn pending_for(
         .optional()?)
 }
 
+/// The invoices with an attempt being made or waiting for its result, created after
+/// `since`.
+pub fn invoices_paying_since(
+    conn: &mut AnyConnection,
+    since: DateTime<Utc>,
+) -> Result<Vec<i64>, DbError> {
+    let live = [
+        OnlinePaymentStatus::Creating.as_str(),
+        OnlinePaymentStatus::Pending.as_str(),
+    ];
+    Ok(online_payments::table
+        .filter(online_payments::status.eq_any(live))
+        .filter(online_payments::created_at.gt(db_time(since)))
+        .filter(online_payments::invoice_id.is_not_null())
+        .select(online_payments::invoice_id.assume_not_null())
+        .distinct()
+        .load(conn)?)
+}
+
 /// The basket's latest attempt.
 pub fn latest_of_basket(
     conn: &mut AnyConnection,

@@ -380,6 +380,18 @@ async fn invoices_are_debited_after_notice_until_two_rejections_suspend_the_mand
         "direct_debit_in_progress",
     )
     .await;
+    problem(
+        app.send_json(
+            Method::POST,
+            &format!("/api/v1/admin/invoices/{september_id}/credit-notes"),
+            Some(&agent),
+            &json!({"amountCents": 100, "reason": "Geste commercial"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "direct_debit_in_progress",
+    )
+    .await;
     let collecting = invoice(&app, &family, september_id).await;
     assert_eq!(collecting["directDebit"]["status"], "collecting");
     assert_eq!(collecting["directDebit"]["payableOtherwise"], false);
@@ -614,6 +626,20 @@ async fn a_debit_the_bank_pays_is_a_payment_and_a_return_takes_it_back() {
         )
         .await;
     assert_eq!(mandate["channel"], "paper");
+    // Its creditor identifier cannot change under it.
+    let changed = problem(
+        app.send_json(
+            Method::PUT,
+            "/api/v1/admin/direct-debit-settings",
+            Some(&admin),
+            &json!({"creditorId": "DE98ZZZ09999999999", "creditorName": "Ville", "iban": "FR8910071940000000100000123", "bic": "TRPUFRP1", "painVersion": "pain.008.001.08"}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(changed["errors"][0]["code"], "creditor_id_in_use");
     assert_eq!(mandate["iban"], "FR14 **** 2606");
     assert!(mandate["consentAt"].is_null());
     // The full account, for the agent who needs it, is an audited read.
@@ -926,4 +952,60 @@ async fn a_new_account_takes_the_scheduled_debits_and_a_revoked_mandate_debits_n
     app.clock.set(at("2029-10-30T08:00:00Z"));
     api::jobs::remind(&app.state).await.unwrap();
     assert_eq!(mandates_in_db(&app)[2].1, "lapsed");
+}
+
+#[tokio::test]
+async fn a_card_payment_under_way_when_the_file_is_built_takes_the_invoice_out_of_it() {
+    let app = app_at("2026-07-20T08:00:00Z").await;
+    creditor_set(&app, "pain.008.001.02").await;
+    let family = app.token_of("family").await;
+    body_of(sign(&app, &family, IBAN).await, StatusCode::CREATED).await;
+    eliot_booked(&app).await;
+    let september = billed(&app, "2026-10-02T08:00:00Z", "2026-09").await;
+    // The family is on the payment page when the agent builds the file: the invoice is
+    // left out of it (it would be paid twice), its debit cancelled.
+    app.clock.set(at("2026-10-29T08:00:00Z"));
+    let family = app.token_of("family").await;
+    let attempt = pay_by_card(
+        &app,
+        &family,
+        september["id"].as_i64().unwrap(),
+        "card-while-the-file-is-built",
+    )
+    .await;
+    assert_eq!(attempt.status(), StatusCode::CREATED);
+    let agent = app.token_of("agent").await;
+    problem(
+        build(&app, &agent, "2026-11-02").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing_to_collect",
+    )
+    .await;
+    assert_eq!(debits_in_db(&app)[0].1, "cancelled");
+}
+
+#[tokio::test]
+async fn a_date_whose_file_is_built_takes_no_more_debits_and_a_missed_date_cancels_them() {
+    let app = app_at("2026-07-20T08:00:00Z").await;
+    creditor_set(&app, "pain.008.001.02").await;
+    let family = app.token_of("family").await;
+    body_of(sign(&app, &family, IBAN).await, StatusCode::CREATED).await;
+    eliot_booked(&app).await;
+    billed(&app, "2026-10-02T08:00:00Z", "2026-09").await;
+    app.clock.set(at("2026-10-02T10:00:00Z"));
+    let agent = app.token_of("agent").await;
+    body_of(build(&app, &agent, "2026-11-02").await, StatusCode::CREATED).await;
+    // October billed the next day is due on 2 November too: that file is built, so
+    // its debit goes to the next business day.
+    let october = billed(&app, "2026-10-03T08:00:00Z", "2026-10").await;
+    assert_eq!(october["dueOn"], "2026-11-02");
+    assert_eq!(october["directDebit"]["collectionDate"], "2026-11-03");
+    // No file is built for 3 November: the daily job cancels the debit, the family
+    // pays otherwise.
+    app.clock.set(at("2026-11-04T08:00:00Z"));
+    api::jobs::remind(&app.state).await.unwrap();
+    let family = app.token_of("family").await;
+    let missed = invoice(&app, &family, october["id"].as_i64().unwrap()).await;
+    assert_eq!(missed["directDebit"]["status"], "cancelled");
+    assert_eq!(missed["directDebit"]["payableOtherwise"], true);
 }

@@ -40,6 +40,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ReportLine>, ReportError> {
 /// One `TxDtls` being read, with its entry's sign and date.
 #[derive(Debug, Default)]
 struct Reading {
+    /// Whether the entry is booked (`BOOK`); a pending one says nothing final yet.
+    entry_pending: bool,
     entry_credit: Option<bool>,
     entry_date: Option<NaiveDate>,
     end_to_end_id: Option<String>,
@@ -111,6 +113,10 @@ fn read_leaf(r: &mut Reading, path: &[String], name: &str, value: &str) {
         .map(String::as_str);
     match (grand, parent, name) {
         (_, Some("Ntry"), "CdtDbtInd") => r.entry_credit = Some(value == "CRDT"),
+        // `<Sts>BOOK</Sts>` (camt.054.001.02) or `<Sts><Cd>BOOK</Cd></Sts>` (later).
+        (_, Some("Ntry"), "Sts") | (Some("Ntry"), Some("Sts"), "Cd") if !value.is_empty() => {
+            r.entry_pending = value != "BOOK";
+        }
         (Some("Ntry"), Some("BookgDt"), "Dt") => {
             r.entry_date = value.parse().ok();
         }
@@ -127,9 +133,13 @@ fn read_leaf(r: &mut Reading, path: &[String], name: &str, value: &str) {
     }
 }
 
-/// A transaction with a return reason is rejected; a credit without one is paid;
-/// anything else (a fee, a debit without reason) is not about a collected debit.
+/// A booked transaction with a return reason is rejected; a booked credit without one
+/// is paid; anything else (a pending entry, a fee, a debit without reason) says
+/// nothing final of a collected debit.
 fn finish(r: &Reading) -> Option<ReportLine> {
+    if r.entry_pending {
+        return None;
+    }
     let end_to_end_id = r.end_to_end_id.clone().filter(|id| !id.is_empty())?;
     let credit = r.credit.or(r.entry_credit).unwrap_or(false);
     let rejected = match (&r.reason, credit) {
@@ -254,16 +264,19 @@ mod tests {
      <RtrInf><Rsn><Cd>AM04</Cd></Rsn></RtrInf>
     </TxDtls></NtryDtls>
    </Ntry>
-   <Ntry><Amt Ccy="EUR">40.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+   <Ntry><Amt Ccy="EUR">40.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
     <BookgDt><Dt>2027-02-04</Dt></BookgDt>
     <NtryDtls><TxDtls><Refs><EndToEndId>F2027-000002</EndToEndId></Refs><Amt Ccy="EUR">40</Amt></TxDtls></NtryDtls>
+   </Ntry>
+   <Ntry><Amt Ccy="EUR">12.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>PDNG</Sts>
+    <NtryDtls><TxDtls><Refs><EndToEndId>F2027-000003</EndToEndId></Refs></TxDtls></NtryDtls>
    </Ntry>
   </Ntfctn>
  </BkToCstmrDbtCdtNtfctn>
 </Document>"#;
 
     #[test]
-    fn a_camt054_says_rejected_and_paid() {
+    fn a_camt054_says_rejected_and_paid_and_nothing_of_a_pending_entry() {
         let lines = read(CAMT.as_bytes());
         assert_eq!(
             lines,

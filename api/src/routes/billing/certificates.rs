@@ -159,7 +159,7 @@ pub struct PaymentReceiptInput {
         (status = 201, description = "Issued and filed.", body = DocumentView,
             headers(("Location" = String, description = "The document's address."))),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
-        (status = 404, description = "No such payment of the family's (`not_found`)."),
+        (status = 404, description = "No such payment of the family's, or a direct debit the bank returned (`not_found`)."),
     ),
 )]
 #[post("/certificates/payment-receipt")]

@@ -52,7 +52,8 @@ mirror_enum! {
         /// Rejected, or returned after payment, by the bank (`reasonCode`): the invoice
         /// is to pay again.
         Rejected = "rejected",
-        /// Not collected: the invoice was paid otherwise, or the mandate ended.
+        /// Not collected: the invoice was paid otherwise (or was being paid by card when
+        /// the file was built), the mandate ended, or the date passed with no file.
         Cancelled = "cancelled",
     }
 }

@@ -42,10 +42,10 @@ pub struct DirectDebitSettingsInput {
     #[validate(length(min = 1, max = 42))]
     #[schema(min_length = 1, max_length = 42)]
     pub iban: String,
-    /// Its bank's BIC.
-    #[validate(length(max = 11))]
-    #[schema(max_length = 11)]
-    pub bic: Option<String>,
+    /// Its bank's BIC (the collection file names the creditor's bank).
+    #[validate(length(min = 8, max = 11))]
+    #[schema(min_length = 8, max_length = 11)]
+    pub bic: String,
     /// The file version the city's bank takes (`pain.008.001.02` unless it asks for
     /// `.08`).
     pub pain_version: PainVersionView,
@@ -77,7 +77,8 @@ pub async fn get_direct_debit_settings(
 /// Sets the city's creditor account for direct debit.
 ///
 /// Admins only. The creditor identifier's and the IBAN's check digits are checked.
-/// Mandates already signed keep the identifier they were signed with.
+/// The identifier cannot change while active mandates carry another one
+/// (`creditor_id_in_use`): each would need an amendment.
 #[utoipa::path(
     tag = "billing-admin",
     operation_id = "setDirectDebitSettings",

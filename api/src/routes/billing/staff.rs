@@ -382,6 +382,7 @@ pub async fn record_counter_payment(
         (status = 400, description = "A field breaks its rule (`validation_failed`)."),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such invoice (`not_found`)."),
+        (status = 409, description = "The invoice is being collected by direct debit: wait for the bank's answer (`direct_debit_in_progress`)."),
         (status = 422, description = "The invoice's credit notes would exceed it (`credit_exceeds_invoice`)."),
     ),
 )]

@@ -338,7 +338,8 @@ pub fn issue_payment_receipt(
     let payment =
         persistence::billing::payments_of(conn, persistence::billing::Of::Dossier(dossier_id))?
             .into_iter()
-            .find(|p| p.id == payment_id)
+            // A direct debit the bank returned has no receipt: it was not paid.
+            .find(|p| p.id == payment_id && p.reversed_on.is_none())
             .ok_or(CommonRefusal::NotFound)?;
     let invoice = persistence::billing::find_invoice(conn, payment.invoice_id, Some(dossier_id))?
         .ok_or(CommonRefusal::NotFound)?;

@@ -355,6 +355,11 @@ pub fn record_payment(
                 Err(CommonRefusal::IdempotencyKeyReused.into())
             };
         }
+        // The invoice's lock first: a collection file built meanwhile is seen.
+        persistence::billing::online_payments::lock_target(
+            conn,
+            persistence::billing::online_payments::Target::Invoice(invoice_id),
+        )?;
         crate::usecases::billing::direct_debit::schedule::refuse_if_collecting(conn, invoice_id)?;
         if !store::pay_invoice(conn, invoice_id, payment.amount_cents)? {
             return Err(BillingRefusal::AmountExceedsBalance.into());
@@ -423,6 +428,8 @@ pub fn issue_credit_note(
         let n = store::take_numbers(conn, "credit_note", year, 1)?;
         let invoice =
             store::find_invoice(conn, invoice_id, None)?.ok_or(CommonRefusal::NotFound)?;
+        // The bank collects the amount sent: a credit note waits for its answer.
+        crate::usecases::billing::direct_debit::schedule::refuse_if_collecting(conn, invoice_id)?;
         if !store::credit_invoice(conn, invoice_id, amount_cents)? {
             return Err(BillingRefusal::CreditExceedsInvoice.into());
         }

@@ -22,7 +22,8 @@ stored_enum! {
 stored_enum! {
     /// A debit of an invoice: scheduled (the family told), in a collection file sent to
     /// the bank (collecting), paid, rejected or returned by the bank, or cancelled
-    /// (paid otherwise before the file, or its mandate ended).
+    /// (paid otherwise before the file, its mandate ended, or its date passed with no
+    /// file).
     DebitStatus {
         Scheduled => "scheduled",
         Collecting => "collecting",

@@ -12,13 +12,17 @@ use domain::audit::AuditAction;
 use domain::billing::sepa::{
     DebitStatus, MandateStatus, PainVersion, SequenceType, is_target_business_day, sequence_type,
 };
-use persistence::billing::direct_debits::{self as store, Collection, NewCollection, Settlement};
+use persistence::billing::direct_debits::{
+    self as store, Collection, DueDebit, NewCollection, Settlement,
+};
+use persistence::billing::online_payments;
 use persistence::{AnyConnection, db_time, write_transaction};
 use sha2::{Digest, Sha256};
 
 use super::settings;
 use crate::adapters::sepa::pain008::{self, Creditor, Debit};
 use crate::problem::FieldError;
+use crate::usecases::billing::online_payments::idop_lifetime;
 use crate::usecases::{BillingRefusal, CommonRefusal, Outcome, UseCaseError};
 
 /// Builds the file of `date` in the city's version (or `version`), or answers the one
@@ -43,11 +47,18 @@ pub fn build(
         )]));
     }
     let version = version.unwrap_or(creditor.pain_version);
+    // What cannot be collected is cancelled whatever comes of the file.
+    write_transaction(conn, |conn| sort_out(conn, date, (today, now)).map(drop))?;
     let built = write_transaction(conn, |conn| {
-        let (debits, kept) = collected(conn, date, &creditor.creditor_name, (today, now))?;
-        if debits.is_empty() {
+        let due = sort_out(conn, date, (today, now))?;
+        // Under the invoices' locks: another agent's file of the date is seen here.
+        if let Some(built) = store::collection_of_date(conn, date)? {
+            return Ok((built, false));
+        }
+        if due.is_empty() {
             return Err(UseCaseError::from(BillingRefusal::NothingToCollect));
         }
+        let (debits, kept) = file_lines(conn, &due, &creditor.creditor_name)?;
         let total: i64 = debits.iter().map(|d| d.amount_cents).sum();
         let message_id = format!("EF-{}", date.format("%Y%m%d"));
         let content = pain008::write(&pain008::Collection {
@@ -79,7 +90,14 @@ pub fn build(
             },
         )?;
         for k in &kept {
-            store::mark_collecting(conn, k.debit_id, (id, k.sequence, k.amount_cents), now)?;
+            if !store::mark_collecting(conn, k.debit_id, (id, k.sequence, k.amount_cents), now)? {
+                // Its mandate ended meanwhile: the file would collect a debit the
+                // portal no longer holds. Nothing is written; the agent builds again.
+                return Err(UseCaseError::Internal(anyhow::anyhow!(
+                    "debit {} changed while the file of {date} was built",
+                    k.debit_id
+                )));
+            }
         }
         let used: Vec<i64> = kept.iter().map(|k| k.mandate_id).collect();
         store::mark_used(conn, &used, date)?;
@@ -97,10 +115,13 @@ pub fn build(
             },
             now,
         )?;
-        Ok(store::find_collection(conn, id)?.ok_or(CommonRefusal::NotFound)?)
+        Ok((
+            store::find_collection(conn, id)?.ok_or(CommonRefusal::NotFound)?,
+            true,
+        ))
     });
     match built {
-        Ok(collection) => Ok((collection, true)),
+        Ok(built) => Ok(built),
         // Another agent built the date's file meanwhile: it is the file.
         Err(UseCaseError::Db(persistence::DbError::Query(
             diesel::result::Error::DatabaseError(
@@ -123,24 +144,27 @@ struct Kept {
     amount_cents: i64,
 }
 
-/// The debits of `date` that go into its file, each no more than its invoice still
-/// owes; those whose invoice was paid otherwise, or whose mandate ended, are cancelled.
-fn collected(
+/// The debits of `date` that can be collected, each with what it takes (no more than
+/// its invoice still owes); the others, whose invoice was paid otherwise or is being
+/// paid by card now, or whose mandate ended, are cancelled: the family pays those
+/// otherwise.
+fn sort_out(
     conn: &mut AnyConnection,
     date: NaiveDate,
-    creditor_name: &str,
     (today, now): (NaiveDate, DateTime<Utc>),
-) -> Outcome<(Vec<Debit>, Vec<Kept>)> {
-    let due = store::scheduled_for(conn, date)?;
-    let mandate_ids: Vec<i64> = due.iter().map(|d| d.mandate.id).collect();
-    let presented: HashSet<i64> = store::mandates_presented(conn, &mandate_ids)?
+) -> Outcome<Vec<(DueDebit, i64)>> {
+    // Payments of these invoices wait for the file, and the file for them.
+    store::lock_invoices_of(conn, date)?;
+    let paying: HashSet<i64> = online_payments::invoices_paying_since(conn, now - idop_lifetime())?
         .into_iter()
         .collect();
-    let mut debits = Vec::with_capacity(due.len());
-    let mut kept = Vec::with_capacity(due.len());
-    for d in &due {
+    let mut collectable = Vec::new();
+    for d in store::scheduled_for(conn, date)? {
         let amount = d.debit.amount_cents.min(d.balance_cents);
-        if amount <= 0 || d.mandate.status != MandateStatus::Active {
+        if amount <= 0
+            || d.mandate.status != MandateStatus::Active
+            || paying.contains(&d.debit.invoice_id)
+        {
             let cancelled = Settlement {
                 to: DebitStatus::Cancelled,
                 on: today,
@@ -150,10 +174,29 @@ fn collected(
             store::settle(conn, d.debit.id, DebitStatus::Scheduled, cancelled, now)?;
             continue;
         }
+        collectable.push((d, amount));
+    }
+    Ok(collectable)
+}
+
+/// The debits as the file writes them and as they are stored: `FRST` for a mandate
+/// none of whose debits was presented yet, `RCUR` after.
+fn file_lines(
+    conn: &mut AnyConnection,
+    due: &[(DueDebit, i64)],
+    creditor_name: &str,
+) -> Outcome<(Vec<Debit>, Vec<Kept>)> {
+    let mandate_ids: Vec<i64> = due.iter().map(|(d, _)| d.mandate.id).collect();
+    let presented: HashSet<i64> = store::mandates_presented(conn, &mandate_ids)?
+        .into_iter()
+        .collect();
+    let mut debits = Vec::with_capacity(due.len());
+    let mut kept = Vec::with_capacity(due.len());
+    for (d, amount) in due {
         let sequence = sequence_type(presented.contains(&d.mandate.id));
         debits.push(Debit {
             end_to_end_id: d.debit.end_to_end_id.clone(),
-            amount_cents: amount,
+            amount_cents: *amount,
             sequence,
             mandate_reference: d.mandate.rum().to_owned(),
             signed_on: d.mandate.signed_on,
@@ -166,7 +209,7 @@ fn collected(
             debit_id: d.debit.id,
             mandate_id: d.mandate.id,
             sequence,
-            amount_cents: amount,
+            amount_cents: *amount,
         });
     }
     Ok((debits, kept))

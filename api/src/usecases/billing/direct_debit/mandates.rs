@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::audit::AuditAction;
 use domain::billing::sepa::{
     AccountError, BankAccount, MandateChannel, MandateStatus, lapses_on, mandate_reference,
+    sepa_text,
 };
 use domain::dossiers::{DocumentKind, DocumentOrigin, DocumentStatus};
 use persistence::billing::direct_debits::{self as store, Mandate, NewMandate};
@@ -111,6 +112,15 @@ fn checked(input: &MandateInput, signer: Signer, today: NaiveDate) -> Outcome<Ba
         if value.trim().is_empty() {
             errors.push(FieldError::new(field, "required", fr, en));
         }
+    }
+    // The bank's files carry the holder's name in Latin letters: one must remain.
+    if !input.holder_name.trim().is_empty() && sepa_text(&input.holder_name, 70).is_empty() {
+        errors.push(FieldError::new(
+            "holderName",
+            "invalid_name",
+            "Écrivez le nom du titulaire en lettres latines, comme sur le RIB.",
+            "Write the holder's name in Latin letters, as on the bank details.",
+        ));
     }
     let account = BankAccount::parse(&input.iban, input.bic.as_deref());
     if let Err(e) = &account {

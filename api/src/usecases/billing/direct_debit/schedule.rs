@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::billing::sepa::{DebitStatus, collection_date, mask_iban};
+use domain::billing::sepa::{DebitStatus, collection_date, mask_iban, next_business_day};
 use domain::calendar::french_date;
 use persistence::billing::direct_debits::{
     self as store, DebitFilter, DirectDebit, NewDirectDebit, Settlement,
@@ -47,6 +47,8 @@ pub fn schedule_issued(
     let mut debits = Vec::new();
     let mut notices = Vec::new();
     let mut planned = HashMap::new();
+    // A date whose file is built takes no more debits: the next business day does.
+    let mut open_dates: HashMap<NaiveDate, NaiveDate> = HashMap::new();
     for (invoice_id, invoice, credited) in &issued {
         let amount = invoice.total_cents - credited;
         let Some(mandate) = mandates.get(&invoice.dossier_id) else {
@@ -55,7 +57,11 @@ pub fn schedule_issued(
         if amount <= 0 {
             continue;
         }
-        let on = collection_date(invoice.due_on, today);
+        let on = open_date(
+            conn,
+            &mut open_dates,
+            collection_date(invoice.due_on, today),
+        )?;
         let account = mask_iban(&mandate.iban);
         debits.push(NewDirectDebit {
             invoice_id: *invoice_id,
@@ -117,6 +123,33 @@ pub fn schedule_issued(
     store::insert_debits(conn, &debits)?;
     notifications::notify(conn, &notices, now)?;
     Ok(planned)
+}
+
+/// `day`, or the first business day after it whose collection file is not built yet.
+fn open_date(
+    conn: &mut AnyConnection,
+    known: &mut HashMap<NaiveDate, NaiveDate>,
+    day: NaiveDate,
+) -> Outcome<NaiveDate> {
+    if let Some(open) = known.get(&day) {
+        return Ok(*open);
+    }
+    let mut open = day;
+    while store::collection_of_date(conn, open)?.is_some() {
+        open = next_business_day(open.succ_opt().unwrap_or(open));
+    }
+    known.insert(day, open);
+    Ok(open)
+}
+
+/// Cancels the debits whose date passed with no file built (the daily job): their
+/// invoices are paid otherwise.
+pub fn cancel_missed(
+    conn: &mut AnyConnection,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<usize> {
+    Ok(store::cancel_missed(conn, today, now)?)
 }
 
 /// An invoice's debit with the masked account it is (or was) taken from.

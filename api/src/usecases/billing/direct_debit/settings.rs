@@ -2,7 +2,9 @@
 //! debits are paid into, and the version of the collection file its bank takes.
 
 use chrono::{DateTime, Utc};
-use domain::billing::sepa::{BankAccount, CreditorIdError, PainVersion, creditor_identifier};
+use domain::billing::sepa::{
+    BankAccount, CreditorIdError, PainVersion, creditor_identifier, sepa_text,
+};
 use persistence::billing::direct_debits::{self as store, Settings};
 use persistence::{AnyConnection, db_time};
 
@@ -16,7 +18,8 @@ pub struct SettingsInput {
     pub creditor_id: String,
     pub creditor_name: String,
     pub iban: String,
-    pub bic: Option<String>,
+    /// The creditor's bank, which the collection file names.
+    pub bic: String,
     pub pain_version: PainVersion,
 }
 
@@ -30,6 +33,8 @@ pub fn required(conn: &mut AnyConnection) -> Outcome<Settings> {
     Ok(store::settings(conn)?.ok_or(BillingRefusal::DirectDebitUnavailable)?)
 }
 
+/// Sets the creditor account. The identifier cannot change while active mandates
+/// name the old one (each would need an amendment the files do not carry).
 pub fn set(
     conn: &mut AnyConnection,
     input: &SettingsInput,
@@ -50,7 +55,15 @@ pub fn set(
             "The creditor identifier's check digits are wrong: check it.",
         ),
     });
-    let account = BankAccount::parse(&input.iban, input.bic.as_deref()).map_err(account_error);
+    let account = BankAccount::parse(&input.iban, Some(&input.bic)).map_err(account_error);
+    if sepa_text(&input.creditor_name, 70).is_empty() {
+        errors.push(FieldError::new(
+            "creditorName",
+            "invalid_name",
+            "Le nom du créancier doit contenir des lettres ou des chiffres.",
+            "The creditor's name must hold letters or digits.",
+        ));
+    }
     if let Err(e) = &creditor_id {
         errors.push(e.clone());
     }
@@ -60,6 +73,9 @@ pub fn set(
     let (Ok(creditor_id), Ok(account)) = (creditor_id, account) else {
         return Err(UseCaseError::Invalid(errors));
     };
+    if !errors.is_empty() {
+        return Err(UseCaseError::Invalid(errors));
+    }
     let settings = Settings {
         creditor_id,
         creditor_name: input.creditor_name.trim().to_owned(),
@@ -68,6 +84,17 @@ pub fn set(
         pain_version: input.pain_version,
         updated_at: db_time(now),
     };
-    persistence::write_transaction(conn, |conn| store::save_settings(conn, &settings))?;
+    persistence::write_transaction(conn, |conn| {
+        if store::active_under_other_creditor(conn, &settings.creditor_id)? > 0 {
+            return Err(UseCaseError::Invalid(vec![FieldError::new(
+                "creditorId",
+                "creditor_id_in_use",
+                "Des mandats actifs portent l'identifiant créancier actuel : il ne peut pas changer tant qu'ils courent.",
+                "Active mandates carry the current creditor identifier: it cannot change while they run.",
+            )]));
+        }
+        store::save_settings(conn, &settings)?;
+        Ok(())
+    })?;
     Ok(settings)
 }
