@@ -420,6 +420,16 @@ async fn invoices_are_debited_after_notice_until_two_rejections_suspend_the_mand
     )
     .await;
     assert_eq!(unreadable["errors"][0]["field"], "body");
+    // Undeclared, the content tells: nothing at all is no report either.
+    problem(
+        app.authed(Method::POST, "/api/v1/admin/direct-debit-reports", &agent)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "report_unreadable",
+    )
+    .await;
     // The same report again changes nothing.
     let again = import(&app, &agent, "application/xml", &report).await;
     assert_eq!(

@@ -391,7 +391,7 @@ const REPORT_EXAMPLE: &str = "reference;statut;motif;date\nF2027-000012;rejeté;
         (status = 200, description = "Applied.", body = ReportImportView),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 413, description = "Larger than the import limit (`payload_too_large`)."),
-        (status = 415, description = "Neither XML nor CSV (`unsupported_media_type`)."),
+        (status = 415, description = "Declared neither XML nor CSV (`unsupported_media_type`)."),
         (status = 422, description = "The report does not read (`report_unreadable`: `errors` says where)."),
     ),
 )]
@@ -407,9 +407,11 @@ pub async fn import_debit_report(
             state.config.files.import_max_bytes,
         ));
     }
+    // Without a declared type the content tells (XML starts with `<`); another type
+    // is refused.
     match crate::routes::headers::media_type(&req).as_deref() {
-        Some("application/xml" | "text/xml" | "text/csv") => {}
-        _ => {
+        None | Some("application/xml" | "text/xml" | "text/csv") => {}
+        Some(_) => {
             return Err(crate::problem::unsupported_media_type(
                 "application/xml, text/csv",
             ));

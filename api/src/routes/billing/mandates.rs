@@ -350,6 +350,7 @@ pub async fn revoke_my_mandate(
     responses(
         (status = 200, description = "The mandates.", body = [MandateView]),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
+        (status = 404, description = "No such dossier (`not_found`)."),
     ),
 )]
 #[get("/admin/dossiers/{dossierId}/mandates")]

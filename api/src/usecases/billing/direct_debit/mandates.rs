@@ -308,8 +308,9 @@ fn audit(
     Ok(())
 }
 
-/// A dossier's mandates, newest first.
+/// A dossier's mandates, newest first; `NotFound` for a dossier that does not exist.
 pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Outcome<Vec<Mandate>> {
+    persistence::dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
     Ok(store::mandates_of(conn, dossier_id)?)
 }
 
