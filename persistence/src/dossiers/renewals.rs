@@ -147,6 +147,19 @@ pub fn find(
         .optional()?)
 }
 
+/// The dossier's renewals, each with its campaign's school year, latest year first.
+pub fn of_dossier(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+) -> Result<Vec<(Renewal, i32)>, DbError> {
+    Ok(renewals::table
+        .inner_join(renewal_campaigns::table)
+        .filter(renewals::dossier_id.eq(dossier_id))
+        .order(renewal_campaigns::school_year.desc())
+        .select((Renewal::as_select(), renewal_campaigns::school_year))
+        .load(conn)?)
+}
+
 /// The dossier's renewal in the campaign, started (a draft) if it has none yet. Two
 /// requests starting it at once both read the one row (`ON CONFLICT DO NOTHING`: a
 /// unique violation would abort a PostgreSQL transaction).

@@ -435,6 +435,22 @@ async fn a_family_renews_its_file_section_by_section_is_sent_back_once_then_vali
     let progress = body_of(app.get_authed(&path, &agent).await, StatusCode::OK).await;
     assert_eq!(progress["counts"]["validated"], 1);
     assert_eq!(progress["counts"]["submitted"], 0);
+    // The family's RGPD export holds its renewal, with what it confirmed.
+    let export = body_of(
+        app.get_authed("/api/v1/me/export", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    let renewals = export["renewals"].as_array().unwrap();
+    assert_eq!(renewals.len(), 1);
+    assert_eq!(renewals[0]["status"], "validated");
+    assert!(renewals[0]["submittedAt"].is_string());
+    assert!(
+        renewals[0]["confirmedSections"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("quotient"))
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,5 @@
 //! RGPD self-service: the caller downloads everything the city holds about it.
 
-use crate::routes::billing::direct_debit_views::{DirectDebitView, MandateView};
 use crate::usecases::utc;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, web};
@@ -16,7 +15,9 @@ use crate::db;
 use crate::openapi::enums::mirror_enum;
 use crate::problem::ApiError;
 use crate::routes::accounts::me::AccountView;
+use crate::routes::billing::direct_debit_views::{DirectDebitView, MandateView};
 use crate::routes::dossiers::documents::DocumentView;
+use crate::routes::dossiers::renewals::{RenewalSectionView, RenewalStatusView};
 use crate::routes::dossiers::requests::FamilyRequestView;
 use crate::routes::dossiers::views::{ChildHealthView, DossierView};
 use crate::routes::notifications::inbox::{
@@ -82,6 +83,28 @@ pub struct DataExport {
     pub mandates: Vec<MandateView>,
     /// The debits of the dossier's invoices, newest first.
     pub direct_debits: Vec<DirectDebitView>,
+    /// The yearly renewals of the file, latest school year first.
+    pub renewals: Vec<ExportedRenewal>,
+}
+
+/// A yearly renewal of the family file, as kept.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedRenewal {
+    /// The school year renewed: its first calendar year (2027 for 2027-2028).
+    #[schema(example = 2027)]
+    pub school_year: i32,
+    /// Where it stands.
+    pub status: RenewalStatusView,
+    /// The sections the family confirmed.
+    pub confirmed_sections: Vec<RenewalSectionView>,
+    /// The agent's comment when sent back or validated.
+    #[schema(example = "Merci de joindre l'attestation d'assurance de Luc.")]
+    pub comment: Option<String>,
+    /// When the family sent it (RFC 3339, UTC).
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When an agent last decided on it (RFC 3339, UTC).
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 mirror_enum! {
@@ -193,6 +216,18 @@ pub async fn export_my_data(
             .direct_debits
             .iter()
             .map(DirectDebitView::from)
+            .collect(),
+        renewals: data
+            .renewals
+            .iter()
+            .map(|(r, school_year)| ExportedRenewal {
+                school_year: *school_year,
+                status: r.status.into(),
+                confirmed_sections: r.confirmed.iter().map(|s| (*s).into()).collect(),
+                comment: r.comment.clone(),
+                submitted_at: r.submitted_at.map(utc),
+                decided_at: r.decided_at.map(utc),
+            })
             .collect(),
     };
     Ok(HttpResponse::Ok()

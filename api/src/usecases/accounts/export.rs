@@ -34,11 +34,13 @@ pub struct Export {
     /// The direct debit mandates, newest first, and the debits under them.
     pub mandates: Vec<persistence::billing::direct_debits::Mandate>,
     pub direct_debits: Vec<persistence::billing::direct_debits::DirectDebit>,
+    /// The yearly renewals of the file, each with its school year, latest first.
+    pub renewals: Vec<(persistence::dossiers::renewals::Renewal, i32)>,
 }
 
 /// Gathers the caller's data: its account, consents, notifications and email choices
 /// and, for a family, its dossier, children with their health, requests, documents
-/// with their files, quotient lookups, and direct debit mandates and debits.
+/// with their files, quotient lookups, direct debit mandates and debits, and renewals.
 /// Only ids from the caller's own account and dossier are ever read.
 pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> Outcome<Export> {
     let account = accounts::find(conn, account_id)?.ok_or_else(|| gone("account"))?;
@@ -59,6 +61,7 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
             quotient_lookups: Vec::new(),
             mandates: Vec::new(),
             direct_debits: Vec::new(),
+            renewals: Vec::new(),
         });
     };
     let record = dossiers::load(conn, dossier_id)?;
@@ -90,5 +93,6 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
         quotient_lookups: persistence::dossiers::quotients::lookups_of_dossier(conn, dossier_id)?,
         mandates: persistence::billing::direct_debits::mandates_of(conn, dossier_id)?,
         direct_debits: persistence::billing::direct_debits::of_dossier(conn, dossier_id)?,
+        renewals: persistence::dossiers::renewals::of_dossier(conn, dossier_id)?,
     })
 }
