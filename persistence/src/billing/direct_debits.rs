@@ -358,6 +358,25 @@ pub fn of_invoices(
     Ok(found)
 }
 
+/// The debits of these invoices, each with the IBAN of its mandate (one query per
+/// thousand invoices, for a month's export).
+pub fn of_invoices_with_iban(
+    conn: &mut AnyConnection,
+    invoice_ids: &[i64],
+) -> Result<Vec<(DirectDebit, String)>, DbError> {
+    let mut found = Vec::new();
+    for chunk in invoice_ids.chunks(1000) {
+        found.extend(
+            direct_debits::table
+                .inner_join(mandates::table)
+                .filter(direct_debits::invoice_id.eq_any(chunk))
+                .select((DirectDebit::as_select(), mandates::iban))
+                .load::<(DirectDebit, String)>(conn)?,
+        );
+    }
+    Ok(found)
+}
+
 /// A dossier's debits, newest first.
 pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<Vec<DirectDebit>, DbError> {
     Ok(direct_debits::table
@@ -539,45 +558,42 @@ pub fn settle(
     Ok(updated == 1)
 }
 
-/// Cancels the scheduled debits of a mandate (it ended); answers how many.
-pub fn cancel_scheduled_of_mandate(
+/// Which scheduled debits to cancel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheduled {
+    /// Those of a mandate that ended.
+    OfMandate(i64),
+    /// Those due on or before a day: no file was built in time for them (a debit is
+    /// never collected on a date the family was not told).
+    DueBy(NaiveDate),
+}
+
+/// Cancels scheduled debits on `on`; answers how many.
+pub fn cancel_scheduled(
     conn: &mut AnyConnection,
-    mandate_id: i64,
+    which: Scheduled,
     on: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize, DbError> {
-    Ok(diesel::update(
-        direct_debits::table
-            .filter(direct_debits::mandate_id.eq(mandate_id))
-            .filter(direct_debits::status.eq(DebitStatus::Scheduled.as_str())),
-    )
-    .set((
+    let changes = (
         direct_debits::status.eq(DebitStatus::Cancelled.as_str()),
         direct_debits::settled_on.eq(on),
         direct_debits::updated_at.eq(db_time(now)),
-    ))
-    .execute(conn)?)
-}
-
-/// Cancels the debits still scheduled on or before `today`: no file was built in time
-/// for them (a debit is never collected on a date the family was not told); answers
-/// how many.
-pub fn cancel_missed(
-    conn: &mut AnyConnection,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<usize, DbError> {
-    Ok(diesel::update(
-        direct_debits::table
-            .filter(direct_debits::collection_date.le(today))
-            .filter(direct_debits::status.eq(DebitStatus::Scheduled.as_str())),
-    )
-    .set((
-        direct_debits::status.eq(DebitStatus::Cancelled.as_str()),
-        direct_debits::settled_on.eq(today),
-        direct_debits::updated_at.eq(db_time(now)),
-    ))
-    .execute(conn)?)
+    );
+    let scheduled =
+        direct_debits::table.filter(direct_debits::status.eq(DebitStatus::Scheduled.as_str()));
+    Ok(match which {
+        Scheduled::OfMandate(id) => {
+            diesel::update(scheduled.filter(direct_debits::mandate_id.eq(id)))
+                .set(changes)
+                .execute(conn)?
+        }
+        Scheduled::DueBy(day) => {
+            diesel::update(scheduled.filter(direct_debits::collection_date.le(day)))
+                .set(changes)
+                .execute(conn)?
+        }
+    })
 }
 
 /// Moves the scheduled debits of a dossier to its new mandate (a change of account).

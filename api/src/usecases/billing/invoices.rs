@@ -72,18 +72,6 @@ impl DebitLine {
     }
 }
 
-impl From<&crate::usecases::billing::direct_debit::schedule::InvoiceDebit> for DebitLine {
-    fn from(d: &crate::usecases::billing::direct_debit::schedule::InvoiceDebit) -> Self {
-        Self {
-            status: d.debit.status,
-            collection_date: d.debit.collection_date,
-            amount_cents: d.debit.amount_cents,
-            account: d.account.clone(),
-            reason_code: d.debit.reason_code.clone(),
-        }
-    }
-}
-
 /// Where the invoice stands on `today`.
 pub fn status_of(invoice: &Invoice, today: NaiveDate) -> InvoiceStatus {
     billing::status(
@@ -112,9 +100,8 @@ pub fn detail(
     dossier_id: Option<i64>,
 ) -> Outcome<InvoiceDetail> {
     let invoice = store::find_invoice(conn, id, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
-    let debit = crate::usecases::billing::direct_debit::schedule::of_invoices(conn, &[id])?
-        .get(&id)
-        .map(DebitLine::from);
+    let debit =
+        crate::usecases::billing::direct_debit::schedule::of_invoices(conn, &[id])?.remove(&id);
     Ok(InvoiceDetail {
         debit,
         lines: store::lines_of(conn, id)?,
@@ -489,7 +476,7 @@ pub fn invoices_csv(
     ])
     .map_err(internal)?;
     for (invoice, dossier_number) in rows {
-        let debit = debits.get(&invoice.id).map(|d| &d.debit);
+        let debit = debits.get(&invoice.id);
         csv.write_record([
             invoice.number.clone(),
             defused(&dossier_number),

@@ -282,7 +282,7 @@ pub(crate) fn end(
     if !store::end_mandate(conn, mandate.id, from, to, (today, reason), now)? {
         return Ok(false);
     }
-    store::cancel_scheduled_of_mandate(conn, mandate.id, today, now)?;
+    store::cancel_scheduled(conn, store::Scheduled::OfMandate(mandate.id), today, now)?;
     Ok(true)
 }
 

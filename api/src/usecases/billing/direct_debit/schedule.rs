@@ -149,45 +149,32 @@ pub fn cancel_missed(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<usize> {
-    Ok(store::cancel_missed(conn, today, now)?)
+    Ok(store::cancel_scheduled(
+        conn,
+        store::Scheduled::DueBy(today),
+        today,
+        now,
+    )?)
 }
 
-/// An invoice's debit with the masked account it is (or was) taken from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvoiceDebit {
-    pub debit: DirectDebit,
-    pub account: String,
-    pub mandate_reference: String,
-}
-
-/// The debits of these invoices, by invoice.
+/// The debits of these invoices as each invoice shows its own, by invoice.
 pub fn of_invoices(
     conn: &mut AnyConnection,
     invoice_ids: &[i64],
-) -> Outcome<HashMap<i64, InvoiceDebit>> {
-    let debits = store::of_invoices(conn, invoice_ids)?;
-    let mut mandates: HashMap<i64, store::Mandate> = HashMap::new();
-    let mut found = HashMap::new();
-    for debit in debits {
-        if !mandates.contains_key(&debit.mandate_id)
-            && let Some(m) = store::find_mandate(conn, debit.mandate_id, None)?
-        {
-            mandates.insert(m.id, m);
-        }
-        let (account, reference) = mandates
-            .get(&debit.mandate_id)
-            .map(|m| (mask_iban(&m.iban), m.rum().to_owned()))
-            .unwrap_or_default();
-        found.insert(
-            debit.invoice_id,
-            InvoiceDebit {
-                debit,
-                account,
-                mandate_reference: reference,
-            },
-        );
-    }
-    Ok(found)
+) -> Outcome<HashMap<i64, DebitLine>> {
+    Ok(store::of_invoices_with_iban(conn, invoice_ids)?
+        .into_iter()
+        .map(|(debit, iban)| {
+            let line = DebitLine {
+                status: debit.status,
+                collection_date: debit.collection_date,
+                amount_cents: debit.amount_cents,
+                account: mask_iban(&iban),
+                reason_code: debit.reason_code,
+            };
+            (debit.invoice_id, line)
+        })
+        .collect())
 }
 
 /// Refuses another payment of an invoice whose debit is with the bank.
