@@ -8,6 +8,10 @@ month's first canteen day (not billed) and absent without one from the second (b
 With CREDITS=1, each dossier also has a 100 EUR account credit (a cancelled holiday
 week's) that its invoice uses: the run's worst case for credits.
 
+With SHARED=10 (a percentage), one child in ten also belongs to the next dossier as its
+second household (separated parents, issue 24), in alternating weeks handed over on
+Mondays: its days are billed to two invoices.
+
 Usage: billing_seed.py seed DATABASE_URL JWT_SECRET BASE_URL FAMILIES MONTH (YYYY-MM)
        billing_seed.py dump DATABASE_URL OUT   (every invoice line, by invoice number)
        billing_seed.py reset DATABASE_URL      (no invoice, run or number any more)
@@ -27,6 +31,20 @@ RESET = """DELETE FROM documents WHERE kind = 'invoice'; DELETE FROM invoice_lin
 CREDITS = os.environ.get("CREDITS") == "1"
 CREDITS_SEED = f"""INSERT INTO account_credits (number, dossier_id, amount_cents, remaining_cents, reason, issued_at)
   SELECT 'AVB-' || id, id, 10000, 10000, 'Semaine annulée (banc d''essai)', '{NOW}' FROM dossiers;"""
+SHARED = int(os.environ.get("SHARED", "0"))
+SCHEDULE = ('{"rhythm":{"kind":"alternatingWeeks","referenceWeek":"2026-09-07","reference":"first",'
+            '"handover":1},"holidays":null,"exceptions":[]}')
+
+
+def shared_seed():
+    every = max(1, round(100 / SHARED))
+    return f"""INSERT INTO child_households (child_id, dossier_id, linked_at)
+  SELECT c.id, (SELECT MIN(d.id) FROM dossiers d WHERE d.id > c.dossier_id), '{NOW}' FROM children c
+  WHERE c.id % {every} = 0 AND EXISTS (SELECT 1 FROM dossiers d WHERE d.id > c.dossier_id);
+INSERT INTO custody_schedules (child_id, valid_from, schedule, set_at)
+  SELECT child_id, '2026-09-01', '{SCHEDULE}', '{NOW}' FROM child_households;"""
+
+
 CREDITS_RESET = """DELETE FROM credit_uses; UPDATE account_credits SET remaining_cents = amount_cents;"""
 
 
@@ -50,6 +68,10 @@ def populate(db_url, secret, base, families, month):
     sql(db_url, script)
     if CREDITS:
         sql(db_url, CREDITS_SEED)
+    if SHARED:
+        sql(db_url, shared_seed())
+        (shared,), = sql(db_url, "", "SELECT count(*) FROM child_households")
+        print(f"{shared} children with two households")
     (booked, justified), = sql(db_url, "", "SELECT (SELECT count(*) FROM bookings WHERE status = 'booked'), "
                                           "(SELECT count(*) FROM attendances WHERE status = 'absent_justified')")
     print(f"{booked} booked units in {month}, {justified} absent with a justification: "

@@ -29,5 +29,9 @@ stored_enum! {
         BuildDebitCollection => "build_debit_collection",
         /// An agent recorded a debit paid or rejected (by hand or from a bank report).
         RecordDebitOutcome => "record_debit_outcome",
+        /// An agent linked a child to a second household, or ended the link.
+        ChangeHouseholds => "change_households",
+        /// An agent set a child's custody schedule, or a household's confidentiality.
+        SetCustody => "set_custody",
     }
 }

@@ -52,6 +52,7 @@ diesel::table! {
         mobile_phone -> Nullable<Text>,
         work_phone -> Nullable<Text>,
         version -> BigInt,
+        contacts_confidential -> Bool,
     }
 }
 
@@ -95,6 +96,28 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// A child's second household (separated parents).
+    child_households (child_id) {
+        child_id -> BigInt,
+        dossier_id -> BigInt,
+        request_id -> Nullable<BigInt>,
+        linked_by -> Nullable<BigInt>,
+        linked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    custody_schedules (id) {
+        id -> BigInt,
+        child_id -> BigInt,
+        valid_from -> Date,
+        schedule -> Text,
+        set_by -> Nullable<BigInt>,
+        set_at -> Timestamp,
     }
 }
 
@@ -618,8 +641,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    calendar_feeds (child_id) {
+    calendar_feeds (child_id, dossier_id) {
         child_id -> BigInt,
+        dossier_id -> BigInt,
         token_hash -> Text,
         created_at -> Timestamp,
     }
@@ -894,6 +918,8 @@ diesel::joinable!(registrations -> activity_groups (group_id));
 diesel::joinable!(dossier_contacts -> dossiers (dossier_id));
 diesel::joinable!(children -> dossiers (dossier_id));
 diesel::joinable!(child_health -> children (child_id));
+diesel::joinable!(child_households -> children (child_id));
+diesel::joinable!(custody_schedules -> children (child_id));
 diesel::joinable!(requests -> dossiers (dossier_id));
 diesel::joinable!(documents -> dossiers (dossier_id));
 diesel::joinable!(family_quotients -> dossiers (dossier_id));
@@ -1015,6 +1041,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     dossier_contacts,
     children,
     child_health,
+    child_households,
+    custody_schedules,
     requests,
     documents,
     family_quotients,

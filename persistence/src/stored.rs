@@ -11,7 +11,10 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::sql_types::{Nullable, Text};
 use domain::activities::{Admission, PriceBracket};
-use domain::dossiers::{DocumentKind, QuotientProvider, RenewalSection, SchoolLevel, Vaccination};
+use domain::dossiers::{
+    CustodySchedule, DatedPeriod, DocumentKind, Half, HolidaySplit, Household, QuotientProvider,
+    RenewalSection, Rhythm, SchoolLevel, Vaccination,
+};
 use domain::notifications::NoticeKind;
 use domain::planning::{DeadlineRule, TimeUnit};
 use serde::{Deserialize, Serialize};
@@ -351,6 +354,149 @@ impl<T: TryFrom<String, Error = String>> TryFrom<NullableText> for Option<T> {
 
     fn try_from(stored: NullableText) -> Result<Self, Self::Error> {
         stored.0.map(T::try_from).transpose()
+    }
+}
+
+/// A custody schedule as stored (JSON): households and halves by their words,
+/// weekdays 1 (Monday) to 7.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StoredSchedule {
+    rhythm: StoredRhythm,
+    holidays: Option<StoredSplit>,
+    exceptions: Vec<(NaiveDate, String)>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+enum StoredRhythm {
+    #[serde(rename_all = "camelCase")]
+    AlternatingWeeks {
+        reference_week: NaiveDate,
+        reference: String,
+        handover: u32,
+    },
+    FixedWeekdays {
+        second: Vec<u32>,
+    },
+    DatedPeriods {
+        periods: Vec<(NaiveDate, NaiveDate, String)>,
+        otherwise: String,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StoredSplit {
+    first_half_in_even_years: String,
+    longer_half: String,
+}
+
+fn weekday_of(number: u32) -> Result<chrono::Weekday, String> {
+    number
+        .checked_sub(1)
+        .and_then(|n| u8::try_from(n).ok())
+        .and_then(|n| chrono::Weekday::try_from(n).ok())
+        .ok_or_else(|| format!("custody schedule: {number} is not a day of the week"))
+}
+
+fn household_of(word: &str) -> Result<Household, String> {
+    word.parse()
+        .map_err(|_| format!("custody schedule: {word:?} is not a household"))
+}
+
+impl Stored for CustodySchedule {
+    fn decode(text: &str) -> Result<Self, String> {
+        let stored: StoredSchedule = from_json(text, "custody schedule")?;
+        let rhythm = match stored.rhythm {
+            StoredRhythm::AlternatingWeeks {
+                reference_week,
+                reference,
+                handover,
+            } => Rhythm::AlternatingWeeks {
+                reference_week,
+                reference: household_of(&reference)?,
+                handover: weekday_of(handover)?,
+            },
+            StoredRhythm::FixedWeekdays { second } => Rhythm::FixedWeekdays {
+                second: second
+                    .into_iter()
+                    .map(weekday_of)
+                    .collect::<Result<_, _>>()?,
+            },
+            StoredRhythm::DatedPeriods { periods, otherwise } => Rhythm::DatedPeriods {
+                periods: periods
+                    .into_iter()
+                    .map(|(first, last, household)| {
+                        Ok(DatedPeriod {
+                            first,
+                            last,
+                            household: household_of(&household)?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                otherwise: household_of(&otherwise)?,
+            },
+        };
+        let holidays = match stored.holidays {
+            Some(split) => Some(HolidaySplit {
+                first_half_in_even_years: household_of(&split.first_half_in_even_years)?,
+                longer_half: split.longer_half.parse::<Half>().map_err(|_| {
+                    format!("custody schedule: {:?} is not a half", split.longer_half)
+                })?,
+            }),
+            None => None,
+        };
+        let exceptions = stored
+            .exceptions
+            .into_iter()
+            .map(|(day, household)| Ok((day, household_of(&household)?)))
+            .collect::<Result<_, String>>()?;
+        Ok(Self {
+            rhythm,
+            holidays,
+            exceptions,
+        })
+    }
+
+    fn encode(&self) -> Result<String, DbError> {
+        let word = |h: Household| h.as_str().to_owned();
+        let rhythm = match &self.rhythm {
+            Rhythm::AlternatingWeeks {
+                reference_week,
+                reference,
+                handover,
+            } => StoredRhythm::AlternatingWeeks {
+                reference_week: *reference_week,
+                reference: word(*reference),
+                handover: handover.number_from_monday(),
+            },
+            Rhythm::FixedWeekdays { second } => StoredRhythm::FixedWeekdays {
+                second: second
+                    .iter()
+                    .map(chrono::Weekday::number_from_monday)
+                    .collect(),
+            },
+            Rhythm::DatedPeriods { periods, otherwise } => StoredRhythm::DatedPeriods {
+                periods: periods
+                    .iter()
+                    .map(|p| (p.first, p.last, word(p.household)))
+                    .collect(),
+                otherwise: word(*otherwise),
+            },
+        };
+        to_json(&StoredSchedule {
+            rhythm,
+            holidays: self.holidays.map(|split| StoredSplit {
+                first_half_in_even_years: word(split.first_half_in_even_years),
+                longer_half: split.longer_half.as_str().to_owned(),
+            }),
+            exceptions: self
+                .exceptions
+                .iter()
+                .map(|(day, household)| (*day, word(*household)))
+                .collect(),
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 //! checks on uploaded files, the life of a request, and the planning of a CSV import.
 
 mod contact;
+mod custody;
 mod files;
 mod health;
 pub mod import;
@@ -14,6 +15,9 @@ pub(crate) mod vocabulary;
 pub use contact::{
     ContactField, FieldProblem, check_birth_date, check_dossier_number, check_postcode,
     normalise_phone,
+};
+pub use custody::{
+    Custody, CustodySchedule, DatedPeriod, Half, HolidaySplit, Household, Rhythm, ScheduleProblem,
 };
 pub use files::{FileType, safe_file_name};
 pub use health::{Vaccination, missing_vaccinations};

@@ -7,6 +7,8 @@ stored_enum! {
     RequestKind {
         SituationChange => "situation_change", FamilyQuotient => "family_quotient",
         ContactChange => "contact_change", Other => "other",
+        /// Linking a child to a second household (separated parents), with proof.
+        SecondHousehold => "second_household",
     }
 }
 

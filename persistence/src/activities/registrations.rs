@@ -59,6 +59,20 @@ pub fn insert(
         .get_result(conn)?)
 }
 
+/// Registrations of the dossier's children: those filed in it, and those it shares as
+/// their second household (whose registrations carry the first household's id).
+pub(crate) type OfHousehold = diesel::dsl::Or<
+    diesel::dsl::Eq<registrations::dossier_id, i64>,
+    diesel::dsl::EqAny<registrations::child_id, crate::dossiers::households::LinkedChildren>,
+>;
+
+pub(crate) fn of_household(dossier_id: i64) -> OfHousehold {
+    registrations::dossier_id
+        .eq(dossier_id)
+        .or(registrations::child_id
+            .eq_any(crate::dossiers::households::linked_children(dossier_id)))
+}
+
 /// The registration, within `dossier_id` when one is given (a family's lookups).
 pub fn find(
     conn: &mut AnyConnection,
@@ -70,7 +84,7 @@ pub fn find(
         .select(Registration::as_select())
         .into_boxed();
     if let Some(dossier_id) = dossier_id {
-        query = query.filter(registrations::dossier_id.eq(dossier_id));
+        query = query.filter(of_household(dossier_id));
     }
     Ok(query.first(conn).optional()?)
 }
@@ -82,7 +96,7 @@ pub fn of_dossier(
     child_id: Option<i64>,
 ) -> Result<Vec<Registration>, DbError> {
     let mut query = registrations::table
-        .filter(registrations::dossier_id.eq(dossier_id))
+        .filter(of_household(dossier_id))
         .select(Registration::as_select())
         .order(registrations::id.desc())
         .into_boxed();
@@ -200,8 +214,8 @@ where
     status.eq(first).or(status.eq(second)).or(status.eq(third))
 }
 
-/// Whether another child of the dossier holds a live registration to the activity
-/// (the sibling rate applies).
+/// Whether another child of the household (filed in it or shared with it) holds a
+/// live registration to the activity (the sibling rate applies).
 pub fn has_live_sibling(
     conn: &mut AnyConnection,
     dossier_id: i64,
@@ -210,7 +224,7 @@ pub fn has_live_sibling(
 ) -> Result<bool, DbError> {
     Ok(diesel::select(diesel::dsl::exists(
         registrations::table
-            .filter(registrations::dossier_id.eq(dossier_id))
+            .filter(of_household(dossier_id))
             .filter(registrations::activity_id.eq(activity_id))
             .filter(registrations::child_id.ne(child_id))
             .filter(is_live(registrations::status)),

@@ -120,7 +120,8 @@ pub fn insert(
         .get_result(conn)?)
 }
 
-/// The child, if it belongs to `dossier_id` when one is given (a family's lookups).
+/// The child, if it belongs to `dossier_id` when one is given (a family's lookups):
+/// filed in it, or shared with it as its second household.
 pub fn find(
     conn: &mut AnyConnection,
     id: i64,
@@ -134,7 +135,11 @@ pub fn find(
             .select(Child::as_select());
         match dossier_id {
             Some(dossier_id) => query
-                .filter(children::dossier_id.eq(dossier_id))
+                .filter(
+                    children::dossier_id
+                        .eq(dossier_id)
+                        .or(children::id.eq_any(super::households::linked_children(dossier_id))),
+                )
                 .get_result(c),
             None => query.get_result(c),
         }
@@ -142,7 +147,6 @@ pub fn find(
     })?)
 }
 
-/// The dossier's children, eldest first.
 /// Every child of the city (a whole-city run).
 pub fn all(conn: &mut AnyConnection) -> Result<Vec<Child>, DbError> {
     Ok(children::table
@@ -151,9 +155,15 @@ pub fn all(conn: &mut AnyConnection) -> Result<Vec<Child>, DbError> {
         .load(conn)?)
 }
 
+/// The dossier's children, eldest first, those it shares as their second household
+/// included.
 pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<Vec<Child>, DbError> {
     Ok(children::table
-        .filter(children::dossier_id.eq(dossier_id))
+        .filter(
+            children::dossier_id
+                .eq(dossier_id)
+                .or(children::id.eq_any(super::households::linked_children(dossier_id))),
+        )
         .order((children::birth_date, children::id))
         .select(Child::as_select())
         .load(conn)?)

@@ -3,6 +3,7 @@
 
 pub mod children;
 pub mod documents;
+pub mod households;
 pub mod imports;
 pub mod quotients;
 pub mod renewals;
@@ -34,6 +35,8 @@ pub struct Dossier {
     pub mobile_phone: Option<String>,
     pub work_phone: Option<String>,
     pub version: i64,
+    /// Left out of every view of the other household of its children.
+    pub contacts_confidential: bool,
 }
 
 /// What an agent sets on a dossier: its number and name, and the contact details.

@@ -139,7 +139,9 @@ pub fn accepted_registrations(
     Ok(crate::native::on_backend!(conn, |c| {
         let siblings = diesel::alias!(registrations as siblings);
         let query = registrations::table
-            .filter(registrations::dossier_id.eq(scope.dossier_id))
+            .filter(crate::activities::registrations::of_household(
+                scope.dossier_id,
+            ))
             .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
             .order((registrations::child_id, registrations::activity_id))
             .select((
@@ -175,7 +177,7 @@ pub fn accepted_registrations(
 
 /// The dossier's accepted registrations.
 type AcceptedRegistrations = diesel::dsl::Filter<
-    diesel::dsl::Filter<registrations::table, diesel::dsl::Eq<registrations::dossier_id, i64>>,
+    diesel::dsl::Filter<registrations::table, crate::activities::registrations::OfHousehold>,
     diesel::dsl::Eq<registrations::status, &'static str>,
 >;
 
@@ -185,7 +187,7 @@ type AcceptedOf<Column> = diesel::dsl::Select<AcceptedRegistrations, Column>;
 /// The activities of the dossier's accepted registrations.
 fn accepted_activities(dossier_id: i64) -> AcceptedOf<registrations::activity_id> {
     registrations::table
-        .filter(registrations::dossier_id.eq(dossier_id))
+        .filter(crate::activities::registrations::of_household(dossier_id))
         .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
         .select(registrations::activity_id)
 }
@@ -193,7 +195,7 @@ fn accepted_activities(dossier_id: i64) -> AcceptedOf<registrations::activity_id
 /// The groups of the dossier's accepted registrations.
 fn accepted_groups(dossier_id: i64) -> AcceptedOf<registrations::group_id> {
     registrations::table
-        .filter(registrations::dossier_id.eq(dossier_id))
+        .filter(crate::activities::registrations::of_household(dossier_id))
         .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
         .select(registrations::group_id)
 }
@@ -271,10 +273,15 @@ pub fn bookings_and_draft(
                 .filter(bookings::child_id.eq(child_id))
                 .union_all(draft)
                 .load(c),
-            None => booked
-                .filter(bookings::dossier_id.eq(scope.dossier_id))
-                .union_all(draft)
-                .load(c),
+            None =>
+                booked
+                    .filter(bookings::dossier_id.eq(scope.dossier_id).or(
+                        bookings::child_id.eq_any(crate::dossiers::households::linked_children(
+                            scope.dossier_id
+                        ))
+                    ))
+                    .union_all(draft)
+                    .load(c),
         }
     )?)
 }
@@ -548,6 +555,20 @@ pub fn claim_draft(
 }
 
 /// Drops the pending changes of a closed day (of one activity's units, or all).
+/// Drops a household's pending changes of one child (the household no longer has it).
+pub fn drop_child_draft(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    child_id: i64,
+) -> Result<usize, DbError> {
+    Ok(diesel::delete(
+        planning_changes::table
+            .filter(planning_changes::dossier_id.eq(dossier_id))
+            .filter(planning_changes::child_id.eq(child_id)),
+    )
+    .execute(conn)?)
+}
+
 pub fn drop_changes_of_day(
     conn: &mut AnyConnection,
     day: NaiveDate,

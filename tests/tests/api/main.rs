@@ -42,6 +42,7 @@ mod required_documents;
 mod retention;
 mod roles;
 mod security_headers;
+mod separated_parents;
 mod signup;
 mod tokens;
 mod webhooks;

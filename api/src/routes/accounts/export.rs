@@ -17,6 +17,7 @@ use crate::problem::ApiError;
 use crate::routes::accounts::me::AccountView;
 use crate::routes::billing::direct_debit_views::{DirectDebitView, MandateView};
 use crate::routes::dossiers::documents::DocumentView;
+use crate::routes::dossiers::households::MyChildCustodyView;
 use crate::routes::dossiers::renewals::{RenewalSectionView, RenewalStatusView};
 use crate::routes::dossiers::requests::FamilyRequestView;
 use crate::routes::dossiers::views::{ChildHealthView, DossierView};
@@ -85,6 +86,9 @@ pub struct DataExport {
     pub direct_debits: Vec<DirectDebitView>,
     /// The yearly renewals of the file, latest school year first.
     pub renewals: Vec<ExportedRenewal>,
+    /// The custody of each child shared with another household (separated parents);
+    /// nothing of the other household itself.
+    pub custody: Vec<MyChildCustodyView>,
 }
 
 /// A yearly renewal of the family file, as kept.
@@ -229,6 +233,7 @@ pub async fn export_my_data(
                 decided_at: r.decided_at.map(utc),
             })
             .collect(),
+        custody: data.custody.iter().map(MyChildCustodyView::from).collect(),
     };
     Ok(HttpResponse::Ok()
         .insert_header(ContentDisposition {

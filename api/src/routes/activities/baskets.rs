@@ -393,7 +393,7 @@ impl BasketItemForm {
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
         (status = 409, description = "The child already has this week (`already_registered`)."),
-        (status = 422, description = "Not offered to this child (`not_eligible`), the week's booking window not open yet (`window_not_open`, with `opensAt`), closed (`window_closed`, with `closesAt`), or none under the activity's rule (`no_booking_window`), documents the activity lists missing or expired by the week (`documents_missing`), or a school year whose renewal the family has not had validated (`renewal_required`)."),
+        (status = 422, description = "Not offered to this child (`not_eligible`), the week's booking window not open yet (`window_not_open`, with `opensAt`), closed (`window_closed`, with `closesAt`), or none under the activity's rule (`no_booking_window`), documents the activity lists missing or expired by the week (`documents_missing`), a school year whose renewal the family has not had validated (`renewal_required`), or a day of the week in the custody of the child's other household (`not_in_custody`)."),
     ),
 )]
 #[post("/basket/items")]

@@ -158,8 +158,9 @@ pub async fn register_child(
     };
     let today = state.today();
     let now = state.clock.now();
+    let frontend_url = state.config.frontend_url.clone();
     let record = db::run(&state.pool, move |conn| {
-        registrations::register(conn, &request, today, now)
+        registrations::register(conn, &frontend_url, &request, today, now)
     })
     .await?;
     Ok(HttpResponse::Created()

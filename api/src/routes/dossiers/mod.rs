@@ -3,6 +3,7 @@
 
 pub mod documents;
 pub mod family;
+pub mod households;
 pub mod imports;
 pub mod quotient_lookups;
 pub mod renewals;
@@ -63,4 +64,10 @@ super::operations! {
     renewals::list_renewals,
     renewals::get_renewal,
     renewals::decide_renewal,
+    households::get_my_child_custody,
+    households::get_child_households,
+    households::link_child_household,
+    households::unlink_child_household,
+    households::set_child_custody,
+    households::set_dossier_confidentiality,
 }

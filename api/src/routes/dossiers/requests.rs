@@ -39,6 +39,11 @@ mirror_enum! {
         ContactChange = "contact_change",
         /// Anything else, described in the message.
         Other = "other",
+        /// Sharing a child with the other parent's household (separated parents):
+        /// the message names the child and the other household, a proof is attached
+        /// (a court decision or the parents' agreement); an agent links them
+        /// (`POST /admin/children/{childId}/households`).
+        SecondHousehold = "second_household",
     }
 }
 

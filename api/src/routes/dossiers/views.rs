@@ -607,6 +607,9 @@ pub struct DossierView {
     pub family_quotients: Vec<QuotientView>,
     /// What the family's prices rest on today.
     pub price_basis: PriceBasisView,
+    /// Whether an agent marked the contact details confidential: they are left out of
+    /// every view of its children's other household (separated parents).
+    pub contacts_confidential: bool,
     /// When the dossier last changed (RFC 3339, UTC).
     pub updated_at: DateTime<Utc>,
 }
@@ -636,6 +639,7 @@ impl DossierView {
             family_quotient: record.quotient_on(today).map(QuotientView::from),
             family_quotients: record.quotients.iter().map(QuotientView::from).collect(),
             price_basis: PriceBasisView::new(record.price_basis(today)),
+            contacts_confidential: d.contacts_confidential,
             updated_at: utc(d.updated_at),
         }
     }

@@ -143,7 +143,8 @@ pub async fn get_my_planning_draft(
 ///
 /// For family accounts. A day ticked back to its saved state leaves the draft. Days
 /// the unit does not run, or units the child is not registered with, are left out
-/// and listed in `ignored`. Deadlines are judged at validation; each change shows its
+/// and listed in `ignored`; a day in the custody of the child's other household
+/// (separated parents) is refused. Deadlines are judged at validation; each change shows its
 /// verdict now.
 #[utoipa::path(
     tag = "planning",
@@ -154,6 +155,7 @@ pub async fn get_my_planning_draft(
         (status = 200, description = "The draft, and the days left out.", body = DraftUpdateView),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "A child not in the family's dossier (`not_found`)."),
+        (status = 422, description = "A day in the custody of the child's other household (`not_in_custody`): nothing of the request is kept. Patterns leave those days out."),
         (status = 400, description = "Invalid days or patterns, or more than 1,000 days (`validation_failed`)."),
     ),
 )]

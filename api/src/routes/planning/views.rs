@@ -188,7 +188,8 @@ fn closed_label(reason: ClosedReason) -> &'static str {
 pub struct DayRefusalView {
     /// Why the day cannot change: `deadline_passed`, `window_not_open`,
     /// `no_booking_window`, `day_not_open`, `day_full`, `not_registered`,
-    /// `prepaid_activity` or `booking_closed`.
+    /// `prepaid_activity`, `booking_closed` or `not_in_custody` (the day is the other
+    /// parent's, for a child with two households).
     #[schema(example = "deadline_passed")]
     pub code: String,
     /// The refusal in French, as shown to the family.
@@ -235,6 +236,9 @@ impl From<DayRefusal> for DayRefusalView {
             }
             DayRefusal::BookingClosed => {
                 "La ville a fermé ce jour : la réservation ne peut plus changer.".to_owned()
+            }
+            DayRefusal::NotInCustody => {
+                "Ce jour relève de la garde de l'autre parent : c'est à lui de le réserver ou de l'annuler.".to_owned()
             }
         };
         Self {
@@ -314,7 +318,8 @@ api_enum! {
     "booking": "booked",
     "pending": null,
     "priceCents": 285,
-    "change": {"action": "cancel", "allowed": true, "until": "2026-09-06T09:30:00Z"}
+    "change": {"action": "cancel", "allowed": true, "until": "2026-09-06T09:30:00Z"},
+    "otherHousehold": false
 }))]
 pub struct DayView {
     /// The day (`YYYY-MM-DD`, in the city's time zone).
@@ -337,6 +342,11 @@ pub struct DayView {
     pub price_cents: Option<i64>,
     /// Whether the day can change now, and how.
     pub change: ChangeStateView,
+    /// For a child of separated parents with two households: the day is in the custody
+    /// of the other household ("garde de l'autre parent"). A family then sees no
+    /// booking, draft or price of it, and `change` is refused with `not_in_custody`;
+    /// an agent sees everything, `true` marking the child's second household's days.
+    pub other_household: bool,
 }
 
 impl From<&DayEntry> for DayView {
@@ -359,6 +369,7 @@ impl From<&DayEntry> for DayView {
             pending: entry.pending.map(Into::into),
             price_cents: entry.price_cents,
             change: ChangeStateView::new(action, entry.change),
+            other_household: entry.other_household,
         }
     }
 }

@@ -36,11 +36,15 @@ pub struct Export {
     pub direct_debits: Vec<persistence::billing::direct_debits::DirectDebit>,
     /// The yearly renewals of the file, each with its school year, latest first.
     pub renewals: Vec<(persistence::dossiers::renewals::Renewal, i32)>,
+    /// The custody of the children shared with another household (nothing of that
+    /// household itself).
+    pub custody: Vec<crate::usecases::dossiers::households::FamilyCustody>,
 }
 
 /// Gathers the caller's data: its account, consents, notifications and email choices
 /// and, for a family, its dossier, children with their health, requests, documents
-/// with their files, quotient lookups, direct debit mandates and debits, and renewals.
+/// with their files, quotient lookups, direct debit mandates and debits, renewals,
+/// and the custody of the children shared with another household.
 /// Only ids from the caller's own account and dossier are ever read.
 pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> Outcome<Export> {
     let account = accounts::find(conn, account_id)?.ok_or_else(|| gone("account"))?;
@@ -62,6 +66,7 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
             mandates: Vec::new(),
             direct_debits: Vec::new(),
             renewals: Vec::new(),
+            custody: Vec::new(),
         });
     };
     let record = dossiers::load(conn, dossier_id)?;
@@ -81,6 +86,14 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
         };
         files.push((document, bytes));
     }
+    let mut custody = Vec::new();
+    for shared in persistence::dossiers::households::of_dossier(conn, dossier_id)? {
+        custody.push(crate::usecases::dossiers::households::of_family(
+            conn,
+            dossier_id,
+            shared.child_id,
+        )?);
+    }
     Ok(Export {
         account,
         consents,
@@ -94,5 +107,6 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
         mandates: persistence::billing::direct_debits::mandates_of(conn, dossier_id)?,
         direct_debits: persistence::billing::direct_debits::of_dossier(conn, dossier_id)?,
         renewals: persistence::dossiers::renewals::of_dossier(conn, dossier_id)?,
+        custody,
     })
 }

@@ -333,6 +333,12 @@ pub fn add_item(
         .ok_or_else(not_offered)?;
     week.check_bookable(now)?;
     let week = week.week;
+    crate::usecases::dossiers::households::check_custody_of(
+        conn,
+        dossier_id,
+        item.child_id,
+        &week.days,
+    )?;
     // A week is a registration for its days: the same renewal and documents apply.
     crate::usecases::dossiers::renewals::check_for_registration(
         conn, dossier_id, week.start, today,

@@ -11,11 +11,12 @@ use domain::activities::{
 use domain::dossiers::DocumentKind;
 use persistence::activities::registrations::{self, NewRegistration, Registration};
 use persistence::activities::{Activity, Group};
+use persistence::dossiers::{children, documents, households};
 use persistence::write_transaction;
-use persistence::{AnyConnection, activities, dossiers::children, dossiers::documents};
+use persistence::{AnyConnection, activities};
 
 use crate::problem::FieldError;
-use crate::usecases::dossiers::gone;
+use crate::usecases::dossiers::{Child, gone};
 use crate::usecases::notifications::notice_data::{NoticeData, RegistrationDecidedData};
 use crate::usecases::notifications::{self, Notice};
 use crate::usecases::{ActivityRefusal, CommonRefusal, Outcome, UseCaseError};
@@ -69,14 +70,14 @@ pub fn record(conn: &mut AnyConnection, registration: Registration) -> Outcome<R
 }
 
 /// Checks a request against the activity's rules (`domain::activities::check_request`
-/// decides); returns the entry date and the groups to try, in order.
+/// decides); returns the child, the entry date and the groups to try, in order.
 fn check(
     conn: &mut AnyConnection,
     request: &RegistrationRequest,
     activity: &Activity,
     groups: &[Group],
     today: NaiveDate,
-) -> Outcome<(NaiveDate, Vec<Group>)> {
+) -> Outcome<(Child, NaiveDate, Vec<Group>)> {
     let child = children::find(conn, request.child_id, Some(request.dossier_id))?
         .ok_or(CommonRefusal::NotFound)?;
     let health_form = match request.health_form_id {
@@ -122,7 +123,7 @@ fn check(
         .iter()
         .filter_map(|id| groups.iter().find(|g| g.id == *id).cloned())
         .collect();
-    Ok((entry, groups))
+    Ok((child, entry, groups))
 }
 
 /// What a family is told of a request that breaks the activity's rules.
@@ -176,13 +177,14 @@ fn refusal(problem: RegistrationProblem) -> UseCaseError {
 /// group's line); for one decided by agents, a request.
 pub fn register(
     conn: &mut AnyConnection,
+    frontend_url: &str,
     request: &RegistrationRequest,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<RegistrationRecord> {
     let activity = activities::find(conn, request.activity_id)?.ok_or(CommonRefusal::NotFound)?;
     let all_groups = activities::groups_of(conn, activity.id)?;
-    let (entry, groups) = check(conn, request, &activity, &all_groups, today)?;
+    let (child, entry, groups) = check(conn, request, &activity, &all_groups, today)?;
     let mode = activity.mode;
     let (registration, group) = write_transaction(conn, |conn| {
         let mut group = &groups[0];
@@ -199,18 +201,31 @@ pub fn register(
         let new = NewRegistration {
             activity_id: request.activity_id,
             child_id: request.child_id,
-            dossier_id: request.dossier_id,
+            // The child's registrations are shared by its households: filed under the
+            // dossier the child is filed in, whichever household asked.
+            dossier_id: child.dossier_id,
             group_id: group.id,
             status: on_request(mode, placed),
             entry_date: entry,
             health_form_id: request.health_form_id,
             requested_by: Some(request.account_id),
         };
-        registrations::insert(conn, &new, now)
-            .map_err(crate::usecases::unique_as(
-                ActivityRefusal::AlreadyRegistered,
-            ))
-            .map(|id| (id, new, group.name.clone()))
+        let id = registrations::insert(conn, &new, now).map_err(crate::usecases::unique_as(
+            ActivityRefusal::AlreadyRegistered,
+        ))?;
+        // A child of separated parents: the other household is told.
+        if let Some(other) = other_household(conn, child.id, request.dossier_id)? {
+            let notice = registration_notice(
+                frontend_url,
+                other,
+                (id, &new),
+                &child.first_name,
+                &activity.name,
+                "a été demandée par l'autre parent",
+            );
+            notifications::notify(conn, &[notice], now)?;
+        }
+        Ok::<_, UseCaseError>((id, new, group.name.clone()))
     })
     .map(|(id, new, group)| {
         // What was just written, without reading it back (the rush's hot path).
@@ -366,7 +381,53 @@ pub(crate) fn promote_first_waiting(
     Ok(false)
 }
 
-/// Tells the family where a registration stands after a decision or a freed place.
+/// The child's household other than `household`, when it has two.
+fn other_household(
+    conn: &mut AnyConnection,
+    child_id: i64,
+    household: i64,
+) -> Outcome<Option<i64>> {
+    Ok(households::of_child(conn, child_id)?.map(|shared| {
+        if shared.first == household {
+            shared.second
+        } else {
+            shared.first
+        }
+    }))
+}
+
+/// The notice telling a household where a registration stands.
+fn registration_notice(
+    frontend_url: &str,
+    dossier_id: i64,
+    (id, registration): (i64, &NewRegistration),
+    child_name: &str,
+    activity: &str,
+    verdict: &str,
+) -> Notice {
+    Notice {
+        dossier_id,
+        title: format!("Inscription de {child_name} : {activity}"),
+        paragraphs: vec![format!(
+            "L'inscription de {child_name} à « {activity} » {verdict}. Le détail est dans votre espace :"
+        )],
+        link: Some((
+            "Voir l'inscription".to_owned(),
+            format!("{frontend_url}/inscriptions/{id}"),
+        )),
+        data: NoticeData::RegistrationDecided(RegistrationDecidedData {
+            registration_id: id,
+            child_id: registration.child_id,
+            activity_id: registration.activity_id,
+            status: registration.status.as_str().to_owned(),
+            reason: None,
+        }),
+        dedupe_key: None,
+    }
+}
+
+/// Tells the family (both households of a child of separated parents) where a
+/// registration stands after a decision or a freed place.
 fn tell_family(
     conn: &mut AnyConnection,
     frontend_url: &str,
@@ -390,24 +451,29 @@ fn tell_family(
     if let Some(reason) = &registration.reason {
         paragraphs.push(format!("Motif : « {reason} »"));
     }
-    let notice = Notice {
-        dossier_id: registration.dossier_id,
-        title: format!("Inscription de {} : {activity}", child.first_name),
-        paragraphs,
-        link: Some((
-            "Voir l'inscription".to_owned(),
-            format!("{frontend_url}/inscriptions/{}", registration.id),
-        )),
-        data: NoticeData::RegistrationDecided(RegistrationDecidedData {
-            registration_id: registration.id,
-            child_id: registration.child_id,
-            activity_id: registration.activity_id,
-            status: registration.status.as_str().to_owned(),
-            reason: registration.reason.clone(),
-        }),
-        dedupe_key: None,
-    };
-    notifications::notify(conn, &[notice], now)?;
+    let mut households = vec![registration.dossier_id];
+    households.extend(other_household(conn, child.id, registration.dossier_id)?);
+    let notices: Vec<Notice> = households
+        .into_iter()
+        .map(|dossier_id| Notice {
+            dossier_id,
+            title: format!("Inscription de {} : {activity}", child.first_name),
+            paragraphs: paragraphs.clone(),
+            link: Some((
+                "Voir l'inscription".to_owned(),
+                format!("{frontend_url}/inscriptions/{}", registration.id),
+            )),
+            data: NoticeData::RegistrationDecided(RegistrationDecidedData {
+                registration_id: registration.id,
+                child_id: registration.child_id,
+                activity_id: registration.activity_id,
+                status: registration.status.as_str().to_owned(),
+                reason: registration.reason.clone(),
+            }),
+            dedupe_key: None,
+        })
+        .collect();
+    notifications::notify(conn, &notices, now)?;
     Ok(())
 }
 

@@ -36,6 +36,7 @@ use domain::planning::AttendanceStatus;
 use persistence::billing::{self as store, NewInvoice, PricedActivity};
 use persistence::{AnyConnection, db_time};
 
+use crate::usecases::dossiers::households::Custodies;
 use crate::usecases::notifications::notice_data::{InvoiceIssuedData, NoticeData};
 use crate::usecases::notifications::{self, Notice};
 use crate::usecases::{CommonRefusal, Outcome, unique_as};
@@ -84,7 +85,9 @@ struct Prices {
 }
 
 impl Prices {
-    fn load(conn: &mut AnyConnection) -> Outcome<Self> {
+    /// `custodies`: a shared child's registrations count as siblings in both its
+    /// households.
+    fn load(conn: &mut AnyConnection, custodies: &Custodies) -> Outcome<Self> {
         let activities = store::priced_activities(conn)?
             .into_iter()
             .map(|a| (a.id, a))
@@ -101,11 +104,21 @@ impl Prices {
             })
             .collect();
         let mut registered: HashMap<(i64, i64), HashSet<i64>> = HashMap::new();
+        let second_of: HashMap<i64, i64> = custodies
+            .children()
+            .map(|c| (c.child_id, c.second))
+            .collect();
         for (dossier_id, child_id, activity_id) in store::live_registrations(conn)? {
             registered
                 .entry((dossier_id, activity_id))
                 .or_default()
                 .insert(child_id);
+            if let Some(second) = second_of.get(&child_id) {
+                registered
+                    .entry((*second, activity_id))
+                    .or_default()
+                    .insert(child_id);
+            }
         }
         let mut quotients: HashMap<i64, Vec<QuotientPeriod>> = HashMap::new();
         for (dossier_id, id, quotient, valid_from, valid_until) in store::quotients(conn)? {
@@ -183,7 +196,18 @@ impl Prices {
 /// yet, by dossier id. Reads the whole month in a fixed handful of queries.
 pub fn compute(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<MonthBills> {
     let (first, last) = billing::month_span(month).ok_or(CommonRefusal::NotFound)?;
-    let prices = Prices::load(conn)?;
+    // A child of two households is billed day by day to the household that has it.
+    let custodies = Custodies::read_all(conn)?;
+    let holidays = if custodies.is_empty() {
+        Vec::new()
+    } else {
+        crate::usecases::planning::city_calendar::CityCalendar::read_between(conn, first, last)?
+            .school_holidays
+    };
+    let payer = |dossier_id: i64, child_id: i64, day: NaiveDate| {
+        custodies.household_on(child_id, dossier_id, day, &holidays)
+    };
+    let prices = Prices::load(conn, &custodies)?;
     let invoiced: HashSet<i64> = store::invoiced_dossiers(conn, first)?.into_iter().collect();
     let mut attendance: HashMap<(i64, i64, NaiveDate), (i64, AttendanceStatus)> = HashMap::new();
     for (dossier_id, child_id, unit_id, day, status) in
@@ -195,6 +219,7 @@ pub fn compute(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<MonthBills
     }
     let mut entries: BTreeMap<i64, Vec<Entry>> = BTreeMap::new();
     for (dossier_id, child_id, unit_id, day) in store::booked_between(conn, first, last)? {
+        let dossier_id = payer(dossier_id, child_id, day);
         if invoiced.contains(&dossier_id) {
             continue;
         }
@@ -207,6 +232,7 @@ pub fn compute(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<MonthBills
     }
     // What is left of the attendance had no live booking.
     for ((child_id, unit_id, day), (dossier_id, status)) in attendance {
+        let dossier_id = payer(dossier_id, child_id, day);
         if invoiced.contains(&dossier_id) {
             continue;
         }

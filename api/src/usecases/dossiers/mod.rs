@@ -3,6 +3,7 @@
 //! contact details (at once or through an agent, per field, as the city chose).
 
 pub mod documents;
+pub mod households;
 pub mod imports;
 pub mod quotient_lookups;
 mod refusal;

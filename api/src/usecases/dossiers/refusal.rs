@@ -201,5 +201,60 @@ refusals! {
                 "The CAF and MSA lookup service does not answer; no quotient was recorded. Try again later or send your certificate through a family-quotient request.",
             ),
         },
+        /// A family's change of a day in the custody of the child's other household.
+        NotInCustody => {
+            status: 422,
+            code: "not_in_custody",
+            meaning: "The day is in the custody of the child's other household (separated parents): that household books, cancels and pays it.",
+            title: ("Garde de l'autre parent", "Other parent's custody"),
+            detail: (
+                "Ce jour relève de la garde de l'autre parent : c'est à lui de le réserver ou de l'annuler.",
+                "This day is in the other parent's custody: it is theirs to book or cancel.",
+            ),
+        },
+        /// The child already has a second household.
+        SecondHouseholdExists => {
+            status: 409,
+            code: "second_household_exists",
+            meaning: "The child already has two households: end the second one's link first.",
+            title: ("Deuxième foyer déjà rattaché", "Second household already linked"),
+            detail: (
+                "Cet enfant est déjà rattaché à deux foyers : retirez d'abord le second.",
+                "This child already belongs to two households: remove the second one first.",
+            ),
+        },
+        /// The dossier is already the child's household.
+        SameHousehold => {
+            status: 422,
+            code: "same_household",
+            meaning: "The dossier is already one of the child's households.",
+            title: ("Même foyer", "Same household"),
+            detail: (
+                "Ce dossier est déjà un foyer de l'enfant.",
+                "This dossier is already one of the child's households.",
+            ),
+        },
+        /// A custody schedule for a child with one household.
+        NoSecondHousehold => {
+            status: 409,
+            code: "no_second_household",
+            meaning: "The child has one household: link a second one before setting a custody schedule.",
+            title: ("Un seul foyer", "One household"),
+            detail: (
+                "Cet enfant n'a qu'un foyer : rattachez d'abord le second avant de fixer la garde.",
+                "This child has one household: link the second one before setting custody.",
+            ),
+        },
+        /// The request named is not an accepted second-household request of either household.
+        RequestMismatch => {
+            status: 422,
+            code: "request_mismatch",
+            meaning: "The request named is not an accepted `second_household` request filed by either household.",
+            title: ("Démarche sans rapport", "Unrelated request"),
+            detail: (
+                "La démarche indiquée n'est pas une demande de rattachement acceptée, déposée par l'un des deux foyers.",
+                "The request given is not an accepted second-household request filed by either household.",
+            ),
+        },
     }
 }

@@ -77,6 +77,16 @@ pub fn file_request(
             "Attach a proof of income (tax notice or family-allowance certificate).",
         )]));
     }
+    // Sharing a child with another household rests on a court decision or the
+    // parents' agreement: a proof is attached.
+    if new.kind == RequestKind::SecondHousehold && new.document_ids.is_empty() {
+        return Err(UseCaseError::Invalid(vec![FieldError::new(
+            "documentIds",
+            "proof_required",
+            "Joignez le jugement ou la convention parentale qui fixe la résidence de l'enfant.",
+            "Attach the court decision or the parents' agreement on the child's residence.",
+        )]));
+    }
     let link = format!("{frontend_url}/demarches/{id}");
     if let Some(account) = accounts::find(conn, new.account_id)? {
         templates::request_filed(&account.email, &account.first_name, id, &link)

@@ -1,5 +1,6 @@
 //! A child's bookings as an iCalendar feed for the family's phone: behind a secret
-//! link (only its SHA-256 is kept), replaced or revoked by the family at will.
+//! link (only its SHA-256 is kept), replaced or revoked by the family at will. Each
+//! household of a child of separated parents has its own, with its own days.
 
 use chrono::{DateTime, Days, NaiveDateTime, NaiveTime, Utc};
 use domain::planning::paris_instant;
@@ -22,7 +23,7 @@ pub fn create(
     let secret = secrets::new_secret();
     let digest = secrets::digest(&secret);
     write_transaction(conn, |conn| {
-        calendar_feeds::replace(conn, child_id, &digest, now)
+        calendar_feeds::replace(conn, (child_id, dossier_id), &digest, now)
     })?;
     Ok(secret)
 }
@@ -30,7 +31,7 @@ pub fn create(
 /// Revokes the child's feed: its link stops working at once.
 pub fn revoke(conn: &mut AnyConnection, dossier_id: i64, child_id: i64) -> Outcome<()> {
     children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
-    if calendar_feeds::revoke(conn, child_id)? {
+    if calendar_feeds::revoke(conn, (child_id, dossier_id))? {
         Ok(())
     } else {
         Err(CommonRefusal::NotFound.into())
@@ -54,12 +55,20 @@ pub fn events(
     secret: &str,
     now: DateTime<Utc>,
 ) -> Outcome<(String, Vec<FeedEvent>)> {
-    let child_id =
+    let (child_id, dossier_id) =
         calendar_feeds::child_of(conn, &secrets::digest(secret))?.ok_or(CommonRefusal::NotFound)?;
     let today = now.date_naive();
     let from = today.checked_sub_days(Days::new(30)).unwrap_or(today);
     let to = today.checked_add_days(Days::new(335)).unwrap_or(today);
-    let planning = plan::view(conn, city, Viewer::Agent, Some(child_id), (from, to), now)?;
+    // As the household sees it: the other household's days show no booking.
+    let planning = plan::view(
+        conn,
+        city,
+        Viewer::Family { dossier_id },
+        Some(child_id),
+        (from, to),
+        now,
+    )?;
     let mut name = String::new();
     let mut events = Vec::new();
     for child in &planning.children {

@@ -10,6 +10,7 @@ use persistence::planning::{self as store, NewBooking, PendingChange};
 use persistence::{AnyConnection, DbError};
 
 use crate::problem::FieldError;
+use crate::usecases::dossiers::DossierRefusal;
 use crate::usecases::planning::{self as plan, Action, Context, DayRefusal, Verdict, Viewer};
 use crate::usecases::{CommonRefusal, Outcome, UseCaseError};
 
@@ -60,12 +61,14 @@ fn span(changes: &[Change]) -> Option<(NaiveDate, NaiveDate)> {
     Some((from, to))
 }
 
-/// Unfolds patterns into days (closed days left out) and adds the single changes.
+/// Unfolds patterns into days (closed days left out, and for a family the days of
+/// the child's other household) and adds the single changes.
 fn expand(
     conn: &mut AnyConnection,
     dossier_id: i64,
     changes: &[Change],
     patterns: &[Pattern],
+    agent: bool,
 ) -> Outcome<Vec<Change>> {
     let mut all: Vec<Change> = changes.to_vec();
     for pattern in patterns {
@@ -88,6 +91,9 @@ fn expand(
             else {
                 continue;
             };
+            if !agent && ctx.in_other_household(pattern.child_id, day) {
+                continue;
+            }
             if ctx.closed_reason(registration, unit, day).is_none() {
                 all.push(Change {
                     child_id: pattern.child_id,
@@ -195,7 +201,7 @@ pub fn add_to_draft(
 ) -> Outcome<DraftUpdate> {
     write_transaction(conn, |conn| {
         own_children(conn, dossier_id, changes, patterns)?;
-        let all = expand(conn, dossier_id, changes, patterns)?;
+        let all = expand(conn, dossier_id, changes, patterns, false)?;
         let mut ignored = Vec::new();
         if let Some((from, to)) = span(&all) {
             let ctx = plan::load(conn, dossier_id, None, from, to)?;
@@ -215,6 +221,10 @@ pub fn add_to_draft(
                         verdict: Verdict::Refused(DayRefusal::DayClosed(reason)),
                     });
                     continue;
+                }
+                // The other household's day: refused outright, nothing of the request kept.
+                if ctx.in_other_household(change.child_id, change.day) {
+                    return Err(DossierRefusal::NotInCustody.into());
                 }
                 let key = (change.child_id, change.unit_id, change.day);
                 let booked = ctx
@@ -337,7 +347,7 @@ pub fn agent_changes(
 ) -> Outcome<Applied> {
     write_transaction(conn, |conn| {
         let (dossier_id, _) = plan::children_of(conn, Viewer::Agent, Some(child_id))?;
-        let mut all = expand(conn, dossier_id, changes, patterns)?;
+        let mut all = expand(conn, dossier_id, changes, patterns, true)?;
         all.retain(|c| c.child_id == child_id);
         all.sort_by_key(|c| (c.day, c.unit_id));
         let mut outcome = Applied::default();

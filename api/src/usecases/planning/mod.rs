@@ -24,11 +24,13 @@ use domain::planning::{
 };
 use persistence::activities::Unit;
 use persistence::dossiers::children::Child;
+use persistence::dossiers::{children, households, quotients};
 use persistence::planning::{self as store, ActivitySlot, RegistrationSlot, Scope};
-use persistence::{AnyConnection, DbError, dossiers::children, dossiers::quotients};
+use persistence::{AnyConnection, DbError};
 
 use crate::problem::FieldError;
 use crate::snapshot::Snapshot;
+use crate::usecases::dossiers::households::Custodies;
 use crate::usecases::planning::activity_catalog::ActivityCatalog;
 use crate::usecases::planning::city_calendar::CityCalendar;
 use crate::usecases::planning::deadline_rules::EffectiveRules;
@@ -58,6 +60,8 @@ pub enum DayRefusal {
     PrepaidActivity,
     /// The city closed the day: the booking can no longer change.
     BookingClosed,
+    /// The day is in the custody of the child's other household (separated parents).
+    NotInCustody,
 }
 
 impl DayRefusal {
@@ -71,6 +75,7 @@ impl DayRefusal {
             Self::NotRegistered => "not_registered",
             Self::PrepaidActivity => "prepaid_activity",
             Self::BookingClosed => "booking_closed",
+            Self::NotInCustody => "not_in_custody",
         }
     }
 }
@@ -159,6 +164,13 @@ pub struct Context {
     quotients: HashMap<i64, Vec<QuotientPeriod>>,
     /// The city's day from which families without a quotient pay the top bracket.
     top_bracket_from: Option<domain::dossiers::MonthDay>,
+    /// The dossier the planning is read for.
+    viewer: i64,
+    /// The children in scope with two households.
+    shared: Custodies,
+    /// When a household in scope shares a child: (household, activity) → the children of
+    /// the household with a live registration to it (siblings counted per household).
+    siblings: Option<HashMap<(i64, i64), BTreeSet<i64>>>,
 }
 
 /// Checks a requested range: `from <= to`, at most [`MAX_RANGE_DAYS`].
@@ -283,15 +295,35 @@ pub fn load_with(
             Some(unit) => taken.insert((places.group_id, unit, places.day), places.count),
         };
     }
-    let periods = quotients::of_dossier(conn, dossier_id)?
-        .into_iter()
-        .map(|q| QuotientPeriod {
-            id: q.id,
-            quotient: q.quotient,
-            valid_from: q.valid_from,
-            valid_until: q.valid_until,
-        })
-        .collect();
+    let shared = load_shared(conn, scope)?;
+    let mut households: BTreeSet<i64> = BTreeSet::from([dossier_id]);
+    households.extend(shared.children().flat_map(|s| [s.first, s.second]));
+    let mut quotients = HashMap::new();
+    for household in &households {
+        let periods = quotients::of_dossier(conn, *household)?
+            .into_iter()
+            .map(|q| QuotientPeriod {
+                id: q.id,
+                quotient: q.quotient,
+                valid_from: q.valid_from,
+                valid_until: q.valid_until,
+            })
+            .collect();
+        quotients.insert(*household, periods);
+    }
+    let siblings = if shared.is_empty() {
+        None
+    } else {
+        let ids: Vec<i64> = households.iter().copied().collect();
+        let mut siblings: HashMap<(i64, i64), BTreeSet<i64>> = HashMap::new();
+        for (household, child, activity) in households::live_registrations_of(conn, &ids)? {
+            siblings
+                .entry((household, activity))
+                .or_default()
+                .insert(child);
+        }
+        Some(siblings)
+    };
     Ok(Context {
         from,
         to,
@@ -302,9 +334,26 @@ pub fn load_with(
         city,
         capacities,
         taken,
-        quotients: HashMap::from([(dossier_id, periods)]),
+        quotients,
         top_bracket_from: crate::usecases::dossiers::top_bracket_from(conn)?,
+        viewer: dossier_id,
+        shared,
+        siblings,
     })
+}
+
+/// The children in scope with two households, with their custody schedules (none
+/// read when the dossier shares no child).
+fn load_shared(conn: &mut AnyConnection, scope: Scope) -> Outcome<Custodies> {
+    let shared: Vec<_> = households::of_dossier(conn, scope.dossier_id)?
+        .into_iter()
+        .filter(|s| scope.child_id.is_none_or(|c| c == s.child_id))
+        .collect();
+    if shared.is_empty() {
+        return Ok(Custodies::default());
+    }
+    let schedules = households::schedules_of_dossier(conn, scope.dossier_id)?;
+    Ok(Custodies::new(shared, schedules))
 }
 
 /// One unit of one day of a child's planning.
@@ -322,6 +371,9 @@ pub struct DayEntry {
     pub price_cents: Option<i64>,
     /// Whether the day can change now (booked: be cancelled; else: be booked).
     pub change: Verdict,
+    /// The day is in the custody of the child's other household (an agent's view: of
+    /// its second household); a family sees no booking, draft or price of it.
+    pub other_household: bool,
 }
 
 impl DayEntry {
@@ -397,6 +449,19 @@ impl Context {
         day_state(day, &setting, &self.calendar()).err()
     }
 
+    /// The household (dossier) that has the child on `day`: its custody schedule's for
+    /// a child with two households, else the dossier the child is filed in.
+    pub fn household_on(&self, child_id: i64, filed_in: i64, day: NaiveDate) -> i64 {
+        self.shared
+            .household_on(child_id, filed_in, day, &self.city.calendar.school_holidays)
+    }
+
+    /// Whether `day` is in the custody of a household other than the one reading.
+    pub fn in_other_household(&self, child_id: i64, day: NaiveDate) -> bool {
+        self.shared.is_shared(child_id)
+            && self.household_on(child_id, self.viewer, day) != self.viewer
+    }
+
     pub fn capacity(&self, group_id: i64, day: NaiveDate) -> i32 {
         self.capacities
             .get(&(group_id, day))
@@ -420,6 +485,9 @@ impl Context {
         }
         if let Some(reason) = self.closed_reason(plan, unit, day) {
             return Verdict::Refused(DayRefusal::DayClosed(reason));
+        }
+        if !agent && self.in_other_household(plan.registration.child_id, day) {
+            return Verdict::Refused(DayRefusal::NotInCustody);
         }
         let booking = self.is_booked(plan.registration.child_id, unit.unit.id, day);
         if booking == Some(BookingStatus::Closed) {
@@ -461,17 +529,24 @@ impl Context {
         domain::dossiers::price_basis(periods, day, self.top_bracket_from)
     }
 
-    /// The family's price of the unit that day (what its prices rest on that day, the
-    /// sibling rate when a brother or sister is registered too).
+    /// The price of the unit that day for the household that has the child (what its
+    /// prices rest on that day, the sibling rate when a brother or sister of that
+    /// household is registered too).
     pub fn price(&self, plan: &RegistrationPlan, unit: &UnitPlan, day: NaiveDate) -> Option<i64> {
-        let quotient = self
-            .price_basis(plan.registration.dossier_id, day)
-            .quotient();
+        let child_id = plan.registration.child_id;
+        let household = self.household_on(child_id, plan.registration.dossier_id, day);
+        let quotient = self.price_basis(household, day).quotient();
+        let sibling = match &self.siblings {
+            Some(siblings) => siblings
+                .get(&(household, plan.activity.id))
+                .is_some_and(|children| children.iter().any(|c| *c != child_id)),
+            None => plan.sibling,
+        };
         unit_price(
             &unit.brackets,
             quotient,
             plan.activity.sibling_rate_percent.map(i64::from),
-            plan.sibling,
+            sibling,
         )
     }
 
@@ -488,22 +563,29 @@ impl Context {
         let mut entries = Vec::new();
         for day in first.iter_days().take_while(|d| *d <= last) {
             let weekday = day.weekday().number_from_monday();
+            let other_household = self.in_other_household(child_id, day);
+            // A family sees nothing of the other household's days but the calendar.
+            let hidden = other_household && !agent;
             for unit in plan.units.iter().filter(|u| u.weekdays.contains(&weekday)) {
-                let booking = self.is_booked(child_id, unit.unit.id, day);
+                let booking = self
+                    .is_booked(child_id, unit.unit.id, day)
+                    .filter(|_| !hidden);
                 let action = if booking.is_some() {
                     Action::Cancel
                 } else {
                     Action::Book
                 };
+                let pending = self.draft.get(&(child_id, unit.unit.id, day)).copied();
                 entries.push(DayEntry {
                     day,
                     unit_id: unit.unit.id,
                     starts_at: planning::paris_instant(NaiveDateTime::new(day, unit.starts_at)),
                     closed: self.closed_reason(plan, unit, day),
                     booking,
-                    pending: self.draft.get(&(child_id, unit.unit.id, day)).copied(),
-                    price_cents: self.price(plan, unit, day),
+                    pending: pending.filter(|_| !hidden),
+                    price_cents: self.price(plan, unit, day).filter(|_| !hidden),
                     change: self.verdict(plan, unit, day, action, now, agent),
+                    other_household,
                 });
             }
         }

@@ -1,0 +1,327 @@
+//! Separated parents: agents link a child to a second household (another dossier),
+//! set its custody schedule and mark a household's contact details confidential;
+//! each household reads the child's custody from its side.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use domain::audit::AuditAction;
+use domain::calendar::SchoolHolidayPeriod;
+use domain::dossiers::{Custody, CustodySchedule, Household, RequestKind, RequestStatus};
+use persistence::audit::{self, NewAuditEntry};
+use persistence::dossiers::households::{self, SharedChild, StoredCustody};
+use persistence::dossiers::{self, Dossier, Guardian, children, requests};
+use persistence::planning as planning_store;
+use persistence::{AnyConnection, write_transaction};
+
+use crate::usecases::dossiers::{Child, DossierRefusal, gone};
+use crate::usecases::{CommonRefusal, Outcome};
+
+/// One household of a child, as an agent sees it from the child's page.
+#[derive(Debug, Clone)]
+pub struct HouseholdRecord {
+    pub dossier: Dossier,
+    pub guardians: Vec<Guardian>,
+}
+
+/// A child's households and custody schedules.
+#[derive(Debug, Clone)]
+pub struct ChildHouseholds {
+    pub child: Child,
+    pub first: HouseholdRecord,
+    /// The second household and when it was linked.
+    pub second: Option<(HouseholdRecord, NaiveDateTime)>,
+    pub schedules: Vec<StoredCustody>,
+}
+
+/// Which household has each child of two households on a day, from their schedules.
+#[derive(Debug, Clone, Default)]
+pub struct Custodies {
+    shared: HashMap<i64, (SharedChild, Custody)>,
+}
+
+impl Custodies {
+    /// The custody of these shared children, from their stored schedules.
+    pub fn new(shared: Vec<SharedChild>, stored: Vec<StoredCustody>) -> Self {
+        let mut schedules: HashMap<i64, Vec<(NaiveDate, CustodySchedule)>> = HashMap::new();
+        for schedule in stored {
+            schedules
+                .entry(schedule.child_id)
+                .or_default()
+                .push((schedule.valid_from, schedule.schedule));
+        }
+        let shared = shared
+            .into_iter()
+            .map(|child| {
+                let custody = Custody::new(schedules.remove(&child.child_id).unwrap_or_default());
+                (child.child_id, (child, custody))
+            })
+            .collect();
+        Self { shared }
+    }
+
+    /// Every child of two households, the city over (a billing run).
+    pub fn read_all(conn: &mut AnyConnection) -> Outcome<Self> {
+        let shared = households::all(conn)?;
+        if shared.is_empty() {
+            return Ok(Self::default());
+        }
+        Ok(Self::new(shared, households::all_schedules(conn)?))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shared.is_empty()
+    }
+
+    pub fn is_shared(&self, child_id: i64) -> bool {
+        self.shared.contains_key(&child_id)
+    }
+
+    /// The shared children with their two households.
+    pub fn children(&self) -> impl Iterator<Item = &SharedChild> {
+        self.shared.values().map(|(child, _)| child)
+    }
+
+    /// The dossier that has the child on `day`: its schedule's household for a child of
+    /// two households, else `filed_in`.
+    pub fn household_on(
+        &self,
+        child_id: i64,
+        filed_in: i64,
+        day: NaiveDate,
+        holidays: &[SchoolHolidayPeriod],
+    ) -> i64 {
+        match self.shared.get(&child_id) {
+            Some((child, custody)) => match custody.household_on(day, holidays) {
+                Household::First => child.first,
+                Household::Second => child.second,
+            },
+            None => filed_in,
+        }
+    }
+}
+
+/// Refuses (`not_in_custody`) when one of `days` is in the custody of the child's
+/// other household: a holiday week is booked by the household of its days.
+pub fn check_custody_of(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    child_id: i64,
+    days: &[NaiveDate],
+) -> Outcome<()> {
+    let Some(shared) = households::of_child(conn, child_id)? else {
+        return Ok(());
+    };
+    let custodies = Custodies::new(vec![shared], households::schedules_of(conn, child_id)?);
+    let holidays = crate::usecases::planning::school_calendar::periods(
+        &persistence::planning::calendar::school_holidays(conn)?,
+    );
+    if days
+        .iter()
+        .all(|day| custodies.household_on(child_id, dossier_id, *day, &holidays) == dossier_id)
+    {
+        Ok(())
+    } else {
+        Err(DossierRefusal::NotInCustody.into())
+    }
+}
+
+fn household(conn: &mut AnyConnection, dossier_id: i64) -> Outcome<HouseholdRecord> {
+    let dossier = dossiers::find(conn, dossier_id)?.ok_or_else(|| gone("dossier"))?;
+    Ok(HouseholdRecord {
+        guardians: dossiers::guardians_of(conn, dossier_id)?,
+        dossier,
+    })
+}
+
+/// The child's households and schedules (an agent's view).
+pub fn of_child(conn: &mut AnyConnection, child_id: i64) -> Outcome<ChildHouseholds> {
+    let child = children::find(conn, child_id, None)?.ok_or(CommonRefusal::NotFound)?;
+    let first = household(conn, child.dossier_id)?;
+    let second = match households::of_child(conn, child_id)? {
+        Some(shared) => Some((household(conn, shared.second)?, shared.linked_at)),
+        None => None,
+    };
+    Ok(ChildHouseholds {
+        first,
+        second,
+        schedules: households::schedules_of(conn, child_id)?,
+        child,
+    })
+}
+
+/// A child's custody as one of its households reads it.
+#[derive(Debug, Clone)]
+pub struct FamilyCustody {
+    pub child_id: i64,
+    /// The reader's household, when the child has two; `None`: one household.
+    pub yours: Option<Household>,
+    pub schedules: Vec<StoredCustody>,
+}
+
+/// The child's custody from the family's side (another family's child: not found).
+pub fn of_family(
+    conn: &mut AnyConnection,
+    dossier_id: i64,
+    child_id: i64,
+) -> Outcome<FamilyCustody> {
+    let child = children::find(conn, child_id, Some(dossier_id))?.ok_or(CommonRefusal::NotFound)?;
+    let yours = households::of_child(conn, child_id)?.map(|shared| {
+        if shared.first == dossier_id {
+            Household::First
+        } else {
+            Household::Second
+        }
+    });
+    let schedules = match yours {
+        Some(_) => households::schedules_of(conn, child.id)?,
+        None => Vec::new(),
+    };
+    Ok(FamilyCustody {
+        child_id,
+        yours,
+        schedules,
+    })
+}
+
+fn audit(
+    conn: &mut AnyConnection,
+    agent_id: i64,
+    action: AuditAction,
+    (dossier_id, child_id): (Option<i64>, Option<i64>),
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    Ok(audit::record(
+        conn,
+        &NewAuditEntry {
+            actor_id: agent_id,
+            action,
+            dossier_id,
+            child_id,
+            detail: &detail.to_string(),
+        },
+        now,
+    )?)
+}
+
+/// Links the child to `dossier_id` as its second household, on an accepted
+/// `second_household` request of either household when one is named.
+pub fn link(
+    conn: &mut AnyConnection,
+    agent_id: i64,
+    child_id: i64,
+    dossier_id: i64,
+    request_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Outcome<ChildHouseholds> {
+    write_transaction(conn, |conn| {
+        let child = children::find(conn, child_id, None)?.ok_or(CommonRefusal::NotFound)?;
+        dossiers::find(conn, dossier_id)?.ok_or(CommonRefusal::NotFound)?;
+        if child.dossier_id == dossier_id {
+            return Err(DossierRefusal::SameHousehold.into());
+        }
+        if households::of_child(conn, child_id)?.is_some() {
+            return Err(DossierRefusal::SecondHouseholdExists.into());
+        }
+        if let Some(request_id) = request_id {
+            let request = requests::find(conn, request_id, None)?.ok_or(CommonRefusal::NotFound)?;
+            let filed_by_either = [child.dossier_id, dossier_id].contains(&request.dossier_id);
+            if request.kind != RequestKind::SecondHousehold
+                || request.status != RequestStatus::Accepted
+                || !filed_by_either
+            {
+                return Err(DossierRefusal::RequestMismatch.into());
+            }
+        }
+        households::link(conn, child_id, dossier_id, request_id, agent_id, now)?;
+        audit(
+            conn,
+            agent_id,
+            AuditAction::ChangeHouseholds,
+            (Some(dossier_id), Some(child_id)),
+            serde_json::json!({"linked": dossier_id, "requestId": request_id}),
+            now,
+        )?;
+        of_child(conn, child_id)
+    })
+}
+
+/// Ends the child's second household: its schedules go, every day is the first
+/// household's again, and the second's pending draft and calendar feed of the child
+/// are dropped.
+pub fn unlink(
+    conn: &mut AnyConnection,
+    agent_id: i64,
+    child_id: i64,
+    dossier_id: i64,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    write_transaction(conn, |conn| {
+        let shared = households::of_child(conn, child_id)?
+            .filter(|shared| shared.second == dossier_id)
+            .ok_or(CommonRefusal::NotFound)?;
+        planning_store::drop_child_draft(conn, shared.second, child_id)?;
+        planning_store::calendar_feeds::revoke(conn, (child_id, shared.second))?;
+        households::unlink(conn, child_id)?;
+        audit(
+            conn,
+            agent_id,
+            AuditAction::ChangeHouseholds,
+            (Some(shared.second), Some(child_id)),
+            serde_json::json!({"unlinked": shared.second}),
+            now,
+        )
+    })
+}
+
+/// Sets the child's custody schedule from `valid_from` on (later schedules replaced).
+pub fn set_schedule(
+    conn: &mut AnyConnection,
+    agent_id: i64,
+    child_id: i64,
+    valid_from: NaiveDate,
+    schedule: &CustodySchedule,
+    now: DateTime<Utc>,
+) -> Outcome<ChildHouseholds> {
+    write_transaction(conn, |conn| {
+        let child = children::find(conn, child_id, None)?.ok_or(CommonRefusal::NotFound)?;
+        if households::of_child(conn, child_id)?.is_none() {
+            return Err(DossierRefusal::NoSecondHousehold.into());
+        }
+        households::put_schedule(conn, child_id, valid_from, schedule, agent_id, now)?;
+        audit(
+            conn,
+            agent_id,
+            AuditAction::SetCustody,
+            (Some(child.dossier_id), Some(child_id)),
+            serde_json::json!({"validFrom": valid_from}),
+            now,
+        )?;
+        of_child(conn, child_id)
+    })
+}
+
+/// Marks a household's contact details confidential, or not.
+pub fn set_confidential(
+    conn: &mut AnyConnection,
+    agent_id: i64,
+    dossier_id: i64,
+    confidential: bool,
+    now: DateTime<Utc>,
+) -> Outcome<Dossier> {
+    write_transaction(conn, |conn| {
+        if !households::set_confidential(conn, dossier_id, confidential)? {
+            return Err(CommonRefusal::NotFound.into());
+        }
+        audit(
+            conn,
+            agent_id,
+            AuditAction::SetCustody,
+            (Some(dossier_id), None),
+            serde_json::json!({"contactsConfidential": confidential}),
+            now,
+        )?;
+        dossiers::find(conn, dossier_id)?.ok_or_else(|| gone("dossier"))
+    })
+}
