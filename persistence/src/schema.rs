@@ -107,6 +107,7 @@ diesel::table! {
         request_id -> Nullable<BigInt>,
         linked_by -> Nullable<BigInt>,
         linked_at -> Timestamp,
+        ended_on -> Nullable<Date>,
     }
 }
 

@@ -151,10 +151,11 @@ impl Rhythm {
                 reference,
                 handover,
             } => {
-                let monday = *reference_week
-                    - chrono::Days::new(u64::from(reference_week.weekday().num_days_from_monday()));
-                let start = monday + chrono::Days::new(u64::from(handover.num_days_from_monday()));
-                let weeks = (day - start).num_days().div_euclid(7);
+                // Day numbers, not date arithmetic: no date a client sends can overflow.
+                let start = i64::from(reference_week.num_days_from_ce())
+                    - i64::from(reference_week.weekday().num_days_from_monday())
+                    + i64::from(handover.num_days_from_monday());
+                let weeks = (i64::from(day.num_days_from_ce()) - start).div_euclid(7);
                 if weeks.rem_euclid(2) == 0 {
                     *reference
                 } else {
@@ -284,6 +285,28 @@ mod tests {
             schedule.household_on(date("2026-08-28"), &[]),
             Household::First
         );
+    }
+
+    #[test]
+    fn a_reference_week_at_the_ends_of_the_calendar_does_not_overflow() {
+        for reference_week in [NaiveDate::MIN, NaiveDate::MAX] {
+            let schedule = CustodySchedule {
+                rhythm: Rhythm::AlternatingWeeks {
+                    reference_week,
+                    reference: Household::First,
+                    handover: Weekday::Sun,
+                },
+                holidays: None,
+                exceptions: BTreeMap::new(),
+            };
+            let today = date("2026-12-07");
+            let tomorrow = date("2026-12-08");
+            // Whatever the household, it is the same for two days of one custody week.
+            assert_eq!(
+                schedule.household_on(today, &[]),
+                schedule.household_on(tomorrow, &[])
+            );
+        }
     }
 
     #[test]

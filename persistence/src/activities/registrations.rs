@@ -232,15 +232,28 @@ pub fn has_live_sibling(
     .get_result(conn)?)
 }
 
-/// The dossiers with a child accepted to the activity.
+/// The dossiers with a child accepted to the activity, both households of a child of
+/// separated parents, in order.
 pub fn accepted_dossiers(conn: &mut AnyConnection, activity_id: i64) -> Result<Vec<i64>, DbError> {
-    Ok(registrations::table
+    use crate::schema::child_households;
+    let accepted = registrations::table
         .filter(registrations::activity_id.eq(activity_id))
-        .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()))
+        .filter(registrations::status.eq(RegistrationStatus::Accepted.as_str()));
+    let mut dossiers: Vec<i64> = accepted
         .select(registrations::dossier_id)
         .distinct()
-        .order(registrations::dossier_id)
-        .load(conn)?)
+        .load(conn)?;
+    // The second households of children of separated parents registered to it.
+    dossiers.extend(
+        child_households::table
+            .filter(child_households::ended_on.is_null())
+            .filter(child_households::child_id.eq_any(accepted.select(registrations::child_id)))
+            .select(child_households::dossier_id)
+            .load::<i64>(conn)?,
+    );
+    dossiers.sort_unstable();
+    dossiers.dedup();
+    Ok(dossiers)
 }
 
 /// The activities the child holds a live registration to.

@@ -146,6 +146,20 @@ pub fn dossier_numbers(conn: &mut AnyConnection) -> Result<Vec<(i64, String)>, D
 }
 
 /// The dossiers already invoiced for the month starting on `month`.
+/// Whether one of the dossiers has an invoice for `month` or a later month.
+pub fn invoiced_from(
+    conn: &mut AnyConnection,
+    dossiers: &[i64],
+    month: NaiveDate,
+) -> Result<bool, DbError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        invoices::table
+            .filter(invoices::dossier_id.eq_any(dossiers))
+            .filter(invoices::month.ge(month)),
+    ))
+    .get_result(conn)?)
+}
+
 pub fn invoiced_dossiers(conn: &mut AnyConnection, month: NaiveDate) -> Result<Vec<i64>, DbError> {
     Ok(invoices::table
         .filter(invoices::month.eq(month))

@@ -2,6 +2,7 @@
 //! stays in the dossier it was filed in (its first household); its registrations and
 //! bookings keep that dossier's id, and the second household reaches them through
 //! [`linked_children`]. Which household has the child on a day is the schedules' to say.
+//! An ended link stays, with its schedules, for the days before its end.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -11,19 +12,23 @@ use crate::schema::{child_households, children, custody_schedules, dossiers, reg
 use crate::stored::{Stored, StoredText};
 use crate::{AnyConnection, DbError, db_time};
 
-/// The children a dossier holds as their second household, as a subquery.
+/// The children a dossier holds as their second household now, as a subquery.
 pub type LinkedChildren = diesel::dsl::Select<
     diesel::dsl::Filter<
-        child_households::table,
-        diesel::dsl::Eq<child_households::dossier_id, i64>,
+        diesel::dsl::Filter<
+            child_households::table,
+            diesel::dsl::Eq<child_households::dossier_id, i64>,
+        >,
+        diesel::dsl::IsNull<child_households::ended_on>,
     >,
     child_households::child_id,
 >;
 
-/// The children `dossier_id` is the second household of.
+/// The children `dossier_id` is the second household of now (ended links left out).
 pub fn linked_children(dossier_id: i64) -> LinkedChildren {
     child_households::table
         .filter(child_households::dossier_id.eq(dossier_id))
+        .filter(child_households::ended_on.is_null())
         .select(child_households::child_id)
 }
 
@@ -34,34 +39,48 @@ pub struct SharedChild {
     pub first: i64,
     pub second: i64,
     pub linked_at: NaiveDateTime,
+    /// The first day the link no longer holds (every day from it is the first
+    /// household's); `None` while it does.
+    pub ended_on: Option<NaiveDate>,
 }
 
+/// A [`SharedChild`]'s columns: the child, its two households, the link's dates.
+type SharedColumns = (
+    child_households::child_id,
+    children::dossier_id,
+    child_households::dossier_id,
+    child_households::linked_at,
+    child_households::ended_on,
+);
+
+const SHARED: SharedColumns = (
+    child_households::child_id,
+    children::dossier_id,
+    child_households::dossier_id,
+    child_households::linked_at,
+    child_households::ended_on,
+);
+
+/// Every link with its child's first household.
 fn shared() -> diesel::dsl::Select<
     diesel::dsl::InnerJoin<child_households::table, children::table>,
-    (
-        child_households::child_id,
-        children::dossier_id,
-        child_households::dossier_id,
-        child_households::linked_at,
-    ),
+    SharedColumns,
 > {
-    child_households::table.inner_join(children::table).select((
-        child_households::child_id,
-        children::dossier_id,
-        child_households::dossier_id,
-        child_households::linked_at,
-    ))
+    child_households::table
+        .inner_join(children::table)
+        .select(SHARED)
 }
 
-/// The child's two households, if it has two.
+/// The child's two households, if it has two now.
 pub fn of_child(conn: &mut AnyConnection, child_id: i64) -> Result<Option<SharedChild>, DbError> {
     Ok(shared()
         .filter(child_households::child_id.eq(child_id))
+        .filter(child_households::ended_on.is_null())
         .get_result(conn)
         .optional()?)
 }
 
-/// The shared children a dossier is one of the households of.
+/// The children a dossier shares now with another household.
 pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<Vec<SharedChild>, DbError> {
     Ok(shared()
         .filter(
@@ -69,16 +88,19 @@ pub fn of_dossier(conn: &mut AnyConnection, dossier_id: i64) -> Result<Vec<Share
                 .eq(dossier_id)
                 .or(children::dossier_id.eq(dossier_id)),
         )
+        .filter(child_households::ended_on.is_null())
         .order(child_households::child_id)
         .load(conn)?)
 }
 
-/// Every child with two households (a whole-city billing run).
+/// Every child with two households, ended links included (a billing run bills the
+/// days before their end).
 pub fn all(conn: &mut AnyConnection) -> Result<Vec<SharedChild>, DbError> {
     Ok(shared().order(child_households::child_id).load(conn)?)
 }
 
-/// Makes `dossier_id` the child's second household.
+/// Makes `dossier_id` the child's second household (an ended link of the child and
+/// its schedules make way).
 pub fn link(
     conn: &mut AnyConnection,
     child_id: i64,
@@ -87,6 +109,13 @@ pub fn link(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
+    let ended = child_households::table
+        .filter(child_households::child_id.eq(child_id))
+        .filter(child_households::ended_on.is_not_null());
+    if diesel::delete(ended).execute(conn)? == 1 {
+        diesel::delete(custody_schedules::table.filter(custody_schedules::child_id.eq(child_id)))
+            .execute(conn)?;
+    }
     diesel::insert_into(child_households::table)
         .values((
             child_households::child_id.eq(child_id),
@@ -99,15 +128,17 @@ pub fn link(
     Ok(())
 }
 
-/// Ends the child's second household and its schedules; whether it had one.
-pub fn unlink(conn: &mut AnyConnection, child_id: i64) -> Result<bool, DbError> {
-    diesel::delete(custody_schedules::table.filter(custody_schedules::child_id.eq(child_id)))
-        .execute(conn)?;
-    Ok(
-        diesel::delete(child_households::table.filter(child_households::child_id.eq(child_id)))
-            .execute(conn)?
-            == 1,
+/// Ends the child's second household from `on` (kept, with its schedules, for the
+/// days before); whether it had one.
+pub fn end(conn: &mut AnyConnection, child_id: i64, on: NaiveDate) -> Result<bool, DbError> {
+    Ok(diesel::update(
+        child_households::table
+            .filter(child_households::child_id.eq(child_id))
+            .filter(child_households::ended_on.is_null()),
     )
+    .set(child_households::ended_on.eq(on))
+    .execute(conn)?
+        == 1)
 }
 
 /// Marks a dossier's contact details confidential (left out of every view of the

@@ -554,7 +554,6 @@ pub fn claim_draft(
     draft_of(conn, dossier_id)
 }
 
-/// Drops the pending changes of a closed day (of one activity's units, or all).
 /// Drops a household's pending changes of one child (the household no longer has it).
 pub fn drop_child_draft(
     conn: &mut AnyConnection,
@@ -569,6 +568,7 @@ pub fn drop_child_draft(
     .execute(conn)?)
 }
 
+/// Drops the pending changes of a closed day (of one activity's units, or all).
 pub fn drop_changes_of_day(
     conn: &mut AnyConnection,
     day: NaiveDate,

@@ -507,6 +507,134 @@ async fn two_households_book_and_pay_their_own_weeks_of_one_child() {
         "not_found",
     )
     .await;
+
+    // September is billed: its custody can no longer change, October's can.
+    let late = json!({"validFrom": "2026-09-28", "rules": {
+        "rhythm": "fixed_weekdays", "secondHouseholdWeekdays": [1], "holidays": null, "exceptions": []}});
+    problem(
+        set_custody(&app, &agent, eliot, &late).await,
+        StatusCode::CONFLICT,
+        "custody_month_billed",
+    )
+    .await;
+
+    // October, by an agent past the deadlines: Monday 5 is T I's, Thursdays 8 and 15
+    // DURAND's. The city closes the 15th: only DURAND, whose day it was, is told.
+    let seen = app
+        .exchange(
+            Method::POST,
+            &format!("/api/v1/admin/children/{eliot}/planning/changes"),
+            Some(&agent),
+            &json!({"changes": [change(eliot, meal, "2026-10-05", "book"), change(eliot, meal, "2026-10-08", "book"), change(eliot, meal, "2026-10-15", "book")]}),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(seen["refused"], json!([]), "{seen}");
+    tests::steps::planning::close_day(&app, "2026-10-15").await;
+    let closure_of = |notifications: &Value| {
+        notifications["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "closure_day")
+            .count()
+    };
+    let told = body_of(
+        app.get_authed("/api/v1/me/notifications", &durand).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(closure_of(&told), 1, "{told}");
+    assert_eq!(told["items"][0]["data"]["bookingsCancelled"], 1, "{told}");
+    let untold = body_of(
+        app.get_authed("/api/v1/me/notifications", &ti).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(closure_of(&untold), 0, "{untold}");
+
+    // The link ends on 9 October: DURAND no longer sees Eliot, yet its 8 October is
+    // still billed to it, and the rest of the month to T I.
+    app.clock.set("2026-10-09T08:00:00Z".parse().unwrap());
+    let agent = app.token_of("agent").await;
+    let ended = app
+        .authed(
+            Method::DELETE,
+            &format!("/api/v1/admin/children/{eliot}/households/{durand_id}"),
+            &agent,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+    let after = app
+        .exchange(
+            Method::POST,
+            &format!("/api/v1/admin/children/{eliot}/planning/changes"),
+            Some(&agent),
+            &json!({"changes": [change(eliot, meal, "2026-10-13", "book")]}),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(after["refused"], json!([]), "{after}");
+    app.clock.set("2026-11-02T08:00:00Z".parse().unwrap());
+    let agent = app.token_of("agent").await;
+    run_month(&app, &agent, "2026-10").await;
+    let durand = app.login("m.durand", "Trois-Chats-Verts!").await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    problem(
+        app.get_authed(&format!("/api/v1/children/{eliot}"), &durand)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let october = |list: &Value| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["month"] == "2026-10")
+            .map(|i| i["id"].as_i64().unwrap())
+    };
+    let durand_list = body_of(
+        app.get_authed("/api/v1/invoices", &durand).await,
+        StatusCode::OK,
+    )
+    .await;
+    let id = october(&durand_list).unwrap_or_else(|| panic!("{durand_list}"));
+    let invoice = body_of(
+        app.get_authed(&format!("/api/v1/invoices/{id}"), &durand)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(invoice["lines"][0]["firstDay"], "2026-10-08", "{invoice}");
+    assert_eq!(invoice["lines"][0]["quantity"], 1, "{invoice}");
+    let ti = app.token_of("family").await;
+    let ti_list = body_of(
+        app.get_authed("/api/v1/invoices", &ti).await,
+        StatusCode::OK,
+    )
+    .await;
+    let id = october(&ti_list).unwrap_or_else(|| panic!("{ti_list}"));
+    let invoice = body_of(
+        app.get_authed(&format!("/api/v1/invoices/{id}"), &ti).await,
+        StatusCode::OK,
+    )
+    .await;
+    let eliots: Vec<&Value> = invoice["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["childId"] == eliot)
+        .collect();
+    assert_eq!(eliots.len(), 1, "{invoice}");
+    assert_eq!(eliots[0]["firstDay"], "2026-10-05");
+    assert_eq!(eliots[0]["lastDay"], "2026-10-13");
+    assert_eq!(eliots[0]["quantity"], 2, "5 and 13 October: {invoice}");
 }
 
 #[tokio::test]
@@ -673,7 +801,7 @@ async fn each_household_sees_only_its_side_and_a_confidential_one_is_left_out() 
 
 #[tokio::test]
 async fn a_holiday_week_is_booked_by_the_household_that_has_the_child() {
-    use tests::steps::baskets::{add, open_basket, thomas_and_summer};
+    use tests::steps::baskets::{add, checkout, end_payment, open_basket, thomas_and_summer};
     let app = app_at("2026-11-26T10:00:00Z").await;
     let agent = app.token_of("agent").await;
     let ti = app.token_of("family").await;
@@ -701,16 +829,143 @@ async fn a_holiday_week_is_booked_by_the_household_that_has_the_child() {
     assert_eq!(added.status(), StatusCode::OK);
     let basket = open_basket(&app, &durand).await;
     assert_eq!(basket["items"][0]["childId"], thomas);
-    // August is T I's: DURAND cannot book it.
+    // August is T I's: DURAND can neither book it, nor wait for it, nor swap into it.
+    let august = json!({"childId": thomas, "activityId": summer, "weekStart": "2027-08-02"});
     problem(
-        add(
-            &app,
-            &durand,
-            json!({"childId": thomas, "activityId": summer, "weekStart": "2027-08-02"}),
+        add(&app, &durand, august.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_in_custody",
+    )
+    .await;
+    problem(
+        app.send_json(
+            Method::POST,
+            "/api/v1/basket/waitlist",
+            Some(&durand),
+            &august,
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "not_in_custody",
     )
     .await;
+    let held = body_of(
+        checkout(&app, &durand, "durand-july-week-0001").await,
+        StatusCode::OK,
+    )
+    .await;
+    end_payment(&app, &held, "paid").await;
+    let paid = body_of(
+        app.get_authed("/api/v1/holiday-weeks", &durand).await,
+        StatusCode::OK,
+    )
+    .await;
+    let item = &paid.as_array().unwrap_or_else(|| panic!("{paid}"))[0];
+    problem(
+        app.send_json(
+            Method::POST,
+            &format!("/api/v1/holiday-weeks/{}/swap", item["id"]),
+            Some(&durand),
+            &json!({"weekStart": "2027-08-02"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_in_custody",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn households_of_unknown_children_dossiers_or_requests_are_not_found() {
+    let app = app_at("2026-07-20T08:00:00Z").await;
+    let agent = app.token_of("agent").await;
+    let ti = app.token_of("family").await;
+    let eliot = child_named(&app, &ti, "Eliot").await;
+    let unknown = 999_999;
+    let custody = json!({"validFrom": "2026-09-01", "rules": {
+        "rhythm": "fixed_weekdays", "secondHouseholdWeekdays": [3], "holidays": null, "exceptions": []}});
+    for (method, path, body) in [
+        (
+            Method::GET,
+            format!("/api/v1/admin/children/{unknown}/households"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/children/{unknown}/households"),
+            Some(json!({"dossierId": 2})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/children/{eliot}/households"),
+            Some(json!({"dossierId": unknown})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/admin/children/{eliot}/households"),
+            Some(json!({"dossierId": 2, "requestId": unknown})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/admin/children/{unknown}/custody"),
+            Some(custody.clone()),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/admin/dossiers/{unknown}/confidentiality"),
+            Some(json!({"contactsConfidential": true})),
+        ),
+    ] {
+        let response = match body {
+            Some(body) => app.send_json(method, &path, Some(&agent), &body).await,
+            None => app.authed(method, &path, &agent).send().await.unwrap(),
+        };
+        problem(response, StatusCode::NOT_FOUND, "not_found").await;
+    }
+    // Ids below 1 and a weekday given twice are refused before anything is read.
+    let refused = problem(
+        app.send_json(
+            Method::POST,
+            &format!("/api/v1/admin/children/{eliot}/households"),
+            Some(&agent),
+            &json!({"dossierId": 0}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "dossierId");
+    let mut repeated = custody.clone();
+    repeated["rules"]["secondHouseholdWeekdays"] = json!([3, 3]);
+    let twice = problem(
+        set_custody(&app, &agent, eliot, &repeated).await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(twice["errors"][0]["code"], "weekday_repeated");
+    let overlapping = json!({"validFrom": "2026-09-01", "rules": {
+        "rhythm": "dated_periods", "otherwise": "first", "holidays": null, "exceptions": [],
+        "periods": [{"from": "2026-09-01", "to": "2026-09-10", "household": "second"},
+                    {"from": "2026-09-10", "to": "2026-09-20", "household": "first"}]}});
+    let overlap = problem(
+        set_custody(&app, &agent, eliot, &overlapping).await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(overlap["errors"][0]["code"], "periods_overlap");
+    // Nothing was written: Eliot has one household and no schedule.
+    let households = body_of(
+        app.get_authed(
+            &format!("/api/v1/admin/children/{eliot}/households"),
+            &agent,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(households["households"].as_array().map(Vec::len), Some(1));
+    assert_eq!(households["schedules"], json!([]));
 }

@@ -692,7 +692,7 @@ fn waiting_view(state: &AppState, record: &baskets::WaitingRecord) -> HolidayWai
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such child in the family's dossier, or no such activity (`not_found`)."),
         (status = 409, description = "Places are left (`places_left`), or the child already has or waits for this week (`already_registered`)."),
-        (status = 422, description = "Not offered to this child (`not_eligible`), or the week's booking window not open yet (`window_not_open`, with `opensAt`), closed (`window_closed`, with `closesAt`), or none under the activity's rule (`no_booking_window`)."),
+        (status = 422, description = "Not offered to this child (`not_eligible`), the week's booking window not open yet (`window_not_open`, with `opensAt`), closed (`window_closed`, with `closesAt`), or none under the activity's rule (`no_booking_window`), or a day of the week in the custody of the child's other household (`not_in_custody`)."),
     ),
 )]
 #[post("/basket/waitlist")]

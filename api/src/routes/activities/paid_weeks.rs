@@ -134,7 +134,7 @@ pub struct HolidayWeekSwapForm {
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "No such paid week of the family (`not_found`)."),
         (status = 409, description = "Already cancelled, or changed at the same moment (`week_cancelled`), or the child already has the new week (`already_registered`)."),
-        (status = 422, description = "The paid week's change deadline passed or it has begun (`deadline_passed`, with `deadline`), the new week is full (`activity_full`), outside its booking window (`window_not_open`, `window_closed`, `no_booking_window`), not offered to the child any more (`not_eligible`), or dearer (`swap_costs_more`)."),
+        (status = 422, description = "The paid week's change deadline passed or it has begun (`deadline_passed`, with `deadline`), the new week is full (`activity_full`), outside its booking window (`window_not_open`, `window_closed`, `no_booking_window`), not offered to the child any more (`not_eligible`), dearer (`swap_costs_more`), or with a day in the custody of the child's other household (`not_in_custody`)."),
     ),
 )]
 #[post("/holiday-weeks/{itemId}/swap")]

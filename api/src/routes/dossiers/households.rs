@@ -166,9 +166,9 @@ fn weekday(number: u32) -> Option<Weekday> {
 }
 
 impl CustodyRulesView {
-    /// The schedule these rules say, or the fields that do not hold together.
-    fn read(&self) -> Result<CustodySchedule, ApiError> {
-        let rhythm = match self.rhythm {
+    /// The rhythm these rules say, with the fields it needs.
+    fn rhythm(&self) -> Result<Rhythm, ApiError> {
+        Ok(match self.rhythm {
             RhythmView::AlternatingWeeks => {
                 let (Some(week), Some(reference), Some(handover)) = (
                     self.reference_week,
@@ -231,7 +231,23 @@ impl CustodyRulesView {
                     otherwise: otherwise.into(),
                 }
             }
-        };
+        })
+    }
+
+    /// The schedule these rules say, or the fields that do not hold together.
+    fn read(&self) -> Result<CustodySchedule, ApiError> {
+        let rhythm = self.rhythm()?;
+        let mut dates: Vec<NaiveDate> = self.exceptions.iter().map(|e| e.date).collect();
+        dates.sort_unstable();
+        dates.dedup();
+        if dates.len() != self.exceptions.len() {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "rules.exceptions",
+                "exception_repeated",
+                "Un jour d'exception est donné deux fois.",
+                "An exception's date is given twice.",
+            )]));
+        }
         let schedule = CustodySchedule {
             rhythm,
             holidays: self.holidays.as_ref().map(|h| HolidaySplit {
@@ -620,9 +636,10 @@ pub async fn link_child_household(
 
 /// Ends a child's second household.
 ///
-/// For agents and admins. The child's schedules go and every day is its first
-/// household's again; the second household's pending draft for the child is dropped;
-/// saved bookings and invoices stay. Audited.
+/// For agents and admins. From today every day is the child's first household's; the
+/// days before stay the second's (a billing run still bills them to it, with its
+/// schedules). The second household's pending draft and calendar feed of the child are
+/// dropped; saved bookings and invoices stay. Audited.
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "unlinkChildHousehold",
@@ -643,11 +660,11 @@ pub async fn unlink_child_household(
     staff: Staff,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (child_id, dossier_id) = path.into_inner();
+    let ids = path.into_inner();
     let agent_id = staff.0.account_id;
-    let now = state.clock.now();
+    let (today, now) = (state.today(), state.clock.now());
     db::run(&state.pool, move |conn| {
-        households::unlink(conn, agent_id, child_id, dossier_id, now)
+        households::unlink(conn, agent_id, ids, today, now)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -658,8 +675,8 @@ pub async fn unlink_child_household(
 /// For agents and admins, for a child with two households: alternating weeks, fixed
 /// weekdays or dated periods, school holidays split in halves or not, and single-day
 /// exceptions. It applies from `validFrom` (earlier days keep their schedule; later
-/// schedules are replaced): plannings, bookings and the next billing runs follow it.
-/// Audited.
+/// schedules are replaced): plannings, bookings and the next billing runs follow it. A
+/// month already billed to either household keeps its custody. Audited.
 #[utoipa::path(
     tag = "admin-dossiers",
     operation_id = "setChildCustody",
@@ -670,8 +687,8 @@ pub async fn unlink_child_household(
         (status = 200, description = "Set: the child's households and schedules.", body = ChildHouseholdsView),
         (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such child (`not_found`)."),
-        (status = 409, description = "The child has one household (`no_second_household`)."),
-        (status = 400, description = "A field missing for the rhythm, periods overlapping or inverted, a weekday twice (`validation_failed`)."),
+        (status = 409, description = "The child has one household (`no_second_household`), or `validFrom` falls in a month already billed to either household (`custody_month_billed`)."),
+        (status = 400, description = "A field missing for the rhythm, periods overlapping or inverted, a weekday or an exception's date twice (`validation_failed`)."),
     ),
 )]
 #[put("/admin/children/{childId}/custody")]

@@ -844,6 +844,12 @@ pub fn join_waitlist(
         .iter()
         .find(|o| o.week.week.start == item.week_start)
         .ok_or_else(not_offered)?;
+    crate::usecases::dossiers::households::check_custody_of(
+        conn,
+        dossier_id,
+        item.child_id,
+        &offer.week.week.days,
+    )?;
     // A line is for a week that may be booked now: none forms before its window.
     offer.week.check_bookable(now)?;
     let (group, left) = match item.group_id {

@@ -215,12 +215,19 @@ pub fn register(
         ))?;
         // A child of separated parents: the other household is told.
         if let Some(other) = other_household(conn, child.id, request.dossier_id)? {
+            let data = RegistrationDecidedData {
+                registration_id: id,
+                child_id: new.child_id,
+                activity_id: new.activity_id,
+                status: new.status.as_str().to_owned(),
+                reason: None,
+            };
+            let names = (child.first_name.as_str(), activity.name.as_str());
             let notice = registration_notice(
                 frontend_url,
                 other,
-                (id, &new),
-                &child.first_name,
-                &activity.name,
+                data,
+                names,
                 "a été demandée par l'autre parent",
             );
             notifications::notify(conn, &[notice], now)?;
@@ -340,7 +347,31 @@ pub fn cancel(
         persistence::planning::cancel_bookings_from(conn, id, now.date_naive())?;
         let registration =
             registrations::find(conn, id, None)?.ok_or_else(|| gone("registration"))?;
-        record(conn, registration)
+        let record = record(conn, registration)?;
+        // A family cancelling a shared child's registration: the other household is told.
+        if let Some(household) = dossier_id
+            && let Some(other) = other_household(conn, current.child_id, household)?
+        {
+            let child =
+                children::find(conn, current.child_id, None)?.ok_or_else(|| gone("child"))?;
+            let data = RegistrationDecidedData {
+                registration_id: id,
+                child_id: current.child_id,
+                activity_id: current.activity_id,
+                status: to.as_str().to_owned(),
+                reason: None,
+            };
+            let names = (child.first_name.as_str(), record.activity_name.as_str());
+            let notice = registration_notice(
+                frontend_url,
+                other,
+                data,
+                names,
+                "a été annulée par l'autre parent",
+            );
+            notifications::notify(conn, &[notice], now)?;
+        }
+        Ok(record)
     })
 }
 
@@ -396,15 +427,15 @@ fn other_household(
     }))
 }
 
-/// The notice telling a household where a registration stands.
+/// The notice telling a household what the other household did with a registration.
 fn registration_notice(
     frontend_url: &str,
     dossier_id: i64,
-    (id, registration): (i64, &NewRegistration),
-    child_name: &str,
-    activity: &str,
+    data: RegistrationDecidedData,
+    (child_name, activity): (&str, &str),
     verdict: &str,
 ) -> Notice {
+    let id = data.registration_id;
     Notice {
         dossier_id,
         title: format!("Inscription de {child_name} : {activity}"),
@@ -415,13 +446,7 @@ fn registration_notice(
             "Voir l'inscription".to_owned(),
             format!("{frontend_url}/inscriptions/{id}"),
         )),
-        data: NoticeData::RegistrationDecided(RegistrationDecidedData {
-            registration_id: id,
-            child_id: registration.child_id,
-            activity_id: registration.activity_id,
-            status: registration.status.as_str().to_owned(),
-            reason: None,
-        }),
+        data: NoticeData::RegistrationDecided(data),
         dedupe_key: None,
     }
 }

@@ -177,6 +177,12 @@ pub fn swap(
         .into_iter()
         .find(|w| w.week.start == to)
         .ok_or_else(not_offered)?;
+    crate::usecases::dossiers::households::check_custody_of(
+        conn,
+        dossier_id,
+        item.child_id,
+        &target.week.days,
+    )?;
     target.check_bookable(now)?;
     let group = activities::groups_of(conn, item.activity_id)?
         .into_iter()

@@ -260,7 +260,8 @@ pub struct AttendanceCertificate {
 }
 
 /// Files the certificate of the days `child_id` attended from `from` to `to` (days
-/// after today are not counted yet); nothing attended is 422 `no_attendance`.
+/// after today are not counted yet; for a child of two households, the days this one
+/// had it); nothing attended is 422 `no_attendance`.
 pub fn issue_attendance_certificate(
     conn: &mut AnyConnection,
     dossier_id: i64,
@@ -292,7 +293,12 @@ pub fn issue_attendance_certificate(
             ))
         })
         .collect::<Result<HashMap<_, _>, persistence::DbError>>()?;
-    let days = domain::planning::attended(&booked, &recorded);
+    // A child of separated parents: the days this household had the child.
+    let custody = crate::usecases::dossiers::households::CityCustody::read(conn)?;
+    let days: Vec<_> = domain::planning::attended(&booked, &recorded)
+        .into_iter()
+        .filter(|(_, day)| custody.household_on(child.id, child.dossier_id, *day) == dossier_id)
+        .collect();
     let units: Vec<i64> = days.iter().map(|(unit, _)| *unit).collect();
     let names: HashMap<i64, String> = store::unit_activities(conn, &units)?.into_iter().collect();
     let mut per_activity: std::collections::BTreeMap<String, usize> =

@@ -36,7 +36,7 @@ use domain::planning::AttendanceStatus;
 use persistence::billing::{self as store, NewInvoice, PricedActivity};
 use persistence::{AnyConnection, db_time};
 
-use crate::usecases::dossiers::households::Custodies;
+use crate::usecases::dossiers::households::{CityCustody, Custodies};
 use crate::usecases::notifications::notice_data::{InvoiceIssuedData, NoticeData};
 use crate::usecases::notifications::{self, Notice};
 use crate::usecases::{CommonRefusal, Outcome, unique_as};
@@ -197,17 +197,11 @@ impl Prices {
 pub fn compute(conn: &mut AnyConnection, month: NaiveDate) -> Outcome<MonthBills> {
     let (first, last) = billing::month_span(month).ok_or(CommonRefusal::NotFound)?;
     // A child of two households is billed day by day to the household that has it.
-    let custodies = Custodies::read_all(conn)?;
-    let holidays = if custodies.is_empty() {
-        Vec::new()
-    } else {
-        crate::usecases::planning::city_calendar::CityCalendar::read_between(conn, first, last)?
-            .school_holidays
-    };
+    let custody = CityCustody::read(conn)?;
     let payer = |dossier_id: i64, child_id: i64, day: NaiveDate| {
-        custodies.household_on(child_id, dossier_id, day, &holidays)
+        custody.household_on(child_id, dossier_id, day)
     };
-    let prices = Prices::load(conn, &custodies)?;
+    let prices = Prices::load(conn, custody.custodies())?;
     let invoiced: HashSet<i64> = store::invoiced_dossiers(conn, first)?.into_iter().collect();
     let mut attendance: HashMap<(i64, i64, NaiveDate), (i64, AttendanceStatus)> = HashMap::new();
     for (dossier_id, child_id, unit_id, day, status) in

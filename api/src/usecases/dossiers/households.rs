@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use domain::audit::AuditAction;
 use domain::calendar::SchoolHolidayPeriod;
 use domain::dossiers::{Custody, CustodySchedule, Household, RequestKind, RequestStatus};
@@ -92,6 +92,7 @@ impl Custodies {
         holidays: &[SchoolHolidayPeriod],
     ) -> i64 {
         match self.shared.get(&child_id) {
+            Some((child, _)) if child.ended_on.is_some_and(|end| day >= end) => child.first,
             Some((child, custody)) => match custody.household_on(day, holidays) {
                 Household::First => child.first,
                 Household::Second => child.second,
@@ -123,6 +124,42 @@ pub fn check_custody_of(
         Ok(())
     } else {
         Err(DossierRefusal::NotInCustody.into())
+    }
+}
+
+/// Every child of two households with the city's school holidays: who has a child on
+/// any day, the city over (a billing run, a closure day's notices).
+#[derive(Debug, Clone, Default)]
+pub struct CityCustody {
+    custodies: Custodies,
+    holidays: Vec<SchoolHolidayPeriod>,
+}
+
+impl CityCustody {
+    /// Reads the links and schedules, and the school holidays when some child has two
+    /// households.
+    pub fn read(conn: &mut AnyConnection) -> Outcome<Self> {
+        let custodies = Custodies::read_all(conn)?;
+        if custodies.is_empty() {
+            return Ok(Self::default());
+        }
+        let holidays = crate::usecases::planning::school_calendar::periods(
+            &persistence::planning::calendar::school_holidays(conn)?,
+        );
+        Ok(Self {
+            custodies,
+            holidays,
+        })
+    }
+
+    pub fn custodies(&self) -> &Custodies {
+        &self.custodies
+    }
+
+    /// The dossier that has the child on `day` (`filed_in` for a child of one household).
+    pub fn household_on(&self, child_id: i64, filed_in: i64, day: NaiveDate) -> i64 {
+        self.custodies
+            .household_on(child_id, filed_in, day, &self.holidays)
     }
 }
 
@@ -234,7 +271,9 @@ pub fn link(
                 return Err(DossierRefusal::RequestMismatch.into());
             }
         }
-        households::link(conn, child_id, dossier_id, request_id, agent_id, now)?;
+        households::link(conn, child_id, dossier_id, request_id, agent_id, now).map_err(
+            crate::usecases::unique_as(DossierRefusal::SecondHouseholdExists),
+        )?;
         audit(
             conn,
             agent_id,
@@ -247,14 +286,14 @@ pub fn link(
     })
 }
 
-/// Ends the child's second household: its schedules go, every day is the first
-/// household's again, and the second's pending draft and calendar feed of the child
-/// are dropped.
+/// Ends the child's second household from `today`: every day from it is the first
+/// household's (the days before stay the second's, for the billing run), and the
+/// second's pending draft and calendar feed of the child are dropped.
 pub fn unlink(
     conn: &mut AnyConnection,
     agent_id: i64,
-    child_id: i64,
-    dossier_id: i64,
+    (child_id, dossier_id): (i64, i64),
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<()> {
     write_transaction(conn, |conn| {
@@ -263,7 +302,7 @@ pub fn unlink(
             .ok_or(CommonRefusal::NotFound)?;
         planning_store::drop_child_draft(conn, shared.second, child_id)?;
         planning_store::calendar_feeds::revoke(conn, (child_id, shared.second))?;
-        households::unlink(conn, child_id)?;
+        households::end(conn, child_id, today)?;
         audit(
             conn,
             agent_id,
@@ -286,8 +325,13 @@ pub fn set_schedule(
 ) -> Outcome<ChildHouseholds> {
     write_transaction(conn, |conn| {
         let child = children::find(conn, child_id, None)?.ok_or(CommonRefusal::NotFound)?;
-        if households::of_child(conn, child_id)?.is_none() {
+        let Some(shared) = households::of_child(conn, child_id)? else {
             return Err(DossierRefusal::NoSecondHousehold.into());
+        };
+        // A billed month's days stay with the household that was billed for them.
+        let month = valid_from.with_day(1).unwrap_or(valid_from);
+        if persistence::billing::invoiced_from(conn, &[shared.first, shared.second], month)? {
+            return Err(DossierRefusal::CustodyMonthBilled.into());
         }
         households::put_schedule(conn, child_id, valid_from, schedule, agent_id, now)?;
         audit(

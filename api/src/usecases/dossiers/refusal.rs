@@ -245,6 +245,17 @@ refusals! {
                 "This child has one household: link the second one before setting custody.",
             ),
         },
+        /// A custody schedule from a day of a month already billed to either household.
+        CustodyMonthBilled => {
+            status: 409,
+            code: "custody_month_billed",
+            meaning: "A household of the child is billed for that month already: a custody schedule applies from the first month not billed yet.",
+            title: ("Mois déjà facturé", "Month already billed"),
+            detail: (
+                "Ce mois est déjà facturé à l'un des foyers de l'enfant : la nouvelle garde ne peut s'appliquer qu'à partir du premier mois non facturé.",
+                "This month is already billed to one of the child's households: the new custody can only apply from the first month not billed.",
+            ),
+        },
         /// The request named is not an accepted second-household request of either household.
         RequestMismatch => {
             status: 422,

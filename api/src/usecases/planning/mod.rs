@@ -295,7 +295,7 @@ pub fn load_with(
             Some(unit) => taken.insert((places.group_id, unit, places.day), places.count),
         };
     }
-    let shared = load_shared(conn, scope)?;
+    let (shared, shares) = load_shared(conn, scope)?;
     let mut households: BTreeSet<i64> = BTreeSet::from([dossier_id]);
     households.extend(shared.children().flat_map(|s| [s.first, s.second]));
     let mut quotients = HashMap::new();
@@ -311,9 +311,9 @@ pub fn load_with(
             .collect();
         quotients.insert(*household, periods);
     }
-    let siblings = if shared.is_empty() {
-        None
-    } else {
+    // A household sharing a child counts siblings among its own children, the shared
+    // one included, for every child it reads (not the registrations' dossier ids).
+    let siblings = if shares {
         let ids: Vec<i64> = households.iter().copied().collect();
         let mut siblings: HashMap<(i64, i64), BTreeSet<i64>> = HashMap::new();
         for (household, child, activity) in households::live_registrations_of(conn, &ids)? {
@@ -323,6 +323,8 @@ pub fn load_with(
                 .insert(child);
         }
         Some(siblings)
+    } else {
+        None
     };
     Ok(Context {
         from,
@@ -343,17 +345,19 @@ pub fn load_with(
 }
 
 /// The children in scope with two households, with their custody schedules (none
-/// read when the dossier shares no child).
-fn load_shared(conn: &mut AnyConnection, scope: Scope) -> Outcome<Custodies> {
-    let shared: Vec<_> = households::of_dossier(conn, scope.dossier_id)?
+/// read when the dossier shares no child), and whether the dossier shares any child.
+fn load_shared(conn: &mut AnyConnection, scope: Scope) -> Outcome<(Custodies, bool)> {
+    let all = households::of_dossier(conn, scope.dossier_id)?;
+    let shares = !all.is_empty();
+    let shared: Vec<_> = all
         .into_iter()
         .filter(|s| scope.child_id.is_none_or(|c| c == s.child_id))
         .collect();
     if shared.is_empty() {
-        return Ok(Custodies::default());
+        return Ok((Custodies::default(), shares));
     }
     let schedules = households::schedules_of_dossier(conn, scope.dossier_id)?;
-    Ok(Custodies::new(shared, schedules))
+    Ok((Custodies::new(shared, schedules), shares))
 }
 
 /// One unit of one day of a child's planning.

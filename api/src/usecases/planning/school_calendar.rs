@@ -16,6 +16,7 @@ use persistence::planning::calendar::{self, SchoolHoliday};
 use persistence::{AnyConnection, activities, city, dossiers::children};
 
 use crate::problem::FieldError;
+use crate::usecases::dossiers::households::CityCustody;
 use crate::usecases::dossiers::imports;
 use crate::usecases::notifications::notice_data::{ClosureDayData, NoticeData};
 use crate::usecases::notifications::{self, Notice};
@@ -180,6 +181,12 @@ pub fn close_day(
         let closure =
             calendar::insert_closure_day(conn, day, activity_id, reason, Some(agent_id), now)?;
         let closed = persistence::planning::close_day(conn, day, activity_id, now)?;
+        // Each booking's household that day: a child of separated parents' booking is
+        // the news of the household that has the child.
+        let custody = CityCustody::read(conn)?;
+        let household = |b: &persistence::planning::Booking| {
+            custody.household_on(b.child_id, b.dossier_id, day)
+        };
         // Per dossier: "Eliot — Restauration scolaire maternelle (Repas)".
         let child_ids: Vec<i64> = closed.iter().map(|b| b.child_id).collect();
         let names = children::first_names(conn, &child_ids)?;
@@ -191,7 +198,7 @@ pub fn close_day(
                 Entry::Vacant(new) => new.insert(describe(conn, booking.unit_id)?),
             };
             by_dossier
-                .entry(booking.dossier_id)
+                .entry(household(booking))
                 .or_default()
                 .push(format!(
                     "{} — {label}",
@@ -219,7 +226,7 @@ pub fn close_day(
                         reason: reason.to_owned(),
                         bookings_cancelled: closed
                             .iter()
-                            .filter(|b| b.dossier_id == *dossier_id)
+                            .filter(|b| household(b) == *dossier_id)
                             .count(),
                     }),
                     dedupe_key: None,

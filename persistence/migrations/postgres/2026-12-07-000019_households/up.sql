@@ -6,13 +6,16 @@ ALTER TABLE requests ADD CONSTRAINT requests_kind_check CHECK (kind IN ('situati
     'family_quotient', 'contact_change', 'other', 'second_household'));
 
 -- A child's second household: the child stays in the dossier it was filed in (its
--- first household) and is shared with this one. Two households at most.
+-- first household) and is shared with this one. Two households at most. An ended link
+-- (`ended_on`) keeps its custody history, so days before its end are still billed to
+-- the household that had the child.
 CREATE TABLE child_households (
     child_id BIGINT PRIMARY KEY NOT NULL REFERENCES children (id) ON DELETE CASCADE,
     dossier_id BIGINT NOT NULL REFERENCES dossiers (id) ON DELETE CASCADE,
     request_id BIGINT REFERENCES requests (id) ON DELETE SET NULL,
     linked_by BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
-    linked_at TIMESTAMP NOT NULL
+    linked_at TIMESTAMP NOT NULL,
+    ended_on DATE
 );
 CREATE INDEX child_households_dossier ON child_households (dossier_id);
 

@@ -33,13 +33,16 @@ CREATE INDEX requests_dossier ON requests (dossier_id);
 CREATE INDEX requests_status ON requests (status, created_at);
 
 -- A child's second household: the child stays in the dossier it was filed in (its
--- first household) and is shared with this one. Two households at most.
+-- first household) and is shared with this one. Two households at most. An ended link
+-- (`ended_on`) keeps its custody history, so days before its end are still billed to
+-- the household that had the child.
 CREATE TABLE child_households (
     child_id INTEGER PRIMARY KEY NOT NULL REFERENCES children (id) ON DELETE CASCADE,
     dossier_id INTEGER NOT NULL REFERENCES dossiers (id) ON DELETE CASCADE,
     request_id INTEGER REFERENCES requests (id) ON DELETE SET NULL,
     linked_by INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
-    linked_at TIMESTAMP NOT NULL
+    linked_at TIMESTAMP NOT NULL,
+    ended_on DATE
 );
 CREATE INDEX child_households_dossier ON child_households (dossier_id);
 
