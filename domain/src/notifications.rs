@@ -24,6 +24,7 @@ stored_enum! {
         RenewalDecided => "renewal_decided",
         DirectDebitScheduled => "direct_debit_scheduled",
         DirectDebitRejected => "direct_debit_rejected",
+        CustodyChanged => "custody_changed",
     }
 }
 

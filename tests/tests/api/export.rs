@@ -112,7 +112,7 @@ async fn the_export_holds_everything_of_the_family_and_nothing_of_another() {
             .contains("Bienvenue au bébé.")
     );
     let choices = export["notificationPreferences"].as_array().unwrap();
-    assert_eq!(choices.len(), 15);
+    assert_eq!(choices.len(), 16);
     assert!(
         choices
             .iter()

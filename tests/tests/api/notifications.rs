@@ -41,7 +41,7 @@ async fn a_family_reads_its_notifications_and_chooses_which_kinds_come_by_email(
         StatusCode::OK,
     )
     .await;
-    assert_eq!(preferences.as_array().unwrap().len(), 15);
+    assert_eq!(preferences.as_array().unwrap().len(), 16);
     assert!(
         preferences
             .as_array()

@@ -129,6 +129,14 @@ async fn shared_with_durand(app: &TestApp, agent: &str, child: i64) -> (String, 
     assert_eq!(linked["households"][1]["role"], "second");
     assert_eq!(linked["households"][1]["dossierId"], durand_id);
     assert_eq!(linked["schedules"], json!([]));
+    let told = body_of(
+        app.get_authed("/api/v1/me/notifications", &durand).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(told["items"][0]["kind"], "custody_changed", "{told}");
+    assert_eq!(told["items"][0]["data"]["change"], "linked");
+    assert_eq!(told["items"][0]["data"]["childId"], child);
     // Twice, or with the child's own dossier: refused.
     problem(
         app.send_json(
@@ -956,6 +964,17 @@ async fn households_of_unknown_children_dossiers_or_requests_are_not_found() {
     )
     .await;
     assert_eq!(overlap["errors"][0]["code"], "periods_overlap");
+    let mut twice_the_same_day = custody.clone();
+    twice_the_same_day["rules"]["exceptions"] = json!([
+        {"date": "2026-09-16", "household": "first"},
+        {"date": "2026-09-16", "household": "second"}]);
+    let repeated = problem(
+        set_custody(&app, &agent, eliot, &twice_the_same_day).await,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(repeated["errors"][0]["code"], "exception_repeated");
     // Nothing was written: Eliot has one household and no schedule.
     let households = body_of(
         app.get_authed(

@@ -619,11 +619,11 @@ pub async fn link_child_household(
 ) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let child_id = id.into_inner();
-    let (dossier_id, request_id) = (body.dossier_id, body.request_id);
+    let link = (body.dossier_id, body.request_id);
     let agent_id = staff.0.account_id;
-    let now = state.clock.now();
+    let (today, now) = (state.today(), state.clock.now());
     let record = db::run(&state.pool, move |conn| {
-        households::link(conn, agent_id, child_id, dossier_id, request_id, now)
+        households::link(conn, agent_id, child_id, link, today, now)
     })
     .await?;
     Ok(HttpResponse::Created()

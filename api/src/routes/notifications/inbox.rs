@@ -55,6 +55,9 @@ mirror_enum! {
         DirectDebitScheduled = "direct_debit_scheduled",
         /// The bank rejected or returned a debit: the invoice is to pay again.
         DirectDebitRejected = "direct_debit_rejected",
+        /// A child of separated parents was linked to a second household, its custody
+        /// schedule set, or the link ended.
+        CustodyChanged = "custody_changed",
     }
 }
 

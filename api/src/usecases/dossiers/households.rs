@@ -15,6 +15,8 @@ use persistence::planning as planning_store;
 use persistence::{AnyConnection, write_transaction};
 
 use crate::usecases::dossiers::{Child, DossierRefusal, gone};
+use crate::usecases::notifications::notice_data::{CustodyChangedData, NoticeData};
+use crate::usecases::notifications::{self, Notice};
 use crate::usecases::{CommonRefusal, Outcome};
 
 /// One household of a child, as an agent sees it from the child's page.
@@ -221,6 +223,45 @@ pub fn of_family(
     })
 }
 
+/// Tells both households of the child what changed in its custody.
+fn tell_households(
+    conn: &mut AnyConnection,
+    (first, second): (i64, i64),
+    child: &Child,
+    change: &str,
+    valid_from: NaiveDate,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let name = &child.first_name;
+    let date = domain::calendar::french_date(valid_from);
+    let sentence = match change {
+        "linked" => format!(
+            "{name} est désormais rattaché(e) à deux foyers : chacun réserve et paie les jours où il a la garde de l'enfant."
+        ),
+        "ended" => format!("À partir du {date}, {name} n'est plus rattaché(e) qu'à un seul foyer."),
+        _ => format!(
+            "Le calendrier de garde de {name} change à partir du {date} : votre planning indique les jours qui sont les vôtres."
+        ),
+    };
+    let notices: Vec<Notice> = [first, second]
+        .into_iter()
+        .map(|dossier_id| Notice {
+            dossier_id,
+            title: format!("Garde de {name}"),
+            paragraphs: vec![sentence.clone()],
+            link: None,
+            data: NoticeData::CustodyChanged(CustodyChangedData {
+                child_id: child.id,
+                change: change.to_owned(),
+                valid_from,
+            }),
+            dedupe_key: None,
+        })
+        .collect();
+    notifications::notify(conn, &notices, now)?;
+    Ok(())
+}
+
 fn audit(
     conn: &mut AnyConnection,
     agent_id: i64,
@@ -248,8 +289,8 @@ pub fn link(
     conn: &mut AnyConnection,
     agent_id: i64,
     child_id: i64,
-    dossier_id: i64,
-    request_id: Option<i64>,
+    (dossier_id, request_id): (i64, Option<i64>),
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Outcome<ChildHouseholds> {
     write_transaction(conn, |conn| {
@@ -273,6 +314,14 @@ pub fn link(
         }
         households::link(conn, child_id, dossier_id, request_id, agent_id, now).map_err(
             crate::usecases::unique_as(DossierRefusal::SecondHouseholdExists),
+        )?;
+        tell_households(
+            conn,
+            (child.dossier_id, dossier_id),
+            &child,
+            "linked",
+            today,
+            now,
         )?;
         audit(
             conn,
@@ -303,6 +352,15 @@ pub fn unlink(
         planning_store::drop_child_draft(conn, shared.second, child_id)?;
         planning_store::calendar_feeds::revoke(conn, (child_id, shared.second))?;
         households::end(conn, child_id, today)?;
+        let child = children::find(conn, child_id, None)?.ok_or_else(|| gone("child"))?;
+        tell_households(
+            conn,
+            (shared.first, shared.second),
+            &child,
+            "ended",
+            today,
+            now,
+        )?;
         audit(
             conn,
             agent_id,
@@ -334,6 +392,14 @@ pub fn set_schedule(
             return Err(DossierRefusal::CustodyMonthBilled.into());
         }
         households::put_schedule(conn, child_id, valid_from, schedule, agent_id, now)?;
+        tell_households(
+            conn,
+            (shared.first, shared.second),
+            &child,
+            "schedule_set",
+            valid_from,
+            now,
+        )?;
         audit(
             conn,
             agent_id,

@@ -45,6 +45,8 @@ pub enum NoticeData {
     DirectDebitScheduled(DirectDebitScheduledData),
     /// The bank rejected or returned a debit: the invoice is to pay again.
     DirectDebitRejected(DirectDebitRejectedData),
+    /// A child's second household linked, its custody schedule set, or the link ended.
+    CustodyChanged(CustodyChangedData),
 }
 
 impl NoticeData {
@@ -65,6 +67,7 @@ impl NoticeData {
             Self::RenewalDecided(_) => NoticeKind::RenewalDecided,
             Self::DirectDebitScheduled(_) => NoticeKind::DirectDebitScheduled,
             Self::DirectDebitRejected(_) => NoticeKind::DirectDebitRejected,
+            Self::CustodyChanged(_) => NoticeKind::CustodyChanged,
         }
     }
 
@@ -372,6 +375,22 @@ pub struct RenewalDecidedData {
     /// The agent's comment.
     #[schema(example = "Merci de joindre l'attestation d'assurance de Luc.")]
     pub comment: Option<String>,
+}
+
+/// A change in the custody of a child of separated parents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustodyChangedData {
+    /// The child (`GET /children/{childId}/custody`).
+    #[schema(example = 3)]
+    pub child_id: i64,
+    /// `linked`: the child now has two households; `schedule_set`: who has the child
+    /// when changes from `validFrom`; `ended`: one household again from `validFrom`.
+    #[schema(example = "schedule_set")]
+    pub change: String,
+    /// The first day the change applies.
+    #[schema(example = "2027-01-04")]
+    pub valid_from: NaiveDate,
 }
 
 #[cfg(test)]
