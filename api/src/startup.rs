@@ -155,6 +155,7 @@ impl Application {
                 .transpose()?,
             calendar: Arc::default(),
             catalog: Arc::default(),
+            custody: Arc::default(),
         };
         let data = web::Data::new(state.clone());
 

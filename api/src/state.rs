@@ -26,6 +26,8 @@ pub struct AppState {
     pub calendar: Arc<Snapshot<CityCalendar>>,
     /// The activities, their rules, units and groups planning reads use.
     pub catalog: Arc<Snapshot<ActivityCatalog>>,
+    /// The children of two households and their schedules planning reads use.
+    pub custody: Arc<Snapshot<crate::usecases::dossiers::households::CustodyIndex>>,
 }
 
 use crate::snapshot::Snapshot;
@@ -39,6 +41,15 @@ impl AppState {
             .now()
             .with_timezone(&self.config.city.time_zone)
             .date_naive()
+    }
+
+    /// The instance's copies planning reads take (calendar, activities, custody).
+    pub fn copies(&self) -> crate::usecases::planning::CitySnapshots {
+        crate::usecases::planning::CitySnapshots {
+            calendar: self.calendar.clone(),
+            catalog: self.catalog.clone(),
+            custody: self.custody.clone(),
+        }
     }
 
     pub fn rules(&self) -> crate::usecases::Rules<'_> {

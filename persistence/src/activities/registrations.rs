@@ -61,16 +61,11 @@ pub fn insert(
 
 /// Registrations of the dossier's children: those filed in it, and those it shares as
 /// their second household (whose registrations carry the first household's id).
-pub(crate) type OfHousehold = diesel::dsl::Or<
-    diesel::dsl::Eq<registrations::dossier_id, i64>,
-    diesel::dsl::EqAny<registrations::child_id, crate::dossiers::households::LinkedChildren>,
->;
+pub(crate) type OfHousehold =
+    diesel::dsl::EqAny<registrations::child_id, crate::dossiers::households::household_children>;
 
 pub(crate) fn of_household(dossier_id: i64) -> OfHousehold {
-    registrations::dossier_id
-        .eq(dossier_id)
-        .or(registrations::child_id
-            .eq_any(crate::dossiers::households::linked_children(dossier_id)))
+    registrations::child_id.eq_any(crate::dossiers::households::household_children(dossier_id))
 }
 
 /// The registration, within `dossier_id` when one is given (a family's lookups).

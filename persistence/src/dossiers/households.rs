@@ -32,6 +32,21 @@ pub fn linked_children(dossier_id: i64) -> LinkedChildren {
         .select(child_households::child_id)
 }
 
+/// The children of a household now: those filed in it and those it shares as their
+/// second household. One `IN` list rather than an `OR` of two conditions: PostgreSQL
+/// cannot look an `OR`ed subquery up in an index, and scanned every registration.
+#[diesel::dsl::auto_type]
+pub fn household_children(dossier_id: i64) -> _ {
+    let filed: diesel::dsl::Select<
+        diesel::dsl::Filter<children::table, diesel::dsl::Eq<children::dossier_id, i64>>,
+        children::id,
+    > = children::table
+        .filter(children::dossier_id.eq(dossier_id))
+        .select(children::id);
+    let linked: LinkedChildren = linked_children(dossier_id);
+    filed.union_all(linked)
+}
+
 /// A child with two households: its first (the dossier it was filed in) and second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
 pub struct SharedChild {

@@ -622,8 +622,11 @@ pub async fn link_child_household(
     let link = (body.dossier_id, body.request_id);
     let agent_id = staff.0.account_id;
     let (today, now) = (state.today(), state.clock.now());
+    let custody = state.custody.clone();
     let record = db::run(&state.pool, move |conn| {
-        households::link(conn, agent_id, child_id, link, today, now)
+        let linked = households::link(conn, agent_id, child_id, link, today, now);
+        custody.forget();
+        linked
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -663,8 +666,11 @@ pub async fn unlink_child_household(
     let ids = path.into_inner();
     let agent_id = staff.0.account_id;
     let (today, now) = (state.today(), state.clock.now());
+    let custody = state.custody.clone();
     db::run(&state.pool, move |conn| {
-        households::unlink(conn, agent_id, ids, today, now)
+        let ended = households::unlink(conn, agent_id, ids, today, now);
+        custody.forget();
+        ended
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -704,8 +710,11 @@ pub async fn set_child_custody(
     let child_id = id.into_inner();
     let agent_id = staff.0.account_id;
     let now = state.clock.now();
+    let custody = state.custody.clone();
     let record = db::run(&state.pool, move |conn| {
-        households::set_schedule(conn, agent_id, child_id, valid_from, &schedule, now)
+        let set = households::set_schedule(conn, agent_id, child_id, valid_from, &schedule, now);
+        custody.forget();
+        set
     })
     .await?;
     Ok(HttpResponse::Ok().json(ChildHouseholdsView::from(&record)))

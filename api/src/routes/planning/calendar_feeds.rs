@@ -120,9 +120,9 @@ pub async fn get_calendar_feed(
 ) -> Result<HttpResponse, ApiError> {
     let secret = secret.into_inner();
     let now = state.clock.now();
-    let (calendar, catalog) = (state.calendar.clone(), state.catalog.clone());
+    let copies = state.copies();
     let (name, events) = db::run(&state.pool, move |conn| {
-        let city = CityData::cached(conn, &calendar, &catalog)?;
+        let city = CityData::cached(conn, &copies)?;
         calendar_feeds::events(conn, city, &secret, now)
     })
     .await?;

@@ -22,9 +22,9 @@ async fn planning_of(
 ) -> Result<HttpResponse, ApiError> {
     let range = query.resolve(state.today())?;
     let now = state.clock.now();
-    let (calendar, catalog) = (state.calendar.clone(), state.catalog.clone());
+    let copies = state.copies();
     let planning = db::run(&state.pool, move |conn| {
-        let city = CityData::cached(conn, &calendar, &catalog)?;
+        let city = CityData::cached(conn, &copies)?;
         planning::view(conn, city, viewer, child_id, range, now)
     })
     .await?;
@@ -41,10 +41,10 @@ async fn family_planning_of(
 ) -> Result<HttpResponse, ApiError> {
     let range = query.resolve(state.today())?;
     let now = state.clock.now();
-    let (calendar, catalog) = (state.calendar.clone(), state.catalog.clone());
+    let copies = state.copies();
     let planning = db::run(&state.pool, move |conn| {
         let dossier_id = token.confirm(conn, now)?.dossier_id()?;
-        let city = CityData::cached(conn, &calendar, &catalog)?;
+        let city = CityData::cached(conn, &copies)?;
         planning::view(
             conn,
             city,

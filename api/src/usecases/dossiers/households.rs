@@ -129,6 +129,54 @@ pub fn check_custody_of(
     }
 }
 
+/// Every link in force and its schedules: what planning reads keep in memory (a short-
+/// lived copy, as the calendar), so that a family sharing no child pays no query for
+/// custody; changes read it anew.
+#[derive(Debug, Clone, Default)]
+pub struct CustodyIndex {
+    shared: Vec<SharedChild>,
+    schedules: Vec<StoredCustody>,
+}
+
+impl CustodyIndex {
+    /// The links in force, the city over, with their schedules (two statements).
+    pub fn read(conn: &mut AnyConnection) -> Result<Self, persistence::DbError> {
+        let shared: Vec<SharedChild> = households::all(conn)?
+            .into_iter()
+            .filter(|s| s.ended_on.is_none())
+            .collect();
+        let schedules = if shared.is_empty() {
+            Vec::new()
+        } else {
+            households::all_schedules(conn)?
+        };
+        Ok(Self { shared, schedules })
+    }
+
+    /// The children of `dossier_id` with two households (one of them when `child_id`
+    /// is given), and whether the dossier shares any child at all.
+    pub fn scope(&self, dossier_id: i64, child_id: Option<i64>) -> (Custodies, bool) {
+        let mine: Vec<SharedChild> = self
+            .shared
+            .iter()
+            .filter(|s| s.first == dossier_id || s.second == dossier_id)
+            .copied()
+            .collect();
+        let shares = !mine.is_empty();
+        let scoped: Vec<SharedChild> = mine
+            .into_iter()
+            .filter(|s| child_id.is_none_or(|c| c == s.child_id))
+            .collect();
+        let schedules = self
+            .schedules
+            .iter()
+            .filter(|stored| scoped.iter().any(|s| s.child_id == stored.child_id))
+            .cloned()
+            .collect();
+        (Custodies::new(scoped, schedules), shares)
+    }
+}
+
 /// Every child of two households with the city's school holidays: who has a child on
 /// any day, the city over (a billing run, a closure day's notices).
 #[derive(Debug, Clone, Default)]

@@ -30,7 +30,7 @@ use persistence::{AnyConnection, DbError};
 
 use crate::problem::FieldError;
 use crate::snapshot::Snapshot;
-use crate::usecases::dossiers::households::Custodies;
+use crate::usecases::dossiers::households::{Custodies, CustodyIndex};
 use crate::usecases::planning::activity_catalog::ActivityCatalog;
 use crate::usecases::planning::city_calendar::CityCalendar;
 use crate::usecases::planning::deadline_rules::EffectiveRules;
@@ -114,18 +114,25 @@ impl UnitPlan {
 pub struct CityData {
     pub calendar: Arc<CityCalendar>,
     pub catalog: Arc<ActivityCatalog>,
+    /// The children of two households and their custody schedules.
+    pub custody: Arc<CustodyIndex>,
+}
+
+/// The instance's copies of what every planning read needs.
+#[derive(Debug, Clone)]
+pub struct CitySnapshots {
+    pub calendar: Arc<Snapshot<CityCalendar>>,
+    pub catalog: Arc<Snapshot<ActivityCatalog>>,
+    pub custody: Arc<Snapshot<CustodyIndex>>,
 }
 
 impl CityData {
-    /// Both from the instance's copies (read anew when older than a couple of seconds).
-    pub fn cached(
-        conn: &mut AnyConnection,
-        calendar: &Snapshot<CityCalendar>,
-        catalog: &Snapshot<ActivityCatalog>,
-    ) -> Result<Self, DbError> {
+    /// All from the instance's copies (read anew when older than a couple of seconds).
+    pub fn cached(conn: &mut AnyConnection, copies: &CitySnapshots) -> Result<Self, DbError> {
         Ok(Self {
-            calendar: calendar.get(conn, CityCalendar::read)?,
-            catalog: catalog.get(conn, ActivityCatalog::read)?,
+            calendar: copies.calendar.get(conn, CityCalendar::read)?,
+            catalog: copies.catalog.get(conn, ActivityCatalog::read)?,
+            custody: copies.custody.get(conn, CustodyIndex::read)?,
         })
     }
 }
@@ -227,6 +234,7 @@ pub fn load(
     let city = CityData {
         calendar: Arc::new(CityCalendar::read_between(conn, from, to)?),
         catalog: Arc::new(ActivityCatalog::of_dossier(conn, dossier_id)?),
+        custody: Arc::new(CustodyIndex::read(conn)?),
     };
     load_with(
         conn,
@@ -295,7 +303,7 @@ pub fn load_with(
             Some(unit) => taken.insert((places.group_id, unit, places.day), places.count),
         };
     }
-    let (shared, shares) = load_shared(conn, scope)?;
+    let (shared, shares) = city.custody.scope(scope.dossier_id, scope.child_id);
     let mut households: BTreeSet<i64> = BTreeSet::from([dossier_id]);
     households.extend(shared.children().flat_map(|s| [s.first, s.second]));
     let mut quotients = HashMap::new();
@@ -342,22 +350,6 @@ pub fn load_with(
         shared,
         siblings,
     })
-}
-
-/// The children in scope with two households, with their custody schedules (none
-/// read when the dossier shares no child), and whether the dossier shares any child.
-fn load_shared(conn: &mut AnyConnection, scope: Scope) -> Outcome<(Custodies, bool)> {
-    let all = households::of_dossier(conn, scope.dossier_id)?;
-    let shares = !all.is_empty();
-    let shared: Vec<_> = all
-        .into_iter()
-        .filter(|s| scope.child_id.is_none_or(|c| c == s.child_id))
-        .collect();
-    if shared.is_empty() {
-        return Ok((Custodies::default(), shares));
-    }
-    let schedules = households::schedules_of_dossier(conn, scope.dossier_id)?;
-    Ok((Custodies::new(shared, schedules), shares))
 }
 
 /// One unit of one day of a child's planning.

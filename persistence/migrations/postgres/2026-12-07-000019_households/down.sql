@@ -1,3 +1,4 @@
+DROP INDEX registrations_child;
 DROP TABLE custody_schedules;
 DELETE FROM calendar_feeds f USING children c WHERE c.id = f.child_id AND c.dossier_id <> f.dossier_id;
 ALTER TABLE calendar_feeds DROP CONSTRAINT calendar_feeds_pkey;

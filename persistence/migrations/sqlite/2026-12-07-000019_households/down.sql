@@ -1,5 +1,6 @@
 PRAGMA foreign_keys = OFF;
 BEGIN;
+DROP INDEX registrations_child;
 DROP TABLE custody_schedules;
 CREATE TABLE calendar_feeds_rebuilt (
     child_id INTEGER PRIMARY KEY NOT NULL REFERENCES children (id) ON DELETE CASCADE,

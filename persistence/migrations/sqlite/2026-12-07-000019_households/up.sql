@@ -45,6 +45,10 @@ CREATE TABLE child_households (
     ended_on DATE
 );
 CREATE INDEX child_households_dossier ON child_households (dossier_id);
+-- A household's registrations are those of its dossier or of the children it shares
+-- (`dossier_id = ? OR child_id IN (...)`): both sides need an index, or every planning
+-- read scans the registrations.
+CREATE INDEX registrations_child ON registrations (child_id);
 
 -- Which household has the child, from `valid_from` until the next schedule's date
 -- (JSON: the rhythm, the holiday split, single-day exceptions).
