@@ -20,10 +20,9 @@ use crate::routes::Json;
 use crate::routes::dossiers::views::{AddressView, PhonesView, RelationshipView};
 use crate::state::AppState;
 use crate::usecases::dossiers::households::{
-    self, ChildHouseholds, FamilyCustody, HouseholdRecord,
+    self, ChildHouseholds, FamilyCustody, HouseholdRecord, StoredCustody,
 };
 use crate::usecases::utc;
-use persistence::dossiers::households::StoredCustody;
 
 mirror_enum! {
     /// One of a child's two households: the dossier the child was first filed in
