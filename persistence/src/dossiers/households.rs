@@ -193,24 +193,7 @@ pub fn schedules_of(
         .load(conn)?)
 }
 
-/// The schedules of the shared children a dossier is a household of (a planning).
-pub fn schedules_of_dossier(
-    conn: &mut AnyConnection,
-    dossier_id: i64,
-) -> Result<Vec<StoredCustody>, DbError> {
-    Ok(custody_schedules::table
-        .inner_join(children::table)
-        .filter(
-            children::dossier_id
-                .eq(dossier_id)
-                .or(children::id.eq_any(linked_children(dossier_id))),
-        )
-        .order((custody_schedules::child_id, custody_schedules::valid_from))
-        .select(StoredCustody::as_select())
-        .load(conn)?)
-}
-
-/// Every schedule (a whole-city billing run).
+/// Every schedule (the planning's instance copy, a whole-city billing run).
 pub fn all_schedules(conn: &mut AnyConnection) -> Result<Vec<StoredCustody>, DbError> {
     Ok(custody_schedules::table
         .order((custody_schedules::child_id, custody_schedules::valid_from))
