@@ -106,6 +106,7 @@ impl Application {
             table.add(path, vec![Method::GET]);
         }
         let table = web::Data::new(table);
+        let scopes = Arc::new(crate::auth::scopes::ScopeTable::from_spec(&spec));
         let secret = match &config.jwt_secret {
             Some(secret) => secret.as_bytes().to_vec(),
             None => {
@@ -156,6 +157,12 @@ impl Application {
             calendar: Arc::default(),
             catalog: Arc::default(),
             custody: Arc::default(),
+            providers: Arc::new(
+                crate::usecases::accounts::providers::IdentityProviders::from_config(
+                    &config.sign_in,
+                )?,
+            ),
+            scopes,
         };
         let data = web::Data::new(state.clone());
 

@@ -28,6 +28,10 @@ pub struct AppState {
     pub catalog: Arc<Snapshot<ActivityCatalog>>,
     /// The children of two households and their schedules planning reads use.
     pub custody: Arc<Snapshot<crate::usecases::dossiers::households::CustodyIndex>>,
+    /// FranceConnect and the city's provider, when configured.
+    pub providers: Arc<crate::usecases::accounts::providers::IdentityProviders>,
+    /// The scope each route needs from an app's token.
+    pub scopes: Arc<crate::auth::scopes::ScopeTable>,
 }
 
 use crate::snapshot::Snapshot;

@@ -33,5 +33,12 @@ stored_enum! {
         ChangeHouseholds => "change_households",
         /// An agent set a child's custody schedule, or a household's confidentiality.
         SetCustody => "set_custody",
+        /// An account was linked to an identity provider's identity (FranceConnect), or
+        /// the link ended.
+        LinkIdentity => "link_identity",
+        /// A family granted a third-party app access, or revoked it.
+        GrantApp => "grant_app",
+        /// An admin registered a third-party app, or disabled or enabled it.
+        ManageApp => "manage_app",
     }
 }

@@ -478,6 +478,72 @@ diesel::table! {
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         revoked_reason -> Nullable<Text>,
+        client_id -> Nullable<BigInt>,
+        scopes -> Nullable<Text>,
+        provider -> Nullable<Text>,
+        id_token -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    oauth_clients (id) {
+        id -> BigInt,
+        client_id -> Text,
+        name -> Text,
+        kind -> Text,
+        secret_hash -> Nullable<Text>,
+        redirect_uris -> Text,
+        scopes -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    oauth_codes (id) {
+        id -> BigInt,
+        code_hash -> Text,
+        client_id -> BigInt,
+        account_id -> BigInt,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        session_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    external_identities (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        provider -> Text,
+        issuer -> Text,
+        subject -> Text,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        birthdate -> Nullable<Text>,
+        linked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_flows (id) {
+        id -> BigInt,
+        flow_hash -> Text,
+        provider -> Text,
+        purpose -> Text,
+        state -> Text,
+        nonce -> Text,
+        code_verifier -> Text,
+        account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        verified_identity -> Nullable<Text>,
     }
 }
 
@@ -528,6 +594,7 @@ diesel::table! {
         privacy_accepted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        verified_identity -> Nullable<Text>,
     }
 }
 
@@ -907,6 +974,9 @@ diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(consents -> accounts (account_id));
 diesel::joinable!(consents -> legal_documents (document_id));
 diesel::joinable!(signup_drafts -> dossiers (dossier_id));
+diesel::joinable!(sessions -> oauth_clients (client_id));
+diesel::joinable!(oauth_codes -> oauth_clients (client_id));
+diesel::joinable!(external_identities -> accounts (account_id));
 diesel::joinable!(guardians -> dossiers (dossier_id));
 diesel::joinable!(basket_items -> baskets (basket_id));
 diesel::joinable!(week_places -> activity_groups (group_id));
@@ -1036,6 +1106,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     legal_documents,
     consents,
     signup_drafts,
+    oauth_clients,
+    oauth_codes,
+    external_identities,
+    sign_in_flows,
     outbox_emails,
     throttles,
     guardians,

@@ -12,6 +12,7 @@ pub mod contract;
 mod database;
 mod local_server;
 pub mod locks;
+pub mod oidc_provider;
 pub mod operations;
 pub mod payfip;
 pub mod sepa;

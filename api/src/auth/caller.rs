@@ -14,6 +14,9 @@ use persistence::{accounts, accounts::legal};
 use crate::db;
 use crate::problem::{ApiError, FieldError, Text};
 use crate::state::AppState;
+use crate::usecases::UseCaseError;
+use crate::usecases::accounts::AccountRefusal;
+use domain::accounts::scopes::Scopes;
 
 /// Any signed-in account, whatever its role; consents are not required (reading
 /// one's profile, accepting the terms and signing out must stay possible).
@@ -109,6 +112,28 @@ fn consent_required(missing: Vec<domain::accounts::LegalDocumentKind>) -> ApiErr
     )
 }
 
+/// An app's token reaches only the operations its scopes cover (deny by default).
+fn check_scope(req: &HttpRequest, state: &AppState, granted: &str) -> Result<(), ApiError> {
+    let needed = req
+        .match_pattern()
+        .and_then(|pattern| state.scopes.required(req.method(), &pattern));
+    let granted = Scopes::parse(granted).map_err(|_| unauthorized())?;
+    match needed {
+        Some(scope) if granted.contains(scope) => Ok(()),
+        needed => {
+            let challenge = match needed {
+                Some(scope) => format!(r#"Bearer error="insufficient_scope", scope="{scope}""#),
+                None => r#"Bearer error="insufficient_scope""#.to_owned(),
+            };
+            let error: ApiError = UseCaseError::from(AccountRefusal::InsufficientScope).into();
+            Err(match HeaderValue::from_str(&challenge) {
+                Ok(value) => error.with_header(header::WWW_AUTHENTICATE, value),
+                Err(_) => error,
+            })
+        }
+    }
+}
+
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
@@ -144,6 +169,9 @@ fn token_of(req: &HttpRequest) -> Result<Token, ApiError> {
         .ok_or_else(unauthorized)?;
     let account_id: i64 = claims.sub.parse().map_err(|_| unauthorized())?;
     let role: Role = claims.role.parse().map_err(|_| unauthorized())?;
+    if let Some(granted) = &claims.scope {
+        check_scope(req, &state, granted)?;
+    }
     Ok(Token {
         state,
         account_id,

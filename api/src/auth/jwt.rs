@@ -25,6 +25,10 @@ pub struct AccessClaims {
     /// Always `access`: a refresh token is opaque and never a JWT, but the type is
     /// checked all the same.
     pub typ: String,
+    /// The scopes a family granted a third-party app (space-separated); absent from
+    /// the portal's own tokens, which carry every right of the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 pub struct JwtKeys {
@@ -70,6 +74,7 @@ impl JwtKeys {
         account_id: i64,
         role: &str,
         session_id: i64,
+        scope: Option<&str>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<(String, DateTime<Utc>)> {
         let expires_at = now + self.ttl;
@@ -84,6 +89,7 @@ impl JwtKeys {
             sid: session_id,
             role: role.to_owned(),
             typ: ACCESS.to_owned(),
+            scope: scope.map(str::to_owned),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
         Ok((token, expires_at))
@@ -114,7 +120,7 @@ mod tests {
     #[test]
     fn a_token_is_valid_until_it_expires() {
         let now: DateTime<Utc> = "2026-09-01T08:00:00Z".parse().unwrap();
-        let (token, expires_at) = keys().issue(7, "family", 3, now).unwrap();
+        let (token, expires_at) = keys().issue(7, "family", 3, None, now).unwrap();
         assert_eq!(expires_at, now + Duration::minutes(15));
         let claims = keys().verify(&token, now).unwrap();
         assert_eq!(
@@ -128,7 +134,7 @@ mod tests {
     #[test]
     fn another_key_or_a_tampered_token_is_refused() {
         let now: DateTime<Utc> = "2026-09-01T08:00:00Z".parse().unwrap();
-        let (token, _) = keys().issue(7, "family", 3, now).unwrap();
+        let (token, _) = keys().issue(7, "family", 3, None, now).unwrap();
         let other = JwtKeys::new(b"another-secret-another-secret-xx", Duration::minutes(15));
         assert!(other.verify(&token, now).is_none());
         let mut tampered = token.clone();

@@ -5,6 +5,7 @@ mod caller;
 mod client_ip;
 mod jwt;
 pub mod passwords;
+pub mod scopes;
 pub mod secrets;
 
 pub use caller::{

@@ -16,6 +16,9 @@ pub async fn problems(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let lang = Lang::negotiate(req.headers());
+    // The OAuth endpoints answer some errors as RFC 6749 says (JSON with `error`) or as
+    // a page for the family (HTML): those pass as they are.
+    let oauth = req.path().starts_with("/api/v1/oauth/");
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     // The request cannot be kept aside for the error case: routing needs it unshared.
     // Services answer errors as responses; an `Err` (rare: from a middleware) is
@@ -30,6 +33,16 @@ pub async fn problems(
     };
     let status = response.status();
     if !status.is_client_error() && !status.is_server_error() {
+        return Ok(response);
+    }
+    let own_format = || {
+        response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/json") || t.starts_with("text/html"))
+    };
+    if oauth && response.response().error().is_none() && own_format() {
         return Ok(response);
     }
     let problem = match response

@@ -24,6 +24,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::problem::{FieldProblem, Problem};
 use crate::routes;
+use crate::routes::accounts::providers::ProviderView;
 use crate::routes::planning::views::PlanningPeriod;
 
 pub use schemas::{contract_name, name_collisions};
@@ -74,11 +75,13 @@ pub use schemas::{contract_name, name_collisions};
         (name = "news", description = "\"Actualités\": the city's published news, pinned first, with Markdown and sanitised HTML bodies and attachments. No sign-in needed."),
         (name = "admin-news", description = "Back office: writing, scheduling, pinning and retiring news items, and their attachments."),
         (name = "notifications", description = "What the family is told in the portal (registration and request decisions, waitlist offers, invoices, payments, closure days, booking windows), the unread count, and which kinds also come by email."),
+        (name = "apps", description = "Third-party apps (OAuth 2.0, RFC 6749 with PKCE, RFC 7636): the sign-in and consent page, the token and revocation endpoints, the server's metadata. An app's access token carries the scopes the family granted; each operation's `oauth2` security names the scope it needs."),
+        (name = "admin-apps", description = "Back office: the third-party apps registered, disabled for everyone when need be."),
         (name = "admin-webhooks", description = "Back office (admins): endpoints of the city's other systems receiving events, signed per the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`), retried with backoff, every attempt logged."),
     ),
     // The problem types every error refers to, and the enums only parameters take
     // (utoipa inlines those; schemas::refer_parameter_enums points them here).
-    components(schemas(Problem, FieldProblem, PlanningPeriod)),
+    components(schemas(Problem, FieldProblem, PlanningPeriod, ProviderView)),
 )]
 struct ApiDoc;
 

@@ -18,8 +18,27 @@ pub fn complete(spec: &mut OpenApi) -> anyhow::Result<()> {
 
 /// Access tokens from `POST /api/v1/auth/login`, sent as `Authorization: Bearer`.
 fn add_security_scheme(spec: &mut OpenApi) {
-    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+    use utoipa::openapi::security::{
+        AuthorizationCode, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+    };
     let components = spec.components.get_or_insert_with(Default::default);
+    let scopes = Scopes::from_iter(
+        domain::accounts::scopes::Scope::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), s.consent_text().to_owned())),
+    );
+    components.add_security_scheme(
+        "oauth2",
+        SecurityScheme::OAuth2(OAuth2::with_description(
+            [Flow::AuthorizationCode(AuthorizationCode::with_refresh_url(
+                "/api/v1/oauth/authorize",
+                "/api/v1/oauth/token",
+                scopes,
+                "/api/v1/oauth/token",
+            ))],
+            "Third-party apps: the authorization code flow with PKCE (S256, required of public apps) in the system browser; the family grants the scopes. Metadata: `/.well-known/oauth-authorization-server` (RFC 8414).",
+        )),
+    );
     components.add_security_scheme(
         "bearerAuth",
         SecurityScheme::Http(
@@ -30,6 +49,43 @@ fn add_security_scheme(spec: &mut OpenApi) {
                 .build(),
         ),
     );
+}
+
+/// An operation third-party apps may call: its `oauth2` alternative with the scope it
+/// needs (crate::auth::scopes, which the server applies), and the 403 of a token
+/// without it.
+fn add_app_scope(operation: &mut Operation) {
+    use utoipa::openapi::security::SecurityRequirement;
+    if !is_secured(operation) {
+        return;
+    }
+    let scope = operation
+        .operation_id
+        .as_deref()
+        .and_then(crate::auth::scopes::required_scope);
+    let sentence = match scope {
+        Some(scope) => {
+            if let Some(security) = operation.security.as_mut() {
+                security.push(SecurityRequirement::new("oauth2", [scope.as_str()]));
+            }
+            "An app's token without the scope this operation needs (`insufficient_scope`)."
+        }
+        None => {
+            "An app's token: no scope opens this operation to third-party apps (`insufficient_scope`)."
+        }
+    };
+    match operation.responses.responses.get_mut("403") {
+        Some(RefOr::T(response)) => {
+            response.description = format!("{} {sentence}", response.description.trim_end());
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            operation.responses.responses.insert(
+                "403".to_owned(),
+                RefOr::T(ResponseBuilder::new().description(sentence).build()),
+            );
+        }
+    }
 }
 
 /// Fills in what every operation shares, so no handler can forget it:
@@ -55,20 +111,24 @@ fn complete_operations(spec: &mut OpenApi) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The error answers an operation can give whatever it does, from what it takes.
-fn standard_errors(
-    operation: &Operation,
-    uses_database: bool,
-) -> Vec<(&'static str, &'static str)> {
-    // `security: [{}]` (anyone) is not secured either.
-    let secured = operation.security.as_ref().is_some_and(|s| {
+/// Whether the operation needs a token (`security: [{}]`, anyone, is not secured).
+fn is_secured(operation: &Operation) -> bool {
+    operation.security.as_ref().is_some_and(|s| {
         serde_json::to_value(s).is_ok_and(|v| {
             v.as_array().is_some_and(|a| {
                 a.iter()
                     .any(|r| r.as_object().is_some_and(|r| !r.is_empty()))
             })
         })
-    });
+    })
+}
+
+/// The error answers an operation can give whatever it does, from what it takes.
+fn standard_errors(
+    operation: &Operation,
+    uses_database: bool,
+) -> Vec<(&'static str, &'static str)> {
+    let secured = is_secured(operation);
     let json_body = operation.request_body.as_ref().map(|body| match body {
         RefOr::T(body) => body
             .content
@@ -159,6 +219,7 @@ fn standard_errors(
 /// each error response names in its `x-problem-codes` (a code answered with another
 /// status than the response's is an error: the refusal types decide each code's status).
 fn complete_operation(operation: &mut Operation, uses_database: bool) -> Result<(), String> {
+    add_app_scope(operation);
     let standard = standard_errors(operation, uses_database);
     if operation.security.is_none() {
         operation.security = Some(Vec::new());
@@ -186,8 +247,14 @@ fn complete_operation(operation: &mut Operation, uses_database: bool) -> Result<
     for (status, response) in responses.iter_mut() {
         let is_error = status.starts_with('4') || status.starts_with('5');
         if let (true, RefOr::T(response)) = (is_error, response) {
-            attach_problem(response);
+            // The OAuth endpoints answer some errors their own way (RFC 6749's JSON,
+            // the consent page's HTML): kept beside the problem+json of the rest.
+            let own_format = !response.content.is_empty();
+            attach_problem(response, own_format);
             let codes = codes_in(&response.description);
+            if codes.is_empty() && own_format {
+                continue;
+            }
             if codes.is_empty() {
                 return Err(format!(
                     "the {status} answer names no problem code: `{}`",
@@ -215,11 +282,13 @@ fn complete_operation(operation: &mut Operation, uses_database: bool) -> Result<
     Ok(())
 }
 
-fn attach_problem(response: &mut Response) {
+fn attach_problem(response: &mut Response, keep_own: bool) {
     let content = ContentBuilder::new()
         .schema(Some(Ref::from_schema_name("Problem")))
         .build();
-    response.content.clear();
+    if !keep_own {
+        response.content.clear();
+    }
     response
         .content
         .insert(PROBLEM_CONTENT_TYPE.to_owned(), RefOr::T(content));

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod apps;
 pub mod audit;
 pub mod billing;
 pub mod city;
@@ -65,6 +66,6 @@ macro_rules! areas {
 }
 
 areas! {
-    root: [health::get_liveness, health::get_readiness],
-    api: [city, accounts, planning, dossiers, audit, activities, billing, news, notifications],
+    root: [health::get_liveness, health::get_readiness, apps::registry::get_authorization_server_metadata],
+    api: [city, accounts, apps, planning, dossiers, audit, activities, billing, news, notifications],
 }

@@ -1,6 +1,8 @@
 //! Accounts: who signs in, with which role, and the values that identify them.
 
+pub mod apps;
 pub mod password;
+pub mod scopes;
 pub mod throttle;
 
 mod administration;

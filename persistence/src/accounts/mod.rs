@@ -1,5 +1,7 @@
 //! Accounts, their single-use emailed tokens, their sessions and refresh tokens.
 
+pub mod apps;
+pub mod identities;
 pub mod legal;
 pub mod signups;
 pub mod throttles;
@@ -161,6 +163,22 @@ pub fn activate(
             .execute(conn)?,
     };
     Ok(changed == 1)
+}
+
+/// Changes a staff account's role (from the identity provider's groups).
+pub fn set_role(
+    conn: &mut AnyConnection,
+    id: i64,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::role.eq(role.as_str()),
+            accounts::updated_at.eq(db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn set_password_hash(
@@ -343,6 +361,9 @@ pub struct Session {
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
     pub revoked_reason: Option<String>,
+    /// The app it was granted to, if any, and the scopes granted.
+    pub client_id: Option<i64>,
+    pub scopes: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -356,12 +377,22 @@ pub struct RefreshToken {
     pub used_at: Option<NaiveDateTime>,
 }
 
+/// Where a session comes from, beyond a password sign-in.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOrigin<'a> {
+    /// The third-party app (OAuth client) it was granted to, with the scopes granted.
+    pub client: Option<(i64, &'a str)>,
+    /// The identity provider signed in with, and its ID token (the logout's hint).
+    pub provider: Option<(&'a str, &'a str)>,
+}
+
 pub fn create_session(
     conn: &mut AnyConnection,
     account_id: i64,
     remember_me: bool,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    origin: &SessionOrigin<'_>,
 ) -> Result<i64, DbError> {
     Ok(diesel::insert_into(sessions::table)
         .values((
@@ -369,9 +400,34 @@ pub fn create_session(
             sessions::remember_me.eq(remember_me),
             sessions::created_at.eq(db_time(now)),
             sessions::expires_at.eq(db_time(expires_at)),
+            sessions::client_id.eq(origin.client.map(|c| c.0)),
+            sessions::scopes.eq(origin.client.map(|c| c.1)),
+            sessions::provider.eq(origin.provider.map(|p| p.0)),
+            sessions::id_token.eq(origin.provider.map(|p| p.1)),
         ))
         .returning(sessions::id)
         .get_result(conn)?)
+}
+
+pub fn find_session(conn: &mut AnyConnection, id: i64) -> Result<Option<Session>, DbError> {
+    Ok(sessions::table
+        .find(id)
+        .select(Session::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The provider a session was signed in with and its ID token, if any.
+pub fn session_provider(
+    conn: &mut AnyConnection,
+    session_id: i64,
+) -> Result<Option<(String, String)>, DbError> {
+    let found: Option<(Option<String>, Option<String>)> = sessions::table
+        .find(session_id)
+        .select((sessions::provider, sessions::id_token))
+        .first(conn)
+        .optional()?;
+    Ok(found.and_then(|(p, t)| p.zip(t)))
 }
 
 pub fn add_refresh_token(

@@ -23,6 +23,8 @@ pub struct SignupDraft {
     pub privacy_accepted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    /// FranceConnect's verified identity (JSON), linked to the account at confirmation.
+    pub verified_identity: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,8 +42,8 @@ pub fn create(
     details: &PersonalDetails<'_>,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-) -> Result<(), DbError> {
-    diesel::insert_into(signup_drafts::table)
+) -> Result<i64, DbError> {
+    Ok(diesel::insert_into(signup_drafts::table)
         .values((
             signup_drafts::public_id.eq(public_id),
             signup_drafts::last_name.eq(details.last_name),
@@ -52,6 +54,18 @@ pub fn create(
             signup_drafts::created_at.eq(db_time(now)),
             signup_drafts::expires_at.eq(db_time(expires_at)),
         ))
+        .returning(signup_drafts::id)
+        .get_result(conn)?)
+}
+
+/// Keeps FranceConnect's verified identity (JSON) with the draft.
+pub fn set_verified_identity(
+    conn: &mut AnyConnection,
+    id: i64,
+    identity: &str,
+) -> Result<(), DbError> {
+    diesel::update(signup_drafts::table.find(id))
+        .set(signup_drafts::verified_identity.eq(identity))
         .execute(conn)?;
     Ok(())
 }

@@ -43,6 +43,8 @@ mod retention;
 mod roles;
 mod security_headers;
 mod separated_parents;
+mod sign_in_providers;
 mod signup;
+mod third_party_apps;
 mod tokens;
 mod webhooks;

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod export;
 pub mod legal;
 pub mod me;
+pub mod providers;
 pub mod sessions;
 pub mod signups;
 pub mod staff;
@@ -27,6 +28,15 @@ super::operations! {
     sessions::refresh_tokens,
     sessions::logout,
     sessions::logout_everywhere,
+    providers::get_sign_in_providers,
+    providers::start_sign_in_flow,
+    providers::sign_in_with_provider,
+    providers::verify_signup_identity,
+    providers::logout_with_provider,
+    providers::get_my_france_connect_identity,
+    providers::start_france_connect_link,
+    providers::link_my_france_connect_identity,
+    providers::unlink_my_france_connect_identity,
     credentials::request_password_reset,
     credentials::reset_password,
     credentials::confirm_email_change,

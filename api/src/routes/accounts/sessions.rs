@@ -77,7 +77,7 @@ pub struct TokenPair {
 }
 
 impl TokenPair {
-    fn new(tokens: Tokens, now: DateTime<Utc>) -> Self {
+    pub(crate) fn new(tokens: Tokens, now: DateTime<Utc>) -> Self {
         Self {
             expires_in: (tokens.access_expires_at - now).num_seconds(),
             access_token: tokens.access_token,
@@ -102,7 +102,7 @@ impl TokenPair {
     responses(
         (status = 200, description = "Signed in.", body = TokenPair),
         (status = 401, description = "Wrong username or password (`invalid_credentials`)."),
-        (status = 403, description = "The account is not activated yet (`account_not_activated`) or was disabled (`account_disabled`)."),
+        (status = 403, description = "The account is not activated yet (`account_not_activated`) or was disabled (`account_disabled`), or staff passwords are turned off for the city's identity provider (`password_login_disabled`)."),
         (status = 429, description = "Too many failed attempts (`too_many_attempts`); see `Retry-After`."),
     ),
 )]
@@ -128,6 +128,7 @@ pub async fn login(
             &st.lifetimes,
             &st.throttle,
             &credentials,
+            |account| st.providers.password_allowed(account),
             now,
         )
     })
@@ -158,7 +159,7 @@ pub async fn refresh_tokens(
     let st = state.clone();
     let token = body.into_inner().refresh_token;
     let tokens = db::run(&state.pool, move |conn| {
-        sessions::refresh(conn, &st.jwt, &st.lifetimes, &token, now)
+        sessions::refresh(conn, &st.jwt, &st.lifetimes, &token, None, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(TokenPair::new(tokens, now)))

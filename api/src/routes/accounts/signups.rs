@@ -57,6 +57,14 @@ pub struct PersonalDetailsRequest {
     #[validate(length(max = 1024))]
     #[schema(max_length = 1024, example = "Trois-Chats-Verts!")]
     pub password_confirmation: String,
+    /// At the start only: the `flowId` of a FranceConnect sign-up flow finished with
+    /// `POST /auth/providers/franceconnect/identity`; the account the sign-up creates
+    /// is linked to that verified identity (400 `invalid_sign_in_flow` if the flow is
+    /// unknown, unfinished, expired or already taken).
+    #[serde(default)]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, example = json!(null))]
+    pub france_connect_flow_id: Option<String>,
 }
 
 impl From<PersonalDetailsRequest> for PersonalDetailsInput {
@@ -69,6 +77,7 @@ impl From<PersonalDetailsRequest> for PersonalDetailsInput {
             username: r.username,
             password: r.password,
             password_confirmation: r.password_confirmation,
+            france_connect_flow_id: r.france_connect_flow_id,
         }
     }
 }
@@ -262,7 +271,7 @@ pub struct SignupConfirmation {
     responses(
         (status = 201, description = "The draft, waiting for step 2.", body = Signup,
             headers(("Location" = String, description = "The draft's address."))),
-        (status = 400, description = "A field is wrong, the username is taken among them (`validation_failed`)."),
+        (status = 400, description = "A field is wrong, the username is taken among them (`validation_failed`), or the FranceConnect flow cannot be taken (`invalid_sign_in_flow`)."),
         (status = 429, description = "Too many taken usernames tried from this address (`too_many_attempts`); see `Retry-After`."),
     ),
 )]

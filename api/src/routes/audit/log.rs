@@ -48,6 +48,12 @@ mirror_enum! {
         ChangeHouseholds = "change_households",
         /// An agent set a child's custody schedule, or a household's confidentiality.
         SetCustody = "set_custody",
+        /// An account was linked to a FranceConnect or city identity, or the link ended.
+        LinkIdentity = "link_identity",
+        /// A family granted a third-party app access, or the access was revoked.
+        GrantApp = "grant_app",
+        /// An admin registered a third-party app, or disabled or enabled it.
+        ManageApp = "manage_app",
     }
 }
 

@@ -1,8 +1,10 @@
 //! Account life after sign-up: activation, password reset and change, email change,
 //! and what agents and admins do to accounts.
 
+pub mod apps;
 pub mod export;
 pub mod legal;
+pub mod providers;
 mod refusal;
 pub mod retention;
 pub mod sessions;

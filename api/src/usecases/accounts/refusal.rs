@@ -224,5 +224,124 @@ refusals! {
                 "This version was already published.",
             ),
         },
+        ProviderNotConfigured => {
+            status: 404,
+            code: "provider_not_configured",
+            meaning: "This identity provider is not offered by the city (see `GET /auth/providers`).",
+            title: ("Connexion indisponible", "Sign-in unavailable"),
+            detail: (
+                "Ce mode de connexion n'est pas proposé par la ville.",
+                "The city does not offer this way of signing in.",
+            ),
+        },
+        InvalidSignInFlow => {
+            status: 400,
+            code: "invalid_sign_in_flow",
+            meaning: "The sign-in flow is unknown, expired (10 minutes), already finished, or its `state` differs: start again.",
+            title: ("Connexion à recommencer", "Sign-in to start again"),
+            detail: (
+                "Cette tentative de connexion n'est plus valable : recommencez.",
+                "This sign-in attempt is no longer valid: start again.",
+            ),
+        },
+        ProviderRefusedCode => {
+            status: 401,
+            code: "provider_refused_code",
+            meaning: "The identity provider refused the code (expired, already used, or issued to another client): start again.",
+            title: ("Connexion refusée", "Sign-in refused"),
+            detail: (
+                "Le fournisseur d'identité a refusé la connexion : recommencez.",
+                "The identity provider refused the sign-in: start again.",
+            ),
+        },
+        IdentityTokenRejected => {
+            status: 401,
+            code: "identity_token_rejected",
+            meaning: "The identity provider's ID token failed a check (signature, issuer, audience, expiry, nonce, level): nothing of it was trusted.",
+            title: ("Identité non vérifiée", "Identity not verified"),
+            detail: (
+                "L'identité transmise par le fournisseur n'a pas pu être vérifiée.",
+                "The identity sent by the provider could not be verified.",
+            ),
+        },
+        ProviderUnavailable => {
+            status: 503,
+            code: "provider_unavailable",
+            meaning: "The identity provider cannot be reached or answered nonsense: try again later.",
+            title: ("Fournisseur d'identité indisponible", "Identity provider unavailable"),
+            detail: (
+                "Le fournisseur d'identité ne répond pas. Réessayez dans quelques minutes.",
+                "The identity provider does not answer. Try again in a few minutes.",
+            ),
+        },
+        IdentityNotLinked => {
+            status: 404,
+            code: "identity_not_linked",
+            meaning: "No account is linked to this FranceConnect identity: sign in with a password and link it, or sign up.",
+            title: ("Identité non reliée", "Identity not linked"),
+            detail: (
+                "Aucun compte n'est relié à cette identité FranceConnect. Connectez-vous avec votre mot de passe pour la relier, ou créez un compte.",
+                "No account is linked to this FranceConnect identity. Sign in with your password to link it, or sign up.",
+            ),
+        },
+        IdentityAlreadyLinked => {
+            status: 409,
+            code: "identity_already_linked",
+            meaning: "The identity is already linked to an account, or this account already has one of this provider.",
+            title: ("Identité déjà reliée", "Identity already linked"),
+            detail: (
+                "Cette identité FranceConnect est déjà reliée à un compte, ou votre compte en a déjà une.",
+                "This FranceConnect identity is already linked to an account, or your account already has one.",
+            ),
+        },
+        PasswordRequired => {
+            status: 409,
+            code: "password_required",
+            meaning: "The account has no password: unlinking its only way to sign in is refused.",
+            title: ("Mot de passe requis", "Password required"),
+            detail: (
+                "Définissez d'abord un mot de passe : sans lui, vous ne pourriez plus vous connecter.",
+                "Set a password first: without it, you could no longer sign in.",
+            ),
+        },
+        NotInStaffGroup => {
+            status: 403,
+            code: "not_in_staff_group",
+            meaning: "The city's identity provider puts the person in no group that gives an agent or admin role.",
+            title: ("Accès refusé", "Access refused"),
+            detail: (
+                "Votre compte de la ville ne donne pas accès au back-office de l'Espace Familles.",
+                "Your city account gives no access to the back office.",
+            ),
+        },
+        PasswordLoginDisabled => {
+            status: 403,
+            code: "password_login_disabled",
+            meaning: "Agents and admins sign in through the city's identity provider; passwords are turned off for staff.",
+            title: ("Connexion par mot de passe désactivée", "Password sign-in turned off"),
+            detail: (
+                "Les agents se connectent avec leur compte de la ville.",
+                "Agents sign in with their city account.",
+            ),
+        },
+        InsufficientScope => {
+            status: 403,
+            code: "insufficient_scope",
+            meaning: "The app's token lacks the scope this operation needs (its `oauth2` security in the contract); `WWW-Authenticate` names it.",
+            title: ("Permission insuffisante", "Insufficient scope"),
+            detail: (
+                "Vous n'avez pas autorisé cette application à faire cela.",
+                "You did not allow this app to do this.",
+            ),
+        },
+        AppNotFound => {
+            status: 404,
+            code: "not_found",
+            title: ("Ressource introuvable", "Not found"),
+            detail: (
+                "Cette application n'existe pas.",
+                "This app does not exist.",
+            ),
+        },
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::accounts::throttle::ThrottlePolicy;
 use domain::accounts::{AccountStatus, Lifetimes};
-use persistence::accounts::{self, Account};
+use persistence::accounts::{self, Account, SessionOrigin};
 use persistence::write_transaction;
 use persistence::{AnyConnection, DbPool, utc};
 
@@ -41,14 +41,42 @@ pub fn per_address(policy: &ThrottlePolicy) -> ThrottlePolicy {
 
 /// Signs in. Unknown accounts and wrong passwords get the same refusal after the
 /// same argon2 work; failures are counted per login and per client address.
+/// `password_allowed` says whether the account may use a password at all (staff
+/// passwords can be turned off for the city's identity provider).
 pub fn login(
     pool: &DbPool,
     keys: &JwtKeys,
     lifetimes: &Lifetimes,
     policy: &ThrottlePolicy,
     credentials: &Credentials,
+    password_allowed: impl Fn(&Account) -> bool,
     now: DateTime<Utc>,
 ) -> Outcome<Tokens> {
+    let account = authenticate(pool, policy, credentials, now)?;
+    if !password_allowed(&account) {
+        return Err(AccountRefusal::PasswordLoginDisabled.into());
+    }
+    let conn = &mut *pool.get()?;
+    let (_, tokens) = open_session(
+        conn,
+        keys,
+        lifetimes,
+        &account,
+        credentials.remember_me,
+        &SessionOrigin::default(),
+        now,
+    )?;
+    Ok(tokens)
+}
+
+/// The active account of a login and password, throttled as [`login`] says (also
+/// what an app's consent page checks).
+pub fn authenticate(
+    pool: &DbPool,
+    policy: &ThrottlePolicy,
+    credentials: &Credentials,
+    now: DateTime<Utc>,
+) -> Outcome<Account> {
     let by_login = [Counter::new(
         "login",
         credentials.login.trim().to_lowercase(),
@@ -75,29 +103,26 @@ pub fn login(
         AccountStatus::Active => {}
     }
     throttling::clear(conn, &by_login[0])?;
-    open_session(
-        conn,
-        keys,
-        lifetimes,
-        &account,
-        credentials.remember_me,
-        now,
-    )
+    Ok(account)
 }
 
-fn open_session(
+/// Opens a session of the account (from a password, a provider or an app's grant) and
+/// hands out its first tokens; an app's access tokens carry the scopes granted.
+pub fn open_session(
     conn: &mut AnyConnection,
     keys: &JwtKeys,
     lifetimes: &Lifetimes,
     account: &Account,
     remember_me: bool,
+    origin: &SessionOrigin<'_>,
     now: DateTime<Utc>,
-) -> Outcome<Tokens> {
+) -> Outcome<(i64, Tokens)> {
     let session_end = lifetimes.session_end(now, remember_me);
     let refresh_end = lifetimes.refresh_end(now, remember_me, session_end);
     let refresh_token = secrets::new_secret();
     let session_id = write_transaction::<_, UseCaseError, _>(conn, |conn| {
-        let session_id = accounts::create_session(conn, account.id, remember_me, now, session_end)?;
+        let session_id =
+            accounts::create_session(conn, account.id, remember_me, now, session_end, origin)?;
         accounts::add_refresh_token(
             conn,
             session_id,
@@ -107,24 +132,30 @@ fn open_session(
         )?;
         Ok(session_id)
     })?;
+    let scope = origin.client.map(|c| c.1);
     let (access_token, access_expires_at) =
-        keys.issue(account.id, account.role.as_str(), session_id, now)?;
-    Ok(Tokens {
-        access_token,
-        access_expires_at,
-        refresh_token,
-        refresh_expires_at: refresh_end,
-        session_expires_at: session_end,
-    })
+        keys.issue(account.id, account.role.as_str(), session_id, scope, now)?;
+    Ok((
+        session_id,
+        Tokens {
+            access_token,
+            access_expires_at,
+            refresh_token,
+            refresh_expires_at: refresh_end,
+            session_expires_at: session_end,
+        },
+    ))
 }
 
 /// Exchanges a refresh token for a new pair. A token presented a second time means
-/// it was stolen or replayed: its whole session is revoked.
+/// it was stolen or replayed: its whole session is revoked. A token works only for
+/// whom it was issued to: the portal (`client` `None`) or that app.
 pub fn refresh(
     conn: &mut AnyConnection,
     keys: &JwtKeys,
     lifetimes: &Lifetimes,
     refresh_token: &str,
+    client: Option<i64>,
     now: DateTime<Utc>,
 ) -> Outcome<Tokens> {
     let digest = secrets::digest(refresh_token);
@@ -134,6 +165,9 @@ pub fn refresh(
         let Some((token, session)) = accounts::find_refresh_token(conn, &digest)? else {
             return Ok(Err(AccountRefusal::InvalidRefreshToken));
         };
+        if session.client_id != client {
+            return Ok(Err(AccountRefusal::InvalidRefreshToken));
+        }
         if session.revoked_at.is_some() || utc(session.expires_at) <= now {
             return Ok(Err(AccountRefusal::InvalidRefreshToken));
         }
@@ -157,11 +191,16 @@ pub fn refresh(
             now,
             refresh_end,
         )?;
-        Ok(Ok((account, session.id, refresh_end, session_end)))
+        Ok(Ok((account, session, refresh_end, session_end)))
     })?;
-    let (account, session_id, refresh_expires_at, session_expires_at) = decided?;
-    let (access_token, access_expires_at) =
-        keys.issue(account.id, account.role.as_str(), session_id, now)?;
+    let (account, session, refresh_expires_at, session_expires_at) = decided?;
+    let (access_token, access_expires_at) = keys.issue(
+        account.id,
+        account.role.as_str(),
+        session.id,
+        session.scopes.as_deref(),
+        now,
+    )?;
     Ok(Tokens {
         access_token,
         access_expires_at,

@@ -18,6 +18,7 @@ use persistence::{AnyConnection, DbError, DbPool, accounts::legal, dossiers, utc
 use crate::adapters::email::templates;
 use crate::auth::{passwords, secrets};
 use crate::problem::FieldError;
+use crate::usecases::accounts::providers;
 use crate::usecases::accounts::throttling::{self, Counter};
 use crate::usecases::{AccountRefusal, Outcome, Rules, UseCaseError};
 
@@ -30,6 +31,9 @@ pub struct PersonalDetailsInput {
     pub username: String,
     pub password: String,
     pub password_confirmation: String,
+    /// A finished FranceConnect sign-up flow whose verified identity the account will
+    /// be linked to.
+    pub france_connect_flow_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -229,13 +233,20 @@ pub fn start(
     // sweeps them away.
     signups::purge_expired(conn, now)?;
     let public_id = secrets::new_secret();
-    signups::create(
-        conn,
-        &public_id,
-        &details(&valid, &hash),
-        now,
-        now + lifetimes.signup_draft,
-    )?;
+    write_transaction::<_, UseCaseError, _>(conn, |conn| {
+        let draft_id = signups::create(
+            conn,
+            &public_id,
+            &details(&valid, &hash),
+            now,
+            now + lifetimes.signup_draft,
+        )?;
+        if let Some(flow_id) = &input.france_connect_flow_id {
+            let identity = providers::take_for_signup(conn, flow_id, now)?;
+            signups::set_verified_identity(conn, draft_id, &identity)?;
+        }
+        Ok(())
+    })?;
     view(conn, &public_id, now)
 }
 
@@ -483,6 +494,9 @@ pub fn confirm(
             if let (Some(document), Some(at)) = (document, at) {
                 legal::accept(conn, account_id, document, utc(at))?;
             }
+        }
+        if let Some(identity) = &draft.verified_identity {
+            providers::link_signup_identity(conn, account_id, identity, now)?;
         }
         crate::usecases::accounts::email_link(
             conn,

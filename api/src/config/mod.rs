@@ -1,6 +1,9 @@
 //! Typed configuration from environment variables, with defaults for a local run.
 //! `.env.example` lists every variable; keep the two in step.
 
+mod sign_in;
+pub use sign_in::{AgentProvider, SignInConfig};
+
 use std::time::Duration;
 
 use domain::accounts::password::PasswordPolicy;
@@ -84,6 +87,8 @@ pub struct Config {
     /// where families' quotients are looked up at the CAF or MSA; `None`: not offered.
     pub api_particulier: Option<ApiParticulierSettings>,
     pub jobs: JobsConfig,
+    /// FranceConnect, the city's provider for staff, and staff passwords.
+    pub sign_in: SignInConfig,
 }
 
 /// API Particulier's settings.
@@ -353,6 +358,7 @@ impl Config {
                 ),
             },
             retention: retention(&vars)?,
+            sign_in: sign_in::sign_in(&vars)?,
         })
     }
 }

@@ -1,0 +1,583 @@
+//! Signing in through an outside identity provider: FranceConnect for families (sign
+//! in with a linked identity, link one to an account, prefill a sign-up), the city's
+//! provider for staff (roles from its groups at each sign-in), and the provider's
+//! logout. A flow's secrets stay in the database between its start and its end, so any
+//! instance finishes it; the client that started it proves it with the flow's secret,
+//! which never travels in a URL (no login CSRF with someone else's code).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use domain::accounts::apps::staff_role;
+use domain::accounts::{AccountStatus, Role};
+use domain::audit::AuditAction;
+use persistence::accounts::identities::{self, NewFlow, NewIdentity};
+use persistence::accounts::{self, Account, NewAccount, SessionOrigin};
+use persistence::audit::{self, NewAuditEntry};
+use persistence::{AnyConnection, DbError, utc, write_transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::adapters::oidc::{FlowSecrets, OidcClient, OidcError, VerifiedIdentity};
+use crate::auth::secrets;
+use crate::config::{AgentProvider, SignInConfig};
+use crate::db;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::usecases::accounts::AccountRefusal;
+use crate::usecases::accounts::sessions::{self, Tokens};
+use crate::usecases::{Outcome, UseCaseError};
+
+/// How long a started flow can be finished.
+const FLOW_LIFETIME_MINUTES: i64 = 10;
+
+/// An identity provider the city may offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    FranceConnect,
+    Agents,
+}
+
+impl Provider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FranceConnect => "franceconnect",
+            Self::Agents => "agents",
+        }
+    }
+}
+
+/// What a flow is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    SignIn,
+    SignUp,
+    Link,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::SignUp => "sign_up",
+            Self::Link => "link",
+        }
+    }
+}
+
+/// The clients of the configured providers.
+#[derive(Debug, Default)]
+pub struct IdentityProviders {
+    pub franceconnect: Option<OidcClient>,
+    pub agents: Option<(OidcClient, AgentProvider)>,
+    pub staff_passwords: bool,
+    pub recovery_admin: Option<String>,
+}
+
+impl IdentityProviders {
+    pub fn from_config(config: &SignInConfig) -> anyhow::Result<Self> {
+        Ok(Self {
+            franceconnect: config
+                .franceconnect
+                .clone()
+                .map(OidcClient::new)
+                .transpose()?,
+            agents: config
+                .agents
+                .clone()
+                .map(|agents| OidcClient::new(agents.settings.clone()).map(|c| (c, agents)))
+                .transpose()?,
+            staff_passwords: config.staff_passwords,
+            recovery_admin: config.recovery_admin.clone(),
+        })
+    }
+
+    fn client(&self, provider: Provider) -> Result<&OidcClient, UseCaseError> {
+        match provider {
+            Provider::FranceConnect => self.franceconnect.as_ref(),
+            Provider::Agents => self.agents.as_ref().map(|(client, _)| client),
+        }
+        .ok_or_else(|| AccountRefusal::ProviderNotConfigured.into())
+    }
+
+    /// Whether a staff member may sign in with a password (always the recovery admin).
+    pub fn password_allowed(&self, account: &Account) -> bool {
+        !account.role.is_staff()
+            || self.staff_passwords
+            || self.recovery_admin.as_deref() == Some(account.username.as_str())
+    }
+}
+
+/// A started flow: the client sends the browser to `authorization_url` and keeps
+/// `flow_id` to finish it.
+#[derive(Debug, Clone)]
+pub struct StartedFlow {
+    pub flow_id: String,
+    pub authorization_url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The names and birth date FranceConnect vouches for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedPerson {
+    pub issuer: String,
+    pub subject: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birthdate: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<&VerifiedIdentity> for VerifiedPerson {
+    fn from(identity: &VerifiedIdentity) -> Self {
+        Self {
+            issuer: identity.issuer.clone(),
+            subject: identity.subject.clone(),
+            given_name: identity.text("given_name").map(str::to_owned),
+            family_name: identity.text("family_name").map(str::to_owned),
+            birthdate: identity.text("birthdate").map(str::to_owned),
+            email: identity.text("email").map(str::to_owned),
+        }
+    }
+}
+
+fn refusal_of(error: OidcError) -> ApiError {
+    match error {
+        OidcError::Unavailable(cause) => {
+            tracing::warn!(%cause, "an identity provider did not answer");
+            UseCaseError::from(AccountRefusal::ProviderUnavailable).into()
+        }
+        OidcError::CodeRefused(cause) => {
+            tracing::info!(%cause, "an identity provider refused a code");
+            UseCaseError::from(AccountRefusal::ProviderRefusedCode).into()
+        }
+        OidcError::Rejected(cause) => {
+            tracing::warn!(%cause, "an ID token was rejected");
+            UseCaseError::from(AccountRefusal::IdentityTokenRejected).into()
+        }
+    }
+}
+
+/// Starts a flow with the provider (`account_id`: the account a link flow links).
+pub async fn start(
+    state: &AppState,
+    provider: Provider,
+    purpose: Purpose,
+    account_id: Option<i64>,
+) -> Result<StartedFlow, ApiError> {
+    let client = state.providers.client(provider)?;
+    let secrets = FlowSecrets {
+        state: secrets::new_secret(),
+        nonce: secrets::new_secret(),
+        code_verifier: secrets::new_secret(),
+    };
+    let authorization_url = client
+        .authorization_url(&secrets)
+        .await
+        .map_err(refusal_of)?;
+    let flow_id = secrets::new_secret();
+    let now = state.clock.now();
+    let expires_at = now + Duration::minutes(FLOW_LIFETIME_MINUTES);
+    let flow_hash = secrets::digest(&flow_id);
+    db::run(&state.pool, move |conn| {
+        identities::start_flow(
+            conn,
+            &NewFlow {
+                flow_hash: &flow_hash,
+                provider: provider.as_str(),
+                purpose: purpose.as_str(),
+                state: &secrets.state,
+                nonce: &secrets.nonce,
+                code_verifier: &secrets.code_verifier,
+                account_id,
+                expires_at,
+            },
+            now,
+        )
+    })
+    .await?;
+    Ok(StartedFlow {
+        flow_id,
+        authorization_url,
+        expires_at,
+    })
+}
+
+/// What the frontend's return page hands back.
+#[derive(Debug, Clone)]
+pub struct Return {
+    pub flow_id: String,
+    pub state: String,
+    pub code: String,
+}
+
+/// Finishes a flow of `purpose` (once: a second try is refused before the provider is
+/// called) and hands back the verified identity and the flow's account.
+async fn finish(
+    state: &AppState,
+    provider: Provider,
+    purpose: Purpose,
+    back: Return,
+) -> Result<(VerifiedIdentity, Option<i64>, i64), ApiError> {
+    let client = state.providers.client(provider)?;
+    let now = state.clock.now();
+    let flow_hash = secrets::digest(&back.flow_id);
+    let returned_state = back.state.clone();
+    let flow = db::run(&state.pool, move |conn| {
+        let flow = identities::find_flow(conn, &flow_hash)?
+            .filter(|f| f.provider == provider.as_str() && f.purpose == purpose.as_str())
+            .filter(|f| f.used_at.is_none() && utc(f.expires_at) > now)
+            .filter(|f| f.state == returned_state)
+            .ok_or(AccountRefusal::InvalidSignInFlow)?;
+        if !identities::finish_flow(conn, flow.id, now)? {
+            return Err(AccountRefusal::InvalidSignInFlow.into());
+        }
+        Ok::<_, UseCaseError>(flow)
+    })
+    .await?;
+    let secrets = FlowSecrets {
+        state: flow.state,
+        nonce: flow.nonce,
+        code_verifier: flow.code_verifier,
+    };
+    let identity = client
+        .finish(&back.code, &secrets, now)
+        .await
+        .map_err(refusal_of)?;
+    Ok((identity, flow.account_id, flow.id))
+}
+
+/// Signs a family in with its linked FranceConnect identity.
+pub async fn sign_in_family(state: &AppState, back: Return) -> Result<Tokens, ApiError> {
+    let (identity, _, _) = finish(state, Provider::FranceConnect, Purpose::SignIn, back).await?;
+    let (keys, lifetimes, now) = (
+        state.jwt.clone(),
+        state.lifetimes.clone(),
+        state.clock.now(),
+    );
+    db::run(&state.pool, move |conn| {
+        let linked = identities::find(conn, &identity.issuer, &identity.subject)?
+            .filter(|l| l.provider == Provider::FranceConnect.as_str())
+            .ok_or(AccountRefusal::IdentityNotLinked)?;
+        let account = accounts::find(conn, linked.account_id)?
+            .filter(|a| a.role == Role::Family)
+            .ok_or(AccountRefusal::IdentityNotLinked)?;
+        usable(&account)?;
+        let origin = SessionOrigin {
+            client: None,
+            provider: Some((Provider::FranceConnect.as_str(), identity.id_token.as_str())),
+        };
+        let (_, tokens) =
+            sessions::open_session(conn, &keys, &lifetimes, &account, false, &origin, now)?;
+        Ok::<_, UseCaseError>(tokens)
+    })
+    .await
+}
+
+fn usable(account: &Account) -> Outcome<()> {
+    match account.status {
+        AccountStatus::Active => Ok(()),
+        AccountStatus::Pending => Err(AccountRefusal::AccountNotActivated.into()),
+        AccountStatus::Disabled => Err(AccountRefusal::AccountDisabled.into()),
+    }
+}
+
+fn already_linked(error: DbError) -> UseCaseError {
+    match error {
+        DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            AccountRefusal::IdentityAlreadyLinked.into()
+        }
+        other => other.into(),
+    }
+}
+
+fn link_identity(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    provider: Provider,
+    person: &VerifiedPerson,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    identities::link(
+        conn,
+        &NewIdentity {
+            account_id,
+            provider: provider.as_str(),
+            issuer: &person.issuer,
+            subject: &person.subject,
+            given_name: person.given_name.as_deref(),
+            family_name: person.family_name.as_deref(),
+            birthdate: person.birthdate.as_deref(),
+        },
+        now,
+    )
+    .map_err(already_linked)?;
+    audit::record(
+        conn,
+        &NewAuditEntry {
+            actor_id: account_id,
+            action: AuditAction::LinkIdentity,
+            dossier_id: None,
+            child_id: None,
+            detail: &format!("linked {}", provider.as_str()),
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// Links the signed-in family's account to the FranceConnect identity of a link flow
+/// it started.
+pub async fn link_family(
+    state: &AppState,
+    account_id: i64,
+    back: Return,
+) -> Result<identities::LinkedIdentity, ApiError> {
+    let (identity, flow_account, _) =
+        finish(state, Provider::FranceConnect, Purpose::Link, back).await?;
+    if flow_account != Some(account_id) {
+        return Err(UseCaseError::from(AccountRefusal::InvalidSignInFlow).into());
+    }
+    let person = VerifiedPerson::from(&identity);
+    let now = state.clock.now();
+    db::run(&state.pool, move |conn| {
+        write_transaction::<_, UseCaseError, _>(conn, |conn| {
+            link_identity(conn, account_id, Provider::FranceConnect, &person, now)?;
+            identities::of_account(conn, account_id, Provider::FranceConnect.as_str())?
+                .ok_or_else(|| UseCaseError::Internal(anyhow::anyhow!("the link just made")))
+        })
+    })
+    .await
+}
+
+/// The account's FranceConnect identity, if linked.
+pub fn linked_identity(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Outcome<Option<identities::LinkedIdentity>> {
+    Ok(identities::of_account(
+        conn,
+        account_id,
+        Provider::FranceConnect.as_str(),
+    )?)
+}
+
+/// Ends the link, as long as a password remains to sign in with.
+pub fn unlink_family(conn: &mut AnyConnection, account_id: i64, now: DateTime<Utc>) -> Outcome<()> {
+    write_transaction::<_, UseCaseError, _>(conn, |conn| {
+        let account = accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?;
+        if account.password_hash.is_none() {
+            return Err(AccountRefusal::PasswordRequired.into());
+        }
+        if !identities::unlink(conn, account_id, Provider::FranceConnect.as_str())? {
+            return Err(AccountRefusal::IdentityNotLinked.into());
+        }
+        audit::record(
+            conn,
+            &NewAuditEntry {
+                actor_id: account_id,
+                action: AuditAction::LinkIdentity,
+                dossier_id: None,
+                child_id: None,
+                detail: "unlinked franceconnect",
+            },
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Finishes a sign-up flow: the verified identity is kept with the flow until a
+/// sign-up takes it (`take_for_signup`), and handed back to prefill step 1.
+pub async fn verify_for_signup(state: &AppState, back: Return) -> Result<VerifiedPerson, ApiError> {
+    let (identity, _, flow_id) =
+        finish(state, Provider::FranceConnect, Purpose::SignUp, back).await?;
+    let person = VerifiedPerson::from(&identity);
+    let stored = serde_json::to_string(&person).map_err(ApiError::internal)?;
+    db::run(&state.pool, move |conn| {
+        identities::keep_verified_identity(conn, flow_id, &stored)
+    })
+    .await?;
+    Ok(person)
+}
+
+/// The verified identity of a finished sign-up flow, taken once (a sign-up keeps it
+/// and links it to the account it creates).
+pub fn take_for_signup(
+    conn: &mut AnyConnection,
+    flow_id: &str,
+    now: DateTime<Utc>,
+) -> Outcome<String> {
+    identities::take_verified_identity(conn, &secrets::digest(flow_id), now)?
+        .ok_or_else(|| AccountRefusal::InvalidSignInFlow.into())
+}
+
+/// Links the identity a confirmed sign-up kept to the account it created.
+pub fn link_signup_identity(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    stored: &str,
+    now: DateTime<Utc>,
+) -> Outcome<()> {
+    let person: VerifiedPerson = serde_json::from_str(stored)
+        .map_err(|e| UseCaseError::Internal(anyhow::anyhow!("a kept identity: {e}")))?;
+    link_identity(conn, account_id, Provider::FranceConnect, &person, now)
+}
+
+/// Signs a staff member in through the city's provider: the role comes from the
+/// provider's groups at each sign-in (an admin removed from the admin group is an
+/// agent from then on, from every group: refused and signed out everywhere). The
+/// first sign-in links the identity to the staff account of the same verified email,
+/// or creates one.
+pub async fn sign_in_staff(state: &AppState, back: Return) -> Result<Tokens, ApiError> {
+    let (identity, _, _) = finish(state, Provider::Agents, Purpose::SignIn, back).await?;
+    let Some((_, provider)) = state.providers.agents.as_ref() else {
+        return Err(UseCaseError::from(AccountRefusal::ProviderNotConfigured).into());
+    };
+    let role = staff_role(
+        &identity.list(&provider.groups_claim),
+        &provider.admin_groups,
+        &provider.agent_groups,
+    );
+    let (keys, lifetimes, now) = (
+        state.jwt.clone(),
+        state.lifetimes.clone(),
+        state.clock.now(),
+    );
+    let identity = Arc::new(identity);
+    db::run(&state.pool, move |conn| {
+        let linked = identities::find(conn, &identity.issuer, &identity.subject)?;
+        let Some(role) = role else {
+            if let Some(linked) = linked {
+                accounts::revoke_sessions(conn, linked.account_id, None, "provider_groups", now)?;
+            }
+            return Err(AccountRefusal::NotInStaffGroup.into());
+        };
+        let account = write_transaction::<_, UseCaseError, _>(conn, |conn| {
+            let account_id = match linked {
+                Some(linked) => linked.account_id,
+                None => staff_account_for(conn, &identity, role, now)?,
+            };
+            let account =
+                accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?;
+            if !account.role.is_staff() {
+                return Err(AccountRefusal::IdentityAlreadyLinked.into());
+            }
+            if account.role != role {
+                accounts::set_role(conn, account.id, role, now)?;
+            }
+            Ok(Account { role, ..account })
+        })?;
+        usable(&account)?;
+        let origin = SessionOrigin {
+            client: None,
+            provider: Some((Provider::Agents.as_str(), identity.id_token.as_str())),
+        };
+        let (_, tokens) =
+            sessions::open_session(conn, &keys, &lifetimes, &account, false, &origin, now)?;
+        Ok::<_, UseCaseError>(tokens)
+    })
+    .await
+}
+
+/// The staff account a first sign-in links to: the one of the same email when the
+/// provider verified it, else a new active account with no password.
+fn staff_account_for(
+    conn: &mut AnyConnection,
+    identity: &VerifiedIdentity,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Outcome<i64> {
+    let verified = identity.claims.get("email_verified") == Some(&serde_json::Value::Bool(true));
+    let email = identity.text("email");
+    let existing = match email.filter(|_| verified) {
+        Some(email) => accounts::find_by_email(conn, email)?.filter(|a| a.role.is_staff()),
+        None => None,
+    };
+    let account_id = match existing {
+        Some(account) => account.id,
+        None => {
+            let email =
+                email.ok_or_else(|| UseCaseError::from(AccountRefusal::IdentityTokenRejected))?;
+            let wanted = identity
+                .text("preferred_username")
+                .or_else(|| email.split('@').next())
+                .unwrap_or("agent");
+            let username = free_username(conn, wanted)?;
+            accounts::insert(
+                conn,
+                &NewAccount {
+                    role,
+                    status: AccountStatus::Active,
+                    username: &username,
+                    email,
+                    first_name: identity.text("given_name").unwrap_or("-"),
+                    last_name: identity.text("family_name").unwrap_or("-"),
+                    password_hash: None,
+                    dossier_id: None,
+                },
+                now,
+            )
+            .map_err(already_linked)?
+        }
+    };
+    link_identity(
+        conn,
+        account_id,
+        Provider::Agents,
+        &VerifiedPerson::from(identity),
+        now,
+    )?;
+    Ok(account_id)
+}
+
+fn free_username(conn: &mut AnyConnection, wanted: &str) -> Outcome<String> {
+    let base: String = wanted
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .take(40)
+        .collect();
+    let base = if base.len() < 3 {
+        format!("agent.{base}")
+    } else {
+        base
+    };
+    for n in 0..100 {
+        let candidate = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}{n}")
+        };
+        if !accounts::username_taken(conn, &candidate)? {
+            return Ok(candidate);
+        }
+    }
+    Err(AccountRefusal::UsernameTaken.into())
+}
+
+/// Ends the caller's session and, when it came from a provider, where to send the
+/// browser to end the provider's session too.
+pub async fn logout(state: &AppState, session_id: i64) -> Result<Option<String>, ApiError> {
+    let now = state.clock.now();
+    let origin = db::run(&state.pool, move |conn| {
+        let origin = accounts::session_provider(conn, session_id)?;
+        accounts::revoke_session(conn, session_id, "logout", now)?;
+        Ok::<_, UseCaseError>(origin)
+    })
+    .await?;
+    let Some((provider, id_token)) = origin else {
+        return Ok(None);
+    };
+    let provider = match provider.as_str() {
+        "franceconnect" => Provider::FranceConnect,
+        _ => Provider::Agents,
+    };
+    let Ok(client) = state.providers.client(provider) else {
+        return Ok(None);
+    };
+    client
+        .logout_url(&id_token, &secrets::new_secret())
+        .await
+        .map_err(refusal_of)
+}

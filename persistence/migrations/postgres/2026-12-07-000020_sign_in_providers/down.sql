@@ -1,0 +1,10 @@
+ALTER TABLE signup_drafts DROP COLUMN verified_identity;
+DROP TABLE sign_in_flows;
+DROP TABLE external_identities;
+DROP TABLE oauth_codes;
+DROP INDEX sessions_client;
+ALTER TABLE sessions DROP COLUMN id_token;
+ALTER TABLE sessions DROP COLUMN provider;
+ALTER TABLE sessions DROP COLUMN scopes;
+ALTER TABLE sessions DROP COLUMN client_id;
+DROP TABLE oauth_clients;

@@ -1,0 +1,419 @@
+//! Signing in with FranceConnect (families) and the city's provider (staff), against a
+//! real OpenID Connect provider run locally (tests/oidc): link, sign in, logout, the
+//! ID tokens a provider must never get accepted, roles from the provider's groups.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tests::oidc_provider::{OidcProvider, param, provider};
+use tests::{TestApp, TestAppBuilder, json, problem};
+
+async fn app_with(provider: &OidcProvider, extra: &[(&str, &str)]) -> TestApp {
+    let mut builder = TestAppBuilder::default();
+    for (name, value) in provider.settings() {
+        builder = builder.setting(name, &value);
+    }
+    for (name, value) in extra {
+        builder = builder.setting(name, value);
+    }
+    builder.spawn().await
+}
+
+/// Starts a flow at `path`, signs `who` in at the provider, and finishes it at `finish`.
+async fn through_provider(
+    app: &TestApp,
+    provider: &OidcProvider,
+    (path, body, token): (&str, Value, Option<&str>),
+    who: &str,
+    (finish_method, finish): (Method, &str),
+) -> reqwest::Response {
+    let flow = json(
+        app.send_json(Method::POST, path, token, &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let back = provider
+        .sign_in(flow["authorizationUrl"].as_str().unwrap(), who)
+        .await;
+    let body = json!({
+        "flowId": flow["flowId"], "state": param(&back, "state"), "code": param(&back, "code"),
+    });
+    app.send_json(finish_method, finish, token, &body).await
+}
+
+async fn fc_sign_in(app: &TestApp, provider: &OidcProvider, who: &str) -> reqwest::Response {
+    through_provider(
+        app,
+        provider,
+        (
+            "/api/v1/auth/providers/franceconnect/flows",
+            json!({"purpose": "signIn"}),
+            None,
+        ),
+        who,
+        (Method::POST, "/api/v1/auth/providers/franceconnect/sign-in"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_family_links_franceconnect_signs_in_with_it_and_signs_out_of_both() {
+    let provider = provider();
+    let app = app_with(&provider, &[]).await;
+    let offered = json(app.get("/api/v1/auth/providers").await, StatusCode::OK).await;
+    assert_eq!(offered["franceConnect"], true);
+    assert_eq!(offered["agents"]["name"], "Compte de la ville");
+
+    // Not linked yet.
+    problem(
+        fc_sign_in(&app, &provider, "fc-ti-parent").await,
+        StatusCode::NOT_FOUND,
+        "identity_not_linked",
+    )
+    .await;
+
+    // Linked after a password sign-in.
+    let family = app.token_of("family").await;
+    let linked = through_provider(
+        &app,
+        &provider,
+        ("/api/v1/me/franceconnect/flows", json!(null), Some(&family)),
+        "fc-ti-parent",
+        (Method::PUT, "/api/v1/me/franceconnect"),
+    )
+    .await;
+    let linked = json(linked, StatusCode::OK).await;
+    assert_eq!(
+        (linked["givenName"].as_str(), linked["birthdate"].as_str()),
+        (Some("Angela Claire Louise"), Some("1962-08-24"))
+    );
+    let shown = json(
+        app.get_authed("/api/v1/me/franceconnect", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(shown["familyName"], "DUBOIS");
+
+    // Then a FranceConnect sign-in opens the family's own session.
+    let tokens = json(
+        fc_sign_in(&app, &provider, "fc-ti-parent").await,
+        StatusCode::OK,
+    )
+    .await;
+    let access = tokens["accessToken"].as_str().unwrap().to_owned();
+    let mine = json(
+        app.get_authed("/api/v1/dossier", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    let through_fc = json(
+        app.get_authed("/api/v1/dossier", &access).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine["id"], through_fc["id"]);
+
+    // Logout: the session ends, and the provider accepts the ID token as hint.
+    let out = json(
+        app.send_json(
+            Method::POST,
+            "/api/v1/auth/provider-logout",
+            Some(&access),
+            &json!(null),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let logout_url = out["logoutUrl"].as_str().unwrap();
+    assert!(
+        logout_url.starts_with(&provider.franceconnect) && logout_url.contains("id_token_hint="),
+        "{logout_url}"
+    );
+    let at_provider = reqwest::get(logout_url).await.unwrap();
+    assert_eq!(
+        at_provider.status(),
+        StatusCode::OK,
+        "{}",
+        at_provider.text().await.unwrap()
+    );
+    problem(
+        app.get_authed("/api/v1/dossier", &access).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+
+    // An identity links one account only.
+    let other = app
+        .sign_up_family(
+            ("19", "DURAND", "famille.durand@exemple.fr"),
+            "m.durand",
+            "m.durand@exemple.fr",
+        )
+        .await;
+    let taken = through_provider(
+        &app,
+        &provider,
+        ("/api/v1/me/franceconnect/flows", json!(null), Some(&other)),
+        "fc-ti-parent",
+        (Method::PUT, "/api/v1/me/franceconnect"),
+    )
+    .await;
+    problem(taken, StatusCode::CONFLICT, "identity_already_linked").await;
+
+    // Unlinked (a password remains): FranceConnect no longer signs in.
+    let unlinked = app
+        .request(Method::DELETE, "/api/v1/me/franceconnect")
+        .bearer_auth(&family)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unlinked.status(), StatusCode::NO_CONTENT);
+    problem(
+        fc_sign_in(&app, &provider, "fc-ti-parent").await,
+        StatusCode::NOT_FOUND,
+        "identity_not_linked",
+    )
+    .await;
+    let admin = app.token_of("admin").await;
+    let audit = json(
+        app.get_authed("/api/v1/admin/audit-log?action=link_identity", &admin)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(audit["total"], 2, "{audit}");
+}
+
+#[tokio::test]
+async fn tampered_expired_misaddressed_and_replayed_identities_are_refused() {
+    let provider = provider();
+    let app = app_with(&provider, &[]).await;
+    for forged in [
+        "forge-tamper-a",
+        "forge-expired-a",
+        "forge-audience-a",
+        "forge-nonce-a",
+        "forge-issuer-a",
+    ] {
+        let answer = fc_sign_in(&app, &provider, forged).await;
+        problem(answer, StatusCode::UNAUTHORIZED, "identity_token_rejected").await;
+    }
+
+    // A state that is not the flow's, a flow finished twice.
+    let flow = json(
+        app.post_json(
+            "/api/v1/auth/providers/franceconnect/flows",
+            &json!({"purpose": "signIn"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let back = provider
+        .sign_in(flow["authorizationUrl"].as_str().unwrap(), "fc-someone")
+        .await;
+    let wrong_state =
+        json!({"flowId": flow["flowId"], "state": "not-the-state", "code": param(&back, "code")});
+    problem(
+        app.post_json("/api/v1/auth/providers/franceconnect/sign-in", &wrong_state)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_sign_in_flow",
+    )
+    .await;
+    let flow = json(
+        app.post_json(
+            "/api/v1/auth/providers/franceconnect/flows",
+            &json!({"purpose": "signIn"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let back = provider
+        .sign_in(flow["authorizationUrl"].as_str().unwrap(), "fc-someone")
+        .await;
+    let body = json!({"flowId": flow["flowId"], "state": param(&back, "state"), "code": param(&back, "code")});
+    problem(
+        app.post_json("/api/v1/auth/providers/franceconnect/sign-in", &body)
+            .await,
+        StatusCode::NOT_FOUND,
+        "identity_not_linked",
+    )
+    .await;
+    problem(
+        app.post_json("/api/v1/auth/providers/franceconnect/sign-in", &body)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_sign_in_flow",
+    )
+    .await;
+
+    // A provider that is not configured.
+    let plain = TestAppBuilder::default().spawn().await;
+    let offered = json(plain.get("/api/v1/auth/providers").await, StatusCode::OK).await;
+    assert_eq!(
+        (offered["franceConnect"].as_bool(), &offered["agents"]),
+        (Some(false), &Value::Null)
+    );
+    let refused = plain
+        .post_json(
+            "/api/v1/auth/providers/agents/flows",
+            &json!({"purpose": "signIn"}),
+        )
+        .await;
+    problem(refused, StatusCode::NOT_FOUND, "provider_not_configured").await;
+}
+
+#[tokio::test]
+async fn a_sign_up_keeps_franceconnects_verified_identity() {
+    let provider = provider();
+    let app = app_with(&provider, &[]).await;
+    let flow = json(
+        app.post_json(
+            "/api/v1/auth/providers/franceconnect/flows",
+            &json!({"purpose": "signUp"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let back = provider
+        .sign_in(flow["authorizationUrl"].as_str().unwrap(), "fc-new-parent")
+        .await;
+    let body = json!({"flowId": flow["flowId"], "state": param(&back, "state"), "code": param(&back, "code")});
+    let identity = json(
+        app.post_json("/api/v1/auth/providers/franceconnect/identity", &body)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(identity["familyName"], "DUBOIS");
+    let details = |flow_id: &Value| {
+        json!({
+            "lastName": identity["familyName"], "firstName": "Angela", "email": "angela.dubois@exemple.fr",
+            "emailConfirmation": "angela.dubois@exemple.fr", "username": "angela.dubois",
+            "password": "Trois-Chats-Verts!", "passwordConfirmation": "Trois-Chats-Verts!",
+            "franceConnectFlowId": flow_id,
+        })
+    };
+    json(
+        app.post_json("/api/v1/signups", &details(&flow["flowId"]))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let kept: Option<String> = {
+        use diesel::prelude::*;
+        use persistence::schema::signup_drafts;
+        signup_drafts::table
+            .select(signup_drafts::verified_identity)
+            .first(&mut app.database.connect())
+            .unwrap()
+    };
+    assert!(kept.unwrap().contains("fc-new-parent"));
+    // The identity is taken once.
+    let again = app
+        .post_json("/api/v1/signups", &details(&flow["flowId"]))
+        .await;
+    problem(again, StatusCode::BAD_REQUEST, "invalid_sign_in_flow").await;
+}
+
+#[tokio::test]
+async fn staff_roles_follow_the_city_providers_groups_at_each_sign_in() {
+    let provider = provider();
+    let app = app_with(&provider, &[]).await;
+    let agent_sign_in = |who: &'static str| {
+        let (app, provider) = (&app, &provider);
+        async move {
+            through_provider(
+                app,
+                provider,
+                (
+                    "/api/v1/auth/providers/agents/flows",
+                    json!({"purpose": "signIn"}),
+                    None,
+                ),
+                who,
+                (Method::POST, "/api/v1/auth/providers/agents/sign-in"),
+            )
+            .await
+        }
+    };
+    let new_app = json!({"name": "Outil", "kind": "confidential", "redirectUris": ["https://outil.exemple.fr/cb"], "scopes": ["invoices:read"]});
+
+    provider
+        .set_claims("city", "marie.curie", json!({"groups": ["ef-admins"]}))
+        .await;
+    let tokens = json(agent_sign_in("marie.curie").await, StatusCode::OK).await;
+    let as_admin = tokens["accessToken"].as_str().unwrap().to_owned();
+    let registered = app
+        .send_json(
+            Method::POST,
+            "/api/v1/admin/apps",
+            Some(&as_admin),
+            &new_app,
+        )
+        .await;
+    let registered = json(registered, StatusCode::CREATED).await;
+    assert!(registered["clientSecret"].is_string());
+
+    // Out of the admin group: an agent from the next sign-in (and the open session too).
+    provider
+        .set_claims("city", "marie.curie", json!({"groups": ["ef-agents"]}))
+        .await;
+    let tokens = json(agent_sign_in("marie.curie").await, StatusCode::OK).await;
+    let as_agent = tokens["accessToken"].as_str().unwrap().to_owned();
+    for token in [&as_agent, &as_admin] {
+        let refused = app
+            .send_json(Method::POST, "/api/v1/admin/apps", Some(token), &new_app)
+            .await;
+        problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+    }
+    assert_eq!(
+        app.get_authed("/api/v1/admin/apps", &as_agent)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // Out of every group: refused, and signed out everywhere.
+    provider
+        .set_claims("city", "marie.curie", json!({"groups": ["rh"]}))
+        .await;
+    problem(
+        agent_sign_in("marie.curie").await,
+        StatusCode::FORBIDDEN,
+        "not_in_staff_group",
+    )
+    .await;
+    problem(
+        app.get_authed("/api/v1/admin/apps", &as_agent).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+
+    // Staff passwords turned off: agents go through the provider, the recovery admin not.
+    let strict = app_with(
+        &provider,
+        &[
+            ("STAFF_PASSWORD_LOGIN", "false"),
+            ("RECOVERY_ADMIN", "admin.demo"),
+        ],
+    )
+    .await;
+    let offered = json(strict.get("/api/v1/auth/providers").await, StatusCode::OK).await;
+    assert_eq!(offered["staffPasswords"], false);
+    let (login, password) = tests::demo_credentials("agent");
+    let refused = strict
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"login": login, "password": password}),
+        )
+        .await;
+    problem(refused, StatusCode::FORBIDDEN, "password_login_disabled").await;
+    strict.token_of("admin").await;
+    strict.token_of("family").await;
+}
