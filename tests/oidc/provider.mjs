@@ -186,12 +186,18 @@ const FORGERIES = {
   'forge-audience-': () => ({ aud: 'another-client' }),
   'forge-nonce-': () => ({ nonce: 'forged-nonce' }),
   'forge-issuer-': () => ({ iss: 'http://127.0.0.1:1' }),
+  'forge-acr-': () => ({ acr: 'eidas0' }), // below the level asked
+  'forge-none-': null, // handled apart: unsigned, alg "none"
 };
 
 async function forge(idToken, privateKey) {
   const payload = decodeJwt(idToken);
   const prefix = Object.keys(FORGERIES).find((p) => String(payload.sub).startsWith(p));
   if (!prefix) return idToken;
+  if (prefix === 'forge-none-') {
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    return `${header}.${idToken.split('.')[1]}.`;
+  }
   if (prefix === 'forge-tamper-') {
     const [header, , signature] = idToken.split('.');
     const body = Buffer.from(JSON.stringify({ ...payload, sub: `${payload.sub}x` })).toString('base64url');
@@ -229,6 +235,19 @@ function install(provider, which, privateKey) {
 
     if (ctx.method === 'POST' && ctx.path === '/token' && ctx.status === 200 && ctx.body) {
       const body = typeof ctx.body === 'string' ? JSON.parse(ctx.body) : ctx.body;
+      // A provider that fails or refuses the code, for one account only (the
+      // provider is shared by tests running at once).
+      const sub = typeof body.id_token === 'string' ? String(decodeJwt(body.id_token).sub) : '';
+      if (sub.startsWith('forge-outage-')) {
+        ctx.status = 503;
+        ctx.body = { error: 'temporarily_unavailable' };
+        return;
+      }
+      if (sub.startsWith('forge-refuse-')) {
+        ctx.status = 400;
+        ctx.body = { error: 'invalid_grant', error_description: 'grant request is invalid' };
+        return;
+      }
       if (typeof body.id_token === 'string') {
         ctx.body = { ...body, id_token: await forge(body.id_token, privateKey) };
       }

@@ -36,6 +36,8 @@ use serde_json::Value;
 /// The access-token key of test apps, so tests can forge tokens.
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 pub const FRONTEND_URL: &str = "https://familles.example.fr";
+/// The password of the accounts [`TestApp::sign_up_family`] creates.
+pub const SIGNUP_PASSWORD: &str = "Trois-Chats-Verts!";
 /// The API's own address as the test apps announce it (`PUBLIC_URL`): links to itself
 /// start with it; [`TestApp::local`] turns them into paths of the test server.
 pub const PUBLIC_URL: &str = "https://api.familles.example.fr";
@@ -325,11 +327,28 @@ impl TestApp {
         username: &str,
         email: &str,
     ) -> String {
-        let password = "Trois-Chats-Verts!";
-        let details = serde_json::json!({
+        self.confirm_signup(references, username, email, serde_json::json!({}))
+            .await;
+        self.activate_and_sign_in(username, email).await
+    }
+
+    /// The five steps of a sign-up, up to its confirmation (the account then waits
+    /// for activation); `extra` adds fields to step 1.
+    pub async fn confirm_signup(
+        &self,
+        references: (&str, &str, &str),
+        username: &str,
+        email: &str,
+        extra: Value,
+    ) {
+        let password = SIGNUP_PASSWORD;
+        let mut details = serde_json::json!({
             "lastName": "TI", "firstName": "Sam", "email": email, "emailConfirmation": email,
             "username": username, "password": password, "passwordConfirmation": password
         });
+        if let (Some(details), Value::Object(extra)) = (details.as_object_mut(), extra) {
+            details.extend(extra);
+        }
         let started = json(
             self.post_json("/api/v1/signups", &details).await,
             StatusCode::CREATED,
@@ -372,6 +391,11 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(confirmed.status(), StatusCode::ACCEPTED);
+    }
+
+    /// Follows the activation link a confirmed sign-up emailed, then signs in.
+    pub async fn activate_and_sign_in(&self, username: &str, email: &str) -> String {
+        let password = SIGNUP_PASSWORD;
         let token = self.link_token(email, "activation");
         let activated = self
             .post_json(

@@ -123,6 +123,17 @@ impl OidcProvider {
         assert_eq!(answer.status(), 204);
     }
 
+    /// Disables an account of `fc` or `city`: the provider signs it in no more.
+    pub async fn disable(&self, which: &str, id: &str) {
+        let answer = reqwest::Client::new()
+            .put(format!("{}/accounts/{which}/{id}/disabled", self.control))
+            .json(&true)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 204);
+    }
+
     /// Plays the browser and the person: follows the authorization URL with `who` as
     /// the login hint through the provider's pages, and answers the return URL's
     /// query (`code`, `state` or `error`).

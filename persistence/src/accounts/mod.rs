@@ -556,12 +556,14 @@ pub fn find_active_session(
     }))
 }
 
-/// Deletes sessions (and their refresh tokens) that ended before `before`, and
-/// emailed links used or expired before it (retention).
+/// Deletes sessions (and their refresh tokens) that ended before `before`, emailed
+/// links used or expired before it, and apps' codes and providers' sign-in flows
+/// expired before it (retention).
 pub fn delete_ended_before(
     conn: &mut AnyConnection,
     before: DateTime<Utc>,
 ) -> Result<usize, DbError> {
+    let before_utc = before;
     let before = db_time(before);
     let sessions = diesel::delete(
         sessions::table.filter(
@@ -579,7 +581,9 @@ pub fn delete_ended_before(
         ),
     )
     .execute(conn)?;
-    Ok(sessions + tokens)
+    let codes = apps::delete_codes_expired_before(conn, before_utc)?;
+    let flows = identities::delete_flows_expired_before(conn, before_utc)?;
+    Ok(sessions + tokens + codes + flows)
 }
 
 /// The active family accounts of the dossiers (whom the city's notices go to).

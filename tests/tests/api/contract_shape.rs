@@ -168,6 +168,11 @@ fn request_bodies_refuse_fields_they_do_not_name() {
                 if !media.ends_with("json") && !media.ends_with("x-www-form-urlencoded") {
                     continue;
                 }
+                // RFC 6749 (3.1, 3.2): an authorization server ignores the parameters
+                // it does not know; OAuth libraries send some of their own.
+                if path.starts_with("/api/v1/oauth/") {
+                    continue;
+                }
                 let mut objects = Vec::new();
                 reached(&entry["schema"], &spec, &mut Vec::new(), &mut objects);
                 for (name, object) in objects {

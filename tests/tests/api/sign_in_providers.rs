@@ -195,6 +195,8 @@ async fn tampered_expired_misaddressed_and_replayed_identities_are_refused() {
         "forge-audience-a",
         "forge-nonce-a",
         "forge-issuer-a",
+        "forge-acr-a",
+        "forge-none-a",
     ] {
         let answer = fc_sign_in(&app, &provider, forged).await;
         problem(answer, StatusCode::UNAUTHORIZED, "identity_token_rejected").await;
@@ -267,7 +269,7 @@ async fn tampered_expired_misaddressed_and_replayed_identities_are_refused() {
 }
 
 #[tokio::test]
-async fn a_sign_up_keeps_franceconnects_verified_identity() {
+async fn a_sign_up_prefilled_by_franceconnect_links_the_account_it_creates() {
     let provider = provider();
     let app = app_with(&provider, &[]).await;
     let flow = json(
@@ -289,35 +291,262 @@ async fn a_sign_up_keeps_franceconnects_verified_identity() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(identity["familyName"], "DUBOIS");
-    let details = |flow_id: &Value| {
-        json!({
-            "lastName": identity["familyName"], "firstName": "Angela", "email": "angela.dubois@exemple.fr",
-            "emailConfirmation": "angela.dubois@exemple.fr", "username": "angela.dubois",
-            "password": "Trois-Chats-Verts!", "passwordConfirmation": "Trois-Chats-Verts!",
-            "franceConnectFlowId": flow_id,
-        })
-    };
-    json(
-        app.post_json("/api/v1/signups", &details(&flow["flowId"]))
+    assert_eq!(
+        (
+            identity["familyName"].as_str(),
+            identity["birthdate"].as_str()
+        ),
+        (Some("DUBOIS"), Some("1962-08-24"))
+    );
+    problem(
+        app.post_json("/api/v1/auth/providers/franceconnect/identity", &body)
             .await,
-        StatusCode::CREATED,
+        StatusCode::BAD_REQUEST,
+        "invalid_sign_in_flow",
     )
     .await;
-    let kept: Option<String> = {
-        use diesel::prelude::*;
-        use persistence::schema::signup_drafts;
-        signup_drafts::table
-            .select(signup_drafts::verified_identity)
-            .first(&mut app.database.connect())
-            .unwrap()
-    };
-    assert!(kept.unwrap().contains("fc-new-parent"));
+
+    let references = ("19", "DURAND", "famille.durand@exemple.fr");
+    let (username, email) = ("angela.d", "angela.dubois@exemple.fr");
+    app.confirm_signup(
+        references,
+        username,
+        email,
+        json!({"franceConnectFlowId": flow["flowId"]}),
+    )
+    .await;
     // The identity is taken once.
-    let again = app
-        .post_json("/api/v1/signups", &details(&flow["flowId"]))
+    let again = json!({
+        "lastName": "DUBOIS", "firstName": "Angela", "email": "autre@exemple.fr",
+        "emailConfirmation": "autre@exemple.fr", "username": "autre.compte",
+        "password": "Trois-Chats-Verts!", "passwordConfirmation": "Trois-Chats-Verts!",
+        "franceConnectFlowId": flow["flowId"],
+    });
+    problem(
+        app.post_json("/api/v1/signups", &again).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_sign_in_flow",
+    )
+    .await;
+
+    // Linked at confirmation; FranceConnect signs in once the account is activated.
+    problem(
+        fc_sign_in(&app, &provider, "fc-new-parent").await,
+        StatusCode::FORBIDDEN,
+        "account_not_activated",
+    )
+    .await;
+    let token = app.activate_and_sign_in(username, email).await;
+    let linked = json(
+        app.get_authed("/api/v1/me/franceconnect", &token).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(linked["givenName"], "Angela Claire Louise");
+    json(
+        fc_sign_in(&app, &provider, "fc-new-parent").await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_provider_that_fails_refuses_or_is_missing_is_told_apart() {
+    let provider = provider();
+    let app = app_with(&provider, &[]).await;
+    let family = app.token_of("family").await;
+    // Each way of finishing a flow, with an account the provider fails or refuses.
+    let sign_in = (
+        "/api/v1/auth/providers/franceconnect/flows",
+        json!({"purpose": "signIn"}),
+        None,
+    );
+    let sign_up = (
+        "/api/v1/auth/providers/franceconnect/flows",
+        json!({"purpose": "signUp"}),
+        None,
+    );
+    let link = (
+        "/api/v1/me/franceconnect/flows",
+        json!(null),
+        Some(family.as_str()),
+    );
+    let finishes = [
+        (
+            sign_in,
+            (Method::POST, "/api/v1/auth/providers/franceconnect/sign-in"),
+        ),
+        (
+            sign_up,
+            (
+                Method::POST,
+                "/api/v1/auth/providers/franceconnect/identity",
+            ),
+        ),
+        (link, (Method::PUT, "/api/v1/me/franceconnect")),
+    ];
+    for (start, finish) in finishes {
+        let (path, body, token) = &start;
+        let outcomes = [
+            (
+                "forge-refuse-b",
+                StatusCode::UNAUTHORIZED,
+                "provider_refused_code",
+            ),
+            (
+                "forge-outage-b",
+                StatusCode::SERVICE_UNAVAILABLE,
+                "provider_unavailable",
+            ),
+            (
+                "forge-tamper-b",
+                StatusCode::UNAUTHORIZED,
+                "identity_token_rejected",
+            ),
+        ];
+        for (who, status, code) in outcomes {
+            let answer = through_provider(
+                &app,
+                &provider,
+                (path, body.clone(), *token),
+                who,
+                finish.clone(),
+            )
+            .await;
+            problem(answer, status, code).await;
+        }
+        // A flow finished (refused) cannot be finished again.
+        let flow = json(
+            app.send_json(Method::POST, path, *token, body).await,
+            StatusCode::CREATED,
+        )
         .await;
-    problem(again, StatusCode::BAD_REQUEST, "invalid_sign_in_flow").await;
+        let back = provider
+            .sign_in(flow["authorizationUrl"].as_str().unwrap(), "forge-refuse-c")
+            .await;
+        let returned = json!({"flowId": flow["flowId"], "state": param(&back, "state"), "code": param(&back, "code")});
+        problem(
+            app.send_json(finish.0.clone(), finish.1, *token, &returned)
+                .await,
+            StatusCode::UNAUTHORIZED,
+            "provider_refused_code",
+        )
+        .await;
+        problem(
+            app.send_json(finish.0.clone(), finish.1, *token, &returned)
+                .await,
+            StatusCode::BAD_REQUEST,
+            "invalid_sign_in_flow",
+        )
+        .await;
+    }
+    problem(
+        app.get_authed("/api/v1/me/franceconnect", &family).await,
+        StatusCode::NOT_FOUND,
+        "identity_not_linked",
+    )
+    .await;
+    let unlink = app
+        .request(Method::DELETE, "/api/v1/me/franceconnect")
+        .bearer_auth(&family)
+        .send()
+        .await
+        .unwrap();
+    problem(unlink, StatusCode::NOT_FOUND, "identity_not_linked").await;
+
+    // A provider that cannot be reached at all.
+    let dead = TestAppBuilder::default()
+        .setting(
+            "FRANCECONNECT_DISCOVERY_URL",
+            "http://127.0.0.1:9/.well-known/openid-configuration",
+        )
+        .setting("FRANCECONNECT_CLIENT_ID", "x")
+        .setting("FRANCECONNECT_CLIENT_SECRET", "y")
+        .setting(
+            "FRANCECONNECT_REDIRECT_URI",
+            "http://localhost:3000/connexion/franceconnect",
+        )
+        .spawn()
+        .await;
+    let started = dead
+        .post_json(
+            "/api/v1/auth/providers/franceconnect/flows",
+            &json!({"purpose": "signIn"}),
+        )
+        .await;
+    problem(
+        started,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "provider_unavailable",
+    )
+    .await;
+    let dead_family = dead.token_of("family").await;
+    let started = dead
+        .send_json(
+            Method::POST,
+            "/api/v1/me/franceconnect/flows",
+            Some(&dead_family),
+            &json!(null),
+        )
+        .await;
+    problem(
+        started,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "provider_unavailable",
+    )
+    .await;
+
+    // A city that offers none.
+    let plain = TestAppBuilder::default().spawn().await;
+    let plain_family = plain.token_of("family").await;
+    let returned = json!({"flowId": "f", "state": "s", "code": "c"});
+    for (method, path, token) in [
+        (
+            Method::POST,
+            "/api/v1/auth/providers/franceconnect/sign-in",
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/auth/providers/franceconnect/identity",
+            None,
+        ),
+        (
+            Method::PUT,
+            "/api/v1/me/franceconnect",
+            Some(plain_family.as_str()),
+        ),
+    ] {
+        problem(
+            plain.send_json(method, path, token, &returned).await,
+            StatusCode::NOT_FOUND,
+            "provider_not_configured",
+        )
+        .await;
+    }
+    let started = plain
+        .send_json(
+            Method::POST,
+            "/api/v1/me/franceconnect/flows",
+            Some(&plain_family),
+            &json!(null),
+        )
+        .await;
+    problem(started, StatusCode::NOT_FOUND, "provider_not_configured").await;
+    // The logout of a password session has no provider page.
+    let out = json(
+        plain
+            .send_json(
+                Method::POST,
+                "/api/v1/auth/provider-logout",
+                Some(&plain_family),
+                &json!(null),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(out["logoutUrl"], Value::Null);
 }
 
 #[tokio::test]
@@ -394,6 +623,63 @@ async fn staff_roles_follow_the_city_providers_groups_at_each_sign_in() {
         "unauthorized",
     )
     .await;
+
+    // Disabled in the back office: the provider's word does not reopen the account.
+    provider
+        .set_claims("city", "marie.curie", json!({"groups": ["ef-agents"]}))
+        .await;
+    let admin = app.token_of("admin").await;
+    let found = json(
+        app.get_authed("/api/v1/admin/accounts?q=marie", &admin)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let marie = found["items"][0]["id"].as_i64().unwrap();
+    let disabled = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/admin/accounts/{marie}/disable"),
+            Some(&admin),
+            &json!(null),
+        )
+        .await;
+    assert!(disabled.status().is_success(), "{}", disabled.status());
+    problem(
+        agent_sign_in("marie.curie").await,
+        StatusCode::FORBIDDEN,
+        "account_disabled",
+    )
+    .await;
+
+    // A provider's email that is a family's: never merged into the family account.
+    provider
+        .set_claims(
+            "city",
+            "homonyme",
+            json!({"groups": ["ef-agents"], "email": "famille.ti@exemple.fr"}),
+        )
+        .await;
+    problem(
+        agent_sign_in("homonyme").await,
+        StatusCode::CONFLICT,
+        "identity_already_linked",
+    )
+    .await;
+
+    // Disabled at the provider: it signs nobody in, the API gets no code.
+    provider.disable("city", "marie.curie").await;
+    let flow = app
+        .post_json(
+            "/api/v1/auth/providers/agents/flows",
+            &json!({"purpose": "signIn"}),
+        )
+        .await;
+    let flow = json(flow, StatusCode::CREATED).await;
+    let back = provider
+        .sign_in(flow["authorizationUrl"].as_str().unwrap(), "marie.curie")
+        .await;
+    assert_eq!(param(&back, "error"), "access_denied");
 
     // Staff passwords turned off: agents go through the provider, the recovery admin not.
     let strict = app_with(

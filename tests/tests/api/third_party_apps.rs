@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use tests::operations::{Operation, query_string, send};
 use tests::steps::activities::child_named;
 use tests::{PUBLIC_URL, TestApp, demo_credentials, json, problem, spawn_app};
 
@@ -22,9 +23,12 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 async fn register(app: &TestApp, admin: &str) -> String {
+    register_for(app, admin, &["planning:read", "invoices:read", "payments"]).await
+}
+
+async fn register_for(app: &TestApp, admin: &str, scopes: &[&str]) -> String {
     let body = json!({
-        "name": "Cantine+", "kind": "public", "redirectUris": [REDIRECT],
-        "scopes": ["planning:read", "invoices:read", "payments"]
+        "name": "Cantine+", "kind": "public", "redirectUris": [REDIRECT], "scopes": scopes
     });
     let registered = json(
         app.send_json(Method::POST, "/api/v1/admin/apps", Some(admin), &body)
@@ -431,6 +435,86 @@ async fn refresh_tokens_rotate_and_revocation_and_disabling_end_the_grant() {
         .unwrap();
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
 
+    // Unknown apps are not found, by admins or families.
+    let family = app.token_of("family").await;
+    for (path, token) in [
+        ("/api/v1/admin/apps/app_unknown/disable", &admin),
+        ("/api/v1/admin/apps/app_unknown/enable", &admin),
+    ] {
+        problem(
+            app.send_json(Method::POST, path, Some(token), &json!(null))
+                .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    }
+    let withdrawn = app
+        .request(Method::DELETE, &format!("/api/v1/me/apps/{client_id}"))
+        .bearer_auth(&family)
+        .send()
+        .await
+        .unwrap();
+    problem(withdrawn, StatusCode::NOT_FOUND, "not_found").await;
+    let enabled = json(
+        app.send_json(
+            Method::POST,
+            &format!("/api/v1/admin/apps/{client_id}/enable"),
+            Some(&admin),
+            &json!(null),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(enabled["disabledAt"], Value::Null);
+
+    // A confidential app's wrong secret, again and again: throttled like passwords.
+    let server = json!({"name": "Outil", "kind": "confidential", "redirectUris": ["https://outil.exemple.fr/cb"], "scopes": ["invoices:read"]});
+    let server = json(
+        app.send_json(Method::POST, "/api/v1/admin/apps", Some(&admin), &server)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let server_id = server["app"]["clientId"].as_str().unwrap().to_owned();
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        let answer = app
+            .request(Method::POST, "/api/v1/oauth/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(
+                "authorization",
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD
+                        .encode(format!("{server_id}:not-the-secret"))
+                ),
+            )
+            .body(form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "x"),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status());
+        if answer.status() == StatusCode::TOO_MANY_REQUESTS {
+            problem(answer, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts").await;
+            break;
+        }
+        assert_eq!(
+            answer.headers()["www-authenticate"],
+            r#"Basic realm="espace-familles""#
+        );
+    }
+    assert_eq!(statuses.first(), Some(&StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+
     // Registering an unsafe redirect URI is refused.
     let unsafe_app = json!({"name": "X", "kind": "public", "redirectUris": ["http://evil.example/cb"], "scopes": ["payments"]});
     let answer = app
@@ -442,4 +526,53 @@ async fn refresh_tokens_rotate_and_revocation_and_disabling_end_the_grant() {
         )
         .await;
     problem(answer, StatusCode::BAD_REQUEST, "validation_failed").await;
+}
+
+/// The scope table is deny-by-default and matches the contract: every operation with a
+/// token refuses an app's token that lacks its scope, before reading anything else.
+#[tokio::test]
+async fn every_secured_operation_refuses_an_app_token_without_its_scope() {
+    let app = spawn_app().await;
+    let admin = app.token_of("admin").await;
+    let client_id = register_for(&app, &admin, &["profile", "notifications"]).await;
+    let mut tokens = Vec::new();
+    for scope in ["profile", "notifications"] {
+        let code = code_for(&app, &client_id, scope).await;
+        let (_, issued) = exchange(&app, &client_id, &code, VERIFIER, REDIRECT).await;
+        tokens.push((scope, issued["access_token"].as_str().unwrap().to_owned()));
+    }
+    let spec = api::openapi::spec().unwrap();
+    let mut checked = 0;
+    for operation in Operation::all(&spec).into_iter().filter(|o| !o.is_public()) {
+        let needs: Vec<String> = operation.spec["security"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["oauth2"].as_array())
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect();
+        let (_, token) = tokens
+            .iter()
+            .find(|(scope, _)| !needs.iter().any(|n| n == scope))
+            .unwrap();
+        let path = format!(
+            "{}?{}",
+            operation.path_with(|_| None),
+            query_string(&operation.required_query())
+        );
+        let body = operation
+            .json_example()
+            .map(|example| ("application/json", serde_json::to_vec(&example).unwrap()));
+        let response = send(&app, &operation, &path, Some(token), body).await;
+        problem(response, StatusCode::FORBIDDEN, "insufficient_scope").await;
+        checked += 1;
+    }
+    assert!(checked > 140, "{checked}");
+    // And a token with the scope passes the check.
+    let (_, profile) = &tokens[0];
+    assert_eq!(
+        app.get_authed("/api/v1/me", profile).await.status(),
+        StatusCode::OK
+    );
 }

@@ -315,7 +315,8 @@ pub async fn verify_signup_identity(
 #[schema(example = json!({"logoutUrl": "https://oidc.franceconnect.gouv.fr/api/v2/session/end?id_token_hint=…"}))]
 pub struct ProviderLogout {
     /// The provider's logout page (with the session's ID token as hint), to end the
-    /// provider's session too; `null` for a password session or a provider without one.
+    /// provider's session too; `null` for a password session, a provider without one,
+    /// or one that cannot be reached just now.
     #[schema(example = "https://oidc.franceconnect.gouv.fr/api/v2/session/end?id_token_hint=eyJ")]
     pub logout_url: Option<String>,
 }
@@ -330,7 +331,6 @@ pub struct ProviderLogout {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "Signed out; `logoutUrl` says where to end the provider's session.", body = ProviderLogout),
-        (status = 503, description = "The provider cannot be reached (`provider_unavailable`); the session is ended all the same."),
     ),
 )]
 #[post("/auth/provider-logout")]
@@ -369,6 +369,8 @@ impl From<persistence::accounts::identities::LinkedIdentity> for LinkedIdentityV
 }
 
 /// Shows the account's FranceConnect identity.
+///
+/// The names and birth date FranceConnect vouched for when it was linked.
 #[utoipa::path(
     tag = "me",
     operation_id = "getMyFranceConnectIdentity",
@@ -454,7 +456,7 @@ pub async fn link_my_france_connect_identity(
 
 /// Unlinks the account's FranceConnect identity.
 ///
-/// Only while the account has a password to sign in with.
+/// The family signs in with its password again (every family account has one).
 #[utoipa::path(
     tag = "me",
     operation_id = "unlinkMyFranceConnectIdentity",
@@ -463,7 +465,6 @@ pub async fn link_my_france_connect_identity(
         (status = 204, description = "Unlinked."),
         (status = 403, description = "Family accounts only (`forbidden`), or terms to accept (`consent_required`)."),
         (status = 404, description = "None is linked (`identity_not_linked`)."),
-        (status = 409, description = "The account has no password (`password_required`)."),
     ),
 )]
 #[delete("/me/franceconnect")]

@@ -8,6 +8,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::auth::ClientIp;
@@ -226,7 +227,8 @@ async fn checked(
         ("code_challenge_method" = Option<String>, Query, description = "PKCE: `S256`."),
     ),
     responses(
-        (status = 200, description = "The sign-in and consent page.", content_type = "text/html", body = String),
+        (status = 200, description = "The sign-in and consent page.", content_type = "text/html", body = String,
+            example = json!("<!DOCTYPE html>\n<html lang=\"fr\">…<h1>Autoriser une application</h1>…</html>")),
         (status = 303, description = "Back to the app with `error` (and `state`, `iss`).", headers(("Location" = String, description = "The app's redirect URI."))),
         (status = 400, description = "The app is unknown or disabled, or the redirect URI is not one it registered: shown on an HTML page, never redirected.", content_type = "text/html", body = String),
     ),
@@ -254,7 +256,8 @@ pub async fn authorize_app(
     operation_id = "answerAppAuthorization",
     request_body(content = AppAuthorizationForm, content_type = "application/x-www-form-urlencoded", description = "The consent form: the request's parameters, `login`, `password`, `decision` (`allow` or `deny`)."),
     responses(
-        (status = 200, description = "The page again, with what went wrong (wrong password, too many attempts, not a family account).", content_type = "text/html", body = String),
+        (status = 200, description = "The page again, with what went wrong (wrong password, too many attempts, not a family account).", content_type = "text/html", body = String,
+            example = json!("<!DOCTYPE html>\n<html lang=\"fr\">…<p class=\"error\" role=\"alert\">Identifiant ou mot de passe incorrect.</p>…</html>")),
         (status = 303, description = "Back to the app with `code` and `state` (or `error`), and `iss`.", headers(("Location" = String, description = "The app's redirect URI."))),
         (status = 400, description = "The app is unknown or disabled, or the redirect URI is not one it registered: shown on an HTML page.", content_type = "text/html", body = String),
     ),
@@ -263,9 +266,10 @@ pub async fn authorize_app(
 pub async fn answer_app_authorization(
     state: web::Data<AppState>,
     ip: ClientIp,
+    req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let params: Params = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let params: Params = super::form_body(&req, &body)?;
     let issuer = state.config.public_url.clone();
     let checked = match checked(&state, &params).await? {
         Ok(checked) => checked,

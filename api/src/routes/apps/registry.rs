@@ -162,6 +162,9 @@ pub struct RegisteredApp {
 }
 
 /// Registers a third-party app.
+///
+/// Families then see its name on the consent page. A confidential app's secret is in
+/// this answer only; a public app proves itself with PKCE instead.
 #[utoipa::path(
     tag = "admin-apps",
     operation_id = "registerApp",
@@ -202,6 +205,8 @@ pub async fn register_app(
 }
 
 /// Lists the registered apps, oldest first.
+///
+/// Disabled ones too, with when they were disabled.
 #[utoipa::path(
     tag = "admin-apps",
     operation_id = "listApps",
@@ -272,7 +277,9 @@ pub async fn disable_app(
     set_enabled(&state, &admin, client_id.into_inner(), false).await
 }
 
-/// Enables a disabled app again (families grant it anew).
+/// Enables a disabled app again.
+///
+/// The grants it had stay ended: families allow it anew on the consent page.
 #[utoipa::path(
     tag = "admin-apps",
     operation_id = "enableApp",
@@ -310,7 +317,9 @@ pub struct GrantedAppView {
     pub granted_at: DateTime<Utc>,
 }
 
-/// Lists the apps the family allowed, that still have access.
+/// Lists the apps the family allowed.
+///
+/// Those that still have access (an open grant), with the scopes allowed.
 #[utoipa::path(
     tag = "me",
     operation_id = "listMyApps",
@@ -419,6 +428,9 @@ pub struct AuthorizationServerMetadata {
 }
 
 /// Describes the authorization server (RFC 8414).
+///
+/// Its endpoints, scopes and methods, for OAuth libraries that configure themselves
+/// from it (AppAuth, openid-client).
 #[utoipa::path(
     tag = "apps",
     operation_id = "getAuthorizationServerMetadata",

@@ -149,17 +149,6 @@ fn credentials(
     }
 }
 
-fn form_of(req: &HttpRequest, body: &[u8]) -> Option<AppTokenForm> {
-    let form_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-    form_type
-        .then(|| serde_urlencoded::from_bytes(body).ok())
-        .flatten()
-}
-
 /// Failed client authentications are counted per client id, as passwords are per login.
 fn client_counter(client_id: &str) -> [Counter; 1] {
     [Counter::new("oauth_client", client_id.to_owned())]
@@ -189,13 +178,7 @@ pub async fn request_app_tokens(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(form) = form_of(&req, &body) else {
-        return Ok(oauth_error(
-            TokenError::InvalidRequest,
-            "send an application/x-www-form-urlencoded form",
-            false,
-        ));
-    };
+    let form: AppTokenForm = super::form_body(&req, &body)?;
     let (credentials, basic) = match credentials(&req, &form) {
         Ok(found) => found,
         Err(why) => return Ok(oauth_error(TokenError::InvalidRequest, why, false)),
@@ -278,13 +261,7 @@ pub async fn revoke_app_token(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(form) = form_of(&req, &body) else {
-        return Ok(oauth_error(
-            TokenError::InvalidRequest,
-            "send an application/x-www-form-urlencoded form",
-            false,
-        ));
-    };
+    let form: AppTokenForm = super::form_body(&req, &body)?;
     let (credentials, basic) = match credentials(&req, &form) {
         Ok(found) => found,
         Err(why) => return Ok(oauth_error(TokenError::InvalidRequest, why, false)),

@@ -294,16 +294,6 @@ refusals! {
                 "This FranceConnect identity is already linked to an account, or your account already has one.",
             ),
         },
-        PasswordRequired => {
-            status: 409,
-            code: "password_required",
-            meaning: "The account has no password: unlinking its only way to sign in is refused.",
-            title: ("Mot de passe requis", "Password required"),
-            detail: (
-                "Définissez d'abord un mot de passe : sans lui, vous ne pourriez plus vous connecter.",
-                "Set a password first: without it, you could no longer sign in.",
-            ),
-        },
         NotInStaffGroup => {
             status: 403,
             code: "not_in_staff_group",
