@@ -40,6 +40,9 @@ pub struct ProviderSettings {
     /// The `acr_values` to ask (FranceConnect: `eidas1`); the ID token's `acr` must
     /// then be this level or higher.
     pub acr_values: Option<String>,
+    /// Whether the userinfo must come signed (FranceConnect v2 signs it): a plain JSON
+    /// answer is then refused.
+    pub signed_userinfo: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -334,6 +337,9 @@ impl OidcClient {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.starts_with("application/jwt"));
         let text = response.text().await.map_err(unavailable)?;
+        if self.settings.signed_userinfo && !signed {
+            return Err(OidcError::Rejected("the userinfo is not signed".into()));
+        }
         if signed {
             self.check_jwt(text.trim(), false).await
         } else {
@@ -408,8 +414,13 @@ impl OidcClient {
         if now.timestamp() >= exp.saturating_add(LEEWAY_SECS) {
             return Err(OidcError::Rejected("the ID token expired".into()));
         }
-        if let Some(azp) = claims.get("azp").and_then(Value::as_str)
-            && azp != self.settings.client_id
+        // With several audiences, the authorized party must be us (Core 3.1.3.7, 4-5).
+        let audiences = claims
+            .get("aud")
+            .and_then(Value::as_array)
+            .map_or(1, Vec::len);
+        let azp = claims.get("azp").and_then(Value::as_str);
+        if azp.is_some_and(|azp| azp != self.settings.client_id) || (audiences > 1 && azp.is_none())
         {
             return Err(OidcError::Rejected(
                 "the ID token was issued to another party".into(),

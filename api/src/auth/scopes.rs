@@ -1,6 +1,7 @@
 //! Which scope each operation needs from a third-party app's token. Deny by default:
 //! an operation missing from [`required_scope`] (the back office, passwords, exports,
-//! the app grants themselves) is out of every app's reach. The same table writes the
+//! the app grants themselves, calendar feeds, whose secret link would outlive the
+//! grant) is out of every app's reach. The same table writes the
 //! `oauth2` security of each operation in `openapi.yaml`, and [`ScopeTable`] applies it
 //! to requests by route, so the contract and the server cannot disagree.
 
@@ -49,8 +50,6 @@ pub fn required_scope(operation_id: &str) -> Option<Scope> {
         "discardMyPlanningDraft"
         | "addPlanningDraftChanges"
         | "validateMyPlanningDraft"
-        | "createCalendarFeed"
-        | "revokeCalendarFeed"
         | "registerChild"
         | "cancelRegistration"
         | "addBasketItem"

@@ -59,6 +59,7 @@ fn provider<F: Fn(&str) -> Option<String>>(
         post_logout_redirect_uri: vars.raw(&var("POST_LOGOUT_REDIRECT_URI")),
         scopes: vars.text(&var("SCOPES"), default_scopes),
         acr_values: None,
+        signed_userinfo: false,
     }))
 }
 
@@ -72,6 +73,7 @@ pub(super) fn sign_in<F: Fn(&str) -> Option<String>>(
     )?
     .map(|settings| ProviderSettings {
         acr_values: Some(vars.text("FRANCECONNECT_ACR_VALUES", "eidas1")),
+        signed_userinfo: true,
         ..settings
     });
     let agents = provider(vars, "AGENT_OIDC", "openid profile email groups")?.map(|settings| {

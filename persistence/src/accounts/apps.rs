@@ -152,6 +152,29 @@ pub fn use_code(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> Result
         == 1)
 }
 
+/// Spends the unused codes of a client (for one account, or all): a grant withdrawn or
+/// an app disabled leaves no code to exchange.
+pub fn spend_codes(
+    conn: &mut AnyConnection,
+    client_id: i64,
+    account_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    let mut unused = oauth_codes::table
+        .filter(oauth_codes::client_id.eq(client_id))
+        .filter(oauth_codes::used_at.is_null())
+        .into_boxed();
+    if let Some(account_id) = account_id {
+        unused = unused.filter(oauth_codes::account_id.eq(account_id));
+    }
+    let ids: Vec<i64> = unused.select(oauth_codes::id).load(conn)?;
+    Ok(
+        diesel::update(oauth_codes::table.filter(oauth_codes::id.eq_any(&ids)))
+            .set(oauth_codes::used_at.eq(db_time(now)))
+            .execute(conn)?,
+    )
+}
+
 /// Records the session a code opened, so that a replay of the code revokes it.
 pub fn set_code_session(conn: &mut AnyConnection, id: i64, session_id: i64) -> Result<(), DbError> {
     diesel::update(oauth_codes::table.find(id))

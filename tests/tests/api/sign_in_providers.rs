@@ -93,6 +93,24 @@ async fn a_family_links_franceconnect_signs_in_with_it_and_signs_out_of_both() {
     .await;
     assert_eq!(shown["familyName"], "DUBOIS");
 
+    // A sign-up with a linked identity is refused before it starts.
+    let signup = through_provider(
+        &app,
+        &provider,
+        (
+            "/api/v1/auth/providers/franceconnect/flows",
+            json!({"purpose": "signUp"}),
+            None,
+        ),
+        "fc-ti-parent",
+        (
+            Method::POST,
+            "/api/v1/auth/providers/franceconnect/identity",
+        ),
+    )
+    .await;
+    problem(signup, StatusCode::CONFLICT, "identity_already_linked").await;
+
     // Then a FranceConnect sign-in opens the family's own session.
     let tokens = json(
         fc_sign_in(&app, &provider, "fc-ti-parent").await,
@@ -667,6 +685,41 @@ async fn staff_roles_follow_the_city_providers_groups_at_each_sign_in() {
     )
     .await;
 
+    // An existing staff account of the same verified email becomes the provider's: its
+    // password no longer signs it in.
+    let (login, password) = tests::demo_credentials("agent");
+    json(
+        app.post_json(
+            "/api/v1/auth/login",
+            &json!({"login": login, "password": password}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    provider
+        .set_claims(
+            "city",
+            "agent-demo",
+            json!({"groups": ["ef-agents"], "email": "agent.demo@villejuif.example"}),
+        )
+        .await;
+    let tokens = json(agent_sign_in("agent-demo").await, StatusCode::OK).await;
+    let me = json(
+        app.get_authed("/api/v1/me", tokens["accessToken"].as_str().unwrap())
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me["account"]["username"], "agent.demo");
+    let refused = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"login": login, "password": password}),
+        )
+        .await;
+    problem(refused, StatusCode::FORBIDDEN, "password_login_disabled").await;
+
     // Disabled at the provider: it signs nobody in, the API gets no code.
     provider.disable("city", "marie.curie").await;
     let flow = app
@@ -700,6 +753,27 @@ async fn staff_roles_follow_the_city_providers_groups_at_each_sign_in() {
         )
         .await;
     problem(refused, StatusCode::FORBIDDEN, "password_login_disabled").await;
-    strict.token_of("admin").await;
     strict.token_of("family").await;
+    // The recovery admin stays local: the provider cannot take it over.
+    provider
+        .set_claims(
+            "city",
+            "admin-demo",
+            json!({"groups": ["ef-admins"], "email": "admin.demo@villejuif.example"}),
+        )
+        .await;
+    let taken = through_provider(
+        &strict,
+        &provider,
+        (
+            "/api/v1/auth/providers/agents/flows",
+            json!({"purpose": "signIn"}),
+            None,
+        ),
+        "admin-demo",
+        (Method::POST, "/api/v1/auth/providers/agents/sign-in"),
+    )
+    .await;
+    problem(taken, StatusCode::CONFLICT, "identity_already_linked").await;
+    strict.token_of("admin").await;
 }

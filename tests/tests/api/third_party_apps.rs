@@ -189,7 +189,9 @@ async fn a_mobile_app_gets_the_scopes_the_family_granted_and_no_more() {
         problem(answer, StatusCode::FORBIDDEN, "insufficient_scope").await;
     }
 
-    // The family sees the app, and withdraws it: the app's tokens stop at once.
+    // The family sees the app, and withdraws it: the app's tokens stop at once, and a
+    // code not yet exchanged is spent.
+    let pending = code_for(&app, &client_id, "planning:read").await;
     let granted = json(
         app.get_authed("/api/v1/me/apps", &family).await,
         StatusCode::OK,
@@ -211,6 +213,11 @@ async fn a_mobile_app_gets_the_scopes_the_family_granted_and_no_more() {
         )
         .await;
     problem(after, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let (status, error) = exchange(&app, &client_id, &pending, VERIFIER, REDIRECT).await;
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_grant"))
+    );
 
     let audit = json(
         app.get_authed("/api/v1/admin/audit-log?action=grant_app", &admin)
@@ -312,6 +319,22 @@ async fn codes_are_single_use_bound_to_the_verifier_and_the_exact_redirect_uri()
     )
     .await;
 
+    // An old code found later is refused, but does not end the grant it opened.
+    let code = code_for(&app, &client_id, "invoices:read").await;
+    let (_, tokens) = exchange(&app, &client_id, &code, VERIFIER, REDIRECT).await;
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    app.clock
+        .set(app.clock.now() + chrono::Duration::minutes(2));
+    let (status, error) = exchange(&app, &client_id, &code, VERIFIER, REDIRECT).await;
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_grant"))
+    );
+    assert_eq!(
+        app.get_authed("/api/v1/invoices", &access).await.status(),
+        StatusCode::OK
+    );
+
     // Another app's code, an unknown app.
     let other = register(&app, &admin).await;
     let code = code_for(&app, &client_id, "planning:read").await;
@@ -400,7 +423,8 @@ async fn refresh_tokens_rotate_and_revocation_and_disabling_end_the_grant() {
     )
     .await;
 
-    // An admin disables the app for everyone.
+    // An agent disables the app for everyone.
+    let agent = app.token_of("agent").await;
     let code = code_for(&app, &client_id, "invoices:read").await;
     let (_, tokens) = exchange(&app, &client_id, &code, VERIFIER, REDIRECT).await;
     let access = tokens["access_token"].as_str().unwrap().to_owned();
@@ -408,7 +432,7 @@ async fn refresh_tokens_rotate_and_revocation_and_disabling_end_the_grant() {
         app.send_json(
             Method::POST,
             &format!("/api/v1/admin/apps/{client_id}/disable"),
-            Some(&admin),
+            Some(&agent),
             &json!({}),
         )
         .await,

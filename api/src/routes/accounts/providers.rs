@@ -293,6 +293,7 @@ impl From<VerifiedPerson> for VerifiedIdentityView {
     request_body = FlowReturn,
     responses(
         (status = 200, description = "The verified identity.", body = VerifiedIdentityView),
+        (status = 409, description = "The identity is already linked to an account: sign in with it instead (`identity_already_linked`)."),
         (status = 400, description = "The flow is unknown, expired, finished or its state differs (`invalid_sign_in_flow`)."),
         (status = 401, description = "The provider refused the code (`provider_refused_code`), or its ID token failed a check (`identity_token_rejected`)."),
         (status = 404, description = "FranceConnect is not offered (`provider_not_configured`)."),

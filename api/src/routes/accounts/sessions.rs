@@ -102,7 +102,7 @@ impl TokenPair {
     responses(
         (status = 200, description = "Signed in.", body = TokenPair),
         (status = 401, description = "Wrong username or password (`invalid_credentials`)."),
-        (status = 403, description = "The account is not activated yet (`account_not_activated`) or was disabled (`account_disabled`), or staff passwords are turned off for the city's identity provider (`password_login_disabled`)."),
+        (status = 403, description = "The account is not activated yet (`account_not_activated`) or was disabled (`account_disabled`), or the account is staff signing in through the city's identity provider (`password_login_disabled`)."),
         (status = 429, description = "Too many failed attempts (`too_many_attempts`); see `Retry-After`."),
     ),
 )]
@@ -128,7 +128,7 @@ pub async fn login(
             &st.lifetimes,
             &st.throttle,
             &credentials,
-            |account| st.providers.password_allowed(account),
+            |conn, account| st.providers.password_allowed(conn, account),
             now,
         )
     })

@@ -242,13 +242,13 @@ pub async fn list_apps(
 
 async fn set_enabled(
     state: &AppState,
-    admin: &Admin,
+    actor_id: i64,
     client_id: String,
     enabled: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let (admin_id, now) = (admin.0.account_id, state.clock.now());
+    let now = state.clock.now();
     let app = db::run(&state.pool, move |conn| {
-        apps::set_enabled(conn, admin_id, &client_id, enabled, now)
+        apps::set_enabled(conn, actor_id, &client_id, enabled, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(AppView::from(app)))
@@ -256,7 +256,8 @@ async fn set_enabled(
 
 /// Disables an app for every family.
 ///
-/// Its tokens stop working at once; it can no longer ask for new ones.
+/// Its tokens stop working at once; it can no longer ask for new ones. Agents may, to
+/// stop an app misbehaving at once; enabling it again is an admin's.
 #[utoipa::path(
     tag = "admin-apps",
     operation_id = "disableApp",
@@ -264,17 +265,17 @@ async fn set_enabled(
     params(("clientId" = String, Path, description = "The app's client id.")),
     responses(
         (status = 200, description = "Disabled.", body = AppView),
-        (status = 403, description = "Admins only (`forbidden`)."),
+        (status = 403, description = "Agents and admins only (`forbidden`)."),
         (status = 404, description = "No such app (`not_found`)."),
     ),
 )]
 #[post("/admin/apps/{clientId}/disable")]
 pub async fn disable_app(
     state: web::Data<AppState>,
-    admin: Admin,
+    staff: Staff,
     client_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    set_enabled(&state, &admin, client_id.into_inner(), false).await
+    set_enabled(&state, staff.0.account_id, client_id.into_inner(), false).await
 }
 
 /// Enables a disabled app again.
@@ -297,7 +298,7 @@ pub async fn enable_app(
     admin: Admin,
     client_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    set_enabled(&state, &admin, client_id.into_inner(), true).await
+    set_enabled(&state, admin.0.account_id, client_id.into_inner(), true).await
 }
 
 /// An app the family granted.

@@ -10,6 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::auth::ClientIp;
 use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -105,6 +106,19 @@ fn credentials(
     req: &HttpRequest,
     form: &AppTokenForm,
 ) -> Result<(ClientCredentials, bool), &'static str> {
+    let (credentials, basic) = given_credentials(req, form)?;
+    // Form fields are refused with a NUL already; what Basic decodes to is not.
+    let nul = |s: &str| s.contains('\0');
+    if nul(&credentials.client_id) || credentials.secret.as_deref().is_some_and(nul) {
+        return Err("malformed client credentials");
+    }
+    Ok((credentials, basic))
+}
+
+fn given_credentials(
+    req: &HttpRequest,
+    form: &AppTokenForm,
+) -> Result<(ClientCredentials, bool), &'static str> {
     let basic = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -149,9 +163,13 @@ fn credentials(
     }
 }
 
-/// Failed client authentications are counted per client id, as passwords are per login.
-fn client_counter(client_id: &str) -> [Counter; 1] {
-    [Counter::new("oauth_client", client_id.to_owned())]
+/// Failed client authentications are counted per client id and address, as passwords
+/// are per login: someone guessing from elsewhere cannot lock the app itself out.
+fn client_counter(client_id: &str, ip: &ClientIp) -> [Counter; 1] {
+    [Counter::new(
+        "oauth_client",
+        format!("{client_id} {}", ip.0),
+    )]
 }
 
 /// Issues an app's tokens (OAuth 2.0 token endpoint).
@@ -169,12 +187,13 @@ fn client_counter(client_id: &str) -> [Counter; 1] {
         (status = 200, description = "The tokens.", body = OAuthTokens),
         (status = 400, description = "An OAuth error (`invalid_request`, `invalid_grant`, `unsupported_grant_type` in `error`).", body = OAuthError, content_type = "application/json"),
         (status = 401, description = "The app's authentication failed (`invalid_client` in `error`).", body = OAuthError, content_type = "application/json"),
-        (status = 429, description = "Too many failed authentications of this app (`too_many_attempts`); see `Retry-After`."),
+        (status = 429, description = "Too many failed authentications of this app from this address (`too_many_attempts`); see `Retry-After`."),
     ),
 )]
 #[post("/oauth/token")]
 pub async fn request_app_tokens(
     state: web::Data<AppState>,
+    ip: ClientIp,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -185,7 +204,7 @@ pub async fn request_app_tokens(
     };
     let (st, now) = (state.clone(), state.clock.now());
     let outcome = db::run(&state.pool, move |conn| {
-        let counter = client_counter(&credentials.client_id);
+        let counter = client_counter(&credentials.client_id, &ip);
         throttling::check(conn, &st.throttle, &counter, now)?;
         let app = match apps::authenticate_client(conn, &credentials) {
             Ok(app) => app,

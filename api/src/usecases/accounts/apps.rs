@@ -193,7 +193,8 @@ pub fn find(conn: &mut AnyConnection, client_id: &str) -> Outcome<App> {
         .try_into()
 }
 
-/// Disables an app for everyone (its sessions end at once), or enables it again.
+/// Disables an app for everyone (its sessions end at once, its codes are spent), or
+/// enables it again.
 pub fn set_enabled(
     conn: &mut AnyConnection,
     admin_id: i64,
@@ -209,6 +210,7 @@ pub fn set_enabled(
         apps::set_disabled(conn, app.row_id, (!enabled).then_some(now))?;
         if !enabled {
             apps::revoke_client_sessions(conn, app.row_id, None, "app_disabled", now)?;
+            apps::spend_codes(conn, app.row_id, None, now)?;
         }
         let verb = if enabled { "enabled" } else { "disabled" };
         audit_app(
@@ -456,7 +458,10 @@ pub struct AppTokens {
 
 /// Exchanges a code (RFC 6749, 4.1.3): once, by the app it was issued to, with the
 /// same redirect URI and the PKCE verifier of its challenge. A code presented again
-/// revokes the session it opened (RFC 6749, 4.1.2).
+/// within its life revokes the session it opened (RFC 6749, 4.1.2); after it, it is
+/// only refused (an old code found in a log must not end a family's grant). One
+/// transaction: the code is never spent without the session it opened being recorded.
+#[allow(clippy::too_many_arguments)]
 pub fn exchange_code(
     conn: &mut AnyConnection,
     keys: &JwtKeys,
@@ -467,52 +472,55 @@ pub fn exchange_code(
     verifier: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<AppTokens, TokenFailure> {
-    let bad = |why| oauth(TokenError::InvalidGrant, why);
-    let stored = apps::find_code(conn, &secrets::digest(code))?
-        .filter(|c| c.client_id == app.row_id)
-        .ok_or_else(|| bad("unknown code"))?;
-    if stored.used_at.is_some() || !apps::use_code(conn, stored.id, now)? {
-        if let Some(session_id) = stored.session_id {
-            accounts::revoke_session(conn, session_id, "code_reuse", now)?;
-            audit_app(
-                conn,
-                stored.account_id,
-                AuditAction::GrantApp,
-                &format!("revoked {}: code replayed", app.client_id),
-                now,
-            )?;
+    let bad = |why| Ok(Err(oauth(TokenError::InvalidGrant, why)));
+    // The transaction commits a revocation even when the answer is a refusal.
+    write_transaction::<_, UseCaseError, _>(conn, |conn| {
+        let Some(stored) =
+            apps::find_code(conn, &secrets::digest(code))?.filter(|c| c.client_id == app.row_id)
+        else {
+            return bad("unknown code");
+        };
+        let live = utc(stored.expires_at) > now;
+        if stored.used_at.is_some() || !apps::use_code(conn, stored.id, now)? {
+            if let (true, Some(session_id)) = (live, stored.session_id) {
+                accounts::revoke_session(conn, session_id, "code_reuse", now)?;
+                let detail = format!("revoked {}: code replayed", app.client_id);
+                audit_app(conn, stored.account_id, AuditAction::GrantApp, &detail, now)?;
+            }
+            return bad("code already used: what it issued is revoked");
         }
-        return Err(bad("code already used: what it issued is revoked"));
-    }
-    if utc(stored.expires_at) <= now {
-        return Err(bad("code expired"));
-    }
-    if redirect_uri != Some(stored.redirect_uri.as_str()) {
-        return Err(bad("redirect_uri differs from the authorization request's"));
-    }
-    if let Some(challenge) = &stored.code_challenge {
-        let matches = verifier.is_some_and(|v| {
-            (43..=128).contains(&v.len())
-                && constant_time_eq(pkce_challenge(v).as_bytes(), challenge.as_bytes())
-        });
-        if !matches {
-            return Err(bad("code_verifier does not match the code_challenge"));
+        if !live {
+            return bad("code expired");
         }
-    }
-    let account = accounts::find(conn, stored.account_id)?
-        .filter(|a| a.status == domain::accounts::AccountStatus::Active)
-        .ok_or_else(|| bad("the account is no longer active"))?;
-    let origin = SessionOrigin {
-        client: Some((app.row_id, stored.scopes.as_str())),
-        provider: None,
-    };
-    let (session_id, tokens) =
-        sessions::open_session(conn, keys, lifetimes, &account, true, &origin, now)?;
-    apps::set_code_session(conn, stored.id, session_id)?;
-    Ok(AppTokens {
-        tokens,
-        scopes: stored.scopes,
-    })
+        if redirect_uri != Some(stored.redirect_uri.as_str()) {
+            return bad("redirect_uri differs from the authorization request's");
+        }
+        if let Some(challenge) = &stored.code_challenge {
+            let matches = verifier.is_some_and(|v| {
+                (43..=128).contains(&v.len())
+                    && constant_time_eq(pkce_challenge(v).as_bytes(), challenge.as_bytes())
+            });
+            if !matches {
+                return bad("code_verifier does not match the code_challenge");
+            }
+        }
+        let Some(account) = accounts::find(conn, stored.account_id)?
+            .filter(|a| a.status == domain::accounts::AccountStatus::Active)
+        else {
+            return bad("the account is no longer active");
+        };
+        let origin = SessionOrigin {
+            client: Some((app.row_id, stored.scopes.as_str())),
+            provider: None,
+        };
+        let (session_id, tokens) =
+            sessions::open_session(conn, keys, lifetimes, &account, true, &origin, now)?;
+        apps::set_code_session(conn, stored.id, session_id)?;
+        Ok(Ok(AppTokens {
+            tokens,
+            scopes: stored.scopes,
+        }))
+    })?
 }
 
 /// Rotates an app's refresh token (RFC 6749, 6): only the app it was issued to; a
@@ -614,6 +622,7 @@ pub fn withdraw(
             "revoked_by_family",
             now,
         )?;
+        apps::spend_codes(conn, app.row_id, Some(account_id), now)?;
         if ended == 0 {
             return Err(AccountRefusal::AppNotFound.into());
         }

@@ -100,11 +100,20 @@ impl IdentityProviders {
         .ok_or_else(|| AccountRefusal::ProviderNotConfigured.into())
     }
 
-    /// Whether a staff member may sign in with a password (always the recovery admin).
-    pub fn password_allowed(&self, account: &Account) -> bool {
-        !account.role.is_staff()
-            || self.staff_passwords
-            || self.recovery_admin.as_deref() == Some(account.username.as_str())
+    fn is_recovery_admin(&self, account: &Account) -> bool {
+        self.recovery_admin.as_deref() == Some(account.username.as_str())
+    }
+
+    /// Whether an account may sign in with a password: families always; staff while
+    /// staff passwords are on and their account is not managed by the city's provider
+    /// (linked to it: its groups decide, a password must not outlive them); the
+    /// recovery admin always.
+    pub fn password_allowed(&self, conn: &mut AnyConnection, account: &Account) -> Outcome<bool> {
+        if !account.role.is_staff() || self.is_recovery_admin(account) {
+            return Ok(true);
+        }
+        Ok(self.staff_passwords
+            && identities::of_account(conn, account.id, Provider::Agents.as_str())?.is_none())
     }
 }
 
@@ -392,8 +401,14 @@ pub async fn verify_for_signup(state: &AppState, back: Return) -> Result<Verifie
         finish(state, Provider::FranceConnect, Purpose::SignUp, back).await?;
     let person = VerifiedPerson::from(&identity);
     let stored = serde_json::to_string(&person).map_err(ApiError::internal)?;
+    let (issuer, subject) = (person.issuer.clone(), person.subject.clone());
     db::run(&state.pool, move |conn| {
-        identities::keep_verified_identity(conn, flow_id, &stored)
+        // An identity already linked would make the sign-up fail at its confirmation.
+        if identities::find(conn, &issuer, &subject)?.is_some() {
+            return Err(AccountRefusal::IdentityAlreadyLinked.into());
+        }
+        identities::keep_verified_identity(conn, flow_id, &stored)?;
+        Ok::<_, UseCaseError>(())
     })
     .await?;
     Ok(person)
@@ -443,6 +458,7 @@ pub async fn sign_in_staff(state: &AppState, back: Return) -> Result<Tokens, Api
         state.clock.now(),
     );
     let identity = Arc::new(identity);
+    let recovery = state.providers.recovery_admin.clone();
     db::run(&state.pool, move |conn| {
         let linked = identities::find(conn, &identity.issuer, &identity.subject)?;
         let Some(role) = role else {
@@ -454,7 +470,7 @@ pub async fn sign_in_staff(state: &AppState, back: Return) -> Result<Tokens, Api
         let account = write_transaction::<_, UseCaseError, _>(conn, |conn| {
             let account_id = match linked {
                 Some(linked) => linked.account_id,
-                None => staff_account_for(conn, &identity, role, now)?,
+                None => staff_account_for(conn, &identity, (role, recovery.as_deref()), now)?,
             };
             let account =
                 accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?;
@@ -483,13 +499,15 @@ pub async fn sign_in_staff(state: &AppState, back: Return) -> Result<Tokens, Api
 fn staff_account_for(
     conn: &mut AnyConnection,
     identity: &VerifiedIdentity,
-    role: Role,
+    (role, recovery_admin): (Role, Option<&str>),
     now: DateTime<Utc>,
 ) -> Outcome<i64> {
     let verified = identity.claims.get("email_verified") == Some(&serde_json::Value::Bool(true));
     let email = identity.text("email");
+    // The recovery admin stays local: never linked, so the provider cannot change it.
     let existing = match email.filter(|_| verified) {
-        Some(email) => accounts::find_by_email(conn, email)?.filter(|a| a.role.is_staff()),
+        Some(email) => accounts::find_by_email(conn, email)?
+            .filter(|a| a.role.is_staff() && recovery_admin != Some(a.username.as_str())),
         None => None,
     };
     let account_id = match existing {

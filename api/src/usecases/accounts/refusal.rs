@@ -307,7 +307,7 @@ refusals! {
         PasswordLoginDisabled => {
             status: 403,
             code: "password_login_disabled",
-            meaning: "Agents and admins sign in through the city's identity provider; passwords are turned off for staff.",
+            meaning: "This staff account signs in through the city's identity provider (staff passwords are turned off, or the account is the provider's).",
             title: ("Connexion par mot de passe désactivée", "Password sign-in turned off"),
             detail: (
                 "Les agents se connectent avec leur compte de la ville.",

@@ -49,14 +49,14 @@ pub fn login(
     lifetimes: &Lifetimes,
     policy: &ThrottlePolicy,
     credentials: &Credentials,
-    password_allowed: impl Fn(&Account) -> bool,
+    password_allowed: impl Fn(&mut AnyConnection, &Account) -> Outcome<bool>,
     now: DateTime<Utc>,
 ) -> Outcome<Tokens> {
     let account = authenticate(pool, policy, credentials, now)?;
-    if !password_allowed(&account) {
+    let conn = &mut *pool.get()?;
+    if !password_allowed(conn, &account)? {
         return Err(AccountRefusal::PasswordLoginDisabled.into());
     }
-    let conn = &mut *pool.get()?;
     let (_, tokens) = open_session(
         conn,
         keys,
