@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 
+use reqwest::{Method, StatusCode};
 use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{TestApp, TestAppBuilder};
 
 /// The client ids, secrets and return pages the provider script registers.
 pub const FC_CLIENT_ID: &str = "espace-familles";
@@ -161,6 +165,66 @@ impl OidcProvider {
         }
         panic!("the provider never sent the browser back");
     }
+}
+
+/// A test app using the provider as FranceConnect and as the city's, with `extra`
+/// settings.
+pub async fn app_with(provider: &OidcProvider, extra: &[(&str, &str)]) -> TestApp {
+    let mut builder = TestAppBuilder::default();
+    for (name, value) in provider.settings() {
+        builder = builder.setting(name, &value);
+    }
+    for (name, value) in extra {
+        builder = builder.setting(name, value);
+    }
+    builder.spawn().await
+}
+
+/// Starts a flow at `path`, signs `who` in at the provider: what the frontend's return
+/// page posts (`flowId`, `state`, `code`).
+pub async fn provider_return(
+    app: &TestApp,
+    provider: &OidcProvider,
+    (path, body, token): (&str, Value, Option<&str>),
+    who: &str,
+) -> Value {
+    let flow = crate::json(
+        app.send_json(Method::POST, path, token, &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let back = provider
+        .sign_in(flow["authorizationUrl"].as_str().unwrap(), who)
+        .await;
+    json!({"flowId": flow["flowId"], "state": param(&back, "state"), "code": param(&back, "code")})
+}
+
+/// [`provider_return`], then the flow finished at `finish`.
+pub async fn through_provider(
+    app: &TestApp,
+    provider: &OidcProvider,
+    start: (&str, Value, Option<&str>),
+    who: &str,
+    (finish_method, finish): (Method, &str),
+) -> reqwest::Response {
+    let token = start.2;
+    let body = provider_return(app, provider, start, who).await;
+    app.send_json(finish_method, finish, token, &body).await
+}
+
+/// Where families start a FranceConnect flow.
+pub const FC_FLOWS: &str = "/api/v1/auth/providers/franceconnect/flows";
+
+/// A FranceConnect sign-in of `who`, through the provider.
+pub async fn fc_sign_in(app: &TestApp, provider: &OidcProvider, who: &str) -> reqwest::Response {
+    through_provider(
+        app,
+        provider,
+        (FC_FLOWS, json!({"purpose": "signIn"}), None),
+        who,
+        (Method::POST, "/api/v1/auth/providers/franceconnect/sign-in"),
+    )
+    .await
 }
 
 /// A query parameter of a return URL.

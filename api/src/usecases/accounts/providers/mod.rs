@@ -5,17 +5,23 @@
 //! instance finishes it; the client that started it proves it with the flow's secret,
 //! which never travels in a URL (no login CSRF with someone else's code).
 
-use std::sync::Arc;
+mod families;
+mod staff;
+
+pub use families::{
+    link_family, link_signup_identity, linked_identity, sign_in_family, take_for_signup,
+    unlink_family, verify_for_signup,
+};
+pub use staff::sign_in_staff;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use domain::accounts::apps::staff_role;
-use domain::accounts::{AccountStatus, Role};
+use domain::accounts::AccountStatus;
 use domain::audit::AuditAction;
 use persistence::accounts::identities::{self, NewFlow, NewIdentity};
-use persistence::accounts::{self, Account, NewAccount, SessionOrigin};
+use persistence::accounts::{self, Account};
 use persistence::audit::{self, NewAuditEntry};
-use persistence::{AnyConnection, DbError, utc, write_transaction};
+use persistence::{AnyConnection, DbError, utc};
 use serde::{Deserialize, Serialize};
 
 use crate::adapters::oidc::{FlowSecrets, OidcClient, OidcError, VerifiedIdentity};
@@ -25,7 +31,6 @@ use crate::db;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::accounts::AccountRefusal;
-use crate::usecases::accounts::sessions::{self, Tokens};
 use crate::usecases::{Outcome, UseCaseError};
 
 /// How long a started flow can be finished.
@@ -257,33 +262,6 @@ async fn finish(
     Ok((identity, flow.account_id, flow.id))
 }
 
-/// Signs a family in with its linked FranceConnect identity.
-pub async fn sign_in_family(state: &AppState, back: Return) -> Result<Tokens, ApiError> {
-    let (identity, _, _) = finish(state, Provider::FranceConnect, Purpose::SignIn, back).await?;
-    let (keys, lifetimes, now) = (
-        state.jwt.clone(),
-        state.lifetimes.clone(),
-        state.clock.now(),
-    );
-    db::run(&state.pool, move |conn| {
-        let linked = identities::find(conn, &identity.issuer, &identity.subject)?
-            .filter(|l| l.provider == Provider::FranceConnect.as_str())
-            .ok_or(AccountRefusal::IdentityNotLinked)?;
-        let account = accounts::find(conn, linked.account_id)?
-            .filter(|a| a.role == Role::Family)
-            .ok_or(AccountRefusal::IdentityNotLinked)?;
-        usable(&account)?;
-        let origin = SessionOrigin {
-            client: None,
-            provider: Some((Provider::FranceConnect.as_str(), identity.id_token.as_str())),
-        };
-        let (_, tokens) =
-            sessions::open_session(conn, &keys, &lifetimes, &account, false, &origin, now)?;
-        Ok::<_, UseCaseError>(tokens)
-    })
-    .await
-}
-
 fn usable(account: &Account) -> Outcome<()> {
     match account.status {
         AccountStatus::Active => Ok(()),
@@ -334,241 +312,6 @@ fn link_identity(
         now,
     )?;
     Ok(())
-}
-
-/// Links the signed-in family's account to the FranceConnect identity of a link flow
-/// it started.
-pub async fn link_family(
-    state: &AppState,
-    account_id: i64,
-    back: Return,
-) -> Result<identities::LinkedIdentity, ApiError> {
-    let (identity, flow_account, _) =
-        finish(state, Provider::FranceConnect, Purpose::Link, back).await?;
-    if flow_account != Some(account_id) {
-        return Err(UseCaseError::from(AccountRefusal::InvalidSignInFlow).into());
-    }
-    let person = VerifiedPerson::from(&identity);
-    let now = state.clock.now();
-    db::run(&state.pool, move |conn| {
-        write_transaction::<_, UseCaseError, _>(conn, |conn| {
-            link_identity(conn, account_id, Provider::FranceConnect, &person, now)?;
-            identities::of_account(conn, account_id, Provider::FranceConnect.as_str())?
-                .ok_or_else(|| UseCaseError::Internal(anyhow::anyhow!("the link just made")))
-        })
-    })
-    .await
-}
-
-/// The account's FranceConnect identity, if linked.
-pub fn linked_identity(
-    conn: &mut AnyConnection,
-    account_id: i64,
-) -> Outcome<Option<identities::LinkedIdentity>> {
-    Ok(identities::of_account(
-        conn,
-        account_id,
-        Provider::FranceConnect.as_str(),
-    )?)
-}
-
-/// Ends the link. A password remains to sign in with: every family account has one
-/// (the sign-up sets it, FranceConnect or not), so unlinking never locks a family out.
-pub fn unlink_family(conn: &mut AnyConnection, account_id: i64, now: DateTime<Utc>) -> Outcome<()> {
-    write_transaction::<_, UseCaseError, _>(conn, |conn| {
-        if !identities::unlink(conn, account_id, Provider::FranceConnect.as_str())? {
-            return Err(AccountRefusal::IdentityNotLinked.into());
-        }
-        audit::record(
-            conn,
-            &NewAuditEntry {
-                actor_id: account_id,
-                action: AuditAction::LinkIdentity,
-                dossier_id: None,
-                child_id: None,
-                detail: "unlinked franceconnect",
-            },
-            now,
-        )?;
-        Ok(())
-    })
-}
-
-/// Finishes a sign-up flow: the verified identity is kept with the flow until a
-/// sign-up takes it (`take_for_signup`), and handed back to prefill step 1.
-pub async fn verify_for_signup(state: &AppState, back: Return) -> Result<VerifiedPerson, ApiError> {
-    let (identity, _, flow_id) =
-        finish(state, Provider::FranceConnect, Purpose::SignUp, back).await?;
-    let person = VerifiedPerson::from(&identity);
-    let stored = serde_json::to_string(&person).map_err(ApiError::internal)?;
-    let (issuer, subject) = (person.issuer.clone(), person.subject.clone());
-    db::run(&state.pool, move |conn| {
-        // An identity already linked would make the sign-up fail at its confirmation.
-        if identities::find(conn, &issuer, &subject)?.is_some() {
-            return Err(AccountRefusal::IdentityAlreadyLinked.into());
-        }
-        identities::keep_verified_identity(conn, flow_id, &stored)?;
-        Ok::<_, UseCaseError>(())
-    })
-    .await?;
-    Ok(person)
-}
-
-/// The verified identity of a finished sign-up flow, taken once (a sign-up keeps it
-/// and links it to the account it creates).
-pub fn take_for_signup(
-    conn: &mut AnyConnection,
-    flow_id: &str,
-    now: DateTime<Utc>,
-) -> Outcome<String> {
-    identities::take_verified_identity(conn, &secrets::digest(flow_id), now)?
-        .ok_or_else(|| AccountRefusal::InvalidSignInFlow.into())
-}
-
-/// Links the identity a confirmed sign-up kept to the account it created.
-pub fn link_signup_identity(
-    conn: &mut AnyConnection,
-    account_id: i64,
-    stored: &str,
-    now: DateTime<Utc>,
-) -> Outcome<()> {
-    let person: VerifiedPerson = serde_json::from_str(stored)
-        .map_err(|e| UseCaseError::Internal(anyhow::anyhow!("a kept identity: {e}")))?;
-    link_identity(conn, account_id, Provider::FranceConnect, &person, now)
-}
-
-/// Signs a staff member in through the city's provider: the role comes from the
-/// provider's groups at each sign-in (an admin removed from the admin group is an
-/// agent from then on, from every group: refused and signed out everywhere). The
-/// first sign-in links the identity to the staff account of the same verified email,
-/// or creates one.
-pub async fn sign_in_staff(state: &AppState, back: Return) -> Result<Tokens, ApiError> {
-    let (identity, _, _) = finish(state, Provider::Agents, Purpose::SignIn, back).await?;
-    let Some((_, provider)) = state.providers.agents.as_ref() else {
-        return Err(UseCaseError::from(AccountRefusal::ProviderNotConfigured).into());
-    };
-    let role = staff_role(
-        &identity.list(&provider.groups_claim),
-        &provider.admin_groups,
-        &provider.agent_groups,
-    );
-    let (keys, lifetimes, now) = (
-        state.jwt.clone(),
-        state.lifetimes.clone(),
-        state.clock.now(),
-    );
-    let identity = Arc::new(identity);
-    let recovery = state.providers.recovery_admin.clone();
-    db::run(&state.pool, move |conn| {
-        let linked = identities::find(conn, &identity.issuer, &identity.subject)?;
-        let Some(role) = role else {
-            if let Some(linked) = linked {
-                accounts::revoke_sessions(conn, linked.account_id, None, "provider_groups", now)?;
-            }
-            return Err(AccountRefusal::NotInStaffGroup.into());
-        };
-        let account = write_transaction::<_, UseCaseError, _>(conn, |conn| {
-            let account_id = match linked {
-                Some(linked) => linked.account_id,
-                None => staff_account_for(conn, &identity, (role, recovery.as_deref()), now)?,
-            };
-            let account =
-                accounts::find(conn, account_id)?.ok_or(AccountRefusal::AccountNotFound)?;
-            if !account.role.is_staff() {
-                return Err(AccountRefusal::IdentityAlreadyLinked.into());
-            }
-            if account.role != role {
-                accounts::set_role(conn, account.id, role, now)?;
-            }
-            Ok(Account { role, ..account })
-        })?;
-        usable(&account)?;
-        let origin = SessionOrigin {
-            client: None,
-            provider: Some((Provider::Agents.as_str(), identity.id_token.as_str())),
-        };
-        let (_, tokens) =
-            sessions::open_session(conn, &keys, &lifetimes, &account, false, &origin, now)?;
-        Ok::<_, UseCaseError>(tokens)
-    })
-    .await
-}
-
-/// The staff account a first sign-in links to: the one of the same email when the
-/// provider verified it, else a new active account with no password.
-fn staff_account_for(
-    conn: &mut AnyConnection,
-    identity: &VerifiedIdentity,
-    (role, recovery_admin): (Role, Option<&str>),
-    now: DateTime<Utc>,
-) -> Outcome<i64> {
-    let verified = identity.claims.get("email_verified") == Some(&serde_json::Value::Bool(true));
-    let email = identity.text("email");
-    // The recovery admin stays local: never linked, so the provider cannot change it.
-    let existing = match email.filter(|_| verified) {
-        Some(email) => accounts::find_by_email(conn, email)?
-            .filter(|a| a.role.is_staff() && recovery_admin != Some(a.username.as_str())),
-        None => None,
-    };
-    let account_id = match existing {
-        Some(account) => account.id,
-        None => {
-            let email =
-                email.ok_or_else(|| UseCaseError::from(AccountRefusal::IdentityTokenRejected))?;
-            let wanted = identity
-                .text("preferred_username")
-                .or_else(|| email.split('@').next())
-                .unwrap_or("agent");
-            let username = free_username(conn, wanted)?;
-            accounts::insert(
-                conn,
-                &NewAccount {
-                    role,
-                    status: AccountStatus::Active,
-                    username: &username,
-                    email,
-                    first_name: identity.text("given_name").unwrap_or("-"),
-                    last_name: identity.text("family_name").unwrap_or("-"),
-                    password_hash: None,
-                    dossier_id: None,
-                },
-                now,
-            )
-            .map_err(already_linked)?
-        }
-    };
-    link_identity(
-        conn,
-        account_id,
-        Provider::Agents,
-        &VerifiedPerson::from(identity),
-        now,
-    )?;
-    Ok(account_id)
-}
-
-fn free_username(conn: &mut AnyConnection, wanted: &str) -> Outcome<String> {
-    let base: String = wanted
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .take(40)
-        .collect();
-    let base = if base.len() < 3 {
-        format!("agent.{base}")
-    } else {
-        base
-    };
-    for n in 0..100 {
-        let candidate = if n == 0 {
-            base.clone()
-        } else {
-            format!("{base}{n}")
-        };
-        if !accounts::username_taken(conn, &candidate)? {
-            return Ok(candidate);
-        }
-    }
-    Err(AccountRefusal::UsernameTaken.into())
 }
 
 /// Ends the caller's session and, when it came from a provider, where to send the

@@ -1,59 +1,13 @@
-//! Signing in with FranceConnect (families) and the city's provider (staff), against a
-//! real OpenID Connect provider run locally (tests/oidc): link, sign in, logout, the
-//! ID tokens a provider must never get accepted, roles from the provider's groups.
+//! Signing in with FranceConnect, against a real OpenID Connect provider run locally
+//! (tests/oidc): link, sign in, logout, a prefilled sign-up, the ID tokens a provider
+//! must never get accepted, a provider that fails or is missing.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tests::oidc_provider::{OidcProvider, param, provider};
-use tests::{TestApp, TestAppBuilder, json, problem};
-
-async fn app_with(provider: &OidcProvider, extra: &[(&str, &str)]) -> TestApp {
-    let mut builder = TestAppBuilder::default();
-    for (name, value) in provider.settings() {
-        builder = builder.setting(name, &value);
-    }
-    for (name, value) in extra {
-        builder = builder.setting(name, value);
-    }
-    builder.spawn().await
-}
-
-/// Starts a flow at `path`, signs `who` in at the provider, and finishes it at `finish`.
-async fn through_provider(
-    app: &TestApp,
-    provider: &OidcProvider,
-    (path, body, token): (&str, Value, Option<&str>),
-    who: &str,
-    (finish_method, finish): (Method, &str),
-) -> reqwest::Response {
-    let flow = json(
-        app.send_json(Method::POST, path, token, &body).await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let back = provider
-        .sign_in(flow["authorizationUrl"].as_str().unwrap(), who)
-        .await;
-    let body = json!({
-        "flowId": flow["flowId"], "state": param(&back, "state"), "code": param(&back, "code"),
-    });
-    app.send_json(finish_method, finish, token, &body).await
-}
-
-async fn fc_sign_in(app: &TestApp, provider: &OidcProvider, who: &str) -> reqwest::Response {
-    through_provider(
-        app,
-        provider,
-        (
-            "/api/v1/auth/providers/franceconnect/flows",
-            json!({"purpose": "signIn"}),
-            None,
-        ),
-        who,
-        (Method::POST, "/api/v1/auth/providers/franceconnect/sign-in"),
-    )
-    .await
-}
+use tests::oidc_provider::{
+    FC_FLOWS, app_with, fc_sign_in, provider, provider_return, through_provider,
+};
+use tests::{TestAppBuilder, json, problem};
 
 #[tokio::test]
 async fn a_family_links_franceconnect_signs_in_with_it_and_signs_out_of_both() {
@@ -97,11 +51,7 @@ async fn a_family_links_franceconnect_signs_in_with_it_and_signs_out_of_both() {
     let signup = through_provider(
         &app,
         &provider,
-        (
-            "/api/v1/auth/providers/franceconnect/flows",
-            json!({"purpose": "signUp"}),
-            None,
-        ),
+        (FC_FLOWS, json!({"purpose": "signUp"}), None),
         "fc-ti-parent",
         (
             Method::POST,
@@ -221,20 +171,9 @@ async fn tampered_expired_misaddressed_and_replayed_identities_are_refused() {
     }
 
     // A state that is not the flow's, a flow finished twice.
-    let flow = json(
-        app.post_json(
-            "/api/v1/auth/providers/franceconnect/flows",
-            &json!({"purpose": "signIn"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let back = provider
-        .sign_in(flow["authorizationUrl"].as_str().unwrap(), "fc-someone")
-        .await;
-    let wrong_state =
-        json!({"flowId": flow["flowId"], "state": "not-the-state", "code": param(&back, "code")});
+    let start = (FC_FLOWS, json!({"purpose": "signIn"}), None);
+    let mut wrong_state = provider_return(&app, &provider, start, "fc-someone").await;
+    wrong_state["state"] = json!("not-the-state");
     problem(
         app.post_json("/api/v1/auth/providers/franceconnect/sign-in", &wrong_state)
             .await,
@@ -242,19 +181,8 @@ async fn tampered_expired_misaddressed_and_replayed_identities_are_refused() {
         "invalid_sign_in_flow",
     )
     .await;
-    let flow = json(
-        app.post_json(
-            "/api/v1/auth/providers/franceconnect/flows",
-            &json!({"purpose": "signIn"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let back = provider
-        .sign_in(flow["authorizationUrl"].as_str().unwrap(), "fc-someone")
-        .await;
-    let body = json!({"flowId": flow["flowId"], "state": param(&back, "state"), "code": param(&back, "code")});
+    let start = (FC_FLOWS, json!({"purpose": "signIn"}), None);
+    let body = provider_return(&app, &provider, start, "fc-someone").await;
     problem(
         app.post_json("/api/v1/auth/providers/franceconnect/sign-in", &body)
             .await,
@@ -290,19 +218,8 @@ async fn tampered_expired_misaddressed_and_replayed_identities_are_refused() {
 async fn a_sign_up_prefilled_by_franceconnect_links_the_account_it_creates() {
     let provider = provider();
     let app = app_with(&provider, &[]).await;
-    let flow = json(
-        app.post_json(
-            "/api/v1/auth/providers/franceconnect/flows",
-            &json!({"purpose": "signUp"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
-    let back = provider
-        .sign_in(flow["authorizationUrl"].as_str().unwrap(), "fc-new-parent")
-        .await;
-    let body = json!({"flowId": flow["flowId"], "state": param(&back, "state"), "code": param(&back, "code")});
+    let start = (FC_FLOWS, json!({"purpose": "signUp"}), None);
+    let body = provider_return(&app, &provider, start, "fc-new-parent").await;
     let identity = json(
         app.post_json("/api/v1/auth/providers/franceconnect/identity", &body)
             .await,
@@ -330,7 +247,7 @@ async fn a_sign_up_prefilled_by_franceconnect_links_the_account_it_creates() {
         references,
         username,
         email,
-        json!({"franceConnectFlowId": flow["flowId"]}),
+        json!({"franceConnectFlowId": body["flowId"]}),
     )
     .await;
     // The identity is taken once.
@@ -338,7 +255,7 @@ async fn a_sign_up_prefilled_by_franceconnect_links_the_account_it_creates() {
         "lastName": "DUBOIS", "firstName": "Angela", "email": "autre@exemple.fr",
         "emailConfirmation": "autre@exemple.fr", "username": "autre.compte",
         "password": "Trois-Chats-Verts!", "passwordConfirmation": "Trois-Chats-Verts!",
-        "franceConnectFlowId": flow["flowId"],
+        "franceConnectFlowId": body["flowId"],
     });
     problem(
         app.post_json("/api/v1/signups", &again).await,
@@ -374,16 +291,8 @@ async fn a_provider_that_fails_refuses_or_is_missing_is_told_apart() {
     let app = app_with(&provider, &[]).await;
     let family = app.token_of("family").await;
     // Each way of finishing a flow, with an account the provider fails or refuses.
-    let sign_in = (
-        "/api/v1/auth/providers/franceconnect/flows",
-        json!({"purpose": "signIn"}),
-        None,
-    );
-    let sign_up = (
-        "/api/v1/auth/providers/franceconnect/flows",
-        json!({"purpose": "signUp"}),
-        None,
-    );
+    let sign_in = (FC_FLOWS, json!({"purpose": "signIn"}), None);
+    let sign_up = (FC_FLOWS, json!({"purpose": "signUp"}), None);
     let link = (
         "/api/v1/me/franceconnect/flows",
         json!(null),
@@ -434,15 +343,13 @@ async fn a_provider_that_fails_refuses_or_is_missing_is_told_apart() {
             problem(answer, status, code).await;
         }
         // A flow finished (refused) cannot be finished again.
-        let flow = json(
-            app.send_json(Method::POST, path, *token, body).await,
-            StatusCode::CREATED,
+        let returned = provider_return(
+            &app,
+            &provider,
+            (path, body.clone(), *token),
+            "forge-refuse-c",
         )
         .await;
-        let back = provider
-            .sign_in(flow["authorizationUrl"].as_str().unwrap(), "forge-refuse-c")
-            .await;
-        let returned = json!({"flowId": flow["flowId"], "state": param(&back, "state"), "code": param(&back, "code")});
         problem(
             app.send_json(finish.0.clone(), finish.1, *token, &returned)
                 .await,
@@ -487,10 +394,7 @@ async fn a_provider_that_fails_refuses_or_is_missing_is_told_apart() {
         .spawn()
         .await;
     let started = dead
-        .post_json(
-            "/api/v1/auth/providers/franceconnect/flows",
-            &json!({"purpose": "signIn"}),
-        )
+        .post_json(FC_FLOWS, &json!({"purpose": "signIn"}))
         .await;
     problem(
         started,
@@ -565,215 +469,4 @@ async fn a_provider_that_fails_refuses_or_is_missing_is_told_apart() {
     )
     .await;
     assert_eq!(out["logoutUrl"], Value::Null);
-}
-
-#[tokio::test]
-async fn staff_roles_follow_the_city_providers_groups_at_each_sign_in() {
-    let provider = provider();
-    let app = app_with(&provider, &[]).await;
-    let agent_sign_in = |who: &'static str| {
-        let (app, provider) = (&app, &provider);
-        async move {
-            through_provider(
-                app,
-                provider,
-                (
-                    "/api/v1/auth/providers/agents/flows",
-                    json!({"purpose": "signIn"}),
-                    None,
-                ),
-                who,
-                (Method::POST, "/api/v1/auth/providers/agents/sign-in"),
-            )
-            .await
-        }
-    };
-    let new_app = json!({"name": "Outil", "kind": "confidential", "redirectUris": ["https://outil.exemple.fr/cb"], "scopes": ["invoices:read"]});
-
-    provider
-        .set_claims("city", "marie.curie", json!({"groups": ["ef-admins"]}))
-        .await;
-    let tokens = json(agent_sign_in("marie.curie").await, StatusCode::OK).await;
-    let as_admin = tokens["accessToken"].as_str().unwrap().to_owned();
-    let registered = app
-        .send_json(
-            Method::POST,
-            "/api/v1/admin/apps",
-            Some(&as_admin),
-            &new_app,
-        )
-        .await;
-    let registered = json(registered, StatusCode::CREATED).await;
-    assert!(registered["clientSecret"].is_string());
-
-    // Out of the admin group: an agent from the next sign-in (and the open session too).
-    provider
-        .set_claims("city", "marie.curie", json!({"groups": ["ef-agents"]}))
-        .await;
-    let tokens = json(agent_sign_in("marie.curie").await, StatusCode::OK).await;
-    let as_agent = tokens["accessToken"].as_str().unwrap().to_owned();
-    for token in [&as_agent, &as_admin] {
-        let refused = app
-            .send_json(Method::POST, "/api/v1/admin/apps", Some(token), &new_app)
-            .await;
-        problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
-    }
-    assert_eq!(
-        app.get_authed("/api/v1/admin/apps", &as_agent)
-            .await
-            .status(),
-        StatusCode::OK
-    );
-
-    // Out of every group: refused, and signed out everywhere.
-    provider
-        .set_claims("city", "marie.curie", json!({"groups": ["rh"]}))
-        .await;
-    problem(
-        agent_sign_in("marie.curie").await,
-        StatusCode::FORBIDDEN,
-        "not_in_staff_group",
-    )
-    .await;
-    problem(
-        app.get_authed("/api/v1/admin/apps", &as_agent).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
-
-    // Disabled in the back office: the provider's word does not reopen the account.
-    provider
-        .set_claims("city", "marie.curie", json!({"groups": ["ef-agents"]}))
-        .await;
-    let admin = app.token_of("admin").await;
-    let found = json(
-        app.get_authed("/api/v1/admin/accounts?q=marie", &admin)
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let marie = found["items"][0]["id"].as_i64().unwrap();
-    let disabled = app
-        .send_json(
-            Method::POST,
-            &format!("/api/v1/admin/accounts/{marie}/disable"),
-            Some(&admin),
-            &json!(null),
-        )
-        .await;
-    assert!(disabled.status().is_success(), "{}", disabled.status());
-    problem(
-        agent_sign_in("marie.curie").await,
-        StatusCode::FORBIDDEN,
-        "account_disabled",
-    )
-    .await;
-
-    // A provider's email that is a family's: never merged into the family account.
-    provider
-        .set_claims(
-            "city",
-            "homonyme",
-            json!({"groups": ["ef-agents"], "email": "famille.ti@exemple.fr"}),
-        )
-        .await;
-    problem(
-        agent_sign_in("homonyme").await,
-        StatusCode::CONFLICT,
-        "identity_already_linked",
-    )
-    .await;
-
-    // An existing staff account of the same verified email becomes the provider's: its
-    // password no longer signs it in.
-    let (login, password) = tests::demo_credentials("agent");
-    json(
-        app.post_json(
-            "/api/v1/auth/login",
-            &json!({"login": login, "password": password}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    provider
-        .set_claims(
-            "city",
-            "agent-demo",
-            json!({"groups": ["ef-agents"], "email": "agent.demo@villejuif.example"}),
-        )
-        .await;
-    let tokens = json(agent_sign_in("agent-demo").await, StatusCode::OK).await;
-    let me = json(
-        app.get_authed("/api/v1/me", tokens["accessToken"].as_str().unwrap())
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    assert_eq!(me["account"]["username"], "agent.demo");
-    let refused = app
-        .post_json(
-            "/api/v1/auth/login",
-            &json!({"login": login, "password": password}),
-        )
-        .await;
-    problem(refused, StatusCode::FORBIDDEN, "password_login_disabled").await;
-
-    // Disabled at the provider: it signs nobody in, the API gets no code.
-    provider.disable("city", "marie.curie").await;
-    let flow = app
-        .post_json(
-            "/api/v1/auth/providers/agents/flows",
-            &json!({"purpose": "signIn"}),
-        )
-        .await;
-    let flow = json(flow, StatusCode::CREATED).await;
-    let back = provider
-        .sign_in(flow["authorizationUrl"].as_str().unwrap(), "marie.curie")
-        .await;
-    assert_eq!(param(&back, "error"), "access_denied");
-
-    // Staff passwords turned off: agents go through the provider, the recovery admin not.
-    let strict = app_with(
-        &provider,
-        &[
-            ("STAFF_PASSWORD_LOGIN", "false"),
-            ("RECOVERY_ADMIN", "admin.demo"),
-        ],
-    )
-    .await;
-    let offered = json(strict.get("/api/v1/auth/providers").await, StatusCode::OK).await;
-    assert_eq!(offered["staffPasswords"], false);
-    let (login, password) = tests::demo_credentials("agent");
-    let refused = strict
-        .post_json(
-            "/api/v1/auth/login",
-            &json!({"login": login, "password": password}),
-        )
-        .await;
-    problem(refused, StatusCode::FORBIDDEN, "password_login_disabled").await;
-    strict.token_of("family").await;
-    // The recovery admin stays local: the provider cannot take it over.
-    provider
-        .set_claims(
-            "city",
-            "admin-demo",
-            json!({"groups": ["ef-admins"], "email": "admin.demo@villejuif.example"}),
-        )
-        .await;
-    let taken = through_provider(
-        &strict,
-        &provider,
-        (
-            "/api/v1/auth/providers/agents/flows",
-            json!({"purpose": "signIn"}),
-            None,
-        ),
-        "admin-demo",
-        (Method::POST, "/api/v1/auth/providers/agents/sign-in"),
-    )
-    .await;
-    problem(taken, StatusCode::CONFLICT, "identity_already_linked").await;
-    strict.token_of("admin").await;
 }
