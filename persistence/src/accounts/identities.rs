@@ -80,6 +80,18 @@ pub fn of_account(
         .optional()?)
 }
 
+/// Every identity linked to the account (its RGPD export).
+pub fn all_of_account(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<LinkedIdentity>, DbError> {
+    Ok(external_identities::table
+        .filter(external_identities::account_id.eq(account_id))
+        .order(external_identities::id)
+        .select(LinkedIdentity::as_select())
+        .load(conn)?)
+}
+
 /// Ends the account's link with the provider; false when there was none.
 pub fn unlink(conn: &mut AnyConnection, account_id: i64, provider: &str) -> Result<bool, DbError> {
     Ok(diesel::delete(

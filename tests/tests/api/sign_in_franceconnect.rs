@@ -46,6 +46,13 @@ async fn a_family_links_franceconnect_signs_in_with_it_and_signs_out_of_both() {
     )
     .await;
     assert_eq!(shown["familyName"], "DUBOIS");
+    let export = json(
+        app.get_authed("/api/v1/me/export", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(export["identities"][0]["provider"], "franceconnect");
+    assert_eq!(export["identities"][0]["birthdate"], "1962-08-24");
 
     // A sign-up with a linked identity is refused before it starts.
     let signup = through_provider(

@@ -199,6 +199,12 @@ async fn a_mobile_app_gets_the_scopes_the_family_granted_and_no_more() {
     .await;
     assert_eq!(granted["items"][0]["name"], "Cantine+");
     assert_eq!(granted["items"][0]["scopes"], json!(["planning:read"]));
+    let export = json(
+        app.get_authed("/api/v1/me/export", &family).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(export["apps"][0]["clientId"], client_id.as_str());
     let withdrawn = app
         .request(Method::DELETE, &format!("/api/v1/me/apps/{client_id}"))
         .bearer_auth(&family)

@@ -15,6 +15,8 @@ use crate::db;
 use crate::openapi::enums::mirror_enum;
 use crate::problem::ApiError;
 use crate::routes::accounts::me::AccountView;
+use crate::routes::accounts::providers::{LinkedIdentityView, ProviderView};
+use crate::routes::apps::registry::GrantedAppView;
 use crate::routes::billing::direct_debit_views::{DirectDebitView, MandateView};
 use crate::routes::dossiers::documents::DocumentView;
 use crate::routes::dossiers::households::MyChildCustodyView;
@@ -89,6 +91,22 @@ pub struct DataExport {
     /// The custody of each child shared with another household (separated parents);
     /// nothing of the other household itself.
     pub custody: Vec<MyChildCustodyView>,
+    /// The identities of outside providers linked to the account: FranceConnect's
+    /// names and birth date (the city's provider for staff).
+    pub identities: Vec<ExportedIdentity>,
+    /// The third-party apps the account allowed that still have access.
+    pub apps: Vec<GrantedAppView>,
+}
+
+/// An identity of an outside provider linked to the account.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedIdentity {
+    /// The provider.
+    pub provider: ProviderView,
+    /// The identity as the provider vouched for it when linked.
+    #[serde(flatten)]
+    pub identity: LinkedIdentityView,
 }
 
 /// A yearly renewal of the family file, as kept.
@@ -161,10 +179,10 @@ pub async fn export_my_data(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let account_id = caller.account_id;
+    let (account_id, now) = (caller.account_id, state.clock.now());
     let files = state.files.clone();
     let data = db::run(&state.pool, move |conn| {
-        let data = export::gather(conn, &files, account_id)?;
+        let data = export::gather(conn, &files, account_id, now)?;
         let dossier_number = data.dossier.as_ref().map(|d| d.dossier.number.clone());
         Ok::<_, crate::usecases::UseCaseError>((data, dossier_number))
     })
@@ -234,6 +252,19 @@ pub async fn export_my_data(
             })
             .collect(),
         custody: data.custody.iter().map(MyChildCustodyView::from).collect(),
+        identities: data
+            .identities
+            .iter()
+            .map(|linked| ExportedIdentity {
+                provider: if linked.provider == "agents" {
+                    ProviderView::Agents
+                } else {
+                    ProviderView::FranceConnect
+                },
+                identity: LinkedIdentityView::from(linked.clone()),
+            })
+            .collect(),
+        apps: data.apps.iter().map(GrantedAppView::from).collect(),
     };
     Ok(HttpResponse::Ok()
         .insert_header(ContentDisposition {

@@ -349,10 +349,13 @@ pub async fn logout_with_provider(
 #[schema(example = json!({"givenName": "Angela Claire Louise", "familyName": "DUBOIS", "birthdate": "1962-08-24", "linkedAt": "2026-12-07T10:00:00Z"}))]
 pub struct LinkedIdentityView {
     /// First names FranceConnect gave when linked.
+    #[schema(example = "Angela Claire Louise")]
     pub given_name: Option<String>,
     /// Birth name.
+    #[schema(example = "DUBOIS")]
     pub family_name: Option<String>,
     /// `YYYY-MM-DD`.
+    #[schema(example = "1962-08-24")]
     pub birthdate: Option<String>,
     /// When it was linked (RFC 3339, UTC).
     pub linked_at: DateTime<Utc>,

@@ -15,7 +15,7 @@ use crate::problem::{ApiError, validate};
 use crate::routes::Json;
 use crate::routes::pagination::{Page, PageQuery, offset};
 use crate::state::AppState;
-use crate::usecases::accounts::apps::{self, App, AppKind, NewApp};
+use crate::usecases::accounts::apps::{self, App, AppKind, GrantedApp, NewApp};
 
 api_enum! {
     /// Whether an app can keep a secret.
@@ -318,6 +318,23 @@ pub struct GrantedAppView {
     pub granted_at: DateTime<Utc>,
 }
 
+impl From<&GrantedApp> for GrantedAppView {
+    fn from(granted: &GrantedApp) -> Self {
+        Self {
+            client_id: granted.app.client_id.clone(),
+            name: granted.app.name.clone(),
+            scopes: scope_views(&granted.scopes),
+            granted_at: granted.granted_at,
+        }
+    }
+}
+
+impl From<GrantedApp> for GrantedAppView {
+    fn from(granted: GrantedApp) -> Self {
+        Self::from(&granted)
+    }
+}
+
 /// Lists the apps the family allowed.
 ///
 /// Those that still have access (an open grant), with the scopes allowed.
@@ -345,12 +362,7 @@ pub async fn list_my_apps(
         .into_iter()
         .skip(usize::try_from(offset(page, page_size)).unwrap_or(usize::MAX))
         .take(usize::try_from(page_size).unwrap_or(0))
-        .map(|(app, scopes, granted_at)| GrantedAppView {
-            client_id: app.client_id,
-            name: app.name,
-            scopes: scope_views(&scopes),
-            granted_at,
-        })
+        .map(GrantedAppView::from)
         .collect();
     Ok(HttpResponse::Ok().json(Page {
         items,

@@ -39,15 +39,28 @@ pub struct Export {
     /// The custody of the children shared with another household (nothing of that
     /// household itself).
     pub custody: Vec<crate::usecases::dossiers::households::FamilyCustody>,
+    /// The identities of outside providers linked to the account (FranceConnect's
+    /// names and birth date, the city's provider for staff).
+    pub identities: Vec<persistence::accounts::identities::LinkedIdentity>,
+    /// The third-party apps the account allowed, still with access.
+    pub apps: Vec<crate::usecases::accounts::apps::GrantedApp>,
 }
 
 /// Gathers the caller's data: its account, consents, notifications and email choices
 /// and, for a family, its dossier, children with their health, requests, documents
 /// with their files, quotient lookups, direct debit mandates and debits, renewals,
-/// and the custody of the children shared with another household.
+/// the custody of the children shared with another household; and the identities
+/// linked to the account and the apps it allowed.
 /// Only ids from the caller's own account and dossier are ever read.
-pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> Outcome<Export> {
+pub fn gather(
+    conn: &mut AnyConnection,
+    store: &FileStore,
+    account_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Outcome<Export> {
     let account = accounts::find(conn, account_id)?.ok_or_else(|| gone("account"))?;
+    let identities = persistence::accounts::identities::all_of_account(conn, account_id)?;
+    let apps = crate::usecases::accounts::apps::grants(conn, account_id, now)?;
     let consents = legal::consents_of(conn, account_id)?;
     let (notifications, _) =
         crate::usecases::notifications::list(conn, account_id, false, (0, i64::MAX))?;
@@ -67,6 +80,8 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
             direct_debits: Vec::new(),
             renewals: Vec::new(),
             custody: Vec::new(),
+            identities,
+            apps,
         });
     };
     let record = dossiers::load(conn, dossier_id)?;
@@ -108,5 +123,7 @@ pub fn gather(conn: &mut AnyConnection, store: &FileStore, account_id: i64) -> O
         direct_debits: persistence::billing::direct_debits::of_dossier(conn, dossier_id)?,
         renewals: persistence::dossiers::renewals::of_dossier(conn, dossier_id)?,
         custody,
+        identities,
+        apps,
     })
 }

@@ -234,11 +234,19 @@ pub fn set_enabled(
 // --- the family's view ---
 
 /// The apps the family's account granted, with open sessions.
+/// An app a family allowed, with what it allowed and when (the latest grant).
+#[derive(Debug, Clone)]
+pub struct GrantedApp {
+    pub app: App,
+    pub scopes: Scopes,
+    pub granted_at: DateTime<Utc>,
+}
+
 pub fn grants(
     conn: &mut AnyConnection,
     account_id: i64,
     now: DateTime<Utc>,
-) -> Outcome<Vec<(App, Scopes, DateTime<Utc>)>> {
+) -> Outcome<Vec<GrantedApp>> {
     apps::grants_of(conn, account_id, now)?
         .into_iter()
         .map(
@@ -249,7 +257,11 @@ pub fn grants(
              }| {
                 let scopes = Scopes::parse(&scopes)
                     .map_err(|e| UseCaseError::Internal(anyhow::anyhow!(e)))?;
-                Ok((App::try_from(client)?, scopes, utc(granted_at)))
+                Ok(GrantedApp {
+                    app: App::try_from(client)?,
+                    scopes,
+                    granted_at: utc(granted_at),
+                })
             },
         )
         .collect()
