@@ -27,6 +27,15 @@ async fn staff_roles_follow_the_city_providers_groups_at_each_sign_in() {
             .await
         }
     };
+    // Only FranceConnect prefills a sign-up.
+    let sign_up = app
+        .post_json(
+            "/api/v1/auth/providers/agents/flows",
+            &json!({"purpose": "signUp"}),
+        )
+        .await;
+    let refused = problem(sign_up, StatusCode::BAD_REQUEST, "validation_failed").await;
+    assert_eq!(refused["errors"][0]["field"], "purpose");
     let new_app = json!({"name": "Outil", "kind": "confidential", "redirectUris": ["https://outil.exemple.fr/cb"], "scopes": ["invoices:read"]});
 
     provider

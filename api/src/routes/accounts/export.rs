@@ -28,6 +28,7 @@ use crate::routes::notifications::inbox::{
 };
 use crate::state::AppState;
 use crate::usecases::accounts::export;
+use crate::usecases::accounts::providers::Provider;
 
 /// A version of the terms of use or of the privacy policy the account accepted.
 #[derive(Debug, Serialize, ToSchema)]
@@ -256,10 +257,9 @@ pub async fn export_my_data(
             .identities
             .iter()
             .map(|linked| ExportedIdentity {
-                provider: if linked.provider == "agents" {
-                    ProviderView::Agents
-                } else {
-                    ProviderView::FranceConnect
+                provider: match Provider::from_stored(&linked.provider) {
+                    Some(Provider::Agents) => ProviderView::Agents,
+                    _ => ProviderView::FranceConnect,
                 },
                 identity: LinkedIdentityView::from(linked.clone()),
             })

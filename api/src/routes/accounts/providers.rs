@@ -16,15 +16,15 @@ use validator::Validate;
 use crate::auth::{Caller, Family};
 use crate::db;
 use crate::openapi::enums::api_enum;
-use crate::problem::{ApiError, FieldError, validate};
+use crate::problem::{ApiError, validate};
 use crate::routes::Json;
 use crate::routes::accounts::sessions::TokenPair;
 use crate::state::AppState;
-use crate::usecases::UseCaseError;
 use crate::usecases::accounts::AccountRefusal;
 use crate::usecases::accounts::providers::{
-    self, Provider, Purpose, Return, StartedFlow, VerifiedPerson,
+    self, LinkedIdentity, Provider, Purpose, Return, StartedFlow, VerifiedPerson,
 };
+use crate::usecases::{UseCaseError, utc};
 
 api_enum! {
     /// An identity provider.
@@ -206,16 +206,7 @@ pub async fn start_sign_in_flow(
     let provider = Provider::from(provider.into_inner());
     let purpose = match body.purpose {
         FlowPurposeView::SignIn => Purpose::SignIn,
-        FlowPurposeView::SignUp if provider == Provider::FranceConnect => Purpose::SignUp,
-        FlowPurposeView::SignUp => {
-            return Err(UseCaseError::Invalid(vec![FieldError::new(
-                "purpose",
-                "not_offered",
-                "Seul FranceConnect préremplit une inscription.",
-                "Only FranceConnect prefills a sign-up.",
-            )])
-            .into());
-        }
+        FlowPurposeView::SignUp => Purpose::SignUp,
     };
     let flow = providers::start(&state, provider, purpose, None).await?;
     Ok(HttpResponse::Created().json(SignInFlow::from(flow)))
@@ -361,13 +352,13 @@ pub struct LinkedIdentityView {
     pub linked_at: DateTime<Utc>,
 }
 
-impl From<persistence::accounts::identities::LinkedIdentity> for LinkedIdentityView {
-    fn from(linked: persistence::accounts::identities::LinkedIdentity) -> Self {
+impl From<LinkedIdentity> for LinkedIdentityView {
+    fn from(linked: LinkedIdentity) -> Self {
         Self {
             given_name: linked.given_name,
             family_name: linked.family_name,
             birthdate: linked.birthdate,
-            linked_at: persistence::utc(linked.linked_at),
+            linked_at: utc(linked.linked_at),
         }
     }
 }

@@ -12,6 +12,7 @@ pub use families::{
     link_family, link_signup_identity, linked_identity, sign_in_family, take_for_signup,
     unlink_family, verify_for_signup,
 };
+pub use persistence::accounts::identities::LinkedIdentity;
 pub use staff::sign_in_staff;
 
 use chrono::{DateTime, Duration, Utc};
@@ -28,7 +29,7 @@ use crate::adapters::oidc::{FlowSecrets, OidcClient, OidcError, VerifiedIdentity
 use crate::auth::secrets;
 use crate::config::{AgentProvider, SignInConfig};
 use crate::db;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, FieldError};
 use crate::state::AppState;
 use crate::usecases::accounts::AccountRefusal;
 use crate::usecases::{Outcome, UseCaseError};
@@ -49,6 +50,13 @@ impl Provider {
             Self::FranceConnect => "franceconnect",
             Self::Agents => "agents",
         }
+    }
+
+    /// The provider a stored row names (`franceconnect` or `agents`).
+    pub fn from_stored(text: &str) -> Option<Self> {
+        [Self::FranceConnect, Self::Agents]
+            .into_iter()
+            .find(|p| p.as_str() == text)
     }
 }
 
@@ -180,6 +188,15 @@ pub async fn start(
     purpose: Purpose,
     account_id: Option<i64>,
 ) -> Result<StartedFlow, ApiError> {
+    if purpose == Purpose::SignUp && provider != Provider::FranceConnect {
+        return Err(UseCaseError::Invalid(vec![FieldError::new(
+            "purpose",
+            "not_offered",
+            "Seul FranceConnect préremplit une inscription.",
+            "Only FranceConnect prefills a sign-up.",
+        )])
+        .into());
+    }
     let client = state.providers.client(provider)?;
     let secrets = FlowSecrets {
         state: secrets::new_secret(),
@@ -327,11 +344,8 @@ pub async fn logout(state: &AppState, session_id: i64) -> Result<Option<String>,
     let Some((provider, id_token)) = origin else {
         return Ok(None);
     };
-    let provider = match provider.as_str() {
-        "franceconnect" => Provider::FranceConnect,
-        _ => Provider::Agents,
-    };
-    let Ok(client) = state.providers.client(provider) else {
+    let Some(Ok(client)) = Provider::from_stored(&provider).map(|p| state.providers.client(p))
+    else {
         return Ok(None);
     };
     // The session is ended whatever the provider does: a provider that cannot be
