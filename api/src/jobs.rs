@@ -45,8 +45,9 @@ pub async fn release_holds(state: &AppState) -> Result<usize, ApiError> {
 /// The reminder job: every `REMINDERS_EVERY_MINUTES`.
 pub async fn remind_every(state: AppState) {
     every(
+        &state,
         state.config.jobs.reminders_every,
-        "booking-window reminders",
+        "reminders",
         || remind(&state),
     )
     .await;
@@ -56,26 +57,32 @@ pub async fn remind_every(state: AppState) {
 /// time goes back (and to the waiting line) whether or not anyone asks.
 pub async fn release_holds_every(state: AppState) {
     every(
+        &state,
         state.config.jobs.holds_every,
-        "expired basket holds",
+        "basket_holds",
         || release_holds(&state),
     )
     .await;
 }
 
 /// Runs `round` every `period` until the server stops; a failed round is logged and
-/// the next one runs all the same.
-async fn every<F, R>(period: Duration, job: &'static str, mut round: F)
+/// the next one runs all the same. Each success leaves its mark in the metrics.
+pub async fn every<F, R>(state: &AppState, period: Duration, job: &'static str, mut round: F)
 where
     F: FnMut() -> R,
     R: Future<Output = Result<usize, ApiError>>,
 {
+    let heartbeat = state.metrics.heartbeat(job);
     let mut interval = tokio::time::interval(period);
     loop {
         interval.tick().await;
         match round().await {
-            Ok(0) => {}
-            Ok(done) => tracing::info!(job, done, "job round done"),
+            Ok(done) => {
+                heartbeat.beat();
+                if done > 0 {
+                    tracing::info!(job, done, "job round done");
+                }
+            }
             Err(error) => tracing::error!(job, ?error, "job round failed"),
         }
     }

@@ -4,9 +4,11 @@
 pub mod adapters;
 pub mod auth;
 pub mod clock;
+pub mod commands;
 pub mod config;
 mod db;
 pub mod jobs;
+pub mod metrics;
 mod middleware;
 pub mod openapi;
 pub mod problem;

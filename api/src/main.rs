@@ -14,6 +14,10 @@ Usage: espace-familles [COMMAND]
 Commands:
   serve             run the API (the default)
   migrate           apply the database migrations (and create the city if the database is empty), then exit
+  backup PATH       write a consistent copy of the SQLite database to PATH while the API serves, then exit
+  storage migrate --to URL
+                    copy every stored file to the store at URL (file:///PATH, database: or
+                    s3://BUCKET[/PREFIX]) and check each one's hash, then exit
   purge             delete what the retention periods (RETENTION_*_DAYS) no longer allow to keep, then exit
   openapi [--json]  print the OpenAPI document (YAML, or JSON with --json)
   help              print this help
@@ -38,6 +42,8 @@ fn main() -> ExitCode {
         [] | ["serve"] => serve(),
         ["migrate"] => migrate(),
         ["purge"] => purge(),
+        ["backup", path] => backup(path),
+        ["storage", "migrate", "--to", url] => migrate_storage(url),
         ["openapi"] => print_openapi(false),
         ["openapi", "--json"] => print_openapi(true),
         ["help" | "--help" | "-h"] => {
@@ -97,11 +103,32 @@ fn migrate() -> anyhow::Result<()> {
     Ok(())
 }
 
+fn backup(path: &str) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    telemetry::init(config.log_format);
+    api::commands::backup(&config, std::path::Path::new(path))?;
+    println!("backup written to {path}");
+    Ok(())
+}
+
+fn migrate_storage(url: &str) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    telemetry::init(config.log_format);
+    let to = api::config::StorageLocation::parse(url)
+        .map_err(|reason| anyhow::anyhow!("--to {url}: {reason}"))?;
+    let done = api::commands::migrate_storage(&config, &to)?;
+    println!(
+        "{} files copied ({} bytes) and checked, {} already there",
+        done.copied, done.bytes, done.already_there
+    );
+    Ok(())
+}
+
 fn purge() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     telemetry::init(config.log_format);
     let (pool, _, _) = prepare_database(&config, &Clock::system())?;
-    let store = api::adapters::storage::FileStore::open(config.files.storage_dir.clone())?;
+    let store = api::adapters::storage::FileStore::from_config(&config.files)?;
     let mut conn = pool.get()?;
     let purged = api::usecases::accounts::retention::purge(
         &mut conn,

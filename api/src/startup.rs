@@ -17,6 +17,7 @@ use crate::adapters::storage::FileStore;
 use crate::auth::{JwtKeys, passwords, secrets};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::metrics::{self, Metrics};
 use crate::middleware::{problems, request_gate, request_id, security_headers};
 use crate::openapi;
 use crate::problem::{
@@ -29,6 +30,9 @@ use crate::usecases::city::{Bootstrap, ensure_city};
 use domain::accounts::Lifetimes;
 use domain::accounts::throttle::ThrottlePolicy;
 
+/// Where `METRICS_TOKEN` holders read the metrics on the API's own address.
+const METRICS_PATH: &str = "/metrics";
+
 /// A built server, listening but not yet serving.
 #[allow(missing_debug_implementations)] // actix's Server has no Debug
 pub struct Application {
@@ -36,6 +40,8 @@ pub struct Application {
     port: u16,
     state: AppState,
     outbox: OutboxWorker,
+    /// `GET /metrics` on `METRICS_BIND_ADDR`, and its port.
+    metrics_server: Option<(Server, u16)>,
 }
 
 /// Opens the database, applies the migrations and makes sure the city exists.
@@ -57,7 +63,7 @@ pub fn prepare_database(
     bootstrap::ensure_legal_documents(&mut conn, now)?;
     let outcome = ensure_city(&mut conn, &config.city, config.seed_demo, now)?;
     if outcome == Bootstrap::DemoSeeded && config.seed_demo_files {
-        let files = FileStore::open(config.files.storage_dir.clone())?;
+        let files = FileStore::from_config(&config.files)?;
         crate::seed::demo::seed_invoice(&mut conn, &files, now)?;
         crate::seed::demo::seed_documents(&mut conn, &files, &config.frontend_url, now)?;
     }
@@ -105,7 +111,6 @@ impl Application {
         ] {
             table.add(path, vec![Method::GET]);
         }
-        let table = web::Data::new(table);
         let scopes = Arc::new(crate::auth::scopes::ScopeTable::from_spec(&spec));
         let secret = match &config.jwt_secret {
             Some(secret) => secret.as_bytes().to_vec(),
@@ -121,7 +126,13 @@ impl Application {
             chrono::Duration::minutes(config.access_token_minutes),
         ));
         tokio::task::spawn_blocking(passwords::warm_up).await?;
-        let outbox = OutboxWorker::spawn(pool.clone(), clock.clone(), &config.mail)?;
+        let metrics = Arc::new(Metrics::new(&spec)?);
+        let outbox = OutboxWorker::spawn(
+            pool.clone(),
+            clock.clone(),
+            &config.mail,
+            metrics.heartbeat("outbox"),
+        )?;
         let state = AppState {
             pool,
             clock,
@@ -129,14 +140,9 @@ impl Application {
             jwt,
             lifetimes: Lifetimes::default(),
             throttle: ThrottlePolicy::default(),
-            files: Arc::new(
-                FileStore::open(config.files.storage_dir.clone()).with_context(|| {
-                    format!(
-                        "cannot create the storage directory {}",
-                        config.files.storage_dir.display()
-                    )
-                })?,
-            ),
+            files: Arc::new(FileStore::from_config(&config.files).with_context(|| {
+                format!("cannot open the file store {:?}", config.files.storage)
+            })?),
             payfip: match &config.payments {
                 crate::config::Payments::PayFip(settings) => {
                     Some(crate::adapters::payfip::PayFipClient::new(&settings.url)?)
@@ -163,8 +169,22 @@ impl Application {
                 )?,
             ),
             scopes,
+            metrics,
         };
         let data = web::Data::new(state.clone());
+        let metrics_server = match &config.operations.metrics_bind_addr {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr)
+                    .with_context(|| format!("cannot listen on METRICS_BIND_ADDR={addr}"))?;
+                let port = listener.local_addr()?.port();
+                Some((metrics::serve_privately(listener, state.clone())?, port))
+            }
+            None => None,
+        };
+        if config.operations.metrics_token.is_some() {
+            table.add(METRICS_PATH, vec![Method::GET]);
+        }
+        let table = web::Data::new(table);
 
         let (workers, shutdown) = (state.config.workers, state.config.shutdown_timeout);
         let server = crate::server::serve(listener, workers, shutdown, move || {
@@ -186,11 +206,17 @@ impl Application {
                 .app_data(path_config())
                 .app_data(query_config())
                 .configure(docs::configure)
+                .configure(|cfg| {
+                    if config.operations.metrics_token.is_some() {
+                        cfg.route(METRICS_PATH, web::get().to(metrics::scrape_with_token));
+                    }
+                })
                 .default_service(web::to(unmatched_route))
                 .wrap(from_fn(request_gate))
                 .wrap(cors(&config.cors_allowed_origins))
                 .wrap(from_fn(problems))
                 .wrap(security_headers())
+                .wrap(from_fn(metrics::record))
                 .wrap(from_fn(request_id))
         })?;
         Ok(Self {
@@ -198,11 +224,17 @@ impl Application {
             port,
             state,
             outbox,
+            metrics_server,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of `METRICS_BIND_ADDR`, when metrics have an address of their own.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(_, port)| *port)
     }
 
     pub fn state(&self) -> &AppState {
@@ -225,8 +257,14 @@ impl Application {
             server,
             mut outbox,
             state,
+            metrics_server,
             ..
         } = self;
+        let metrics_server = metrics_server.map(|(server, _)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let jobs = [
             tokio::spawn(crate::usecases::billing::payments::recheck_every(
                 state.clone(),
@@ -240,6 +278,9 @@ impl Application {
         let result = server.await;
         for job in jobs {
             job.abort();
+        }
+        if let Some(metrics) = metrics_server {
+            metrics.stop(true).await;
         }
         tokio::task::spawn_blocking(move || outbox.stop())
             .await

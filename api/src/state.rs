@@ -32,6 +32,8 @@ pub struct AppState {
     pub providers: Arc<crate::usecases::accounts::providers::IdentityProviders>,
     /// The scope each route needs from an app's token.
     pub scopes: Arc<crate::auth::scopes::ScopeTable>,
+    /// What `/metrics` shows.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 use crate::snapshot::Snapshot;

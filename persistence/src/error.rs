@@ -18,6 +18,10 @@ pub enum DbError {
     /// column's format: a bug, never a default.
     #[error("stored value: {0}")]
     Stored(String),
+    /// A backup that cannot be made as asked (its target exists, the backend is not
+    /// SQLite).
+    #[error("backup refused: {0}")]
+    Backup(String),
 }
 
 impl DbError {

@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod activities;
 pub mod audit;
+pub mod backlogs;
+pub mod backup;
 pub mod billing;
 pub mod city;
 mod connection;
@@ -19,12 +21,13 @@ pub mod planning;
 mod pool;
 pub mod schema;
 pub mod stored;
+pub mod stored_files;
 mod transaction;
 
 pub use connection::{AnyConnection, Backend, DatabaseUrl};
 pub use error::DbError;
 pub use migrations::run_migrations;
-pub use pool::{DbPool, PoolOptions, PooledConn};
+pub use pool::{DbPool, PoolOptions, PoolStatus, PooledConn};
 pub use transaction::write_transaction;
 
 /// Instants are stored as UTC truncated to microseconds, the precision both

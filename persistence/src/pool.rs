@@ -155,12 +155,52 @@ impl r2d2::HandleError<DbError> for LogErrors {
     }
 }
 
+/// Counts the checkouts and how long they waited, for the operators' metrics.
+#[derive(Debug, Default)]
+struct Waits {
+    checkouts: AtomicU64,
+    waited_nanos: AtomicU64,
+    timeouts: AtomicU64,
+}
+
+/// r2d2's event handler feeding [`Waits`].
+#[derive(Debug)]
+struct CountWaits(Arc<Waits>);
+
+impl r2d2::HandleEvent for CountWaits {
+    fn handle_checkout(&self, event: r2d2::event::CheckoutEvent) {
+        let nanos = u64::try_from(event.duration().as_nanos()).unwrap_or(u64::MAX);
+        self.0.checkouts.fetch_add(1, Ordering::Relaxed);
+        self.0.waited_nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    fn handle_timeout(&self, _event: r2d2::event::TimeoutEvent) {
+        self.0.timeouts.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The pool at one instant, and its counts since it opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    pub max_size: u32,
+    /// Connections open, in use or idle.
+    pub connections: u32,
+    pub idle: u32,
+    /// Connections handed out since the pool opened.
+    pub checkouts: u64,
+    /// The time those checkouts spent waiting for a connection, in all.
+    pub waited: Duration,
+    /// Checkouts that gave up waiting (answered 503).
+    pub timeouts: u64,
+}
+
 /// The connection pool shared by request handlers and background jobs.
 #[derive(Debug, Clone)]
 pub struct DbPool {
     pool: r2d2::Pool<Manager>,
     url: Arc<DatabaseUrl>,
     trust: Arc<Trust>,
+    waits: Arc<Waits>,
 }
 
 /// How long `/health/ready` waits for a connection: it must answer quickly even
@@ -175,6 +215,7 @@ impl DbPool {
         let first = url.connect_creating()?;
         drop(first);
         let trust = Arc::new(Trust::new());
+        let waits = Arc::new(Waits::default());
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size)
             .min_idle(Some(1))
@@ -183,6 +224,7 @@ impl DbPool {
             // with a ping unless recently verified.
             .test_on_check_out(true)
             .error_handler(Box::new(LogErrors))
+            .event_handler(Box::new(CountWaits(Arc::clone(&waits))))
             .build_unchecked(Manager {
                 url: url.clone(),
                 trust: Arc::clone(&trust),
@@ -191,7 +233,20 @@ impl DbPool {
             pool,
             url: Arc::new(url),
             trust,
+            waits,
         })
+    }
+
+    pub fn status(&self) -> PoolStatus {
+        let state = self.pool.state();
+        PoolStatus {
+            max_size: self.pool.max_size(),
+            connections: state.connections,
+            idle: state.idle_connections,
+            checkouts: self.waits.checkouts.load(Ordering::Relaxed),
+            waited: Duration::from_nanos(self.waits.waited_nanos.load(Ordering::Relaxed)),
+            timeouts: self.waits.timeouts.load(Ordering::Relaxed),
+        }
     }
 
     pub fn get(&self) -> Result<PooledConn, DbError> {

@@ -599,6 +599,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    stored_files (key) {
+        key -> Text,
+        content -> Binary,
+        size_bytes -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     outbox_emails (id) {
         id -> BigInt,
         kind -> Text,

@@ -36,15 +36,30 @@ impl TestDatabase {
         let id = uuid::Uuid::new_v4().simple().to_string();
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.trim().is_empty() => Self::postgres(admin_url, id),
-            _ => {
-                let dir = std::env::temp_dir().join(format!("espace-familles-test-{id}"));
-                std::fs::create_dir_all(&dir).expect("test database directory");
-                Self {
-                    url: format!("sqlite://{}", dir.join("app.db").display()),
-                    id,
-                    kind: Kind::Sqlite { dir },
-                }
-            }
+            _ => Self::sqlite(id),
+        }
+    }
+
+    /// An SQLite database whatever `TEST_DATABASE_URL` says (a backup restored).
+    pub fn create_sqlite() -> Self {
+        Self::sqlite(uuid::Uuid::new_v4().simple().to_string())
+    }
+
+    fn sqlite(id: String) -> Self {
+        let dir = std::env::temp_dir().join(format!("espace-familles-test-{id}"));
+        std::fs::create_dir_all(&dir).expect("test database directory");
+        Self {
+            url: format!("sqlite://{}", dir.join("app.db").display()),
+            id,
+            kind: Kind::Sqlite { dir },
+        }
+    }
+
+    /// The SQLite database's file (`None` on PostgreSQL).
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match &self.kind {
+            Kind::Sqlite { dir } => Some(dir.join("app.db")),
+            _ => None,
         }
     }
 

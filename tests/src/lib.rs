@@ -15,6 +15,7 @@ pub mod locks;
 pub mod oidc_provider;
 pub mod operations;
 pub mod payfip;
+pub mod s3_server;
 pub mod sepa;
 pub mod steps;
 pub mod webhook_receiver;
@@ -53,6 +54,8 @@ pub struct TestApp {
     pub clock: Clock,
     pub state: AppState,
     pub database: TestDatabase,
+    /// `http://127.0.0.1:PORT` of `METRICS_BIND_ADDR`, when set.
+    pub metrics_address: Option<String>,
     handle: actix_web::dev::ServerHandle,
     outbox: api::adapters::email::WorkerStopper,
 }
@@ -141,6 +144,9 @@ impl TestAppBuilder {
             .expect("the app starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
+        let metrics_address = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         let handle = app.handle();
         let outbox = app.outbox_stopper();
         tokio::spawn(app.run_until_stopped());
@@ -154,6 +160,7 @@ impl TestAppBuilder {
             clock,
             state,
             database,
+            metrics_address,
             handle,
             outbox,
         }

@@ -1,14 +1,30 @@
-//! The file store: documents kept under server-generated names in a directory that
-//! nothing serves directly.
+//! The file store: documents and PDFs kept under server-generated names, never served
+//! directly, in one of three places `STORAGE_URL` chooses: a folder (the default), the
+//! database itself, or S3-compatible object storage. Every call takes the caller's
+//! database connection: the database backend writes on it, inside the caller's
+//! transaction when there is one.
+
+mod bucket;
+mod folder;
 
 use std::io;
-use std::path::PathBuf;
 
+use chrono::Utc;
+use persistence::AnyConnection;
 use sha2::{Digest, Sha256};
 
-#[derive(Debug, Clone)]
+use crate::config::{FilesConfig, S3Access, StorageLocation};
+
+#[derive(Debug)]
 pub struct FileStore {
-    dir: PathBuf,
+    backend: Backend,
+}
+
+#[derive(Debug)]
+enum Backend {
+    Folder(folder::Folder),
+    Database,
+    Bucket(bucket::Bucket),
 }
 
 /// A stored file: its key (name in the store) and the SHA-256 of its content.
@@ -18,91 +34,103 @@ pub struct Stored {
     pub sha256: String,
 }
 
+/// The SHA-256 of `content`, in hex, as documents record it.
+pub fn sha256_hex(content: &[u8]) -> String {
+    Sha256::digest(content)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Keys are the store's own hex names; anything else never reaches a backend.
+fn checked(key: &str) -> io::Result<&str> {
+    if key.len() == 32 && key.bytes().all(|c| c.is_ascii_hexdigit()) {
+        Ok(key)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a storage key",
+        ))
+    }
+}
+
+fn database_error(error: persistence::DbError) -> io::Error {
+    io::Error::other(error.to_string())
+}
+
 impl FileStore {
-    /// Opens (creating it if needed) the directory, readable by this user only.
-    pub fn open(dir: PathBuf) -> io::Result<Self> {
-        std::fs::create_dir_all(&dir)?;
-        restrict(&dir, 0o700)?;
-        Ok(Self { dir })
+    /// The store the configuration names.
+    pub fn from_config(files: &FilesConfig) -> io::Result<Self> {
+        Self::open(&files.storage, &files.s3)
     }
 
-    /// Writes `content` under a new random name, through a temporary file renamed
-    /// into place, so a crash never leaves a half-written document behind its key.
-    pub fn save(&self, content: &[u8]) -> io::Result<Stored> {
+    /// Opens the store at `location` (creating a folder if needed).
+    pub fn open(location: &StorageLocation, s3: &S3Access) -> io::Result<Self> {
+        let backend = match location {
+            StorageLocation::Folder(dir) => Backend::Folder(folder::Folder::open(dir.clone())?),
+            StorageLocation::Database => Backend::Database,
+            StorageLocation::S3 { bucket, prefix } => {
+                Backend::Bucket(bucket::Bucket::open(bucket, prefix, s3)?)
+            }
+        };
+        Ok(Self { backend })
+    }
+
+    /// Writes `content` under a new random name.
+    pub fn save(&self, conn: &mut AnyConnection, content: &[u8]) -> io::Result<Stored> {
         let mut random = [0u8; 16];
         getrandom::fill(&mut random).map_err(|e| io::Error::other(e.to_string()))?;
         let key: String = random.iter().map(|b| format!("{b:02x}")).collect();
-        let temporary = self.dir.join(format!("{key}.part"));
-        std::fs::write(&temporary, content)?;
-        restrict(&temporary, 0o600)?;
-        std::fs::rename(&temporary, self.path(&key)?)?;
-        let sha256 = Sha256::digest(content)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        Ok(Stored { key, sha256 })
+        self.put(conn, &key, content)?;
+        Ok(Stored {
+            key,
+            sha256: sha256_hex(content),
+        })
     }
 
-    pub fn read(&self, key: &str) -> io::Result<Vec<u8>> {
-        std::fs::read(self.path(key)?)
+    /// Writes `content` under `key` (a storage migration keeps the keys).
+    pub fn put(&self, conn: &mut AnyConnection, key: &str, content: &[u8]) -> io::Result<()> {
+        let key = checked(key)?;
+        match &self.backend {
+            Backend::Folder(folder) => folder.put(key, content),
+            Backend::Database => persistence::stored_files::insert(conn, key, content, Utc::now())
+                .map_err(database_error),
+            Backend::Bucket(bucket) => bucket.put(key, content),
+        }
+    }
+
+    pub fn read(&self, conn: &mut AnyConnection, key: &str) -> io::Result<Vec<u8>> {
+        let key = checked(key)?;
+        match &self.backend {
+            Backend::Folder(folder) => folder.read(key),
+            Backend::Database => persistence::stored_files::find(conn, key)
+                .map_err(database_error)?
+                .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such stored file")),
+            Backend::Bucket(bucket) => bucket.read(key),
+        }
     }
 
     /// Deletes a file; one already gone is not an error (a purge run twice).
-    pub fn remove(&self, key: &str) -> io::Result<()> {
-        match std::fs::remove_file(self.path(key)?) {
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
-            other => other,
+    pub fn remove(&self, conn: &mut AnyConnection, key: &str) -> io::Result<()> {
+        let key = checked(key)?;
+        match &self.backend {
+            Backend::Folder(folder) => folder.remove(key),
+            Backend::Database => {
+                persistence::stored_files::delete(conn, key).map_err(database_error)
+            }
+            Backend::Bucket(bucket) => bucket.remove(key),
         }
     }
 
-    /// Keys are the store's own hex names; anything else never reaches the disk.
-    fn path(&self, key: &str) -> io::Result<PathBuf> {
-        if key.len() == 32 && key.chars().all(|c| c.is_ascii_hexdigit()) {
-            Ok(self.dir.join(key))
-        } else {
-            Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a storage key",
-            ))
-        }
-    }
-}
-
-/// Health forms and proofs are for this service's user only.
-#[cfg(unix)]
-fn restrict(path: &std::path::Path, mode: u32) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-}
-
-#[cfg(not(unix))]
-fn restrict(_path: &std::path::Path, _mode: u32) -> io::Result<()> {
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn files_are_saved_read_and_removed_by_their_key_only() -> io::Result<()> {
-        let dir = std::env::temp_dir().join(format!("ef-store-{}", std::process::id()));
-        let store = FileStore::open(dir.clone())?;
-        let stored = store.save(b"%PDF-1.7 test")?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join(&stored.key))?
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        assert_eq!(store.read(&stored.key)?, b"%PDF-1.7 test");
-        assert_eq!(stored.sha256.len(), 64);
-        assert!(store.read("../../etc/passwd").is_err());
-        store.remove(&stored.key)?;
-        store.remove(&stored.key)?;
-        assert!(store.read(&stored.key).is_err());
-        std::fs::remove_dir_all(dir)
+    /// Every key the store holds, sorted (a storage migration).
+    pub fn keys(&self, conn: &mut AnyConnection) -> io::Result<Vec<String>> {
+        let mut keys = match &self.backend {
+            Backend::Folder(folder) => folder.names()?,
+            Backend::Database => persistence::stored_files::keys(conn).map_err(database_error)?,
+            Backend::Bucket(bucket) => bucket.names()?,
+        };
+        keys.retain(|key| checked(key).is_ok());
+        keys.sort();
+        Ok(keys)
     }
 }

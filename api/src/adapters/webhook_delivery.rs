@@ -235,11 +235,8 @@ pub async fn deliver_every(state: AppState) {
             return;
         }
     };
-    let mut interval = tokio::time::interval(state.config.jobs.webhook_poll);
-    loop {
-        interval.tick().await;
-        if let Err(error) = deliver_due(&state, &client).await {
-            tracing::error!(?error, "a webhook delivery round failed");
-        }
-    }
+    crate::jobs::every(&state, state.config.jobs.webhook_poll, "webhooks", || {
+        deliver_due(&state, &client)
+    })
+    .await;
 }

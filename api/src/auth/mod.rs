@@ -8,6 +8,7 @@ pub mod passwords;
 pub mod scopes;
 pub mod secrets;
 
+pub(crate) use caller::bearer;
 pub use caller::{
     Admin, Caller, Consented, Family, FamilyToken, Staff, forbidden, staff_gate, unauthorized,
 };

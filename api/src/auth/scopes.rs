@@ -11,6 +11,8 @@ use actix_web::http::Method;
 use domain::accounts::scopes::Scope;
 use serde_json::Value;
 
+use crate::openapi::operation_table::OperationTable;
+
 /// The scope an app's token needs for the operation, if apps may call it at all.
 pub fn required_scope(operation_id: &str) -> Option<Scope> {
     use Scope::*;
@@ -91,23 +93,14 @@ pub struct ScopeTable {
 }
 
 impl ScopeTable {
-    /// Read from the OpenAPI document's operations (paths as the router's patterns).
+    /// Read from the OpenAPI document's operations.
     pub fn from_spec(spec: &Value) -> Self {
-        let mut routes = HashMap::new();
-        let paths = spec.get("paths").and_then(Value::as_object);
-        for (path, item) in paths.into_iter().flatten() {
-            for (method, operation) in item.as_object().into_iter().flatten() {
-                let (Ok(method), Some(id)) = (
-                    Method::from_bytes(method.to_ascii_uppercase().as_bytes()),
-                    operation.get("operationId").and_then(Value::as_str),
-                ) else {
-                    continue;
-                };
-                if let Some(scope) = required_scope(id) {
-                    routes.insert((method, path.clone()), scope);
-                }
-            }
-        }
+        let routes = OperationTable::from_spec(spec)
+            .iter()
+            .filter_map(|(method, path, id)| {
+                required_scope(id).map(|scope| ((method.clone(), path.to_owned()), scope))
+            })
+            .collect();
         Self { routes }
     }
 

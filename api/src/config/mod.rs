@@ -1,8 +1,12 @@
 //! Typed configuration from environment variables, with defaults for a local run.
 //! `.env.example` lists every variable; keep the two in step.
 
+mod operations;
 mod sign_in;
+mod storage;
+pub use operations::OperationsConfig;
 pub use sign_in::{AgentProvider, SignInConfig};
+pub use storage::{S3Access, StorageLocation};
 
 use std::time::Duration;
 
@@ -89,6 +93,8 @@ pub struct Config {
     pub jobs: JobsConfig,
     /// FranceConnect, the city's provider for staff, and staff passwords.
     pub sign_in: SignInConfig,
+    /// Metrics and traces.
+    pub operations: OperationsConfig,
 }
 
 /// API Particulier's settings.
@@ -174,8 +180,11 @@ pub struct PayFipSettings {
 /// Uploaded and issued files.
 #[derive(Debug, Clone)]
 pub struct FilesConfig {
-    /// `STORAGE_DIR`: where files are kept, outside anything served.
-    pub storage_dir: std::path::PathBuf,
+    /// `STORAGE_URL`, or the folder `STORAGE_DIR`: where files are kept, outside
+    /// anything served.
+    pub storage: StorageLocation,
+    /// `AWS_*`: how S3-compatible storage is reached, when used.
+    pub s3: S3Access,
     /// `UPLOAD_MAX_BYTES`: the largest document accepted.
     pub upload_max_bytes: usize,
     /// `IMPORT_MAX_BYTES`: the largest CSV of dossiers accepted.
@@ -359,6 +368,7 @@ impl Config {
             },
             retention: retention(&vars)?,
             sign_in: sign_in::sign_in(&vars)?,
+            operations: operations::operations(&vars)?,
         })
     }
 }
@@ -448,7 +458,8 @@ fn cors_allowed_origins<F: Fn(&str) -> Option<String>>(
 /// Where files are kept and how large they may be.
 fn files<F: Fn(&str) -> Option<String>>(vars: &Vars<'_, F>) -> Result<FilesConfig, ConfigError> {
     Ok(FilesConfig {
-        storage_dir: vars.text("STORAGE_DIR", "./data/files").into(),
+        storage: storage::location(vars)?,
+        s3: storage::s3_access(vars),
         upload_max_bytes: vars.parse("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)?,
         import_max_bytes: vars.parse("IMPORT_MAX_BYTES", 20 * 1024 * 1024)?,
         dossier_max_bytes: vars.parse("DOSSIER_STORAGE_MAX_BYTES", 100 * 1024 * 1024)?,

@@ -12,6 +12,7 @@
 pub mod enums;
 mod examples;
 mod files;
+pub mod operation_table;
 mod operations;
 mod schemas;
 mod yaml;

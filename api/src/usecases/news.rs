@@ -195,7 +195,7 @@ pub fn attach(
         )]));
     }
     let size = i64::try_from(content.len()).map_err(|e| UseCaseError::Internal(e.into()))?;
-    let stored = files.save(content).map_err(|e| {
+    let stored = files.save(conn, content).map_err(|e| {
         UseCaseError::Internal(anyhow::Error::new(e).context("storing a news attachment"))
     })?;
     let new = NewAttachment {
@@ -212,7 +212,7 @@ pub fn attach(
         store::find_attachment(conn, news_id, id)?.ok_or_else(|| CommonRefusal::NotFound.into())
     });
     if written.is_err()
-        && let Err(error) = files.remove(&stored.key)
+        && let Err(error) = files.remove(conn, &stored.key)
     {
         tracing::warn!(error = %error, "could not remove the file of a refused attachment");
     }
@@ -227,7 +227,7 @@ pub fn remove_attachment(
 ) -> Outcome<()> {
     let attachment = store::find_attachment(conn, news_id, id)?.ok_or(CommonRefusal::NotFound)?;
     store::delete_attachment(conn, id)?;
-    if let Err(error) = files.remove(&attachment.storage_key) {
+    if let Err(error) = files.remove(conn, &attachment.storage_key) {
         tracing::warn!(error = %error, "could not remove a detached file");
     }
     Ok(())
@@ -244,7 +244,7 @@ pub fn attachment(
 ) -> Outcome<(Attachment, Vec<u8>)> {
     get(conn, news_id, published_at)?;
     let attachment = store::find_attachment(conn, news_id, id)?.ok_or(CommonRefusal::NotFound)?;
-    let bytes = files.read(&attachment.storage_key).map_err(|e| {
+    let bytes = files.read(conn, &attachment.storage_key).map_err(|e| {
         UseCaseError::Internal(anyhow::Error::new(e).context("reading a news attachment"))
     })?;
     Ok((attachment, bytes))

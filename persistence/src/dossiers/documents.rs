@@ -260,3 +260,15 @@ pub fn fill_validity(
     }
     Ok(changed)
 }
+
+/// Every document's storage key with the SHA-256 recorded at upload (a storage
+/// migration checks the files against them).
+pub fn recorded_hashes(
+    conn: &mut AnyConnection,
+) -> Result<std::collections::HashMap<String, String>, DbError> {
+    Ok(documents::table
+        .select((documents::storage_key, documents::sha256))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}

@@ -4,6 +4,7 @@
 // cut to a length (the code under test is: `too_many_lines` holds everywhere else).
 #![allow(clippy::too_many_lines)]
 
+mod backup;
 mod baskets;
 mod billing;
 mod boundary;
@@ -25,6 +26,7 @@ mod export;
 mod framework_errors;
 mod health;
 mod imports;
+mod metrics;
 mod news;
 mod notifications;
 mod paid_weeks;
@@ -46,6 +48,7 @@ mod separated_parents;
 mod sign_in_franceconnect;
 mod sign_in_staff;
 mod signup;
+mod storage;
 mod third_party_apps;
 mod tokens;
 mod webhooks;

@@ -17,6 +17,7 @@ use persistence::notifications::outbox::{self, OutboxEmail};
 
 use crate::clock::Clock;
 use crate::config::{MailConfig, MailTransport};
+use crate::metrics::Heartbeat;
 
 /// How long a claimed email is reserved for its sender.
 const LEASE_SECONDS: i64 = 120;
@@ -107,7 +108,12 @@ impl WorkerStopper {
 }
 
 impl OutboxWorker {
-    pub fn spawn(pool: DbPool, clock: Clock, config: &MailConfig) -> anyhow::Result<Self> {
+    pub fn spawn(
+        pool: DbPool,
+        clock: Clock,
+        config: &MailConfig,
+        heartbeat: Heartbeat,
+    ) -> anyhow::Result<Self> {
         let transport = Transport::from_config(config)?;
         let from: Mailbox = config
             .from
@@ -127,8 +133,12 @@ impl OutboxWorker {
                         while !stop.load(Ordering::Relaxed) {
                             let round =
                                 runtime.block_on(send_due(&pool, &clock, &transport, &from));
-                            if let Err(error) = round {
-                                tracing::warn!(error = format!("{error:#}"), "outbox round failed");
+                            match round {
+                                Ok(()) => heartbeat.beat(),
+                                Err(error) => tracing::warn!(
+                                    error = format!("{error:#}"),
+                                    "outbox round failed"
+                                ),
                             }
                             let mut waited = Duration::ZERO;
                             while waited < poll && !stop.load(Ordering::Relaxed) {

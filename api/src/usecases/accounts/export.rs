@@ -92,7 +92,7 @@ pub fn gather(
     let (requests, _) = requests::list(conn, Some(dossier_id), None, 0, i64::MAX)?;
     let mut files = Vec::new();
     for document in documents::all_of_dossier(conn, dossier_id)? {
-        let bytes = match store.read(&document.storage_key) {
+        let bytes = match store.read(conn, &document.storage_key) {
             Ok(bytes) => Some(bytes),
             Err(error) => {
                 tracing::error!(document = document.id, error = %error, "a document's file is missing from storage");

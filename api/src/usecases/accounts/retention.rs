@@ -64,7 +64,7 @@ pub fn purge(
         Ok::<_, crate::usecases::UseCaseError>((purged, keys))
     })?;
     for key in keys {
-        if let Err(error) = store.remove(&key) {
+        if let Err(error) = store.remove(conn, &key) {
             tracing::warn!(error = %error, "could not remove the file of a purged document");
         }
     }

@@ -225,7 +225,7 @@ fn file(
     now: DateTime<Utc>,
 ) -> Outcome<i64> {
     let stored = files
-        .save(bytes)
+        .save(conn, bytes)
         .map_err(|e| UseCaseError::Internal(e.into()))?;
     Ok(documents::insert(
         conn,

@@ -151,7 +151,7 @@ pub fn file_pdf(
 ) -> Outcome<()> {
     let bytes = crate::adapters::invoice_pdf::render(city, dossier_number, detail);
     let stored = files
-        .save(&bytes)
+        .save(conn, &bytes)
         .map_err(|e| UseCaseError::Internal(e.into()))?;
     persistence::dossiers::documents::insert(
         conn,

@@ -319,11 +319,5 @@ pub async fn recheck_every(state: AppState) {
     if state.config.payments == Payments::Off {
         return;
     }
-    let mut interval = tokio::time::interval(RECHECK_EVERY);
-    loop {
-        interval.tick().await;
-        if let Err(error) = recheck(&state).await {
-            tracing::error!(?error, "the payment re-check failed");
-        }
-    }
+    crate::jobs::every(&state, RECHECK_EVERY, "payment_recheck", || recheck(&state)).await;
 }

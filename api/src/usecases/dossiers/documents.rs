@@ -59,7 +59,7 @@ pub fn upload(
         return Err(DossierRefusal::StorageQuotaExceeded.into());
     }
     let stored = store
-        .save(upload.content)
+        .save(conn, upload.content)
         .map_err(|e| UseCaseError::Internal(anyhow::Error::new(e).context("storing a document")))?;
     let issued_on = upload.issued_on.unwrap_or(today);
     let valid_until =
@@ -87,7 +87,7 @@ pub fn upload(
         documents::find(conn, id, None)?.ok_or_else(|| gone("document"))
     });
     if written.is_err()
-        && let Err(error) = store.remove(&stored.key)
+        && let Err(error) = store.remove(conn, &stored.key)
     {
         tracing::warn!(error = %error, "could not remove the file of a refused document");
     }
@@ -134,7 +134,7 @@ pub fn content(
             now,
         )?;
     }
-    let bytes = store.read(&document.storage_key).map_err(|e| {
+    let bytes = store.read(conn, &document.storage_key).map_err(|e| {
         UseCaseError::Internal(anyhow::Error::new(e).context("reading a stored document"))
     })?;
     Ok((document, bytes))

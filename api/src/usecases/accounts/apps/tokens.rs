@@ -75,7 +75,7 @@ pub fn authenticate_client(
     let proven = match (&app.secret_hash, &credentials.secret) {
         (Some(hash), Some(secret)) => {
             let digest = secrets::digest(secret);
-            constant_time_eq(digest.as_bytes(), hash.as_bytes())
+            secrets::constant_time_eq(digest.as_bytes(), hash.as_bytes())
         }
         (Some(_), None) => false,
         (None, _) => true,
@@ -88,10 +88,6 @@ pub fn authenticate_client(
             "client authentication failed",
         ))
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// What the token endpoint hands the app.
@@ -143,7 +139,7 @@ pub fn exchange_code(
         if let Some(challenge) = &stored.code_challenge {
             let matches = verifier.is_some_and(|v| {
                 (43..=128).contains(&v.len())
-                    && constant_time_eq(pkce_challenge(v).as_bytes(), challenge.as_bytes())
+                    && secrets::constant_time_eq(pkce_challenge(v).as_bytes(), challenge.as_bytes())
             });
             if !matches {
                 return bad("code_verifier does not match the code_challenge");

@@ -243,7 +243,7 @@ fn file(
     (signed_on, now): (NaiveDate, DateTime<Utc>),
 ) -> Outcome<i64> {
     let stored = files
-        .save(pdf)
+        .save(conn, pdf)
         .map_err(|e| UseCaseError::Internal(e.into()))?;
     Ok(persistence::dossiers::documents::insert(
         conn,
