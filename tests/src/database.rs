@@ -112,13 +112,16 @@ impl TestDatabase {
                     .expect("database directory moved away");
             }
             Kind::Moved => panic!("this database was handed to another test app"),
-            Kind::Postgres { admin_url, name } => admin(
-                admin_url,
-                &format!(
-                    "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false; \
-                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';"
-                ),
-            ),
+            Kind::Postgres { admin_url, name } => {
+                admin(
+                    admin_url,
+                    &format!(
+                        "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false; \
+                     SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';"
+                    ),
+                );
+                until_no_backend(admin_url, name);
+            }
         }
     }
 
@@ -144,6 +147,30 @@ impl TestDatabase {
             .unwrap()
             .connect()
             .expect("test database connection")
+    }
+}
+
+/// `pg_terminate_backend` only signals the backends: until they have exited, a
+/// connection of the app can still answer. Waits (at most 10 s) for them to be gone.
+fn until_no_backend(admin_url: &str, name: &str) {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        backends: i64,
+    }
+    let mut conn = PgConnection::establish(admin_url).expect("admin connection");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let count: Vec<Count> = diesel::sql_query(format!(
+            "SELECT count(*) AS backends FROM pg_stat_activity WHERE datname = '{name}'"
+        ))
+        .load(&mut conn)
+        .expect("backends counted");
+        if count.first().is_none_or(|c| c.backends == 0) || std::time::Instant::now() > deadline {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
 
