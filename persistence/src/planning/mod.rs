@@ -497,7 +497,9 @@ pub fn draft_of(conn: &mut AnyConnection, dossier_id: i64) -> Result<Vec<Pending
         .load(conn)?)
 }
 
-/// Records a pending change, replacing the one of the same child, unit and day.
+/// Records a pending change, replacing the one of the same child, unit and day: one
+/// upsert, so that two devices putting the same day at once both succeed (the last
+/// wins) where a delete then insert had the second fail on the key.
 pub fn put_change(
     conn: &mut AnyConnection,
     dossier_id: i64,
@@ -505,9 +507,9 @@ pub fn put_change(
     action: Action,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
+    use diesel::upsert::excluded;
     let (child_id, unit_id, day) = change;
-    drop_change(conn, change)?;
-    diesel::insert_into(planning_changes::table)
+    let query = diesel::insert_into(planning_changes::table)
         .values((
             planning_changes::child_id.eq(child_id),
             planning_changes::unit_id.eq(unit_id),
@@ -516,7 +518,21 @@ pub fn put_change(
             planning_changes::action.eq(action.as_str()),
             planning_changes::created_at.eq(db_time(now)),
         ))
-        .execute(conn)?;
+        .on_conflict((
+            planning_changes::child_id,
+            planning_changes::unit_id,
+            planning_changes::day,
+        ))
+        .do_update()
+        .set((
+            planning_changes::dossier_id.eq(excluded(planning_changes::dossier_id)),
+            planning_changes::action.eq(excluded(planning_changes::action)),
+            planning_changes::created_at.eq(excluded(planning_changes::created_at)),
+        ));
+    match conn {
+        AnyConnection::Postgresql(c) => query.execute(c)?,
+        AnyConnection::Sqlite(c) => query.execute(c)?,
+    };
     Ok(())
 }
 
@@ -541,17 +557,31 @@ pub fn clear_draft(conn: &mut AnyConnection, dossier_id: i64) -> Result<usize, D
     )
 }
 
-/// Locks the dossier's draft with a no-op touch of its rows (PostgreSQL's row locks;
-/// on SQLite the write transaction holds the database), then reads it: two
-/// validations of one dossier run one after the other.
+/// Locks the dossier's draft and answers exactly the rows locked, by child, day and
+/// unit: two validations of one dossier run one after the other. PostgreSQL locks the
+/// rows in key order (`FOR UPDATE`), the order draft updates write them in, so neither
+/// waits for the other in a cycle; on SQLite the write transaction holds the database.
+/// (Reading the draft again after locking it also answered a change added in between
+/// but not locked, which a second validation could lock: a deadlock seen under load.)
 pub fn claim_draft(
     conn: &mut AnyConnection,
     dossier_id: i64,
 ) -> Result<Vec<PendingChange>, DbError> {
-    diesel::update(planning_changes::table.filter(planning_changes::dossier_id.eq(dossier_id)))
-        .set(planning_changes::created_at.eq(planning_changes::created_at))
-        .execute(conn)?;
-    draft_of(conn, dossier_id)
+    let mut claimed = match conn {
+        AnyConnection::Postgresql(pg) => planning_changes::table
+            .filter(planning_changes::dossier_id.eq(dossier_id))
+            .order((
+                planning_changes::child_id,
+                planning_changes::unit_id,
+                planning_changes::day,
+            ))
+            .for_update()
+            .select(PendingChange::as_select())
+            .load(pg)?,
+        AnyConnection::Sqlite(_) => draft_of(conn, dossier_id)?,
+    };
+    claimed.sort_by_key(|c| (c.child_id, c.day, c.unit_id));
+    Ok(claimed)
 }
 
 /// Drops a household's pending changes of one child (the household no longer has it).

@@ -203,6 +203,7 @@ pub fn add_to_draft(
         own_children(conn, dossier_id, changes, patterns)?;
         let all = expand(conn, dossier_id, changes, patterns, false)?;
         let mut ignored = Vec::new();
+        let mut writes = Vec::new();
         if let Some((from, to)) = span(&all) {
             let ctx = plan::load(conn, dossier_id, None, from, to)?;
             for change in all {
@@ -230,11 +231,17 @@ pub fn add_to_draft(
                 let booked = ctx
                     .is_booked(change.child_id, change.unit_id, change.day)
                     .is_some();
-                if booked == (change.action == Action::Book) {
-                    store::drop_change(conn, key)?;
-                } else {
-                    store::put_change(conn, dossier_id, key, change.action, now)?;
-                }
+                // Nothing to change when the day already is as asked.
+                let action = (booked != (change.action == Action::Book)).then_some(change.action);
+                writes.push((key, action));
+            }
+        }
+        // Written in key order, the order validations lock the draft in (no deadlock).
+        writes.sort_by_key(|(key, _)| *key);
+        for (key, action) in writes {
+            match action {
+                None => store::drop_change(conn, key)?,
+                Some(action) => store::put_change(conn, dossier_id, key, action, now)?,
             }
         }
         let draft = draft(conn, dossier_id, now)?;
