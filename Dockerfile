@@ -14,7 +14,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /src/target/release/espace-familles /usr/local/bin/espace-familles
 USER espace-familles
-ENV BIND_ADDR=0.0.0.0:8080 LOG_FORMAT=json
+# Two malloc arenas: glibc's default (8 per core) let resident memory grow 10 % and
+# more over a 30-minute soak, two arenas kept it flat (BENCHMARKS.md, issue 26).
+ENV BIND_ADDR=0.0.0.0:8080 LOG_FORMAT=json MALLOC_ARENA_MAX=2
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
     CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1

@@ -5,6 +5,7 @@ pub use persistence::Backend;
 use persistence::{AnyConnection, DbPool};
 
 use crate::problem::ApiError;
+use crate::telemetry::traces;
 
 /// Runs `work` with a pooled connection on the blocking thread pool, so diesel never
 /// blocks an async worker. A pool that cannot hand out a connection answers 503.
@@ -15,7 +16,9 @@ where
     E: Into<ApiError> + Send + 'static,
 {
     let pool = pool.clone();
+    let span = traces::database_span(pool.backend());
     web::block(move || {
+        let _span = span.enter();
         let mut conn = pool.get().map_err(ApiError::from)?;
         let outcome = work(&mut conn).map_err(Into::into);
         if outcome

@@ -16,6 +16,7 @@ mod request_heads;
 mod routes;
 pub mod seed;
 mod server;
+pub mod shutdown;
 pub mod snapshot;
 pub mod startup;
 pub mod state;

@@ -71,7 +71,11 @@ fn main() -> ExitCode {
 
 fn serve() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    telemetry::init(config.log_format);
+    // Kept to the end: dropping it sends the last spans.
+    let _telemetry = telemetry::init(
+        config.log_format,
+        config.operations.otlp_endpoint.as_deref(),
+    );
     let display_addr = config.bind_addr.replace("0.0.0.0", "127.0.0.1");
     let database = persistence::DatabaseUrl::parse(&config.database_url)?.redacted();
     actix_web::rt::System::new().block_on(async move {
@@ -92,7 +96,7 @@ fn serve() -> anyhow::Result<()> {
 
 fn migrate() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    telemetry::init(config.log_format);
+    let _logs = telemetry::init(config.log_format, None);
     let (_, applied, _) = prepare_database(&config, &Clock::system())?;
     if applied.is_empty() {
         println!("The database is up to date.");
@@ -105,7 +109,7 @@ fn migrate() -> anyhow::Result<()> {
 
 fn backup(path: &str) -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    telemetry::init(config.log_format);
+    let _logs = telemetry::init(config.log_format, None);
     api::commands::backup(&config, std::path::Path::new(path))?;
     println!("backup written to {path}");
     Ok(())
@@ -113,7 +117,7 @@ fn backup(path: &str) -> anyhow::Result<()> {
 
 fn migrate_storage(url: &str) -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    telemetry::init(config.log_format);
+    let _logs = telemetry::init(config.log_format, None);
     let to = api::config::StorageLocation::parse(url)
         .map_err(|reason| anyhow::anyhow!("--to {url}: {reason}"))?;
     let done = api::commands::migrate_storage(&config, &to)?;
@@ -126,7 +130,7 @@ fn migrate_storage(url: &str) -> anyhow::Result<()> {
 
 fn purge() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    telemetry::init(config.log_format);
+    let _logs = telemetry::init(config.log_format, None);
     let (pool, _, _) = prepare_database(&config, &Clock::system())?;
     let store = api::adapters::storage::FileStore::from_config(&config.files)?;
     let mut conn = pool.get()?;

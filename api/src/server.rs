@@ -1,5 +1,6 @@
 //! The HTTP server, set up as actix-web's `HttpServer` sets it up (the same timeouts,
-//! half-closed connections, graceful shutdown), with one difference: each connection
+//! half-closed connections, graceful shutdown), with two differences: signals are
+//! left to [`crate::shutdown`], which drains before stopping it; and each connection
 //! passes through [`Guarded`] first, so request heads the HTTP layer would refuse with a
 //! bare status get a problem+json answer like every other error.
 
@@ -38,7 +39,9 @@ where
     let addr = listener.local_addr()?;
     let builder = Server::build()
         .workers(workers)
-        .shutdown_timeout(shutdown_timeout.as_secs());
+        .shutdown_timeout(shutdown_timeout.as_secs())
+        // Signals start a drain first (`crate::shutdown`), which then stops the server.
+        .disable_signals();
     let graceful = builder.graceful_shutdown_signal();
     let builder = builder.listen("espace-familles", listener, move || {
         let graceful = graceful.clone();

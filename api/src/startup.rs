@@ -25,6 +25,7 @@ use crate::problem::{
 };
 use crate::routes::{self, docs};
 use crate::seed::bootstrap;
+use crate::shutdown;
 use crate::state::AppState;
 use crate::usecases::city::{Bootstrap, ensure_city};
 use domain::accounts::Lifetimes;
@@ -170,6 +171,7 @@ impl Application {
             ),
             scopes,
             metrics,
+            lifecycle: Arc::default(),
         };
         let data = web::Data::new(state.clone());
         let metrics_server = match &config.operations.metrics_bind_addr {
@@ -217,6 +219,7 @@ impl Application {
                 .wrap(from_fn(problems))
                 .wrap(security_headers())
                 .wrap(from_fn(metrics::record))
+                .wrap(from_fn(shutdown::close_when_draining))
                 .wrap(from_fn(request_id))
         })?;
         Ok(Self {
@@ -245,13 +248,14 @@ impl Application {
         self.outbox.stopper()
     }
 
-    /// A handle to stop the server (tests; SIGTERM and SIGINT are handled already:
-    /// requests in flight finish within `SHUTDOWN_TIMEOUT_SECS`).
+    /// A handle to stop the server at once, without the drain (tests; SIGTERM, SIGINT
+    /// and [`shutdown::Lifecycle::stop`] drain first, see [`shutdown`]).
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }
 
-    /// Serves until stopped, then stops the outbox worker after its current round.
+    /// Serves until stopped (see [`shutdown`]), then stops the outbox worker after its
+    /// current round.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let Self {
             server,
@@ -265,6 +269,11 @@ impl Application {
             tokio::spawn(server);
             handle
         });
+        let stopper = {
+            let handle = server.handle();
+            let (lifecycle, drain) = (state.lifecycle.clone(), state.config.shutdown_drain);
+            tokio::spawn(async move { lifecycle.stop_on_signal(drain, handle).await })
+        };
         let jobs = [
             tokio::spawn(crate::usecases::billing::payments::recheck_every(
                 state.clone(),
@@ -276,6 +285,7 @@ impl Application {
             tokio::spawn(crate::jobs::remind_every(state)),
         ];
         let result = server.await;
+        stopper.abort();
         for job in jobs {
             job.abort();
         }

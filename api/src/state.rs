@@ -34,6 +34,8 @@ pub struct AppState {
     pub scopes: Arc<crate::auth::scopes::ScopeTable>,
     /// What `/metrics` shows.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Whether the instance is stopping (readiness then answers 503).
+    pub lifecycle: Arc<crate::shutdown::Lifecycle>,
 }
 
 use crate::snapshot::Snapshot;

@@ -20,6 +20,8 @@ const DOWN: &str = include_str!("../fixtures/api_particulier/503-unavailable.jso
 struct State {
     /// Every query received, as decoded pairs.
     queries: Vec<Vec<(String, String)>>,
+    /// The `traceparent` header of each query, if sent.
+    traceparents: Vec<Option<String>>,
     down: bool,
 }
 
@@ -60,6 +62,10 @@ impl FakeApiParticulier {
         self.state.lock().unwrap().queries.clone()
     }
 
+    pub fn traceparents(&self) -> Vec<Option<String>> {
+        self.state.lock().unwrap().traceparents.clone()
+    }
+
     pub async fn stop(self) {
         self.handle.stop(true).await;
     }
@@ -81,6 +87,12 @@ async fn quotient(req: HttpRequest, state: web::Data<Arc<Mutex<State>>>) -> Http
     let down = {
         let mut state = state.lock().unwrap();
         state.queries.push(pairs.clone());
+        state.traceparents.push(
+            req.headers()
+                .get("traceparent")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        );
         state.down
     };
     let bearer = req

@@ -14,6 +14,7 @@ mod local_server;
 pub mod locks;
 pub mod oidc_provider;
 pub mod operations;
+pub mod otlp_receiver;
 pub mod payfip;
 pub mod s3_server;
 pub mod sepa;

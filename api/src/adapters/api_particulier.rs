@@ -113,11 +113,8 @@ impl ApiParticulierClient {
             reqwest::Url::parse(&format!("{}/v3/dss/quotient_familial/identite", self.url))
                 .map_err(|e| LookupError::Unavailable(format!("API_PARTICULIER_URL: {e}")))?;
         url.query_pairs_mut().extend_pairs(&query);
-        let response = self
-            .http
-            .get(url)
-            .bearer_auth(&self.token)
-            .send()
+        let request = self.http.get(url).bearer_auth(&self.token);
+        let response = crate::telemetry::traces::send("API Particulier", request)
             .await
             .map_err(|e| LookupError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();

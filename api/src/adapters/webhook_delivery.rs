@@ -177,15 +177,14 @@ async fn send(
         );
     };
     let started = Instant::now();
-    let answer = client
+    let request = client
         .post(&claimed.endpoint.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header("webhook-id", &id)
         .header("webhook-timestamp", timestamp.to_string())
         .header("webhook-signature", signature)
-        .body(body)
-        .send()
-        .await;
+        .body(body);
+    let answer = crate::telemetry::traces::send("webhook", request).await;
     let elapsed = started.elapsed();
     match answer {
         Ok(response) => {

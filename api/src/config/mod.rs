@@ -40,7 +40,11 @@ pub struct Config {
     pub max_json_body_bytes: usize,
     /// `WORKERS`: HTTP worker threads (default: one per core).
     pub workers: usize,
-    /// `SHUTDOWN_TIMEOUT_SECS`: how long requests in flight may finish after SIGTERM.
+    /// `SHUTDOWN_DRAIN_SECS`: how long the instance serves on after SIGTERM with its
+    /// readiness at 503, so a load balancer stops sending before the listener closes.
+    pub shutdown_drain: Duration,
+    /// `SHUTDOWN_TIMEOUT_SECS`: how long requests in flight may finish once the
+    /// listener closed.
     pub shutdown_timeout: Duration,
     /// `LOG_FORMAT`: `text` or `json`. The level comes from `RUST_LOG`.
     pub log_format: LogFormat,
@@ -296,6 +300,7 @@ impl Config {
                 "WORKERS",
                 std::thread::available_parallelism().map_or(2, usize::from),
             )?,
+            shutdown_drain: Duration::from_secs(vars.parse("SHUTDOWN_DRAIN_SECS", 5)?),
             shutdown_timeout: Duration::from_secs(vars.parse("SHUTDOWN_TIMEOUT_SECS", 30)?),
             log_format: match vars.text("LOG_FORMAT", "text").as_str() {
                 "text" => LogFormat::Text,

@@ -12,6 +12,9 @@ pub struct OperationsConfig {
     /// `METRICS_TOKEN`: serves `GET /metrics` on the API's own address too, to callers
     /// sending `Authorization: Bearer` with this token (at least 32 characters).
     pub metrics_token: Option<String>,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`: the OTLP/HTTP receiver traces go to (`/v1/traces`
+    /// is appended); no traces when unset.
+    pub otlp_endpoint: Option<String>,
 }
 
 impl std::fmt::Debug for OperationsConfig {
@@ -22,6 +25,7 @@ impl std::fmt::Debug for OperationsConfig {
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("otlp_endpoint", &self.otlp_endpoint)
             .finish()
     }
 }
@@ -37,8 +41,19 @@ pub(super) fn operations<F: Fn(&str) -> Option<String>>(
             reason: "must be at least 32 characters of random text".into(),
         });
     }
+    let otlp_endpoint = vars.raw("OTEL_EXPORTER_OTLP_ENDPOINT");
+    if let Some(endpoint) = &otlp_endpoint
+        && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+    {
+        return Err(ConfigError {
+            variable: "OTEL_EXPORTER_OTLP_ENDPOINT",
+            value: endpoint.clone(),
+            reason: "must be an http:// or https:// address (OTLP over HTTP)".into(),
+        });
+    }
     Ok(OperationsConfig {
         metrics_bind_addr: vars.raw("METRICS_BIND_ADDR"),
         metrics_token,
+        otlp_endpoint,
     })
 }

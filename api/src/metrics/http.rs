@@ -23,10 +23,7 @@ pub async fn record(
     if let Some(state) = state {
         let pattern = response.request().match_pattern();
         let metrics = &state.metrics;
-        let operation = pattern
-            .as_deref()
-            .and_then(|pattern| metrics.operations.find(&method, pattern))
-            .unwrap_or("other");
+        let operation = metrics.operation_of(&method, pattern.as_deref());
         metrics.observe(
             operation,
             method.as_str(),

@@ -10,6 +10,7 @@ mod http;
 pub use endpoint::{scrape_with_token, serve_privately};
 pub use http::record;
 
+use actix_web::http::Method;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -182,6 +183,14 @@ impl Metrics {
     /// The mark `job` leaves after each successful round (shown as 0 until the first).
     pub fn heartbeat(&self, job: &str) -> Heartbeat {
         Heartbeat(self.jobs.with_label_values(&[job]))
+    }
+
+    /// The contract's operation id of a route's pattern, or `other` (the docs, an
+    /// unknown path): what metrics and request spans are labelled with.
+    pub(crate) fn operation_of(&self, method: &Method, pattern: Option<&str>) -> &str {
+        pattern
+            .and_then(|pattern| self.operations.find(method, pattern))
+            .unwrap_or("other")
     }
 
     /// Counts an answer to the operation `operation` (or `other`: not in the contract).

@@ -33,13 +33,20 @@ pub async fn request_id(
         request_id = %id,
         method = %req.method(),
         path = %logged_path(req.path()),
+        // Recorded when traces are on (`telemetry::traces`).
+        otel.name = tracing::field::Empty,
+        otel.kind = tracing::field::Empty,
+        http.route = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
     );
+    crate::telemetry::traces::start_request(&span, &req);
     let started = Instant::now();
     let mut response = next.call(req).instrument(span.clone()).await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     let status = response.status().as_u16();
+    crate::telemetry::traces::end_request(&span, status);
     let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     span.in_scope(|| tracing::info!(status, elapsed_us, "answered"));
     Ok(response)

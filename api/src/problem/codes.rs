@@ -100,6 +100,11 @@ const HTTP_CODES: &[ProblemCode] = &[
         503,
         "The database cannot be reached: try again after `Retry-After` seconds.",
     ),
+    (
+        "shutting_down",
+        503,
+        "Readiness only: the instance is stopping, a load balancer sends to the others.",
+    ),
     // Answered by the HTTP layer itself rather than an operation.
     (
         "bad_request",

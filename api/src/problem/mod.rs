@@ -276,6 +276,19 @@ impl ApiError {
         .with_cause(cause.into())
     }
 
+    /// 503: the instance is stopping (its readiness probe tells the load balancer).
+    pub fn shutting_down() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            Text::new("Instance en cours d'arrêt", "Instance stopping"),
+            Text::new(
+                "Cette instance s'arrête : les requêtes vont aux autres instances.",
+                "This instance is stopping: requests go to the other instances.",
+            ),
+        )
+    }
+
     /// Whether this is [`ApiError::database_unavailable`]: the connection that met it
     /// is not to be used again.
     pub fn is_database_unavailable(&self) -> bool {

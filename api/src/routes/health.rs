@@ -59,16 +59,21 @@ pub async fn get_liveness() -> HttpResponse {
 ///
 /// Checks that the database answers (and, on SQLite, that its file is still there).
 /// Answers 503 while it cannot, and 200 again as soon as it can, without a restart.
+/// Answers 503 too once the instance is stopping, while it still serves for
+/// `SHUTDOWN_DRAIN_SECS`: the load balancer stops sending before the listener closes.
 #[utoipa::path(
     tag = "health",
     operation_id = "getReadiness",
     responses(
         (status = 200, description = "The database answers.", body = HealthStatus),
-        (status = 503, description = "The database cannot be reached (`database_unavailable`); `Retry-After` says when to try again."),
+        (status = 503, description = "The database cannot be reached (`database_unavailable`); `Retry-After` says when to try again. The instance is stopping (`shutting_down`)."),
     ),
 )]
 #[get("/health/ready")]
 pub async fn get_readiness(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if state.lifecycle.is_draining() {
+        return Err(ApiError::shutting_down());
+    }
     let database = match db::check_ready(&state.pool).await? {
         db::Backend::Sqlite => DatabaseKind::Sqlite,
         db::Backend::Postgres => DatabaseKind::Postgresql,

@@ -1,6 +1,8 @@
+use std::time::{Duration, Instant};
+
 use reqwest::StatusCode;
 
-use tests::{json, problem, spawn_app};
+use tests::{TestApp, TestAppBuilder, json, problem, spawn_app};
 
 #[tokio::test]
 async fn liveness_answers_without_touching_the_database() {
@@ -61,4 +63,77 @@ async fn a_data_endpoint_answers_503_while_the_database_is_gone() {
     .await;
     app.database.bring_online();
     json(app.get("/api/v1/city").await, StatusCode::OK).await;
+}
+
+#[tokio::test]
+async fn a_stopping_instance_turns_readiness_to_503_and_serves_on_until_the_drain_ends() {
+    let drain = Duration::from_secs(2);
+    let app = TestAppBuilder::default()
+        .setting("SHUTDOWN_DRAIN_SECS", "2")
+        .spawn()
+        .await;
+    json(app.get("/health/ready").await, StatusCode::OK).await;
+
+    let stopped = Instant::now();
+    app.state.lifecycle.stop();
+    let response = loop {
+        let response = app.get("/health/ready").await;
+        if response.status() != StatusCode::OK {
+            break response;
+        }
+        assert!(
+            stopped.elapsed() < drain,
+            "readiness still 200 after the stop"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    problem(response, StatusCode::SERVICE_UNAVAILABLE, "shutting_down").await;
+    // The instance still serves, and closes each connection after its answer.
+    let response = app.get("/api/v1/city").await;
+    assert_eq!(response.headers()["connection"], "close");
+    json(response, StatusCode::OK).await;
+    assert!(stopped.elapsed() < drain, "the checks took the whole drain");
+
+    // Once drained, the listener closes.
+    wait_until_closed(&app, stopped, drain + Duration::from_secs(10)).await;
+    assert!(
+        stopped.elapsed() >= drain,
+        "the listener closed after {:?}, before the drain ended",
+        stopped.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_second_stop_signal_stops_at_once_without_waiting_for_the_drain() {
+    let app = TestAppBuilder::default()
+        .setting("SHUTDOWN_DRAIN_SECS", "60")
+        .spawn()
+        .await;
+    let stopped = Instant::now();
+    app.state.lifecycle.stop();
+    while app.get("/health/ready").await.status() == StatusCode::OK {
+        assert!(stopped.elapsed() < Duration::from_secs(5), "no drain began");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    app.state.lifecycle.stop();
+    // Well before the drain's 60 s.
+    wait_until_closed(&app, stopped, Duration::from_secs(10)).await;
+}
+
+/// Waits until the app's address refuses connections, at most until `limit` after
+/// `since`.
+async fn wait_until_closed(app: &TestApp, since: Instant, limit: Duration) {
+    let client = reqwest::Client::new();
+    loop {
+        match client
+            .get(format!("{}/health/live", app.address))
+            .send()
+            .await
+        {
+            Err(error) if error.is_connect() => return,
+            _ => {}
+        }
+        assert!(since.elapsed() < limit, "still listening after {limit:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

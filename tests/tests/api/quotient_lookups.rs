@@ -248,6 +248,8 @@ async fn each_answer_of_the_service_that_finds_nothing_is_told_and_records_no_qu
             .contains("Aucun dossier CAF ou MSA"),
         "{not_found}"
     );
+    // Traces are off unless configured: nothing of them goes out.
+    assert_eq!(fake.traceparents(), vec![None]);
     problem(
         look_up(&app, &family, &with_name("MARTIN", "CAMILLE")).await,
         StatusCode::UNPROCESSABLE_ENTITY,

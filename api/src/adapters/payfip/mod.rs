@@ -52,13 +52,13 @@ impl PayFipClient {
     }
 
     async fn call(&self, body: String) -> Result<Message, PayFipError> {
-        let response = self
+        let request = self
             .http
             .post(&self.url)
             .header("Content-Type", "text/xml; charset=utf-8")
             .header("SOAPAction", "\"\"")
-            .body(body)
-            .send()
+            .body(body);
+        let response = crate::telemetry::traces::send("PayFiP", request)
             .await
             .map_err(|e| PayFipError::Unavailable(e.to_string()))?;
         let status = response.status();
