@@ -18,6 +18,7 @@ Commands:
   storage migrate --to URL
                     copy every stored file to the store at URL (file:///PATH, database: or
                     s3://BUCKET[/PREFIX]) and check each one's hash, then exit
+  vapid-key         print a new key pair for Web Push (WEB_PUSH_VAPID_PRIVATE_KEY and its public key)
   purge             delete what the retention periods (RETENTION_*_DAYS) no longer allow to keep, then exit
   openapi [--json]  print the OpenAPI document (YAML, or JSON with --json)
   help              print this help
@@ -42,6 +43,13 @@ fn main() -> ExitCode {
         [] | ["serve"] => serve(),
         ["migrate"] => migrate(),
         ["purge"] => purge(),
+        ["vapid-key"] => {
+            let (private, public) = api::adapters::push::web_push::new_key_pair();
+            println!(
+                "WEB_PUSH_VAPID_PRIVATE_KEY={private}\n# public key (applicationServerKey): {public}"
+            );
+            Ok(())
+        }
         ["backup", path] => backup(path),
         ["storage", "migrate", "--to", url] => migrate_storage(url),
         ["openapi"] => print_openapi(false),
@@ -141,12 +149,13 @@ fn purge() -> anyhow::Result<()> {
         Clock::system().now(),
     )?;
     println!(
-        "purged: {} audit entries, {} decided requests ({} documents), {} imports, {} emails, {} sessions and links, {} events with their notifications, {} idempotent answers",
+        "purged: {} audit entries, {} decided requests ({} documents), {} imports, {} emails, {} pushes, {} sessions and links, {} events with their notifications, {} idempotent answers",
         purged.audit_entries,
         purged.decided_requests,
         purged.request_documents,
         purged.imports,
         purged.sent_emails,
+        purged.sent_pushes,
         purged.ended_sessions_and_links,
         purged.events,
         purged.idempotent_answers

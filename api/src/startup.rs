@@ -18,7 +18,7 @@ use crate::auth::{JwtKeys, passwords, secrets};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::metrics::{self, Metrics};
-use crate::middleware::{problems, request_gate, request_id, security_headers};
+use crate::middleware::{compress, problems, request_gate, request_id, security_headers};
 use crate::openapi;
 use crate::problem::{
     RouteTable, form_config, json_config, path_config, query_config, unmatched_route,
@@ -170,6 +170,7 @@ impl Application {
                 )?,
             ),
             scopes,
+            push: Arc::new(crate::adapters::push::Channels::from_config(&config.push)?),
             metrics,
             lifecycle: Arc::default(),
         };
@@ -218,6 +219,7 @@ impl Application {
                 .wrap(cors(&config.cors_allowed_origins))
                 .wrap(from_fn(problems))
                 .wrap(security_headers())
+                .wrap(from_fn(compress))
                 .wrap(from_fn(metrics::record))
                 .wrap(from_fn(shutdown::close_when_draining))
                 .wrap(from_fn(request_id))
@@ -282,6 +284,7 @@ impl Application {
                 state.clone(),
             )),
             tokio::spawn(crate::jobs::release_holds_every(state.clone())),
+            tokio::spawn(crate::adapters::push::push_every(state.clone())),
             tokio::spawn(crate::jobs::remind_every(state)),
         ];
         let result = server.await;

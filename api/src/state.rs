@@ -32,6 +32,8 @@ pub struct AppState {
     pub providers: Arc<crate::usecases::accounts::providers::IdentityProviders>,
     /// The scope each route needs from an app's token.
     pub scopes: Arc<crate::auth::scopes::ScopeTable>,
+    /// The push channels the city's keys open.
+    pub push: Arc<crate::adapters::push::Channels>,
     /// What `/metrics` shows.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Whether the instance is stopping (readiness then answers 503).

@@ -95,6 +95,37 @@ fn an_unreachable_postgresql_is_reported_at_once_with_its_cause() {
 }
 
 #[test]
+fn vapid_key_prints_a_web_push_key_pair_the_server_accepts() {
+    let output = Command::new(BIN).arg("vapid-key").output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let private = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("WEB_PUSH_VAPID_PRIVATE_KEY="))
+        .expect(&stdout);
+    let public = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key (applicationServerKey): "))
+        .expect(&stdout);
+    let pair = api::adapters::push::web_push::key_pair(private).unwrap();
+    assert_eq!(api::adapters::push::web_push::public_key_of(&pair), public);
+    // Two runs, two keys.
+    let again = Command::new(BIN).arg("vapid-key").output().unwrap();
+    assert_ne!(String::from_utf8(again.stdout).unwrap(), stdout);
+
+    // A key that is not one stops the server at start, naming its variable.
+    let dir = temp_dir();
+    let refused = command(&dir)
+        .env("WEB_PUSH_VAPID_PRIVATE_KEY", "not-a-key")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("WEB_PUSH_VAPID_PRIVATE_KEY"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn an_invalid_setting_names_its_variable() {
     let dir = temp_dir();
     let output = command(&dir)

@@ -930,6 +930,40 @@ diesel::table! {
         account_id -> BigInt,
         kind -> Text,
         email -> Bool,
+        push -> Bool,
+    }
+}
+
+diesel::table! {
+    push_subscriptions (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        session_id -> BigInt,
+        channel -> Text,
+        address -> Text,
+        p256dh -> Nullable<Text>,
+        auth -> Nullable<Text>,
+        platform -> Text,
+        language -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+        last_pushed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    push_deliveries (id) {
+        id -> BigInt,
+        subscription_id -> BigInt,
+        event_id -> BigInt,
+        payload -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
     }
 }
 
@@ -975,6 +1009,9 @@ diesel::joinable!(accounts -> dossiers (dossier_id));
 diesel::joinable!(news_attachments -> news_items (news_id));
 diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(webhook_deliveries -> events (event_id));
+diesel::joinable!(push_deliveries -> push_subscriptions (subscription_id));
+diesel::joinable!(push_subscriptions -> accounts (account_id));
+diesel::joinable!(push_subscriptions -> sessions (session_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(account_tokens -> accounts (account_id));
@@ -1120,6 +1157,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     external_identities,
     sign_in_flows,
     outbox_emails,
+    push_subscriptions,
+    push_deliveries,
     throttles,
     guardians,
     dossier_contacts,

@@ -89,6 +89,16 @@ impl TestDatabase {
         }
     }
 
+    /// A second handle on this database, for another instance beside the first one's;
+    /// it cleans nothing up.
+    pub fn alias(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            id: self.id.clone(),
+            kind: Kind::Moved,
+        }
+    }
+
     /// Where the app writes `.eml` files.
     pub fn mail_dir(&self) -> PathBuf {
         std::env::temp_dir().join(format!("espace-familles-test-mail-{}", self.id))

@@ -16,6 +16,7 @@ pub mod oidc_provider;
 pub mod operations;
 pub mod otlp_receiver;
 pub mod payfip;
+pub mod push_services;
 pub mod s3_server;
 pub mod sepa;
 pub mod steps;
@@ -57,6 +58,8 @@ pub struct TestApp {
     pub database: TestDatabase,
     /// `http://127.0.0.1:PORT` of `METRICS_BIND_ADDR`, when set.
     pub metrics_address: Option<String>,
+    /// The settings it was started with: another instance gets the same.
+    settings: HashMap<String, String>,
     handle: actix_web::dev::ServerHandle,
     outbox: api::adapters::email::WorkerStopper,
 }
@@ -139,6 +142,7 @@ impl TestAppBuilder {
             .or_insert_with(|| PUBLIC_URL.into());
         let config =
             Config::from_lookup(|name| settings.get(name).cloned()).expect("test configuration");
+        let started_with = settings.clone();
         let clock = self.clock.unwrap_or_default();
         let app = Application::build(config, clock.clone())
             .await
@@ -162,6 +166,7 @@ impl TestAppBuilder {
             state,
             database,
             metrics_address,
+            settings: started_with,
             handle,
             outbox,
         }
@@ -485,6 +490,27 @@ impl TestApp {
         tokens
     }
 
+    /// A second instance of the app beside this one, on the same database and clock
+    /// (two servers behind a balancer).
+    pub async fn another_instance(&self) -> TestApp {
+        self.another_instance_with(&[]).await
+    }
+
+    /// [`another_instance`](Self::another_instance) with some settings of its own.
+    pub async fn another_instance_with(&self, settings: &[(&str, &str)]) -> TestApp {
+        let mut own = self.settings.clone();
+        for (name, value) in settings {
+            own.insert((*name).to_owned(), (*value).to_owned());
+        }
+        TestAppBuilder {
+            settings: own,
+            clock: Some(self.clock.clone()),
+            database: Some(self.database.alias()),
+        }
+        .spawn()
+        .await
+    }
+
     /// Stops the server and hands back its database, to start another app on it.
     pub async fn stop(mut self) -> TestDatabase {
         self.handle.stop(true).await;
@@ -565,7 +591,7 @@ impl ApiRequest {
             &contract::Received {
                 status: status.as_u16(),
                 content_type: headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()),
-                body: &bytes,
+                body: &decoded(&headers, &bytes),
             },
         );
         if judged {
@@ -582,6 +608,30 @@ impl ApiRequest {
             rebuilt.body(bytes).expect("the answer rebuilt"),
         ))
     }
+}
+
+/// A body as sent before its `Content-Encoding` (brotli or gzip), to judge it.
+pub fn decoded(headers: &HeaderMap, bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read as _;
+    let mut plain = Vec::new();
+    match headers
+        .get(reqwest::header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some("br") => {
+            brotli::Decompressor::new(bytes, 4096)
+                .read_to_end(&mut plain)
+                .expect("a brotli body");
+        }
+        Some("gzip") => {
+            flate2::read::GzDecoder::new(bytes)
+                .read_to_end(&mut plain)
+                .expect("a gzip body");
+        }
+        Some(other) => panic!("unexpected Content-Encoding {other}"),
+        None => plain.extend_from_slice(bytes),
+    }
+    plain
 }
 
 /// Reads a JSON body after checking the status.

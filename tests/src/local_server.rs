@@ -1,5 +1,6 @@
-//! The one way the fakes (PayFiP, a webhook receiver) start: a real actix server on a
-//! free local port, stopped by its handle.
+//! The one way the fakes (PayFiP, a webhook receiver, the push services) start: a real
+//! actix server on a free local port, stopped by its handle. It speaks HTTP/1.1 and,
+//! to clients that start with it, HTTP/2 (cleartext, prior knowledge: APNs's only).
 
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer, web};
@@ -12,7 +13,7 @@ where
 {
     let server = HttpServer::new(move || App::new().configure(configure.clone()))
         .workers(1)
-        .bind(("127.0.0.1", 0))
+        .bind_auto_h2c(("127.0.0.1", 0))
         .unwrap();
     let port = server.addrs()[0].port();
     let server = server.run();

@@ -10,6 +10,7 @@ pub mod oidc;
 pub(crate) mod outbound;
 pub mod payfip;
 pub(crate) mod pdf_pages;
+pub mod push;
 pub mod sepa;
 pub mod storage;
 pub mod webhook_delivery;

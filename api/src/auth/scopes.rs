@@ -81,7 +81,10 @@ pub fn required_scope(operation_id: &str) -> Option<Scope> {
         | "readAllMyNotifications"
         | "readMyNotification"
         | "getMyNotificationPreferences"
-        | "setMyNotificationPreferences" => Notifications,
+        | "setMyNotificationPreferences"
+        | "registerMyPushSubscription"
+        | "listMyPushSubscriptions"
+        | "deleteMyPushSubscription" => Notifications,
         _ => return None,
     })
 }

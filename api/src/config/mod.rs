@@ -2,9 +2,11 @@
 //! `.env.example` lists every variable; keep the two in step.
 
 mod operations;
+mod push;
 mod sign_in;
 mod storage;
 pub use operations::OperationsConfig;
+pub use push::{ApnsSettings, FcmSettings, PushConfig, WebPushSettings};
 pub use sign_in::{AgentProvider, SignInConfig};
 pub use storage::{S3Access, StorageLocation};
 
@@ -99,6 +101,8 @@ pub struct Config {
     pub sign_in: SignInConfig,
     /// Metrics and traces.
     pub operations: OperationsConfig,
+    /// Push notifications' channels (Web Push, FCM, APNs).
+    pub push: PushConfig,
 }
 
 /// API Particulier's settings.
@@ -280,6 +284,7 @@ impl Config {
         let vars = Vars(&lookup);
         let cors_allowed_origins = cors_allowed_origins(&vars)?;
         let password_policy = password_policy(&vars)?;
+        let mail = mail(&vars)?;
         Ok(Self {
             bind_addr: vars.text("BIND_ADDR", "127.0.0.1:8080"),
             database_url: vars.text("DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -335,7 +340,8 @@ impl Config {
             access_token_minutes: vars.parse("ACCESS_TOKEN_MINUTES", 15)?,
             trust_proxy_headers: vars.flag("TRUST_PROXY_HEADERS", false)?,
             deadline_table_public: vars.flag("DEADLINE_TABLE_PUBLIC", false)?,
-            mail: mail(&vars)?,
+            push: push::push(&vars, &mail.from)?,
+            mail,
             bootstrap_admin: vars
                 .raw("BOOTSTRAP_ADMIN_PASSWORD")
                 .map(|password| BootstrapAdmin {

@@ -6,9 +6,11 @@
 //!   discriminated unions, nullable references;
 //! - [`files`]: files typed as binary or text, whatever the handler wrote;
 //! - [`enums`]: enums whose values are each described;
+//! - [`conditional`]: `If-None-Match`, `ETag` and 304 of the reads apps poll;
 //! - [`examples`]: an example for every request body and successful answer;
 //! - [`yaml`]: the YAML text, readable alike by YAML 1.1 and 1.2 readers.
 
+mod conditional;
 pub mod enums;
 mod examples;
 mod files;
@@ -45,7 +47,11 @@ pub use schemas::{contract_name, name_collisions};
             English with `Accept-Language: en`. Lists take `page` (from 1) and `pageSize` \
             (default 50, at most 200). No text accepts the NUL character (U+0000), which \
             PostgreSQL cannot store: a body, path or query holding one is answered \
-            `400 validation_failed`.",
+            `400 validation_failed`.\n\n\
+            JSON and text answers of 1 KiB or more are compressed (brotli or gzip) when \
+            `Accept-Encoding` accepts it, with `Vary: Accept-Encoding`; files (PDFs, images) \
+            never are. The reads apps poll send a strong `ETag` and answer \
+            `304 Not Modified` to `If-None-Match` (their operations say so).",
         license(name = "MIT", identifier = "MIT"),
         contact(name = "Espace Familles maintainers", email = "espace-familles@villejuif.example", url = "https://www.villejuif.fr"),
     ),
@@ -107,6 +113,7 @@ fn built() -> anyhow::Result<(Value, Vec<String>)> {
     let mut spec = serde_json::to_value(&gathered).context("the gathered document")?;
     schemas::normalise(&mut spec)?;
     files::type_files(&mut spec);
+    conditional::document(&mut spec)?;
     let missing = examples::attach(&mut spec);
     Ok((spec, missing))
 }

@@ -1,7 +1,8 @@
 //! Events that concern a family, the notifications they make for each of its
-//! accounts, and the accounts' email preferences.
+//! accounts, and the accounts' choices of what comes by email and by push.
 
 pub mod outbox;
+pub mod push;
 pub mod webhooks;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -67,8 +68,12 @@ pub fn insert_events(
     Ok(ids)
 }
 
-/// Gives each `(account_id, event_id)` its notification.
-pub fn insert_notifications(conn: &mut AnyConnection, pairs: &[(i64, i64)]) -> Result<(), DbError> {
+/// Gives each `(account_id, event_id)` its notification; returns `(account_id,
+/// event_id, id)` of each.
+pub fn insert_notifications(
+    conn: &mut AnyConnection,
+    pairs: &[(i64, i64)],
+) -> Result<Vec<(i64, i64, i64)>, DbError> {
     let rows: Vec<_> = pairs
         .iter()
         .map(|(account, event)| {
@@ -78,14 +83,22 @@ pub fn insert_notifications(conn: &mut AnyConnection, pairs: &[(i64, i64)]) -> R
             )
         })
         .collect();
+    let mut ids = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let query = diesel::insert_into(notifications::table).values(chunk);
-        match conn {
-            AnyConnection::Postgresql(c) => query.execute(c)?,
-            AnyConnection::Sqlite(c) => query.execute(c)?,
+        let query = diesel::insert_into(notifications::table)
+            .values(chunk)
+            .returning((
+                notifications::account_id,
+                notifications::event_id,
+                notifications::id,
+            ));
+        let made: Vec<(i64, i64, i64)> = match conn {
+            AnyConnection::Postgresql(c) => query.get_results(c)?,
+            AnyConnection::Sqlite(c) => query.get_results(c)?,
         };
+        ids.extend(made);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// A notification as its account sees it.
@@ -181,48 +194,56 @@ pub fn mark_read(
         .execute(conn)?)
 }
 
-/// The `(account_id, kind)` pairs of `accounts` that turned emails off.
-pub fn emails_off(
+/// The stored choices of `accounts` that turn something off: `(account_id, kind,
+/// email, push)`, one of the two false.
+pub fn turned_off(
     conn: &mut AnyConnection,
     accounts: &[i64],
-) -> Result<Vec<(i64, String)>, DbError> {
+) -> Result<Vec<(i64, String, bool, bool)>, DbError> {
     let mut off = Vec::new();
     for chunk in accounts.chunks(ROWS_PER_INSERT) {
         off.extend(
             notification_preferences::table
                 .filter(notification_preferences::account_id.eq_any(chunk))
-                .filter(notification_preferences::email.eq(false))
+                .filter(
+                    notification_preferences::email
+                        .eq(false)
+                        .or(notification_preferences::push.eq(false)),
+                )
                 .select((
                     notification_preferences::account_id,
                     notification_preferences::kind,
+                    notification_preferences::email,
+                    notification_preferences::push,
                 ))
-                .load::<(i64, String)>(conn)?,
+                .load::<(i64, String, bool, bool)>(conn)?,
         );
     }
     Ok(off)
 }
 
-/// An account's stored choices: `(kind, email)`.
+/// An account's stored choices: `(kind, email, push)`.
 pub fn preferences(
     conn: &mut AnyConnection,
     account_id: i64,
-) -> Result<Vec<(String, bool)>, DbError> {
+) -> Result<Vec<(String, bool, bool)>, DbError> {
     Ok(notification_preferences::table
         .filter(notification_preferences::account_id.eq(account_id))
         .select((
             notification_preferences::kind,
             notification_preferences::email,
+            notification_preferences::push,
         ))
         .load(conn)?)
 }
 
-/// Records one choice, replacing the previous one (an upsert: two devices saving
-/// at once never collide).
+/// Records one kind's choices, replacing the previous ones (an upsert: two devices
+/// saving at once never collide).
 pub fn set_preference(
     conn: &mut AnyConnection,
     account_id: i64,
     kind: &str,
-    email: bool,
+    (email, push): (bool, bool),
 ) -> Result<(), DbError> {
     use diesel::upsert::excluded;
     let query = diesel::insert_into(notification_preferences::table)
@@ -230,13 +251,17 @@ pub fn set_preference(
             notification_preferences::account_id.eq(account_id),
             notification_preferences::kind.eq(kind),
             notification_preferences::email.eq(email),
+            notification_preferences::push.eq(push),
         ))
         .on_conflict((
             notification_preferences::account_id,
             notification_preferences::kind,
         ))
         .do_update()
-        .set(notification_preferences::email.eq(excluded(notification_preferences::email)));
+        .set((
+            notification_preferences::email.eq(excluded(notification_preferences::email)),
+            notification_preferences::push.eq(excluded(notification_preferences::push)),
+        ));
     match conn {
         AnyConnection::Postgresql(c) => query.execute(c)?,
         AnyConnection::Sqlite(c) => query.execute(c)?,

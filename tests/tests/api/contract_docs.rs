@@ -132,6 +132,13 @@ fn every_operation_and_parameter_is_described() {
                 missing.push(format!("{method} {path}"));
             }
             for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                // A parameter shared by several operations is written once, in
+                // `components`, and referred to.
+                let parameter = parameter["$ref"]
+                    .as_str()
+                    .and_then(|r| r.strip_prefix('#'))
+                    .and_then(|pointer| spec.pointer(pointer))
+                    .unwrap_or(parameter);
                 if !described(parameter) {
                     missing.push(format!("{method} {path} parameter {}", parameter["name"]));
                 }

@@ -69,8 +69,10 @@ pub struct DataExport {
     pub consents: Vec<ConsentView>,
     /// Every notification of the account, newest first.
     pub notifications: Vec<NotificationView>,
-    /// For each kind, whether an email comes too.
+    /// For each kind, whether an email comes too and whether it is pushed.
     pub notification_preferences: Vec<NotificationPreference>,
+    /// The devices and browsers registered for pushes (without their keys).
+    pub push_subscriptions: Vec<crate::routes::notifications::push::PushSubscriptionView>,
     /// The family's dossier, with its children; null for an account without a
     /// dossier (an agent's or an admin's).
     pub dossier: Option<DossierView>,
@@ -208,6 +210,7 @@ pub async fn export_my_data(
             .map(NotificationView::try_from)
             .collect::<Result<_, _>>()?,
         notification_preferences: preference_views(&data.notification_preferences),
+        push_subscriptions: data.push_subscriptions.iter().map(Into::into).collect(),
         dossier: data.dossier.as_ref().map(|d| DossierView::new(d, today)),
         health: data
             .health

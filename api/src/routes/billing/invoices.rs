@@ -2,7 +2,7 @@
 //! account history).
 
 use crate::usecases::billing::InvoiceFilter;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::auth::Family;
 use crate::db;
@@ -10,6 +10,7 @@ use crate::problem::ApiError;
 use crate::routes::billing::views::{
     AccountStatementView, InvoiceSummaryView, InvoiceView, MovementView,
 };
+use crate::routes::etag::polled;
 use crate::routes::pagination::{Page, PageQuery, offset};
 use crate::state::AppState;
 use crate::usecases::billing::invoices;
@@ -30,6 +31,7 @@ use crate::usecases::billing::invoices;
 )]
 #[get("/invoices")]
 pub async fn list_invoices(
+    req: HttpRequest,
     state: web::Data<AppState>,
     family: Family,
     page: web::Query<PageQuery>,
@@ -39,11 +41,12 @@ pub async fn list_invoices(
         dossier_id: Some(family.dossier_id()?),
         ..InvoiceFilter::default()
     };
-    invoice_page(&state, filter, (page, page_size)).await
+    invoice_page(&req, &state, filter, (page, page_size)).await
 }
 
 /// A page of the invoices `filter` selects, for a family or the agents.
 pub async fn invoice_page(
+    req: &HttpRequest,
     state: &AppState,
     filter: InvoiceFilter,
     (page, page_size): (i64, i64),
@@ -53,15 +56,18 @@ pub async fn invoice_page(
     })
     .await?;
     let today = state.today();
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows
-            .iter()
-            .map(|i| InvoiceSummaryView::new(i, today))
-            .collect(),
-        page,
-        page_size,
-        total,
-    }))
+    polled(
+        req,
+        &Page {
+            items: rows
+                .iter()
+                .map(|i| InvoiceSummaryView::new(i, today))
+                .collect::<Vec<_>>(),
+            page,
+            page_size,
+            total,
+        },
+    )
 }
 
 /// Reads one of the family's invoices.
@@ -81,6 +87,7 @@ pub async fn invoice_page(
 )]
 #[get("/invoices/{invoiceId}")]
 pub async fn get_invoice(
+    req: HttpRequest,
     state: web::Data<AppState>,
     family: Family,
     id: web::Path<i64>,
@@ -91,7 +98,7 @@ pub async fn get_invoice(
         invoices::detail(conn, id, Some(dossier_id))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(InvoiceView::new(&detail, state.today())))
+    polled(&req, &InvoiceView::new(&detail, state.today()))
 }
 
 /// Downloads one of the family's invoices as a PDF.
@@ -160,6 +167,7 @@ pub async fn pdf_response(
 )]
 #[get("/account-statement")]
 pub async fn get_account_statement(
+    req: HttpRequest,
     state: web::Data<AppState>,
     family: Family,
     page: web::Query<PageQuery>,
@@ -179,16 +187,19 @@ pub async fn get_account_statement(
         .take(usize::try_from(page_size).unwrap_or(0))
         .map(MovementView::from)
         .collect();
-    Ok(HttpResponse::Ok().json(AccountStatementView {
-        balance_cents: statement.balance_cents,
-        currency: "EUR".into(),
-        movements: Page {
-            items,
-            page,
-            page_size,
-            total,
+    polled(
+        &req,
+        &AccountStatementView {
+            balance_cents: statement.balance_cents,
+            currency: "EUR".into(),
+            movements: Page {
+                items,
+                page,
+                page_size,
+                total,
+            },
         },
-    }))
+    )
 }
 
 /// Lists the family's account credits.

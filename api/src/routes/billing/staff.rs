@@ -231,6 +231,7 @@ pub async fn get_billing_run(
 )]
 #[get("/admin/invoices")]
 pub async fn list_admin_invoices(
+    req: HttpRequest,
     state: web::Data<AppState>,
     _staff: Staff,
     query: web::Query<InvoiceQuery>,
@@ -254,7 +255,7 @@ pub async fn list_admin_invoices(
             .transpose()?,
         unpaid: query.unpaid.unwrap_or(false),
     };
-    crate::routes::billing::invoices::invoice_page(&state, filter, (page, page_size)).await
+    crate::routes::billing::invoices::invoice_page(&req, &state, filter, (page, page_size)).await
 }
 
 /// Reads an invoice.

@@ -2,7 +2,7 @@
 //! contact details.
 
 use crate::routes::Json;
-use actix_web::{HttpResponse, get, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -14,6 +14,7 @@ use crate::routes::dossiers::views::{
     AddressView, Checks, ChildHealthView, ChildView, ContactFieldView, DossierView, PhonesView,
     contact_details,
 };
+use crate::routes::etag::polled;
 use crate::state::AppState;
 use crate::usecases::dossiers::{self, Actor, ContactRules};
 
@@ -32,12 +33,13 @@ use crate::usecases::dossiers::{self, Actor, ContactRules};
 )]
 #[get("/dossier")]
 pub async fn get_my_dossier(
+    req: HttpRequest,
     state: web::Data<AppState>,
     family: Family,
 ) -> Result<HttpResponse, ApiError> {
     let dossier_id = family.dossier_id()?;
     let record = db::run(&state.pool, move |conn| dossiers::load(conn, dossier_id)).await?;
-    Ok(HttpResponse::Ok().json(DossierView::new(&record, state.today())))
+    polled(&req, &DossierView::new(&record, state.today()))
 }
 
 /// The family's contact details, all given (what is left out is erased).

@@ -4,7 +4,7 @@
 use crate::routes::Json;
 use crate::usecases::notifications::Notification;
 use crate::usecases::utc;
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use domain::notifications::NoticeKind;
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,7 @@ use crate::auth::Family;
 use crate::db;
 use crate::openapi::enums::mirror_enum;
 use crate::problem::{ApiError, FieldError};
+use crate::routes::etag::polled;
 use crate::routes::pagination::{Page, PageQuery, offset};
 use crate::state::AppState;
 use crate::usecases::notifications;
@@ -140,6 +141,7 @@ pub struct NotificationFilter {
 )]
 #[get("/me/notifications")]
 pub async fn list_my_notifications(
+    req: HttpRequest,
     state: web::Data<AppState>,
     family: Family,
     filter: web::Query<NotificationFilter>,
@@ -151,15 +153,18 @@ pub async fn list_my_notifications(
         notifications::list(conn, account, unread, (offset(page, size), size))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: items
-            .iter()
-            .map(NotificationView::try_from)
-            .collect::<Result<_, _>>()?,
-        page,
-        page_size: size,
-        total,
-    }))
+    polled(
+        &req,
+        &Page {
+            items: items
+                .iter()
+                .map(NotificationView::try_from)
+                .collect::<Result<Vec<_>, _>>()?,
+            page,
+            page_size: size,
+            total,
+        },
+    )
 }
 
 /// How many of the account's notifications are unread.
@@ -185,6 +190,7 @@ pub struct UnreadCountView {
 )]
 #[get("/me/notifications/unread-count")]
 pub async fn count_my_unread_notifications(
+    req: HttpRequest,
     state: web::Data<AppState>,
     family: Family,
 ) -> Result<HttpResponse, ApiError> {
@@ -193,7 +199,7 @@ pub async fn count_my_unread_notifications(
         notifications::unread_count(conn, account)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(UnreadCountView { unread }))
+    polled(&req, &UnreadCountView { unread })
 }
 
 /// Marks a notification read.
@@ -251,21 +257,41 @@ pub async fn read_all_my_notifications(
     Ok(HttpResponse::Ok().json(UnreadCountView { unread: 0 }))
 }
 
-/// Whether the account gets an email for a kind (the notification in the portal
-/// is always made).
+/// How the account is told of a kind, besides the notification in the portal
+/// (always made).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NotificationPreference {
     /// The kind of notification.
     pub kind: NoticeKindView,
     /// Whether an email comes too.
+    #[schema(example = true)]
     pub email: bool,
+    /// Whether it is pushed to the account's devices and browsers too
+    /// (`/me/push-subscriptions`).
+    #[schema(example = true)]
+    pub push: bool,
 }
 
-/// Reads the account's email choices.
+/// A change of how a kind comes: a channel left out keeps its choice.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NotificationPreferenceInput {
+    /// The kind of notification.
+    pub kind: NoticeKindView,
+    /// Whether an email comes too; left out, unchanged.
+    #[schema(example = false)]
+    pub email: Option<bool>,
+    /// Whether it is pushed too; left out, unchanged.
+    #[schema(example = true)]
+    pub push: Option<bool>,
+}
+
+/// Reads the account's choices of emails and pushes.
 ///
-/// For each kind of notification, whether an email comes too (by default it does);
-/// the notification in the portal is always made. Family accounts only.
+/// For each kind of notification, whether an email comes too and whether it is
+/// pushed to the account's devices (by default both); the notification in the portal
+/// is always made. Family accounts only.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "getMyNotificationPreferences",
@@ -288,25 +314,28 @@ pub async fn get_my_notification_preferences(
     Ok(HttpResponse::Ok().json(preference_views(&choices)))
 }
 
-pub(crate) fn preference_views(choices: &[(NoticeKind, bool)]) -> Vec<NotificationPreference> {
+pub(crate) fn preference_views(
+    choices: &[(NoticeKind, notifications::Channels)],
+) -> Vec<NotificationPreference> {
     choices
         .iter()
-        .map(|(kind, email)| NotificationPreference {
+        .map(|(kind, channels)| NotificationPreference {
             kind: NoticeKindView::from(*kind),
-            email: *email,
+            email: channels.email,
+            push: channels.push,
         })
         .collect()
 }
 
-/// Changes the account's email choices.
+/// Changes the account's choices of emails and pushes.
 ///
-/// Only the kinds sent change; the others keep theirs. Each kind at most once.
-/// Family accounts only.
+/// Only the kinds and channels sent change; the others keep theirs. Each kind at
+/// most once. Family accounts only.
 #[utoipa::path(
     tag = "notifications",
     operation_id = "setMyNotificationPreferences",
     security(("bearerAuth" = [])),
-    request_body(content = Vec<NotificationPreference>, example = json!([{"kind": "booking_window_opening", "email": false}])),
+    request_body(content = Vec<NotificationPreferenceInput>, example = json!([{"kind": "booking_window_opening", "email": false}, {"kind": "closure_day", "push": true}])),
     responses(
         (status = 200, description = "Every kind, as now chosen.", body = Vec<NotificationPreference>),
         (status = 400, description = "A kind named twice (`validation_failed`)."),
@@ -317,13 +346,17 @@ pub(crate) fn preference_views(choices: &[(NoticeKind, bool)]) -> Vec<Notificati
 pub async fn set_my_notification_preferences(
     state: web::Data<AppState>,
     family: Family,
-    body: Json<Vec<NotificationPreference>>,
+    body: Json<Vec<NotificationPreferenceInput>>,
 ) -> Result<HttpResponse, ApiError> {
-    let choices: Vec<(NoticeKind, bool)> = body
+    let choices: Vec<notifications::ChannelsChange> = body
         .iter()
-        .map(|p| (NoticeKind::from(p.kind), p.email))
+        .map(|p| notifications::ChannelsChange {
+            kind: NoticeKind::from(p.kind),
+            email: p.email,
+            push: p.push,
+        })
         .collect();
-    let mut kinds: Vec<NoticeKind> = choices.iter().map(|(k, _)| *k).collect();
+    let mut kinds: Vec<NoticeKind> = choices.iter().map(|c| c.kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
     if kinds.len() != choices.len() {

@@ -1,7 +1,8 @@
-//! Notifications: a family's inbox and preferences, and the webhooks that tell the
-//! city's other systems.
+//! Notifications: a family's inbox and preferences, its devices for pushes, and the
+//! webhooks that tell the city's other systems.
 
 pub mod inbox;
+pub mod push;
 pub mod webhooks;
 
 super::operations! {
@@ -11,6 +12,10 @@ super::operations! {
     inbox::read_my_notification,
     inbox::get_my_notification_preferences,
     inbox::set_my_notification_preferences,
+    push::get_push_channels,
+    push::register_my_push_subscription,
+    push::list_my_push_subscriptions,
+    push::delete_my_push_subscription,
     webhooks::list_webhook_endpoints,
     webhooks::create_webhook_endpoint,
     webhooks::get_webhook_endpoint,

@@ -2,11 +2,12 @@
 //! validate it; agents read and change any child's planning.
 
 use crate::routes::Json;
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 
 use crate::auth::{Family, FamilyToken, Staff};
 use crate::db;
 use crate::problem::{ApiError, FieldError, validate};
+use crate::routes::etag::polled;
 use crate::routes::planning::views::{
     ChangesForm, ChangesResultView, DraftUpdateView, DraftView, PlanningView, RangeQuery,
 };
@@ -15,6 +16,7 @@ use crate::usecases::planning::changes;
 use crate::usecases::planning::{self, CityData, Viewer};
 
 async fn planning_of(
+    req: &HttpRequest,
     state: &web::Data<AppState>,
     viewer: Viewer,
     child_id: Option<i64>,
@@ -28,12 +30,13 @@ async fn planning_of(
         planning::view(conn, city, viewer, child_id, range, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(PlanningView::from(&planning)))
+    polled(req, &PlanningView::from(&planning))
 }
 
 /// A family's planning, the token confirmed on the same connection: the month view is
 /// the portal's busiest read.
 async fn family_planning_of(
+    req: &HttpRequest,
     state: &web::Data<AppState>,
     token: FamilyToken,
     child_id: Option<i64>,
@@ -56,7 +59,7 @@ async fn family_planning_of(
         .map_err(ApiError::from)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(PlanningView::from(&planning)))
+    polled(req, &PlanningView::from(&planning))
 }
 
 /// The planning of all the family's children over a range.
@@ -77,11 +80,12 @@ async fn family_planning_of(
 )]
 #[get("/planning")]
 pub async fn get_my_planning(
+    req: HttpRequest,
     state: web::Data<AppState>,
     family: FamilyToken,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    family_planning_of(&state, family, None, &query).await
+    family_planning_of(&req, &state, family, None, &query).await
 }
 
 /// One child's planning over a range ("Eliot : Septembre - Coût de la période").
@@ -104,12 +108,13 @@ pub async fn get_my_planning(
 )]
 #[get("/children/{childId}/planning")]
 pub async fn get_my_child_planning(
+    req: HttpRequest,
     state: web::Data<AppState>,
     family: FamilyToken,
     id: web::Path<i64>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    family_planning_of(&state, family, Some(id.into_inner()), &query).await
+    family_planning_of(&req, &state, family, Some(id.into_inner()), &query).await
 }
 
 /// The draft: changes ticked and not validated yet, each judged now.
@@ -127,6 +132,7 @@ pub async fn get_my_child_planning(
 )]
 #[get("/planning/draft")]
 pub async fn get_my_planning_draft(
+    req: HttpRequest,
     state: web::Data<AppState>,
     family: Family,
 ) -> Result<HttpResponse, ApiError> {
@@ -136,7 +142,7 @@ pub async fn get_my_planning_draft(
         changes::draft(conn, dossier_id, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(DraftView::new(&judged)))
+    polled(&req, &DraftView::new(&judged))
 }
 
 /// Adds days (one by one or as weekday patterns) to the draft.
@@ -248,12 +254,13 @@ pub async fn validate_my_planning_draft(
 )]
 #[get("/admin/children/{childId}/planning")]
 pub async fn get_child_planning(
+    req: HttpRequest,
     state: web::Data<AppState>,
     _staff: Staff,
     id: web::Path<i64>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    planning_of(&state, Viewer::Agent, Some(id.into_inner()), &query).await
+    planning_of(&req, &state, Viewer::Agent, Some(id.into_inner()), &query).await
 }
 
 /// Books or cancels days of a child at once, past the deadlines too.

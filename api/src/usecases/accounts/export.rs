@@ -15,6 +15,7 @@ use crate::adapters::storage::FileStore;
 use crate::usecases::Outcome;
 use crate::usecases::dossiers::requests::{self, RequestRecord};
 use crate::usecases::dossiers::{self, DossierRecord, gone};
+use crate::usecases::notifications::Channels;
 
 #[derive(Debug, Clone)]
 pub struct Export {
@@ -22,7 +23,9 @@ pub struct Export {
     pub consents: Vec<(LegalDocument, NaiveDateTime)>,
     /// Every notification of the account, newest first.
     pub notifications: Vec<Notification>,
-    pub notification_preferences: Vec<(NoticeKind, bool)>,
+    pub notification_preferences: Vec<(NoticeKind, Channels)>,
+    /// The devices and browsers registered for pushes.
+    pub push_subscriptions: Vec<(persistence::notifications::push::Subscription, bool)>,
     pub dossier: Option<DossierRecord>,
     pub health: Vec<(Child, HealthFields)>,
     pub requests: Vec<RequestRecord>,
@@ -65,12 +68,14 @@ pub fn gather(
     let (notifications, _) =
         crate::usecases::notifications::list(conn, account_id, false, (0, i64::MAX))?;
     let notification_preferences = crate::usecases::notifications::preferences(conn, account_id)?;
+    let push_subscriptions = crate::usecases::notifications::push::list(conn, account_id, now)?;
     let Some(dossier_id) = account.dossier_id else {
         return Ok(Export {
             account,
             consents,
             notifications,
             notification_preferences,
+            push_subscriptions,
             dossier: None,
             health: Vec::new(),
             requests: Vec::new(),
@@ -114,6 +119,7 @@ pub fn gather(
         consents,
         notifications,
         notification_preferences,
+        push_subscriptions,
         dossier: Some(record),
         health,
         requests,

@@ -333,5 +333,16 @@ refusals! {
                 "This app does not exist.",
             ),
         },
+        /// The city has no keys for the push channel a device asked for.
+        PushChannelUnavailable => {
+            status: 422,
+            code: "push_channel_unavailable",
+            meaning: "The city does not push through this channel (`GET /push/channels` lists those it offers).",
+            title: ("Canal de notification indisponible", "Push channel unavailable"),
+            detail: (
+                "La commune n'envoie pas de notifications par ce canal.",
+                "The city does not send notifications through this channel.",
+            ),
+        },
     }
 }

@@ -20,6 +20,8 @@ pub struct Purged {
     pub request_documents: usize,
     pub imports: usize,
     pub sent_emails: usize,
+    /// Pushes sent or given up (kept as long as emails).
+    pub sent_pushes: usize,
     pub ended_sessions_and_links: usize,
     /// Events, each with its notifications and webhook deliveries.
     pub events: usize,
@@ -50,6 +52,10 @@ pub fn purge(
             audit_entries: audit::delete_before(conn, days(retention.audit_days))?,
             imports: imports::delete_created_before(conn, days(retention.imports_days))?,
             sent_emails: outbox::delete_finished_before(conn, days(retention.sent_emails_days))?,
+            sent_pushes: persistence::notifications::push::delete_finished_before(
+                conn,
+                days(retention.sent_emails_days),
+            )?,
             ended_sessions_and_links: accounts::delete_ended_before(
                 conn,
                 days(retention.ended_sessions_days),

@@ -1,9 +1,10 @@
 //! Telling families: an event that concerns a dossier becomes, in the transaction
-//! that caused it, a notification for each of its active accounts, an email for each
-//! account that has not turned that kind off, and a delivery for each webhook
-//! endpoint subscribed to the kind.
+//! that caused it, a notification for each of its active accounts, an email and a
+//! push to each device for each account that has not turned that kind off, and a
+//! delivery for each webhook endpoint subscribed to the kind.
 
 pub mod notice_data;
+pub mod push;
 pub mod webhooks;
 
 pub use persistence::notifications::Notification;
@@ -65,14 +66,21 @@ pub fn notify(conn: &mut AnyConnection, notices: &[Notice], now: DateTime<Utc>) 
         }
     }
     let account_ids: Vec<i64> = accounts_of.values().flatten().map(|a| a.id).collect();
-    let emails_off: HashSet<(i64, String)> =
-        store::emails_off(conn, &account_ids)?.into_iter().collect();
+    let off: HashMap<(i64, String), Channels> = store::turned_off(conn, &account_ids)?
+        .into_iter()
+        .map(|(account, kind, email, push)| ((account, kind), Channels { email, push }))
+        .collect();
+    let channels = |account: i64, kind: NoticeKind| {
+        off.get(&(account, kind.as_str().to_owned()))
+            .copied()
+            .unwrap_or_default()
+    };
     let mut pairs = Vec::new();
     let mut messages = Vec::new();
     for (notice, event_id) in &events {
         for account in accounts_of.get(&notice.dossier_id).into_iter().flatten() {
             pairs.push((account.id, *event_id));
-            if !emails_off.contains(&(account.id, notice.kind().as_str().to_owned())) {
+            if channels(account.id, notice.kind()).email {
                 messages.push(templates::notice(
                     notice.kind().as_str(),
                     &account.email,
@@ -84,7 +92,14 @@ pub fn notify(conn: &mut AnyConnection, notices: &[Notice], now: DateTime<Utc>) 
             }
         }
     }
-    store::insert_notifications(conn, &pairs)?;
+    let made = store::insert_notifications(conn, &pairs)?;
+    push::queue(
+        conn,
+        &events,
+        &made,
+        |account, kind| channels(account, kind).push,
+        now,
+    )?;
     let emails: Vec<NewEmail<'_>> = messages
         .iter()
         .map(|m| NewEmail {
@@ -181,24 +196,66 @@ pub fn read(
     Ok(store::find_of_account(conn, account_id, id)?.ok_or(CommonRefusal::NotFound)?)
 }
 
-/// Each kind with whether the account gets an email for it (by default it does).
-pub fn preferences(conn: &mut AnyConnection, account_id: i64) -> Outcome<Vec<(NoticeKind, bool)>> {
-    let stored: HashMap<String, bool> = store::preferences(conn, account_id)?.into_iter().collect();
+/// How a kind of notification also comes, besides the portal: by email, by push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Channels {
+    pub email: bool,
+    pub push: bool,
+}
+
+/// Both, until the account turns one off.
+impl Default for Channels {
+    fn default() -> Self {
+        Self {
+            email: true,
+            push: true,
+        }
+    }
+}
+
+/// A change of one kind's channels: `None` keeps the current choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelsChange {
+    pub kind: NoticeKind,
+    pub email: Option<bool>,
+    pub push: Option<bool>,
+}
+
+/// Each kind with how it comes to the account.
+pub fn preferences(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Outcome<Vec<(NoticeKind, Channels)>> {
+    let stored: HashMap<String, Channels> = store::preferences(conn, account_id)?
+        .into_iter()
+        .map(|(kind, email, push)| (kind, Channels { email, push }))
+        .collect();
     Ok(NoticeKind::ALL
         .iter()
-        .map(|kind| (*kind, stored.get(kind.as_str()).copied().unwrap_or(true)))
+        .map(|kind| {
+            (
+                *kind,
+                stored.get(kind.as_str()).copied().unwrap_or_default(),
+            )
+        })
         .collect())
 }
 
-/// Records the account's choices (kinds not named keep theirs) and returns them all.
+/// Records the account's choices (kinds and channels not named keep theirs) and
+/// returns them all.
 pub fn set_preferences(
     conn: &mut AnyConnection,
     account_id: i64,
-    choices: &[(NoticeKind, bool)],
-) -> Outcome<Vec<(NoticeKind, bool)>> {
+    changes: &[ChannelsChange],
+) -> Outcome<Vec<(NoticeKind, Channels)>> {
     write_transaction(conn, |conn| {
-        for (kind, email) in choices {
-            store::set_preference(conn, account_id, kind.as_str(), *email)?;
+        let current: HashMap<NoticeKind, Channels> =
+            preferences(conn, account_id)?.into_iter().collect();
+        for change in changes {
+            let was = current.get(&change.kind).copied().unwrap_or_default();
+            let email = change.email.unwrap_or(was.email);
+            let push = change.push.unwrap_or(was.push);
+            store::set_preference(conn, account_id, change.kind.as_str(), (email, push))?;
         }
         preferences(conn, account_id)
     })
