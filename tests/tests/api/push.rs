@@ -642,7 +642,11 @@ async fn signing_out_of_a_device_stops_its_pushes_until_it_registers_again() {
         .await;
     services.apns.script.wait_for(1).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(services.apns.script.received().len(), 1, "not before its retry");
+    assert_eq!(
+        services.apns.script.received().len(),
+        1,
+        "not before its retry"
+    );
     app.clock.set("2026-07-20T08:02:00Z".parse().unwrap());
     let sent = services.apns.script.wait_for(2).await;
     assert_eq!((sent[0].status, sent[1].status), (503, 200));
