@@ -6,7 +6,6 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use persistence::notifications::push::{NewSubscription, Subscription};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -18,7 +17,7 @@ use crate::problem::{ApiError, FieldError, validate};
 use crate::routes::Json;
 use crate::state::AppState;
 use crate::usecases::accounts::AccountRefusal;
-use crate::usecases::notifications::push;
+use crate::usecases::notifications::push::{self, NewSubscription, Subscription};
 use crate::usecases::utc;
 
 api_enum! {

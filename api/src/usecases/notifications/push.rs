@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::notifications::NoticeKind;
 use persistence::AnyConnection;
-use persistence::notifications::push::{self as store, NewSubscription, Subscription};
+use persistence::notifications::push as store;
+pub use persistence::notifications::push::{NewSubscription, Subscription};
 
 use crate::adapters::push::payload::PushPayload;
 use crate::usecases::notifications::Notice;
